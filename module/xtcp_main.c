@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp: an experimental TCP-like transport, as a loadable module.
+ *
+ * Registration.  module_init() sets xtcp up in this order, and
+ * module_exit() and every failure path undo it in exactly the reverse:
+ *
+ *	1. the connection table
+ *	2. per network namespace state (counters, /proc, sysctls)
+ *	3. struct proto, with its own socket slab
+ *	4. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
+ *	5. the IP receive handler for the protocol number
+ *
+ * so that a segment can only reach xtcp once everything it touches
+ * exists, and stops reaching it before anything goes.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/net.h>
+#include <net/protocol.h>
+#include <uapi/linux/xtcp.h>
+
+#include "xtcp.h"
+
+/* SOCK_STREAM is an enum, which the module alias would spell as a word. */
+#define XTCP_ALIAS_SOCK_STREAM 1
+
+unsigned int xtcp_protocol __read_mostly = IPPROTO_XTCP;
+
+static int xtcp_protocol_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 255);
+}
+
+static const struct kernel_param_ops xtcp_protocol_ops = {
+	.set	= xtcp_protocol_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(protocol, &xtcp_protocol_ops, &xtcp_protocol, 0444);
+MODULE_PARM_DESC(protocol,
+		 "IP protocol number served by xtcp (1-255, default 253)");
+
+static struct inet_protosw xtcp_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &xtcp_prot,
+	.ops		= &xtcp_stream_ops,
+};
+
+static const struct net_protocol xtcp_net_protocol = {
+	.handler			= xtcp_v4_rcv,
+	.no_policy			= 1,
+	.icmp_strict_tag_validation	= 1,
+};
+
+/*
+ * inet_register_protosw() cannot fail and would quietly stack xtcp behind
+ * a protocol that already has the number, so refuse such a number first,
+ * with a message saying why.  inet_add_protocol() still has the last word.
+ */
+static int xtcp_check_protocol(void)
+{
+	if (!rcu_access_pointer(inet_protos[xtcp_protocol]))
+		return 0;
+	pr_err("xtcp: IP protocol %u is already served by the kernel; load with protocol=<free number>\n",
+	       xtcp_protocol);
+	return -EBUSY;
+}
+
+static int __init xtcp_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(XTCP_ALIAS_SOCK_STREAM != SOCK_STREAM);
+	err = xtcp_check_protocol();
+	if (err)
+		return err;
+	err = xtcp_table_init();
+	if (err)
+		goto err_table;
+	err = register_pernet_subsys(&xtcp_net_ops);
+	if (err)
+		goto err_pernet;
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_proto;
+	xtcp_protosw.protocol = xtcp_protocol;
+	inet_register_protosw(&xtcp_protosw);
+	if (inet_add_protocol(&xtcp_net_protocol, xtcp_protocol)) {
+		pr_err("xtcp: IP protocol %u was taken meanwhile\n",
+		       xtcp_protocol);
+		err = -EBUSY;
+		goto err_add_protocol;
+	}
+	pr_info("xtcp: serving IP protocol %u\n", xtcp_protocol);
+	return 0;
+
+err_add_protocol:
+	inet_unregister_protosw(&xtcp_protosw);
+	proto_unregister(&xtcp_prot);
+err_proto:
+	unregister_pernet_subsys(&xtcp_net_ops);
+err_pernet:
+	xtcp_table_exit();
+err_table:
+	return err;
+}
+
+static void __exit xtcp_exit(void)
+{
+	inet_del_protocol(&xtcp_net_protocol, xtcp_protocol);
+	inet_unregister_protosw(&xtcp_protosw);
+	proto_unregister(&xtcp_prot);
+	unregister_pernet_subsys(&xtcp_net_ops);
+	xtcp_table_exit();
+}
+
+module_init(xtcp_init);
+module_exit(xtcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xtcp: an experimental TCP-like transport");
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_XTCP, XTCP_ALIAS_SOCK_STREAM);

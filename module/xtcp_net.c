@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp per network namespace state: counters, sysctls and /proc files,
+ * created when a namespace appears and torn down, in reverse, when it
+ * goes.  User sockets pin their namespace, so none is left at exit.
+ */
+#include <linux/percpu.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+unsigned int xtcp_net_id __read_mostly;
+
+static int __net_init xtcp_net_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int err;
+
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
+	xn->sysctl_msl_ms = XTCP_MSL_MS_DEFAULT;
+
+	err = xtcp_sysctl_init_net(net);
+	if (err)
+		goto err_sysctl;
+	err = xtcp_proc_init_net(net);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	xtcp_sysctl_exit_net(net);
+err_sysctl:
+	free_percpu(xn->mib);
+	return err;
+}
+
+static void __net_exit xtcp_net_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	xtcp_proc_exit_net(net);
+	xtcp_sysctl_exit_net(net);
+	free_percpu(xn->mib);
+}
+
+struct pernet_operations xtcp_net_ops = {
+	.init	= xtcp_net_init,
+	.exit	= xtcp_net_exit,
+	.id	= &xtcp_net_id,
+	.size	= sizeof(struct xtcp_net),
+};

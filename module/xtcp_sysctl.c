@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/sys/net/xtcp/: xtcp's knobs, one copy per network namespace.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+static int xtcp_msl_ms_min = 10;
+static int xtcp_msl_ms_max = 600000;
+
+enum {
+	XTCP_SYSCTL_MSL_MS,
+};
+
+static const struct ctl_table xtcp_sysctl_template[] = {
+	[XTCP_SYSCTL_MSL_MS] = {
+		.procname	= "msl_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_msl_ms_min,
+		.extra2		= &xtcp_msl_ms_max,
+	},
+	{ }
+};
+
+/**
+ * xtcp_sysctl_init_net() - register /proc/sys/net/xtcp for @net
+ * @net: new namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_sysctl_init_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table;
+
+	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	table[XTCP_SYSCTL_MSL_MS].data = &xn->sysctl_msl_ms;
+
+	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
+	if (!xn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_sysctl_exit_net() - unregister /proc/sys/net/xtcp of @net
+ * @net: dying namespace
+ */
+void xtcp_sysctl_exit_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(table);
+}

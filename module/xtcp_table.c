@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xtcp connection table.
+ *
+ * xtcp keeps its own tables, separate from TCP's inet_hashinfo, shared by
+ * all network namespaces with the namespace folded into every key:
+ *
+ *  - bind hash: every socket that owns a local port, keyed by (net, port).
+ *    Bind conflicts and port allocation are decided here, under the
+ *    bucket lock.  /proc/net/xtcp walks it.
+ *  - listen hash: listening sockets, keyed by (net, port).
+ *  - established hash: connected sockets, keyed by the 4-tuple.
+ *
+ * The listen and established hashes are RCU hlist_nulls chains, looked
+ * up from softirq without locks (see the rules in xtcp.h).
+ */
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/rculist_nulls.h>
+#include <linux/sched.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <net/ip.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+
+#define XTCP_BHASH_SIZE		4096
+#define XTCP_LHASH_SIZE		256
+#define XTCP_EHASH_SIZE		16384
+
+/**
+ * struct xtcp_bind_bucket - sockets owning local ports that hash together
+ * @lock: serialises bind, listen and port release on these ports
+ * @owners: the sockets, linked through sk_bind_node
+ */
+struct xtcp_bind_bucket {
+	spinlock_t lock;	/* bind/listen/release of these ports */
+	struct hlist_head owners;
+};
+
+/**
+ * struct xtcp_hash_bucket - one RCU lookup chain
+ * @lock: serialises writers of @chain
+ * @chain: sockets linked through sk_nulls_node; the nulls value is the
+ *	bucket number
+ */
+struct xtcp_hash_bucket {
+	spinlock_t lock;	/* writers of @chain */
+	struct hlist_nulls_head chain;
+};
+
+static struct {
+	struct xtcp_bind_bucket *bhash;
+	struct xtcp_hash_bucket *lhash;
+	struct xtcp_hash_bucket *ehash;
+	siphash_key_t ehash_secret;
+} xtcp_table __read_mostly;
+
+static struct xtcp_bind_bucket *xtcp_bhash_bucket(const struct net *net,
+						  u16 port)
+{
+	u32 hash = port + net_hash_mix(net);
+
+	return &xtcp_table.bhash[hash & (XTCP_BHASH_SIZE - 1)];
+}
+
+static u32 xtcp_lhash_slot(const struct net *net, u16 port)
+{
+	return (port + net_hash_mix(net)) & (XTCP_LHASH_SIZE - 1);
+}
+
+static u32 xtcp_ehash_slot(const struct net *net, __be32 laddr, u16 lport,
+			   __be32 faddr, __be16 fport)
+{
+	u32 hash = siphash_4u32((__force u32)laddr, (__force u32)faddr,
+				(u32)lport << 16 | (__force u16)fport,
+				net_hash_mix(net), &xtcp_table.ehash_secret);
+
+	return hash & (XTCP_EHASH_SIZE - 1);
+}
+
+static bool xtcp_dev_overlap(const struct sock *sk, const struct sock *sk2)
+{
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	int dev2 = READ_ONCE(sk2->sk_bound_dev_if);
+
+	return !dev || !dev2 || dev == dev2;
+}
+
+static bool xtcp_addr_overlap(const struct sock *sk, const struct sock *sk2)
+{
+	__be32 addr = sk->sk_rcv_saddr;
+	__be32 addr2 = sk2->sk_rcv_saddr;
+
+	return !addr || !addr2 || addr == addr2;
+}
+
+/*
+ * Linux TCP's rule (inet_bind_conflict()), SO_REUSEPORT aside: two
+ * sockets may share a local port when their devices or addresses cannot
+ * overlap, or, when @relax, when both set SO_REUSEADDR and the owner
+ * already there is not listening.  Ephemeral ports are never shared.
+ */
+static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
+			       bool relax)
+{
+	if (sk == sk2 || !net_eq(sock_net(sk), sock_net(sk2)))
+		return false;
+	if (!xtcp_dev_overlap(sk, sk2) || !xtcp_addr_overlap(sk, sk2))
+		return false;
+	return !(relax && sk->sk_reuse && sk2->sk_reuse &&
+		 READ_ONCE(sk2->sk_state) != TCP_LISTEN);
+}
+
+/* Called with @b->lock held. */
+static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
+			    u16 port, bool relax)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, &b->owners) {
+		if (inet_sk(sk2)->inet_num == port &&
+		    xtcp_bind_conflict(sk, sk2, relax))
+			return true;
+	}
+	return false;
+}
+
+/* Called with @b->lock held. */
+static void xtcp_port_own(struct xtcp_bind_bucket *b, struct sock *sk,
+			  u16 port)
+{
+	inet_sk(sk)->inet_num = port;
+	sk_add_bind_node(sk, &b->owners);
+}
+
+static bool xtcp_try_port(struct sock *sk, u16 port, bool relax)
+{
+	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
+	bool taken;
+
+	spin_lock_bh(&b->lock);
+	taken = xtcp_port_taken(b, sk, port, relax);
+	if (!taken)
+		xtcp_port_own(b, sk, port);
+	spin_unlock_bh(&b->lock);
+	return !taken;
+}
+
+/*
+ * Pick a free port from ip_local_port_range for bind(port 0), the way
+ * Linux does: start at a random odd offset and try odd ports first,
+ * leaving even ones to connect(), then the other parity.
+ */
+static int xtcp_get_ephemeral_port(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	u32 remaining, offset, i;
+	int low, high, port;
+	int parity;
+
+	inet_sk_get_local_port_range(sk, &low, &high);
+	high++;
+	remaining = high - low;
+	if (remaining > 1)
+		remaining &= ~1U;
+	offset = get_random_u32_below(remaining) | 1U;
+
+	for (parity = 0; parity < 2; parity++, offset--) {
+		port = low + offset;
+		for (i = 0; i < remaining; i += 2, port += 2) {
+			if (port >= high)
+				port -= remaining;
+			if (inet_is_local_reserved_port(net, port))
+				continue;
+			if (xtcp_try_port(sk, port, false))
+				return 0;
+			cond_resched();
+		}
+	}
+	return -EADDRINUSE;
+}
+
+/**
+ * xtcp_get_port() - make @sk the owner of local port @snum
+ * @sk: socket being bound, with its local address already set
+ * @snum: port in host order, or 0 for an ephemeral port
+ *
+ * Called by inet_bind() and by listen() on an unbound socket, in process
+ * context with the socket lock held.  Sets inet_num on success.
+ *
+ * Return: 0, or -EADDRINUSE when the port conflicts with another owner
+ * (or no ephemeral port is free).
+ */
+int xtcp_get_port(struct sock *sk, unsigned short snum)
+{
+	if (!snum)
+		return xtcp_get_ephemeral_port(sk);
+	return xtcp_try_port(sk, snum, true) ? 0 : -EADDRINUSE;
+}
+
+/**
+ * xtcp_put_port() - give up the local port of @sk
+ * @sk: socket, bound or not
+ *
+ * Safe in any context.
+ */
+void xtcp_put_port(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_bind_bucket *b;
+
+	if (hlist_unhashed(&sk->sk_bind_node))
+		return;
+	b = xtcp_bhash_bucket(sock_net(sk), inet->inet_num);
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&sk->sk_bind_node);
+	inet->inet_num = 0;
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_bind_listen() - move a bound socket to LISTEN if its port allows
+ * @sk: socket owning a port, socket lock held
+ *
+ * The conflict check is repeated with @sk as a listener: two sockets that
+ * share a port through SO_REUSEADDR may not both listen on it.  Doing the
+ * check and the state change under the bucket lock makes concurrent
+ * listen() calls on such a port agree on a single winner.
+ *
+ * Return: 0, or -EADDRINUSE.
+ */
+int xtcp_bind_listen(struct sock *sk)
+{
+	u16 port = inet_sk(sk)->inet_num;
+	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
+	int err = -EADDRINUSE;
+
+	spin_lock_bh(&b->lock);
+	if (!xtcp_port_taken(b, sk, port, true)) {
+		xtcp_set_state(sk, TCP_LISTEN);
+		err = 0;
+	}
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
+ * xtcp_hash() - make @sk findable by xtcp_lookup()
+ * @sk: a listening or connected socket, not yet hashed
+ *
+ * Return: 0.
+ */
+int xtcp_hash(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_hash_bucket *hb;
+
+	if (sk->sk_state == TCP_CLOSE)
+		return 0;
+	if (sk->sk_state == TCP_LISTEN)
+		hb = &xtcp_table.lhash[xtcp_lhash_slot(net, inet->inet_num)];
+	else
+		hb = &xtcp_table.ehash[xtcp_ehash_slot(net, sk->sk_rcv_saddr,
+						       inet->inet_num,
+						       sk->sk_daddr,
+						       inet->inet_dport)];
+	spin_lock_bh(&hb->lock);
+	sk_nulls_add_node_rcu(sk, &hb->chain);
+	xs->hash_bucket = hb;
+	spin_unlock_bh(&hb->lock);
+	return 0;
+}
+
+/**
+ * xtcp_unhash() - stop xtcp_lookup() from finding @sk
+ * @sk: socket, hashed or not; the caller holds a reference
+ *
+ * Lookups already running may still return @sk: they hold their own
+ * reference and see the state it is in.
+ */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_hash_bucket *hb = xs->hash_bucket;
+
+	if (!hb)
+		return;
+	spin_lock_bh(&hb->lock);
+	sk_nulls_del_node_init_rcu(sk);
+	xs->hash_bucket = NULL;
+	spin_unlock_bh(&hb->lock);
+}
+
+static bool xtcp_dev_match(const struct sock *sk, int dif, int sdif)
+{
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+
+	return !dev || dev == dif || dev == sdif;
+}
+
+static bool xtcp_established_match(const struct sock *sk,
+				   const struct net *net, __be32 saddr,
+				   __be16 sport, __be32 daddr, u16 hnum,
+				   int dif, int sdif)
+{
+	return net_eq(sock_net(sk), net) && sk->sk_daddr == saddr &&
+	       sk->sk_rcv_saddr == daddr && inet_sk(sk)->inet_dport == sport &&
+	       sk->sk_num == hnum && xtcp_dev_match(sk, dif, sdif);
+}
+
+/* Higher is better; -1 is no match.  An exact address beats a wildcard. */
+static int xtcp_listen_score(const struct sock *sk, const struct net *net,
+			     __be32 daddr, u16 hnum, int dif, int sdif)
+{
+	int score = 1;
+
+	if (!net_eq(sock_net(sk), net) || sk->sk_num != hnum ||
+	    READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+	    !xtcp_dev_match(sk, dif, sdif))
+		return -1;
+	if (sk->sk_rcv_saddr) {
+		if (sk->sk_rcv_saddr != daddr)
+			return -1;
+		score += 2;
+	}
+	if (READ_ONCE(sk->sk_bound_dev_if))
+		score++;
+	return score;
+}
+
+static struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+					    __be16 sport, __be32 daddr,
+					    u16 hnum, int dif, int sdif)
+{
+	u32 slot = xtcp_ehash_slot(net, daddr, hnum, saddr, sport);
+	struct xtcp_hash_bucket *hb = &xtcp_table.ehash[slot];
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+
+begin:
+	sk_nulls_for_each_rcu(sk, node, &hb->chain) {
+		if (!xtcp_established_match(sk, net, saddr, sport, daddr, hnum,
+					    dif, sdif))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			return NULL;
+		if (unlikely(!xtcp_established_match(sk, net, saddr, sport,
+						     daddr, hnum, dif, sdif))) {
+			sock_put(sk);
+			goto begin;
+		}
+		return sk;
+	}
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	return NULL;
+}
+
+static struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
+					 u16 hnum, int dif, int sdif)
+{
+	u32 slot = xtcp_lhash_slot(net, hnum);
+	struct xtcp_hash_bucket *hb = &xtcp_table.lhash[slot];
+	struct hlist_nulls_node *node;
+	struct sock *sk, *best;
+	int score, best_score;
+
+begin:
+	best = NULL;
+	best_score = 0;
+	sk_nulls_for_each_rcu(sk, node, &hb->chain) {
+		score = xtcp_listen_score(sk, net, daddr, hnum, dif, sdif);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	if (!best)
+		return NULL;
+	if (unlikely(!refcount_inc_not_zero(&best->sk_refcnt)))
+		goto begin;
+	if (unlikely(xtcp_listen_score(best, net, daddr, hnum, dif, sdif) <
+		     best_score)) {
+		sock_put(best);
+		goto begin;
+	}
+	return best;
+}
+
+/**
+ * xtcp_lookup() - find the socket a segment is for
+ * @net: namespace the segment arrived in
+ * @saddr: source address of the segment (the peer)
+ * @sport: source port of the segment
+ * @daddr: destination address of the segment (local)
+ * @dport: destination port of the segment
+ * @dif: index of the device the segment arrived on
+ * @sdif: index of its l3 master device, or 0
+ *
+ * Connected sockets take precedence over listeners.  Softirq-safe.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif, int sdif)
+{
+	u16 hnum = ntohs(dport);
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_lookup_established(net, saddr, sport, daddr, hnum, dif,
+				     sdif);
+	if (!sk)
+		sk = xtcp_lookup_listener(net, daddr, hnum, dif, sdif);
+	rcu_read_unlock();
+	return sk;
+}
+
+/**
+ * xtcp_iter_next() - visit the next socket of a table walk
+ * @it: cursor, with @it->net set; zero the rest to start a walk
+ * @fn: called on the socket with its bind bucket locked, so the socket
+ *	cannot go away while @fn reads it; may be NULL to skip the socket
+ * @arg: cookie for @fn
+ *
+ * No lock is held between calls: a socket that moves meanwhile may be
+ * missed or seen twice, as with TCP's /proc/net/tcp.
+ *
+ * Return: true when a socket was visited, false at the end of the table.
+ */
+bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
+{
+	struct xtcp_bind_bucket *b;
+	unsigned int seen;
+	struct sock *sk;
+	bool found;
+
+	for (; it->bucket < XTCP_BHASH_SIZE; it->bucket++, it->offset = 0) {
+		b = &xtcp_table.bhash[it->bucket];
+		if (hlist_empty(&b->owners))
+			continue;
+		seen = 0;
+		found = false;
+		spin_lock_bh(&b->lock);
+		sk_for_each_bound(sk, &b->owners) {
+			if (!net_eq(sock_net(sk), it->net) ||
+			    seen++ < it->offset)
+				continue;
+			if (fn)
+				fn(sk, arg);
+			found = true;
+			break;
+		}
+		spin_unlock_bh(&b->lock);
+		if (found) {
+			it->offset++;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct xtcp_hash_bucket *xtcp_hash_alloc(unsigned int size)
+{
+	struct xtcp_hash_bucket *hb;
+	unsigned int i;
+
+	hb = kvcalloc(size, sizeof(*hb), GFP_KERNEL);
+	if (!hb)
+		return NULL;
+	for (i = 0; i < size; i++) {
+		spin_lock_init(&hb[i].lock);
+		INIT_HLIST_NULLS_HEAD(&hb[i].chain, i);
+	}
+	return hb;
+}
+
+/**
+ * xtcp_table_init() - allocate the connection table
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_table_init(void)
+{
+	unsigned int i;
+
+	xtcp_table.bhash = kvcalloc(XTCP_BHASH_SIZE,
+				    sizeof(*xtcp_table.bhash), GFP_KERNEL);
+	if (!xtcp_table.bhash)
+		goto err_bhash;
+	for (i = 0; i < XTCP_BHASH_SIZE; i++) {
+		spin_lock_init(&xtcp_table.bhash[i].lock);
+		INIT_HLIST_HEAD(&xtcp_table.bhash[i].owners);
+	}
+	xtcp_table.lhash = xtcp_hash_alloc(XTCP_LHASH_SIZE);
+	if (!xtcp_table.lhash)
+		goto err_lhash;
+	xtcp_table.ehash = xtcp_hash_alloc(XTCP_EHASH_SIZE);
+	if (!xtcp_table.ehash)
+		goto err_ehash;
+	get_random_bytes(&xtcp_table.ehash_secret,
+			 sizeof(xtcp_table.ehash_secret));
+	return 0;
+
+err_ehash:
+	kvfree(xtcp_table.lhash);
+err_lhash:
+	kvfree(xtcp_table.bhash);
+err_bhash:
+	return -ENOMEM;
+}
+
+/**
+ * xtcp_table_exit() - free the connection table
+ *
+ * Every socket is gone by now: each one pinned the module.
+ */
+void xtcp_table_exit(void)
+{
+	kvfree(xtcp_table.ehash);
+	kvfree(xtcp_table.lhash);
+	kvfree(xtcp_table.bhash);
+}

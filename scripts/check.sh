@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of xtcp, from a clean clone.
+#
+#  1. static checks: module build warning-free with W=1, sparse clean,
+#     checkpatch --strict clean, kernel-doc clean
+#  2. userspace unit tests of the pure logic (ASan + UBSan)
+#  3. the selftests in a VM booting the Debian kernel the module is built
+#     for, with a final check that the kernel log is clean
+#
+# Each step writes TAP to build/results/*.tap; the last line printed is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+RES="$BUILD/results"
+rm -rf "$RES"
+mkdir -p "$RES"
+
+# tap_check FILE DESC LOG CMD...: one TAP line in FILE for CMD's success;
+# CMD's output goes to LOG and, on failure, into FILE as diagnostics.
+tap_check()
+{
+	local file=$1 desc=$2 log=$3
+	shift 3
+	if "$@" >"$log" 2>&1; then
+		echo "ok - $desc" >>"$file"
+	else
+		sed 's/^/# /' "$log" | tail -n 80 >>"$file"
+		echo "not ok - $desc" >>"$file"
+	fi
+}
+
+# no_diagnostics LOG PATTERN CMD...: CMD succeeds and LOG has no PATTERN.
+no_diagnostics()
+{
+	local log=$1 pattern=$2
+	shift 2
+	"$@" >"$log" 2>&1 || { cat "$log"; return 1; }
+	if grep -E "$pattern" "$log"; then
+		return 1
+	fi
+	return 0
+}
+
+summary()
+{
+	"$ROOT/scripts/tap-summary.sh" "$RES"/*.tap
+}
+
+STATIC="$RES/1-static.tap"
+if ! xtcp_prepare 2>"$RES/deps.log"; then
+	cat "$RES/deps.log"
+	echo "not ok - dependencies installed" >"$STATIC"
+	summary
+	exit 1
+fi
+echo "# kernel $KVER, headers $KDIR" >>"$STATIC"
+
+MOD_SOURCES=$(ls "$ROOT"/module/*.[ch] "$ROOT"/include/uapi/linux/xtcp.h |
+	grep -v '\.mod\.c$')
+TEST_SOURCES=$(ls "$ROOT"/selftests/*.[ch] "$ROOT"/selftests/unit/*.c)
+
+make -C "$KDIR" M="$ROOT" clean >/dev/null 2>&1
+tap_check "$STATIC" "module builds warning-free with W=1" "$RES/build.log" \
+	no_diagnostics "$RES/build.W1.log" 'warning:|error:' \
+	xtcp_build_module W=1
+tap_check "$STATIC" "sparse (C=2) reports nothing" "$RES/sparse.log" \
+	no_diagnostics "$RES/sparse.C2.log" 'warning:|error:' \
+	xtcp_build_module W=1 C=2
+# shellcheck disable=SC2086
+tap_check "$STATIC" "checkpatch --strict is clean on the module" \
+	"$RES/checkpatch.log" \
+	no_diagnostics "$RES/checkpatch.raw.log" ': (ERROR|WARNING|CHECK):' \
+	perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types -f $MOD_SOURCES
+# Userspace tests use <stdint.h> types, as the kernel's own selftests do.
+# shellcheck disable=SC2086
+tap_check "$STATIC" "checkpatch --strict is clean on the tests" \
+	"$RES/checkpatch-tests.log" \
+	no_diagnostics "$RES/checkpatch-tests.raw.log" \
+	': (ERROR|WARNING|CHECK):' \
+	perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types --ignore PREFER_KERNEL_TYPES -f $TEST_SOURCES
+# shellcheck disable=SC2086
+tap_check "$STATIC" "kernel-doc reports nothing" "$RES/kernel-doc.log" \
+	no_diagnostics "$RES/kernel-doc.raw.log" 'warning|error' \
+	perl "$KSRC/scripts/kernel-doc" -none $MOD_SOURCES
+
+make -C "$ROOT/selftests/unit" KSFT_DIR="$KSRC/tools/testing/selftests" \
+	OUTPUT="$BUILD/unit" run >"$RES/2-unit.tap" 2>&1 ||
+	echo "not ok - unit tests build and pass" >>"$RES/2-unit.tap"
+
+VMTAP="$RES/3-vm.tap"
+if [ ! -f "$ROOT/module/xtcp.ko" ]; then
+	echo "not ok - VM selftests (no module/xtcp.ko)" >"$VMTAP"
+elif ! xtcp_build_tests "$BUILD/tests" >"$RES/tests-build.log" 2>&1; then
+	sed 's/^/# /' "$RES/tests-build.log" >"$VMTAP"
+	echo "not ok - selftests build" >>"$VMTAP"
+elif ! xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" \
+		>"$RES/initramfs.log" 2>&1; then
+	sed 's/^/# /' "$RES/initramfs.log" >"$VMTAP"
+	echo "not ok - initramfs build" >>"$VMTAP"
+else
+	"$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
+		--out "$BUILD/vm" --timeout 1200 >"$VMTAP"
+fi
+
+cat "$RES"/*.tap
+summary

@@ -1,0 +1,82 @@
+#!/bin/sh
+# deps.sh - idempotently install the Debian 12 packages xtcp needs.
+#   --build  compiler, kbuild deps, sparse, kernel source/headers
+#   --vm     qemu, the Debian kernel image+headers, busybox, iproute2, kmod, cpio
+#   --lint   shellcheck (optional script linting)
+#   --all    all of the above (default)
+# Only runs `apt-get update` when something is missing, and checks that the
+# installed linux-image-amd64 and linux-headers-amd64 versions match.
+set -eu
+
+usage() {
+	echo "usage: $0 [--build|--vm|--lint|--all]..." >&2
+	exit 2
+}
+
+BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-source-6.1 xz-utils linux-image-amd64 linux-headers-amd64"
+VM_PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static iproute2 kmod cpio gzip xz-utils"
+LINT_PKGS="shellcheck"
+
+want=""
+[ $# -eq 0 ] && set -- --all
+for arg in "$@"; do
+	case $arg in
+	--build) want="$want $BUILD_PKGS" ;;
+	--vm) want="$want $VM_PKGS" ;;
+	--lint) want="$want $LINT_PKGS" ;;
+	--all) want="$want $BUILD_PKGS $VM_PKGS $LINT_PKGS" ;;
+	-h | --help) usage ;;
+	*) echo "deps.sh: unknown argument: $arg" >&2; usage ;;
+	esac
+done
+
+is_installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
+}
+
+missing=""
+seen=" "
+for p in $want; do
+	case $seen in *" $p "*) continue ;; esac
+	seen="$seen$p "
+	is_installed "$p" || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+		exit 1
+	fi
+	# Kernel image and headers must come from the same apt state so their
+	# ABI versions match: if either metapackage is missing, (re)install both.
+	case $missing in
+	*linux-image-amd64* | *linux-headers-amd64*)
+		missing="$missing linux-image-amd64 linux-headers-amd64" ;;
+	esac
+	echo "deps.sh: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086 # word splitting of the package list is intended
+	apt-get install -y -q --no-install-recommends $missing
+else
+	echo "deps.sh: all packages present"
+fi
+
+# The VM boots linux-image-amd64's kernel and the module is built against
+# linux-headers-amd64: both metapackages must be at the same version.
+if is_installed linux-image-amd64 || is_installed linux-headers-amd64; then
+	iv=$(dpkg-query -W -f='${Version}' linux-image-amd64 2>/dev/null || true)
+	hv=$(dpkg-query -W -f='${Version}' linux-headers-amd64 2>/dev/null || true)
+	if [ "$iv" != "$hv" ]; then
+		echo "deps.sh: ERROR: linux-image-amd64 ($iv) and linux-headers-amd64 ($hv)" \
+			"versions differ; run: apt-get install linux-image-amd64 linux-headers-amd64" >&2
+		exit 1
+	fi
+	if is_installed linux-image-amd64 && is_installed linux-headers-amd64; then
+		if ! kver=$("$(dirname "$0")/kver.sh"); then
+			echo "deps.sh: ERROR: no kernel with matching image and headers" >&2
+			exit 1
+		fi
+		echo "deps.sh: VM kernel $kver (linux-image-amd64 $iv)"
+	fi
+fi

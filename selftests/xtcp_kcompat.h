@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel type names for userspace builds of the module's pure logic
+ * (module/xtcp_seq.h, module/xtcp_wire.h), which use u8..u32 and bool as
+ * the kernel spells them.  Forced in with -include.
+ */
+#ifndef _XTCP_KCOMPAT_H
+#define _XTCP_KCOMPAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+
+#endif /* _XTCP_KCOMPAT_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building xtcp segments by hand, for tests that talk to the module
+ * through raw sockets.  Header layout and encoding come from the module
+ * itself (module/xtcp_wire.h); the checksum is an independent RFC 1071
+ * implementation, so that a test checks the module's arithmetic rather
+ * than repeating it.
+ */
+#ifndef _XTCP_PKT_H
+#define _XTCP_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "../module/xtcp_wire.h"
+
+/* RFC 1071 one's complement sum of @len bytes, folded, not inverted. */
+static inline uint32_t xtcp_csum_add(uint32_t sum, const void *data,
+				     size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* The Internet checksum of @len bytes, as it goes on the wire. */
+static inline uint16_t xtcp_csum(const void *data, size_t len)
+{
+	return (uint16_t)~xtcp_csum_add(0, data, len);
+}
+
+/*
+ * Checksum of an xtcp segment (header with its checksum field zero, and
+ * payload) over the IPv4 pseudo-header: addresses in network order,
+ * @proto the IP protocol number.
+ */
+static inline uint16_t xtcp_seg_csum(uint32_t saddr_be, uint32_t daddr_be,
+				     uint8_t proto, const void *seg,
+				     size_t len)
+{
+	uint8_t pseudo[12];
+	uint32_t sum;
+
+	memcpy(pseudo, &saddr_be, 4);
+	memcpy(pseudo + 4, &daddr_be, 4);
+	pseudo[8] = 0;
+	pseudo[9] = proto;
+	pseudo[10] = len >> 8;
+	pseudo[11] = len & 0xff;
+	sum = xtcp_csum_add(0, pseudo, sizeof(pseudo));
+	sum = xtcp_csum_add(sum, seg, len);
+	return (uint16_t)~sum;
+}
+
+/*
+ * Encode @h and @plen bytes of @payload into @buf, checksummed for the
+ * given addresses and protocol.  Returns the segment length.
+ */
+static inline size_t xtcp_build_seg(uint8_t *buf, const struct xtcp_seg_hdr *h,
+				    const void *payload, size_t plen,
+				    uint32_t saddr_be, uint32_t daddr_be,
+				    uint8_t proto)
+{
+	struct xtcp_seg_hdr tmp = *h;
+	size_t len = h->doff + plen;
+
+	tmp.check = 0;
+	memset(buf, 0, h->doff);
+	xtcp_hdr_encode(buf, &tmp);
+	if (plen)
+		memcpy(buf + h->doff, payload, plen);
+	xtcp_put_be16(buf + XTCP_CSUM_OFFSET,
+		      xtcp_seg_csum(saddr_be, daddr_be, proto, buf, len));
+	return len;
+}
+
+#endif /* _XTCP_PKT_H */

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the xtcp selftests: /proc readers, sysctls, network
+ * namespaces.  Every helper returns a value for the test to assert on;
+ * none of them decides a test's outcome by itself.
+ */
+#ifndef _XTCP_TEST_H
+#define _XTCP_TEST_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/xtcp.h>
+
+#define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
+
+/* Value of counter @name in /proc/net/xtcp_stat, or -1. */
+static inline long xtcp_counter(const char *name)
+{
+	char key[64];
+	long val = -1, v;
+	FILE *f;
+
+	f = fopen("/proc/net/xtcp_stat", "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2) {
+		if (!strcmp(key, name)) {
+			val = v;
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/* Read an integer sysctl (or any /proc, /sys file holding one). */
+static inline long xtcp_read_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Write a string to a /proc or /sys file; 0 or -errno. */
+static inline int xtcp_write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Copy the first line of @path (newline kept) into @buf. */
+static inline int xtcp_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = !!fgets(buf, len, f);
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/**
+ * struct xtcp_proc_sock - the columns of a /proc/net/tcp line tests use
+ */
+struct xtcp_proc_sock {
+	unsigned int laddr, lport, raddr, rport, state;
+	unsigned int tx_queue, rx_queue;
+	unsigned long inode;
+	size_t line_len;
+};
+
+/*
+ * Find the socket with local port @lport (host order) in @path
+ * (/proc/net/tcp or /proc/net/xtcp).  Returns how many lines matched;
+ * *@out gets the last one.
+ */
+static inline int xtcp_proc_find(const char *path, unsigned int lport,
+				 struct xtcp_proc_sock *out)
+{
+	struct xtcp_proc_sock s;
+	char line[512];
+	int found = 0;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		memset(&s, 0, sizeof(s));
+		if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %*X:%*X %*X %*u %*d %lu",
+			   &s.laddr, &s.lport, &s.raddr, &s.rport, &s.state,
+			   &s.tx_queue, &s.rx_queue, &s.inode) != 8)
+			continue;
+		s.line_len = strlen(line);
+		if (s.lport == lport) {
+			*out = s;
+			found++;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Number of socket lines (header excluded) in @path. */
+static inline int xtcp_proc_count(const char *path)
+{
+	char line[512];
+	int n = -1;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* Inode number of the socket behind @fd, as /proc/net/tcp shows it. */
+static inline unsigned long xtcp_sock_ino(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return 0;
+	return st.st_ino;
+}
+
+/* Move the calling process into a new network namespace with lo up. */
+static inline int xtcp_new_netns(void)
+{
+	struct ifreq ifr;
+	int fd, err;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	err = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!err) {
+		ifr.ifr_flags |= IFF_UP;
+		err = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return err ? -errno : 0;
+}
+
+static inline struct sockaddr_in xtcp_addr(const char *ip, unsigned short port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return a;
+}
+
+/* bind() to @ip:@port; 0 or -errno. */
+static inline int xtcp_bind(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(ip, port);
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+}
+
+/* Local port of @fd in host order, or 0. */
+static inline unsigned short xtcp_local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+static inline int xtcp_set_reuseaddr(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+static inline long long xtcp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+#endif /* _XTCP_TEST_H */

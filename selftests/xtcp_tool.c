@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small socket tool for the shell selftests.
+ *
+ *   xtcp_tool socket PROTO [stream|dgram|seqpacket]
+ *	create a socket; print "ok" or the errno name; exit 0 or 1
+ *   xtcp_tool hold PROTO PORT READYFILE
+ *	bind 127.0.0.1:PORT, listen, create READYFILE, then wait for a
+ *	signal with the socket open
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xtcp_test.h"
+
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case EPROTONOSUPPORT:
+		return "EPROTONOSUPPORT";
+	case ESOCKTNOSUPPORT:
+		return "ESOCKTNOSUPPORT";
+	case EADDRINUSE:
+		return "EADDRINUSE";
+	case EINVAL:
+		return "EINVAL";
+	default:
+		return strerror(err);
+	}
+}
+
+static int cmd_socket(int proto, const char *type_name)
+{
+	int type = SOCK_STREAM;
+	int fd;
+
+	if (type_name && !strcmp(type_name, "dgram"))
+		type = SOCK_DGRAM;
+	else if (type_name && !strcmp(type_name, "seqpacket"))
+		type = SOCK_SEQPACKET;
+	fd = socket(AF_INET, type, proto);
+	if (fd < 0) {
+		printf("%s\n", errno_name(errno));
+		return 1;
+	}
+	printf("ok\n");
+	close(fd);
+	return 0;
+}
+
+static int cmd_hold(int proto, int port, const char *ready)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+	int rfd;
+
+	if (fd < 0) {
+		perror("socket");
+		return 1;
+	}
+	if (xtcp_bind(fd, "127.0.0.1", port) || listen(fd, 8)) {
+		perror("bind/listen");
+		return 1;
+	}
+	rfd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (rfd < 0) {
+		perror(ready);
+		return 1;
+	}
+	close(rfd);
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "socket"))
+		return cmd_socket(atoi(argv[2]), argc > 3 ? argv[3] : NULL);
+	if (argc == 5 && !strcmp(argv[1], "hold"))
+		return cmd_hold(atoi(argv[2]), atoi(argv[3]), argv[4]);
+	fprintf(stderr, "usage: %s socket PROTO [TYPE] | hold PROTO PORT READYFILE\n",
+		argv[0]);
+	return 2;
+}
