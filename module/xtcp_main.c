@@ -69,23 +69,29 @@ static int xtcp_check_protocol(void)
 
 static int __init xtcp_init(void)
 {
+	const char *step;
 	int err;
 
 	BUILD_BUG_ON(XTCP_ALIAS_SOCK_STREAM != SOCK_STREAM);
 	err = xtcp_check_protocol();
 	if (err)
 		return err;
+
+	step = "connection table";
 	err = xtcp_table_init();
 	if (err)
 		goto err_table;
+	step = "per-namespace state";
 	err = register_pernet_subsys(&xtcp_net_ops);
 	if (err)
 		goto err_pernet;
+	step = "struct proto";
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		goto err_proto;
 	xtcp_protosw.protocol = xtcp_protocol;
 	inet_register_protosw(&xtcp_protosw);
+	step = "receive handler";
 	if (inet_add_protocol(&xtcp_net_protocol, xtcp_protocol)) {
 		pr_err("xtcp: IP protocol %u was taken meanwhile\n",
 		       xtcp_protocol);
@@ -103,6 +109,7 @@ err_proto:
 err_pernet:
 	xtcp_table_exit();
 err_table:
+	pr_err("xtcp: loading failed at %s: %d\n", step, err);
 	return err;
 }
 
