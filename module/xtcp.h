@@ -62,6 +62,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -69,22 +70,206 @@
 
 struct xtcp_hash_bucket;
 
+/* Timeouts, in jiffies. */
+#define XTCP_TIMEOUT_INIT	HZ		/* first SYN, SYN-ACK, data RTO */
+#define XTCP_RTO_MAX		(120 * HZ)
+#define XTCP_RETRIES2		15		/* data retransmissions */
+
+#define XTCP_MSS_DEFAULT	536		/* RFC 9293 section 3.7.1 */
+#define XTCP_HEADROOM		L1_CACHE_ALIGN(128 + MAX_HEADER)
+#define XTCP_MAX_WINDOW		65535		/* no window scaling yet */
+
+/* Bits of xtcp_sock.deferred: timer work waiting for release_sock(). */
+enum {
+	XTCP_RTX_TIMER_DEFERRED,
+};
+
 /**
- * struct xtcp_sock - an xtcp socket
+ * struct xtcp_sock - an xtcp socket and its transmission control block
  * @inet: generic IPv4 socket; must stay first so that inet_sk() and the
  *	socket core see an inet_sock
  * @hash_bucket: the listen or established chain the socket is on, NULL
  *	when lookups cannot find it; written under that chain's lock
+ * @iss: initial send sequence number
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_wnd: send window offered by the peer
+ * @snd_wl1: segment sequence number of the last window update
+ * @snd_wl2: segment acknowledgment number of the last window update
+ * @write_seq: sequence number after the last byte (or FIN) queued
+ * @irs: initial receive sequence number
+ * @rcv_nxt: next sequence number expected from the peer
+ * @copied_seq: next sequence number the user will read
+ * @rcv_wnd: receive window last advertised
+ * @rcv_wup: rcv_nxt when @rcv_wnd was advertised: the window's right
+ *	edge, @rcv_wup + @rcv_wnd, never moves left (RFC 9293 3.8.6)
+ * @mss: largest payload the peer accepts in one segment
+ * @advmss: the MSS announced to the peer
+ * @retransmits: consecutive timeouts without progress
+ * @send_head: first skb of sk_write_queue not sent yet, or NULL
+ * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
+ * @rto: current retransmission timeout
+ * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
+ * @req_lock: protects @requests, @nr_requests and @accept_queue of a
+ *	listener (lock order in the rules above: after bind buckets)
+ * @requests: pending connections (struct xtcp_request) of a listener
+ * @nr_requests: length of @requests
+ * @accept_queue: established children waiting for accept()
+ * @accept_node: link of a child in its listener's @accept_queue
  */
 struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_hash_bucket *hash_bucket;
+
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 write_seq;
+
+	u32 irs;
+	u32 rcv_nxt;
+	u32 copied_seq;
+	u32 rcv_wnd;
+	u32 rcv_wup;
+
+	u16 mss;
+	u16 advmss;
+	u8 retransmits;
+
+	struct sk_buff *send_head;
+	struct timer_list rtx_timer;
+	unsigned long rto;
+	unsigned long deferred;
+
+	spinlock_t req_lock;	/* see above */
+	struct list_head requests;
+	unsigned int nr_requests;
+	struct list_head accept_queue;
+	struct list_head accept_node;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
 }
+
+/**
+ * struct xtcp_skb_cb - xtcp's part of skb->cb
+ * @header: IP's control block, left in place for the IP layer
+ * @seq: first sequence number of the segment
+ * @end_seq: @seq + payload length + SYN + FIN
+ * @flags: %XTCP_FLAG_* of the segment
+ */
+struct xtcp_skb_cb {
+	union {
+		struct inet_skb_parm h4;
+	} header;
+	u32 seq;
+	u32 end_seq;
+	u8 flags;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/**
+ * struct xtcp_request - a connection in SYN_RECV that has no socket yet
+ * @node: link in the listener's xtcp_sock.requests, under its req_lock;
+ *	empty once the request's owner has taken it off the list
+ * @listener: the listening socket; the request holds a reference
+ * @laddr: local address
+ * @raddr: peer address
+ * @lport: local port
+ * @rport: peer port
+ * @iss: our initial sequence number
+ * @irs: the peer's initial sequence number
+ * @mss: the peer's MSS
+ * @advmss: the MSS we announce, from the route back to the peer
+ * @retrans: SYN-ACKs sent again so far
+ * @dev_if: interface the SYN arrived on
+ * @timer: SYN-ACK retransmission
+ * @expires: jiffies of the next SYN-ACK retransmission
+ *
+ * Whoever takes a request off @node (under req_lock) owns it: it stops
+ * @timer with del_timer_sync() outside the lock and frees the request.
+ */
+struct xtcp_request {
+	struct list_head node;
+	struct sock *listener;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 iss;
+	u32 irs;
+	u16 mss;
+	u16 advmss;
+	u8 retrans;
+	int dev_if;
+	struct timer_list timer;
+	unsigned long expires;
+};
+
+/**
+ * struct xtcp_tw - a connection in TIME_WAIT, without a socket
+ * @bind_node: link in its bind bucket's TIME_WAIT owners: the entry keeps
+ *	its local port bound, as Linux's TIME_WAIT sockets do
+ * @hash_next: next entry of its TIME_WAIT hash chain
+ * @wheel_next: next entry of its timing wheel slot
+ * @net: network namespace
+ * @laddr: local address
+ * @raddr: peer address
+ * @lport: local port
+ * @rport: peer port
+ * @snd_nxt: sequence number of our next segment (after our FIN)
+ * @rcv_nxt: next sequence number expected (after the peer's FIN)
+ * @expires_reuse: jiffies when 2*MSL ends, in bits 31..1; bit 0 is
+ *	SO_REUSEADDR of the socket it replaced
+ *
+ * Kept at 64 bytes (see xtcp_tw.c): the owners of the memory and the
+ * locks that guard each link are described there.
+ */
+struct xtcp_tw {
+	struct hlist_node bind_node;
+	struct xtcp_tw *hash_next;
+	struct xtcp_tw *wheel_next;
+	possible_net_t net;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 expires_reuse;
+};
+
+#define XTCP_TW_SLOTS		64	/* timing wheel slots per 2*MSL */
+
+/**
+ * struct xtcp_tw_wheel - the TIME_WAIT timing wheel of one namespace
+ * @lock: protects every field below
+ * @timer: advances the wheel one slot a tick; armed while @held > 0
+ * @slots: entries by expiry slot, singly linked through wheel_next
+ * @cur: slot the next tick processes
+ * @tick: slot width in jiffies, 2*MSL / %XTCP_TW_SLOTS rounded up
+ * @next_tick: jiffies when slot @cur is processed
+ * @held: entries on the wheel, including killed ones not freed yet
+ * @live: entries still reachable by lookups (bounded by max_tw_buckets)
+ * @dying: set at namespace exit: the timer must not be re-armed
+ */
+struct xtcp_tw_wheel {
+	spinlock_t lock;	/* see above */
+	struct timer_list timer;
+	struct xtcp_tw *slots[XTCP_TW_SLOTS];
+	unsigned int cur;
+	unsigned long tick;
+	unsigned long next_tick;
+	unsigned int held;
+	atomic_t live;
+	bool dying;
+};
 
 /*
  * Counters shown in /proc/net/xtcp_stat.  The names live next to the
@@ -96,6 +281,17 @@ enum xtcp_mib_field {
 	XTCP_MIB_INCSUMERRORS,	/* segments dropped for a bad checksum */
 	XTCP_MIB_INNOSOCKET,	/* segments for which no socket was found */
 	XTCP_MIB_INHDRERRORS,	/* segments too short or with a bad offset */
+	XTCP_MIB_OUTRSTS,	/* resets sent */
+	XTCP_MIB_RETRANSSEGS,	/* segments sent again after a timeout */
+	XTCP_MIB_ACTIVEOPENS,	/* connect() calls that sent a SYN */
+	XTCP_MIB_PASSIVEOPENS,	/* connections accepted by listeners */
+	XTCP_MIB_LISTENOVERFLOWS, /* SYNs dropped: accept queue full */
+	XTCP_MIB_TWCREATED,	/* TIME_WAIT entries created */
+	XTCP_MIB_TWEXPIRED,	/* TIME_WAIT entries that ran 2*MSL */
+	XTCP_MIB_TWOVERFLOWS,	/* TIME_WAIT skipped: max_tw_buckets */
+	XTCP_MIB_TWRECYCLED,	/* TIME_WAIT reopened by a new SYN */
+	XTCP_MIB_ESTABRESETS,	/* connections reset by the peer */
+	XTCP_MIB_ATTEMPTFAILS,	/* connection attempts that failed */
 	__XTCP_MIB_MAX
 };
 
@@ -107,18 +303,34 @@ struct xtcp_mib {
 	unsigned long mibs[__XTCP_MIB_MAX];
 };
 
-#define XTCP_MSL_MS_DEFAULT	30000
+#define XTCP_MSL_MS_DEFAULT		30000
+#define XTCP_SYN_RETRIES_DEFAULT	6
+#define XTCP_SYNACK_RETRIES_DEFAULT	5
+#define XTCP_FIN_TIMEOUT_MS_DEFAULT	60000
+#define XTCP_MAX_TW_BUCKETS_DEFAULT	262144
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
  * @mib: per-cpu counters
  * @sysctl_hdr: registration of /proc/sys/net/xtcp for this namespace
+ * @ctl_sk: kernel socket that sends resets and TIME_WAIT acknowledgments
+ * @tw_wheel: the TIME_WAIT timing wheel
  * @sysctl_msl_ms: maximum segment lifetime in ms; TIME_WAIT lasts 2*MSL
+ * @sysctl_syn_retries: SYN retransmissions before connect() gives up
+ * @sysctl_synack_retries: SYN-ACK retransmissions before a request dies
+ * @sysctl_fin_timeout_ms: lifetime of an orphaned FIN_WAIT2 socket
+ * @sysctl_max_tw_buckets: most TIME_WAIT entries kept at once
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header *sysctl_hdr;
+	struct sock *ctl_sk;
+	struct xtcp_tw_wheel tw_wheel;
 	int sysctl_msl_ms;
+	int sysctl_syn_retries;
+	int sysctl_synack_retries;
+	int sysctl_fin_timeout_ms;
+	int sysctl_max_tw_buckets;
 };
 
 extern unsigned int xtcp_net_id;
@@ -140,17 +352,32 @@ int xtcp_table_init(void);
 void xtcp_table_exit(void);
 int xtcp_get_port(struct sock *sk, unsigned short snum);
 void xtcp_put_port(struct sock *sk);
+void xtcp_inherit_port(struct sock *child, const struct sock *listener);
+int xtcp_connect_port(struct sock *sk);
 int xtcp_bind_listen(struct sock *sk);
 int xtcp_hash(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif, int sdif);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
+				  int dif, int sdif);
+u32 xtcp_tuple_hash(const struct net *net, __be32 laddr, u16 lport,
+		    __be32 faddr, __be16 fport);
+void xtcp_bind_tw_add(struct xtcp_tw *tw, bool reuse);
+void xtcp_bind_tw_del(struct xtcp_tw *tw);
+
+/* What a /proc walk visits: a socket, a pending request or TIME_WAIT. */
+enum xtcp_entry_kind {
+	XTCP_ENTRY_SOCK,
+	XTCP_ENTRY_REQ,
+	XTCP_ENTRY_TW,
+};
 
 /**
- * struct xtcp_table_iter - cursor over the sockets of one namespace
- * @net: namespace whose sockets are listed
+ * struct xtcp_table_iter - cursor over the entries of one namespace
+ * @net: namespace whose entries are listed
  * @bucket: bind bucket the cursor is in
- * @offset: sockets of @net already visited in @bucket
+ * @offset: entries of @net already visited in @bucket
  */
 struct xtcp_table_iter {
 	struct net *net;
@@ -159,19 +386,85 @@ struct xtcp_table_iter {
 };
 
 /**
- * typedef xtcp_iter_fn - reads a socket during a table walk
- * @sk: the socket; its bind bucket is locked, softirqs are off
+ * typedef xtcp_iter_fn - reads an entry during a table walk
+ * @kind: what @entry points to
+ * @entry: a struct sock, struct xtcp_request or struct xtcp_tw; its bind
+ *	bucket (and for a request its listener's req_lock) is locked and
+ *	softirqs are off
  * @arg: the walker's cookie
  */
-typedef void (*xtcp_iter_fn)(struct sock *sk, void *arg);
+typedef void (*xtcp_iter_fn)(enum xtcp_entry_kind kind, const void *entry,
+			     void *arg);
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
 
 /* xtcp_sock.c */
 void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+void xtcp_destroy_orphan(struct sock *sk);
+
+/* xtcp_conn.c */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h);
+void xtcp_listen_stop(struct sock *sk);
+struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
+void xtcp_conn_init(void);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* xtcp_output.c */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_push(struct sock *sk);
+void xtcp_probe(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_fin(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int xtcp_queue_syn(struct sock *sk);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb,
+			   const struct xtcp_seg_hdr *h);
+void xtcp_send_synack(const struct xtcp_request *req);
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw);
+u16 xtcp_advmss(const struct dst_entry *dst);
+
+/* xtcp_timer.c */
+void xtcp_init_timers(struct sock *sk);
+void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
+void xtcp_arm_fin_timeout(struct sock *sk);
+void xtcp_stop_timers(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+
+/* xtcp_data.c */
+int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		 int flags, int *addr_len);
+int xtcp_rcv_space(const struct sock *sk);
+u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
+u32 xtcp_inq(const struct sock *sk);
+void xtcp_write_space(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk);
+bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
+
+/* xtcp_tw.c */
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+void xtcp_tw_init_net(struct net *net);
+void xtcp_tw_exit_net(struct net *net);
+void xtcp_time_wait(struct sock *sk);
+/* xtcp_tw_rcv() verdicts */
+enum xtcp_tw_verdict {
+	XTCP_TW_NONE,		/* no TIME_WAIT entry for the segment */
+	XTCP_TW_DONE,		/* consumed by the entry */
+	XTCP_TW_SYN,		/* entry reopened: give the SYN to a listener */
+};
+
+enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
+				 const struct xtcp_seg_hdr *h);
+bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
+		    __be32 raddr, __be16 rport);
+unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

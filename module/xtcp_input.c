@@ -1,33 +1,322 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xtcp receive path: the handler IP calls, in softirq context, for every
- * datagram carrying xtcp's protocol number.
+ * datagram carrying xtcp's protocol number, and the state machine of
+ * RFC 9293 section 3.10.7 ("SEGMENT ARRIVES") for sockets.
  *
  * Segments are validated here (length, data offset, checksum over the
- * pseudo-header with xtcp's own protocol number), then handed to the
- * socket they belong to under the socket lock, or to its backlog when the
- * user owns the socket (see the locking rules in xtcp.h).
+ * pseudo-header with xtcp's own protocol number), then looked up in this
+ * order: a connected socket, a TIME_WAIT entry, a listener.  Connected
+ * sockets process segments under their socket lock, or queue them on the
+ * backlog when the user owns the socket (see the rules in xtcp.h);
+ * listeners and TIME_WAIT entries have their own locks.
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
+#include <linux/filter.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_seq.h"
+
+/* RFC 9293 section 3.10.7.4, first check: is the segment in the window? */
+static bool xtcp_seq_acceptable(const struct xtcp_sock *xs, u32 seq, u32 len)
+{
+	u32 wnd = xtcp_rcv_wnd_left(xs);
+	u32 last = xs->rcv_nxt + wnd - 1;
+
+	if (!len)
+		return wnd ? xtcp_seq_between(seq, xs->rcv_nxt, last) :
+			     seq == xs->rcv_nxt;
+	if (!wnd)
+		return false;
+	return xtcp_seq_between(seq, xs->rcv_nxt, last) ||
+	       xtcp_seq_between(seq + len - 1, xs->rcv_nxt, last);
+}
+
+/* A RST the sequence check let through: the connection is gone. */
+static void xtcp_rcv_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ESTABRESETS);
+	}
+	WRITE_ONCE(sk->sk_err, err);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+/* Take in the peer's SYN: its sequence space, window and MSS. */
+static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
+			  const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 mss = xtcp_opt_mss(skb->data + XTCP_HDR_LEN,
+			       h->doff - XTCP_HDR_LEN);
+
+	xs->irs = h->seq;
+	xs->rcv_nxt = h->seq + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->mss = min_t(u16, mss ? mss : XTCP_MSS_DEFAULT, xs->advmss);
+	xs->snd_wnd = h->window;
+	xs->snd_wl1 = h->seq;
+	xs->snd_wl2 = h->ack;
+}
+
+static void xtcp_established(struct sock *sk)
+{
+	xtcp_set_state(sk, TCP_ESTABLISHED);
+	sk->sk_state_change(sk);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+}
+
+/* RFC 9293 section 3.10.7.3: SYN_SENT. */
+static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
+			      const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool ack = h->flags & XTCP_FLAG_ACK;
+
+	if (ack && (!xtcp_seq_after(h->ack, xs->iss) ||
+		    xtcp_seq_after(h->ack, xs->snd_nxt))) {
+		xtcp_send_reset_reply(sock_net(sk), skb, h);
+		return;
+	}
+	if (h->flags & XTCP_FLAG_RST) {
+		if (ack)
+			xtcp_rcv_reset(sk);
+		return;
+	}
+	if (!(h->flags & XTCP_FLAG_SYN))
+		return;
+
+	xtcp_take_syn(sk, skb, h);
+	if (ack) {
+		xs->snd_una = h->ack;
+		xtcp_clean_acked(sk);
+		xtcp_established(sk);
+		xtcp_send_ack(sk);
+		return;
+	}
+	/* Simultaneous open: our SYN crossed theirs.  Answer with our SYN,
+	 * now carrying an ACK, and wait for theirs to be acknowledged.
+	 */
+	xtcp_set_state(sk, TCP_SYN_RECV);
+	xtcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue));
+	xtcp_reset_rtx_timer(sk, xs->rto);
+}
+
+/* Window update rule of RFC 9293 section 3.10.7.4, fifth check. */
+static void xtcp_update_window(struct xtcp_sock *xs,
+			       const struct xtcp_seg_hdr *h)
+{
+	if (xtcp_seq_before(xs->snd_wl1, h->seq) ||
+	    (xs->snd_wl1 == h->seq && !xtcp_seq_before(h->ack, xs->snd_wl2))) {
+		xs->snd_wnd = h->window;
+		xs->snd_wl1 = h->seq;
+		xs->snd_wl2 = h->ack;
+	}
+}
+
+/* Has the peer acknowledged our FIN? */
+static bool xtcp_fin_acked(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return (sk->sk_shutdown & SEND_SHUTDOWN) &&
+	       xs->snd_una == xs->write_seq;
+}
+
+/*
+ * Fifth check: the acknowledgment.  Returns false when the segment must
+ * be dropped (or the socket is gone).
+ */
+static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
+			 const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!xtcp_seq_after(h->ack, xs->snd_una) ||
+		    xtcp_seq_after(h->ack, xs->snd_nxt)) {
+			xtcp_send_reset_reply(sock_net(sk), skb, h);
+			return false;
+		}
+		xtcp_established(sk);
+	}
+	if (xtcp_seq_after(h->ack, xs->snd_nxt)) {
+		xtcp_send_ack(sk);
+		return false;
+	}
+	if (xtcp_seq_after(h->ack, xs->snd_una)) {
+		xs->snd_una = h->ack;
+		xtcp_clean_acked(sk);
+	}
+	xtcp_update_window(xs, h);
+
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (!xtcp_fin_acked(sk))
+			break;
+		xtcp_set_state(sk, TCP_FIN_WAIT2);
+		if (sock_flag(sk, SOCK_DEAD))
+			xtcp_arm_fin_timeout(sk);
+		sk->sk_state_change(sk);
+		break;
+	case TCP_CLOSING:
+		if (xtcp_fin_acked(sk)) {
+			xtcp_time_wait(sk);
+			return false;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (xtcp_fin_acked(sk)) {
+			xtcp_done(sk);
+			return false;
+		}
+		break;
+	}
+	xtcp_push(sk);
+	return true;
+}
+
+/* Eighth check: the peer's FIN, once everything before it arrived. */
+static void xtcp_rcv_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Our FIN is not acknowledged: simultaneous close. */
+		xtcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		xtcp_send_ack(sk);
+		xtcp_time_wait(sk);
+		return;
+	}
+	xtcp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+	}
+}
+
+/* Data arriving after the user closed: nobody will read it (RFC 9293
+ * section 3.10.4 leaves it open; Linux resets, and so do we).
+ */
+static bool xtcp_data_after_close(struct sock *sk, u32 payload)
+{
+	if (!payload || !sock_flag(sk, SOCK_DEAD) ||
+	    !((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return false;
+	xtcp_send_active_reset(sk, GFP_ATOMIC);
+	xtcp_done(sk);
+	return true;
+}
+
+/* RFC 9293 section 3.10.7.4: every state after SYN_SENT. */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
+				  const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 payload = skb->len - h->doff;
+	u32 fin_seq = cb->end_seq - 1;
+	bool queued = false;
+
+	if (!xtcp_seq_acceptable(xs, cb->seq, cb->end_seq - cb->seq)) {
+		if (!(h->flags & XTCP_FLAG_RST))
+			xtcp_send_ack(sk);
+		goto drop;
+	}
+	if (h->flags & XTCP_FLAG_RST) {
+		xtcp_rcv_reset(sk);
+		goto drop;
+	}
+	if (h->flags & XTCP_FLAG_SYN) {
+		/* RFC 9293 (after RFC 5961): a challenge ACK. */
+		xtcp_send_ack(sk);
+		goto drop;
+	}
+	if (!(h->flags & XTCP_FLAG_ACK) || !xtcp_rcv_ack(sk, skb, h))
+		goto drop;
+	if (xtcp_data_after_close(sk, payload))
+		goto drop;
+
+	if (payload &&
+	    ((1 << sk->sk_state) &
+	     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		queued = xtcp_queue_data(sk, skb, h->doff);
+
+	if ((h->flags & XTCP_FLAG_FIN) && fin_seq == xs->rcv_nxt &&
+	    ((1 << sk->sk_state) &
+	     (TCPF_SYN_RECV | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+	      TCPF_FIN_WAIT2)))
+		xtcp_rcv_fin(sk);
+	else if (payload || (h->flags & XTCP_FLAG_FIN))
+		xtcp_send_ack(sk);
+drop:
+	if (!queued)
+		kfree_skb(skb);
+}
 
 /**
- * xtcp_do_rcv() - process one segment for @sk
+ * xtcp_do_rcv() - process one segment for a connected socket
  * @sk: socket, locked by the caller (bh_lock_sock() or lock_sock())
- * @skb: the segment, header at skb->data, checksum verified
+ * @skb: the segment, header at skb->data, checksum verified and
+ *	XTCP_SKB_CB() filled in
  *
- * This is also xtcp_prot.backlog_rcv.  Connection establishment is not
- * implemented yet, so every segment is consumed and dropped here.
+ * This is also xtcp_prot.backlog_rcv.  Consumes @skb.
  *
  * Return: 0.
  */
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_seg_hdr h;
+
+	if (xtcp_hdr_decode(&h, skb->data, skb->len))
+		goto drop;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		xtcp_rcv_syn_sent(sk, skb, &h);
+		break;
+	case TCP_CLOSE:
+	case TCP_LISTEN:
+		/* Closed while the segment waited for the lock. */
+		xtcp_send_reset_reply(sock_net(sk), skb, &h);
+		break;
+	default:
+		xtcp_rcv_synchronized(sk, skb, &h);
+		return 0;
+	}
+drop:
 	kfree_skb(skb);
 	return 0;
 }
@@ -38,19 +327,75 @@ static bool xtcp_csum_bad(struct sk_buff *skb)
 	       skb_checksum_complete(skb);
 }
 
+static void xtcp_fill_cb(struct sk_buff *skb, const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->seq = h->seq;
+	cb->end_seq = h->seq + skb->len - h->doff +
+		      !!(h->flags & XTCP_FLAG_SYN) +
+		      !!(h->flags & XTCP_FLAG_FIN);
+	cb->flags = h->flags;
+}
+
+/*
+ * Process @skb on @sk now, or queue it on the backlog while the user
+ * owns the socket.  The backlog may hold about a send and a receive
+ * buffer on top of what is queued already, as TCP allows: counting only
+ * the receive buffer would drop in-window segments whenever the reader
+ * holds the lock with a nearly full queue.
+ */
 static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
 			unsigned int doff)
 {
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+	u32 limit;
+
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) ||
+	    sk_filter_trim_cap(sk, skb, doff))
+		goto discard;
+	nf_reset_ct(skb);
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_do_rcv(sk, skb);
+	} else {
+		limit = READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf) +
+			65536;
+		if (sk_add_backlog(sk, skb, limit)) {
+			bh_unlock_sock(sk);
+			atomic_inc(&sk->sk_drops);
+			goto discard;
+		}
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+discard:
+	sock_put(sk);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* No connected socket: TIME_WAIT, then listeners, then a reset. */
+static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
+				const struct xtcp_seg_hdr *h)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct sock *sk;
+
+	if (xtcp_tw_rcv(net, skb, h) == XTCP_TW_DONE)
+		return 0;
+	sk = xtcp_lookup_listener(net, iph->daddr, h->dport, inet_iif(skb),
+				  inet_sdif(skb));
+	if (sk) {
+		xtcp_listen_rcv(sk, skb, h);
 		sock_put(sk);
-		kfree_skb(skb);
 		return 0;
 	}
-	nf_reset_ct(skb);
-	/* Consumes @skb and our reference; never a negative value, which
-	 * IP would take for a protocol number to resubmit to.
-	 */
-	__sk_receive_skb(sk, skb, 1, doff, true);
+	XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
+	xtcp_send_reset_reply(net, skb, h);
+	kfree_skb(skb);
 	return 0;
 }
 
@@ -78,15 +423,14 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
 	if (xtcp_csum_bad(skb))
 		goto csum_error;
+	xtcp_fill_cb(skb, &h);
 
 	iph = ip_hdr(skb);
 	sk = xtcp_lookup(net, iph->saddr, htons(h.sport), iph->daddr,
 			 htons(h.dport), inet_iif(skb), inet_sdif(skb));
-	if (!sk) {
-		XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
-		goto discard;
-	}
-	return xtcp_deliver(sk, skb, h.doff);
+	if (sk)
+		return xtcp_deliver(sk, skb, h.doff);
+	return xtcp_rcv_unconnected(net, skb, &h);
 
 csum_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);

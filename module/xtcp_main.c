@@ -5,8 +5,9 @@
  * Registration.  module_init() sets xtcp up in this order, and
  * module_exit() and every failure path undo it in exactly the reverse:
  *
- *	1. the connection table
- *	2. per network namespace state (counters, /proc, sysctls)
+ *	1. the connection table, the TIME_WAIT cache
+ *	2. per network namespace state (counters, /proc, sysctls, the
+ *	   TIME_WAIT wheel, the control socket)
  *	3. struct proto, with its own socket slab
  *	4. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
  *	5. the IP receive handler for the protocol number
@@ -81,6 +82,11 @@ static int __init xtcp_init(void)
 	err = xtcp_table_init();
 	if (err)
 		goto err_table;
+	step = "TIME_WAIT cache";
+	err = xtcp_tw_init();
+	if (err)
+		goto err_tw;
+	xtcp_conn_init();
 	step = "per-namespace state";
 	err = register_pernet_subsys(&xtcp_net_ops);
 	if (err)
@@ -107,6 +113,8 @@ err_add_protocol:
 err_proto:
 	unregister_pernet_subsys(&xtcp_net_ops);
 err_pernet:
+	xtcp_tw_exit();
+err_tw:
 	xtcp_table_exit();
 err_table:
 	pr_err("xtcp: loading failed at %s: %d\n", step, err);
@@ -119,6 +127,7 @@ static void __exit xtcp_exit(void)
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
 	unregister_pernet_subsys(&xtcp_net_ops);
+	xtcp_tw_exit();
 	xtcp_table_exit();
 }
 

@@ -5,6 +5,7 @@
  * goes.  User sockets pin their namespace, so none is left at exit.
  */
 #include <linux/percpu.h>
+#include <net/inet_common.h>
 #include <net/net_namespace.h>
 
 #include "xtcp.h"
@@ -20,7 +21,16 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 	xn->sysctl_msl_ms = XTCP_MSL_MS_DEFAULT;
+	xn->sysctl_syn_retries = XTCP_SYN_RETRIES_DEFAULT;
+	xn->sysctl_synack_retries = XTCP_SYNACK_RETRIES_DEFAULT;
+	xn->sysctl_fin_timeout_ms = XTCP_FIN_TIMEOUT_MS_DEFAULT;
+	xn->sysctl_max_tw_buckets = XTCP_MAX_TW_BUCKETS_DEFAULT;
+	xtcp_tw_init_net(net);
 
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
+				   xtcp_protocol, net);
+	if (err)
+		goto err_ctl_sk;
 	err = xtcp_sysctl_init_net(net);
 	if (err)
 		goto err_sysctl;
@@ -32,6 +42,8 @@ static int __net_init xtcp_net_init(struct net *net)
 err_proc:
 	xtcp_sysctl_exit_net(net);
 err_sysctl:
+	inet_ctl_sock_destroy(xn->ctl_sk);
+err_ctl_sk:
 	free_percpu(xn->mib);
 	return err;
 }
@@ -40,8 +52,15 @@ static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 
+	struct sock *ctl_sk = xn->ctl_sk;
+
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
+	xtcp_tw_exit_net(net);
+	/* Softirq senders read ctl_sk under RCU. */
+	WRITE_ONCE(xn->ctl_sk, NULL);
+	synchronize_net();
+	inet_ctl_sock_destroy(ctl_sk);
 	free_percpu(xn->mib);
 }
 

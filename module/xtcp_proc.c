@@ -21,6 +21,17 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_INCSUMERRORS]	 = "InCsumErrors",
 	[XTCP_MIB_INNOSOCKET]	 = "InNoSocket",
 	[XTCP_MIB_INHDRERRORS]	 = "InHdrErrors",
+	[XTCP_MIB_OUTRSTS]	 = "OutRsts",
+	[XTCP_MIB_RETRANSSEGS]	 = "RetransSegs",
+	[XTCP_MIB_ACTIVEOPENS]	 = "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]	 = "PassiveOpens",
+	[XTCP_MIB_LISTENOVERFLOWS] = "ListenOverflows",
+	[XTCP_MIB_TWCREATED]	 = "TwCreated",
+	[XTCP_MIB_TWEXPIRED]	 = "TwExpired",
+	[XTCP_MIB_TWOVERFLOWS]	 = "TwOverflows",
+	[XTCP_MIB_TWRECYCLED]	 = "TwRecycled",
+	[XTCP_MIB_ESTABRESETS]	 = "EstabResets",
+	[XTCP_MIB_ATTEMPTFAILS]	 = "AttemptFails",
 };
 
 /**
@@ -30,11 +41,17 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
  * @sport: local port, host order
  * @dport: remote port, host order
  * @state: TCP_* state
- * @rx_queue: accept backlog of a listener
+ * @tx_queue: bytes sent or queued and not acknowledged
+ * @rx_queue: bytes received and not read (accept backlog of a listener)
+ * @timer: timer kind, as /proc/net/tcp: 0 none, 1 retransmit, 2 other,
+ *	3 TIME_WAIT, 4 window probe
+ * @expires: jiffies when the timer fires
+ * @retrans: retransmissions so far
  * @uid: owner
- * @ino: inode of the socket
+ * @ino: inode of the socket (0 without a socket)
  * @refcnt: socket reference count
- * @sk: socket address (hashed by %pK)
+ * @ptr: entry address (hashed by %pK)
+ * @kind: what the entry is
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -44,18 +61,23 @@ struct xtcp_proc_entry {
 	u16 sport;
 	u16 dport;
 	int state;
-	int rx_queue;
+	u32 tx_queue;
+	u32 rx_queue;
+	int timer;
+	unsigned long expires;
+	int retrans;
 	kuid_t uid;
 	unsigned long ino;
 	int refcnt;
-	const void *sk;
+	const void *ptr;
+	enum xtcp_entry_kind kind;
 };
 
 /**
  * struct xtcp_seq_state - a reader of /proc/net/xtcp
  * @p: namespace of the reader; must be first for seq_file_net()
  * @it: table cursor
- * @entry: the socket being shown
+ * @entry: the entry being shown
  * @num: its line number ("sl" column)
  */
 struct xtcp_seq_state {
@@ -65,23 +87,80 @@ struct xtcp_seq_state {
 	int num;
 };
 
-static void xtcp_proc_fill(struct sock *sk, void *arg)
+static void xtcp_proc_fill_sock(struct xtcp_proc_entry *e,
+				const struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
-	struct xtcp_proc_entry *e = arg;
+	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	e->saddr = inet->inet_rcv_saddr;
 	e->daddr = inet->inet_daddr;
 	e->sport = ntohs(inet->inet_sport);
 	e->dport = ntohs(inet->inet_dport);
 	e->state = inet_sk_state_load(sk);
-	e->rx_queue = 0;
-	if (e->state == TCP_LISTEN)
+	if (e->state == TCP_LISTEN) {
 		e->rx_queue = READ_ONCE(sk->sk_ack_backlog);
-	e->uid = sock_i_uid(sk);
-	e->ino = sock_i_ino(sk);
+	} else if (e->state != TCP_CLOSE) {
+		e->tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		e->rx_queue = xtcp_inq(sk);
+	}
+	if (timer_pending(&xs->rtx_timer)) {
+		e->timer = xs->send_head && xs->snd_una == xs->snd_nxt ? 4 : 1;
+		if (e->state == TCP_FIN_WAIT2)
+			e->timer = 2;
+		e->expires = xs->rtx_timer.expires;
+	}
+	e->retrans = xs->retransmits;
+	e->uid = sock_i_uid((struct sock *)sk);
+	e->ino = sock_i_ino((struct sock *)sk);
 	e->refcnt = refcount_read(&sk->sk_refcnt);
-	e->sk = sk;
+}
+
+static void xtcp_proc_fill_req(struct xtcp_proc_entry *e,
+			       const struct xtcp_request *req)
+{
+	e->saddr = req->laddr;
+	e->daddr = req->raddr;
+	e->sport = ntohs(req->lport);
+	e->dport = ntohs(req->rport);
+	e->state = TCP_SYN_RECV;
+	e->timer = 1;
+	e->expires = req->expires;
+	e->retrans = req->retrans;
+	e->uid = sock_i_uid(req->listener);
+}
+
+static void xtcp_proc_fill_tw(struct xtcp_proc_entry *e,
+			      const struct xtcp_tw *tw)
+{
+	e->saddr = tw->laddr;
+	e->daddr = tw->raddr;
+	e->sport = ntohs(tw->lport);
+	e->dport = ntohs(tw->rport);
+	e->state = TCP_TIME_WAIT;
+	e->timer = 3;
+	e->expires = xtcp_tw_expires(tw);
+}
+
+static void xtcp_proc_fill(enum xtcp_entry_kind kind, const void *entry,
+			   void *arg)
+{
+	struct xtcp_proc_entry *e = arg;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->ptr = entry;
+	switch (kind) {
+	case XTCP_ENTRY_SOCK:
+		xtcp_proc_fill_sock(e, entry);
+		break;
+	case XTCP_ENTRY_REQ:
+		xtcp_proc_fill_req(e, entry);
+		break;
+	case XTCP_ENTRY_TW:
+		xtcp_proc_fill_tw(e, entry);
+		break;
+	}
 }
 
 static void *xtcp_seq_at(struct xtcp_seq_state *st, loff_t pos)
@@ -123,17 +202,23 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
 }
 
 /*
- * One socket, column for column as get_tcp4_sock() prints it.  Timers,
- * queues and congestion state are not tracked yet and show as zero.
+ * One entry, column for column as get_tcp4_sock(), get_openreq4() and
+ * get_timewait4_sock() print them.  Congestion state is not tracked yet
+ * and shows as zero.
  */
 static void xtcp_seq_show_entry(struct seq_file *seq,
 				const struct xtcp_proc_entry *e, int num)
 {
-	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+	long when = e->timer ? (long)(e->expires - jiffies) : 0;
+
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK",
 		   num, e->saddr, e->sport, e->daddr, e->dport, e->state,
-		   0, e->rx_queue, 0, 0UL, 0,
-		   from_kuid_munged(seq_user_ns(seq), e->uid),
-		   0, e->ino, e->refcnt, e->sk, 0UL, 0UL, 0, 0, 0);
+		   e->tx_queue, e->rx_queue, e->timer,
+		   jiffies_delta_to_clock_t(when), e->retrans,
+		   from_kuid_munged(seq_user_ns(seq), e->uid), 0, e->ino,
+		   e->refcnt, e->ptr);
+	if (e->kind == XTCP_ENTRY_SOCK)
+		seq_printf(seq, " %lu %lu %u %u %d", 0UL, 0UL, 0, 0, 0);
 }
 
 static int xtcp_seq_show(struct seq_file *seq, void *v)

@@ -15,6 +15,7 @@
 #include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <net/xfrm.h>
 
 #include "xtcp.h"
 
@@ -38,63 +39,188 @@ void xtcp_set_state(struct sock *sk, int state)
 	smp_store_release(&sk->sk_state, state);
 }
 
+/**
+ * xtcp_done() - the connection of @sk is over
+ * @sk: socket, locked
+ *
+ * Moves to TCP_CLOSE and stops the timers.  A socket the user still
+ * holds is woken up to see it; an orphan is destroyed.
+ */
+void xtcp_done(struct sock *sk)
+{
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_stop_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		xtcp_destroy_orphan(sk);
+}
+
+static void xtcp_purge_queues(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	xtcp_sk(sk)->send_head = NULL;
+	__skb_queue_purge(&sk->sk_receive_queue);
+}
+
+/**
+ * xtcp_destroy_orphan() - free a closed socket nobody holds any more
+ * @sk: orphaned socket in TCP_CLOSE, locked
+ *
+ * Drops the reference the socket held on itself since its creation;
+ * lookups, timers and in-flight skbs may still hold theirs.
+ */
+void xtcp_destroy_orphan(struct sock *sk)
+{
+	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE || !sock_flag(sk, SOCK_DEAD));
+	sk->sk_prot->destroy(sk);
+	sk_stream_kill_queues(sk);
+	xfrm_sk_free_policy(sk);
+	sock_put(sk);
+}
+
 static int xtcp_init_sock(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_init_timers(sk);
+	spin_lock_init(&xs->req_lock);
+	INIT_LIST_HEAD(&xs->requests);
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xs->mss = XTCP_MSS_DEFAULT;
+	sk->sk_write_space = xtcp_write_space;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	return 0;
 }
 
+/* Called once, when the socket is destroyed. */
 static void xtcp_destroy_sock(struct sock *sk)
 {
+	xtcp_stop_timers(sk);
+	xtcp_purge_queues(sk);
+	xtcp_unhash(sk);
 	xtcp_put_port(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
+/*
+ * The state close() or shutdown(SHUT_WR) leads to (RFC 9293 3.10.4).
+ * Returns true when a FIN must be sent.
+ */
+static bool xtcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		xtcp_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		xtcp_done(sk);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void xtcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT) &&
+	    xtcp_close_state(sk))
+		xtcp_send_fin(sk);
+}
+
+/* Discard unread data; returns how many bytes there were. */
+static u32 xtcp_discard_unread(struct sock *sk)
+{
+	u32 unread = 0;
+
+	if (!((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE | TCPF_SYN_SENT)))
+		unread = xtcp_inq(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	return unread;
+}
+
 static void xtcp_close(struct sock *sk, long timeout)
 {
+	int state;
+
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	if (sk->sk_state != TCP_CLOSE)
+	if (sk->sk_state == TCP_LISTEN) {
 		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_listen_stop(sk);
+	} else if (xtcp_discard_unread(sk) ||
+		   (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+		/* RFC 2525 2.17: unread data or SO_LINGER {1, 0}: abort. */
+		if (sk->sk_state != TCP_CLOSE) {
+			xtcp_send_active_reset(sk, sk->sk_allocation);
+			xtcp_set_state(sk, TCP_CLOSE);
+		}
+	} else if (xtcp_close_state(sk)) {
+		xtcp_send_fin(sk);
+	}
+	sk_stream_wait_close(sk, timeout);
+
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
 	release_sock(sk);
-	sk_common_release(sk);
+
+	/* From here the socket belongs to the protocol, and softirq may be
+	 * processing it: take its lock as softirq does.
+	 */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (state == TCP_CLOSE) {
+		xtcp_stop_timers(sk);
+		xtcp_destroy_orphan(sk);
+	} else if (sk->sk_state == TCP_FIN_WAIT2 && state == TCP_FIN_WAIT2) {
+		xtcp_arm_fin_timeout(sk);
+	}
+	/* Otherwise, if the socket reached TCP_CLOSE meanwhile (backlog,
+	 * timer, softirq), xtcp_done() has already destroyed it.
+	 */
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
 }
 
 /* Called by inet_shutdown() and connect(AF_UNSPEC), socket lock held. */
 static int xtcp_disconnect(struct sock *sk, int flags)
 {
-	if (sk->sk_state != TCP_CLOSE)
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (old_state != TCP_CLOSE)
 		xtcp_set_state(sk, TCP_CLOSE);
+	if (old_state == TCP_LISTEN)
+		xtcp_listen_stop(sk);
+	else if ((1 << old_state) & ~(TCPF_CLOSE | TCPF_SYN_SENT))
+		xtcp_send_active_reset(sk, GFP_KERNEL);
+	xtcp_stop_timers(sk);
+	xtcp_purge_queues(sk);
 	inet_sk(sk)->inet_dport = 0;
 	sk->sk_daddr = 0;
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_err, 0);
+	xs->retransmits = 0;
+	xs->rto = XTCP_TIMEOUT_INIT;
 	sk->sk_state_change(sk);
 	return 0;
-}
-
-static int xtcp_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
-{
-	return -EOPNOTSUPP;
-}
-
-static struct sock *xtcp_accept(struct sock *sk, int flags, int *err,
-				bool kern)
-{
-	*err = sk->sk_state == TCP_LISTEN ? -EOPNOTSUPP : -EINVAL;
-	return NULL;
-}
-
-static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
-{
-	/* As TCP on a socket that is not connected: EPIPE and SIGPIPE. */
-	return sk_stream_error(sk, msg->msg_flags, -EPIPE);
-}
-
-static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-			int flags, int *addr_len)
-{
-	return -ENOTCONN;
 }
 
 static int xtcp_setsockopt(struct sock *sk, int level, int optname,
@@ -161,14 +287,21 @@ out:
 	return err;
 }
 
+static bool xtcp_readable(const struct sock *sk)
+{
+	return xtcp_inq(sk) >= sock_rcvlowat(sk, 0, INT_MAX);
+}
+
 /**
  * xtcp_poll() - poll(2) readiness of an xtcp socket
  * @file: file of the socket
  * @sock: the socket
  * @wait: poll table
  *
- * Follows tcp_poll(): an unconnected socket reports EPOLLOUT | EPOLLHUP,
- * a listener reports nothing until a connection waits in its queue.
+ * Follows tcp_poll(): a listener is readable when a connection waits in
+ * its queue; a connecting socket reports nothing until the handshake
+ * ends; EPOLLRDHUP at the peer's FIN, EPOLLHUP when both directions are
+ * shut, EPOLLERR on a pending error.
  *
  * Return: the ready events.
  */
@@ -183,7 +316,8 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 	sock_poll_wait(file, sock, wait);
 	state = inet_sk_state_load(sk);
 	if (state == TCP_LISTEN)
-		return 0;
+		return list_empty_careful(&xtcp_sk(sk)->accept_queue) ? 0 :
+		       EPOLLIN | EPOLLRDNORM;
 
 	shutdown = READ_ONCE(sk->sk_shutdown);
 	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
@@ -191,9 +325,15 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (!((1 << state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))) {
+		if (xtcp_readable(sk))
+			mask |= EPOLLIN | EPOLLRDNORM;
 		if (shutdown & SEND_SHUTDOWN || sk_stream_is_writeable(sk))
 			mask |= EPOLLOUT | EPOLLWRNORM;
+		else
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 	}
+	/* Pairs with the error written before sk_error_report(). */
+	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
@@ -204,11 +344,13 @@ struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.close		= xtcp_close,
-	.connect	= xtcp_connect,
+	.connect	= xtcp_v4_connect,
 	.disconnect	= xtcp_disconnect,
 	.accept		= xtcp_accept,
 	.init		= xtcp_init_sock,
 	.destroy	= xtcp_destroy_sock,
+	.shutdown	= xtcp_shutdown,
+	.release_cb	= xtcp_release_cb,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
 	.sendmsg	= xtcp_sendmsg,

@@ -10,9 +10,16 @@
 
 static int xtcp_msl_ms_min = 10;
 static int xtcp_msl_ms_max = 600000;
+static int xtcp_retries_max = 20;
+static int xtcp_fin_timeout_min = 10;
+static int xtcp_fin_timeout_max = 3600000;
 
 enum {
 	XTCP_SYSCTL_MSL_MS,
+	XTCP_SYSCTL_SYN_RETRIES,
+	XTCP_SYSCTL_SYNACK_RETRIES,
+	XTCP_SYSCTL_FIN_TIMEOUT_MS,
+	XTCP_SYSCTL_MAX_TW_BUCKETS,
 };
 
 static const struct ctl_table xtcp_sysctl_template[] = {
@@ -23,6 +30,38 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &xtcp_msl_ms_min,
 		.extra2		= &xtcp_msl_ms_max,
+	},
+	[XTCP_SYSCTL_SYN_RETRIES] = {
+		.procname	= "syn_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries_max,
+	},
+	[XTCP_SYSCTL_SYNACK_RETRIES] = {
+		.procname	= "synack_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries_max,
+	},
+	[XTCP_SYSCTL_FIN_TIMEOUT_MS] = {
+		.procname	= "fin_timeout_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_fin_timeout_min,
+		.extra2		= &xtcp_fin_timeout_max,
+	},
+	[XTCP_SYSCTL_MAX_TW_BUCKETS] = {
+		.procname	= "max_tw_buckets",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
 	},
 	{ }
 };
@@ -43,6 +82,10 @@ int xtcp_sysctl_init_net(struct net *net)
 	if (!table)
 		return -ENOMEM;
 	table[XTCP_SYSCTL_MSL_MS].data = &xn->sysctl_msl_ms;
+	table[XTCP_SYSCTL_SYN_RETRIES].data = &xn->sysctl_syn_retries;
+	table[XTCP_SYSCTL_SYNACK_RETRIES].data = &xn->sysctl_synack_retries;
+	table[XTCP_SYSCTL_FIN_TIMEOUT_MS].data = &xn->sysctl_fin_timeout_ms;
+	table[XTCP_SYSCTL_MAX_TW_BUCKETS].data = &xn->sysctl_max_tw_buckets;
 
 	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl_hdr) {

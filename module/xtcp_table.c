@@ -30,13 +30,15 @@
 #define XTCP_EHASH_SIZE		16384
 
 /**
- * struct xtcp_bind_bucket - sockets owning local ports that hash together
+ * struct xtcp_bind_bucket - owners of local ports that hash together
  * @lock: serialises bind, listen and port release on these ports
  * @owners: the sockets, linked through sk_bind_node
+ * @tw_owners: TIME_WAIT entries, which keep their port bound
  */
 struct xtcp_bind_bucket {
 	spinlock_t lock;	/* bind/listen/release of these ports */
 	struct hlist_head owners;
+	struct hlist_head tw_owners;
 };
 
 /**
@@ -70,14 +72,30 @@ static u32 xtcp_lhash_slot(const struct net *net, u16 port)
 	return (port + net_hash_mix(net)) & (XTCP_LHASH_SIZE - 1);
 }
 
+/**
+ * xtcp_tuple_hash() - keyed hash of a connection's 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port, host order
+ * @faddr: foreign address
+ * @fport: foreign port, network order
+ *
+ * Return: a siphash of the tuple under a boot-time random key, so that
+ * peers cannot aim at one chain.
+ */
+u32 xtcp_tuple_hash(const struct net *net, __be32 laddr, u16 lport,
+		    __be32 faddr, __be16 fport)
+{
+	return siphash_4u32((__force u32)laddr, (__force u32)faddr,
+			    (u32)lport << 16 | (__force u16)fport,
+			    net_hash_mix(net), &xtcp_table.ehash_secret);
+}
+
 static u32 xtcp_ehash_slot(const struct net *net, __be32 laddr, u16 lport,
 			   __be32 faddr, __be16 fport)
 {
-	u32 hash = siphash_4u32((__force u32)laddr, (__force u32)faddr,
-				(u32)lport << 16 | (__force u16)fport,
-				net_hash_mix(net), &xtcp_table.ehash_secret);
-
-	return hash & (XTCP_EHASH_SIZE - 1);
+	return xtcp_tuple_hash(net, laddr, lport, faddr, fport) &
+	       (XTCP_EHASH_SIZE - 1);
 }
 
 static bool xtcp_dev_overlap(const struct sock *sk, const struct sock *sk2)
@@ -113,15 +131,35 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 		 READ_ONCE(sk2->sk_state) != TCP_LISTEN);
 }
 
+/*
+ * A TIME_WAIT entry is an owner that is not listening, bound to no
+ * device: the same rule applies.
+ */
+static bool xtcp_bind_conflict_tw(const struct sock *sk,
+				  const struct xtcp_tw *tw, bool relax)
+{
+	if (!net_eq(sock_net(sk), read_pnet(&tw->net)))
+		return false;
+	if (sk->sk_rcv_saddr && tw->laddr && sk->sk_rcv_saddr != tw->laddr)
+		return false;
+	return !(relax && sk->sk_reuse && (tw->expires_reuse & 1));
+}
+
 /* Called with @b->lock held. */
 static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
 			    u16 port, bool relax)
 {
+	struct xtcp_tw *tw;
 	struct sock *sk2;
 
 	sk_for_each_bound(sk2, &b->owners) {
 		if (inet_sk(sk2)->inet_num == port &&
 		    xtcp_bind_conflict(sk, sk2, relax))
+			return true;
+	}
+	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
+		if (ntohs(tw->lport) == port &&
+		    xtcp_bind_conflict_tw(sk, tw, relax))
 			return true;
 	}
 	return false;
@@ -149,11 +187,12 @@ static bool xtcp_try_port(struct sock *sk, u16 port, bool relax)
 }
 
 /*
- * Pick a free port from ip_local_port_range for bind(port 0), the way
- * Linux does: start at a random odd offset and try odd ports first,
- * leaving even ones to connect(), then the other parity.
+ * Pick a free port from ip_local_port_range the way Linux does: start at
+ * a random offset and try one parity first -- odd for bind(port 0) and
+ * listen(), even for connect(), so that the two rarely compete -- then
+ * the other.  Ephemeral ports are never shared.
  */
-static int xtcp_get_ephemeral_port(struct sock *sk)
+static int xtcp_get_ephemeral_port(struct sock *sk, bool for_connect)
 {
 	struct net *net = sock_net(sk);
 	u32 remaining, offset, i;
@@ -165,9 +204,10 @@ static int xtcp_get_ephemeral_port(struct sock *sk)
 	remaining = high - low;
 	if (remaining > 1)
 		remaining &= ~1U;
-	offset = get_random_u32_below(remaining) | 1U;
+	offset = get_random_u32_below(remaining);
+	offset = for_connect ? offset & ~1U : offset | 1U;
 
-	for (parity = 0; parity < 2; parity++, offset--) {
+	for (parity = 0; parity < 2; parity++, offset ^= 1U) {
 		port = low + offset;
 		for (i = 0; i < remaining; i += 2, port += 2) {
 			if (port >= high)
@@ -196,7 +236,7 @@ static int xtcp_get_ephemeral_port(struct sock *sk)
 int xtcp_get_port(struct sock *sk, unsigned short snum)
 {
 	if (!snum)
-		return xtcp_get_ephemeral_port(sk);
+		return xtcp_get_ephemeral_port(sk, false);
 	return xtcp_try_port(sk, snum, true) ? 0 : -EADDRINUSE;
 }
 
@@ -218,6 +258,94 @@ void xtcp_put_port(struct sock *sk)
 	hlist_del_init(&sk->sk_bind_node);
 	inet->inet_num = 0;
 	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_inherit_port() - make a child share its listener's port
+ * @child: new socket, not yet visible
+ * @listener: the listener it was accepted on
+ *
+ * Connected children own the port too, as in Linux, so that it stays
+ * bound while they live.  No conflict check: the 4-tuple is new.
+ */
+void xtcp_inherit_port(struct sock *child, const struct sock *listener)
+{
+	u16 port = inet_sk(listener)->inet_num;
+	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(child), port);
+
+	spin_lock_bh(&b->lock);
+	xtcp_port_own(b, child, port);
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_bind_tw_add() - let a TIME_WAIT entry keep its port bound
+ * @tw: new entry, addresses and net set
+ * @reuse: SO_REUSEADDR of the socket the entry replaces
+ */
+void xtcp_bind_tw_add(struct xtcp_tw *tw, bool reuse)
+{
+	struct xtcp_bind_bucket *b;
+
+	b = xtcp_bhash_bucket(read_pnet(&tw->net), ntohs(tw->lport));
+	tw->expires_reuse = (tw->expires_reuse & ~1U) | reuse;
+	spin_lock_bh(&b->lock);
+	hlist_add_head(&tw->bind_node, &b->tw_owners);
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_bind_tw_del() - release the port of a TIME_WAIT entry
+ * @tw: entry; may already be released
+ */
+void xtcp_bind_tw_del(struct xtcp_tw *tw)
+{
+	struct xtcp_bind_bucket *b;
+
+	b = xtcp_bhash_bucket(read_pnet(&tw->net), ntohs(tw->lport));
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&tw->bind_node);
+	spin_unlock_bh(&b->lock);
+}
+
+static bool xtcp_tuple_taken(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct sock *other;
+
+	other = xtcp_lookup(sock_net(sk), sk->sk_daddr, inet->inet_dport,
+			    sk->sk_rcv_saddr, htons(inet->inet_num),
+			    sk->sk_bound_dev_if, 0);
+	if (other) {
+		sock_put(other);
+		return true;
+	}
+	return xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr,
+			      htons(inet->inet_num), sk->sk_daddr,
+			      inet->inet_dport);
+}
+
+/**
+ * xtcp_connect_port() - give a connecting socket its port and hash it
+ * @sk: socket in SYN_SENT with both addresses and the peer port set
+ *
+ * An unbound socket gets a free ephemeral port; a bound one keeps its
+ * port if no connection, TIME_WAIT included, has the same 4-tuple.
+ *
+ * Return: 0, or -EADDRNOTAVAIL.
+ */
+int xtcp_connect_port(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (!inet->inet_num) {
+		if (xtcp_get_ephemeral_port(sk, true))
+			return -EADDRNOTAVAIL;
+	} else if (xtcp_tuple_taken(sk)) {
+		return -EADDRNOTAVAIL;
+	}
+	inet->inet_sport = htons(inet->inet_num);
+	return xtcp_hash(sk);
 }
 
 /**
@@ -360,8 +488,8 @@ begin:
 	return NULL;
 }
 
-static struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr,
-					 u16 hnum, int dif, int sdif)
+static struct sock *__xtcp_lookup_listener(struct net *net, __be32 daddr,
+					   u16 hnum, int dif, int sdif)
 {
 	u32 slot = xtcp_lhash_slot(net, hnum);
 	struct xtcp_hash_bucket *hb = &xtcp_table.lhash[slot];
@@ -394,7 +522,30 @@ begin:
 }
 
 /**
- * xtcp_lookup() - find the socket a segment is for
+ * xtcp_lookup_listener() - find the listener a segment is for
+ * @net: namespace the segment arrived in
+ * @daddr: destination address of the segment (local)
+ * @hnum: destination port, host order
+ * @dif: index of the device the segment arrived on
+ * @sdif: index of its l3 master device, or 0
+ *
+ * An exact local address wins over a wildcard.  Softirq-safe.
+ *
+ * Return: the listener with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
+				  int dif, int sdif)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = __xtcp_lookup_listener(net, daddr, hnum, dif, sdif);
+	rcu_read_unlock();
+	return sk;
+}
+
+/**
+ * xtcp_lookup() - find the connected socket a segment is for
  * @net: namespace the segment arrived in
  * @saddr: source address of the segment (the peer)
  * @sport: source port of the segment
@@ -403,7 +554,7 @@ begin:
  * @dif: index of the device the segment arrived on
  * @sdif: index of its l3 master device, or 0
  *
- * Connected sockets take precedence over listeners.  Softirq-safe.
+ * Softirq-safe.  Listeners are looked up separately, after TIME_WAIT.
  *
  * Return: the socket with a reference held, or NULL.
  */
@@ -416,47 +567,82 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	rcu_read_lock();
 	sk = xtcp_lookup_established(net, saddr, sport, daddr, hnum, dif,
 				     sdif);
-	if (!sk)
-		sk = xtcp_lookup_listener(net, daddr, hnum, dif, sdif);
 	rcu_read_unlock();
 	return sk;
 }
 
+/*
+ * Visit entry number @it->offset of bucket @b for @it->net: its sockets,
+ * each listener followed by its pending requests, then its TIME_WAIT
+ * entries.  Called with @b->lock held.
+ */
+static bool xtcp_iter_bucket(struct xtcp_table_iter *it,
+			     struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
+			     void *arg)
+{
+	struct xtcp_request *req;
+	unsigned int seen = 0;
+	struct xtcp_sock *xs;
+	struct xtcp_tw *tw;
+	struct sock *sk;
+
+	sk_for_each_bound(sk, &b->owners) {
+		if (!net_eq(sock_net(sk), it->net))
+			continue;
+		if (seen++ == it->offset) {
+			if (fn)
+				fn(XTCP_ENTRY_SOCK, sk, arg);
+			return true;
+		}
+		if (sk->sk_state != TCP_LISTEN)
+			continue;
+		xs = xtcp_sk(sk);
+		spin_lock(&xs->req_lock);
+		list_for_each_entry(req, &xs->requests, node) {
+			if (seen++ == it->offset) {
+				if (fn)
+					fn(XTCP_ENTRY_REQ, req, arg);
+				spin_unlock(&xs->req_lock);
+				return true;
+			}
+		}
+		spin_unlock(&xs->req_lock);
+	}
+	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
+		if (!net_eq(read_pnet(&tw->net), it->net))
+			continue;
+		if (seen++ == it->offset) {
+			if (fn)
+				fn(XTCP_ENTRY_TW, tw, arg);
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
- * xtcp_iter_next() - visit the next socket of a table walk
+ * xtcp_iter_next() - visit the next entry of a table walk
  * @it: cursor, with @it->net set; zero the rest to start a walk
- * @fn: called on the socket with its bind bucket locked, so the socket
- *	cannot go away while @fn reads it; may be NULL to skip the socket
+ * @fn: called on the entry with its bind bucket locked, so the entry
+ *	cannot go away while @fn reads it; may be NULL to skip the entry
  * @arg: cookie for @fn
  *
- * No lock is held between calls: a socket that moves meanwhile may be
+ * No lock is held between calls: an entry that moves meanwhile may be
  * missed or seen twice, as with TCP's /proc/net/tcp.
  *
- * Return: true when a socket was visited, false at the end of the table.
+ * Return: true when an entry was visited, false at the end of the table.
  */
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
 {
 	struct xtcp_bind_bucket *b;
-	unsigned int seen;
-	struct sock *sk;
 	bool found;
 
 	for (; it->bucket < XTCP_BHASH_SIZE; it->bucket++, it->offset = 0) {
 		b = &xtcp_table.bhash[it->bucket];
-		if (hlist_empty(&b->owners))
+		if (hlist_empty(&b->owners) && hlist_empty(&b->tw_owners))
 			continue;
-		seen = 0;
-		found = false;
 		spin_lock_bh(&b->lock);
-		sk_for_each_bound(sk, &b->owners) {
-			if (!net_eq(sock_net(sk), it->net) ||
-			    seen++ < it->offset)
-				continue;
-			if (fn)
-				fn(sk, arg);
-			found = true;
-			break;
-		}
+		found = xtcp_iter_bucket(it, b, fn, arg);
 		spin_unlock_bh(&b->lock);
 		if (found) {
 			it->offset++;
@@ -497,6 +683,7 @@ int xtcp_table_init(void)
 	for (i = 0; i < XTCP_BHASH_SIZE; i++) {
 		spin_lock_init(&xtcp_table.bhash[i].lock);
 		INIT_HLIST_HEAD(&xtcp_table.bhash[i].owners);
+		INIT_HLIST_HEAD(&xtcp_table.bhash[i].tw_owners);
 	}
 	xtcp_table.lhash = xtcp_hash_alloc(XTCP_LHASH_SIZE);
 	if (!xtcp_table.lhash)

@@ -139,4 +139,52 @@ static inline void xtcp_hdr_encode(u8 *buf, const struct xtcp_seg_hdr *h)
 	xtcp_put_be16(buf + 18, h->urg_ptr);
 }
 
+/* Options (RFC 9293 section 3.2). */
+#define XTCP_OPT_EOL		0
+#define XTCP_OPT_NOP		1
+#define XTCP_OPT_MSS		2
+#define XTCP_OPT_MSS_LEN	4
+
+/**
+ * xtcp_opt_mss() - find the MSS option
+ * @opt: first byte after the fixed header
+ * @len: length of the options (data offset minus 20)
+ *
+ * Unknown options are skipped by their length; a malformed list ends
+ * the search.
+ *
+ * Return: the MSS announced, or 0 when there is none.
+ */
+static inline u16 xtcp_opt_mss(const u8 *opt, unsigned int len)
+{
+	while (len > 0) {
+		if (opt[0] == XTCP_OPT_EOL)
+			break;
+		if (opt[0] == XTCP_OPT_NOP) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2 || opt[1] < 2 || opt[1] > len)
+			break;
+		if (opt[0] == XTCP_OPT_MSS && opt[1] == XTCP_OPT_MSS_LEN)
+			return xtcp_get_be16(opt + 2);
+		len -= opt[1];
+		opt += opt[1];
+	}
+	return 0;
+}
+
+/**
+ * xtcp_opt_put_mss() - write an MSS option
+ * @p: XTCP_OPT_MSS_LEN bytes to fill
+ * @mss: the MSS to announce
+ */
+static inline void xtcp_opt_put_mss(u8 *p, u16 mss)
+{
+	p[0] = XTCP_OPT_MSS;
+	p[1] = XTCP_OPT_MSS_LEN;
+	xtcp_put_be16(p + 2, mss);
+}
+
 #endif /* _XTCP_WIRE_H */

@@ -2,7 +2,7 @@
 /*
  * xtcp-only socket behaviour: which socket types the protocol number
  * gives, bound sockets in /proc/net/xtcp, network namespace isolation,
- * and calls whose implementation comes with connections.
+ * sysctls.
  */
 #include <sys/wait.h>
 
@@ -61,29 +61,6 @@ TEST(proc_lists_many)
 	for (i = 0; i < 64; i++)
 		close(fds[i]);
 	EXPECT_EQ(0, xtcp_proc_count("/proc/net/xtcp"));
-}
-
-/* Until connections exist, these answer with a clear error. */
-TEST(not_yet_implemented)
-{
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
-	int fd, lfd;
-
-	ASSERT_EQ(0, xtcp_new_netns());
-	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
-	lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, lfd);
-	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&a, sizeof(a)));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	ASSERT_EQ(0, listen(lfd, 1));
-	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	/* A listener is no client. */
-	EXPECT_EQ(-1, connect(lfd, (struct sockaddr *)&a, sizeof(a)));
-	EXPECT_EQ(EISCONN, errno);
-	close(fd);
-	close(lfd);
 }
 
 /* Run @fn in a child in a new network namespace; its exit status. */

@@ -8,6 +8,8 @@
  * Each test runs in a fresh network namespace, so the counters start at
  * zero and the expected values are exact.
  */
+#include <poll.h>
+
 #include "xtcp_test.h"
 #include "xtcp_pkt.h"
 #include "kselftest_harness.h"
@@ -138,9 +140,43 @@ TEST_F(rcv, tcp_pseudo_header_rejected)
 	EXPECT_EQ(1, stat_settled("InCsumErrors", 1));
 }
 
+/*
+ * Wait (bounded) for a segment from local port @sport to @dport on the
+ * raw socket, which sees every xtcp datagram delivered here.
+ */
+static int recv_seg(int raw, unsigned short sport, unsigned short dport,
+		    struct xtcp_seg_hdr *h, uint8_t *opts, size_t *optlen)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	uint8_t buf[1500];
+	struct pollfd pfd = { .fd = raw, .events = POLLIN };
+	unsigned int ihl;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		n = recv(raw, buf, sizeof(buf), 0);
+		if (n < 20)
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		if (xtcp_hdr_decode(h, buf + ihl, n - ihl))
+			continue;
+		if (h->sport != sport || h->dport != dport)
+			continue;
+		if (opts && optlen) {
+			*optlen = h->doff - XTCP_HDR_LEN;
+			memcpy(opts, buf + ihl + XTCP_HDR_LEN, *optlen);
+		}
+		return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+/* RFC 9293 3.10.7.1: a SYN for no socket gets <SEQ=0><ACK=SEG.SEQ+1><RST,ACK>. */
 TEST_F(rcv, good_checksum_no_socket)
 {
-	struct xtcp_seg_hdr h = syn_to(NO_PORT);
+	struct xtcp_seg_hdr h = syn_to(NO_PORT), rst;
 	static const char data[] = "odd length payload";
 	uint8_t seg[64];
 	size_t len;
@@ -148,9 +184,85 @@ TEST_F(rcv, good_checksum_no_socket)
 	len = xtcp_build_seg(seg, &h, data, sizeof(data), self->addr,
 			     self->addr, IPPROTO_XTCP);
 	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	EXPECT_EQ(1, stat_settled("InNoSocket", 1));
-	EXPECT_EQ(1, xtcp_counter("InSegs"));
+	ASSERT_EQ(0, recv_seg(self->raw, NO_PORT, 40000, &rst, NULL, NULL));
+	EXPECT_EQ(XTCP_FLAG_RST | XTCP_FLAG_ACK, rst.flags);
+	EXPECT_EQ(0, rst.seq);
+	EXPECT_EQ(h.seq + sizeof(data) + 1, rst.ack);
+	/* The RST comes back here too and finds no socket: not answered. */
+	EXPECT_EQ(2, stat_settled("InNoSocket", 2));
+	EXPECT_EQ(2, xtcp_counter("InSegs"));
+	EXPECT_EQ(1, xtcp_counter("OutRsts"));
+	EXPECT_EQ(1, xtcp_counter("OutSegs"));
 	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+}
+
+/* An ACK for no socket gets <SEQ=SEG.ACK><RST>. */
+TEST_F(rcv, ack_for_no_socket)
+{
+	struct xtcp_seg_hdr h = syn_to(NO_PORT), rst;
+	uint8_t seg[64];
+	size_t len;
+
+	h.flags = XTCP_FLAG_ACK;
+	h.ack = 0x0a0b0c0d;
+	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
+			     IPPROTO_XTCP);
+	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, recv_seg(self->raw, NO_PORT, 40000, &rst, NULL, NULL));
+	EXPECT_EQ(XTCP_FLAG_RST, rst.flags);
+	EXPECT_EQ(0x0a0b0c0du, rst.seq);
+}
+
+/* A RST is never answered. */
+TEST_F(rcv, rst_for_no_socket_ignored)
+{
+	struct xtcp_seg_hdr h = syn_to(NO_PORT);
+	uint8_t seg[64];
+	size_t len;
+
+	h.flags = XTCP_FLAG_RST;
+	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
+			     IPPROTO_XTCP);
+	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	EXPECT_EQ(1, stat_settled("InNoSocket", 1));
+	EXPECT_EQ(0, xtcp_counter("OutRsts"));
+	EXPECT_EQ(0, xtcp_counter("OutSegs"));
+}
+
+/*
+ * The listener's answers on the wire: SYN in, SYN-ACK out (ack = ISN + 1,
+ * window, MSS option); an ACK it cannot match is reset with SEQ = SEG.ACK.
+ * (On loopback our own stack resets the SYN-ACK, which ends the request:
+ * a full handshake by hand needs a peer on another host.)
+ */
+TEST_F(rcv, listener_answers)
+{
+	struct xtcp_seg_hdr h = syn_to(LISTEN_PORT), sa, rst;
+	uint8_t seg[64], opts[40];
+	size_t len, optlen = 0;
+
+	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
+			     IPPROTO_XTCP);
+	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, recv_seg(self->raw, LISTEN_PORT, 40000, &sa, opts,
+			      &optlen));
+	EXPECT_EQ(XTCP_FLAG_SYN | XTCP_FLAG_ACK, sa.flags);
+	EXPECT_EQ(h.seq + 1, sa.ack);
+	EXPECT_EQ(65535, sa.window);
+	ASSERT_EQ(4, optlen);
+	EXPECT_NE(0, xtcp_opt_mss(opts, optlen));
+
+	/* An unmatched acknowledgment: reset, with SEQ = SEG.ACK. */
+	h.flags = XTCP_FLAG_ACK;
+	h.seq++;
+	h.ack = sa.seq + 1000;
+	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
+			     IPPROTO_XTCP);
+	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, recv_seg(self->raw, LISTEN_PORT, 40000, &rst, NULL,
+			      NULL));
+	EXPECT_EQ(XTCP_FLAG_RST, rst.flags);
+	EXPECT_EQ(sa.seq + 1000, rst.seq);
 }
 
 TEST_F(rcv, good_checksum_to_listener)
@@ -162,9 +274,13 @@ TEST_F(rcv, good_checksum_to_listener)
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
 	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	EXPECT_EQ(1, stat_settled("InSegs", 1));
+	/* SYN in; SYN-ACK out, to a port with no socket here: it comes
+	 * back and is reset; the RST comes back and ends the request.
+	 */
+	EXPECT_EQ(3, stat_settled("InSegs", 3));
+	EXPECT_EQ(1, xtcp_counter("InNoSocket"));
+	EXPECT_EQ(1, xtcp_counter("OutRsts"));
 	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
-	EXPECT_EQ(0, xtcp_counter("InNoSocket"));
 	EXPECT_EQ(0, xtcp_counter("InHdrErrors"));
 }
 

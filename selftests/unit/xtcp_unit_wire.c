@@ -102,6 +102,38 @@ TEST(decode_ignores_reserved_bits)
 	EXPECT_EQ(20, h.doff);
 }
 
+TEST(mss_option_found)
+{
+	uint8_t opts[8];
+
+	xtcp_opt_put_mss(opts, 1460);
+	EXPECT_EQ(XTCP_OPT_MSS, opts[0]);
+	EXPECT_EQ(XTCP_OPT_MSS_LEN, opts[1]);
+	EXPECT_EQ(1460, xtcp_opt_mss(opts, 4));
+}
+
+TEST(mss_option_after_nops_and_unknown)
+{
+	/* NOP, NOP, window scale (3 bytes), MSS 536. */
+	static const uint8_t opts[] = { 1, 1, 3, 3, 7, 2, 4, 0x02, 0x18 };
+
+	EXPECT_EQ(536, xtcp_opt_mss(opts, sizeof(opts)));
+}
+
+TEST(mss_option_absent_or_malformed)
+{
+	static const uint8_t eol[] = { 0, 2, 4, 5, 0xb4 };
+	static const uint8_t zero_len[] = { 8, 0, 2, 4, 5, 0xb4 };
+	static const uint8_t too_long[] = { 2, 4, 5 };
+	static const uint8_t bad_len[] = { 2, 3, 5, 0xb4 };
+
+	EXPECT_EQ(0, xtcp_opt_mss(eol, sizeof(eol)));
+	EXPECT_EQ(0, xtcp_opt_mss(zero_len, sizeof(zero_len)));
+	EXPECT_EQ(0, xtcp_opt_mss(too_long, sizeof(too_long)));
+	EXPECT_EQ(0, xtcp_opt_mss(bad_len, sizeof(bad_len)));
+	EXPECT_EQ(0, xtcp_opt_mss(NULL, 0));
+}
+
 /* RFC 1071 section 3 example: the sum of these words is 0xddf2. */
 TEST(csum_rfc1071_example)
 {

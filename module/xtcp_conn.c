@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp connection establishment: initial sequence numbers, the active
+ * open (connect()), and the passive one -- a listener answering SYNs,
+ * keeping each half-open connection in a compact struct xtcp_request,
+ * creating the socket only when the final ACK arrives, and handing it
+ * to accept().
+ *
+ * Listeners process segments without their socket lock (which belongs to
+ * accept() and close()): their pending requests and accept queue are
+ * guarded by xtcp_sock.req_lock instead, so that a SYN flood never
+ * contends with the user.
+ */
+#include <linux/random.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/inet_common.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+#include "xtcp_seq.h"
+
+static siphash_key_t xtcp_isn_secret __read_mostly;
+
+/**
+ * xtcp_conn_init() - draw the boot-time secret of xtcp_isn()
+ */
+void xtcp_conn_init(void)
+{
+	get_random_bytes(&xtcp_isn_secret, sizeof(xtcp_isn_secret));
+}
+
+/**
+ * xtcp_isn() - initial sequence number of a connection (RFC 6528)
+ * @saddr: local address
+ * @daddr: peer address
+ * @sport: local port
+ * @dport: peer port
+ *
+ * ISN = M + F(4-tuple, secret): F is siphash under a random key drawn at
+ * module load, M a clock ticking every 4 microseconds (RFC 793's clock:
+ * 4 us, not 4 ms), so that sequence spaces of successive incarnations of
+ * a connection move forward and outsiders cannot predict them.
+ *
+ * Return: the ISN.
+ */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	u32 hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+				(u32)(__force u16)sport << 16 |
+				(__force u16)dport, &xtcp_isn_secret);
+
+	return hash + (u32)div_u64(ktime_get_ns(), 4000);
+}
+
+/**
+ * xtcp_v4_connect() - start an active open
+ * @sk: socket in TCP_CLOSE, locked (inet_stream_connect())
+ * @uaddr: the peer
+ * @addr_len: length of @uaddr
+ *
+ * Routes to the peer, takes an ephemeral port (unless bound), hashes the
+ * socket in SYN_SENT and sends the SYN.  inet_stream_connect() then
+ * waits for the state to leave SYN_SENT.
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	__be16 orig_sport, orig_dport;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+
+	orig_sport = inet->inet_sport;
+	orig_dport = usin->sin_port;
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_connect(fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, xtcp_protocol, orig_sport,
+			      orig_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	sk_rcv_saddr_set(sk, inet->inet_saddr);
+	inet->inet_dport = usin->sin_port;
+	sk_daddr_set(sk, fl4->daddr);
+
+	xtcp_set_state(sk, TCP_SYN_SENT);
+	err = xtcp_connect_port(sk);
+	if (err)
+		goto failure;
+	rt = ip_route_newports(fl4, rt, orig_sport, orig_dport,
+			       inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
+	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
+	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+			   inet->inet_sport, inet->inet_dport);
+	atomic_set(&inet->inet_id, get_random_u16());
+	err = xtcp_queue_syn(sk);
+	if (err)
+		goto failure;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	return 0;
+
+failure:
+	xtcp_set_state(sk, TCP_CLOSE);
+	if (rt)
+		ip_rt_put(rt);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	return err;
+}
+
+/* Called with the listener's req_lock held. */
+static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
+					      const struct iphdr *iph,
+					      const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_request *req;
+
+	list_for_each_entry(req, &xs->requests, node) {
+		if (req->raddr == iph->saddr && req->laddr == iph->daddr &&
+		    ntohs(req->rport) == h->sport)
+			return req;
+	}
+	return NULL;
+}
+
+static void xtcp_free_request(struct xtcp_request *req)
+{
+	sock_put(req->listener);
+	kfree(req);
+}
+
+/* Take @req off its listener's list: the caller then owns it. */
+static void xtcp_unlink_request(struct xtcp_sock *xs,
+				struct xtcp_request *req)
+{
+	list_del_init(&req->node);
+	xs->nr_requests--;
+}
+
+/* The owner of an unlinked request disposes of it, outside req_lock. */
+static void xtcp_drop_request(struct xtcp_request *req)
+{
+	del_timer_sync(&req->timer);
+	xtcp_free_request(req);
+}
+
+static void xtcp_synack_timer(struct timer_list *t)
+{
+	struct xtcp_request *req = from_timer(req, t, timer);
+	struct xtcp_sock *xs = xtcp_sk(req->listener);
+	struct net *net = sock_net(req->listener);
+	int max = READ_ONCE(xtcp_pernet(net)->sysctl_synack_retries);
+
+	spin_lock(&xs->req_lock);
+	if (list_empty(&req->node)) {
+		/* Its owner is waiting in del_timer_sync() to free it. */
+		spin_unlock(&xs->req_lock);
+		return;
+	}
+	if (req->retrans >= max) {
+		xtcp_unlink_request(xs, req);
+		spin_unlock(&xs->req_lock);
+		/* We are the timer: nothing to wait for. */
+		xtcp_free_request(req);
+		return;
+	}
+	req->retrans++;
+	xtcp_send_synack(req);
+	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+	req->expires = jiffies + min_t(unsigned long,
+				       XTCP_TIMEOUT_INIT << req->retrans,
+				       XTCP_RTO_MAX);
+	mod_timer(&req->timer, req->expires);
+	spin_unlock(&xs->req_lock);
+}
+
+/* A SYN for a listener with room: remember it and answer.  req_lock held. */
+static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request *req;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u16 mss;
+
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req)
+		return;
+	req->laddr = iph->daddr;
+	req->raddr = iph->saddr;
+	req->lport = htons(h->dport);
+	req->rport = htons(h->sport);
+	req->irs = h->seq;
+	req->iss = xtcp_isn(req->laddr, req->raddr, req->lport, req->rport);
+	req->dev_if = inet_iif(skb);
+	mss = xtcp_opt_mss(skb->data + XTCP_HDR_LEN, h->doff - XTCP_HDR_LEN);
+	req->mss = mss ? mss : XTCP_MSS_DEFAULT;
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
+				   req->laddr, req->rport, req->lport,
+				   xtcp_protocol, 0, req->dev_if);
+	if (IS_ERR(rt)) {
+		kfree(req);
+		return;
+	}
+	req->advmss = xtcp_advmss(&rt->dst);
+	ip_rt_put(rt);
+
+	sock_hold(sk);
+	req->listener = sk;
+	timer_setup(&req->timer, xtcp_synack_timer, 0);
+	list_add_tail(&req->node, &xs->requests);
+	xs->nr_requests++;
+	req->expires = jiffies + XTCP_TIMEOUT_INIT;
+	mod_timer(&req->timer, req->expires);
+	xtcp_send_synack(req);
+}
+
+/*
+ * The socket of a connection whose handshake just completed: a copy of
+ * the listener, cleared of what belongs to the listener alone.  Returned
+ * hashed, owning the port, with one reference for the caller.
+ */
+static struct sock *xtcp_create_child(struct sock *sk,
+				      const struct xtcp_request *req,
+				      const struct xtcp_seg_hdr *h)
+{
+	struct inet_sock *inet;
+	struct xtcp_sock *xs;
+	struct sock *child;
+
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child)
+		return NULL;
+	xs = xtcp_sk(child);
+	inet = inet_sk(child);
+
+	INIT_HLIST_NODE(&child->sk_bind_node);
+	xs->hash_bucket = NULL;
+	RCU_INIT_POINTER(inet->inet_opt, NULL);
+	inet->mc_list = NULL;
+	inet->inet_saddr = req->laddr;
+	sk_rcv_saddr_set(child, req->laddr);
+	sk_daddr_set(child, req->raddr);
+	inet->inet_dport = req->rport;
+	inet->inet_sport = req->lport;
+	inet->inet_num = ntohs(req->lport);
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	xs->iss = req->iss;
+	xs->snd_una = req->iss + 1;
+	xs->snd_nxt = req->iss + 1;
+	xs->write_seq = req->iss + 1;
+	xs->irs = req->irs;
+	xs->rcv_nxt = req->irs + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wnd = XTCP_MAX_WINDOW;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->advmss = req->advmss;
+	xs->mss = min(req->mss, req->advmss);
+	xs->snd_wnd = h->window;
+	xs->snd_wl1 = h->seq;
+	xs->snd_wl2 = h->ack;
+	xs->send_head = NULL;
+	xs->rto = XTCP_TIMEOUT_INIT;
+	xs->retransmits = 0;
+	xs->deferred = 0;
+	spin_lock_init(&xs->req_lock);
+	INIT_LIST_HEAD(&xs->requests);
+	xs->nr_requests = 0;
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xtcp_init_timers(child);
+
+	xtcp_set_state(child, TCP_ESTABLISHED);
+	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
+	xtcp_inherit_port(child, sk);
+	xtcp_hash(child);
+	/* sk_clone_lock() returned the copy locked; others may find it
+	 * from now on and take the lock in turn.
+	 */
+	__acquire(&child->sk_lock.slock);
+	bh_unlock_sock(child);
+	return child;
+}
+
+/* Abort a child nobody will accept: RST, then let it go. */
+static void xtcp_abort_child(struct sock *child)
+{
+	xtcp_send_active_reset(child, GFP_ATOMIC);
+	sock_orphan(child);
+	xtcp_done(child);
+}
+
+/*
+ * The final ACK of a handshake matched @req, now unlinked: create the
+ * socket, queue it for accept(), and let it process the rest of the
+ * segment (data, FIN).  Consumes @skb and @req.
+ */
+static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
+				  struct sk_buff *skb,
+				  const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock *child;
+	bool queued = false;
+
+	child = xtcp_create_child(sk, req, h);
+	xtcp_drop_request(req);
+	if (!child) {
+		kfree_skb(skb);
+		return;
+	}
+	spin_lock(&xs->req_lock);
+	if (sk->sk_state == TCP_LISTEN) {
+		list_add_tail(&xtcp_sk(child)->accept_node, &xs->accept_queue);
+		sk_acceptq_added(sk);
+		queued = true;
+	}
+	spin_unlock(&xs->req_lock);
+
+	bh_lock_sock(child);
+	if (queued) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
+		xtcp_do_rcv(child, skb);
+		sk->sk_data_ready(sk);
+	} else {
+		kfree_skb(skb);
+		xtcp_abort_child(child);
+	}
+	bh_unlock_sock(child);
+	sock_put(child);
+}
+
+/* What a listener does with a segment, decided under its req_lock. */
+enum xtcp_listen_action {
+	XTCP_LISTEN_DROP,	/* nothing more */
+	XTCP_LISTEN_RESET,	/* answer with a RST */
+	XTCP_LISTEN_FORGET,	/* the request was reset: free it */
+	XTCP_LISTEN_COMPLETE,	/* the handshake is complete */
+};
+
+/* A segment for an existing request.  req_lock held. */
+static enum xtcp_listen_action
+xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
+		 const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (h->flags & XTCP_FLAG_RST) {
+		if (h->seq != req->irs + 1)
+			return XTCP_LISTEN_DROP;
+		xtcp_unlink_request(xs, req);
+		return XTCP_LISTEN_FORGET;
+	}
+	if (h->flags & XTCP_FLAG_SYN) {
+		/* The SYN again: our SYN-ACK was lost. */
+		if (h->seq == req->irs && !(h->flags & XTCP_FLAG_ACK))
+			xtcp_send_synack(req);
+		return XTCP_LISTEN_DROP;
+	}
+	if (!(h->flags & XTCP_FLAG_ACK))
+		return XTCP_LISTEN_DROP;
+	if (h->ack != req->iss + 1)
+		return XTCP_LISTEN_RESET;
+	if (h->seq != req->irs + 1)
+		return XTCP_LISTEN_DROP;
+	if (sk_acceptq_is_full(sk)) {
+		/* Keep the request: the peer will send its ACK again. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		return XTCP_LISTEN_DROP;
+	}
+	xtcp_unlink_request(xs, req);
+	return XTCP_LISTEN_COMPLETE;
+}
+
+/* A segment with no request: RFC 9293 section 3.10.7.2.  req_lock held. */
+static enum xtcp_listen_action
+xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
+		   const struct xtcp_seg_hdr *h, struct xtcp_request **reqp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state != TCP_LISTEN)
+		return XTCP_LISTEN_RESET;
+	*reqp = xtcp_find_request(xs, ip_hdr(skb), h);
+	if (*reqp)
+		return xtcp_request_rcv(sk, *reqp, h);
+	if (h->flags & XTCP_FLAG_RST)
+		return XTCP_LISTEN_DROP;
+	if (h->flags & XTCP_FLAG_ACK)
+		return XTCP_LISTEN_RESET;
+	if (!(h->flags & XTCP_FLAG_SYN))
+		return XTCP_LISTEN_DROP;
+	if (sk_acceptq_is_full(sk) ||
+	    xs->nr_requests >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		return XTCP_LISTEN_DROP;
+	}
+	xtcp_new_request(sk, skb, h);
+	return XTCP_LISTEN_DROP;
+}
+
+/**
+ * xtcp_listen_rcv() - a segment for a listener
+ * @sk: the listener; the caller holds a reference, not its lock
+ * @skb: the segment, header at skb->data
+ * @h: its decoded header
+ *
+ * Softirq context.  Consumes @skb.
+ *
+ * Return: 0.
+ */
+int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request *req = NULL;
+	enum xtcp_listen_action action;
+
+	spin_lock(&xs->req_lock);
+	action = xtcp_listen_decide(sk, skb, h, &req);
+	spin_unlock(&xs->req_lock);
+
+	switch (action) {
+	case XTCP_LISTEN_COMPLETE:
+		xtcp_complete_request(sk, req, skb, h);
+		return 0;
+	case XTCP_LISTEN_FORGET:
+		xtcp_drop_request(req);
+		break;
+	case XTCP_LISTEN_RESET:
+		xtcp_send_reset_reply(sock_net(sk), skb, h);
+		break;
+	case XTCP_LISTEN_DROP:
+		break;
+	}
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * xtcp_listen_stop() - drop the pending and unaccepted connections
+ * @sk: a listener that has just left TCP_LISTEN, socket lock held
+ *
+ * Requests are forgotten (their peers will time out or be reset by a
+ * later segment); established children are reset.
+ */
+void xtcp_listen_stop(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request *req, *rtmp;
+	struct xtcp_sock *child, *ctmp;
+	LIST_HEAD(requests);
+	LIST_HEAD(children);
+
+	spin_lock_bh(&xs->req_lock);
+	list_for_each_entry_safe(req, rtmp, &xs->requests, node) {
+		xtcp_unlink_request(xs, req);
+		list_add_tail(&req->node, &requests);
+	}
+	list_splice_init(&xs->accept_queue, &children);
+	spin_unlock_bh(&xs->req_lock);
+
+	list_for_each_entry_safe(req, rtmp, &requests, node) {
+		list_del_init(&req->node);
+		xtcp_drop_request(req);
+	}
+	list_for_each_entry_safe(child, ctmp, &children, accept_node) {
+		struct sock *csk = &child->inet.sk;
+
+		list_del_init(&child->accept_node);
+		sk_acceptq_removed(sk);
+		local_bh_disable();
+		bh_lock_sock(csk);
+		sock_hold(csk);
+		xtcp_abort_child(csk);
+		bh_unlock_sock(csk);
+		local_bh_enable();
+		sock_put(csk);
+	}
+}
+
+static struct sock *xtcp_accept_dequeue(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sock *child;
+
+	spin_lock_bh(&xs->req_lock);
+	child = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
+					 accept_node);
+	if (child) {
+		list_del_init(&child->accept_node);
+		sk_acceptq_removed(sk);
+	}
+	spin_unlock_bh(&xs->req_lock);
+	return child ? &child->inet.sk : NULL;
+}
+
+/* Sleep until a connection is queued; socket lock held around it. */
+static int xtcp_wait_for_connect(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	release_sock(sk);
+	if (list_empty_careful(&xs->accept_queue))
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+	lock_sock(sk);
+	remove_wait_queue(sk_sleep(sk), &wait);
+
+	if (sk->sk_state != TCP_LISTEN)
+		return -EINVAL;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+	return 0;
+}
+
+/**
+ * xtcp_accept() - take a connection off a listener's queue
+ * @sk: the listener
+ * @flags: O_NONBLOCK from the file
+ * @err: set to the error when NULL is returned
+ * @kern: whether the caller is the kernel
+ *
+ * Return: the new socket, or NULL.
+ */
+struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern)
+{
+	struct sock *child = NULL;
+	long timeo;
+	int error;
+
+	lock_sock(sk);
+	error = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	while (!(child = xtcp_accept_dequeue(sk))) {
+		error = -EAGAIN;
+		if (!timeo)
+			goto out;
+		error = xtcp_wait_for_connect(sk, &timeo);
+		if (error)
+			goto out;
+	}
+	error = 0;
+out:
+	release_sock(sk);
+	if (error)
+		*err = error;
+	return child;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp data: the send queue (sk_write_queue: segments of at most one MSS,
+ * kept until acknowledged) and the receive queue (sk_receive_queue:
+ * in-order payload waiting for recvmsg()), with the socket layer's
+ * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
+ *
+ * Out-of-order segments are dropped and the peer retransmits them.
+ */
+#include <linux/skbuff.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+#include "xtcp_seq.h"
+
+/**
+ * xtcp_rcv_space() - the receive window @sk can offer now
+ * @sk: the socket
+ *
+ * Half of the free receive buffer, to leave room for skb overhead.
+ *
+ * Return: the window in bytes, at most %XTCP_MAX_WINDOW.
+ */
+int xtcp_rcv_space(const struct sock *sk)
+{
+	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return clamp(space / 2, 0, XTCP_MAX_WINDOW);
+}
+
+/**
+ * xtcp_rcv_wnd_left() - what is left of the window last advertised
+ * @xs: the socket
+ *
+ * Return: bytes from rcv_nxt to the advertised right edge.
+ */
+u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
+{
+	s32 left = (s32)(xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt);
+
+	return left > 0 ? left : 0;
+}
+
+/**
+ * xtcp_inq() - bytes received and not read yet
+ * @sk: a connected socket
+ *
+ * Return: the count, the peer's FIN excluded.
+ */
+u32 xtcp_inq(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 n = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+	if (n && sock_flag(sk, SOCK_DONE))
+		n--;
+	return n;
+}
+
+/**
+ * xtcp_write_space() - wake writers once the send queue has room
+ * @sk: the socket
+ *
+ * sk_write_space of xtcp sockets (sk_stream_write_space() is not
+ * exported): called when acknowledged segments leave the queue.
+ */
+void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !__sk_stream_is_writeable(sk, 1))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_clean_acked() - free the segments the peer acknowledged
+ * @sk: socket, locked, with snd_una just advanced
+ */
+void xtcp_clean_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool freed = false;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
+	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+		freed = true;
+	}
+	if (!freed)
+		return;
+	xs->retransmits = 0;
+	xs->rto = XTCP_TIMEOUT_INIT;
+	if (xs->snd_una == xs->snd_nxt)
+		sk_stop_timer(sk, &xs->rtx_timer);
+	else
+		xtcp_reset_rtx_timer(sk, xs->rto);
+	sk->sk_write_space(sk);
+}
+
+/**
+ * xtcp_queue_data() - take the payload of a segment into the receive queue
+ * @sk: socket, locked, in a state that receives data
+ * @skb: the segment, header at skb->data
+ * @doff: header length
+ *
+ * Only the next expected bytes are taken; what was received before is
+ * trimmed, and a segment beyond rcv_nxt is left to the caller (the peer
+ * sends it again).
+ *
+ * Return: true when @skb was queued (and now belongs to the queue).
+ */
+bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 payload = skb->len - doff;
+	u32 trim;
+
+	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
+		return false;
+	trim = xs->rcv_nxt - cb->seq;
+	if (trim >= payload)
+		return false;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf))
+		return false;
+
+	__skb_pull(skb, doff + trim);
+	cb->seq = xs->rcv_nxt;
+	cb->end_seq = cb->seq + skb->len;
+	xs->rcv_nxt = cb->end_seq;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return true;
+}
+
+/*
+ * Payload per segment: the peer's MSS, but no more than fits a 16 KiB
+ * buffer, so that large-MTU links (loopback) do not make every segment a
+ * high-order allocation that also overfills the receive buffer.
+ */
+static u32 xtcp_seg_size(const struct xtcp_sock *xs)
+{
+	return min_t(u32, xs->mss,
+		     SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
+}
+
+/**
+ * xtcp_sendmsg() - queue user data and send what the window allows
+ * @sk: the socket
+ * @msg: the data
+ * @len: its length
+ *
+ * Return: bytes queued, or a negative errno (EPIPE with SIGPIPE unless
+ * MSG_NOSIGNAL, as TCP).
+ */
+int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	size_t copied = 0;
+	long timeo;
+	int err, copy;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	while (msg_data_left(msg)) {
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+		if (!sk_stream_memory_free(sk)) {
+			xtcp_push(sk);
+			err = sk_stream_wait_memory(sk, &timeo);
+			if (err)
+				goto out_err;
+			continue;
+		}
+		copy = min_t(size_t, msg_data_left(msg), xtcp_seg_size(xs));
+		err = -ENOBUFS;
+		skb = alloc_skb(XTCP_HEADROOM + copy, sk->sk_allocation);
+		if (!skb)
+			goto out_err;
+		skb_reserve(skb, XTCP_HEADROOM);
+		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) !=
+		    copy) {
+			kfree_skb(skb);
+			err = -EFAULT;
+			goto out_err;
+		}
+		XTCP_SKB_CB(skb)->seq = xs->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + copy;
+		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
+		__skb_queue_tail(&sk->sk_write_queue, skb);
+		sk_wmem_queued_add(sk, skb->truesize);
+		xs->write_seq += copy;
+		if (!xs->send_head)
+			xs->send_head = skb;
+		copied += copy;
+	}
+	xtcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	xtcp_push(sk);
+	if (copied) {
+		release_sock(sk);
+		return copied;
+	}
+	if (sk->sk_err && err == -EPIPE)
+		err = sock_error(sk);
+	err = sk_stream_error(sk, msg->msg_flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* After the user read: tell the peer when the window opened enough. */
+static void xtcp_window_update(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	u32 step = min_t(u32, xs->mss, XTCP_MAX_WINDOW / 2);
+
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) &&
+	    xtcp_rcv_space(sk) >= xs->rcv_wnd + step)
+		xtcp_send_ack(sk);
+}
+
+/* No data: why recvmsg() stops, as a return value, or 0 to wait. */
+static int xtcp_recv_stop(struct sock *sk, long timeo)
+{
+	if (sock_flag(sk, SOCK_DONE))
+		return 1;
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return 1;
+	if (sk->sk_state == TCP_CLOSE)
+		return -ENOTCONN;
+	if (!timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(timeo);
+	return 0;
+}
+
+/**
+ * xtcp_recvmsg() - read from the receive queue
+ * @sk: the socket
+ * @msg: where to copy
+ * @len: most bytes to copy
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT
+ * @addr_len: unused (stream)
+ *
+ * Return: bytes copied, 0 at end of stream, or a negative errno.
+ */
+int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		 int flags, int *addr_len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool peek = flags & MSG_PEEK;
+	struct sk_buff *skb, *last;
+	int copied = 0, target, stop;
+	u32 seq, offset, used;
+	long timeo;
+
+	lock_sock(sk);
+	copied = -ENOTCONN;
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	copied = 0;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = xs->copied_seq;
+
+	while (copied < len) {
+		last = NULL;
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			last = skb;
+			if (xtcp_seq_before(seq, XTCP_SKB_CB(skb)->end_seq))
+				break;
+		}
+		if (skb != (struct sk_buff *)&sk->sk_receive_queue) {
+			offset = seq - XTCP_SKB_CB(skb)->seq;
+			used = min_t(u32, skb->len - offset, len - copied);
+			if (skb_copy_datagram_msg(skb, offset, msg, used)) {
+				copied = copied ? : -EFAULT;
+				break;
+			}
+			seq += used;
+			copied += used;
+			if (!peek) {
+				xs->copied_seq = seq;
+				if (offset + used == skb->len)
+					sk_eat_skb(sk, skb);
+			}
+			continue;
+		}
+		if (copied >= target)
+			break;
+		stop = xtcp_recv_stop(sk, timeo);
+		if (stop) {
+			if (!copied && stop < 0)
+				copied = stop;
+			break;
+		}
+		sk_wait_data(sk, &timeo, last);
+	}
+	if (!peek && copied > 0)
+		xtcp_window_update(sk);
+out:
+	release_sock(sk);
+	return copied;
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp output: building segments and handing them to IP.
+ *
+ * Segments of a connection (data, SYN, FIN, acknowledgments, resets) go
+ * out through ip_queue_xmit() on the socket's route.  Segments that have
+ * no socket behind them -- resets answering strays, SYN-ACKs of pending
+ * requests, acknowledgments from TIME_WAIT -- are routed for the reversed
+ * flow and sent with ip_build_and_send_pkt(), on the listener or on the
+ * namespace's control socket.  Checksums are computed in software.
+ */
+#include <linux/skbuff.h>
+#include <asm/unaligned.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+#include "xtcp_seq.h"
+
+/**
+ * xtcp_advmss() - the MSS to announce for a route
+ * @dst: the route
+ *
+ * Return: the path MTU less the IP and xtcp headers.
+ */
+u16 xtcp_advmss(const struct dst_entry *dst)
+{
+	unsigned int mtu = dst_mtu(dst);
+
+	return clamp_t(unsigned int, mtu - sizeof(struct iphdr) - XTCP_HDR_LEN,
+		       88, 65535);
+}
+
+/*
+ * Push the header of @h (plus an MSS option when @mss_opt) in front of
+ * the payload of @skb and checksum the whole segment over the
+ * pseudo-header of @saddr -> @daddr.
+ */
+static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
+			     u16 mss_opt, __be32 saddr, __be32 daddr)
+{
+	unsigned int optlen = mss_opt ? XTCP_OPT_MSS_LEN : 0;
+	struct xtcp_seg_hdr hdr = *h;
+	__sum16 check;
+	u8 *p;
+
+	hdr.doff = XTCP_HDR_LEN + optlen;
+	hdr.check = 0;
+	p = skb_push(skb, hdr.doff);
+	skb_reset_transport_header(skb);
+	xtcp_hdr_encode(p, &hdr);
+	if (optlen)
+		xtcp_opt_put_mss(p + XTCP_HDR_LEN, mss_opt);
+	check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_protocol,
+				  csum_partial(skb->data, skb->len, 0));
+	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * The window to advertise: the free buffer, but never less than what is
+ * left of the window already offered, so that its right edge never moves
+ * back (the peer may have sent up to it already).
+ */
+static u16 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 win = max_t(u32, xtcp_rcv_space(sk), xtcp_rcv_wnd_left(xs));
+
+	xs->rcv_wnd = min_t(u32, win, XTCP_MAX_WINDOW);
+	xs->rcv_wup = xs->rcv_nxt;
+	return xs->rcv_wnd;
+}
+
+static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_seg_hdr h = {
+		.sport = ntohs(inet->inet_sport),
+		.dport = ntohs(inet->inet_dport),
+		.seq = cb->seq,
+		.flags = cb->flags,
+	};
+	u16 mss_opt = 0;
+	int err;
+
+	/* Every segment but the first SYN acknowledges what we received. */
+	if (sk->sk_state != TCP_SYN_SENT) {
+		h.flags |= XTCP_FLAG_ACK;
+		h.ack = xs->rcv_nxt;
+	}
+	if (cb->flags & XTCP_FLAG_SYN)
+		mss_opt = xs->advmss;
+	h.window = xtcp_select_window(sk);
+	xtcp_push_header(skb, &h, mss_opt, inet->inet_saddr, inet->inet_daddr);
+	skb_set_owner_w(skb, sk);
+
+	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+	return net_xmit_eval(err);
+}
+
+/**
+ * xtcp_transmit_skb() - send a copy of a queued segment
+ * @sk: socket, locked
+ * @skb: segment of sk_write_queue; it stays queued for retransmission
+ *
+ * Return: 0 or a negative errno (the segment may then be sent again).
+ */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *copy;
+
+	/* The header goes into the headroom: a clone still in flight
+	 * shares it, so take a private copy then.
+	 */
+	if (skb_cloned(skb))
+		copy = pskb_copy(skb, GFP_ATOMIC);
+	else
+		copy = skb_clone(skb, GFP_ATOMIC);
+	if (!copy)
+		return -ENOBUFS;
+	return __xtcp_transmit(sk, copy);
+}
+
+/* A segment without payload that is not queued: ACK or RST. */
+static void xtcp_send_bare(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_HEADROOM, gfp);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_HEADROOM);
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq;
+	XTCP_SKB_CB(skb)->flags = flags;
+	__xtcp_transmit(sk, skb);
+}
+
+/**
+ * xtcp_send_ack() - acknowledge what @sk received, with its window
+ * @sk: socket, locked
+ */
+void xtcp_send_ack(struct sock *sk)
+{
+	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_send_active_reset() - abort the connection of @sk with a RST
+ * @sk: socket, locked
+ * @gfp: allocation context
+ */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	xtcp_send_bare(sk, XTCP_FLAG_RST, xtcp_sk(sk)->snd_nxt, gfp);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
+}
+
+static bool xtcp_window_allows(const struct xtcp_sock *xs,
+			       const struct sk_buff *skb)
+{
+	u32 end = XTCP_SKB_CB(skb)->seq + skb->len;
+
+	return !skb->len || !xtcp_seq_after(end, xs->snd_una + xs->snd_wnd);
+}
+
+static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
+		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			NULL : skb->next;
+	if (!timer_pending(&xs->rtx_timer))
+		xtcp_reset_rtx_timer(sk, xs->rto);
+}
+
+/**
+ * xtcp_push() - send what the peer's window allows of the write queue
+ * @sk: socket, locked
+ *
+ * When the window is closed and nothing is in flight, the retransmission
+ * timer is armed to probe it.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = xs->send_head)) {
+		if (!xtcp_window_allows(xs, skb))
+			break;
+		if (xtcp_transmit_skb(sk, skb))
+			break;
+		xtcp_sent(sk, skb);
+	}
+	if (xs->send_head && !timer_pending(&xs->rtx_timer))
+		xtcp_reset_rtx_timer(sk, xs->rto);
+}
+
+/**
+ * xtcp_probe() - send the next segment although the window is closed
+ * @sk: socket, locked, with nothing in flight
+ *
+ * The peer drops what does not fit and answers with its window.
+ */
+void xtcp_probe(struct sock *sk)
+{
+	struct sk_buff *skb = xtcp_sk(sk)->send_head;
+
+	if (skb && !xtcp_transmit_skb(sk, skb))
+		xtcp_sent(sk, skb);
+}
+
+static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+/**
+ * xtcp_queue_syn() - queue and send the SYN of an active open
+ * @sk: socket in SYN_SENT, locked, with @iss chosen
+ *
+ * Return: 0 or -ENOBUFS.
+ */
+int xtcp_queue_syn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_HEADROOM);
+	XTCP_SKB_CB(skb)->seq = xs->iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xtcp_queue_tail(sk, skb);
+	xtcp_push(sk);
+	return 0;
+}
+
+/**
+ * xtcp_send_fin() - queue our FIN after all queued data, and push
+ * @sk: socket, locked, in process context
+ */
+void xtcp_send_fin(struct sock *sk)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	/* Ride on the last segment if it has not left yet. */
+	if (tail && xs->send_head) {
+		XTCP_SKB_CB(tail)->flags |= XTCP_FLAG_FIN;
+		XTCP_SKB_CB(tail)->end_seq++;
+		xs->write_seq++;
+	} else {
+		skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation | __GFP_NOFAIL);
+		skb_reserve(skb, XTCP_HEADROOM);
+		XTCP_SKB_CB(skb)->seq = xs->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+		xtcp_queue_tail(sk, skb);
+	}
+	xtcp_push(sk);
+}
+
+/*
+ * Route the reversed flow of a segment that has no socket and send it,
+ * on behalf of @via (a listener or the control socket).
+ */
+static void xtcp_send_direct(struct net *net, const struct sock *via,
+			     struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			     __be16 sport, __be16 dport, int oif)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, dport, sport,
+				   xtcp_protocol, 0, oif);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+	ip_build_and_send_pkt(skb, via, saddr, daddr, NULL, 0);
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+}
+
+static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
+				       u16 mss_opt, __be32 saddr,
+				       __be32 daddr)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_HEADROOM);
+	xtcp_push_header(skb, h, mss_opt, saddr, daddr);
+	return skb;
+}
+
+/**
+ * xtcp_send_reset_reply() - answer a segment nobody wants with a RST
+ * @net: namespace the segment arrived in
+ * @in: the segment, header at @in->data
+ * @h: its decoded header
+ *
+ * RFC 9293 section 3.10.7.1: acknowledge the segment when it carried no
+ * ACK, else take the sequence number from its acknowledgment.  A RST is
+ * never answered.
+ */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
+			   const struct xtcp_seg_hdr *h)
+{
+	const struct iphdr *iph = ip_hdr(in);
+	struct xtcp_seg_hdr rst = {
+		.sport = h->dport,
+		.dport = h->sport,
+	};
+	struct sock *ctl_sk;
+	struct sk_buff *skb;
+
+	if (h->flags & XTCP_FLAG_RST)
+		return;
+	if (skb_rtable(in)->rt_type != RTN_LOCAL)
+		return;
+	if (h->flags & XTCP_FLAG_ACK) {
+		rst.seq = h->ack;
+		rst.flags = XTCP_FLAG_RST;
+	} else {
+		rst.ack = h->seq + in->len - h->doff +
+			  !!(h->flags & XTCP_FLAG_SYN) +
+			  !!(h->flags & XTCP_FLAG_FIN);
+		rst.flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
+	}
+	rcu_read_lock();
+	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	if (ctl_sk) {
+		skb = xtcp_alloc_bare(&rst, 0, iph->daddr, iph->saddr);
+		if (skb) {
+			xtcp_send_direct(net, ctl_sk, skb, iph->daddr,
+					 iph->saddr, htons(rst.sport),
+					 htons(rst.dport), inet_iif(in));
+			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_send_synack() - send (again) the SYN-ACK of a pending request
+ * @req: the request; its listener's req_lock is held
+ */
+void xtcp_send_synack(const struct xtcp_request *req)
+{
+	struct sock *sk = req->listener;
+	struct xtcp_seg_hdr h = {
+		.sport = ntohs(req->lport),
+		.dport = ntohs(req->rport),
+		.seq = req->iss,
+		.ack = req->irs + 1,
+		.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+		.window = XTCP_MAX_WINDOW,
+	};
+	struct sk_buff *skb;
+
+	skb = xtcp_alloc_bare(&h, req->advmss, req->laddr, req->raddr);
+	if (skb)
+		xtcp_send_direct(sock_net(sk), sk, skb, req->laddr, req->raddr,
+				 req->lport, req->rport, req->dev_if);
+}
+
+/**
+ * xtcp_send_tw_ack() - acknowledge from TIME_WAIT
+ * @net: namespace of the entry
+ * @tw: the entry; its hash bucket is locked
+ */
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
+{
+	struct xtcp_seg_hdr h = {
+		.sport = ntohs(tw->lport),
+		.dport = ntohs(tw->rport),
+		.seq = tw->snd_nxt,
+		.ack = tw->rcv_nxt,
+		.flags = XTCP_FLAG_ACK,
+	};
+	struct sock *ctl_sk;
+	struct sk_buff *skb;
+
+	rcu_read_lock();
+	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	if (ctl_sk) {
+		skb = xtcp_alloc_bare(&h, 0, tw->laddr, tw->raddr);
+		if (skb)
+			xtcp_send_direct(net, ctl_sk, skb, tw->laddr,
+					 tw->raddr, tw->lport, tw->rport, 0);
+	}
+	rcu_read_unlock();
+}

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TIME_WAIT: compact entries on a timing wheel.
+ *
+ * When a connection enters TIME_WAIT its socket is freed and a 64-byte
+ * struct xtcp_tw takes its place for 2*MSL (Linux keeps a 272-byte
+ * tw_sock_TCP): enough to find the connection, answer a retransmitted
+ * FIN, refuse its 4-tuple to new connections and keep its port bound.
+ *
+ * Each entry is linked three times:
+ *
+ *  - in a TIME_WAIT hash chain (global, keyed by the 4-tuple), singly
+ *    linked, guarded by the chain's spinlock; lookups and segment
+ *    processing happen under that lock, so no reference counting is
+ *    needed;
+ *  - in its bind bucket's tw_owners (see xtcp_table.c), guarded by the
+ *    bind bucket lock, so that bind() sees the port as taken;
+ *  - on its namespace's timing wheel, singly linked, guarded by the
+ *    wheel lock.  The wheel owns the memory: only the wheel frees an
+ *    entry.
+ *
+ * An entry is killed early (a SYN reopening the 4-tuple) by unlinking it
+ * from the hash chain and the bind bucket; it stays on the wheel, which
+ * frees it when its slot comes up.  Lock order: hash chain lock, then
+ * bind bucket lock; the wheel lock is never held with another.
+ *
+ * The wheel (one per namespace) has XTCP_TW_SLOTS slots of width
+ * tick = ceil(2*MSL / XTCP_TW_SLOTS) jiffies, advanced by one timer that
+ * runs only while the wheel holds entries.  An entry is placed in the
+ * first slot processed at or after its expiry time, so it lives at least
+ * 2*MSL and less than 2*MSL + tick (1/64 of 2*MSL, 0.94 s with the
+ * default MSL of 30 s), plus timer latency.  A tick expires at most
+ * XTCP_TW_QUOTA entries; the rest of its slot is processed one jiffy
+ * later, and so on, bounding the work done in one softirq.  An entry
+ * whose 2*MSL was restarted (a retransmitted FIN) or whose slot was
+ * chosen with a shorter MSL is found early and simply moved to the slot
+ * of its new expiry time.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+#include "xtcp_seq.h"
+
+#define XTCP_TW_HASH_SIZE	16384
+#define XTCP_TW_QUOTA		256	/* entries expired per tick */
+
+/**
+ * struct xtcp_tw_bucket - one TIME_WAIT hash chain
+ * @lock: guards @head and the processing of the entries on it
+ * @head: first entry, linked through hash_next
+ */
+struct xtcp_tw_bucket {
+	spinlock_t lock;	/* see above */
+	struct xtcp_tw *head;
+};
+
+static struct kmem_cache *xtcp_tw_cachep __read_mostly;
+static struct xtcp_tw_bucket *xtcp_tw_hash __read_mostly;
+
+static struct xtcp_tw_bucket *xtcp_tw_bucket(const struct net *net,
+					     __be32 laddr, __be16 lport,
+					     __be32 raddr, __be16 rport)
+{
+	u32 hash = xtcp_tuple_hash(net, laddr, ntohs(lport), raddr, rport);
+
+	return &xtcp_tw_hash[hash & (XTCP_TW_HASH_SIZE - 1)];
+}
+
+/**
+ * xtcp_tw_expires() - when the 2*MSL of an entry ends
+ * @tw: the entry
+ *
+ * Return: jiffies (to within 2, the low bit holding SO_REUSEADDR).
+ */
+unsigned long xtcp_tw_expires(const struct xtcp_tw *tw)
+{
+	unsigned long now = jiffies;
+	u32 delta = (READ_ONCE(tw->expires_reuse) & ~1U) - (u32)now;
+
+	return now + (s32)delta;
+}
+
+static void xtcp_tw_set_expires(struct xtcp_tw *tw, unsigned long when)
+{
+	WRITE_ONCE(tw->expires_reuse, ((u32)when & ~1U) |
+		   (tw->expires_reuse & 1U));
+}
+
+static unsigned long xtcp_tw_len(const struct xtcp_net *xn)
+{
+	return msecs_to_jiffies(2 * READ_ONCE(xn->sysctl_msl_ms));
+}
+
+/* Wheel lock held. */
+static void xtcp_wheel_insert(struct xtcp_tw_wheel *w, struct xtcp_tw *tw,
+			      unsigned long next_tick)
+{
+	long delta = (long)(xtcp_tw_expires(tw) - next_tick);
+	unsigned long n = delta <= 0 ? 0 : DIV_ROUND_UP(delta, w->tick);
+	unsigned int slot;
+
+	n = min_t(unsigned long, n, XTCP_TW_SLOTS - 1);
+	slot = (w->cur + n) % XTCP_TW_SLOTS;
+	tw->wheel_next = w->slots[slot];
+	w->slots[slot] = tw;
+}
+
+static void xtcp_wheel_add(struct xtcp_net *xn, struct xtcp_tw *tw)
+{
+	struct xtcp_tw_wheel *w = &xn->tw_wheel;
+
+	spin_lock_bh(&w->lock);
+	if (!w->held) {
+		w->tick = max_t(unsigned long, 1,
+				DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_TW_SLOTS));
+		w->next_tick = jiffies + w->tick;
+		mod_timer(&w->timer, w->next_tick);
+	}
+	xtcp_wheel_insert(w, tw, w->next_tick);
+	w->held++;
+	spin_unlock_bh(&w->lock);
+}
+
+/* Hash chain lock held. */
+static bool xtcp_tw_unhash_locked(struct xtcp_tw_bucket *b,
+				  struct xtcp_tw *tw)
+{
+	struct xtcp_tw **pp;
+
+	for (pp = &b->head; *pp; pp = &(*pp)->hash_next) {
+		if (*pp == tw) {
+			*pp = tw->hash_next;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Make @tw unreachable; the wheel frees it.  Hash chain lock held. */
+static void xtcp_tw_kill_locked(struct xtcp_tw_bucket *b, struct xtcp_tw *tw)
+{
+	struct net *net = read_pnet(&tw->net);
+
+	if (!xtcp_tw_unhash_locked(b, tw))
+		return;
+	xtcp_bind_tw_del(tw);
+	atomic_dec(&xtcp_pernet(net)->tw_wheel.live);
+}
+
+static void xtcp_tw_kill(struct xtcp_tw *tw)
+{
+	struct xtcp_tw_bucket *b;
+
+	b = xtcp_tw_bucket(read_pnet(&tw->net), tw->laddr, tw->lport,
+			   tw->raddr, tw->rport);
+	spin_lock_bh(&b->lock);
+	xtcp_tw_kill_locked(b, tw);
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_time_wait() - replace a socket by a TIME_WAIT entry
+ * @sk: socket that just entered TIME_WAIT, locked
+ *
+ * The entry takes over the 4-tuple and the port before the socket lets
+ * them go; over sysctl max_tw_buckets the connection closes without one.
+ */
+void xtcp_time_wait(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tw_bucket *b;
+	struct xtcp_tw *tw = NULL;
+
+	xtcp_set_state(sk, TCP_TIME_WAIT);
+	if (atomic_read(&xn->tw_wheel.live) <
+	    READ_ONCE(xn->sysctl_max_tw_buckets))
+		tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
+	if (!tw) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWOVERFLOWS);
+		xtcp_done(sk);
+		return;
+	}
+	write_pnet(&tw->net, sock_net(sk));
+	tw->laddr = sk->sk_rcv_saddr;
+	tw->raddr = sk->sk_daddr;
+	tw->lport = inet->inet_sport;
+	tw->rport = inet->inet_dport;
+	tw->snd_nxt = xs->snd_nxt;
+	tw->rcv_nxt = xs->rcv_nxt;
+	xtcp_tw_set_expires(tw, jiffies + xtcp_tw_len(xn));
+	atomic_inc(&xn->tw_wheel.live);
+
+	xtcp_bind_tw_add(tw, sk->sk_reuse);
+	b = xtcp_tw_bucket(sock_net(sk), tw->laddr, tw->lport, tw->raddr,
+			   tw->rport);
+	spin_lock_bh(&b->lock);
+	tw->hash_next = b->head;
+	b->head = tw;
+	spin_unlock_bh(&b->lock);
+	xtcp_wheel_add(xn, tw);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWCREATED);
+	xtcp_done(sk);
+}
+
+static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net,
+			  __be32 laddr, __be16 lport, __be32 raddr,
+			  __be16 rport)
+{
+	return tw->laddr == laddr && tw->raddr == raddr &&
+	       tw->lport == lport && tw->rport == rport &&
+	       net_eq(read_pnet(&tw->net), net);
+}
+
+/* Hash chain lock held. */
+static struct xtcp_tw *xtcp_tw_find(struct xtcp_tw_bucket *b,
+				    const struct net *net, __be32 laddr,
+				    __be16 lport, __be32 raddr, __be16 rport)
+{
+	struct xtcp_tw *tw;
+
+	for (tw = b->head; tw; tw = tw->hash_next)
+		if (xtcp_tw_match(tw, net, laddr, lport, raddr, rport))
+			return tw;
+	return NULL;
+}
+
+/**
+ * xtcp_tw_exists() - is a 4-tuple in TIME_WAIT?
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: peer address
+ * @rport: peer port
+ *
+ * Return: true if so; connect() must not reuse it.
+ */
+bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
+		    __be32 raddr, __be16 rport)
+{
+	struct xtcp_tw_bucket *b = xtcp_tw_bucket(net, laddr, lport, raddr,
+						  rport);
+	bool found;
+
+	spin_lock_bh(&b->lock);
+	found = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
+	spin_unlock_bh(&b->lock);
+	return found;
+}
+
+/*
+ * What a segment does to TIME_WAIT (RFC 9293 section 3.10.7.4, RFC 1337,
+ * and tcp_timewait_state_process()).  Hash chain lock held.
+ */
+static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
+					    struct xtcp_tw_bucket *b,
+					    struct xtcp_tw *tw,
+					    const struct xtcp_seg_hdr *h)
+{
+	/* RFC 1337: a RST must not cut TIME_WAIT short. */
+	if (h->flags & XTCP_FLAG_RST)
+		return XTCP_TW_DONE;
+	/* A new incarnation may start above the old sequence space. */
+	if ((h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK)) == XTCP_FLAG_SYN &&
+	    xtcp_seq_after(h->seq, tw->rcv_nxt)) {
+		xtcp_tw_kill_locked(b, tw);
+		XTCP_INC_STATS(net, XTCP_MIB_TWRECYCLED);
+		return XTCP_TW_SYN;
+	}
+	/* The peer's FIN again: our last ACK was lost.  Start over. */
+	if (h->flags & XTCP_FLAG_FIN)
+		xtcp_tw_set_expires(tw, jiffies +
+				    xtcp_tw_len(xtcp_pernet(net)));
+	xtcp_send_tw_ack(net, tw);
+	return XTCP_TW_DONE;
+}
+
+/**
+ * xtcp_tw_rcv() - hand a segment to the TIME_WAIT entry of its 4-tuple
+ * @net: namespace the segment arrived in
+ * @skb: the segment, header at skb->data
+ * @h: its decoded header
+ *
+ * Softirq context.
+ *
+ * Return: %XTCP_TW_DONE when the entry consumed @skb; %XTCP_TW_SYN when
+ * the entry was closed to let the SYN open a new connection, and
+ * %XTCP_TW_NONE when there is no entry (@skb untouched in both cases).
+ */
+enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
+				 const struct xtcp_seg_hdr *h)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	__be16 lport = htons(h->dport);
+	__be16 rport = htons(h->sport);
+	enum xtcp_tw_verdict verdict;
+	struct xtcp_tw_bucket *b;
+	struct xtcp_tw *tw;
+
+	b = xtcp_tw_bucket(net, iph->daddr, lport, iph->saddr, rport);
+	spin_lock(&b->lock);
+	tw = xtcp_tw_find(b, net, iph->daddr, lport, iph->saddr, rport);
+	verdict = tw ? xtcp_tw_process(net, b, tw, h) : XTCP_TW_NONE;
+	spin_unlock(&b->lock);
+	if (verdict == XTCP_TW_DONE)
+		kfree_skb(skb);
+	return verdict;
+}
+
+/*
+ * Expire or move the entries taken off a slot; wheel lock not held.  The
+ * hash chain lock decides, against a concurrent kill, whether an entry
+ * is still live.
+ */
+static unsigned int xtcp_wheel_run(struct xtcp_tw *list, struct xtcp_tw **again)
+{
+	unsigned long now = jiffies;
+	struct xtcp_tw_bucket *b;
+	unsigned int freed = 0;
+	struct xtcp_tw *tw;
+	struct net *net;
+	bool live;
+
+	while ((tw = list)) {
+		list = tw->wheel_next;
+		net = read_pnet(&tw->net);
+		b = xtcp_tw_bucket(net, tw->laddr, tw->lport, tw->raddr,
+				   tw->rport);
+		spin_lock(&b->lock);
+		live = !hlist_unhashed(&tw->bind_node);
+		if (live && time_before(now, xtcp_tw_expires(tw))) {
+			spin_unlock(&b->lock);
+			tw->wheel_next = *again;
+			*again = tw;
+			continue;
+		}
+		if (live) {
+			xtcp_tw_kill_locked(b, tw);
+			XTCP_INC_STATS(net, XTCP_MIB_TWEXPIRED);
+		}
+		spin_unlock(&b->lock);
+		kmem_cache_free(xtcp_tw_cachep, tw);
+		freed++;
+	}
+	return freed;
+}
+
+/* Take up to XTCP_TW_QUOTA entries off the current slot.  Lock held. */
+static struct xtcp_tw *xtcp_wheel_take(struct xtcp_tw_wheel *w, bool *spill)
+{
+	struct xtcp_tw *list = w->slots[w->cur], *tw = list;
+	unsigned int n = 1;
+
+	if (!list) {
+		*spill = false;
+		return NULL;
+	}
+	while (tw->wheel_next && n < XTCP_TW_QUOTA) {
+		tw = tw->wheel_next;
+		n++;
+	}
+	w->slots[w->cur] = tw->wheel_next;
+	tw->wheel_next = NULL;
+	*spill = w->slots[w->cur];
+	return list;
+}
+
+static void xtcp_tw_tick(struct timer_list *t)
+{
+	struct xtcp_tw_wheel *w = from_timer(w, t, timer);
+	struct xtcp_net *xn = container_of(w, struct xtcp_net, tw_wheel);
+	struct xtcp_tw *list, *again = NULL, *tw;
+	unsigned int freed;
+	bool spill;
+
+	spin_lock(&w->lock);
+	list = xtcp_wheel_take(w, &spill);
+	if (!spill) {
+		w->cur = (w->cur + 1) % XTCP_TW_SLOTS;
+		w->tick = max_t(unsigned long, 1,
+				DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_TW_SLOTS));
+		w->next_tick = jiffies + w->tick;
+	}
+	spin_unlock(&w->lock);
+
+	freed = xtcp_wheel_run(list, &again);
+
+	spin_lock(&w->lock);
+	while ((tw = again)) {
+		again = tw->wheel_next;
+		xtcp_wheel_insert(w, tw, w->next_tick);
+	}
+	w->held -= freed;
+	if (w->held && !w->dying)
+		mod_timer(&w->timer, spill ? jiffies + 1 : w->next_tick);
+	spin_unlock(&w->lock);
+}
+
+/**
+ * xtcp_tw_init_net() - set up the TIME_WAIT wheel of a new namespace
+ * @net: the namespace
+ */
+void xtcp_tw_init_net(struct net *net)
+{
+	struct xtcp_tw_wheel *w = &xtcp_pernet(net)->tw_wheel;
+
+	spin_lock_init(&w->lock);
+	timer_setup(&w->timer, xtcp_tw_tick, 0);
+	atomic_set(&w->live, 0);
+}
+
+/**
+ * xtcp_tw_exit_net() - free every TIME_WAIT entry of a dying namespace
+ * @net: the namespace
+ *
+ * Stops the wheel's timer for good first, then empties every slot.
+ */
+void xtcp_tw_exit_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_tw_wheel *w = &xn->tw_wheel;
+	struct xtcp_tw *list, *tw;
+	unsigned int slot;
+
+	spin_lock_bh(&w->lock);
+	w->dying = true;
+	spin_unlock_bh(&w->lock);
+	del_timer_sync(&w->timer);
+
+	for (slot = 0; slot < XTCP_TW_SLOTS; slot++) {
+		list = w->slots[slot];
+		w->slots[slot] = NULL;
+		while ((tw = list)) {
+			list = tw->wheel_next;
+			xtcp_tw_kill(tw);
+			kmem_cache_free(xtcp_tw_cachep, tw);
+			w->held--;
+		}
+	}
+	WARN_ON_ONCE(w->held || atomic_read(&w->live));
+}
+
+/**
+ * xtcp_tw_init() - create the TIME_WAIT cache and hash
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_tw_init(void)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(struct xtcp_tw) > 64);
+	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw),
+					   0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!xtcp_tw_cachep)
+		goto err_cache;
+	xtcp_tw_hash = kvcalloc(XTCP_TW_HASH_SIZE, sizeof(*xtcp_tw_hash),
+				GFP_KERNEL);
+	if (!xtcp_tw_hash)
+		goto err_hash;
+	for (i = 0; i < XTCP_TW_HASH_SIZE; i++)
+		spin_lock_init(&xtcp_tw_hash[i].lock);
+	return 0;
+
+err_hash:
+	kmem_cache_destroy(xtcp_tw_cachep);
+err_cache:
+	return -ENOMEM;
+}
+
+/**
+ * xtcp_tw_exit() - free the TIME_WAIT cache and hash
+ *
+ * Every namespace has drained its wheel by now.
+ */
+void xtcp_tw_exit(void)
+{
+	kvfree(xtcp_tw_hash);
+	kmem_cache_destroy(xtcp_tw_cachep);
+}

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections on loopback: handshake, data, half-close, the close
+ * sequences and their states, resets, poll readiness, the accept
+ * backlog.
+ *
+ * Every test runs twice, over Linux TCP and over xtcp, with the same
+ * expectations, each in its own network namespace.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <netinet/tcp.h>
+
+#include "xtcp_test.h"
+#include "kselftest_harness.h"
+
+#define PORT	21001
+
+FIXTURE(conn) {
+	int lfd;
+};
+
+FIXTURE_VARIANT(conn) {
+	int proto;
+	const char *proc;
+};
+
+FIXTURE_VARIANT_ADD(conn, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+};
+
+FIXTURE_VARIANT_ADD(conn, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+};
+
+FIXTURE_SETUP(conn)
+{
+	ASSERT_EQ(0, xtcp_new_netns());
+	/* Short TIME_WAIT for xtcp, so that tests end quickly. */
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, listen(self->lfd, 8));
+}
+
+FIXTURE_TEARDOWN(conn)
+{
+	close(self->lfd);
+}
+
+static int connect_to(int proto, const char *ip, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(ip, port);
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* State of the socket with local port @lport and remote port @rport. */
+static int proc_state(const char *proc, unsigned int lport,
+		      unsigned int rport)
+{
+	char line[512];
+	unsigned int lp, rp, st;
+	int state = -1;
+	FILE *f = fopen(proc, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) != 3)
+			continue;
+		if (lp == lport && rp == rport)
+			state = st;
+	}
+	fclose(f);
+	return state;
+}
+
+/* Poll until the socket lport->rport is in @state, for up to 5 s. */
+static int wait_state(const char *proc, unsigned int lport,
+		      unsigned int rport, int state)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+	int st;
+
+	while ((st = proc_state(proc, lport, rport)) != state &&
+	       xtcp_now_ms() < deadline)
+		usleep(2000);
+	return st;
+}
+
+static unsigned short peer_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getpeername(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+TEST_F(conn, refused)
+{
+	EXPECT_EQ(-ECONNREFUSED, connect_to(variant->proto, "127.0.0.1",
+					    PORT + 1));
+}
+
+TEST_F(conn, handshake_addresses)
+{
+	struct sockaddr_in peer, a;
+	socklen_t len = sizeof(peer);
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, (struct sockaddr *)&peer, &len);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), peer.sin_addr.s_addr);
+	EXPECT_EQ(xtcp_local_port(c), ntohs(peer.sin_port));
+	EXPECT_EQ(PORT, peer_port(c));
+	EXPECT_EQ(PORT, xtcp_local_port(s));
+	len = sizeof(a);
+	ASSERT_EQ(0, getpeername(s, (struct sockaddr *)&a, &len));
+	EXPECT_EQ(peer.sin_port, a.sin_port);
+	EXPECT_EQ(0x01, proc_state(variant->proc, xtcp_local_port(c), PORT));
+	EXPECT_EQ(0x01, proc_state(variant->proc, PORT, xtcp_local_port(c)));
+	close(c);
+	close(s);
+}
+
+TEST_F(conn, ephemeral_connect_port)
+{
+	unsigned short port;
+	int c;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43000 43009"));
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	port = xtcp_local_port(c);
+	EXPECT_LE(43000, port);
+	EXPECT_GE(43009, port);
+	EXPECT_EQ(0, port % 2);	/* connect() prefers even ports */
+	close(c);
+}
+
+static int send_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static ssize_t recv_all(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = recv(fd, buf + got, len - got, 0);
+		if (n <= 0)
+			return n < 0 ? -errno : (ssize_t)got;
+		got += n;
+	}
+	return got;
+}
+
+TEST_F(conn, small_messages)
+{
+	char buf[16];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(5, send(c, "hello", 5, 0));
+	ASSERT_EQ(5, recv_all(s, buf, 5));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	ASSERT_EQ(3, send(s, "abc", 3, 0));
+	ASSERT_EQ(3, recv_all(c, buf, 3));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	close(c);
+	close(s);
+}
+
+/* 4 MiB each way at once, through blocking sends: bytes exact, in order. */
+TEST_F(conn, bulk_both_ways)
+{
+	const size_t len = 4 << 20;
+	char *out, *in;
+	size_t i;
+	pid_t pid;
+	int c, s, status;
+
+	out = malloc(len);
+	in = malloc(len);
+	ASSERT_TRUE(out && in);
+	for (i = 0; i < len; i++)
+		out[i] = (char)(i * 7 + i / 4093);
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Child: echo the server side back. */
+		char *buf = malloc(len);
+
+		if (!buf || recv_all(s, buf, len) != (ssize_t)len ||
+		    send_all(s, buf, len))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(0, send_all(c, out, len));
+	ASSERT_EQ((ssize_t)len, recv_all(c, in, len));
+	EXPECT_EQ(0, memcmp(out, in, len));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	close(c);
+	close(s);
+	free(out);
+	free(in);
+}
+
+TEST_F(conn, bulk_one_way)
+{
+	const size_t len = 1 << 20;
+	char *out, *in;
+	long long t0;
+	size_t i;
+	pid_t pid;
+	int c, s, status;
+
+	out = malloc(len);
+	in = malloc(len);
+	ASSERT_TRUE(out && in);
+	for (i = 0; i < len; i++)
+		out[i] = (char)(i * 13 + i / 511);
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	t0 = xtcp_now_ms();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(send_all(c, out, len) ? 1 : 0);
+	ASSERT_EQ((ssize_t)len, recv_all(s, in, len));
+	EXPECT_EQ(0, memcmp(out, in, len));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("1 MiB in %lld ms, retrans %ld", xtcp_now_ms() - t0,
+	       xtcp_counter("RetransSegs"));
+	close(c);
+	close(s);
+	free(out);
+	free(in);
+}
+
+TEST_F(conn, half_close)
+{
+	char buf[8];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(4, send(c, "data", 4, 0));
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	/* The peer reads the data, then EOF... */
+	EXPECT_EQ(4, recv_all(s, buf, 4));
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0x08, wait_state(variant->proc, PORT, xtcp_local_port(c),
+				   0x08));	/* CLOSE_WAIT */
+	EXPECT_EQ(0x05, wait_state(variant->proc, xtcp_local_port(c), PORT,
+				   0x05));	/* FIN_WAIT2 */
+	/* ...and can still send; the half-closed side still receives. */
+	ASSERT_EQ(5, send(s, "reply", 5, 0));
+	EXPECT_EQ(5, recv_all(c, buf, 5));
+	EXPECT_EQ(0, memcmp(buf, "reply", 5));
+	/* Sending after SHUT_WR fails with EPIPE. */
+	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	close(s);
+	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
+	close(c);
+}
+
+TEST_F(conn, active_close_time_wait)
+{
+	unsigned short cport;
+	char buf[4];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	cport = xtcp_local_port(c);
+	close(c);
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0x08, proc_state(variant->proc, PORT, cport));
+	close(s);
+	/* The active closer holds TIME_WAIT; the passive side is gone. */
+	EXPECT_EQ(0x06, wait_state(variant->proc, cport, PORT, 0x06)) {
+		TH_LOG("TwCreated %ld, TwExpired %ld", xtcp_counter("TwCreated"),
+		       xtcp_counter("TwExpired"));
+		system("cat /proc/net/xtcp /proc/net/xtcp_stat");
+	}
+	EXPECT_EQ(-1, wait_state(variant->proc, PORT, cport, -1));
+}
+
+TEST_F(conn, linger_zero_resets)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned short cport;
+	char buf[4];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	cport = xtcp_local_port(c);
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(c);
+	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	/* An abort leaves no TIME_WAIT. */
+	EXPECT_EQ(-1, proc_state(variant->proc, cport, PORT));
+	close(s);
+}
+
+TEST_F(conn, close_with_unread_data_resets)
+{
+	char buf[4];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(3, send(c, "abc", 3, 0));
+	ASSERT_EQ(0x01, wait_state(variant->proc, PORT, xtcp_local_port(c),
+				   0x01));
+	usleep(50000);	/* let the data land in s's receive queue */
+	close(s);
+	EXPECT_EQ(-1, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	close(c);
+}
+
+TEST_F(conn, nonblocking_connect)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	struct pollfd pfd = { .events = POLLOUT };
+	int err = -1, s;
+	socklen_t len = sizeof(err);
+
+	pfd.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, pfd.fd);
+	ASSERT_EQ(-1, connect(pfd.fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EINPROGRESS, errno);
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	ASSERT_EQ(0, getsockopt(pfd.fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	close(s);
+	close(pfd.fd);
+}
+
+TEST_F(conn, nonblocking_connect_refused)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 1);
+	struct pollfd pfd = { .events = POLLIN | POLLOUT };
+	int err = -1;
+	socklen_t len = sizeof(err);
+
+	pfd.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, pfd.fd);
+	ASSERT_EQ(-1, connect(pfd.fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EINPROGRESS, errno);
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLIN | POLLOUT | POLLERR | POLLHUP, pfd.revents);
+	ASSERT_EQ(0, getsockopt(pfd.fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ECONNREFUSED, err);
+	close(pfd.fd);
+}
+
+TEST_F(conn, poll_readiness)
+{
+	struct pollfd pfd = { .events = POLLIN | POLLOUT | POLLRDHUP };
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	pfd.fd = self->lfd;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLIN, pfd.revents);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+
+	pfd.fd = s;
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	ASSERT_EQ(1, send(c, "x", 1, 0));
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLIN | POLLOUT, pfd.revents);
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	ASSERT_EQ(0x08, wait_state(variant->proc, PORT, xtcp_local_port(c),
+				   0x08));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLIN | POLLOUT | POLLRDHUP, pfd.revents);
+	close(s);
+	close(c);
+}
+
+TEST_F(conn, poll_after_reset)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct pollfd pfd = { .events = POLLIN | POLLOUT | POLLRDHUP };
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(c);
+	pfd.fd = s;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP,
+		  pfd.revents);
+	close(s);
+}
+
+TEST_F(conn, epoll_edge_triggered)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	int ep, c, s, n;
+	char buf[8];
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	ASSERT_EQ(2, send(c, "ab", 2, 0));
+	n = epoll_wait(ep, &ev, 1, 5000);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(EPOLLIN, ev.events);
+	/* Edge-triggered: no new event until new data. */
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
+	close(ep);
+	close(s);
+	close(c);
+}
+
+TEST_F(conn, accept_nonblocking_empty)
+{
+	int fl = fcntl(self->lfd, F_GETFL);
+
+	ASSERT_EQ(0, fcntl(self->lfd, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-1, accept(self->lfd, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+/*
+ * listen(fd, 1) queues two connections (Linux's backlog + 1); a third
+ * SYN is dropped, and the client gets through once accept() made room,
+ * by retransmitting its SYN.
+ */
+TEST_F(conn, backlog_full_then_drained)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 2);
+	struct pollfd pfd = { .events = POLLOUT };
+	int l, c1, c2, s;
+
+	l = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, xtcp_bind(l, "127.0.0.1", PORT + 2));
+	ASSERT_EQ(0, listen(l, 1));
+	c1 = connect_to(variant->proto, "127.0.0.1", PORT + 2);
+	c2 = connect_to(variant->proto, "127.0.0.1", PORT + 2);
+	ASSERT_LE(0, c1);
+	ASSERT_LE(0, c2);
+	pfd.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, pfd.fd);
+	ASSERT_EQ(-1, connect(pfd.fd, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	EXPECT_EQ(0, poll(&pfd, 1, 500));
+	EXPECT_EQ(0x02, proc_state(variant->proc, xtcp_local_port(pfd.fd),
+				   PORT + 2));	/* SYN_SENT */
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	close(s);
+	/* The SYN retransmitted after 1 s now finds room. */
+	EXPECT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	close(pfd.fd);
+	close(c1);
+	close(c2);
+	close(l);
+}
+
+TEST_F(conn, many_connections)
+{
+	int c[32], s[32], i;
+	char b;
+
+	for (i = 0; i < 32; i++) {
+		c[i] = connect_to(variant->proto, "127.0.0.1", PORT);
+		ASSERT_LE(0, c[i]);
+		s[i] = accept(self->lfd, NULL, NULL);
+		ASSERT_LE(0, s[i]);
+	}
+	for (i = 0; i < 32; i++) {
+		b = (char)i;
+		ASSERT_EQ(1, send(c[i], &b, 1, 0));
+	}
+	for (i = 0; i < 32; i++) {
+		ASSERT_EQ(1, recv(s[i], &b, 1, 0));
+		EXPECT_EQ((char)i, b);
+	}
+	for (i = 0; i < 32; i++) {
+		close(c[i]);
+		close(s[i]);
+	}
+}
+
+TEST_HARNESS_MAIN
