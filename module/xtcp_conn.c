@@ -23,6 +23,7 @@
 
 #include "xtcp.h"
 #include "xtcp_seq.h"
+#include "xtcp_trace.h"
 
 static siphash_key_t xtcp_isn_secret __read_mostly;
 
@@ -242,6 +243,8 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	xs->nr_requests++;
 	req->expires = jiffies + XTCP_TIMEOUT_INIT;
 	mod_timer(&req->timer, req->expires);
+	trace_xtcp_state_change(req, req->laddr, req->lport, req->raddr,
+				req->rport, TCP_LISTEN, TCP_SYN_RECV);
 	xtcp_send_synack(req);
 }
 
@@ -301,6 +304,8 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(child);
 
+	/* The copy says LISTEN: it was SYN_RECV as a request. */
+	child->sk_state = TCP_SYN_RECV;
 	xtcp_set_state(child, TCP_ESTABLISHED);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);

@@ -21,6 +21,7 @@
 
 #include "xtcp.h"
 #include "xtcp_seq.h"
+#include "xtcp_trace.h"
 
 /* RFC 9293 section 3.10.7.4, first check: is the segment in the window? */
 static bool xtcp_seq_acceptable(const struct xtcp_sock *xs, u32 seq, u32 len)
@@ -426,6 +427,8 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	xtcp_fill_cb(skb, &h);
 
 	iph = ip_hdr(skb);
+	trace_xtcp_segment(false, iph->daddr, iph->saddr, &h,
+			   skb->len - h.doff);
 	sk = xtcp_lookup(net, iph->saddr, htons(h.sport), iph->daddr,
 			 htons(h.dport), inet_iif(skb), inet_sdif(skb));
 	if (sk)

@@ -23,6 +23,9 @@
 
 #include "xtcp.h"
 
+#define CREATE_TRACE_POINTS
+#include "xtcp_trace.h"
+
 /* SOCK_STREAM is an enum, which the module alias would spell as a word. */
 #define XTCP_ALIAS_SOCK_STREAM 1
 

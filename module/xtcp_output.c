@@ -17,6 +17,7 @@
 
 #include "xtcp.h"
 #include "xtcp_seq.h"
+#include "xtcp_trace.h"
 
 /**
  * xtcp_advmss() - the MSS to announce for a route
@@ -47,6 +48,7 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 
 	hdr.doff = XTCP_HDR_LEN + optlen;
 	hdr.check = 0;
+	trace_xtcp_segment(true, saddr, daddr, &hdr, skb->len);
 	p = skb_push(skb, hdr.doff);
 	skb_reset_transport_header(skb);
 	xtcp_hdr_encode(p, &hdr);

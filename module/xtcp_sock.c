@@ -18,6 +18,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /**
  * xtcp_set_state() - move @sk to @state
@@ -30,6 +31,15 @@
  */
 void xtcp_set_state(struct sock *sk, int state)
 {
+	const struct inet_sock *inet = inet_sk(sk);
+
+	/* A socket leaving TIME_WAIT hands the connection to its compact
+	 * entry, whose end after 2*MSL is traced instead.
+	 */
+	if (!(sk->sk_state == TCP_TIME_WAIT && state == TCP_CLOSE))
+		trace_xtcp_state_change(sk, inet->inet_rcv_saddr,
+					inet->inet_sport, inet->inet_daddr,
+					inet->inet_dport, sk->sk_state, state);
 	if (state == TCP_CLOSE) {
 		xtcp_unhash(sk);
 		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))

@@ -40,9 +40,11 @@
 #include <linux/mm.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/tcp_states.h>
 
 #include "xtcp.h"
 #include "xtcp_seq.h"
+#include "xtcp_trace.h"
 
 #define XTCP_TW_HASH_SIZE	16384
 #define XTCP_TW_QUOTA		256	/* entries expired per tick */
@@ -341,6 +343,9 @@ static unsigned int xtcp_wheel_run(struct xtcp_tw *list, struct xtcp_tw **again)
 		if (live) {
 			xtcp_tw_kill_locked(b, tw);
 			XTCP_INC_STATS(net, XTCP_MIB_TWEXPIRED);
+			trace_xtcp_state_change(tw, tw->laddr, tw->lport,
+						tw->raddr, tw->rport,
+						TCP_TIME_WAIT, TCP_CLOSE);
 		}
 		spin_unlock(&b->lock);
 		kmem_cache_free(xtcp_tw_cachep, tw);
@@ -380,10 +385,14 @@ static void xtcp_tw_tick(struct timer_list *t)
 	spin_lock(&w->lock);
 	list = xtcp_wheel_take(w, &spill);
 	if (!spill) {
+		/* Advance on the wheel's own clock, not from now: a late
+		 * tick must not delay every later one.  If ticks fell
+		 * behind, the timer fires again at once and catches up.
+		 */
 		w->cur = (w->cur + 1) % XTCP_TW_SLOTS;
 		w->tick = max_t(unsigned long, 1,
 				DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_TW_SLOTS));
-		w->next_tick = jiffies + w->tick;
+		w->next_tick += w->tick;
 	}
 	spin_unlock(&w->lock);
 

@@ -59,8 +59,10 @@ if ! xtcp_prepare 2>"$RES/deps.log"; then
 fi
 echo "# kernel $KVER, headers $KDIR" >>"$STATIC"
 
-MOD_SOURCES=$(ls "$ROOT"/module/*.[ch] "$ROOT"/include/uapi/linux/xtcp.h |
-	grep -v '\.mod\.c$')
+MOD_SOURCES=$(for f in "$ROOT"/module/*.[ch] "$ROOT"/include/uapi/linux/xtcp.h; do
+	case $f in *.mod.c | *_trace.h) ;; *) echo "$f" ;; esac
+done)
+TRACE_HEADERS=$(ls "$ROOT"/module/*_trace.h)
 TEST_SOURCES=$(ls "$ROOT"/selftests/*.[ch] "$ROOT"/selftests/unit/*.c)
 
 make -C "$KDIR" M="$ROOT" clean >/dev/null 2>&1
@@ -76,6 +78,16 @@ tap_check "$STATIC" "checkpatch --strict is clean on the module" \
 	no_diagnostics "$RES/checkpatch.raw.log" ': (ERROR|WARNING|CHECK):' \
 	perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
 	--show-types -f $MOD_SOURCES
+# TRACE_EVENT() blocks are laid out as in include/trace/events/, which
+# checkpatch flags for open-ended lines and alignment only.
+# shellcheck disable=SC2086
+tap_check "$STATIC" "checkpatch --strict is clean on the tracepoints" \
+	"$RES/checkpatch-trace.log" \
+	no_diagnostics "$RES/checkpatch-trace.raw.log" \
+	': (ERROR|WARNING|CHECK):' \
+	perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types --ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT \
+	-f $TRACE_HEADERS
 # Userspace tests use <stdint.h> types, as the kernel's own selftests do.
 # shellcheck disable=SC2086
 tap_check "$STATIC" "checkpatch --strict is clean on the tests" \

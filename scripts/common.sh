@@ -28,7 +28,8 @@ xtcp_build_tests()
 	rm -rf "$1"
 	make -C "$ROOT/selftests" KSFT_DIR="$KSRC/tools/testing/selftests" \
 		OUTPUT="$BUILD/selftests" INSTALL_PATH="$1" install &&
-	cp "$ROOT/scripts/demo-vm.sh" "$1/demo.sh"
+	cp "$ROOT/scripts/demo-vm.sh" "$1/demo.sh" &&
+	cp "$ROOT/scripts/ladder.awk" "$1/ladder.awk"
 }
 
 # xtcp_initramfs DIR OUT: pack xtcp.ko and the tests in DIR into OUT.

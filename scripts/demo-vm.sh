@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the VM for `make demo` (installed there as
-# /selftests/demo.sh): xtcp is loaded; open a listening socket and show
-# what the kernel says about it.
+# /selftests/demo.sh): xtcp is loaded.  One real connection -- handshake,
+# a little data each way, the close from both sides and TIME_WAIT -- is
+# traced through xtcp's tracepoints and drawn as a ladder diagram.
 
 cd "$(dirname "$0")" || exit 1
 
 section() { printf '\n=== %s\n' "$*"; }
 
+T=/sys/kernel/tracing
+[ -d "$T/events" ] || T=/sys/kernel/debug/tracing
+PORT=5000
+
 section "xtcp module"
 grep '^xtcp ' /proc/modules
-dmesg | grep 'xtcp:'
 for p in /sys/module/xtcp/parameters/*; do
 	echo "parameter $(basename "$p") = $(cat "$p")"
 done
@@ -19,27 +23,31 @@ for s in /proc/sys/net/xtcp/*; do
 	echo "sysctl net.xtcp.$(basename "$s") = $(cat "$s")"
 done
 
-section "socket(AF_INET, SOCK_STREAM, 253); bind 127.0.0.1:5000; listen()"
-./xtcp_tool hold 253 5000 /tmp/demo.ready &
-holder=$!
-i=0
-while [ ! -e /tmp/demo.ready ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+# A short MSL so that TIME_WAIT ends within the demo: 2*MSL = 1 s.
+echo 500 >/proc/sys/net/xtcp/msl_ms
 
-section "/proc/net/xtcp (the layout of /proc/net/tcp; st 0A = LISTEN)"
+section "a listening socket in /proc/net/xtcp (st 0A = LISTEN)"
+./xtcp_tool hold 253 $PORT /tmp/demo.ready &
+holder=$!
+while [ ! -e /tmp/demo.ready ]; do sleep 0.1; done
 cat /proc/net/xtcp
+kill $holder
+wait $holder 2>/dev/null
+
+section "one connection: client 127.0.0.1 -> server 127.0.0.1:$PORT"
+echo 0 >"$T/tracing_on"
+echo >"$T/trace"
+echo 1 >"$T/events/xtcp/enable"
+echo 1 >"$T/tracing_on"
+./xtcp_tool talk 253 $PORT
+echo "connection closed; TIME_WAIT on the client side:"
+grep ' 06 ' /proc/net/xtcp
+sleep 1.5
+echo 0 >"$T/tracing_on"
+echo 0 >"$T/events/xtcp/enable"
+
+section "ladder diagram, from the xtcp:xtcp_segment and xtcp:xtcp_state_change tracepoints"
+awk -v sport=$PORT -f ./ladder.awk "$T/trace"
 
 section "/proc/net/xtcp_stat"
 cat /proc/net/xtcp_stat
-
-section "unloading is refused while the socket is open"
-/sbin/rmmod xtcp 2>&1 || true
-
-kill $holder
-wait $holder 2>/dev/null
-section "socket closed: /proc/net/xtcp"
-cat /proc/net/xtcp
-section "rmmod xtcp"
-/sbin/rmmod xtcp && echo "unloaded"

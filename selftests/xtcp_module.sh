@@ -52,7 +52,7 @@ stop_holder()
 	return 0
 }
 
-tap_plan 27
+tap_plan 31
 
 modprobe xtcp 2>/dev/null
 check "xtcp is loaded" loaded
@@ -98,5 +98,19 @@ ip netns del xtcp_t1
 stop_holder
 check "rmmod after namespace teardown" wait_for 10 rmmod xtcp
 check "default load again" modprobe xtcp
+
+# TIME_WAIT entries pin nothing: unload and namespace exit drain them.
+tw_entries() { grep -c ' 06 ' /proc/net/xtcp; }
+check "50 connections leave 50 TIME_WAIT entries" \
+	sh -c "$TOOL cycle 253 5001 50 && [ \$(grep -c ' 06 ' /proc/net/xtcp) = 50 ]"
+check "rmmod with entries on the wheel" rmmod xtcp
+modprobe xtcp
+ip netns add xtcp_t2
+ip -n xtcp_t2 link set lo up
+check "TIME_WAIT entries in a namespace" \
+	/usr/sbin/ip netns exec xtcp_t2 $TOOL cycle 253 5001 20
+ip netns del xtcp_t2
+check "rmmod after that namespace is gone" wait_for 10 rmmod xtcp
+modprobe xtcp
 
 tap_end

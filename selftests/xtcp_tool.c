@@ -7,6 +7,13 @@
  *   xtcp_tool hold PROTO PORT READYFILE
  *	bind 127.0.0.1:PORT, listen, create READYFILE, then wait for a
  *	signal with the socket open
+ *   xtcp_tool talk PROTO PORT
+ *	one short connection on 127.0.0.1:PORT, as a textbook draws it:
+ *	the client sends "hello", the server answers "world", the client
+ *	closes first, then the server
+ *   xtcp_tool cycle PROTO PORT N
+ *	N connections to 127.0.0.1:PORT (listener included), each closed
+ *	by the client first, leaving N TIME_WAIT entries on the client side
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,13 +84,85 @@ static int cmd_hold(int proto, int port, const char *ready)
 		pause();
 }
 
+static int listen_on(int proto, int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0 || xtcp_bind(fd, "127.0.0.1", port) || listen(fd, 64)) {
+		perror("listen");
+		exit(1);
+	}
+	return fd;
+}
+
+static int connect_to(int proto, int port)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", port);
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		perror("connect");
+		exit(1);
+	}
+	return fd;
+}
+
+static int cmd_talk(int proto, int port)
+{
+	int lfd = listen_on(proto, port), c, s;
+	char buf[8];
+
+	c = connect_to(proto, port);
+	s = accept(lfd, NULL, NULL);
+	if (s < 0 || send(c, "hello", 5, 0) != 5 ||
+	    recv(s, buf, 5, MSG_WAITALL) != 5 ||
+	    send(s, "world", 5, 0) != 5 ||
+	    recv(c, buf, 5, MSG_WAITALL) != 5) {
+		perror("talk");
+		return 1;
+	}
+	usleep(100000);
+	close(c);
+	if (recv(s, buf, sizeof(buf), 0) != 0)
+		return 1;
+	usleep(100000);
+	close(s);
+	close(lfd);
+	return 0;
+}
+
+static int cmd_cycle(int proto, int port, int n)
+{
+	int lfd = listen_on(proto, port), c, s, i;
+	char b;
+
+	for (i = 0; i < n; i++) {
+		c = connect_to(proto, port);
+		s = accept(lfd, NULL, NULL);
+		if (s < 0)
+			return 1;
+		close(c);
+		if (recv(s, &b, 1, 0) != 0)
+			return 1;
+		close(s);
+	}
+	close(lfd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "socket"))
 		return cmd_socket(atoi(argv[2]), argc > 3 ? argv[3] : NULL);
 	if (argc == 5 && !strcmp(argv[1], "hold"))
 		return cmd_hold(atoi(argv[2]), atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: %s socket PROTO [TYPE] | hold PROTO PORT READYFILE\n",
-		argv[0]);
+	if (argc == 4 && !strcmp(argv[1], "talk"))
+		return cmd_talk(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "cycle"))
+		return cmd_cycle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: %s socket PROTO [TYPE]\n", argv[0]);
+	fprintf(stderr, "       %s hold PROTO PORT READYFILE\n", argv[0]);
+	fprintf(stderr, "       %s talk PROTO PORT\n", argv[0]);
+	fprintf(stderr, "       %s cycle PROTO PORT N\n", argv[0]);
 	return 2;
 }

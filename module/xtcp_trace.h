@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xtcp tracepoints, for watching the protocol work:
+ *
+ *   xtcp:xtcp_state_change	a socket (or TIME_WAIT entry) changes state
+ *   xtcp:xtcp_segment		a segment is sent or received
+ *
+ * Both name the connection by its 4-tuple as the local end sees it.
+ * `make demo` turns them into a ladder diagram.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM xtcp
+
+#if !defined(_XTCP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _XTCP_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#define xtcp_show_state(state)					\
+	__print_symbolic(state,					\
+		{ 1, "ESTABLISHED" }, { 2, "SYN_SENT" },	\
+		{ 3, "SYN_RECV" }, { 4, "FIN_WAIT1" },		\
+		{ 5, "FIN_WAIT2" }, { 6, "TIME_WAIT" },		\
+		{ 7, "CLOSE" }, { 8, "CLOSE_WAIT" },		\
+		{ 9, "LAST_ACK" }, { 10, "LISTEN" },		\
+		{ 11, "CLOSING" })
+
+#define xtcp_show_flags(flags)					\
+	__print_flags(flags, "|",				\
+		{ 0x01, "FIN" }, { 0x02, "SYN" }, { 0x04, "RST" },	\
+		{ 0x08, "PSH" }, { 0x10, "ACK" }, { 0x20, "URG" },	\
+		{ 0x40, "ECE" }, { 0x80, "CWR" })
+
+TRACE_EVENT(xtcp_state_change,
+	TP_PROTO(const void *obj, __be32 laddr, __be16 lport, __be32 raddr,
+		 __be16 rport, int oldstate, int newstate),
+	TP_ARGS(obj, laddr, lport, raddr, rport, oldstate, newstate),
+	TP_STRUCT__entry(
+		__field(const void *, obj)
+		__field(u32, laddr)
+		__field(u32, raddr)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(int, oldstate)
+		__field(int, newstate)
+	),
+	TP_fast_assign(
+		__entry->obj = obj;
+		__entry->laddr = (__force u32)laddr;
+		__entry->raddr = (__force u32)raddr;
+		__entry->lport = ntohs(lport);
+		__entry->rport = ntohs(rport);
+		__entry->oldstate = oldstate;
+		__entry->newstate = newstate;
+	),
+	TP_printk("obj=%p local=%pI4:%u remote=%pI4:%u %s -> %s",
+		  __entry->obj, &__entry->laddr, __entry->lport,
+		  &__entry->raddr, __entry->rport,
+		  xtcp_show_state(__entry->oldstate),
+		  xtcp_show_state(__entry->newstate))
+);
+
+TRACE_EVENT(xtcp_segment,
+	TP_PROTO(bool out, __be32 laddr, __be32 raddr,
+		 const struct xtcp_seg_hdr *h, u32 len),
+	TP_ARGS(out, laddr, raddr, h, len),
+	TP_STRUCT__entry(
+		__field(bool, out)
+		__field(u32, laddr)
+		__field(u32, raddr)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, flags)
+		__field(u32, seq)
+		__field(u32, ack)
+		__field(u32, len)
+		__field(u16, window)
+	),
+	TP_fast_assign(
+		__entry->out = out;
+		__entry->laddr = (__force u32)laddr;
+		__entry->raddr = (__force u32)raddr;
+		__entry->lport = out ? h->sport : h->dport;
+		__entry->rport = out ? h->dport : h->sport;
+		__entry->flags = h->flags;
+		__entry->seq = h->seq;
+		__entry->ack = h->ack;
+		__entry->len = len;
+		__entry->window = h->window;
+	),
+	TP_printk("%s local=%pI4:%u remote=%pI4:%u flags=%s seq=%u ack=%u len=%u win=%u",
+		  __entry->out ? "out" : "in", &__entry->laddr,
+		  __entry->lport, &__entry->raddr, __entry->rport,
+		  xtcp_show_flags(__entry->flags), __entry->seq,
+		  __entry->ack, __entry->len, __entry->window)
+);
+
+#endif /* _XTCP_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE xtcp_trace
+#include <trace/define_trace.h>

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two hosts: network namespaces "a" (198.18.0.1) and "b" (198.18.0.2)
+ * joined by a veth pair, with netem on the link.  Cases that need a
+ * real delay or a lossy path: SYN retransmission towards a black hole,
+ * simultaneous open, simultaneous close.
+ *
+ * Every test runs over Linux TCP and over xtcp with the same
+ * expectations.
+ */
+#include <poll.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "xtcp_test.h"
+#include "kselftest_harness.h"
+
+#define ADDR_A	"198.18.0.1"
+#define ADDR_B	"198.18.0.2"
+#define PORT_A	23001
+#define PORT_B	23002
+
+FIXTURE(link) {
+	char a[32], b[32];
+};
+
+FIXTURE_VARIANT(link) {
+	int proto;
+	const char *proc;
+	const char *syn_retries;
+};
+
+FIXTURE_VARIANT_ADD(link, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.syn_retries = "/proc/sys/net/ipv4/tcp_syn_retries",
+};
+
+FIXTURE_VARIANT_ADD(link, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.syn_retries = "/proc/sys/net/xtcp/syn_retries",
+};
+
+#define IP	"/usr/sbin/ip"
+#define TC	"/usr/sbin/tc"
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* Run a shell command inside namespace @ns. */
+static int ns_sh(const char *ns, const char *cmd)
+{
+	return sh(IP " netns exec %s sh -c '%s'", ns, cmd);
+}
+
+static int enter_ns(const char *name)
+{
+	char path[64];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err ? -errno : 0;
+}
+
+static int host_setup(const char *ns, const char *addr)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 IP " addr add %s/24 dev veth0 && " IP " link set veth0 up && "
+		 IP " link set lo up && "
+		 TC " qdisc add dev veth0 root netem delay 100ms", addr);
+	return ns_sh(ns, cmd);
+}
+
+FIXTURE_SETUP(link)
+{
+	snprintf(self->a, sizeof(self->a), "xa%d", getpid());
+	snprintf(self->b, sizeof(self->b), "xb%d", getpid());
+	ASSERT_EQ(0, sh(IP " netns add %s", self->a));
+	ASSERT_EQ(0, sh(IP " netns add %s", self->b));
+	ASSERT_EQ(0, sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s",
+			self->a, self->b));
+	/* 100 ms each way: segments sent at the same time cross. */
+	ASSERT_EQ(0, host_setup(self->a, ADDR_A));
+	ASSERT_EQ(0, host_setup(self->b, ADDR_B));
+}
+
+FIXTURE_TEARDOWN(link)
+{
+	sh(IP " netns del %s; " IP " netns del %s", self->a, self->b);
+}
+
+/* Change the netem delay of both ends. */
+static int set_delay(const char *a, const char *b, int ms)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd),
+		 TC " qdisc change dev veth0 root netem delay %dms", ms);
+	return ns_sh(a, cmd) || ns_sh(b, cmd);
+}
+
+static int bound_socket(int proto, const char *addr, unsigned short port,
+			bool nonblock)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0),
+			proto);
+
+	if (fd < 0)
+		return -1;
+	if (xtcp_bind(fd, addr, port)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Nonblocking connect, then wait until it completes; 0 or -errno. */
+static int connect_wait(int fd, const char *addr, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(addr, port);
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	if (poll(&pfd, 1, 15000) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}
+
+/* State of local port @lport -> @rport in this namespace. */
+static int proc_state(const char *proc, unsigned int lport,
+		      unsigned int rport)
+{
+	unsigned int lp, rp, st;
+	char line[512];
+	int state = -1;
+	FILE *f = fopen(proc, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) == 3 &&
+		    lp == lport && rp == rport)
+			state = st;
+	fclose(f);
+	return state;
+}
+
+static int wait_state(const char *proc, unsigned int lport,
+		      unsigned int rport, int state)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+	int st;
+
+	while ((st = proc_state(proc, lport, rport)) != state &&
+	       xtcp_now_ms() < deadline)
+		usleep(5000);
+	return st;
+}
+
+/*
+ * A peer that never answers: SYN, then SYN again after 1, 2 and 4 s
+ * (syn_retries = 2 allows 2 retransmissions), then ETIMEDOUT.
+ */
+/*
+ * Drop everything a sends; a static neighbour entry keeps ARP out of the
+ * picture, so that only the transport's own timers decide.
+ */
+static int black_hole(const char *a, const char *b)
+{
+	char mac[32] = "", cmd[160];
+	FILE *f;
+
+	if (ns_sh(b, "cat /sys/class/net/veth0/address > /tmp/xtcp_mac"))
+		return -1;
+	f = fopen("/tmp/xtcp_mac", "r");
+	if (!f || fscanf(f, "%31s", mac) != 1)
+		return -1;
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 IP " neigh replace %s lladdr %s dev veth0 nud permanent",
+		 ADDR_B, mac);
+	if (ns_sh(a, cmd))
+		return -1;
+	return ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%");
+}
+
+TEST_F_TIMEOUT(link, syn_to_black_hole, 60)
+{
+	struct sockaddr_in dst = xtcp_addr(ADDR_B, PORT_B);
+	long long t0, took;
+	int fd;
+
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, enter_ns(self->a));
+	ASSERT_EQ(0, xtcp_write_str(variant->syn_retries, "2"));
+	fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, fd);
+	t0 = xtcp_now_ms();
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&dst, sizeof(dst)));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	took = xtcp_now_ms() - t0;
+	TH_LOG("connect() gave up after %lld ms", took);
+	EXPECT_LE(7000 - 100, took);
+	EXPECT_GE(7000 + 3000, took);
+	if (variant->proto == IPPROTO_XTCP) {
+		EXPECT_EQ(3, xtcp_counter("OutSegs"));
+		EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+		EXPECT_EQ(1, xtcp_counter("AttemptFails"));
+	}
+	close(fd);
+}
+
+/* SO_SNDTIMEO bounds a blocking connect(): EINPROGRESS, as on Linux. */
+TEST_F(link, connect_sndtimeo)
+{
+	struct timeval tv = { .tv_sec = 1, .tv_usec = 500000 };
+	struct sockaddr_in dst = xtcp_addr(ADDR_B, PORT_B);
+	long long t0, took;
+	int fd;
+
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	t0 = xtcp_now_ms();
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&dst, sizeof(dst)));
+	EXPECT_EQ(EINPROGRESS, errno);
+	took = xtcp_now_ms() - t0;
+	EXPECT_LE(1400, took);
+	EXPECT_GE(3000, took);
+	close(fd);
+}
+
+/* Run @fn(@arg) in namespace @ns in a child; returns its exit status. */
+static pid_t spawn_in(const char *ns, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(enter_ns(ns) ? 100 : fn(arg));
+	return pid;
+}
+
+static int child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+struct side {
+	int proto;
+	const char *proc;
+	int go;		/* read end of the start pipe */
+	int ready;	/* write end of the "accepted" pipe */
+};
+
+/* b's half of a simultaneous open: connect to a at the signal. */
+static int open_b(void *arg)
+{
+	struct side *s = arg;
+	char c;
+	int fd;
+
+	fd = bound_socket(s->proto, ADDR_B, PORT_B, true);
+	if (fd < 0 || read(s->go, &c, 1) != 1)
+		return 1;
+	if (connect_wait(fd, ADDR_A, PORT_A))
+		return 2;
+	if (send(fd, "b", 1, 0) != 1)
+		return 3;
+	return 0;
+}
+
+TEST_F(link, simultaneous_open)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc };
+	int go[2], fd;
+	pid_t pid;
+	char c;
+
+	/* No listener anywhere: only a simultaneous open can connect. */
+	ASSERT_EQ(0, pipe(go));
+	s.go = go[0];
+	pid = spawn_in(self->b, open_b, &s);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = bound_socket(variant->proto, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, connect_wait(fd, ADDR_B, PORT_B));
+	EXPECT_EQ(0x01, proc_state(variant->proc, PORT_A, PORT_B));
+	EXPECT_EQ(0, child_status(pid));
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, 0));
+	EXPECT_EQ(1, recv(fd, &c, 1, 0));
+	EXPECT_EQ('b', c);
+	close(fd);
+}
+
+/* b's half of a simultaneous close: accept, then shut down at the signal. */
+static int close_b(void *arg)
+{
+	struct side *s = arg;
+	int lfd, fd;
+	char c;
+
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
+		return 2;
+	if (shutdown(fd, SHUT_WR) || recv(fd, &c, 1, 0) != 0)
+		return 3;
+	close(fd);
+	/* Both ends saw the other's FIN before their own was acked. */
+	if (wait_state(s->proc, PORT_B, PORT_A, 0x06) != 0x06)
+		return 4;
+	return 0;
+}
+
+TEST_F(link, simultaneous_close)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc };
+	int go[2], ready[2], fd;
+	pid_t pid;
+	char c;
+
+	/* A long delay: the two FINs must cross however slowly the two
+	 * processes are scheduled.
+	 */
+	ASSERT_EQ(0, set_delay(self->a, self->b, 400));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	s.go = go[0];
+	s.ready = ready[1];
+	pid = spawn_in(self->b, close_b, &s);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = -1;
+	for (int i = 0; i < 50 && fd < 0; i++) {
+		fd = bound_socket(variant->proto, ADDR_A, PORT_A, false);
+		if (fd >= 0 && connect_wait(fd, ADDR_B, PORT_B)) {
+			close(fd);
+			fd = -1;
+			usleep(100000);
+		}
+	}
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
+	EXPECT_EQ(0, recv(fd, &c, 1, 0));
+	close(fd);
+	/* Both sides end in TIME_WAIT: each was an active closer. */
+	EXPECT_EQ(0x06, wait_state(variant->proc, PORT_A, PORT_B, 0x06));
+	EXPECT_EQ(0, child_status(pid));
+}
+
+TEST_HARNESS_MAIN

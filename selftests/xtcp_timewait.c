@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TIME_WAIT: how long it lasts, what it answers, the port and 4-tuple it
+ * holds, how many entries a namespace keeps.
+ *
+ * The client always closes first, so the TIME_WAIT entry is the
+ * client's: local port CPORT (or an ephemeral one), remote port PORT.
+ * Each test runs in its own network namespace.
+ */
+#include <poll.h>
+
+#include "xtcp_test.h"
+#include "xtcp_pkt.h"
+#include "kselftest_harness.h"
+
+#define PORT	22001
+#define CPORT	22002
+
+struct tw_line {
+	unsigned int lport, rport, state, timer;
+	unsigned long when;	/* clock ticks left */
+};
+
+/* Count TIME_WAIT lines; *@out gets the one from @lport (if any). */
+static int tw_count(const char *proc, unsigned int lport, struct tw_line *out)
+{
+	struct tw_line t;
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(proc, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*X:%X %*X:%X %X %*X:%*X %X:%lX",
+			   &t.lport, &t.rport, &t.state, &t.timer,
+			   &t.when) != 5 || t.state != 0x06)
+			continue;
+		n++;
+		if (out && t.lport == lport)
+			*out = t;
+	}
+	fclose(f);
+	return n;
+}
+
+static int set_msl(int ms)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", ms);
+	return xtcp_write_str("/proc/sys/net/xtcp/msl_ms", buf);
+}
+
+/*
+ * One connection from @cfd (bound or not) to the listener, closed by
+ * the client first.  Returns the client port, or 0.
+ */
+static unsigned short client_close_first(int lfd, int cfd)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	unsigned short port;
+	char b;
+	int s;
+
+	if (connect(cfd, (struct sockaddr *)&a, sizeof(a)))
+		return 0;
+	s = accept(lfd, NULL, NULL);
+	if (s < 0)
+		return 0;
+	port = xtcp_local_port(cfd);
+	close(cfd);
+	if (recv(s, &b, 1, 0) != 0)
+		port = 0;
+	close(s);
+	return port;
+}
+
+static unsigned short cycle(int proto, int lfd)
+{
+	int c = socket(AF_INET, SOCK_STREAM, proto);
+
+	return c < 0 ? 0 : client_close_first(lfd, c);
+}
+
+FIXTURE(tw) {
+	int lfd;
+};
+
+FIXTURE_VARIANT(tw) {
+	int proto;
+	const char *proc;
+};
+
+FIXTURE_VARIANT_ADD(tw, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+};
+
+FIXTURE_VARIANT_ADD(tw, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+};
+
+FIXTURE_SETUP(tw)
+{
+	ASSERT_EQ(0, xtcp_new_netns());
+	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, xtcp_set_reuseaddr(self->lfd));
+	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, listen(self->lfd, 128));
+}
+
+FIXTURE_TEARDOWN(tw)
+{
+	close(self->lfd);
+}
+
+/* The active closer is in TIME_WAIT, shown with timer kind 3. */
+TEST_F(tw, visible_in_proc)
+{
+	struct tw_line t = { 0 };
+	unsigned short port;
+
+	port = cycle(variant->proto, self->lfd);
+	ASSERT_NE(0, port);
+	ASSERT_EQ(1, tw_count(variant->proc, port, &t));
+	EXPECT_EQ(port, t.lport);
+	EXPECT_EQ(PORT, t.rport);
+	EXPECT_EQ(3, t.timer);
+}
+
+static int bind_client(int proto, bool reuse)
+{
+	int c = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (c < 0)
+		return -1;
+	if (reuse && xtcp_set_reuseaddr(c))
+		return -1;
+	if (xtcp_bind(c, "127.0.0.1", CPORT))
+		return -1;
+	return c;
+}
+
+/* The entry keeps its port bound, as Linux's TIME_WAIT sockets do. */
+TEST_F(tw, holds_port)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, false);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
+	ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+	/* SO_REUSEADDR on the new socket alone is not enough. */
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+}
+
+TEST_F(tw, reuseaddr_both_sides)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, true);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = bind_client(variant->proto, true);
+	EXPECT_LE(0, n);
+	close(n);
+}
+
+/* From here on, xtcp only: its sysctls, counters and wire details. */
+FIXTURE(twx) {
+	int lfd;
+};
+
+FIXTURE_SETUP(twx)
+{
+	ASSERT_EQ(0, xtcp_new_netns());
+	self->lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, xtcp_set_reuseaddr(self->lfd));
+	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, listen(self->lfd, 128));
+}
+
+FIXTURE_TEARDOWN(twx)
+{
+	close(self->lfd);
+}
+
+#define PROTO	IPPROTO_XTCP
+#define PROC	"/proc/net/xtcp"
+
+/*
+ * TIME_WAIT lasts 2*MSL, within the documented bound: at least 2*MSL,
+ * less than 2*MSL + one wheel slot (2*MSL/64) + timer latency.
+ */
+TEST_F(twx, lasts_two_msl)
+{
+	long long t0, t1;
+	unsigned short port;
+
+	ASSERT_EQ(0, set_msl(250));
+	port = cycle(PROTO, self->lfd);
+	t0 = xtcp_now_ms();
+	ASSERT_NE(0, port);
+	ASSERT_EQ(1, tw_count(PROC, port, NULL));
+	while (tw_count(PROC, port, NULL) == 1 &&
+	       xtcp_now_ms() < t0 + 5000)
+		usleep(2000);
+	t1 = xtcp_now_ms();
+	EXPECT_EQ(0, tw_count(PROC, port, NULL));
+	TH_LOG("TIME_WAIT lasted %lld ms for 2*MSL = 500 ms", t1 - t0);
+	EXPECT_LE(500 - 5, t1 - t0);
+	/* 500 + 8 ms slot; generous latency for an emulated machine. */
+	EXPECT_GE(500 + 8 + 250, t1 - t0);
+	EXPECT_EQ(1, xtcp_counter("TwCreated"));
+	EXPECT_EQ(1, xtcp_counter("TwExpired"));
+}
+
+TEST_F_TIMEOUT(twx, two_thousand_entries, 300)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		ASSERT_NE(0, cycle(PROTO, self->lfd)) TH_LOG("cycle %d", i);
+	EXPECT_EQ(2000, tw_count(PROC, 0, NULL));
+	EXPECT_EQ(2000, xtcp_counter("TwCreated"));
+	EXPECT_EQ(0, xtcp_counter("TwOverflows"));
+}
+
+TEST_F(twx, max_tw_buckets)
+{
+	int i;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/max_tw_buckets", "10"));
+	for (i = 0; i < 20; i++)
+		ASSERT_NE(0, cycle(PROTO, self->lfd));
+	EXPECT_EQ(10, tw_count(PROC, 0, NULL));
+	EXPECT_EQ(10, xtcp_counter("TwCreated"));
+	EXPECT_EQ(10, xtcp_counter("TwOverflows"));
+}
+
+/* connect() never reuses a 4-tuple, or a port, still in TIME_WAIT. */
+TEST_F(twx, connect_skips_time_wait)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	int c;
+
+	ASSERT_EQ(0, set_msl(100));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "45000 45001"));
+	ASSERT_NE(0, cycle(PROTO, self->lfd));
+	ASSERT_NE(0, cycle(PROTO, self->lfd));
+	c = socket(AF_INET, SOCK_STREAM, PROTO);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+	close(c);
+	/* After 2*MSL the ports are free again. */
+	usleep(600000);
+	EXPECT_NE(0, cycle(PROTO, self->lfd));
+}
+
+/* Wait (bounded) for a segment from local port @sport on the raw socket. */
+static int recv_seg(int raw, unsigned short sport, unsigned short dport,
+		    u8 flags, struct xtcp_seg_hdr *h)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	struct pollfd pfd = { .fd = raw, .events = POLLIN };
+	uint8_t buf[1500];
+	unsigned int ihl;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		n = recv(raw, buf, sizeof(buf), 0);
+		if (n < 20)
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		if (xtcp_hdr_decode(h, buf + ihl, n - ihl))
+			continue;
+		if (h->sport == sport && h->dport == dport &&
+		    (h->flags & flags) == flags)
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+static int send_seg(int raw, const struct xtcp_seg_hdr *h)
+{
+	struct sockaddr_in dst = xtcp_addr("127.0.0.1", 0);
+	uint32_t lo = htonl(INADDR_LOOPBACK);
+	uint8_t seg[64];
+	size_t len;
+
+	len = xtcp_build_seg(seg, h, NULL, 0, lo, lo, IPPROTO_XTCP);
+	return sendto(raw, seg, len, 0, (struct sockaddr *)&dst,
+		      sizeof(dst)) == (ssize_t)len ? 0 : -errno;
+}
+
+/*
+ * The peer's FIN again (our last ACK lost): TIME_WAIT acknowledges it
+ * again, with the same numbers, and restarts its 2*MSL.  A RST does not
+ * end TIME_WAIT early (RFC 1337).
+ */
+TEST_F(twx, fin_again_reacked_rst_ignored)
+{
+	struct xtcp_seg_hdr fin, ack, again;
+	struct tw_line t = { 0 };
+	unsigned short port;
+	int raw;
+
+	ASSERT_EQ(0, set_msl(1000));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, raw);
+	port = cycle(PROTO, self->lfd);
+	ASSERT_NE(0, port);
+	/* The server's FIN and the client's last ACK, as they went by. */
+	ASSERT_EQ(0, recv_seg(raw, PORT, port, XTCP_FLAG_FIN, &fin));
+	ASSERT_EQ(0, recv_seg(raw, port, PORT, XTCP_FLAG_ACK, &ack));
+	EXPECT_EQ(fin.seq + 1, ack.ack);
+
+	usleep(1000000);
+	ASSERT_EQ(1, tw_count(PROC, port, &t));
+	EXPECT_GE(100, t.when);		/* half of 2 s is gone */
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	ASSERT_EQ(0, recv_seg(raw, port, PORT, XTCP_FLAG_ACK, &again));
+	EXPECT_EQ(ack.seq, again.seq);
+	EXPECT_EQ(ack.ack, again.ack);
+	ASSERT_EQ(1, tw_count(PROC, port, &t));
+	EXPECT_LT(150, t.when);		/* 2 s again */
+
+	fin.flags = XTCP_FLAG_RST;
+	fin.seq++;
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	usleep(100000);
+	EXPECT_EQ(1, tw_count(PROC, port, NULL));
+	close(raw);
+}
+
+/* A SYN above the old sequence space may reopen the 4-tuple. */
+TEST_F(twx, syn_reopens)
+{
+	struct xtcp_seg_hdr fin, synack;
+	int raw, c, l2;
+
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, raw);
+	c = bind_client(PROTO, true);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	ASSERT_EQ(0, recv_seg(raw, PORT, CPORT, XTCP_FLAG_FIN, &fin));
+	/* Something now listens on the client's old port. */
+	l2 = bind_client(PROTO, true);
+	ASSERT_LE(0, l2);
+	ASSERT_EQ(0, listen(l2, 1));
+
+	fin.flags = XTCP_FLAG_SYN;
+	fin.seq += 100000;
+	fin.ack = 0;
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	ASSERT_EQ(0, recv_seg(raw, CPORT, PORT, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			      &synack));
+	EXPECT_EQ(fin.seq + 1, synack.ack);
+	EXPECT_EQ(1, xtcp_counter("TwRecycled"));
+	EXPECT_EQ(0, tw_count(PROC, CPORT, NULL));
+	close(l2);
+	close(raw);
+}
+
+TEST_HARNESS_MAIN
