@@ -66,6 +66,7 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
 struct xtcp_hash_bucket;
@@ -217,7 +218,7 @@ struct xtcp_request {
  * @bind_node: link in its bind bucket's TIME_WAIT owners: the entry keeps
  *	its local port bound, as Linux's TIME_WAIT sockets do
  * @hash_next: next entry of its TIME_WAIT hash chain
- * @wheel_next: next entry of its timing wheel slot
+ * @wheel_node: link in its timing wheel slot
  * @net: network namespace
  * @laddr: local address
  * @raddr: peer address
@@ -234,7 +235,7 @@ struct xtcp_request {
 struct xtcp_tw {
 	struct hlist_node bind_node;
 	struct xtcp_tw *hash_next;
-	struct xtcp_tw *wheel_next;
+	struct xtcp_wheel_node wheel_node;
 	possible_net_t net;
 	__be32 laddr;
 	__be32 raddr;
@@ -245,16 +246,12 @@ struct xtcp_tw {
 	u32 expires_reuse;
 };
 
-#define XTCP_TW_SLOTS		64	/* timing wheel slots per 2*MSL */
-
 /**
  * struct xtcp_tw_wheel - the TIME_WAIT timing wheel of one namespace
  * @lock: protects every field below
  * @timer: advances the wheel one slot a tick; armed while @held > 0
- * @slots: entries by expiry slot, singly linked through wheel_next
- * @cur: slot the next tick processes
- * @tick: slot width in jiffies, 2*MSL / %XTCP_TW_SLOTS rounded up
- * @next_tick: jiffies when slot @cur is processed
+ * @wheel: slots and clock (see xtcp_wheel.h); the slot width is
+ *	2*MSL / %XTCP_WHEEL_SLOTS rounded up, in jiffies
  * @held: entries on the wheel, including killed ones not freed yet
  * @live: entries still reachable by lookups (bounded by max_tw_buckets)
  * @dying: set at namespace exit: the timer must not be re-armed
@@ -262,10 +259,7 @@ struct xtcp_tw {
 struct xtcp_tw_wheel {
 	spinlock_t lock;	/* see above */
 	struct timer_list timer;
-	struct xtcp_tw *slots[XTCP_TW_SLOTS];
-	unsigned int cur;
-	unsigned long tick;
-	unsigned long next_tick;
+	struct xtcp_wheel wheel;
 	unsigned int held;
 	atomic_t live;
 	bool dying;

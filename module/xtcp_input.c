@@ -20,6 +20,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_fsm.h"
 #include "xtcp_seq.h"
 #include "xtcp_trace.h"
 
@@ -81,9 +82,17 @@ static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 	xs->snd_wl2 = h->ack;
 }
 
-static void xtcp_established(struct sock *sk)
+/* The state machine's answer to @ev; the callers act on it. */
+static int xtcp_next(const struct sock *sk, enum xtcp_event ev)
 {
-	xtcp_set_state(sk, TCP_ESTABLISHED);
+	bool send_fin;
+
+	return xtcp_fsm_next(sk->sk_state, ev, &send_fin);
+}
+
+static void xtcp_established(struct sock *sk, enum xtcp_event ev)
+{
+	xtcp_set_state(sk, xtcp_next(sk, ev));
 	sk->sk_state_change(sk);
 	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 }
@@ -112,14 +121,14 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	if (ack) {
 		xs->snd_una = h->ack;
 		xtcp_clean_acked(sk);
-		xtcp_established(sk);
+		xtcp_established(sk, XTCP_EV_RCV_SYNACK);
 		xtcp_send_ack(sk);
 		return;
 	}
 	/* Simultaneous open: our SYN crossed theirs.  Answer with our SYN,
 	 * now carrying an ACK, and wait for theirs to be acknowledged.
 	 */
-	xtcp_set_state(sk, TCP_SYN_RECV);
+	xtcp_set_state(sk, xtcp_next(sk, XTCP_EV_RCV_SYN));
 	xtcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue));
 	xtcp_reset_rtx_timer(sk, xs->rto);
 }
@@ -160,7 +169,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 			xtcp_send_reset_reply(sock_net(sk), skb, h);
 			return false;
 		}
-		xtcp_established(sk);
+		xtcp_established(sk, XTCP_EV_RCV_ACK_OF_SYN);
 	}
 	if (xtcp_seq_after(h->ack, xs->snd_nxt)) {
 		xtcp_send_ack(sk);
@@ -172,27 +181,23 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	xtcp_update_window(xs, h);
 
-	switch (sk->sk_state) {
-	case TCP_FIN_WAIT1:
-		if (!xtcp_fin_acked(sk))
+	if ((1 << sk->sk_state) &
+	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&
+	    xtcp_fin_acked(sk)) {
+		switch (xtcp_next(sk, XTCP_EV_FIN_ACKED)) {
+		case TCP_FIN_WAIT2:
+			xtcp_set_state(sk, TCP_FIN_WAIT2);
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_arm_fin_timeout(sk);
+			sk->sk_state_change(sk);
 			break;
-		xtcp_set_state(sk, TCP_FIN_WAIT2);
-		if (sock_flag(sk, SOCK_DEAD))
-			xtcp_arm_fin_timeout(sk);
-		sk->sk_state_change(sk);
-		break;
-	case TCP_CLOSING:
-		if (xtcp_fin_acked(sk)) {
+		case TCP_TIME_WAIT:
 			xtcp_time_wait(sk);
 			return false;
-		}
-		break;
-	case TCP_LAST_ACK:
-		if (xtcp_fin_acked(sk)) {
+		case TCP_CLOSE:
 			xtcp_done(sk);
 			return false;
 		}
-		break;
 	}
 	xtcp_push(sk);
 	return true;
@@ -207,20 +212,15 @@ static void xtcp_rcv_fin(struct sock *sk)
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 
-	switch (sk->sk_state) {
-	case TCP_SYN_RECV:
-	case TCP_ESTABLISHED:
-		xtcp_set_state(sk, TCP_CLOSE_WAIT);
-		break;
-	case TCP_FIN_WAIT1:
-		/* Our FIN is not acknowledged: simultaneous close. */
-		xtcp_set_state(sk, TCP_CLOSING);
-		break;
-	case TCP_FIN_WAIT2:
+	if (xtcp_next(sk, XTCP_EV_RCV_FIN) == TCP_TIME_WAIT) {
 		xtcp_send_ack(sk);
 		xtcp_time_wait(sk);
 		return;
 	}
+	/* CLOSE_WAIT, or CLOSING when our FIN is not acknowledged yet
+	 * (simultaneous close).
+	 */
+	xtcp_set_state(sk, xtcp_next(sk, XTCP_EV_RCV_FIN));
 	xtcp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);

@@ -19,9 +19,11 @@
 #include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <net/protocol.h>
+#include <net/tcp_states.h>
 #include <uapi/linux/xtcp.h>
 
 #include "xtcp.h"
+#include "xtcp_fsm.h"
 
 #define CREATE_TRACE_POINTS
 #include "xtcp_trace.h"
@@ -77,6 +79,10 @@ static int __init xtcp_init(void)
 	int err;
 
 	BUILD_BUG_ON(XTCP_ALIAS_SOCK_STREAM != SOCK_STREAM);
+	BUILD_BUG_ON((int)XTCP_ESTABLISHED != (int)TCP_ESTABLISHED ||
+		     (int)XTCP_TIME_WAIT != (int)TCP_TIME_WAIT ||
+		     (int)XTCP_LISTEN != (int)TCP_LISTEN ||
+		     (int)XTCP_CLOSING != (int)TCP_CLOSING);
 	err = xtcp_check_protocol();
 	if (err)
 		return err;

@@ -18,6 +18,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_fsm.h"
 #include "xtcp_trace.h"
 
 /**
@@ -121,25 +122,22 @@ static void xtcp_destroy_sock(struct sock *sk)
 }
 
 /*
- * The state close() or shutdown(SHUT_WR) leads to (RFC 9293 3.10.4).
- * Returns true when a FIN must be sent.
+ * Move to the state close() or shutdown(SHUT_WR) leads to (RFC 9293
+ * 3.10.4).  Returns true when a FIN must be sent.
  */
 static bool xtcp_close_state(struct sock *sk)
 {
-	switch (sk->sk_state) {
-	case TCP_SYN_RECV:
-	case TCP_ESTABLISHED:
-		xtcp_set_state(sk, TCP_FIN_WAIT1);
-		return true;
-	case TCP_CLOSE_WAIT:
-		xtcp_set_state(sk, TCP_LAST_ACK);
-		return true;
-	case TCP_SYN_SENT:
+	bool send_fin;
+	int next;
+
+	next = xtcp_fsm_next(sk->sk_state, XTCP_EV_CLOSE, &send_fin);
+	if (next == sk->sk_state)
+		return false;
+	if (next == TCP_CLOSE)
 		xtcp_done(sk);
-		return false;
-	default:
-		return false;
-	}
+	else
+		xtcp_set_state(sk, next);
+	return send_fin;
 }
 
 static void xtcp_shutdown(struct sock *sk, int how)

@@ -24,8 +24,8 @@
  * frees it when its slot comes up.  Lock order: hash chain lock, then
  * bind bucket lock; the wheel lock is never held with another.
  *
- * The wheel (one per namespace) has XTCP_TW_SLOTS slots of width
- * tick = ceil(2*MSL / XTCP_TW_SLOTS) jiffies, advanced by one timer that
+ * The wheel (one per namespace) has XTCP_WHEEL_SLOTS slots of width
+ * tick = ceil(2*MSL / XTCP_WHEEL_SLOTS) jiffies, advanced by one timer that
  * runs only while the wheel holds entries.  An entry is placed in the
  * first slot processed at or after its expiry time, so it lives at least
  * 2*MSL and less than 2*MSL + tick (1/64 of 2*MSL, 0.94 s with the
@@ -96,18 +96,10 @@ static unsigned long xtcp_tw_len(const struct xtcp_net *xn)
 	return msecs_to_jiffies(2 * READ_ONCE(xn->sysctl_msl_ms));
 }
 
-/* Wheel lock held. */
-static void xtcp_wheel_insert(struct xtcp_tw_wheel *w, struct xtcp_tw *tw,
-			      unsigned long next_tick)
+static unsigned long xtcp_tw_tick_len(const struct xtcp_net *xn)
 {
-	long delta = (long)(xtcp_tw_expires(tw) - next_tick);
-	unsigned long n = delta <= 0 ? 0 : DIV_ROUND_UP(delta, w->tick);
-	unsigned int slot;
-
-	n = min_t(unsigned long, n, XTCP_TW_SLOTS - 1);
-	slot = (w->cur + n) % XTCP_TW_SLOTS;
-	tw->wheel_next = w->slots[slot];
-	w->slots[slot] = tw;
+	return max_t(unsigned long, 1,
+		     DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_WHEEL_SLOTS));
 }
 
 static void xtcp_wheel_add(struct xtcp_net *xn, struct xtcp_tw *tw)
@@ -116,12 +108,11 @@ static void xtcp_wheel_add(struct xtcp_net *xn, struct xtcp_tw *tw)
 
 	spin_lock_bh(&w->lock);
 	if (!w->held) {
-		w->tick = max_t(unsigned long, 1,
-				DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_TW_SLOTS));
-		w->next_tick = jiffies + w->tick;
-		mod_timer(&w->timer, w->next_tick);
+		w->wheel.tick = xtcp_tw_tick_len(xn);
+		w->wheel.next_tick = jiffies + w->wheel.tick;
+		mod_timer(&w->timer, w->wheel.next_tick);
 	}
-	xtcp_wheel_insert(w, tw, w->next_tick);
+	xtcp_wheel_place(&w->wheel, &tw->wheel_node, xtcp_tw_expires(tw));
 	w->held++;
 	spin_unlock_bh(&w->lock);
 }
@@ -318,17 +309,20 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
  * hash chain lock decides, against a concurrent kill, whether an entry
  * is still live.
  */
-static unsigned int xtcp_wheel_run(struct xtcp_tw *list, struct xtcp_tw **again)
+static unsigned int xtcp_wheel_run(struct xtcp_wheel_node *list,
+				   struct xtcp_wheel_node **again)
 {
 	unsigned long now = jiffies;
+	struct xtcp_wheel_node *node;
 	struct xtcp_tw_bucket *b;
 	unsigned int freed = 0;
 	struct xtcp_tw *tw;
 	struct net *net;
 	bool live;
 
-	while ((tw = list)) {
-		list = tw->wheel_next;
+	while ((node = list)) {
+		list = node->next;
+		tw = container_of(node, struct xtcp_tw, wheel_node);
 		net = read_pnet(&tw->net);
 		b = xtcp_tw_bucket(net, tw->laddr, tw->lport, tw->raddr,
 				   tw->rport);
@@ -336,8 +330,8 @@ static unsigned int xtcp_wheel_run(struct xtcp_tw *list, struct xtcp_tw **again)
 		live = !hlist_unhashed(&tw->bind_node);
 		if (live && time_before(now, xtcp_tw_expires(tw))) {
 			spin_unlock(&b->lock);
-			tw->wheel_next = *again;
-			*again = tw;
+			node->next = *again;
+			*again = node;
 			continue;
 		}
 		if (live) {
@@ -354,58 +348,35 @@ static unsigned int xtcp_wheel_run(struct xtcp_tw *list, struct xtcp_tw **again)
 	return freed;
 }
 
-/* Take up to XTCP_TW_QUOTA entries off the current slot.  Lock held. */
-static struct xtcp_tw *xtcp_wheel_take(struct xtcp_tw_wheel *w, bool *spill)
-{
-	struct xtcp_tw *list = w->slots[w->cur], *tw = list;
-	unsigned int n = 1;
-
-	if (!list) {
-		*spill = false;
-		return NULL;
-	}
-	while (tw->wheel_next && n < XTCP_TW_QUOTA) {
-		tw = tw->wheel_next;
-		n++;
-	}
-	w->slots[w->cur] = tw->wheel_next;
-	tw->wheel_next = NULL;
-	*spill = w->slots[w->cur];
-	return list;
-}
-
 static void xtcp_tw_tick(struct timer_list *t)
 {
 	struct xtcp_tw_wheel *w = from_timer(w, t, timer);
 	struct xtcp_net *xn = container_of(w, struct xtcp_net, tw_wheel);
-	struct xtcp_tw *list, *again = NULL, *tw;
+	struct xtcp_wheel_node *list, *again = NULL, *node;
 	unsigned int freed;
+	struct xtcp_tw *tw;
 	bool spill;
 
 	spin_lock(&w->lock);
-	list = xtcp_wheel_take(w, &spill);
-	if (!spill) {
-		/* Advance on the wheel's own clock, not from now: a late
-		 * tick must not delay every later one.  If ticks fell
-		 * behind, the timer fires again at once and catches up.
-		 */
-		w->cur = (w->cur + 1) % XTCP_TW_SLOTS;
-		w->tick = max_t(unsigned long, 1,
-				DIV_ROUND_UP(xtcp_tw_len(xn), XTCP_TW_SLOTS));
-		w->next_tick += w->tick;
-	}
+	list = xtcp_wheel_take(&w->wheel, XTCP_TW_QUOTA, &spill);
+	if (!spill)
+		xtcp_wheel_advance(&w->wheel, xtcp_tw_tick_len(xn));
 	spin_unlock(&w->lock);
 
 	freed = xtcp_wheel_run(list, &again);
 
 	spin_lock(&w->lock);
-	while ((tw = again)) {
-		again = tw->wheel_next;
-		xtcp_wheel_insert(w, tw, w->next_tick);
+	while ((node = again)) {
+		again = node->next;
+		tw = container_of(node, struct xtcp_tw, wheel_node);
+		xtcp_wheel_place(&w->wheel, node, xtcp_tw_expires(tw));
 	}
 	w->held -= freed;
+	/* A slot over quota goes on a jiffy later; if ticks fell behind,
+	 * next_tick is past and the timer fires at once to catch up.
+	 */
 	if (w->held && !w->dying)
-		mod_timer(&w->timer, spill ? jiffies + 1 : w->next_tick);
+		mod_timer(&w->timer, spill ? jiffies + 1 : w->wheel.next_tick);
 	spin_unlock(&w->lock);
 }
 
@@ -432,7 +403,8 @@ void xtcp_tw_exit_net(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_tw_wheel *w = &xn->tw_wheel;
-	struct xtcp_tw *list, *tw;
+	struct xtcp_wheel_node *list, *node;
+	struct xtcp_tw *tw;
 	unsigned int slot;
 
 	spin_lock_bh(&w->lock);
@@ -440,11 +412,12 @@ void xtcp_tw_exit_net(struct net *net)
 	spin_unlock_bh(&w->lock);
 	del_timer_sync(&w->timer);
 
-	for (slot = 0; slot < XTCP_TW_SLOTS; slot++) {
-		list = w->slots[slot];
-		w->slots[slot] = NULL;
-		while ((tw = list)) {
-			list = tw->wheel_next;
+	for (slot = 0; slot < XTCP_WHEEL_SLOTS; slot++) {
+		list = w->wheel.slots[slot];
+		w->wheel.slots[slot] = NULL;
+		while ((node = list)) {
+			list = node->next;
+			tw = container_of(node, struct xtcp_tw, wheel_node);
 			xtcp_tw_kill(tw);
 			kmem_cache_free(xtcp_tw_cachep, tw);
 			w->held--;

@@ -310,6 +310,50 @@ TEST_F(conn, half_close)
 	close(c);
 }
 
+TEST_F(conn, shutdown_read)
+{
+	struct pollfd pfd = { .events = POLLIN | POLLRDHUP };
+	char buf[4];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, shutdown(s, SHUT_RD));
+	/* Reads end at once, and poll says so... */
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	pfd.fd = s;
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLIN | POLLRDHUP, pfd.revents);
+	/* ...but the connection is still up both ways. */
+	EXPECT_EQ(0x01, proc_state(variant->proc, PORT, xtcp_local_port(c)));
+	ASSERT_EQ(2, send(s, "ok", 2, 0));
+	EXPECT_EQ(2, recv_all(c, buf, 2));
+	close(s);
+	close(c);
+}
+
+TEST_F(conn, shutdown_both)
+{
+	char buf[4];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, shutdown(c, SHUT_RDWR));
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(0x05, wait_state(variant->proc, xtcp_local_port(c), PORT,
+				   0x05));
+	close(s);
+	close(c);
+}
+
 TEST_F(conn, active_close_time_wait)
 {
 	unsigned short cport;

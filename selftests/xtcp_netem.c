@@ -87,22 +87,32 @@ static int host_setup(const char *ns, const char *addr)
 	return ns_sh(ns, cmd);
 }
 
+/* Two hosts a and b, 100 ms apart each way. */
+static int hosts_up(char *a, char *b, size_t len)
+{
+	snprintf(a, len, "xa%d", getpid());
+	snprintf(b, len, "xb%d", getpid());
+	if (sh(IP " netns add %s", a) || sh(IP " netns add %s", b))
+		return -1;
+	if (sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s",
+	       a, b))
+		return -1;
+	return host_setup(a, ADDR_A) || host_setup(b, ADDR_B) ? -1 : 0;
+}
+
+static void hosts_down(const char *a, const char *b)
+{
+	sh(IP " netns del %s; " IP " netns del %s", a, b);
+}
+
 FIXTURE_SETUP(link)
 {
-	snprintf(self->a, sizeof(self->a), "xa%d", getpid());
-	snprintf(self->b, sizeof(self->b), "xb%d", getpid());
-	ASSERT_EQ(0, sh(IP " netns add %s", self->a));
-	ASSERT_EQ(0, sh(IP " netns add %s", self->b));
-	ASSERT_EQ(0, sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s",
-			self->a, self->b));
-	/* 100 ms each way: segments sent at the same time cross. */
-	ASSERT_EQ(0, host_setup(self->a, ADDR_A));
-	ASSERT_EQ(0, host_setup(self->b, ADDR_B));
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 }
 
 FIXTURE_TEARDOWN(link)
 {
-	sh(IP " netns del %s; " IP " netns del %s", self->a, self->b);
+	hosts_down(self->a, self->b);
 }
 
 /* Change the netem delay of both ends. */
@@ -188,12 +198,14 @@ static int wait_state(const char *proc, unsigned int lport,
  * Drop everything a sends; a static neighbour entry keeps ARP out of the
  * picture, so that only the transport's own timers decide.
  */
-static int black_hole(const char *a, const char *b)
+/* A permanent neighbour entry in @ns for @peer_addr, the veth0 of @peer. */
+static int static_neigh(const char *ns, const char *peer,
+			const char *peer_addr)
 {
 	char mac[32] = "", cmd[160];
 	FILE *f;
 
-	if (ns_sh(b, "cat /sys/class/net/veth0/address > /tmp/xtcp_mac"))
+	if (ns_sh(peer, "cat /sys/class/net/veth0/address > /tmp/xtcp_mac"))
 		return -1;
 	f = fopen("/tmp/xtcp_mac", "r");
 	if (!f || fscanf(f, "%31s", mac) != 1)
@@ -201,10 +213,31 @@ static int black_hole(const char *a, const char *b)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd),
 		 IP " neigh replace %s lladdr %s dev veth0 nud permanent",
-		 ADDR_B, mac);
-	if (ns_sh(a, cmd))
+		 peer_addr, mac);
+	return ns_sh(ns, cmd);
+}
+
+/*
+ * Drop everything @a sends to @b; static neighbour entries both ways keep
+ * ARP out of the picture, so that only the transport's timers decide.
+ */
+static int black_hole_to(const char *a, const char *b, const char *b_addr)
+{
+	const char *a_addr = strcmp(b_addr, ADDR_B) ? ADDR_B : ADDR_A;
+
+	if (static_neigh(a, b, b_addr) || static_neigh(b, a, a_addr))
 		return -1;
 	return ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%");
+}
+
+static int black_hole(const char *a, const char *b)
+{
+	return black_hole_to(a, b, ADDR_B);
+}
+
+static int heal(const char *a)
+{
+	return ns_sh(a, TC " qdisc change dev veth0 root netem delay 100ms");
 }
 
 TEST_F_TIMEOUT(link, syn_to_black_hole, 60)
@@ -381,6 +414,198 @@ TEST_F(link, simultaneous_close)
 	/* Both sides end in TIME_WAIT: each was an active closer. */
 	EXPECT_EQ(0x06, wait_state(variant->proc, PORT_A, PORT_B, 0x06));
 	EXPECT_EQ(0, child_status(pid));
+}
+
+/* b's side of the FIN test: accept, then hold until told to go. */
+static int hold_b(void *arg)
+{
+	struct side *s = arg;
+	int lfd, fd;
+	char c;
+
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
+		return 2;
+	close(fd);
+	return 0;
+}
+
+/* Connect a to b's listener run by @fn in a child; the socket or -1. */
+static int connect_to_child(const char *b, int proto, struct side *s,
+			    int (*fn)(void *), pid_t *pid, int ready)
+{
+	int fd = -1, i;
+	char c;
+
+	*pid = spawn_in(b, fn, s);
+	for (i = 0; i < 50 && fd < 0; i++) {
+		fd = bound_socket(proto, ADDR_A, PORT_A, false);
+		if (fd >= 0 && connect_wait(fd, ADDR_B, PORT_B)) {
+			close(fd);
+			fd = -1;
+			usleep(100000);
+		}
+	}
+	if (fd >= 0 && read(ready, &c, 1) != 1) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* A FIN is sent again until it is acknowledged. */
+TEST_F_TIMEOUT(link, fin_retransmitted, 60)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc };
+	int go[2], ready[2], fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	s.go = go[0];
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, variant->proto, &s, hold_b, &pid,
+			      ready[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
+	usleep(3500000);
+	/* Still waiting for the FIN to be acknowledged... */
+	EXPECT_EQ(0x04, proc_state(variant->proc, PORT_A, PORT_B));
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_LE(2, xtcp_counter("RetransSegs"));
+	/* ...until the path heals and a retransmission gets through. */
+	ASSERT_EQ(0, heal(self->a));
+	EXPECT_EQ(0x05, wait_state(variant->proc, PORT_A, PORT_B, 0x05));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, child_status(pid));
+	close(fd);
+}
+
+/* b's side of the MSS test: read everything and check it. */
+static int sink_b(void *arg)
+{
+	struct side *s = arg;
+	unsigned int got = 0, i;
+	char buf[4096];
+	int lfd, fd;
+	ssize_t n;
+
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1)
+		return 2;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (i = 0; i < n; i++)
+			if (buf[i] != (char)((got + i) % 251))
+				return 3;
+		got += n;
+	}
+	return got == 300000 ? 0 : 4;
+}
+
+/*
+ * Over a 1000-byte MTU (DF set, as always), segments larger than the
+ * peer's MSS would never arrive: 300 KB getting through shows they fit.
+ */
+TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc };
+	static char data[300000];
+	int ready[2], fd, i;
+	pid_t pid;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = (char)(i % 251);
+	ASSERT_EQ(0, ns_sh(self->a, IP " link set veth0 mtu 1000"));
+	ASSERT_EQ(0, ns_sh(self->b, IP " link set veth0 mtu 1000"));
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
+			      ready[0]);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < (int)sizeof(data);) {
+		ssize_t n = send(fd, data + i, sizeof(data) - i, 0);
+
+		ASSERT_LT(0, n);
+		i += n;
+	}
+	close(fd);
+	EXPECT_EQ(0, child_status(pid));
+}
+
+/* From here, xtcp only: its sysctls and counters. */
+FIXTURE(linkx) {
+	char a[32], b[32];
+};
+
+FIXTURE_SETUP(linkx)
+{
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+}
+
+FIXTURE_TEARDOWN(linkx)
+{
+	hosts_down(self->a, self->b);
+}
+
+static int listen_b(void *arg)
+{
+	struct side *s = arg;
+	int lfd;
+	char c;
+
+	if (xtcp_write_str("/proc/sys/net/xtcp/synack_retries", "2"))
+		return 1;
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 2;
+	if (write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
+		return 3;
+	/* The SYN-ACK was sent 3 times: 2 of them again. */
+	return xtcp_counter("RetransSegs") == 2 ? 0 : 4;
+}
+
+/*
+ * SYN-ACKs lost on the way back: the listener sends them again after 1
+ * and 2 more seconds (synack_retries = 2), then forgets the request.
+ */
+TEST_F_TIMEOUT(linkx, synack_retransmitted_then_dropped, 60)
+{
+	struct side s = { .proto = IPPROTO_XTCP, .proc = "/proc/net/xtcp" };
+	char path[64], c;
+	int go[2], ready[2], fd, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	s.go = go[0];
+	s.ready = ready[1];
+	ASSERT_EQ(0, black_hole_to(self->b, self->a, ADDR_A));
+	pid = spawn_in(self->b, listen_b, &s);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, enter_ns(self->a));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/syn_retries", "1"));
+	fd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ETIMEDOUT, connect_wait(fd, ADDR_B, PORT_B));
+
+	/* b, seen from here through its /proc: */
+	snprintf(path, sizeof(path), "/proc/%d/net/xtcp", pid);
+	st = proc_state(path, PORT_B, PORT_A);
+	EXPECT_EQ(0x03, st);	/* SYN_RECV, at about 3 s */
+	EXPECT_EQ(-1, wait_state(path, PORT_B, PORT_A, -1));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, child_status(pid));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

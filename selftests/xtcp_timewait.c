@@ -267,6 +267,56 @@ TEST_F(twx, connect_skips_time_wait)
 	EXPECT_NE(0, cycle(PROTO, self->lfd));
 }
 
+/* An orphaned FIN_WAIT2 whose peer never closes ends after fin_timeout_ms. */
+TEST_F(twx, orphan_fin_wait2_timeout)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	unsigned short port;
+	long long t0, took;
+	char b;
+	int c, s;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/fin_timeout_ms", "300"));
+	c = socket(AF_INET, SOCK_STREAM, PROTO);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	port = xtcp_local_port(c);
+	close(c);
+	EXPECT_EQ(0, recv(s, &b, 1, 0));	/* the FIN; s stays open */
+	t0 = xtcp_now_ms();
+	while (tw_count(PROC, 0, NULL) == 0 && xtcp_now_ms() < t0 + 3000) {
+		FILE *f = fopen(PROC, "r");
+		char line[512];
+		bool found = false;
+		unsigned int lp, st;
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*d: %*X:%X %*X:%*X %X", &lp, &st) == 2 &&
+			    lp == port && st == 0x05)
+				found = true;
+		if (f)
+			fclose(f);
+		if (!found)
+			break;
+		usleep(5000);
+	}
+	took = xtcp_now_ms() - t0;
+	TH_LOG("FIN_WAIT2 ended after %lld ms", took);
+	EXPECT_LE(250, took);
+	EXPECT_GE(2000, took);
+	/* It ended with a reset: the peer (in CLOSE_WAIT) is closed too,
+	 * and writing to it fails as on Linux, with EPIPE.
+	 */
+	EXPECT_EQ(0, tw_count(PROC, 0, NULL));
+	usleep(50000);
+	EXPECT_EQ(-1, send(s, &b, 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(1, xtcp_counter("OutRsts"));
+	close(s);
+}
+
 /* Wait (bounded) for a segment from local port @sport on the raw socket. */
 static int recv_seg(int raw, unsigned short sport, unsigned short dport,
 		    u8 flags, struct xtcp_seg_hdr *h)
