@@ -310,6 +310,28 @@ TEST_F(conn, half_close)
 	close(c);
 }
 
+/* The other way round: the server half-closes, the client goes on. */
+TEST_F(conn, half_close_from_server)
+{
+	char buf[8];
+	int c, s;
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, shutdown(s, SHUT_WR));
+	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(0x08, wait_state(variant->proc, xtcp_local_port(c), PORT,
+				   0x08));
+	ASSERT_EQ(4, send(c, "more", 4, 0));
+	EXPECT_EQ(4, recv_all(s, buf, 4));
+	EXPECT_EQ(0, memcmp(buf, "more", 4));
+	close(c);
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	close(s);
+}
+
 TEST_F(conn, shutdown_read)
 {
 	struct pollfd pfd = { .events = POLLIN | POLLRDHUP };

@@ -541,6 +541,65 @@ TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 	EXPECT_EQ(0, child_status(pid));
 }
 
+/* b's side of the lossy test: read 100 KB and check every byte. */
+static int lossy_sink_b(void *arg)
+{
+	struct side *s = arg;
+	unsigned int got = 0, i;
+	char buf[4096];
+	int lfd, fd;
+	ssize_t n;
+
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1)
+		return 2;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (i = 0; i < n; i++)
+			if (buf[i] != (char)((got + i) * 7 % 253))
+				return 3;
+		got += n;
+	}
+	return got == 100000 ? 0 : 4;
+}
+
+/*
+ * 5% loss both ways: every byte arrives once and in order, lost segments
+ * (and lost ACKs) made good by retransmission.
+ */
+TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc };
+	static char data[100000];
+	int ready[2], fd, i;
+	pid_t pid;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = (char)(i * 7 % 253);
+	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
+	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, variant->proto, &s, lossy_sink_b, &pid,
+			      ready[0]);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < (int)sizeof(data);) {
+		ssize_t n = send(fd, data + i, sizeof(data) - i, 0);
+
+		ASSERT_LT(0, n);
+		i += n;
+	}
+	close(fd);
+	EXPECT_EQ(0, child_status(pid));
+	if (variant->proto == IPPROTO_XTCP)
+		TH_LOG("%ld segments sent again", xtcp_counter("RetransSegs"));
+}
+
 /* From here, xtcp only: its sysctls and counters. */
 FIXTURE(linkx) {
 	char a[32], b[32];
