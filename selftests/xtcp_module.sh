@@ -54,7 +54,11 @@ stop_holder()
 
 tap_plan 31
 
+# Connections that earlier tests closed may still be finishing (FIN
+# retransmissions, FIN_WAIT2): give them time to release the module.
 modprobe xtcp 2>/dev/null
+wait_for 120 sh -c '[ "$(cat /sys/module/xtcp/refcnt)" = 0 ]'
+
 check "xtcp is loaded" loaded
 check_eq "default protocol is 253" 253 "$(proto_param)"
 

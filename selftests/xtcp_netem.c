@@ -507,17 +507,17 @@ static int sink_b(void *arg)
 				return 3;
 		got += n;
 	}
-	return got == 300000 ? 0 : 4;
+	return got == 100000 ? 0 : 4;
 }
 
 /*
  * Over a 1000-byte MTU (DF set, as always), segments larger than the
- * peer's MSS would never arrive: 300 KB getting through shows they fit.
+ * peer's MSS would never arrive: 100 KB getting through shows they fit.
  */
 TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc };
-	static char data[300000];
+	static char data[100000];
 	int ready[2], fd, i;
 	pid_t pid;
 
@@ -541,7 +541,7 @@ TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 	EXPECT_EQ(0, child_status(pid));
 }
 
-/* b's side of the lossy test: read 100 KB and check every byte. */
+/* b's side of the lossy test: read 50 KB and check every byte. */
 static int lossy_sink_b(void *arg)
 {
 	struct side *s = arg;
@@ -562,7 +562,7 @@ static int lossy_sink_b(void *arg)
 				return 3;
 		got += n;
 	}
-	return got == 100000 ? 0 : 4;
+	return got == 50000 ? 0 : 4;
 }
 
 /*
@@ -572,7 +572,7 @@ static int lossy_sink_b(void *arg)
 TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc };
-	static char data[100000];
+	static char data[50000];
 	int ready[2], fd, i;
 	pid_t pid;
 

@@ -14,6 +14,11 @@
  *   xtcp_tool cycle PROTO PORT N
  *	N connections to 127.0.0.1:PORT (listener included), each closed
  *	by the client first, leaving N TIME_WAIT entries on the client side
+ *   xtcp_tool fail_sweep MODULE.ko MAX
+ *	load MODULE.ko with its 1st, 2nd, ... fault-injectable allocation
+ *	failing (/proc/thread-self/fail-nth), unloading it after each load
+ *	that succeeds, until a load succeeds with nothing injected; prints
+ *	"loads=N failed=N dirty=N" (dirty: a failed load left xtcp behind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "xtcp_test.h"
@@ -150,6 +157,81 @@ static int cmd_cycle(int proto, int port, int n)
 	return 0;
 }
 
+static int write_fail_nth(int n)
+{
+	char buf[16];
+	int fd, len, ok;
+
+	fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%d", n);
+	ok = write(fd, buf, len) == len;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* True when the fault armed by write_fail_nth() was injected. */
+static bool fail_nth_injected(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/thread-self/fail-nth", O_RDONLY);
+	bool injected;
+
+	if (fd < 0)
+		return false;
+	injected = read(fd, buf, sizeof(buf) - 1) > 0 && atoi(buf) == 0;
+	close(fd);
+	return injected;
+}
+
+static bool xtcp_left_behind(void)
+{
+	struct stat st;
+
+	return !stat("/proc/net/xtcp", &st) || !stat("/sys/module/xtcp", &st);
+}
+
+static int cmd_fail_sweep(const char *ko, int max)
+{
+	int n, fd, err, loads = 0, failed = 0, dirty = 0;
+	bool injected;
+
+	fd = open(ko, O_RDONLY);
+	if (fd < 0) {
+		perror(ko);
+		return 1;
+	}
+	for (n = 1; n <= max; n++) {
+		if (write_fail_nth(n)) {
+			perror("fail-nth");
+			return 1;
+		}
+		err = syscall(__NR_finit_module, fd, "", 0) ? errno : 0;
+		injected = fail_nth_injected();
+		write_fail_nth(0);
+		loads++;
+		if (!err) {
+			if (syscall(__NR_delete_module, "xtcp", O_NONBLOCK)) {
+				perror("delete_module");
+				return 1;
+			}
+			if (!injected)
+				break;
+			continue;
+		}
+		failed++;
+		if (xtcp_left_behind()) {
+			dirty++;
+			printf("# allocation %d: xtcp left behind\n", n);
+			syscall(__NR_delete_module, "xtcp", O_NONBLOCK);
+		}
+	}
+	close(fd);
+	printf("loads=%d failed=%d dirty=%d\n", loads, failed, dirty);
+	return n > max;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "socket"))
@@ -160,9 +242,12 @@ int main(int argc, char **argv)
 		return cmd_talk(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "cycle"))
 		return cmd_cycle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "fail_sweep"))
+		return cmd_fail_sweep(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: %s socket PROTO [TYPE]\n", argv[0]);
 	fprintf(stderr, "       %s hold PROTO PORT READYFILE\n", argv[0]);
 	fprintf(stderr, "       %s talk PROTO PORT\n", argv[0]);
 	fprintf(stderr, "       %s cycle PROTO PORT N\n", argv[0]);
+	fprintf(stderr, "       %s fail_sweep MODULE.ko MAX\n", argv[0]);
 	return 2;
 }
