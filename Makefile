@@ -4,14 +4,21 @@
 #
 #   make            build module/xtcp.ko against KDIR
 #   make demo       boot a VM, load xtcp and show it working
-#   make check      every test: build checks, unit tests, VM selftests
+#   make check      every test: build checks, unit tests, VM selftests on
+#                   the Debian kernel and on the debug kernel
+#   make check-debug  only the debug-kernel lane (KASAN, lockdep, kmemleak,
+#                   coverage); its kernel is built once, then cached in
+#                   $XTCP_CACHE_DIR (default /var/cache/xtcp)
+#   make coverage   the module's line and branch coverage by the selftests
+#                   (runs the debug lane if its data is missing or stale)
 #   make vm         interactive shell in the test VM, xtcp loaded
 #   make clean
 #
 # KDIR defaults to the running kernel's build tree when there is one,
 # else to the newest Debian linux-headers-*-amd64 installed.  `make check`,
 # `make demo` and `make vm` always build against the kernel the VM boots.
-# W=1 (extra warnings) and C=1 (sparse) are passed to kbuild.
+# W=1 (extra warnings) and C=1 (sparse) are passed to kbuild, and so is
+# XTCP_GCOV=1 (gcov profiling of the module, for a CONFIG_GCOV_KERNEL kernel).
 
 ROOT := $(CURDIR)
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
@@ -27,6 +34,12 @@ module:
 check:
 	scripts/check.sh
 
+check-debug:
+	scripts/check-debug.sh
+
+coverage:
+	scripts/coverage.sh
+
 demo:
 	scripts/demo.sh
 
@@ -37,4 +50,4 @@ clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
 	rm -rf build
 
-.PHONY: all module check demo vm clean
+.PHONY: all module check check-debug coverage demo vm clean

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # Shared by check.sh and demo.sh: build xtcp.ko and the selftests for the

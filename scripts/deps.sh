@@ -2,6 +2,7 @@
 # deps.sh - idempotently install the Debian 12 packages xtcp needs.
 #   --build  compiler, kbuild deps, sparse, kernel source/headers
 #   --vm     qemu, the Debian kernel image+headers, busybox, iproute2, kmod, cpio
+#   --debug  the debug lane: kernel build tools, gcovr (coverage report)
 #   --lint   shellcheck (optional script linting)
 #   --all    all of the above (default)
 # Only runs `apt-get update` when something is missing, and checks that the
@@ -9,12 +10,13 @@
 set -eu
 
 usage() {
-	echo "usage: $0 [--build|--vm|--lint|--all]..." >&2
+	echo "usage: $0 [--build|--vm|--debug|--lint|--all]..." >&2
 	exit 2
 }
 
 BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-source-6.1 xz-utils linux-image-amd64 linux-headers-amd64"
 VM_PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static iproute2 kmod cpio gzip xz-utils"
+DEBUG_PKGS="gcc make bc flex bison libelf-dev libssl-dev linux-source-6.1 xz-utils kmod cpio python3 gcovr"
 LINT_PKGS="shellcheck"
 
 want=""
@@ -23,8 +25,9 @@ for arg in "$@"; do
 	case $arg in
 	--build) want="$want $BUILD_PKGS" ;;
 	--vm) want="$want $VM_PKGS" ;;
+	--debug) want="$want $DEBUG_PKGS" ;;
 	--lint) want="$want $LINT_PKGS" ;;
-	--all) want="$want $BUILD_PKGS $VM_PKGS $LINT_PKGS" ;;
+	--all) want="$want $BUILD_PKGS $VM_PKGS $DEBUG_PKGS $LINT_PKGS" ;;
 	-h | --help) usage ;;
 	*) echo "deps.sh: unknown argument: $arg" >&2; usage ;;
 	esac

@@ -6,9 +6,14 @@
 # (with the shared libraries of every ELF file), and scripts/vm-init.sh as
 # /init.  Staging happens in a temp dir under build/.
 #
-# Usage: scripts/mkinitramfs.sh [--kver KVER] [--module PATH/xtcp.ko]
-#            [--tests DIR] [--kmod NAME]... --out FILE.cpio.gz
+# Usage: scripts/mkinitramfs.sh [--kver KVER] [--modroot DIR]
+#            [--module PATH/xtcp.ko] [--tests DIR] [--kmod NAME]...
+#            --out FILE.cpio.gz
 #   --kver    kernel version (default: scripts/kver.sh)
+#   --modroot where the kernel's modules are installed: DIR/lib/modules/KVER
+#             (default /; the debug lane's kernel has its own, in its cache
+#             entry).  A --kmod that the kernel has built in needs no file:
+#             modules.builtin, copied into the initramfs, tells modprobe.
 #   --module  out-of-tree module to include (omit: no xtcp.ko)
 #   --tests   directory copied to /selftests (should hold run_tests.sh)
 #   --kmod    extra module of the Debian kernel to include (repeatable)
@@ -19,8 +24,9 @@ SCRIPTS="$ROOT/scripts"
 
 usage() {
 	cat >&2 <<'EOF'
-usage: scripts/mkinitramfs.sh [--kver KVER] [--module PATH/xtcp.ko]
-           [--tests DIR] [--kmod NAME]... --out FILE.cpio.gz
+usage: scripts/mkinitramfs.sh [--kver KVER] [--modroot DIR]
+           [--module PATH/xtcp.ko] [--tests DIR] [--kmod NAME]...
+           --out FILE.cpio.gz
 EOF
 	exit 2
 }
@@ -31,6 +37,7 @@ die() {
 }
 
 KVER=""
+MODROOT=""
 MODULE=""
 TESTS=""
 OUT=""
@@ -38,6 +45,7 @@ KMODS=(veth sch_netem)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) KVER=${2:?}; shift 2 ;;
+	--modroot) MODROOT=${2:?}; shift 2 ;;
 	--module) MODULE=${2:?}; shift 2 ;;
 	--tests) TESTS=${2:?}; shift 2 ;;
 	--out) OUT=${2:?}; shift 2 ;;
@@ -48,8 +56,15 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$OUT" ] || usage
 [ -n "$KVER" ] || KVER=$("$SCRIPTS/kver.sh")
+if [ -n "$MODROOT" ]; then
+	MODROOT=$(cd "$MODROOT" && pwd)
+	[ "$MODROOT" != / ] || MODROOT=""
+fi
+# MODDIR: the modules' path in the VM; HMODDIR: where they are on the host.
 MODDIR="/lib/modules/$KVER"
-[ -d "$MODDIR/kernel" ] || die "$MODDIR/kernel not found (linux-image-$KVER installed?)"
+HMODDIR="$MODROOT$MODDIR"
+[ -f "$HMODDIR/modules.builtin" ] ||
+	die "$HMODDIR/modules.builtin not found (linux-image-$KVER installed?)"
 if [ -n "$MODULE" ]; then
 	[ -f "$MODULE" ] || die "module $MODULE not found"
 	MODULE=$(cd "$(dirname "$MODULE")" && pwd)/$(basename "$MODULE")
@@ -183,11 +198,12 @@ add_module_by_name() {
 	name=${name//-/_}
 	[ -z "${DONE_MODS[$name]:-}" ] || return 0
 	DONE_MODS[$name]=1
-	path=$(modinfo -k "$KVER" -n "$name" 2>/dev/null) || die "kernel module $name not found for $KVER"
+	path=$(modinfo -b "${MODROOT:-/}" -k "$KVER" -n "$name" 2>/dev/null) ||
+		die "kernel module $name not found for $KVER"
 	case $path in
 	"(builtin)" | "") return 0 ;;
 	esac
-	add_module_file "$path" "${path#"$MODDIR"/}"
+	add_module_file "$path" "${path#"$HMODDIR"/}"
 }
 
 for m in "${KMODS[@]}"; do
@@ -199,7 +215,7 @@ if [ -n "$MODULE" ]; then
 	DONE_MODS[${mname//-/_}]=1
 	add_module_file "$MODULE" "extra/$(basename "$MODULE")"
 fi
-for f in "$MODDIR"/modules.builtin* "$MODDIR/modules.order"; do
+for f in "$HMODDIR"/modules.builtin* "$HMODDIR/modules.order"; do
 	[ -e "$f" ] && cp "$f" "$SMODDIR/"
 done
 depmod -b "$STAGE" "$KVER"

@@ -1,20 +1,25 @@
 #!/bin/bash
-# vm.sh - boot the Debian kernel with an xtcp initramfs (scripts/mkinitramfs.sh)
-# in qemu: 1 GiB, 2 vCPUs, no NIC.  KVM is used only if a cached probe
-# (build/kvm-probe) showed that it boots; otherwise TCG (-cpu max).
+# vm.sh - boot the Debian kernel (or another one, --kernel) with an xtcp
+# initramfs (scripts/mkinitramfs.sh) in qemu: 1 GiB (--mem), 2 vCPUs, no
+# NIC.  KVM is used only if a cached probe (build/kvm-probe) showed that it
+# boots; otherwise TCG (-cpu max).
 #
 # Usage: scripts/vm.sh --mode test|demo|shell|probe --initrd FILE [--kver KVER]
-#            [--timeout SECS] [--out DIR] [--accel auto|kvm|tcg]
-#            [--append "KERNEL ARGS"] [--args "RUN_TESTS ARGS"]
-#   test   ttyS0 -> OUT/console.log, ttyS1 (TAP) -> OUT/tap.out; prints
-#          tap.out, then "ok - vm completed" or, if XTCP-VM-DONE is missing
-#          (crash/hang/timeout), the console tail and "not ok - vm completed"
-#          and exits 1.  OUT defaults to build/vm, timeout to 900 s; OUT is
-#          locked (flock OUT/.lock) while the VM runs.
+#            [--kernel BZIMAGE] [--mem MIB] [--timeout SECS] [--out DIR]
+#            [--accel auto|kvm|tcg] [--append "KERNEL ARGS"]
+#            [--args "RUN_TESTS ARGS"]
+#   test   ttyS0 -> OUT/console.log, ttyS1 (TAP) -> OUT/tap.out, ttyS2
+#          (data the VM hands back, such as gcov files) -> OUT/data.out;
+#          prints tap.out, then "ok - vm completed" or, if XTCP-VM-DONE is
+#          missing (crash/panic/hang/timeout), the console tail and
+#          "not ok - vm completed" and exits 1.  OUT defaults to build/vm,
+#          timeout to 900 s; OUT is locked (flock OUT/.lock) while the VM runs.
 #   demo   console on stdio, runs /selftests/demo.sh (timeout default 600 s)
 #   shell  interactive console on stdio (Ctrl-A x quits qemu; no timeout)
 #   probe  re-run the KVM probe, refresh build/kvm-probe, print the result
-# KVER defaults to the one the initrd was built for (etc/xtcp-kver in it).
+# KVER defaults to the one the initrd was built for (etc/xtcp-kver in it);
+# the kernel booted is /boot/vmlinuz-KVER unless --kernel names one (the
+# debug lane's bzImage), which must then be that KVER's.
 # Environment: XTCP_ACCEL=kvm|tcg|auto overrides --accel.
 set -euo pipefail
 
@@ -25,8 +30,9 @@ PROBE_CACHE="$BUILD/kvm-probe"
 usage() {
 	cat >&2 <<'EOF'
 usage: scripts/vm.sh --mode test|demo|shell|probe --initrd FILE [--kver KVER]
-           [--timeout SECS] [--out DIR] [--accel auto|kvm|tcg]
-           [--append "KERNEL ARGS"] [--args "RUN_TESTS ARGS"]
+           [--kernel BZIMAGE] [--mem MIB] [--timeout SECS] [--out DIR]
+           [--accel auto|kvm|tcg] [--append "KERNEL ARGS"]
+           [--args "RUN_TESTS ARGS"]
 EOF
 	exit 2
 }
@@ -34,6 +40,8 @@ EOF
 MODE=""
 INITRD=""
 KVER=""
+KERNEL=""
+MEM=1024
 TIMEOUT=""
 OUT=""
 ACCEL=${XTCP_ACCEL:-auto}
@@ -44,6 +52,8 @@ while [ $# -gt 0 ]; do
 	--mode) MODE=${2:?}; shift 2 ;;
 	--initrd) INITRD=${2:?}; shift 2 ;;
 	--kver) KVER=${2:?}; shift 2 ;;
+	--kernel) KERNEL=${2:?}; shift 2 ;;
+	--mem) MEM=${2:?}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--out) OUT=${2:?}; shift 2 ;;
 	--accel) ACCEL=${XTCP_ACCEL:-${2:?}}; shift 2 ;;
@@ -65,14 +75,14 @@ elif [ -n "$INITRD_KVER" ] && [ "$INITRD_KVER" != "$KVER" ]; then
 	echo "vm.sh: $INITRD was built for $INITRD_KVER, not $KVER" >&2
 	exit 1
 fi
-KERNEL="/boot/vmlinuz-$KVER"
+KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
 [ -r "$KERNEL" ] || { echo "vm.sh: $KERNEL not readable" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null ||
 	{ echo "vm.sh: qemu-system-x86_64 missing (scripts/deps.sh --vm)" >&2; exit 1; }
 mkdir -p "$BUILD"
 
 BASE_APPEND="console=ttyS0 panic=-1 oops=panic printk.devkmsg=on log_buf_len=4M"
-QEMU_BASE=(qemu-system-x86_64 -m 1024 -smp 2 -no-reboot -nodefaults
+QEMU_BASE=(qemu-system-x86_64 -m "$MEM" -smp 2 -no-reboot -nodefaults
 	-no-user-config -display none -nic none
 	-kernel "$KERNEL" -initrd "$INITRD")
 
@@ -144,11 +154,12 @@ test)
 		echo "not ok - vm completed"
 		exit 1
 	fi
-	rm -f "$OUT/console.log" "$OUT/tap.out" "$OUT/qemu.log"
+	rm -f "$OUT/console.log" "$OUT/tap.out" "$OUT/data.out" "$OUT/qemu.log"
 	echo "vm.sh: booting $KVER ($ACCEL_USED), logs in $OUT" >&2
 	rc=0
 	timeout -k 10 "${TIMEOUT:-900}" "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" \
 		-serial "file:$OUT/console.log" -serial "file:$OUT/tap.out" \
+		-serial "file:$OUT/data.out" \
 		-append "$CMDLINE" </dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
 	echo "vm.sh: VM finished in $(($(date +%s) - start)) s (qemu status $rc)" >&2
 	touch "$OUT/tap.out" "$OUT/console.log"

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the debug-kernel lane of `make check` (check.sh runs it
+# after the Debian-kernel lane).  Every selftest runs again, on a kernel
+# that checks what Debian's does not: KASAN, lockdep, kmemleak, debug
+# objects, atomic-sleep checks, and with the module's coverage measured.
+#
+#  1. the debug kernel: built once from linux-source-6.1 with
+#     scripts/debug.config, then reused from its cache directory
+#     (scripts/debug-kernel.sh; about 10 minutes cold, seconds warm)
+#  2. xtcp.ko built against it with W=1 and gcov profiling (XTCP_GCOV=1),
+#     from a copy of the sources in build/debug/src so that module/ keeps
+#     the Debian kernel's objects
+#  3. the selftests in the VM harness on that kernel (2 GiB, KASAN reports
+#     all, not only the first); the VM fails the run on any WARNING, BUG,
+#     lockdep, KASAN, "sleeping function called from invalid context" or
+#     kmemleak report, and a panic (panic_on_oops) fails "vm completed"
+#  4. the module's line and branch coverage, read from the VM's gcov data
+#     (scripts/coverage.sh), as "# " lines; full report in build/coverage/
+#
+# Usage: scripts/check-debug.sh [--tap FILE]
+#   --tap FILE  append the lane's TAP to FILE and print nothing (check.sh);
+#               without it the TAP goes to build/results/4-debug.tap, is
+#               printed, and the last line is "N passed, N failed"
+# Environment: XTCP_CACHE_DIR (kernel cache, default /var/cache/xtcp),
+# XTCP_DEBUG_VM_TIMEOUT (seconds, default 1800).
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+TAP=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--tap) TAP=${2:?}; shift 2 ;;
+	-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d' >&2; exit 2 ;;
+	*) echo "check-debug.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+standalone=0
+if [ -z "$TAP" ]; then
+	standalone=1
+	mkdir -p "$BUILD/results"
+	TAP="$BUILD/results/4-debug.tap"
+	rm -f "$TAP"
+fi
+
+DBG="$BUILD/debug"
+LOGS="$DBG/logs"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+# diag LOG: the tail of LOG as TAP diagnostics.
+diag() {
+	sed 's/^/# /' "$1" | tail -n "${2:-60}" >>"$TAP"
+}
+
+finish() {
+	if [ "$standalone" = 1 ]; then
+		cat "$TAP"
+		"$ROOT/scripts/tap-summary.sh" "$TAP"
+		exit $?
+	fi
+	exit 0
+}
+
+echo "# lane: debug (linux-source-6.1 with KASAN, lockdep, kmemleak, gcov)" >>"$TAP"
+
+if [ "$standalone" = 1 ] && ! xtcp_prepare 2>"$LOGS/deps.log"; then
+	diag "$LOGS/deps.log"
+	echo "not ok - debug lane: dependencies installed" >>"$TAP"
+	finish
+fi
+if [ -z "${KSRC:-}" ]; then
+	KSRC=$("$ROOT/scripts/ksrc.sh") || KSRC=""
+fi
+
+# --- 1. the kernel -----------------------------------------------------------
+start=$(date +%s)
+if ! DK=$("$ROOT/scripts/debug-kernel.sh" 2>"$LOGS/kernel.log"); then
+	diag "$LOGS/kernel.log" 80
+	echo "not ok - debug kernel built (scripts/debug-kernel.sh)" >>"$TAP"
+	finish
+fi
+DKVER=$(cat "$DK/kver")
+if [ "$(stat -c %Y "$DK/build-seconds")" -ge "$start" ]; then
+	how="built in $(cat "$DK/build-seconds") s"
+else
+	how="reused from the cache in $(($(date +%s) - start)) s"
+	how="$how (its cold build took $(cat "$DK/build-seconds") s)"
+fi
+echo "# debug kernel $DKVER $how: $DK" >>"$TAP"
+echo "ok - debug kernel built" >>"$TAP"
+
+# --- 2. the module -----------------------------------------------------------
+SRC="$DBG/src"
+rm -rf "$SRC"
+mkdir -p "$SRC"
+# Sources only: module/ also holds the Debian lane's build products.
+tar -C "$ROOT" -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.order' \
+	--exclude='Module.symvers' --exclude='*.gcno' --exclude='*.gcda' \
+	--exclude='*.o.d' --exclude='.tmp_versions' Kbuild module include |
+	tar -C "$SRC" -xf -
+if make -C "$DK/obj" M="$SRC" W=1 XTCP_GCOV=1 modules \
+	>"$LOGS/module.log" 2>&1 &&
+	! grep -E 'warning:|error:' "$LOGS/module.log" >/dev/null; then
+	echo "ok - module builds warning-free with W=1 and gcov for $DKVER" >>"$TAP"
+else
+	grep -E 'warning:|error:' "$LOGS/module.log" | sed 's/^/# /' >>"$TAP"
+	diag "$LOGS/module.log" 40
+	echo "not ok - module builds warning-free with W=1 and gcov for $DKVER" >>"$TAP"
+fi
+if [ ! -f "$SRC/module/xtcp.ko" ]; then
+	echo "not ok - debug VM selftests (no xtcp.ko)" >>"$TAP"
+	finish
+fi
+
+# --- 3. the selftests in the VM ---------------------------------------------
+if ! xtcp_build_tests "$DBG/tests" >"$LOGS/tests-build.log" 2>&1; then
+	diag "$LOGS/tests-build.log"
+	echo "not ok - debug lane: selftests build" >>"$TAP"
+	finish
+fi
+if ! "$ROOT/scripts/mkinitramfs.sh" --kver "$DKVER" --modroot "$DK/modroot" \
+	--module "$SRC/module/xtcp.ko" --tests "$DBG/tests" \
+	--out "$DBG/initramfs.cpio.gz" >"$LOGS/initramfs.log" 2>&1; then
+	diag "$LOGS/initramfs.log"
+	echo "not ok - debug lane: initramfs build" >>"$TAP"
+	finish
+fi
+start=$(date +%s)
+{
+	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
+		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm" \
+		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
+		--append "kasan_multi_shot" 2>"$LOGS/vm.log"
+	echo "# debug VM ran for $(($(date +%s) - start)) s" \
+		"(console: $DBG/vm/console.log)"
+} >>"$TAP"
+
+# --- 4. coverage ---------------------------------------------------------------
+"$ROOT/scripts/coverage.sh" --tap >>"$TAP" 2>&1
+finish
