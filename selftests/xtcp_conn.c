@@ -69,40 +69,6 @@ static int connect_to(int proto, const char *ip, unsigned short port)
 	return fd;
 }
 
-/* State of the socket with local port @lport and remote port @rport. */
-static int proc_state(const char *proc, unsigned int lport,
-		      unsigned int rport)
-{
-	char line[512];
-	unsigned int lp, rp, st;
-	int state = -1;
-	FILE *f = fopen(proc, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) != 3)
-			continue;
-		if (lp == lport && rp == rport)
-			state = st;
-	}
-	fclose(f);
-	return state;
-}
-
-/* Poll until the socket lport->rport is in @state, for up to 5 s. */
-static int wait_state(const char *proc, unsigned int lport,
-		      unsigned int rport, int state)
-{
-	long long deadline = xtcp_now_ms() + 5000;
-	int st;
-
-	while ((st = proc_state(proc, lport, rport)) != state &&
-	       xtcp_now_ms() < deadline)
-		usleep(2000);
-	return st;
-}
-
 static unsigned short peer_port(int fd)
 {
 	struct sockaddr_in a;
@@ -136,8 +102,8 @@ TEST_F(conn, handshake_addresses)
 	len = sizeof(a);
 	ASSERT_EQ(0, getpeername(s, (struct sockaddr *)&a, &len));
 	EXPECT_EQ(peer.sin_port, a.sin_port);
-	EXPECT_EQ(0x01, proc_state(variant->proc, xtcp_local_port(c), PORT));
-	EXPECT_EQ(0x01, proc_state(variant->proc, PORT, xtcp_local_port(c)));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, xtcp_local_port(c), PORT));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT, xtcp_local_port(c)));
 	close(c);
 	close(s);
 }
@@ -294,10 +260,10 @@ TEST_F(conn, half_close)
 	/* The peer reads the data, then EOF... */
 	EXPECT_EQ(4, recv_all(s, buf, 4));
 	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
-	EXPECT_EQ(0x08, wait_state(variant->proc, PORT, xtcp_local_port(c),
-				   0x08));	/* CLOSE_WAIT */
-	EXPECT_EQ(0x05, wait_state(variant->proc, xtcp_local_port(c), PORT,
-				   0x05));	/* FIN_WAIT2 */
+	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc, PORT, xtcp_local_port(c),
+					0x08));	/* CLOSE_WAIT */
+	EXPECT_EQ(0x05, xtcp_wait_state(variant->proc, xtcp_local_port(c), PORT,
+					0x05));	/* FIN_WAIT2 */
 	/* ...and can still send; the half-closed side still receives. */
 	ASSERT_EQ(5, send(s, "reply", 5, 0));
 	EXPECT_EQ(5, recv_all(c, buf, 5));
@@ -322,8 +288,8 @@ TEST_F(conn, half_close_from_server)
 	ASSERT_LE(0, s);
 	ASSERT_EQ(0, shutdown(s, SHUT_WR));
 	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
-	EXPECT_EQ(0x08, wait_state(variant->proc, xtcp_local_port(c), PORT,
-				   0x08));
+	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc, xtcp_local_port(c), PORT,
+					0x08));
 	ASSERT_EQ(4, send(c, "more", 4, 0));
 	EXPECT_EQ(4, recv_all(s, buf, 4));
 	EXPECT_EQ(0, memcmp(buf, "more", 4));
@@ -349,7 +315,7 @@ TEST_F(conn, shutdown_read)
 	ASSERT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(POLLIN | POLLRDHUP, pfd.revents);
 	/* ...but the connection is still up both ways. */
-	EXPECT_EQ(0x01, proc_state(variant->proc, PORT, xtcp_local_port(c)));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT, xtcp_local_port(c)));
 	ASSERT_EQ(2, send(s, "ok", 2, 0));
 	EXPECT_EQ(2, recv_all(c, buf, 2));
 	close(s);
@@ -370,8 +336,8 @@ TEST_F(conn, shutdown_both)
 	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
 	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(0x05, wait_state(variant->proc, xtcp_local_port(c), PORT,
-				   0x05));
+	EXPECT_EQ(0x05, xtcp_wait_state(variant->proc, xtcp_local_port(c), PORT,
+					0x05));
 	close(s);
 	close(c);
 }
@@ -389,15 +355,15 @@ TEST_F(conn, active_close_time_wait)
 	cport = xtcp_local_port(c);
 	close(c);
 	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
-	EXPECT_EQ(0x08, proc_state(variant->proc, PORT, cport));
+	EXPECT_EQ(0x08, xtcp_proc_state(variant->proc, PORT, cport));
 	close(s);
 	/* The active closer holds TIME_WAIT; the passive side is gone. */
-	EXPECT_EQ(0x06, wait_state(variant->proc, cport, PORT, 0x06)) {
+	EXPECT_EQ(0x06, xtcp_wait_state(variant->proc, cport, PORT, 0x06)) {
 		TH_LOG("TwCreated %ld, TwExpired %ld", xtcp_counter("TwCreated"),
 		       xtcp_counter("TwExpired"));
 		system("cat /proc/net/xtcp /proc/net/xtcp_stat");
 	}
-	EXPECT_EQ(-1, wait_state(variant->proc, PORT, cport, -1));
+	EXPECT_EQ(-1, xtcp_wait_state(variant->proc, PORT, cport, -1));
 }
 
 TEST_F(conn, linger_zero_resets)
@@ -417,7 +383,7 @@ TEST_F(conn, linger_zero_resets)
 	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), 0));
 	EXPECT_EQ(ECONNRESET, errno);
 	/* An abort leaves no TIME_WAIT. */
-	EXPECT_EQ(-1, proc_state(variant->proc, cport, PORT));
+	EXPECT_EQ(-1, xtcp_proc_state(variant->proc, cport, PORT));
 	close(s);
 }
 
@@ -431,8 +397,8 @@ TEST_F(conn, close_with_unread_data_resets)
 	s = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, s);
 	ASSERT_EQ(3, send(c, "abc", 3, 0));
-	ASSERT_EQ(0x01, wait_state(variant->proc, PORT, xtcp_local_port(c),
-				   0x01));
+	ASSERT_EQ(0x01, xtcp_wait_state(variant->proc, PORT, xtcp_local_port(c),
+					0x01));
 	usleep(50000);	/* let the data land in s's receive queue */
 	close(s);
 	EXPECT_EQ(-1, recv(c, buf, sizeof(buf), 0));
@@ -499,8 +465,8 @@ TEST_F(conn, poll_readiness)
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
 	EXPECT_EQ(POLLIN | POLLOUT, pfd.revents);
 	ASSERT_EQ(0, shutdown(c, SHUT_WR));
-	ASSERT_EQ(0x08, wait_state(variant->proc, PORT, xtcp_local_port(c),
-				   0x08));
+	ASSERT_EQ(0x08, xtcp_wait_state(variant->proc, PORT, xtcp_local_port(c),
+					0x08));
 	ASSERT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(POLLIN | POLLOUT | POLLRDHUP, pfd.revents);
 	close(s);
@@ -585,8 +551,8 @@ TEST_F(conn, backlog_full_then_drained)
 	ASSERT_EQ(-1, connect(pfd.fd, (struct sockaddr *)&a, sizeof(a)));
 	ASSERT_EQ(EINPROGRESS, errno);
 	EXPECT_EQ(0, poll(&pfd, 1, 500));
-	EXPECT_EQ(0x02, proc_state(variant->proc, xtcp_local_port(pfd.fd),
-				   PORT + 2));	/* SYN_SENT */
+	EXPECT_EQ(0x02, xtcp_proc_state(variant->proc, xtcp_local_port(pfd.fd),
+					PORT + 2));	/* SYN_SENT */
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);
 	close(s);

@@ -159,41 +159,6 @@ static int connect_wait(int fd, const char *addr, unsigned short port)
 	return -err;
 }
 
-/* State of local port @lport -> @rport in this namespace. */
-static int proc_state(const char *proc, unsigned int lport,
-		      unsigned int rport)
-{
-	unsigned int lp, rp, st;
-	char line[512];
-	int state = -1;
-	FILE *f = fopen(proc, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) == 3 &&
-		    lp == lport && rp == rport)
-			state = st;
-	fclose(f);
-	return state;
-}
-
-static int wait_state(const char *proc, unsigned int lport,
-		      unsigned int rport, int state)
-{
-	long long deadline = xtcp_now_ms() + 5000;
-	int st;
-
-	while ((st = proc_state(proc, lport, rport)) != state &&
-	       xtcp_now_ms() < deadline)
-		usleep(5000);
-	return st;
-}
-
-/*
- * A peer that never answers: SYN, then SYN again after 1, 2 and 4 s
- * (syn_retries = 2 allows 2 retransmissions), then ETIMEDOUT.
- */
 /*
  * Drop everything a sends; a static neighbour entry keeps ARP out of the
  * picture, so that only the transport's own timers decide.
@@ -312,6 +277,7 @@ struct side {
 	const char *proc;
 	int go;		/* read end of the start pipe */
 	int ready;	/* write end of the "accepted" pipe */
+	unsigned int len;	/* bytes a sink expects */
 };
 
 /* b's half of a simultaneous open: connect to a at the signal. */
@@ -348,7 +314,7 @@ TEST_F(link, simultaneous_open)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, connect_wait(fd, ADDR_B, PORT_B));
-	EXPECT_EQ(0x01, proc_state(variant->proc, PORT_A, PORT_B));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
 	EXPECT_EQ(0, child_status(pid));
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, 0));
 	EXPECT_EQ(1, recv(fd, &c, 1, 0));
@@ -373,7 +339,7 @@ static int close_b(void *arg)
 		return 3;
 	close(fd);
 	/* Both ends saw the other's FIN before their own was acked. */
-	if (wait_state(s->proc, PORT_B, PORT_A, 0x06) != 0x06)
+	if (xtcp_wait_state(s->proc, PORT_B, PORT_A, 0x06) != 0x06)
 		return 4;
 	return 0;
 }
@@ -412,7 +378,7 @@ TEST_F(link, simultaneous_close)
 	EXPECT_EQ(0, recv(fd, &c, 1, 0));
 	close(fd);
 	/* Both sides end in TIME_WAIT: each was an active closer. */
-	EXPECT_EQ(0x06, wait_state(variant->proc, PORT_A, PORT_B, 0x06));
+	EXPECT_EQ(0x06, xtcp_wait_state(variant->proc, PORT_A, PORT_B, 0x06));
 	EXPECT_EQ(0, child_status(pid));
 }
 
@@ -475,18 +441,24 @@ TEST_F_TIMEOUT(link, fin_retransmitted, 60)
 	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
 	usleep(3500000);
 	/* Still waiting for the FIN to be acknowledged... */
-	EXPECT_EQ(0x04, proc_state(variant->proc, PORT_A, PORT_B));
+	EXPECT_EQ(0x04, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
 	if (variant->proto == IPPROTO_XTCP)
 		EXPECT_LE(2, xtcp_counter("RetransSegs"));
 	/* ...until the path heals and a retransmission gets through. */
 	ASSERT_EQ(0, heal(self->a));
-	EXPECT_EQ(0x05, wait_state(variant->proc, PORT_A, PORT_B, 0x05));
+	EXPECT_EQ(0x05, xtcp_wait_state(variant->proc, PORT_A, PORT_B, 0x05));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, child_status(pid));
 	close(fd);
 }
 
-/* b's side of the MSS test: read everything and check it. */
+/* Byte @i of what a sender sends and a sink checks. */
+static char pattern(unsigned int i)
+{
+	return (char)(i * 7 % 253);
+}
+
+/* b's side of the transfer tests: read s->len bytes and check each. */
 static int sink_b(void *arg)
 {
 	struct side *s = arg;
@@ -503,11 +475,31 @@ static int sink_b(void *arg)
 		return 2;
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
 		for (i = 0; i < n; i++)
-			if (buf[i] != (char)((got + i) % 251))
+			if (buf[i] != pattern(got + i))
 				return 3;
 		got += n;
 	}
-	return got == 100000 ? 0 : 4;
+	return got == s->len ? 0 : 4;
+}
+
+/* Send @len bytes of pattern() on @fd, then close it; 0 or -1. */
+static int send_pattern(int fd, unsigned int len)
+{
+	char buf[4096];
+	unsigned int sent = 0, i, chunk;
+	ssize_t n;
+
+	while (sent < len) {
+		chunk = len - sent < sizeof(buf) ? len - sent : sizeof(buf);
+		for (i = 0; i < chunk; i++)
+			buf[i] = pattern(sent + i);
+		n = send(fd, buf, chunk, 0);
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	close(fd);
+	return sent == len ? 0 : -1;
 }
 
 /*
@@ -516,13 +508,11 @@ static int sink_b(void *arg)
  */
 TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 {
-	struct side s = { .proto = variant->proto, .proc = variant->proc };
-	static char data[100000];
-	int ready[2], fd, i;
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 100000 };
+	int ready[2], fd;
 	pid_t pid;
 
-	for (i = 0; i < (int)sizeof(data); i++)
-		data[i] = (char)(i % 251);
 	ASSERT_EQ(0, ns_sh(self->a, IP " link set veth0 mtu 1000"));
 	ASSERT_EQ(0, ns_sh(self->b, IP " link set veth0 mtu 1000"));
 	ASSERT_EQ(0, pipe(ready));
@@ -531,38 +521,8 @@ TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
 			      ready[0]);
 	ASSERT_LE(0, fd);
-	for (i = 0; i < (int)sizeof(data);) {
-		ssize_t n = send(fd, data + i, sizeof(data) - i, 0);
-
-		ASSERT_LT(0, n);
-		i += n;
-	}
-	close(fd);
+	ASSERT_EQ(0, send_pattern(fd, s.len));
 	EXPECT_EQ(0, child_status(pid));
-}
-
-/* b's side of the lossy test: read 50 KB and check every byte. */
-static int lossy_sink_b(void *arg)
-{
-	struct side *s = arg;
-	unsigned int got = 0, i;
-	char buf[4096];
-	int lfd, fd;
-	ssize_t n;
-
-	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
-	if (lfd < 0 || listen(lfd, 1))
-		return 1;
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0 || write(s->ready, "r", 1) != 1)
-		return 2;
-	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
-		for (i = 0; i < n; i++)
-			if (buf[i] != (char)((got + i) * 7 % 253))
-				return 3;
-		got += n;
-	}
-	return got == 50000 ? 0 : 4;
 }
 
 /*
@@ -571,13 +531,11 @@ static int lossy_sink_b(void *arg)
  */
 TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
 {
-	struct side s = { .proto = variant->proto, .proc = variant->proc };
-	static char data[50000];
-	int ready[2], fd, i;
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 50000 };
+	int ready[2], fd;
 	pid_t pid;
 
-	for (i = 0; i < (int)sizeof(data); i++)
-		data[i] = (char)(i * 7 % 253);
 	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
 	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
 	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
@@ -585,16 +543,10 @@ TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
 	ASSERT_EQ(0, pipe(ready));
 	s.ready = ready[1];
 	ASSERT_EQ(0, enter_ns(self->a));
-	fd = connect_to_child(self->b, variant->proto, &s, lossy_sink_b, &pid,
+	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
 			      ready[0]);
 	ASSERT_LE(0, fd);
-	for (i = 0; i < (int)sizeof(data);) {
-		ssize_t n = send(fd, data + i, sizeof(data) - i, 0);
-
-		ASSERT_LT(0, n);
-		i += n;
-	}
-	close(fd);
+	ASSERT_EQ(0, send_pattern(fd, s.len));
 	EXPECT_EQ(0, child_status(pid));
 	if (variant->proto == IPPROTO_XTCP)
 		TH_LOG("%ld segments sent again", xtcp_counter("RetransSegs"));
@@ -659,9 +611,9 @@ TEST_F_TIMEOUT(linkx, synack_retransmitted_then_dropped, 60)
 
 	/* b, seen from here through its /proc: */
 	snprintf(path, sizeof(path), "/proc/%d/net/xtcp", pid);
-	st = proc_state(path, PORT_B, PORT_A);
+	st = xtcp_proc_state(path, PORT_B, PORT_A);
 	EXPECT_EQ(0x03, st);	/* SYN_RECV, at about 3 s */
-	EXPECT_EQ(-1, wait_state(path, PORT_B, PORT_A, -1));
+	EXPECT_EQ(-1, xtcp_wait_state(path, PORT_B, PORT_A, -1));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, child_status(pid));
 	close(fd);

@@ -8,10 +8,7 @@
  * Each test runs in a fresh network namespace, so the counters start at
  * zero and the expected values are exact.
  */
-#include <poll.h>
-
-#include "xtcp_test.h"
-#include "xtcp_pkt.h"
+#include "xtcp_raw.h"
 #include "kselftest_harness.h"
 
 #define LISTEN_PORT	20003
@@ -55,15 +52,6 @@ static struct xtcp_seg_hdr syn_to(unsigned short port)
 	return h;
 }
 
-static int send_raw(int raw, const void *buf, size_t len)
-{
-	struct sockaddr_in dst = xtcp_addr("127.0.0.1", 0);
-	ssize_t n;
-
-	n = sendto(raw, buf, len, 0, (struct sockaddr *)&dst, sizeof(dst));
-	return n == (ssize_t)len ? 0 : -errno;
-}
-
 /*
  * Loopback delivers synchronously in the sender's softirq, but wait for
  * the counter anyway (bounded) so that a slower path cannot race us.
@@ -104,7 +92,7 @@ TEST_F(rcv, bad_checksum_dropped)
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
 	seg[XTCP_CSUM_OFFSET] ^= 0x5a;
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	EXPECT_EQ(1, stat_settled("InCsumErrors", 1));
 	EXPECT_EQ(1, xtcp_counter("InSegs"));
 	EXPECT_EQ(0, xtcp_counter("InNoSocket"));
@@ -121,7 +109,7 @@ TEST_F(rcv, bad_payload_checksum_dropped)
 	len = xtcp_build_seg(seg, &h, data, sizeof(data), self->addr,
 			     self->addr, IPPROTO_XTCP);
 	seg[len - 2] ^= 0x01;
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	EXPECT_EQ(1, stat_settled("InCsumErrors", 1));
 	/* Dropped before lookup: the missing socket is not counted. */
 	EXPECT_EQ(0, xtcp_counter("InNoSocket"));
@@ -136,41 +124,8 @@ TEST_F(rcv, tcp_pseudo_header_rejected)
 
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_TCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	EXPECT_EQ(1, stat_settled("InCsumErrors", 1));
-}
-
-/*
- * Wait (bounded) for a segment from local port @sport to @dport on the
- * raw socket, which sees every xtcp datagram delivered here.
- */
-static int recv_seg(int raw, unsigned short sport, unsigned short dport,
-		    struct xtcp_seg_hdr *h, uint8_t *opts, size_t *optlen)
-{
-	long long deadline = xtcp_now_ms() + 3000;
-	uint8_t buf[1500];
-	struct pollfd pfd = { .fd = raw, .events = POLLIN };
-	unsigned int ihl;
-	ssize_t n;
-
-	while (xtcp_now_ms() < deadline) {
-		if (poll(&pfd, 1, 100) != 1)
-			continue;
-		n = recv(raw, buf, sizeof(buf), 0);
-		if (n < 20)
-			continue;
-		ihl = (buf[0] & 0x0f) * 4;
-		if (xtcp_hdr_decode(h, buf + ihl, n - ihl))
-			continue;
-		if (h->sport != sport || h->dport != dport)
-			continue;
-		if (opts && optlen) {
-			*optlen = h->doff - XTCP_HDR_LEN;
-			memcpy(opts, buf + ihl + XTCP_HDR_LEN, *optlen);
-		}
-		return 0;
-	}
-	return -ETIMEDOUT;
 }
 
 /* RFC 9293 3.10.7.1: a SYN for no socket gets <SEQ=0><ACK=SEG.SEQ+1><RST,ACK>. */
@@ -183,8 +138,9 @@ TEST_F(rcv, good_checksum_no_socket)
 
 	len = xtcp_build_seg(seg, &h, data, sizeof(data), self->addr,
 			     self->addr, IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	ASSERT_EQ(0, recv_seg(self->raw, NO_PORT, 40000, &rst, NULL, NULL));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_recv(self->raw, NO_PORT, 40000, 0, &rst,
+				   NULL, NULL));
 	EXPECT_EQ(XTCP_FLAG_RST | XTCP_FLAG_ACK, rst.flags);
 	EXPECT_EQ(0, rst.seq);
 	EXPECT_EQ(h.seq + sizeof(data) + 1, rst.ack);
@@ -207,8 +163,9 @@ TEST_F(rcv, ack_for_no_socket)
 	h.ack = 0x0a0b0c0d;
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	ASSERT_EQ(0, recv_seg(self->raw, NO_PORT, 40000, &rst, NULL, NULL));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_recv(self->raw, NO_PORT, 40000, 0, &rst,
+				   NULL, NULL));
 	EXPECT_EQ(XTCP_FLAG_RST, rst.flags);
 	EXPECT_EQ(0x0a0b0c0du, rst.seq);
 }
@@ -223,7 +180,7 @@ TEST_F(rcv, rst_for_no_socket_ignored)
 	h.flags = XTCP_FLAG_RST;
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	EXPECT_EQ(1, stat_settled("InNoSocket", 1));
 	EXPECT_EQ(0, xtcp_counter("OutRsts"));
 	EXPECT_EQ(0, xtcp_counter("OutSegs"));
@@ -243,9 +200,9 @@ TEST_F(rcv, listener_answers)
 
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	ASSERT_EQ(0, recv_seg(self->raw, LISTEN_PORT, 40000, &sa, opts,
-			      &optlen));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_recv(self->raw, LISTEN_PORT, 40000, 0, &sa,
+				   opts, &optlen));
 	EXPECT_EQ(XTCP_FLAG_SYN | XTCP_FLAG_ACK, sa.flags);
 	EXPECT_EQ(h.seq + 1, sa.ack);
 	EXPECT_EQ(65535, sa.window);
@@ -258,9 +215,9 @@ TEST_F(rcv, listener_answers)
 	h.ack = sa.seq + 1000;
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
-	ASSERT_EQ(0, recv_seg(self->raw, LISTEN_PORT, 40000, &rst, NULL,
-			      NULL));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_recv(self->raw, LISTEN_PORT, 40000, 0, &rst,
+				   NULL, NULL));
 	EXPECT_EQ(XTCP_FLAG_RST, rst.flags);
 	EXPECT_EQ(sa.seq + 1000, rst.seq);
 }
@@ -273,7 +230,7 @@ TEST_F(rcv, good_checksum_to_listener)
 
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	/* SYN in; SYN-ACK out, to a port with no socket here: it comes
 	 * back and is reset; the RST comes back and ends the request.
 	 */
@@ -288,7 +245,7 @@ TEST_F(rcv, runt_segment)
 {
 	uint8_t seg[XTCP_HDR_LEN] = { 0 };
 
-	ASSERT_EQ(0, send_raw(self->raw, seg, 12));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, 12));
 	EXPECT_EQ(1, stat_settled("InHdrErrors", 1));
 	EXPECT_EQ(0, xtcp_counter("InSegs"));
 }
@@ -302,9 +259,9 @@ TEST_F(rcv, bad_data_offset)
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
 	seg[12] = 4 << 4;		/* below the 20-byte minimum */
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	seg[12] = 15 << 4;		/* 60 bytes, more than was sent */
-	ASSERT_EQ(0, send_raw(self->raw, seg, len));
+	ASSERT_EQ(0, xtcp_raw_send(self->raw, seg, len));
 	EXPECT_EQ(2, stat_settled("InHdrErrors", 2));
 	EXPECT_EQ(0, xtcp_counter("InSegs"));
 }

@@ -26,6 +26,15 @@
 
 #define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
 
+/* Milliseconds on the monotonic clock, for deadlines. */
+static inline long long xtcp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 /* Value of counter @name in /proc/net/xtcp_stat, or -1. */
 static inline long xtcp_counter(const char *name)
 {
@@ -135,6 +144,41 @@ static inline int xtcp_proc_find(const char *path, unsigned int lport,
 	return found;
 }
 
+/*
+ * State (st column) of the entry with local port @lport and remote port
+ * @rport in @path (/proc/net/tcp or /proc/net/xtcp), or -1 if none.
+ */
+static inline int xtcp_proc_state(const char *path, unsigned int lport,
+				  unsigned int rport)
+{
+	unsigned int lp, rp, st;
+	char line[512];
+	int state = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) == 3 &&
+		    lp == lport && rp == rport)
+			state = st;
+	fclose(f);
+	return state;
+}
+
+/* Poll, for up to 5 s, until that entry is in @state; the last state seen. */
+static inline int xtcp_wait_state(const char *path, unsigned int lport,
+				  unsigned int rport, int state)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+	int st;
+
+	while ((st = xtcp_proc_state(path, lport, rport)) != state &&
+	       xtcp_now_ms() < deadline)
+		usleep(2000);
+	return st;
+}
+
 /* Number of socket lines (header excluded) in @path. */
 static inline int xtcp_proc_count(const char *path)
 {
@@ -218,15 +262,6 @@ static inline int xtcp_set_reuseaddr(int fd)
 	int one = 1;
 
 	return setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-}
-
-/* Milliseconds on the monotonic clock, for deadlines. */
-static inline long long xtcp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 #endif /* _XTCP_TEST_H */

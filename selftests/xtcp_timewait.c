@@ -7,10 +7,7 @@
  * client's: local port CPORT (or an ephemeral one), remote port PORT.
  * Each test runs in its own network namespace.
  */
-#include <poll.h>
-
-#include "xtcp_test.h"
-#include "xtcp_pkt.h"
+#include "xtcp_raw.h"
 #include "kselftest_harness.h"
 
 #define PORT	22001
@@ -319,42 +316,14 @@ TEST_F(twx, orphan_fin_wait2_timeout)
 	close(s);
 }
 
-/* Wait (bounded) for a segment from local port @sport on the raw socket. */
-static int recv_seg(int raw, unsigned short sport, unsigned short dport,
-		    u8 flags, struct xtcp_seg_hdr *h)
-{
-	long long deadline = xtcp_now_ms() + 3000;
-	struct pollfd pfd = { .fd = raw, .events = POLLIN };
-	uint8_t buf[1500];
-	unsigned int ihl;
-	ssize_t n;
-
-	while (xtcp_now_ms() < deadline) {
-		if (poll(&pfd, 1, 100) != 1)
-			continue;
-		n = recv(raw, buf, sizeof(buf), 0);
-		if (n < 20)
-			continue;
-		ihl = (buf[0] & 0x0f) * 4;
-		if (xtcp_hdr_decode(h, buf + ihl, n - ihl))
-			continue;
-		if (h->sport == sport && h->dport == dport &&
-		    (h->flags & flags) == flags)
-			return 0;
-	}
-	return -ETIMEDOUT;
-}
-
 static int send_seg(int raw, const struct xtcp_seg_hdr *h)
 {
-	struct sockaddr_in dst = xtcp_addr("127.0.0.1", 0);
 	uint32_t lo = htonl(INADDR_LOOPBACK);
 	uint8_t seg[64];
 	size_t len;
 
 	len = xtcp_build_seg(seg, h, NULL, 0, lo, lo, IPPROTO_XTCP);
-	return sendto(raw, seg, len, 0, (struct sockaddr *)&dst,
-		      sizeof(dst)) == (ssize_t)len ? 0 : -errno;
+	return xtcp_raw_send(raw, seg, len);
 }
 
 /*
@@ -375,15 +344,18 @@ TEST_F(twx, fin_again_reacked_rst_ignored)
 	port = cycle(PROTO, self->lfd);
 	ASSERT_NE(0, port);
 	/* The server's FIN and the client's last ACK, as they went by. */
-	ASSERT_EQ(0, recv_seg(raw, PORT, port, XTCP_FLAG_FIN, &fin));
-	ASSERT_EQ(0, recv_seg(raw, port, PORT, XTCP_FLAG_ACK, &ack));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, PORT, port, XTCP_FLAG_FIN, &fin,
+				   NULL, NULL));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &ack,
+				   NULL, NULL));
 	EXPECT_EQ(fin.seq + 1, ack.ack);
 
 	usleep(1000000);
 	ASSERT_EQ(1, tw_count(PROC, port, &t));
 	EXPECT_GE(100, t.when);		/* half of 2 s is gone */
 	ASSERT_EQ(0, send_seg(raw, &fin));
-	ASSERT_EQ(0, recv_seg(raw, port, PORT, XTCP_FLAG_ACK, &again));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &again,
+				   NULL, NULL));
 	EXPECT_EQ(ack.seq, again.seq);
 	EXPECT_EQ(ack.ack, again.ack);
 	ASSERT_EQ(1, tw_count(PROC, port, &t));
@@ -408,7 +380,8 @@ TEST_F(twx, syn_reopens)
 	c = bind_client(PROTO, true);
 	ASSERT_LE(0, c);
 	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
-	ASSERT_EQ(0, recv_seg(raw, PORT, CPORT, XTCP_FLAG_FIN, &fin));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, PORT, CPORT, XTCP_FLAG_FIN, &fin,
+				   NULL, NULL));
 	/* Something now listens on the client's old port. */
 	l2 = bind_client(PROTO, true);
 	ASSERT_LE(0, l2);
@@ -418,8 +391,9 @@ TEST_F(twx, syn_reopens)
 	fin.seq += 100000;
 	fin.ack = 0;
 	ASSERT_EQ(0, send_seg(raw, &fin));
-	ASSERT_EQ(0, recv_seg(raw, CPORT, PORT, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-			      &synack));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, CPORT, PORT,
+				   XTCP_FLAG_SYN | XTCP_FLAG_ACK, &synack,
+				   NULL, NULL));
 	EXPECT_EQ(fin.seq + 1, synack.ack);
 	EXPECT_EQ(1, xtcp_counter("TwRecycled"));
 	EXPECT_EQ(0, tw_count(PROC, CPORT, NULL));
