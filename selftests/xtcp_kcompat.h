@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel type names for userspace builds of the module's pure logic
- * (module/xtcp_seq.h, module/xtcp_wire.h), which use u8..u32 and bool as
- * the kernel spells them.  Forced in with -include.
+ * (module/xtcp_seq.h, module/xtcp_wire.h, ...), which use u8..u64, bool
+ * and U32_MAX as the kernel spells them.  Forced in with -include.
  */
 #ifndef _XTCP_KCOMPAT_H
 #define _XTCP_KCOMPAT_H
@@ -15,5 +15,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
+
+#define U32_MAX UINT32_MAX
 
 #endif /* _XTCP_KCOMPAT_H */
