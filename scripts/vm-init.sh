@@ -12,7 +12,8 @@
 #          power off
 #   demo   modprobe xtcp, run /selftests/demo.sh on the console, power off
 #   shell  modprobe xtcp, interactive shell on the console, power off on exit
-# Optional: xtcpargs=a,b,c is passed to run_tests.sh as arguments "a b c".
+# Optional: xtcpargs=a,b,c is passed to run_tests.sh as arguments "a b c";
+# xtcpenv=NAME=VALUE (repeatable) is exported to the tests.
 # Never exits: PID 1 exiting would panic the kernel.
 
 export PATH=/usr/sbin:/sbin:/usr/bin:/bin
@@ -71,6 +72,7 @@ for p in $cmdline; do
 	case $p in
 	xtcpmode=*) mode=${p#xtcpmode=} ;;
 	xtcpargs=*) args=$(printf '%s' "${p#xtcpargs=}" | tr ',' ' ') ;;
+	xtcpenv=*=*) export "${p#xtcpenv=}" ;;
 	esac
 done
 
@@ -160,11 +162,17 @@ run_test_mode() {
 		echo scan >/sys/kernel/debug/kmemleak 2>/dev/null
 		cat /sys/kernel/debug/kmemleak >/tmp/kmemleak.all 2>/dev/null
 		# Split the reports: allocated before the tests started (boot,
-		# ignored) or after (the tests' and the module's: fail).
+		# ignored), a known leak of the kernel itself (ignored) or the
+		# tests' and the module's (fail).  Known: Linux 6.1's
+		# sysfs_slab_add() does not kobject_put() when
+		# kobject_init_and_add() fails, leaking the cache's kobject name;
+		# only an injected allocation failure inside kmem_cache_create()
+		# gets there (xtcp_init_fault.sh).
 		awk -v j0="${jiffies0:-0}" '
 			function flush() {
 				if (blk == "") return
 				if (j != "" && j + 0 < j0 + 0) printf "%s", blk >"/tmp/kmemleak.boot"
+				else if (blk ~ /kobject_init_and_add/ && blk ~ /sysfs_slab_add/) printf "%s", blk >"/tmp/kmemleak.known"
 				else printf "%s", blk >"/tmp/kmemleak.test"
 				blk = ""; j = ""
 			}
@@ -175,6 +183,9 @@ run_test_mode() {
 			}
 			END { flush() }' /tmp/kmemleak.all
 		leaks=$(cat /tmp/kmemleak.test 2>/dev/null)
+		if [ -s /tmp/kmemleak.known ]; then
+			echo "# kmemleak: $(grep -c '^unreferenced object' /tmp/kmemleak.known) object(s) leaked by sysfs_slab_add()'s error path (a Linux 6.1 bug reached by fault injection), ignored" >&3
+		fi
 		if [ -s /tmp/kmemleak.boot ]; then
 			echo "# kmemleak: $(grep -c '^unreferenced object' /tmp/kmemleak.boot) object(s) allocated before the tests started (jiffies < $jiffies0), ignored:" >&3
 			grep -E '^unreferenced object|^ *comm |\] [a-z_0-9.]+\+' /tmp/kmemleak.boot |

@@ -32,9 +32,11 @@ for t in $tests; do
 	# Output goes through a file, not a pipe: a background process a
 	# test leaks would keep a pipe open and hang the run.
 	log=$(mktemp)
+	t0=$(cut -d. -f1 /proc/uptime)
 	timeout "$timeout" "$prog" >"$log" 2>&1 </dev/null
 	rc=$?
 	sed -e 's/^/# /' "$log"
+	echo "# $t took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 	rm -f "$log"
 	case "$rc" in
 	0)	echo "ok $num selftests: xtcp: $t" ;;

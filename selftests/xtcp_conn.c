@@ -39,6 +39,7 @@ FIXTURE_VARIANT_ADD(conn, xtcp) {
 
 FIXTURE_SETUP(conn)
 {
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	ASSERT_EQ(0, xtcp_new_netns());
 	/* Short TIME_WAIT for xtcp, so that tests end quickly. */
 	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");

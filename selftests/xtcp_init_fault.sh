@@ -4,12 +4,13 @@
 # Every failure while loading xtcp unwinds what was set up before it.
 #
 # /proc/thread-self/fail-nth makes the N-th fault-injectable call of a
-# task fail; with failslab armed, that is its N-th slab allocation.
-# Loading xtcp with N = 1, 2, 3, ... fails each allocation of the load in
-# turn, from the module loader through every step of xtcp_init().  After
-# each failed load nothing of xtcp may remain; the debug kernel's kmemleak
-# and KASAN (checked after the run) catch what an unwind forgot or freed
-# twice.
+# task fail; with failslab armed, that is its N-th slab allocation.  A
+# load of xtcp makes T such calls; loading it with N = T, T-1, ... fails
+# each allocation of the load in turn, from the last one down through
+# every step of xtcp_init(), and stops at the first failure of the module
+# loader itself (below xtcp's init).  After each failed load nothing of
+# xtcp may remain; the debug kernel's kmemleak and KASAN (checked after
+# the run) catch what an unwind forgot or freed twice.
 #
 # Needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the debug kernel);
 # skips elsewhere.  Starts and ends with xtcp loaded with its defaults.
@@ -18,7 +19,6 @@ cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
 FS=/sys/kernel/debug/failslab
-MAX_N=3000
 
 [ "$(id -u)" = 0 ] || { echo "# needs root"; exit 4; }
 if [ ! -d "$FS" ] || [ ! -e /proc/self/fail-nth ]; then
@@ -42,7 +42,7 @@ failslab_set()
 	echo "$2" >"$FS/$1"
 }
 
-tap_plan 8
+tap_plan 9
 
 rmmod xtcp 2>/dev/null
 check "xtcp unloaded before the sweep" nothing_left
@@ -56,7 +56,7 @@ failslab_set task-filter N
 # One process loads the module again and again through finit_module(),
 # so that only the load itself counts allocations.
 echo "xtcp-vm: fault sweep starting" >/dev/kmsg
-out=$(./xtcp_tool fail_sweep "$KO" "$MAX_N")
+out=$(./xtcp_tool fail_sweep "$KO")
 rc=$?
 failslab_set ignore-gfp-wait Y
 echo "$out" | sed 's/^/# /'
@@ -64,7 +64,9 @@ result=$(echo "$out" | tail -n 1)
 failed=$(echo "$result" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
 dirty=$(echo "$result" | sed -n 's/.*dirty=\([0-9]*\).*/\1/p')
 
-check "the sweep ended (every allocation tried)" [ "$rc" -eq 0 ]
+reached=$(echo "$result" | sed -n 's/.*reached_loader=\([01]\).*/\1/p')
+check "the sweep ran" [ "$rc" -eq 0 ]
+check_eq "the sweep went down to the module loader's allocations" 1 "$reached"
 check "loads failed" [ "${failed:-0}" -gt 0 ]
 check_eq "every failed load left nothing behind" 0 "$dirty"
 # The connection table is made of page-sized allocations, which failslab

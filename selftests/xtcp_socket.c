@@ -37,6 +37,7 @@ FIXTURE_VARIANT_ADD(sock, xtcp) {
 
 FIXTURE_SETUP(sock)
 {
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	int i;
 
 	ASSERT_EQ(0, xtcp_new_netns());

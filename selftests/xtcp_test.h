@@ -24,6 +24,19 @@
 
 #include <linux/xtcp.h>
 
+/*
+ * Tests with a Linux TCP variant run the same expectations on TCP, to
+ * show they are TCP's.  The debug lane, which checks the module, sets
+ * XTCP_SKIP_TCP in the environment to skip those variants; to be called
+ * first in a FIXTURE_SETUP() (the harness would run the test body after
+ * a plain SKIP() there, so this leaves setup through its jump buffer).
+ */
+#define XTCP_SKIP_TCP_VARIANT(proto) do {				\
+	if ((proto) == IPPROTO_TCP && getenv("XTCP_SKIP_TCP"))		\
+		SKIP(longjmp(_metadata->env, 1),			\
+		     "Linux TCP variant: not run in this lane");	\
+} while (0)
+
 #define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
 
 /* Milliseconds on the monotonic clock, for deadlines. */

@@ -101,6 +101,7 @@ FIXTURE_VARIANT_ADD(tw, xtcp) {
 
 FIXTURE_SETUP(tw)
 {
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	ASSERT_EQ(0, xtcp_new_netns());
 	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, self->lfd);

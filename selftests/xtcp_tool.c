@@ -14,11 +14,14 @@
  *   xtcp_tool cycle PROTO PORT N
  *	N connections to 127.0.0.1:PORT (listener included), each closed
  *	by the client first, leaving N TIME_WAIT entries on the client side
- *   xtcp_tool fail_sweep MODULE.ko MAX
- *	load MODULE.ko with its 1st, 2nd, ... fault-injectable allocation
- *	failing (/proc/thread-self/fail-nth), unloading it after each load
- *	that succeeds, until a load succeeds with nothing injected; prints
- *	"loads=N failed=N dirty=N" (dirty: a failed load left xtcp behind)
+ *   xtcp_tool fail_sweep MODULE.ko
+ *	count the fault-injectable calls T of one load of MODULE.ko, then
+ *	load it with its T-th, (T-1)-th, ... call failing
+ *	(/proc/thread-self/fail-nth), unloading it after each load that
+ *	succeeds, down to the first load that fails in the module loader
+ *	before the module's init ran (no "xtcp: loading failed" message);
+ *	prints "total=T loads=N failed=N dirty=N reached_loader=0|1"
+ *	(dirty: a failed load left xtcp behind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -157,32 +160,29 @@ static int cmd_cycle(int proto, int port, int n)
 	return 0;
 }
 
+/*
+ * fail-nth of the calling thread, kept open so that opening the file does
+ * not count among the allocations of the load.
+ */
+static int fail_nth_fd = -1;
+
 static int write_fail_nth(int n)
 {
 	char buf[16];
-	int fd, len, ok;
+	int len;
 
-	fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (fd < 0)
-		return -1;
 	len = snprintf(buf, sizeof(buf), "%d", n);
-	ok = write(fd, buf, len) == len;
-	close(fd);
-	return ok ? 0 : -1;
+	return pwrite(fail_nth_fd, buf, len, 0) == len ? 0 : -1;
 }
 
-/* True when the fault armed by write_fail_nth() was injected. */
-static bool fail_nth_injected(void)
+/* Calls left before the armed fault: 0 once it was injected. */
+static int read_fail_nth(void)
 {
 	char buf[16] = "";
-	int fd = open("/proc/thread-self/fail-nth", O_RDONLY);
-	bool injected;
 
-	if (fd < 0)
-		return false;
-	injected = read(fd, buf, sizeof(buf) - 1) > 0 && atoi(buf) == 0;
-	close(fd);
-	return injected;
+	if (pread(fail_nth_fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
+	return atoi(buf);
 }
 
 static bool xtcp_left_behind(void)
@@ -192,44 +192,94 @@ static bool xtcp_left_behind(void)
 	return !stat("/proc/net/xtcp", &st) || !stat("/sys/module/xtcp", &st);
 }
 
-static int cmd_fail_sweep(const char *ko, int max)
+/* Does the kernel log, from @kmsg's position on, say xtcp's init failed? */
+static bool init_failed_logged(int kmsg)
 {
-	int n, fd, err, loads = 0, failed = 0, dirty = 0;
-	bool injected;
+	bool found = false;
+	char rec[1024];
+	ssize_t n;
 
-	fd = open(ko, O_RDONLY);
-	if (fd < 0) {
-		perror(ko);
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		if (strstr(rec, "xtcp: loading failed at"))
+			found = true;
+	}
+	return found;
+}
+
+/* Load @ko with its @n-th fault-injectable call failing: the errno. */
+static int load_failing(int ko, int n, int *left)
+{
+	int err;
+
+	if (write_fail_nth(n))
+		return -1;
+	err = syscall(__NR_finit_module, ko, "", 0) ? errno : 0;
+	*left = read_fail_nth();
+	write_fail_nth(0);
+	return err;
+}
+
+static int unload(void)
+{
+	if (!syscall(__NR_delete_module, "xtcp", O_NONBLOCK))
+		return 0;
+	perror("delete_module");
+	return -1;
+}
+
+#define FAIL_NTH_COUNT	1000000
+
+/*
+ * The sweep goes down from the end of the load: the module loader's own
+ * allocations come first and are many (and half of all calls on a
+ * kmemleak kernel are kmemleak's, whose failure is tolerated, so most
+ * loads there succeed and must be unloaded again); what matters here is
+ * every call from xtcp's init on, and the first failure below it is the
+ * loader's.
+ */
+static int cmd_fail_sweep(const char *path)
+{
+	int ko, kmsg, n, err, left, total, loads = 0, failed = 0, dirty = 0;
+	bool reached_loader = false;
+
+	ko = open(path, O_RDONLY);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (ko < 0 || kmsg < 0 || fail_nth_fd < 0) {
+		perror("open");
 		return 1;
 	}
-	for (n = 1; n <= max; n++) {
-		if (write_fail_nth(n)) {
-			perror("fail-nth");
-			return 1;
-		}
-		err = syscall(__NR_finit_module, fd, "", 0) ? errno : 0;
-		injected = fail_nth_injected();
-		write_fail_nth(0);
+	if (load_failing(ko, FAIL_NTH_COUNT, &left) || left <= 0 || unload()) {
+		fprintf(stderr, "counting load failed\n");
+		return 1;
+	}
+	total = FAIL_NTH_COUNT - left;
+	/* A few more than counted: the count varies a little by load. */
+	for (n = total + 4; n > 0 && !reached_loader; n--) {
+		lseek(kmsg, 0, SEEK_END);
+		err = load_failing(ko, n, &left);
 		loads++;
+		if (err < 0)
+			return 1;
 		if (!err) {
-			if (syscall(__NR_delete_module, "xtcp", O_NONBLOCK)) {
-				perror("delete_module");
+			if (unload())
 				return 1;
-			}
-			if (!injected)
-				break;
 			continue;
 		}
 		failed++;
+		reached_loader = !init_failed_logged(kmsg);
 		if (xtcp_left_behind()) {
 			dirty++;
-			printf("# allocation %d: xtcp left behind\n", n);
-			syscall(__NR_delete_module, "xtcp", O_NONBLOCK);
+			printf("# call %d: xtcp left behind\n", n);
+			unload();
 		}
 	}
-	close(fd);
-	printf("loads=%d failed=%d dirty=%d\n", loads, failed, dirty);
-	return n > max;
+	printf("total=%d loads=%d failed=%d dirty=%d reached_loader=%d\n",
+	       total, loads, failed, dirty, reached_loader);
+	return !reached_loader;
 }
 
 int main(int argc, char **argv)
@@ -242,12 +292,12 @@ int main(int argc, char **argv)
 		return cmd_talk(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "cycle"))
 		return cmd_cycle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "fail_sweep"))
-		return cmd_fail_sweep(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "fail_sweep"))
+		return cmd_fail_sweep(argv[2]);
 	fprintf(stderr, "usage: %s socket PROTO [TYPE]\n", argv[0]);
 	fprintf(stderr, "       %s hold PROTO PORT READYFILE\n", argv[0]);
 	fprintf(stderr, "       %s talk PROTO PORT\n", argv[0]);
 	fprintf(stderr, "       %s cycle PROTO PORT N\n", argv[0]);
-	fprintf(stderr, "       %s fail_sweep MODULE.ko MAX\n", argv[0]);
+	fprintf(stderr, "       %s fail_sweep MODULE.ko\n", argv[0]);
 	return 2;
 }
