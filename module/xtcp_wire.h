@@ -383,7 +383,7 @@ static inline void xtcp_hdr_decode_opts(struct xtcp_seg_hdr *h,
  */
 static inline u16 xtcp_opt_mss(const u8 *opt, unsigned int len)
 {
-	struct xtcp_opts o;
+	struct xtcp_opts o = {};
 
 	xtcp_opts_decode(&o, opt, len);
 	return o.present & XTCP_OPTF_MSS ? o.mss : 0;
