@@ -8,6 +8,13 @@
  *	xtcp_table.c	the connection table: bind, listen and established
  *			hashes, port allocation, softirq lookups
  *	xtcp_sock.c	socket operations (struct proto, struct proto_ops)
+ *	xtcp_sockopt.c	IPPROTO_TCP and SOL_XTCP socket options, TCP_INFO,
+ *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
+ *	xtcp_conn.c	connection setup: connect(), listeners, accept()
+ *	xtcp_output.c	building and sending segments, Nagle and cork
+ *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg()
+ *	xtcp_timer.c	retransmission timer, RFC 6298 RTO and backoff
+ *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
  *	xtcp_input.c	the IP receive handler and segment dispatch
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
@@ -66,15 +73,26 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "xtcp_rto.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
 struct xtcp_hash_bucket;
 
-/* Timeouts, in jiffies. */
-#define XTCP_TIMEOUT_INIT	HZ		/* first SYN, SYN-ACK, data RTO */
+/* Timeouts, in jiffies (the RTO of a connection: see xtcp_rto.h). */
+#define XTCP_TIMEOUT_INIT	HZ		/* SYN-ACK of a request */
 #define XTCP_RTO_MAX		(120 * HZ)
 #define XTCP_RETRIES2		15		/* data retransmissions */
+
+/* Defaults of the keepalive options, as Linux TCP (seconds, probes). */
+#define XTCP_KEEPIDLE_DEFAULT	7200
+#define XTCP_KEEPINTVL_DEFAULT	75
+#define XTCP_KEEPCNT_DEFAULT	9
+
+/* Bits of xtcp_sock.nonagle, as Linux's TCP_NAGLE_*. */
+#define XTCP_NAGLE_OFF		1	/* TCP_NODELAY */
+#define XTCP_NAGLE_CORK		2	/* TCP_CORK, or MSG_MORE for one call */
+#define XTCP_NAGLE_PUSH		4	/* one push: send partial segments too */
 
 #define XTCP_MSS_DEFAULT	536		/* RFC 9293 section 3.7.1 */
 #define XTCP_HEADROOM		L1_CACHE_ALIGN(128 + MAX_HEADER)
@@ -106,10 +124,21 @@ enum {
  *	edge, @rcv_wup + @rcv_wnd, never moves left (RFC 9293 3.8.6)
  * @mss: largest payload the peer accepts in one segment
  * @advmss: the MSS announced to the peer
- * @retransmits: consecutive timeouts without progress
+ * @user_mss: TCP_MAXSEG set by the user, 0 if none: caps @advmss
+ * @rcv_mss: largest payload received in one segment
+ * @retransmits: consecutive timeouts without progress (capped at U8_MAX)
+ * @backoff: RTO doublings since the last valid RTT sample (RFC 6298 5.5)
+ * @nonagle: %XTCP_NAGLE_OFF and %XTCP_NAGLE_CORK
+ * @keepcnt: TCP_KEEPCNT, stored for the keepalive timer to come
+ * @keepidle: TCP_KEEPIDLE in seconds, stored likewise
+ * @keepintvl: TCP_KEEPINTVL in seconds, stored likewise
+ * @user_timeout: TCP_USER_TIMEOUT in ms, 0 if none
+ * @retrans_stamp: jiffies of the first transmission of the segment
+ *	the current run of retransmissions resends
+ * @total_retrans: segments sent again over the connection's life
+ * @rtt: the RFC 6298 estimator (SRTT, RTTVAR, RTO before backoff)
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
- * @rto: current retransmission timeout
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @req_lock: protects @requests, @nr_requests and @accept_queue of a
  *	listener (lock order in the rules above: after bind buckets)
@@ -138,11 +167,21 @@ struct xtcp_sock {
 
 	u16 mss;
 	u16 advmss;
+	u16 user_mss;
+	u16 rcv_mss;
 	u8 retransmits;
+	u8 backoff;
+	u8 nonagle;
+	u8 keepcnt;
+	u16 keepidle;
+	u16 keepintvl;
+	u32 user_timeout;
+	unsigned long retrans_stamp;
+	u32 total_retrans;
+	struct xtcp_rtt_est rtt;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
-	unsigned long rto;
 	unsigned long deferred;
 
 	spinlock_t req_lock;	/* see above */
@@ -163,6 +202,9 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @seq: first sequence number of the segment
  * @end_seq: @seq + payload length + SYN + FIN
  * @flags: %XTCP_FLAG_* of the segment
+ * @rexmit: a queued segment was sent more than once: its ACK gives no
+ *	RTT sample (Karn's algorithm)
+ * @sent_us: when a queued segment was first sent (xtcp_clock_us())
  */
 struct xtcp_skb_cb {
 	union {
@@ -171,9 +213,22 @@ struct xtcp_skb_cb {
 	u32 seq;
 	u32 end_seq;
 	u8 flags;
+	u8 rexmit;
+	u32 sent_us;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * Payload per segment: the peer's MSS, but no more than fits a 16 KiB
+ * buffer, so that large-MTU links (loopback) do not make every segment a
+ * high-order allocation that also overfills the receive buffer.  A
+ * shorter segment is "partial" for Nagle and cork.
+ */
+static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
+{
+	return min_t(u32, xs->mss, SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
+}
 
 /**
  * struct xtcp_request - a connection in SYN_RECV that has no socket yet
@@ -409,8 +464,17 @@ void xtcp_conn_init(void);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 
+/* xtcp_sockopt.c */
+int xtcp_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int xtcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
+
 /* xtcp_output.c */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
 void xtcp_probe(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -424,6 +488,11 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw);
 u16 xtcp_advmss(const struct dst_entry *dst);
 
 /* xtcp_timer.c */
+u32 xtcp_clock_us(void);
+void xtcp_rtt_reset(struct xtcp_sock *xs);
+void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us);
+u32 xtcp_rto_us(const struct xtcp_sock *xs);
+unsigned long xtcp_rto(const struct xtcp_sock *xs);
 void xtcp_init_timers(struct sock *sk);
 void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
 void xtcp_arm_fin_timeout(struct sock *sk);

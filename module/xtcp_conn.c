@@ -118,6 +118,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	rt = NULL;
 
 	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
+	if (xs->user_mss)
+		xs->advmss = min(xs->advmss, xs->user_mss);
 	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
 	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
@@ -234,6 +236,9 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		return;
 	}
 	req->advmss = xtcp_advmss(&rt->dst);
+	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
+	if (mss)
+		req->advmss = min(req->advmss, mss);
 	ip_rt_put(rt);
 
 	sock_hold(sk);
@@ -294,8 +299,8 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;
 	xs->send_head = NULL;
-	xs->rto = XTCP_TIMEOUT_INIT;
-	xs->retransmits = 0;
+	xs->rcv_mss = 0;
+	xtcp_rtt_reset(xs);
 	xs->deferred = 0;
 	spin_lock_init(&xs->req_lock);
 	INIT_LIST_HEAD(&xs->requests);

@@ -84,18 +84,42 @@ void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * An ACK of a retransmitted segment that leaves data in flight: the
+ * receiver drops segments out of order, so what was sent after the lost
+ * one is lost too.  Send the next one now (NewReno's partial ACK, RFC
+ * 6582) instead of waiting a backed-off timeout for each.
+ */
+static void xtcp_partial_ack(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != xtcp_sk(sk)->send_head)
+		xtcp_retransmit_skb(sk, skb);
+}
+
 /**
  * xtcp_clean_acked() - free the segments the peer acknowledged
  * @sk: socket, locked, with snd_una just advanced
+ *
+ * The ACK gives an RTT sample, timed from the oldest segment it covers,
+ * unless one of them was retransmitted (Karn; Linux's
+ * FLAG_RETRANS_DATA_ACKED): then the backoff stays, and the next segment
+ * in flight is sent again at once.
  */
 void xtcp_clean_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool sample = true, freed = false;
 	struct sk_buff *skb;
-	bool freed = false;
+	u32 sent_us = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
 	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+		if (!freed)
+			sent_us = XTCP_SKB_CB(skb)->sent_us;
+		if (XTCP_SKB_CB(skb)->rexmit)
+			sample = false;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
@@ -103,12 +127,15 @@ void xtcp_clean_acked(struct sock *sk)
 	}
 	if (!freed)
 		return;
+	if (sample)
+		xtcp_rtt_measure(xs, sent_us);
+	else
+		xtcp_partial_ack(sk);
 	xs->retransmits = 0;
-	xs->rto = XTCP_TIMEOUT_INIT;
 	if (xs->snd_una == xs->snd_nxt)
 		sk_stop_timer(sk, &xs->rtx_timer);
 	else
-		xtcp_reset_rtx_timer(sk, xs->rto);
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 	sk->sk_write_space(sk);
 }
 
@@ -140,6 +167,8 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	    READ_ONCE(sk->sk_rcvbuf))
 		return false;
 
+	if (payload > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, payload, U16_MAX);
 	__skb_pull(skb, doff + trim);
 	cb->seq = xs->rcv_nxt;
 	cb->end_seq = cb->seq + skb->len;
@@ -153,14 +182,102 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 }
 
 /*
- * Payload per segment: the peer's MSS, but no more than fits a 16 KiB
- * buffer, so that large-MTU links (loopback) do not make every segment a
- * high-order allocation that also overfills the receive buffer.
+ * The unsent last segment of the queue, if it has room for more data:
+ * small writes held by Nagle or cork fill it instead of each making a
+ * segment of its own.
  */
-static u32 xtcp_seg_size(const struct xtcp_sock *xs)
+static struct sk_buff *xtcp_tail_to_fill(struct sock *sk)
 {
-	return min_t(u32, xs->mss,
-		     SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!tail || !xs->send_head ||
+	    (XTCP_SKB_CB(tail)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) ||
+	    tail->len >= xtcp_seg_size(xs))
+		return NULL;
+	return tail;
+}
+
+/*
+ * Make room for @copy more bytes at the end of @skb, an unsent (hence
+ * never cloned) segment, growing it at least by its own length so that a
+ * run of small writes does not reallocate for each one.
+ */
+static int xtcp_grow(struct sock *sk, struct sk_buff *skb, u32 copy)
+{
+	u32 room = xtcp_seg_size(xtcp_sk(sk)) - skb->len;
+	unsigned int truesize = skb->truesize;
+	u32 grow;
+
+	if (skb_tailroom(skb) >= copy)
+		return 0;
+	grow = min(max(copy, skb->len), room) - skb_tailroom(skb);
+	if (pskb_expand_head(skb, 0, grow, sk->sk_allocation))
+		return -ENOBUFS;
+	sk_wmem_queued_add(sk, skb->truesize - truesize);
+	return 0;
+}
+
+/* Copy @copy bytes of @msg at the end of @skb, the last segment (to be)
+ * queued; 0 or -EFAULT.
+ */
+static int xtcp_copy_in(struct sock *sk, struct sk_buff *skb,
+			struct msghdr *msg, u32 copy)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
+		__skb_trim(skb, skb->len - copy);
+		return -EFAULT;
+	}
+	XTCP_SKB_CB(skb)->end_seq += copy;
+	xs->write_seq += copy;
+	return 0;
+}
+
+/* A new segment holding @copy bytes of @msg, queued at the tail. */
+static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(XTCP_HEADROOM + copy, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_HEADROOM);
+	XTCP_SKB_CB(skb)->seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
+	if (xtcp_copy_in(sk, skb, msg, copy)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	return 0;
+}
+
+/* Queue up to a segment of @msg; bytes taken or a negative errno. */
+static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	u32 copy;
+	int err;
+
+	skb = xtcp_tail_to_fill(sk);
+	if (skb) {
+		copy = min_t(size_t, msg_data_left(msg),
+			     xtcp_seg_size(xs) - skb->len);
+		err = xtcp_grow(sk, skb, copy) ? :
+		      xtcp_copy_in(sk, skb, msg, copy);
+	} else {
+		copy = min_t(size_t, msg_data_left(msg), xtcp_seg_size(xs));
+		err = xtcp_new_tail(sk, msg, copy);
+	}
+	return err ? : copy;
 }
 
 /**
@@ -174,11 +291,10 @@ static u32 xtcp_seg_size(const struct xtcp_sock *xs)
  */
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
+	unsigned int more = msg->msg_flags & MSG_MORE ? XTCP_NAGLE_CORK : 0;
 	size_t copied = 0;
 	long timeo;
-	int err, copy;
+	int err;
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
@@ -198,29 +314,12 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 				goto out_err;
 			continue;
 		}
-		copy = min_t(size_t, msg_data_left(msg), xtcp_seg_size(xs));
-		err = -ENOBUFS;
-		skb = alloc_skb(XTCP_HEADROOM + copy, sk->sk_allocation);
-		if (!skb)
+		err = xtcp_queue_msg(sk, msg);
+		if (err < 0)
 			goto out_err;
-		skb_reserve(skb, XTCP_HEADROOM);
-		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) !=
-		    copy) {
-			kfree_skb(skb);
-			err = -EFAULT;
-			goto out_err;
-		}
-		XTCP_SKB_CB(skb)->seq = xs->write_seq;
-		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + copy;
-		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
-		__skb_queue_tail(&sk->sk_write_queue, skb);
-		sk_wmem_queued_add(sk, skb->truesize);
-		xs->write_seq += copy;
-		if (!xs->send_head)
-			xs->send_head = skb;
-		copied += copy;
+		copied += err;
 	}
-	xtcp_push(sk);
+	xtcp_push_mode(sk, xtcp_sk(sk)->nonagle | more);
 	release_sock(sk);
 	return copied;
 

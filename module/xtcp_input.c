@@ -129,8 +129,10 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	 * now carrying an ACK, and wait for theirs to be acknowledged.
 	 */
 	xtcp_set_state(sk, xtcp_next(sk, XTCP_EV_RCV_SYN));
-	xtcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue));
-	xtcp_reset_rtx_timer(sk, xs->rto);
+	skb = skb_peek(&sk->sk_write_queue);
+	xtcp_transmit_skb(sk, skb);
+	XTCP_SKB_CB(skb)->rexmit = 1;
+	xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }
 
 /* Window update rule of RFC 9293 section 3.10.7.4, fifth check. */

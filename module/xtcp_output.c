@@ -8,6 +8,14 @@
  * requests, acknowledgments from TIME_WAIT -- are routed for the reversed
  * flow and sent with ip_build_and_send_pkt(), on the listener or on the
  * namespace's control socket.  Checksums are computed in software.
+ *
+ * Data leaves under Nagle's rule (RFC 9293 section 3.7.4, Linux's
+ * tcp_nagle_check() without Minshall's variant): a partial segment, the
+ * last of the queue, waits while data is in flight unless TCP_NODELAY is
+ * set, and always while TCP_CORK (or MSG_MORE) is.  The ACK that empties
+ * the flight releases it; a corked one leaves at the latest when the
+ * retransmission timer, armed for RTO (at least 200 ms), probes with it,
+ * which is how Linux bounds TCP_CORK too.
  */
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
@@ -128,6 +136,21 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	return __xtcp_transmit(sk, copy);
 }
 
+/**
+ * xtcp_retransmit_skb() - send a queued segment again
+ * @sk: socket, locked
+ * @skb: segment of sk_write_queue that was sent before
+ *
+ * Its ACK will give no RTT sample (Karn).
+ */
+void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_transmit_skb(sk, skb);
+	XTCP_SKB_CB(skb)->rexmit = 1;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	xtcp_sk(sk)->total_retrans++;
+}
+
 /* A segment without payload that is not queued: ACK or RST. */
 static void xtcp_send_bare(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
 {
@@ -174,35 +197,66 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
+
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	if (!timer_pending(&xs->rtx_timer))
-		xtcp_reset_rtx_timer(sk, xs->rto);
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+}
+
+/* Nagle and cork: may @skb, next to send, leave now? */
+static bool xtcp_nagle_allows(const struct sock *sk, const struct sk_buff *skb,
+			      unsigned int nonagle)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* Only the last segment of the queue can still grow. */
+	if ((nonagle & XTCP_NAGLE_PUSH) ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+		return true;
+	if (skb->len >= xtcp_seg_size(xs) ||
+	    (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
+		return true;
+	if (nonagle & XTCP_NAGLE_CORK)
+		return false;
+	return (nonagle & XTCP_NAGLE_OFF) || xs->snd_nxt == xs->snd_una;
 }
 
 /**
- * xtcp_push() - send what the peer's window allows of the write queue
+ * xtcp_push_mode() - send what the window, Nagle and cork allow
  * @sk: socket, locked
+ * @nonagle: %XTCP_NAGLE_* bits to apply to this push
  *
- * When the window is closed and nothing is in flight, the retransmission
- * timer is armed to probe it.
+ * When something stays unsent and nothing is in flight (closed window,
+ * corked partial segment), the retransmission timer is armed to probe.
  */
-void xtcp_push(struct sock *sk)
+void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	while ((skb = xs->send_head)) {
-		if (!xtcp_window_allows(xs, skb))
+		if (!xtcp_window_allows(xs, skb) ||
+		    !xtcp_nagle_allows(sk, skb, nonagle))
 			break;
 		if (xtcp_transmit_skb(sk, skb))
 			break;
 		xtcp_sent(sk, skb);
 	}
 	if (xs->send_head && !timer_pending(&xs->rtx_timer))
-		xtcp_reset_rtx_timer(sk, xs->rto);
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+}
+
+/**
+ * xtcp_push() - send what the socket's options allow of the write queue
+ * @sk: socket, locked
+ */
+void xtcp_push(struct sock *sk)
+{
+	xtcp_push_mode(sk, xtcp_sk(sk)->nonagle);
 }
 
 /**

@@ -106,6 +106,9 @@ static int xtcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
 	xs->mss = XTCP_MSS_DEFAULT;
+	xs->keepidle = XTCP_KEEPIDLE_DEFAULT;
+	xs->keepintvl = XTCP_KEEPINTVL_DEFAULT;
+	xs->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	return 0;
@@ -225,26 +228,10 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	WRITE_ONCE(sk->sk_err, 0);
-	xs->retransmits = 0;
-	xs->rto = XTCP_TIMEOUT_INIT;
+	xs->rcv_mss = 0;
+	xtcp_rtt_reset(xs);
 	sk->sk_state_change(sk);
 	return 0;
-}
-
-static int xtcp_setsockopt(struct sock *sk, int level, int optname,
-			   sockptr_t optval, unsigned int optlen)
-{
-	if (level == SOL_IP)
-		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
-static int xtcp_getsockopt(struct sock *sk, int level, int optname,
-			   char __user *optval, int __user *optlen)
-{
-	if (level == SOL_IP)
-		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
 }
 
 /* Socket lock held. */
@@ -361,6 +348,7 @@ struct proto xtcp_prot = {
 	.release_cb	= xtcp_release_cb,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
+	.ioctl		= xtcp_ioctl,
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_do_rcv,

@@ -4,15 +4,87 @@
  *
  * One timer per socket retransmits the oldest unacknowledged segment
  * (SYN, data or FIN) with exponential backoff, probes a closed window
+ * (or flushes a corked partial segment, as Linux's probe timer does)
  * when nothing is in flight, and ends an orphaned FIN_WAIT2.  It runs in
  * softirq context: when the user owns the socket, the work is deferred
  * to release_sock() through xtcp_release_cb(), as TCP does.  An armed
  * timer holds a reference on its socket (sk_reset_timer()).
+ *
+ * The timeout follows RFC 6298 (xtcp_rto.h): samples come from ACKs of
+ * segments sent once (Karn), the RTO is bounded by 200 ms and 120 s as
+ * in Linux, each expiry doubles it and the doubling stays until the next
+ * valid sample.  A connection gives up after %XTCP_RETRIES2 (SYN:
+ * sysctl syn_retries) retransmissions or, when TCP_USER_TIMEOUT is set,
+ * once its oldest segment has waited that long, as in Linux where the
+ * user timeout replaces the retry count.
  */
+#include <linux/ktime.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+
+/**
+ * xtcp_clock_us() - the clock RTT samples are taken with
+ *
+ * Return: monotonic time in microseconds, wrapping at 2^32 (differences
+ * below 71 minutes are exact).
+ */
+u32 xtcp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/**
+ * xtcp_rtt_reset() - forget the measurements of a (new) connection
+ * @xs: the socket
+ */
+void xtcp_rtt_reset(struct xtcp_sock *xs)
+{
+	xtcp_rtt_init(&xs->rtt, XTCP_RTO_INIT_US);
+	xs->backoff = 0;
+	xs->retransmits = 0;
+	xs->total_retrans = 0;
+}
+
+/**
+ * xtcp_rtt_measure() - fold in the RTT of a segment acknowledged now
+ * @xs: socket, locked
+ * @sent_us: xtcp_clock_us() when the segment, sent only once, left
+ *
+ * A valid sample ends the backoff (Karn, RFC 6298 section 5).  Like Linux, a
+ * sample is at least 1 us, so that a measured RTT is never 0.
+ */
+void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us)
+{
+	u32 rtt = max_t(u32, xtcp_clock_us() - sent_us, 1);
+
+	xtcp_rtt_sample(&xs->rtt, rtt, jiffies_to_usecs(1), XTCP_RTO_MIN_US,
+			XTCP_RTO_MAX_US);
+	xs->backoff = 0;
+}
+
+/**
+ * xtcp_rto_us() - the retransmission timeout now, backoff included
+ * @xs: the socket
+ *
+ * Return: the timeout in microseconds.
+ */
+u32 xtcp_rto_us(const struct xtcp_sock *xs)
+{
+	return xtcp_rto_backoff(xs->rtt.rto_us, xs->backoff, XTCP_RTO_MAX_US);
+}
+
+/**
+ * xtcp_rto() - the retransmission timeout now, in jiffies
+ * @xs: the socket
+ *
+ * Return: xtcp_rto_us() rounded up to whole jiffies.
+ */
+unsigned long xtcp_rto(const struct xtcp_sock *xs)
+{
+	return usecs_to_jiffies(xtcp_rto_us(xs));
+}
 
 static void xtcp_give_up(struct sock *sk)
 {
@@ -24,13 +96,63 @@ static void xtcp_give_up(struct sock *sk)
 	xtcp_done(sk);
 }
 
-/* Socket locked and not owned by the user. */
-static void xtcp_rtx_timer_handler(struct sock *sk)
+/* Has the connection retried long enough to give up? */
+static bool xtcp_timed_out(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
 	int limit;
+
+	if (user_timeout)
+		return xs->retransmits &&
+		       time_after_eq(jiffies, xs->retrans_stamp +
+					      msecs_to_jiffies(user_timeout));
+	limit = sk->sk_state == TCP_SYN_SENT ?
+		READ_ONCE(xn->sysctl_syn_retries) : XTCP_RETRIES2;
+	return xs->retransmits >= limit;
+}
+
+/*
+ * The delay until the next expiry: the backed-off RTO, cut short so that
+ * a user timeout ends the connection on time (as Linux's
+ * tcp_clamp_rto_to_user_timeout()).
+ */
+static unsigned long xtcp_rtx_delay(const struct xtcp_sock *xs)
+{
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
+	unsigned long rto = xtcp_rto(xs);
+	long left;
+
+	if (!user_timeout)
+		return rto;
+	left = xs->retrans_stamp + msecs_to_jiffies(user_timeout) - jiffies;
+	return left <= 0 ? 1 : min_t(unsigned long, rto, left);
+}
+
+/* Send the oldest segment again and back off. */
+static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* The run starts when its segment was first sent. */
+	if (!xs->retransmits)
+		xs->retrans_stamp = jiffies -
+			usecs_to_jiffies(xtcp_clock_us() -
+					 XTCP_SKB_CB(skb)->sent_us);
+	xtcp_retransmit_skb(sk, skb);
+	if (xs->retransmits < U8_MAX)
+		xs->retransmits++;
+	if (xs->backoff < U8_MAX)
+		xs->backoff++;
+	xtcp_reset_rtx_timer(sk, xtcp_rtx_delay(xs));
+}
+
+/* Socket locked and not owned by the user. */
+static void xtcp_rtx_timer_handler(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
 		return;
@@ -46,22 +168,18 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 	if (!skb)
 		return;
 	if (skb == xs->send_head) {
-		/* Nothing in flight: the window is closed.  Probe it. */
+		/* Nothing in flight: the window is closed, or a partial
+		 * segment is corked.  Probe, or flush it.
+		 */
 		xtcp_probe(sk);
-		xtcp_reset_rtx_timer(sk, xs->rto);
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 		return;
 	}
-	limit = sk->sk_state == TCP_SYN_SENT ?
-		READ_ONCE(xn->sysctl_syn_retries) : XTCP_RETRIES2;
-	if (xs->retransmits >= limit) {
+	if (xtcp_timed_out(sk)) {
 		xtcp_give_up(sk);
 		return;
 	}
-	xtcp_transmit_skb(sk, skb);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	xs->retransmits++;
-	xs->rto = min_t(unsigned long, xs->rto << 1, XTCP_RTO_MAX);
-	xtcp_reset_rtx_timer(sk, xs->rto);
+	xtcp_retransmit(sk, skb);
 }
 
 static void xtcp_rtx_timer(struct timer_list *t)
@@ -101,7 +219,7 @@ void xtcp_init_timers(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	timer_setup(&xs->rtx_timer, xtcp_rtx_timer, 0);
-	xs->rto = XTCP_TIMEOUT_INIT;
+	xtcp_rtt_reset(xs);
 }
 
 /**

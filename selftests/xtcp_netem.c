@@ -3,7 +3,8 @@
  * Two hosts: network namespaces "a" (198.18.0.1) and "b" (198.18.0.2)
  * joined by a veth pair, with netem on the link.  Cases that need a
  * real delay or a lossy path: SYN retransmission towards a black hole,
- * simultaneous open, simultaneous close.
+ * simultaneous open, simultaneous close, Nagle's rule, the RTO backoff
+ * and TCP_USER_TIMEOUT.
  *
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations.
@@ -11,6 +12,8 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <sys/wait.h>
+#include <netinet/tcp.h>
+#include <linux/sockios.h>
 
 #include "xtcp_test.h"
 #include "kselftest_harness.h"
@@ -428,6 +431,7 @@ TEST_F_TIMEOUT(link, fin_retransmitted, 60)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc };
 	int go[2], ready[2], fd;
+	long long t_end;
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe(go));
@@ -440,7 +444,15 @@ TEST_F_TIMEOUT(link, fin_retransmitted, 60)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, black_hole(self->a, self->b));
 	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
-	usleep(3500000);
+	/* 3.5 s, and for xtcp until the FIN went twice more: the RTO
+	 * measured over this link (with ARP, 400 ms) is above 1 s.
+	 */
+	t_end = xtcp_now_ms() + 3500;
+	while (xtcp_now_ms() < t_end ||
+	       (variant->proto == IPPROTO_XTCP &&
+		xtcp_counter("RetransSegs") < 2 &&
+		xtcp_now_ms() < t_end + 6000))
+		usleep(20000);
 	/* Still waiting for the FIN to be acknowledged... */
 	EXPECT_EQ(0x04, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
 	if (variant->proto == IPPROTO_XTCP)
@@ -618,6 +630,165 @@ TEST_F_TIMEOUT(linkx, synack_retransmitted_then_dropped, 60)
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, child_status(pid));
 	close(fd);
+}
+
+/* A connection from a to a child in b that holds it open until @go. */
+struct held {
+	int go[2], ready[2];
+	pid_t pid;
+	struct side s;
+};
+
+static int held_open(struct held *h, const char *b, int proto,
+		     const char *proc)
+{
+	if (pipe(h->go) || pipe(h->ready))
+		return -1;
+	h->s = (struct side){ .proto = proto, .proc = proc,
+			      .go = h->go[0], .ready = h->ready[1] };
+	return connect_to_child(b, proto, &h->s, hold_b, &h->pid,
+				h->ready[0]);
+}
+
+static int held_close(struct held *h, int fd)
+{
+	close(fd);
+	if (write(h->go[1], "g", 1) != 1)
+		return -1;
+	return child_status(h->pid);
+}
+
+static int tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) ? -errno : 0;
+}
+
+static int ioctl_int(int fd, unsigned long cmd)
+{
+	int val = -1;
+
+	return ioctl(fd, cmd, &val) ? -errno : val;
+}
+
+/* Data segments a has sent (retransmissions left out); xtcp only. */
+static long data_segs(void)
+{
+	return xtcp_counter("OutSegs") - xtcp_counter("RetransSegs");
+}
+
+/*
+ * Nagle: while a byte is in flight (and stays so: the path is a black
+ * hole), small writes wait and pile up in one segment; TCP_NODELAY then
+ * sends them at once.
+ */
+TEST_F_TIMEOUT(link, nagle_holds_small_writes, 60)
+{
+	struct tcp_info ti;
+	struct held h;
+	long segs = 0;
+	int fd, i, one = 1;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	if (variant->proto == IPPROTO_XTCP)
+		segs = data_segs();
+	for (i = 0; i < 21; i++)
+		ASSERT_EQ(1, write(fd, "n", 1));
+	EXPECT_EQ(21, ioctl_int(fd, SIOCOUTQ));
+	EXPECT_EQ(20, ioctl_int(fd, SIOCOUTQNSD));
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(1, data_segs() - segs);
+	/* Linux may not send once a timeout has cut its window to the
+	 * byte in flight: check TCP_NODELAY's push only before that.
+	 */
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	if (!ti.tcpi_backoff) {
+		EXPECT_EQ(0, ioctl_int(fd, SIOCOUTQNSD));
+		if (variant->proto == IPPROTO_XTCP)
+			EXPECT_EQ(2, data_segs() - segs);
+	}
+	EXPECT_EQ(21, ioctl_int(fd, SIOCOUTQ));
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/* Each timeout doubles the RTO, as TCP_INFO shows. */
+TEST_F_TIMEOUT(link, rto_backoff, 60)
+{
+	struct tcp_info ti;
+	long long deadline;
+	unsigned int rto0;
+	struct held h;
+	int fd, seen = 0;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	rto0 = ti.tcpi_rto;
+	TH_LOG("rto %u rtt %u rttvar %u", ti.tcpi_rto, ti.tcpi_rtt,
+	       ti.tcpi_rttvar);
+	/* 200 ms of round trip measured: more than the minimum. */
+	EXPECT_LE(200000, ti.tcpi_rtt);
+	EXPECT_LT(400000, rto0);
+	EXPECT_EQ(0, ti.tcpi_backoff);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(1, write(fd, "r", 1));
+	deadline = xtcp_now_ms() + 20000;
+	while (seen < 2 && xtcp_now_ms() < deadline) {
+		ASSERT_EQ(0, tcp_info(fd, &ti));
+		if (ti.tcpi_backoff > seen) {
+			seen = ti.tcpi_backoff;
+			EXPECT_EQ(rto0 << seen, ti.tcpi_rto);
+			EXPECT_EQ(seen, ti.tcpi_retransmits);
+			/* Linux adds its tail loss probe. */
+			EXPECT_LE(seen, ti.tcpi_total_retrans);
+			if (variant->proto == IPPROTO_XTCP)
+				EXPECT_EQ(seen, ti.tcpi_total_retrans);
+			EXPECT_EQ(1, ti.tcpi_unacked);
+		}
+		usleep(10000);
+	}
+	EXPECT_EQ(2, seen);
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/* TCP_USER_TIMEOUT aborts a connection whose data stays unacknowledged. */
+TEST_F_TIMEOUT(link, user_timeout, 60)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(int);
+	int fd, err = -1, ms = 1500;
+	long long t0, took;
+	struct held h;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms,
+				sizeof(ms)));
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(1, write(fd, "u", 1));
+	pfd.fd = fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 15000));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("aborted after %lld ms", took);
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ETIMEDOUT, err);
+	EXPECT_LE(ms - 50, took);
+	/* Linux ends on an RTO expiry after the timeout, xtcp on time. */
+	EXPECT_GE(ms + 3000, took);
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_GE(ms + 500, took);
+	EXPECT_EQ(0, held_close(&h, fd));
 }
 
 TEST_HARNESS_MAIN

@@ -15,4 +15,11 @@
 
 #define IPPROTO_XTCP	253
 
+/*
+ * Socket option level of xtcp's own options (none yet).  The options
+ * of level IPPROTO_TCP (SOL_TCP) that xtcp implements keep Linux TCP's
+ * meaning; see Documentation/xtcp.rst.
+ */
+#define SOL_XTCP	IPPROTO_XTCP
+
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp socket options and ioctls.
+ *
+ * Level IPPROTO_TCP (SOL_TCP) takes the options programs set on any
+ * stream socket, with Linux TCP's meaning, ranges and errno values
+ * (do_tcp_setsockopt() and do_tcp_getsockopt() of net/ipv4/tcp.c):
+ * TCP_NODELAY, TCP_CORK, TCP_MAXSEG, TCP_KEEPIDLE, TCP_KEEPINTVL,
+ * TCP_KEEPCNT, TCP_USER_TIMEOUT, TCP_CONGESTION and TCP_INFO.  Others get
+ * ENOPROTOOPT, as Linux answers an option it does not know.  Level
+ * SOL_XTCP is for xtcp's own options (none yet); other levels go to IP.
+ *
+ * The keepalive values are stored and reported, for the keepalive timer
+ * still to come.  TCP_CONGESTION knows "reno" only until congestion
+ * control lands.
+ *
+ * The ioctls are those of tcp_ioctl(): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD.
+ * Everything runs in process context under the socket lock.
+ */
+#include <asm/ioctls.h>
+#include <linux/sockptr.h>
+#include <linux/uaccess.h>
+#include <linux/sockios.h>
+#include <uapi/linux/tcp.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include <uapi/linux/xtcp.h>
+
+#include "xtcp.h"
+
+/* Linux's limits (include/net/tcp.h), for the same answers. */
+#define XTCP_MIN_MSS		88U
+#define XTCP_MAX_USER_MSS	32767U		/* MAX_TCP_WINDOW */
+#define XTCP_MAX_KEEPIDLE	32767
+#define XTCP_MAX_KEEPINTVL	32767
+#define XTCP_MAX_KEEPCNT	127
+#define XTCP_CA_NAME_MAX	16
+#define XTCP_INFINITE_SSTHRESH	0x7fffffff
+
+/* The only congestion control xtcp has so far. */
+static const char xtcp_ca_name[XTCP_CA_NAME_MAX] = "reno";
+
+/* TCP_CONGESTION: a name xtcp implements, else ENOENT as Linux. */
+static int xtcp_set_congestion(sockptr_t optval, unsigned int optlen)
+{
+	char name[XTCP_CA_NAME_MAX];
+	long n;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(long, XTCP_CA_NAME_MAX - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = 0;
+	return strcmp(name, xtcp_ca_name) ? -ENOENT : 0;
+}
+
+/* TCP_NODELAY and TCP_CORK; both push what they release, as Linux. */
+static void xtcp_set_nagle(struct sock *sk, unsigned int bit, int on)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (on) {
+		xs->nonagle |= bit;
+		if (bit == XTCP_NAGLE_OFF)
+			xtcp_push_mode(sk, xs->nonagle | XTCP_NAGLE_PUSH);
+		return;
+	}
+	xs->nonagle &= ~bit;
+	if (bit == XTCP_NAGLE_CORK)
+		xtcp_push(sk);
+}
+
+/* The integer options; the socket is locked. */
+static int xtcp_set_int(struct sock *sk, int optname, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (optname) {
+	case TCP_MAXSEG:
+		if (val && (val < XTCP_MIN_MSS || val > XTCP_MAX_USER_MSS))
+			return -EINVAL;
+		WRITE_ONCE(xs->user_mss, val);
+		return 0;
+	case TCP_NODELAY:
+		xtcp_set_nagle(sk, XTCP_NAGLE_OFF, val);
+		return 0;
+	case TCP_CORK:
+		xtcp_set_nagle(sk, XTCP_NAGLE_CORK, val);
+		return 0;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepidle, val);
+		return 0;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepintvl, val);
+		return 0;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepcnt, val);
+		return 0;
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			return -EINVAL;
+		WRITE_ONCE(xs->user_timeout, val);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int xtcp_tcp_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			       unsigned int optlen)
+{
+	int val, err;
+
+	switch (optname) {
+	case TCP_CONGESTION:
+		return xtcp_set_congestion(optval, optlen);
+	case TCP_MAXSEG:
+	case TCP_NODELAY:
+	case TCP_CORK:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+	case TCP_USER_TIMEOUT:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	err = xtcp_set_int(sk, optname, val);
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * xtcp_setsockopt() - setsockopt(2) below the socket level
+ * @sk: the socket
+ * @level: SOL_TCP, SOL_XTCP or an IP level
+ * @optname: the option
+ * @optval: its value
+ * @optlen: its length
+ *
+ * Return: 0 or a negative errno, Linux TCP's for the same call.
+ */
+int xtcp_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	if (level == SOL_TCP)
+		return xtcp_tcp_setsockopt(sk, optname, optval, optlen);
+	if (level == SOL_XTCP)
+		return -ENOPROTOOPT;
+	return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+/* Unacknowledged segments, tcpi_unacked: those before send_head. */
+static u32 xtcp_unacked(const struct sock *sk)
+{
+	const struct sk_buff *head = xtcp_sk(sk)->send_head;
+	const struct sk_buff *skb;
+	u32 n = 0;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == head)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* TCP_INFO: what xtcp tracks, the rest left 0; socket locked. */
+static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = inet_sk_state_load(sk);
+	info->tcpi_retransmits = xs->retransmits;
+	info->tcpi_backoff = xs->backoff;
+	info->tcpi_rto = xtcp_rto_us(xs);
+	info->tcpi_snd_mss = xs->mss;
+	info->tcpi_rcv_mss = xs->rcv_mss;
+	info->tcpi_unacked = xtcp_unacked(sk);
+	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
+	info->tcpi_advmss = xs->advmss;
+	info->tcpi_rtt = xs->rtt.srtt_us;
+	info->tcpi_rttvar = xs->rtt.rttvar_us;
+	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
+	info->tcpi_snd_ssthresh = XTCP_INFINITE_SSTHRESH;
+	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_snd_wnd = xs->snd_wnd;
+	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+}
+
+/* Copy @len bytes of @val out, and @len as the option's length. */
+static int xtcp_put_opt(char __user *optval, int __user *optlen,
+			const void *val, int len)
+{
+	if (put_user(len, optlen))
+		return -EFAULT;
+	return copy_to_user(optval, val, len) ? -EFAULT : 0;
+}
+
+static int xtcp_get_info_opt(struct sock *sk, char __user *optval,
+			     int __user *optlen, int len)
+{
+	struct tcp_info info;
+
+	lock_sock(sk);
+	xtcp_get_info(sk, &info);
+	release_sock(sk);
+	return xtcp_put_opt(optval, optlen, &info,
+			    min_t(unsigned int, len, sizeof(info)));
+}
+
+/* The integer options; -ENOPROTOOPT for an unknown one. */
+static int xtcp_get_int(struct sock *sk, int optname, int *val)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (optname) {
+	case TCP_MAXSEG:
+		*val = xs->mss;
+		if (xs->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			*val = xs->user_mss;
+		return 0;
+	case TCP_NODELAY:
+		*val = !!(xs->nonagle & XTCP_NAGLE_OFF);
+		return 0;
+	case TCP_CORK:
+		*val = !!(xs->nonagle & XTCP_NAGLE_CORK);
+		return 0;
+	case TCP_KEEPIDLE:
+		*val = READ_ONCE(xs->keepidle);
+		return 0;
+	case TCP_KEEPINTVL:
+		*val = READ_ONCE(xs->keepintvl);
+		return 0;
+	case TCP_KEEPCNT:
+		*val = READ_ONCE(xs->keepcnt);
+		return 0;
+	case TCP_USER_TIMEOUT:
+		*val = READ_ONCE(xs->user_timeout);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int xtcp_tcp_getsockopt(struct sock *sk, int optname,
+			       char __user *optval, int __user *optlen)
+{
+	int val, len, err;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_INFO:
+		return xtcp_get_info_opt(sk, optval, optlen, len);
+	case TCP_CONGESTION:
+		return xtcp_put_opt(optval, optlen, xtcp_ca_name,
+				    min_t(unsigned int, len,
+					  XTCP_CA_NAME_MAX));
+	}
+	err = xtcp_get_int(sk, optname, &val);
+	if (err)
+		return err;
+	return xtcp_put_opt(optval, optlen, &val,
+			    min_t(unsigned int, len, sizeof(int)));
+}
+
+/**
+ * xtcp_getsockopt() - getsockopt(2) below the socket level
+ * @sk: the socket
+ * @level: SOL_TCP, SOL_XTCP or an IP level
+ * @optname: the option
+ * @optval: where the value goes
+ * @optlen: in: room at @optval; out: bytes written
+ *
+ * Values are truncated to the caller's length, as Linux does.
+ *
+ * Return: 0 or a negative errno, Linux TCP's for the same call.
+ */
+int xtcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	if (level == SOL_TCP)
+		return xtcp_tcp_getsockopt(sk, optname, optval, optlen);
+	if (level == SOL_XTCP)
+		return -ENOPROTOOPT;
+	return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
+/* Bytes queued from @seq to write_seq, 0 before the handshake ends. */
+static int xtcp_outq(const struct sock *sk, u32 seq)
+{
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		return 0;
+	return READ_ONCE(xtcp_sk(sk)->write_seq) - seq;
+}
+
+/**
+ * xtcp_ioctl() - the protocol's ioctls, as tcp_ioctl()
+ * @sk: the socket
+ * @cmd: SIOCINQ (bytes to read), SIOCOUTQ (bytes not acknowledged) or
+ *	SIOCOUTQNSD (bytes not sent yet)
+ * @arg: user pointer to an int for the answer
+ *
+ * Return: 0, -EINVAL on a listener, -ENOIOCTLCMD for another @cmd.
+ */
+int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	if (sk->sk_state == TCP_LISTEN)
+		return -EINVAL;
+	lock_sock(sk);
+	if (cmd == SIOCINQ)
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV) ?
+		       0 : xtcp_inq(sk);
+	else
+		answ = xtcp_outq(sk, cmd == SIOCOUTQ ? xs->snd_una :
+					       xs->snd_nxt);
+	release_sock(sk);
+	return put_user(answ, (int __user *)arg);
+}

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket options of level IPPROTO_TCP and SOL_XTCP, TCP_INFO, the
+ * SIOCINQ/SIOCOUTQ/SIOCOUTQNSD ioctls, TCP_CORK and SO_ERROR, on
+ * loopback.  (Nagle, TCP_USER_TIMEOUT and the RTO backoff need a slow or
+ * black-holed path: they are in xtcp_netem.c.)
+ *
+ * Every test runs over Linux TCP and over xtcp with the same
+ * expectations, each in its own network namespace; where Linux's values
+ * depend on features xtcp does not have (timestamps, its loopback MSS
+ * cap, cubic), the variant says what each one reports.
+ */
+#include <poll.h>
+#include <netinet/tcp.h>
+#include <linux/sockios.h>
+
+#include "xtcp_test.h"
+#include "kselftest_harness.h"
+
+#define PORT	24001
+
+FIXTURE(opt) {
+	int lfd;
+};
+
+FIXTURE_VARIANT(opt) {
+	int proto;
+	const char *default_cc;	/* TCP_CONGESTION of a new socket */
+	int ts_len;		/* option bytes per segment (timestamps) */
+	int lo_mss;		/* tcpi_snd_mss on loopback */
+	int xtcp_level_err;	/* getsockopt(SOL_XTCP, unknown option) */
+};
+
+FIXTURE_VARIANT_ADD(opt, tcp) {
+	.proto = IPPROTO_TCP,
+	.default_cc = "cubic",
+	.ts_len = 12,
+	.lo_mss = 32741,	/* tcp_bound_to_half_wnd() */
+	.xtcp_level_err = EOPNOTSUPP,	/* not a level of TCP's: IP's answer */
+};
+
+FIXTURE_VARIANT_ADD(opt, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.default_cc = "reno",
+	.ts_len = 0,
+	.lo_mss = 65495,	/* IP_MAX_MTU less the IP and xtcp headers */
+	.xtcp_level_err = ENOPROTOOPT,	/* no such option */
+};
+
+FIXTURE_SETUP(opt)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, xtcp_new_netns());
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, listen(self->lfd, 8));
+}
+
+FIXTURE_TEARDOWN(opt)
+{
+	close(self->lfd);
+}
+
+static int get_int(int fd, int name)
+{
+	socklen_t len = sizeof(int);
+	int val = -1;
+
+	if (getsockopt(fd, IPPROTO_TCP, name, &val, &len))
+		return -errno;
+	return len == sizeof(int) ? val : -1000;
+}
+
+/* setsockopt(IPPROTO_TCP, @name, @val): 0 or -errno. */
+static int set_int(int fd, int name, int val)
+{
+	return setsockopt(fd, IPPROTO_TCP, name, &val, sizeof(val)) ? -errno : 0;
+}
+
+static int set_cc(int fd, const char *name)
+{
+	return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
+			  strlen(name)) ? -errno : 0;
+}
+
+static int ioctl_int(int fd, unsigned long cmd)
+{
+	int val = -1;
+
+	return ioctl(fd, cmd, &val) ? -errno : val;
+}
+
+/* Poll ioctl @cmd on @fd for up to 5 s until it answers @want. */
+static int wait_ioctl(int fd, unsigned long cmd, int want)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+	int v;
+
+	while ((v = ioctl_int(fd, cmd)) != want && xtcp_now_ms() < deadline)
+		usleep(2000);
+	return v;
+}
+
+/* A connected pair: *@c connects to the fixture's listener, *@s accepts. */
+static int connect_pair(int proto, int lfd, int *c, int *s)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+
+	*c = socket(AF_INET, SOCK_STREAM, proto);
+	if (*c < 0)
+		return -1;
+	if (connect(*c, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	*s = accept(lfd, NULL, NULL);
+	return *s < 0 ? -1 : 0;
+}
+
+static int read_n(int fd, size_t n)
+{
+	char buf[4096];
+	ssize_t r;
+
+	while (n) {
+		r = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf));
+		if (r <= 0)
+			return -1;
+		n -= r;
+	}
+	return 0;
+}
+
+TEST_F(opt, defaults)
+{
+	char cc[16] = "";
+	socklen_t len = sizeof(cc);
+	int fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, get_int(fd, TCP_NODELAY));
+	EXPECT_EQ(0, get_int(fd, TCP_CORK));
+	EXPECT_EQ(536, get_int(fd, TCP_MAXSEG));
+	EXPECT_EQ(7200, get_int(fd, TCP_KEEPIDLE));
+	EXPECT_EQ(75, get_int(fd, TCP_KEEPINTVL));
+	EXPECT_EQ(9, get_int(fd, TCP_KEEPCNT));
+	EXPECT_EQ(0, get_int(fd, TCP_USER_TIMEOUT));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_EQ(16, len);
+	EXPECT_STREQ(variant->default_cc, cc);
+	close(fd);
+}
+
+TEST_F(opt, round_trip)
+{
+	char cc[16] = "";
+	socklen_t len = sizeof(cc);
+	int fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, set_int(fd, TCP_NODELAY, 5));
+	EXPECT_EQ(1, get_int(fd, TCP_NODELAY));
+	EXPECT_EQ(0, set_int(fd, TCP_NODELAY, 0));
+	EXPECT_EQ(0, get_int(fd, TCP_NODELAY));
+	EXPECT_EQ(0, set_int(fd, TCP_CORK, 1));
+	EXPECT_EQ(1, get_int(fd, TCP_CORK));
+	EXPECT_EQ(0, set_int(fd, TCP_CORK, 0));
+	EXPECT_EQ(0, get_int(fd, TCP_CORK));
+	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 1000));
+	EXPECT_EQ(1000, get_int(fd, TCP_MAXSEG));
+	EXPECT_EQ(0, set_int(fd, TCP_KEEPIDLE, 32767));
+	EXPECT_EQ(32767, get_int(fd, TCP_KEEPIDLE));
+	EXPECT_EQ(0, set_int(fd, TCP_KEEPINTVL, 1));
+	EXPECT_EQ(1, get_int(fd, TCP_KEEPINTVL));
+	EXPECT_EQ(0, set_int(fd, TCP_KEEPCNT, 127));
+	EXPECT_EQ(127, get_int(fd, TCP_KEEPCNT));
+	EXPECT_EQ(0, set_int(fd, TCP_USER_TIMEOUT, 5000));
+	EXPECT_EQ(5000, get_int(fd, TCP_USER_TIMEOUT));
+	EXPECT_EQ(0, set_cc(fd, "reno"));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_STREQ("reno", cc);
+	/* Truncated to the caller's length, as Linux does. */
+	memset(cc, 'x', sizeof(cc));
+	len = 2;
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_EQ(2, len);
+	EXPECT_EQ(0, memcmp(cc, "rex", 3));
+	close(fd);
+}
+
+TEST_F(opt, out_of_range)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	socklen_t len = sizeof(int);
+	short s = 1;
+	int val;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPIDLE, 0));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPIDLE, 32768));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPINTVL, 0));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPINTVL, 32768));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPCNT, 0));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPCNT, 128));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_MAXSEG, 87));
+	EXPECT_EQ(-EINVAL, set_int(fd, TCP_MAXSEG, 32768));
+	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 88));
+	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 0));
+	EXPECT_EQ(536, get_int(fd, TCP_MAXSEG));
+	/* Values refused leave the option as it was. */
+	EXPECT_EQ(7200, get_int(fd, TCP_KEEPIDLE));
+	EXPECT_EQ(9, get_int(fd, TCP_KEEPCNT));
+	/* An int option given fewer bytes than an int. */
+	EXPECT_EQ(-1, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &s, sizeof(s)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-ENOENT, set_cc(fd, "no-such-cc"));
+	EXPECT_EQ(-1, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* Unknown options, at IPPROTO_TCP and at SOL_XTCP. */
+	EXPECT_EQ(-ENOPROTOOPT, set_int(fd, 9999, 1));
+	EXPECT_EQ(-ENOPROTOOPT, get_int(fd, 9999));
+	val = 1;
+	EXPECT_EQ(-1, setsockopt(fd, SOL_XTCP, 1, &val, sizeof(val)));
+	EXPECT_EQ(ENOPROTOOPT, errno);
+	EXPECT_EQ(-1, getsockopt(fd, SOL_XTCP, 1, &val, &len));
+	EXPECT_EQ(variant->xtcp_level_err, errno);
+	/* A level nobody knows: IP answers, for both. */
+	EXPECT_EQ(-1, setsockopt(fd, 254, 1, &val, sizeof(val)));
+	EXPECT_EQ(ENOPROTOOPT, errno);
+	EXPECT_EQ(-1, getsockopt(fd, 254, 1, &val, &len));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(fd);
+}
+
+/* TCP_MAXSEG set before connect() caps the MSS the peer uses. */
+TEST_F(opt, maxseg_clamps_peer)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	int c, s;
+
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, set_int(c, TCP_MAXSEG, 1000));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(1000 - variant->ts_len, get_int(s, TCP_MAXSEG));
+	close(c);
+	close(s);
+}
+
+TEST_F(opt, tcp_info)
+{
+	static char buf[20000];
+	struct tcp_info ti;
+	socklen_t len;
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	memset(buf, 'a', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), write(c, buf, sizeof(buf)));
+	ASSERT_EQ(0, read_n(s, sizeof(buf)));
+	ASSERT_EQ(0, wait_ioctl(c, SIOCOUTQ, 0));
+
+	memset(&ti, 0, sizeof(ti));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(sizeof(ti), len);
+	EXPECT_EQ(TCP_ESTABLISHED, ti.tcpi_state);
+	EXPECT_LE(200000, ti.tcpi_rto);
+	EXPECT_GT(1000000, ti.tcpi_rto);
+	EXPECT_LT(0, ti.tcpi_rtt);
+	EXPECT_EQ(0, ti.tcpi_total_retrans);
+	EXPECT_EQ(0, ti.tcpi_retransmits);
+	EXPECT_EQ(0, ti.tcpi_backoff);
+	EXPECT_EQ(0, ti.tcpi_unacked);
+	EXPECT_EQ(65535, ti.tcpi_pmtu);
+	EXPECT_EQ(variant->lo_mss, ti.tcpi_snd_mss);
+	EXPECT_EQ(ti.tcpi_snd_mss, get_int(c, TCP_MAXSEG));
+	TH_LOG("rto %u rtt %u rttvar %u snd_mss %u rcv_mss %u",
+	       ti.tcpi_rto, ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_snd_mss,
+	       ti.tcpi_rcv_mss);
+
+	/* Truncated to the caller's length. */
+	memset(buf, 0x55, 16);
+	len = 8;
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, TCP_INFO, buf, &len));
+	EXPECT_EQ(8, len);
+	EXPECT_EQ(TCP_ESTABLISHED, buf[0]);
+	EXPECT_EQ(0x55, buf[8]);
+	close(c);
+	close(s);
+}
+
+TEST_F(opt, inq_outq)
+{
+	char buf[1000];
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	memset(buf, 'b', sizeof(buf));
+	ASSERT_EQ(1000, write(s, buf, 1000));
+	EXPECT_EQ(1000, wait_ioctl(c, SIOCINQ, 1000));
+	ASSERT_EQ(400, read(c, buf, 400));
+	EXPECT_EQ(600, ioctl_int(c, SIOCINQ));
+	EXPECT_EQ(0, wait_ioctl(s, SIOCOUTQ, 0));
+	EXPECT_EQ(0, ioctl_int(s, SIOCOUTQNSD));
+	EXPECT_EQ(0, ioctl_int(c, SIOCOUTQ));
+	/* A listener has no queues to measure. */
+	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCINQ));
+	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCOUTQ));
+	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCOUTQNSD));
+	close(c);
+	close(s);
+}
+
+/* A corked partial segment waits; uncorking sends it. */
+TEST_F(opt, cork_holds_until_uncorked)
+{
+	char buf[100];
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, set_int(c, TCP_CORK, 1));
+	memset(buf, 'c', sizeof(buf));
+	ASSERT_EQ(100, write(c, buf, 100));
+	EXPECT_EQ(100, ioctl_int(c, SIOCOUTQNSD));
+	EXPECT_EQ(100, ioctl_int(c, SIOCOUTQ));
+	ASSERT_EQ(0, set_int(c, TCP_CORK, 0));
+	EXPECT_EQ(0, wait_ioctl(c, SIOCOUTQNSD, 0));
+	EXPECT_EQ(100, wait_ioctl(s, SIOCINQ, 100));
+	close(c);
+	close(s);
+}
+
+/* A corked partial segment leaves by itself after about 200 ms. */
+TEST_F(opt, cork_flushed_by_timer)
+{
+	long long t0, took;
+	char buf[100];
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, set_int(c, TCP_CORK, 1));
+	memset(buf, 'c', sizeof(buf));
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(100, write(c, buf, 100));
+	EXPECT_EQ(100, wait_ioctl(s, SIOCINQ, 100));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("corked data left after %lld ms", took);
+	EXPECT_LE(190, took);
+	EXPECT_EQ(1, get_int(c, TCP_CORK));
+	close(c);
+	close(s);
+}
+
+TEST_F(opt, so_error_refused)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 1);
+	struct pollfd pfd = { .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int fd, err = -1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	pfd.fd = fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ECONNREFUSED, err);
+	/* Reading it clears it. */
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
