@@ -16,6 +16,7 @@
  *	xtcp_timer.c	retransmission timer, RFC 6298 RTO and backoff
  *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
  *	xtcp_input.c	the IP receive handler and segment dispatch
+ *	xtcp_icmp.c	ICMP errors about our segments, path MTU
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
@@ -101,6 +102,8 @@ struct xtcp_hash_bucket;
 /* Bits of xtcp_sock.deferred: timer work waiting for release_sock(). */
 enum {
 	XTCP_RTX_TIMER_DEFERRED,
+	XTCP_MTU_REDUCED_DEFERRED,
+	XTCP_ICMP_ERR_DEFERRED,
 };
 
 /**
@@ -140,6 +143,8 @@ enum {
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
+ * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
+ *	for xtcp_mtu_reduced()
  * @req_lock: protects @requests, @nr_requests and @accept_queue of a
  *	listener (lock order in the rules above: after bind buckets)
  * @requests: pending connections (struct xtcp_request) of a listener
@@ -183,6 +188,7 @@ struct xtcp_sock {
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
 	unsigned long deferred;
+	u32 mtu_info;
 
 	spinlock_t req_lock;	/* see above */
 	struct list_head requests;
@@ -369,6 +375,8 @@ struct xtcp_mib {
  * @sysctl_synack_retries: SYN-ACK retransmissions before a request dies
  * @sysctl_fin_timeout_ms: lifetime of an orphaned FIN_WAIT2 socket
  * @sysctl_max_tw_buckets: most TIME_WAIT entries kept at once
+ * @sysctl_enabled: 0 turns xtcp off in the namespace: no new sockets,
+ *	and segments are answered as IP answers an unknown protocol
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -380,6 +388,7 @@ struct xtcp_net {
 	int sysctl_synack_retries;
 	int sysctl_fin_timeout_ms;
 	int sysctl_max_tw_buckets;
+	int sysctl_enabled;
 };
 
 extern unsigned int xtcp_net_id;
@@ -471,12 +480,18 @@ int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 
+/* xtcp_icmp.c */
+int xtcp_v4_err(struct sk_buff *skb, u32 info);
+void xtcp_mtu_reduced(struct sock *sk);
+void xtcp_icmp_deferred(struct sock *sk);
+
 /* xtcp_output.c */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
 void xtcp_probe(struct sock *sk);
+void xtcp_retransmit_all(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);

@@ -114,12 +114,16 @@ void xtcp_clean_acked(struct sock *sk)
 	struct sk_buff *skb;
 	u32 sent_us = 0;
 
-	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
 		if (!freed)
 			sent_us = XTCP_SKB_CB(skb)->sent_us;
 		if (XTCP_SKB_CB(skb)->rexmit)
 			sample = false;
+		/* Queued again by xtcp_retransmit_all(), acknowledged since. */
+		if (skb == xs->send_head)
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							  skb) ? NULL : skb->next;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);

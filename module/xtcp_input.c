@@ -14,6 +14,7 @@
 #include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <linux/filter.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -419,6 +420,8 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
+	if (!READ_ONCE(xtcp_pernet(net)->sysctl_enabled))
+		goto unknown_protocol;
 	if (!pskb_may_pull(skb, XTCP_HDR_LEN) ||
 	    xtcp_hdr_decode(&h, skb->data, skb->len) ||
 	    !pskb_may_pull(skb, h.doff))
@@ -437,6 +440,11 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		return xtcp_deliver(sk, skb, h.doff);
 	return xtcp_rcv_unconnected(net, skb, &h);
 
+unknown_protocol:
+	/* What ip_local_deliver_finish() does without a handler. */
+	__IP_INC_STATS(net, IPSTATS_MIB_INUNKNOWNPROTOS);
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
+	goto discard;
 csum_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
 	goto discard;

@@ -113,16 +113,54 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	return net_xmit_eval(err);
 }
 
+/*
+ * Split the queued segment @skb after @len bytes of payload: the path
+ * MTU went down since it was queued.  The tail goes right after it in
+ * the write queue and takes the FIN and PSH flags.  Queued segments are
+ * linear (xtcp_sendmsg() builds them so).
+ */
+static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
+	u32 tail = skb->len - len;
+	struct sk_buff *nskb;
+
+	if (skb_is_nonlinear(skb))
+		return -EBUSY;
+	nskb = alloc_skb(XTCP_HEADROOM + tail, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOBUFS;
+	skb_reserve(nskb, XTCP_HEADROOM);
+	skb_put_data(nskb, skb->data + len, tail);
+	tcb = XTCP_SKB_CB(nskb);
+	tcb->seq = cb->seq + len;
+	tcb->end_seq = cb->end_seq;
+	tcb->flags = cb->flags;
+	cb->end_seq = tcb->seq;
+	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
+	skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	return 0;
+}
+
 /**
  * xtcp_transmit_skb() - send a copy of a queued segment
  * @sk: socket, locked
  * @skb: segment of sk_write_queue; it stays queued for retransmission
  *
+ * A segment queued before the path MTU went down is first cut to the
+ * current segment size.
+ *
  * Return: 0 or a negative errno (the segment may then be sent again).
  */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	u32 seg = xtcp_seg_size(xtcp_sk(sk));
 	struct sk_buff *copy;
+
+	if (skb->len > seg)
+		xtcp_fragment(sk, skb, seg);
 
 	/* The header goes into the headroom: a clone still in flight
 	 * shares it, so take a private copy then.
@@ -199,8 +237,13 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 
 	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
 
-	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt)) {
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	} else {
+		/* Sent again by xtcp_retransmit_all(). */
+		XTCP_SKB_CB(skb)->rexmit = 1;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	}
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	if (!timer_pending(&xs->rtx_timer))
@@ -271,6 +314,25 @@ void xtcp_probe(struct sock *sk)
 
 	if (skb && !xtcp_transmit_skb(sk, skb))
 		xtcp_sent(sk, skb);
+}
+
+/**
+ * xtcp_retransmit_all() - send everything in flight again, then go on
+ * @sk: socket, locked
+ *
+ * After the path MTU went down, every segment in flight was too large
+ * and is lost: go back to the oldest one (cutting each to the new size
+ * on the way).
+ */
+void xtcp_retransmit_all(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (!head || head == xs->send_head)
+		return;
+	xs->send_head = head;
+	xtcp_push(sk);
 }
 
 static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)

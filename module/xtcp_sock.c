@@ -111,6 +111,9 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	/* Last, so that the destructor finds a complete socket. */
+	if (!READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_enabled))
+		return -EPROTONOSUPPORT;
 	return 0;
 }
 

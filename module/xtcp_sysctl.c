@@ -20,6 +20,7 @@ enum {
 	XTCP_SYSCTL_SYNACK_RETRIES,
 	XTCP_SYSCTL_FIN_TIMEOUT_MS,
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
+	XTCP_SYSCTL_ENABLED,
 };
 
 static const struct ctl_table xtcp_sysctl_template[] = {
@@ -63,6 +64,14 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_INT_MAX,
 	},
+	[XTCP_SYSCTL_ENABLED] = {
+		.procname	= "enabled",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -86,6 +95,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_SYNACK_RETRIES].data = &xn->sysctl_synack_retries;
 	table[XTCP_SYSCTL_FIN_TIMEOUT_MS].data = &xn->sysctl_fin_timeout_ms;
 	table[XTCP_SYSCTL_MAX_TW_BUCKETS].data = &xn->sysctl_max_tw_buckets;
+	table[XTCP_SYSCTL_ENABLED].data = &xn->sysctl_enabled;
 
 	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl_hdr) {

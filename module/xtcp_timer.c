@@ -88,7 +88,8 @@ unsigned long xtcp_rto(const struct xtcp_sock *xs)
 
 static void xtcp_give_up(struct sock *sk)
 {
-	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	/* An ICMP error seen on the way says better why (as TCP does). */
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 	if (sk->sk_state == TCP_SYN_SENT)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 	if (!sock_flag(sk, SOCK_DEAD))
@@ -208,6 +209,14 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_rtx_timer_handler(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred)) {
+		xtcp_mtu_reduced(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->deferred)) {
+		xtcp_icmp_deferred(sk);
+		__sock_put(sk);
+	}
 }
 
 /**
@@ -258,5 +267,9 @@ void xtcp_stop_timers(struct sock *sk)
 
 	sk_stop_timer(sk, &xs->rtx_timer);
 	if (test_and_clear_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->deferred))
 		__sock_put(sk);
 }

@@ -4,7 +4,8 @@
  * joined by a veth pair, with netem on the link.  Cases that need a
  * real delay or a lossy path: SYN retransmission towards a black hole,
  * simultaneous open, simultaneous close, Nagle's rule, the RTO backoff
- * and TCP_USER_TIMEOUT.
+ * and TCP_USER_TIMEOUT.  Then a routed path, a -- r -- b, for the ICMP
+ * errors a router sends.
  *
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations.
@@ -282,6 +283,7 @@ struct side {
 	int go;		/* read end of the start pipe */
 	int ready;	/* write end of the "accepted" pipe */
 	unsigned int len;	/* bytes a sink expects */
+	const char *addr;	/* b's address, when not ADDR_B */
 };
 
 /* b's half of a simultaneous open: connect to a at the signal. */
@@ -413,7 +415,7 @@ static int connect_to_child(const char *b, int proto, struct side *s,
 	*pid = spawn_in(b, fn, s);
 	for (i = 0; i < 50 && fd < 0; i++) {
 		fd = bound_socket(proto, ADDR_A, PORT_A, false);
-		if (fd >= 0 && connect_wait(fd, ADDR_B, PORT_B)) {
+		if (fd >= 0 && connect_wait(fd, s->addr ? : ADDR_B, PORT_B)) {
 			close(fd);
 			fd = -1;
 			usleep(100000);
@@ -480,7 +482,7 @@ static int sink_b(void *arg)
 	int lfd, fd;
 	ssize_t n;
 
-	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	lfd = bound_socket(s->proto, s->addr ? : ADDR_B, PORT_B, false);
 	if (lfd < 0 || listen(lfd, 1))
 		return 1;
 	fd = accept(lfd, NULL, NULL);
@@ -789,6 +791,143 @@ TEST_F_TIMEOUT(link, user_timeout, 60)
 	if (variant->proto == IPPROTO_XTCP)
 		EXPECT_GE(ms + 500, took);
 	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/*
+ * A namespace with xtcp turned off answers as a host without it does:
+ * ICMP "protocol unreachable", which ends connect() with ECONNREFUSED
+ * at once, before any SYN is sent again.
+ */
+TEST_F_TIMEOUT(linkx, protocol_unreachable, 60)
+{
+	long long t0, took;
+	int fd;
+
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, fd);
+	t0 = xtcp_now_ms();
+	EXPECT_EQ(-ECONNREFUSED, connect_wait(fd, ADDR_B, PORT_B));
+	took = xtcp_now_ms() - t0;
+	EXPECT_GT(1000, took);
+	EXPECT_EQ(1, xtcp_counter("OutSegs"));
+	EXPECT_EQ(0, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(1, xtcp_counter("AttemptFails"));
+	close(fd);
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	EXPECT_EQ(-1, socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP));
+	EXPECT_EQ(EPROTONOSUPPORT, errno);
+}
+
+/*
+ * Three hosts: a (198.18.0.1) -- r -- b (198.18.1.2).  r forwards, sends
+ * "host unreachable" for 198.18.9.0/24, and its link towards b has a
+ * 1000-byte MTU while a and b see 1500 on theirs: only path MTU
+ * discovery gets full-sized segments from a to b.
+ */
+#define ADDR_FAR	"198.18.1.2"
+#define ADDR_NOWHERE	"198.18.9.1"
+
+FIXTURE(route) {
+	char a[32], r[32], b[32];
+};
+
+FIXTURE_VARIANT(route) {
+	int proto;
+	const char *proc;
+};
+
+FIXTURE_VARIANT_ADD(route, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+};
+
+FIXTURE_VARIANT_ADD(route, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+};
+
+static int routed_up(char *a, char *r, char *b, size_t len)
+{
+	snprintf(a, len, "xa%d", getpid());
+	snprintf(r, len, "xr%d", getpid());
+	snprintf(b, len, "xb%d", getpid());
+	if (sh(IP " netns add %s && " IP " netns add %s && " IP " netns add %s",
+	       a, r, b))
+		return -1;
+	if (sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s && "
+	       IP " -n %s link add veth0 type veth peer name veth1 netns %s",
+	       a, r, b, r))
+		return -1;
+	return ns_sh(a, IP " link set lo up && " IP " link set veth0 up && "
+		     IP " addr add 198.18.0.1/24 dev veth0 && "
+		     IP " route add default via 198.18.0.254") ||
+	       ns_sh(r, IP " link set lo up && " IP " link set veth0 up && "
+		     IP " link set veth1 mtu 1000 up && "
+		     IP " addr add 198.18.0.254/24 dev veth0 && "
+		     IP " addr add 198.18.1.254/24 dev veth1 && "
+		     IP " route add unreachable 198.18.9.0/24") ||
+	       ns_sh(b, IP " link set lo up && " IP " link set veth0 up && "
+		     IP " addr add " ADDR_FAR "/24 dev veth0 && "
+		     IP " route add default via 198.18.1.254") ||
+	       enter_ns(r) ||
+	       xtcp_write_str("/proc/sys/net/ipv4/ip_forward", "1") ? -1 : 0;
+}
+
+FIXTURE_SETUP(route)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, routed_up(self->a, self->r, self->b, sizeof(self->a)));
+}
+
+FIXTURE_TEARDOWN(route)
+{
+	sh(IP " netns del %s; " IP " netns del %s; " IP " netns del %s",
+	   self->a, self->r, self->b);
+}
+
+/* A router's "host unreachable" ends connect() at once with its errno. */
+TEST_F_TIMEOUT(route, host_unreachable, 60)
+{
+	long long t0, took;
+	int fd;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = bound_socket(variant->proto, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, fd);
+	t0 = xtcp_now_ms();
+	EXPECT_EQ(-EHOSTUNREACH, connect_wait(fd, ADDR_NOWHERE, PORT_B));
+	took = xtcp_now_ms() - t0;
+	EXPECT_GT(1000, took);
+	close(fd);
+}
+
+/*
+ * Both ends announce an MSS of 1460; r cannot forward such segments to
+ * b and says "fragmentation needed, MTU 1000".  The sender lowers its
+ * segment size, sends again what was lost, and every byte arrives.
+ */
+TEST_F_TIMEOUT(route, path_mtu_lowered, 90)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 200000, .addr = ADDR_FAR };
+	int ready[2], fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
+			      ready[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, send_pattern(fd, s.len));
+	EXPECT_EQ(0, child_status(pid));
+	/* The route learnt the path's MTU. */
+	EXPECT_EQ(0, sh(IP " route get " ADDR_FAR " | grep -q 'mtu 1000'"));
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_LT(0, xtcp_counter("RetransSegs"));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp ICMP errors: what an ICMP error about one of our segments means
+ * for its connection (RFC 9293 section 3.9.1.3 via RFC 1122 4.2.3.9,
+ * RFC 5927), and path MTU discovery (RFC 1191).
+ *
+ * The IP layer calls xtcp_v4_err() in softirq context with the ICMP
+ * message's copy of our IP header and the first 8 bytes of ours (ports
+ * and sequence number).  As for received segments, work on a socket the
+ * user owns is left to release_sock(): a path MTU change through
+ * %XTCP_MTU_REDUCED_DEFERRED, the end of a connection being opened
+ * through %XTCP_ICMP_ERR_DEFERRED.  That happens even for the first SYN:
+ * over veth or loopback, the ICMP error can come back within the
+ * connect() call that sends it.
+ */
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <asm/unaligned.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+#include "xtcp_seq.h"
+
+/*
+ * The socket's route with its path MTU lowered to @mtu, or NULL (what
+ * inet_csk_update_pmtu() does for connection sockets).
+ */
+static struct dst_entry *xtcp_update_pmtu(struct sock *sk, u32 mtu)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+	if (!dst && inet_sk_rebuild_header(sk))
+		return NULL;
+	dst = __sk_dst_get(sk);
+	dst->ops->update_pmtu(dst, sk, NULL, mtu, true);
+	dst = __sk_dst_check(sk, 0);
+	if (!dst && inet_sk_rebuild_header(sk))
+		return NULL;
+	return __sk_dst_get(sk);
+}
+
+/**
+ * xtcp_mtu_reduced() - follow a lower path MTU
+ * @sk: socket, locked and not owned by the user (or in release_sock())
+ *
+ * Lowers the route's MTU to what the last "fragmentation needed" said,
+ * and with it the segment size; the segments in flight were too large
+ * for the path and are sent again, cut to the new size.
+ */
+void xtcp_mtu_reduced(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+	u32 mss;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	dst = xtcp_update_pmtu(sk, READ_ONCE(xs->mtu_info));
+	if (!dst)
+		return;
+	mss = xtcp_advmss(dst);
+	if (mss >= xs->mss)
+		return;
+	xs->mss = mss;
+	xtcp_retransmit_all(sk);
+}
+
+/* "Fragmentation needed": in place or after the user releases @sk. */
+static void xtcp_icmp_frag_needed(struct sock *sk, u32 mtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+		return;
+	WRITE_ONCE(xs->mtu_info, mtu);
+	if (!sock_owned_by_user(sk))
+		xtcp_mtu_reduced(sk);
+	else if (!test_and_set_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
+		sock_hold(sk);
+}
+
+/*
+ * The error an ICMP message stands for, as a negative errno; 0 when it
+ * means nothing to the connection.
+ */
+static int xtcp_icmp_errno(int type, int code)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH)
+			return 0;
+		/*
+		 * "Protocol unreachable" is what a host that does not run
+		 * xtcp answers: for this transport that is a refusal.
+		 */
+		if (code == ICMP_PROT_UNREACH)
+			return -ECONNREFUSED;
+		return -icmp_err_convert[code].errno;
+	case ICMP_TIME_EXCEEDED:
+		return -EHOSTUNREACH;
+	case ICMP_PARAMETERPROB:
+		return -EPROTO;
+	default:
+		return 0;
+	}
+}
+
+/* The connection being opened failed with the soft error kept. */
+static void xtcp_icmp_conn_failed(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft));
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+	sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+/**
+ * xtcp_icmp_deferred() - end a connect() an ICMP error came for
+ * @sk: socket, in release_sock()
+ */
+void xtcp_icmp_deferred(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT && READ_ONCE(sk->sk_err_soft))
+		xtcp_icmp_conn_failed(sk);
+}
+
+/* Socket locked by bh_lock_sock(); @seq checked against the flight. */
+static void xtcp_icmp_error(struct sock *sk, int err)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool owned = sock_owned_by_user(sk);
+
+	if (sk->sk_state == TCP_SYN_SENT) {
+		/* RFC 1122 4.2.3.9 leaves this open; Linux ends it. */
+		WRITE_ONCE(sk->sk_err_soft, err);
+		if (!owned)
+			xtcp_icmp_conn_failed(sk);
+		else if (!test_and_set_bit(XTCP_ICMP_ERR_DEFERRED,
+					   &xs->deferred))
+			sock_hold(sk);
+	} else if (!owned && inet_sk(sk)->recverr) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		/* A connection survives soft errors (RFC 1122 4.2.3.9). */
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+}
+
+/**
+ * xtcp_v4_err() - an ICMP error about a segment we sent
+ * @skb: the ICMP message, data at the copy of our IP header
+ * @info: the ICMP message's info field (the MTU for "fragmentation
+ *	needed")
+ *
+ * Softirq context.  Errors are taken only for a connection that has the
+ * segment's sequence number in flight, snd_una to snd_nxt (RFC 5927
+ * section 4.1; snd_nxt included, as the error may come back before
+ * snd_nxt moves past the segment), so that a forged ICMP message must
+ * guess it.
+ *
+ * Return: 0, or -ENOENT when no connection matches.
+ */
+int xtcp_v4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const u8 *th = skb->data + (iph->ihl << 2);
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
+	struct net *net = dev_net(skb->dev);
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 seq;
+	int err;
+
+	/* icmp_socket_deliver() made our first 8 bytes readable. */
+	sk = xtcp_lookup(net, iph->daddr, get_unaligned((__be16 *)(th + 2)),
+			 iph->saddr, get_unaligned((__be16 *)th),
+			 inet_iif(skb), inet_sdif(skb));
+	if (!sk)
+		return -ENOENT;
+	seq = get_unaligned_be32(th + 4);
+	xs = xtcp_sk(sk);
+	bh_lock_sock(sk);
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		goto out;
+	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
+		goto out;
+	if (type == ICMP_REDIRECT) {
+		struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+		if (dst)
+			dst->ops->redirect(dst, sk, skb);
+		goto out;
+	}
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		xtcp_icmp_frag_needed(sk, info);
+		goto out;
+	}
+	err = xtcp_icmp_errno(type, code);
+	if (err)
+		xtcp_icmp_error(sk, -err);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
