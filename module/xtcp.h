@@ -75,6 +75,7 @@
 #include <net/sock.h>
 
 #include "xtcp_rto.h"
+#include "xtcp_sack.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
@@ -97,7 +98,7 @@ struct xtcp_hash_bucket;
 
 #define XTCP_MSS_DEFAULT	536		/* RFC 9293 section 3.7.1 */
 #define XTCP_HEADROOM		L1_CACHE_ALIGN(128 + MAX_HEADER)
-#define XTCP_MAX_WINDOW		65535		/* no window scaling yet */
+#define XTCP_MAX_WINDOW		65535		/* largest unscaled window */
 
 /* Bits of xtcp_sock.deferred: timer work waiting for release_sock(). */
 enum {
@@ -140,6 +141,14 @@ enum {
  *	the current run of retransmissions resends
  * @total_retrans: segments sent again over the connection's life
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR, RTO before backoff)
+ * @snd_wscale: shift of the windows the peer announces (RFC 7323)
+ * @rcv_wscale: shift of the windows we announce; both are 0 unless both
+ *	SYNs carried the window scale option
+ * @wscale_ok: both SYNs carried the window scale option
+ * @sack_ok: the peer's SYN allowed SACK (RFC 2018)
+ * @sack: out-of-order ranges we hold, for the SACK option of our ACKs
+ * @ooo_queue: segments received above rcv_nxt, in sequence order, not
+ *	overlapping; charged to the receive buffer
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
@@ -185,6 +194,13 @@ struct xtcp_sock {
 	u32 total_retrans;
 	struct xtcp_rtt_est rtt;
 
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 wscale_ok;
+	u8 sack_ok;
+	struct xtcp_sack_list sack;
+	struct sk_buff_head ooo_queue;
+
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
 	unsigned long deferred;
@@ -210,6 +226,8 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @flags: %XTCP_FLAG_* of the segment
  * @rexmit: a queued segment was sent more than once: its ACK gives no
  *	RTT sample (Karn's algorithm)
+ * @sacked: a queued segment the peer reported in a SACK block: it is not
+ *	sent again
  * @sent_us: when a queued segment was first sent (xtcp_clock_us())
  */
 struct xtcp_skb_cb {
@@ -220,6 +238,7 @@ struct xtcp_skb_cb {
 	u32 end_seq;
 	u8 flags;
 	u8 rexmit;
+	u8 sacked;
 	u32 sent_us;
 };
 
@@ -249,6 +268,10 @@ static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
  * @irs: the peer's initial sequence number
  * @mss: the peer's MSS
  * @advmss: the MSS we announce, from the route back to the peer
+ * @snd_wscale: the peer's window scale
+ * @rcv_wscale: ours, 0 unless the peer's SYN offered window scaling
+ * @wscale_ok: the peer's SYN offered window scaling
+ * @sack_ok: the peer's SYN allowed SACK
  * @retrans: SYN-ACKs sent again so far
  * @dev_if: interface the SYN arrived on
  * @timer: SYN-ACK retransmission
@@ -268,6 +291,10 @@ struct xtcp_request {
 	u32 irs;
 	u16 mss;
 	u16 advmss;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 wscale_ok;
+	u8 sack_ok;
 	u8 retrans;
 	int dev_if;
 	struct timer_list timer;
@@ -485,6 +512,17 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_deferred(struct sock *sk);
 
+/**
+ * xtcp_max_rcv_wnd() - the largest receive window @xs can announce
+ * @xs: the socket
+ *
+ * Return: 65535 bytes scaled by our window shift.
+ */
+static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
+{
+	return (u32)XTCP_MAX_WINDOW << xs->rcv_wscale;
+}
+
 /* xtcp_output.c */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
@@ -501,6 +539,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb,
 void xtcp_send_synack(const struct xtcp_request *req);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw);
 u16 xtcp_advmss(const struct dst_entry *dst);
+u8 xtcp_choose_wscale(const struct sock *sk);
 
 /* xtcp_timer.c */
 u32 xtcp_clock_us(void);
@@ -524,6 +563,7 @@ u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
+void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
 
 /* xtcp_tw.c */
 int xtcp_tw_init(void);

@@ -121,6 +121,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	if (xs->user_mss)
 		xs->advmss = min(xs->advmss, xs->user_mss);
 	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
+	xs->rcv_wscale = xtcp_choose_wscale(sk);
 	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
 	atomic_set(&inet->inet_id, get_random_u16());
@@ -226,8 +227,14 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	req->irs = h->seq;
 	req->iss = xtcp_isn(req->laddr, req->raddr, req->lport, req->rport);
 	req->dev_if = inet_iif(skb);
-	mss = xtcp_opt_mss(skb->data + XTCP_HDR_LEN, h->doff - XTCP_HDR_LEN);
-	req->mss = mss ? mss : XTCP_MSS_DEFAULT;
+	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
+		   h->opt.mss : XTCP_MSS_DEFAULT;
+	req->wscale_ok = !!(h->opt.present & XTCP_OPTF_WSCALE);
+	if (req->wscale_ok) {
+		req->snd_wscale = h->opt.wscale;
+		req->rcv_wscale = xtcp_choose_wscale(sk);
+	}
+	req->sack_ok = !!(h->opt.present & XTCP_OPTF_SACK_PERM);
 	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
 				   req->laddr, req->rport, req->lport,
 				   xtcp_protocol, 0, req->dev_if);
@@ -295,7 +302,13 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->advmss = req->advmss;
 	xs->mss = min(req->mss, req->advmss);
-	xs->snd_wnd = h->window;
+	xs->wscale_ok = req->wscale_ok;
+	xs->snd_wscale = req->snd_wscale;
+	xs->rcv_wscale = req->rcv_wscale;
+	xs->sack_ok = req->sack_ok;
+	xtcp_sack_init(&xs->sack);
+	skb_queue_head_init(&xs->ooo_queue);
+	xs->snd_wnd = (u32)h->window << xs->snd_wscale;
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;
 	xs->send_head = NULL;

@@ -21,13 +21,13 @@
  *
  * Half of the free receive buffer, to leave room for skb overhead.
  *
- * Return: the window in bytes, at most %XTCP_MAX_WINDOW.
+ * Return: the window in bytes, at most what the window scale allows.
  */
 int xtcp_rcv_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
-	return clamp(space / 2, 0, XTCP_MAX_WINDOW);
+	return clamp_t(int, space / 2, 0, xtcp_max_rcv_wnd(xtcp_sk(sk)));
 }
 
 /**
@@ -92,10 +92,53 @@ void xtcp_write_space(struct sock *sk)
  */
 static void xtcp_partial_ack(struct sock *sk)
 {
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb;
 
-	if (skb && skb != xtcp_sk(sk)->send_head)
-		xtcp_retransmit_skb(sk, skb);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xtcp_sk(sk)->send_head)
+			return;
+		/* The peer holds it already (SACK). */
+		if (!XTCP_SKB_CB(skb)->sacked) {
+			xtcp_retransmit_skb(sk, skb);
+			return;
+		}
+	}
+}
+
+/**
+ * xtcp_take_sack() - mark the segments a SACK option reports received
+ * @sk: socket, locked
+ * @opt: options of an acceptable ACK, with %XTCP_OPTF_SACK
+ * @ack: the ACK's cumulative acknowledgment, taken before the ACK
+ *	advances snd_una
+ *
+ * Blocks that are not plausible (RFC 2018; outside what is in flight,
+ * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
+ * again by the partial-ACK rule; the timeout still sends the oldest.
+ */
+void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
+	const struct xtcp_sack_block *b;
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	unsigned int i;
+
+	for (i = 0; i < opt->num_sacks; i++) {
+		b = &opt->sack[i];
+		if (xtcp_sack_validate(b, una, xs->snd_nxt,
+				       xtcp_max_rcv_wnd(xs) << 1, false) !=
+		    XTCP_SACK_OK)
+			continue;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			if (skb == xs->send_head)
+				break;
+			cb = XTCP_SKB_CB(skb);
+			if (xtcp_sack_covered(b, 1, cb->seq, cb->end_seq))
+				cb->sacked = 1;
+		}
+	}
 }
 
 /**
@@ -143,17 +186,97 @@ void xtcp_clean_acked(struct sock *sk)
 	sk->sk_write_space(sk);
 }
 
+/*
+ * Keep a segment that arrived above rcv_nxt, trimmed of what the queue
+ * holds already, and report it in our SACK blocks.  A segment carrying a
+ * FIN is not kept (the FIN would need the state machine once the hole
+ * fills): the peer sends it again.  Returns true when @skb was kept.
+ */
+static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
+			   unsigned int doff)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *prev = NULL, *next;
+	u32 seq = cb->seq, end;
+
+	if (cb->flags & XTCP_FLAG_FIN ||
+	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf))
+		return false;
+	end = seq + skb->len - doff;
+
+	/* The last segment starting at or before ours. */
+	skb_queue_reverse_walk(&xs->ooo_queue, next) {
+		if (!xtcp_seq_after(XTCP_SKB_CB(next)->seq, seq)) {
+			prev = next;
+			break;
+		}
+	}
+	if (prev && xtcp_seq_after(XTCP_SKB_CB(prev)->end_seq, seq)) {
+		if (!xtcp_seq_after(end, XTCP_SKB_CB(prev)->end_seq))
+			return false;	/* held already */
+		doff += XTCP_SKB_CB(prev)->end_seq - seq;
+		seq = XTCP_SKB_CB(prev)->end_seq;
+	}
+	next = prev ? (skb_queue_is_last(&xs->ooo_queue, prev) ? NULL :
+		       prev->next) : skb_peek(&xs->ooo_queue);
+	if (next && xtcp_seq_before(XTCP_SKB_CB(next)->seq, end))
+		end = XTCP_SKB_CB(next)->seq;
+	if (!xtcp_seq_before(seq, end))
+		return false;	/* held already */
+	if (!pskb_pull(skb, doff) || pskb_trim(skb, end - seq))
+		return false;
+
+	if (xs->sack_ok)
+		xtcp_sack_add(&xs->sack, cb->seq, cb->end_seq);
+	cb->seq = seq;
+	cb->end_seq = end;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	if (prev)
+		__skb_queue_after(&xs->ooo_queue, prev, skb);
+	else
+		__skb_queue_head(&xs->ooo_queue, skb);
+	return true;
+}
+
+/* rcv_nxt moved: take what it reached from the out-of-order queue. */
+static void xtcp_ooo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&xs->ooo_queue))) {
+		cb = XTCP_SKB_CB(skb);
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
+			break;
+		__skb_unlink(skb, &xs->ooo_queue);
+		if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
+			kfree_skb(skb);
+			continue;
+		}
+		if (!pskb_pull(skb, xs->rcv_nxt - cb->seq)) {
+			kfree_skb(skb);
+			continue;
+		}
+		cb->seq = xs->rcv_nxt;
+		xs->rcv_nxt = cb->end_seq;
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+	}
+}
+
 /**
  * xtcp_queue_data() - take the payload of a segment into the receive queue
  * @sk: socket, locked, in a state that receives data
  * @skb: the segment, header at skb->data
  * @doff: header length
  *
- * Only the next expected bytes are taken; what was received before is
- * trimmed, and a segment beyond rcv_nxt is left to the caller (the peer
- * sends it again).
+ * What was received before is trimmed; a segment beyond rcv_nxt waits in
+ * the out-of-order queue until the bytes before it arrive.
  *
- * Return: true when @skb was queued (and now belongs to the queue).
+ * Return: true when @skb was queued (and now belongs to a queue).
  */
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 {
@@ -163,7 +286,7 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	u32 trim;
 
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
-		return false;
+		return xtcp_ooo_queue(sk, skb, doff);
 	trim = xs->rcv_nxt - cb->seq;
 	if (trim >= payload)
 		return false;
@@ -180,6 +303,10 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	if (!skb_queue_empty(&xs->ooo_queue))
+		xtcp_ooo_drain(sk);
+	if (xs->sack_ok)
+		xtcp_sack_advance(&xs->sack, xs->rcv_nxt);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	return true;
@@ -345,7 +472,7 @@ static void xtcp_window_update(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	u32 step = min_t(u32, xs->mss, XTCP_MAX_WINDOW / 2);
+	u32 step = min_t(u32, xs->mss, xtcp_max_rcv_wnd(xs) / 2);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) &&

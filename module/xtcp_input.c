@@ -69,10 +69,16 @@ static void xtcp_rcv_reset(struct sock *sk)
 static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 			  const struct xtcp_seg_hdr *h)
 {
+	const struct xtcp_opts *o = &h->opt;
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u16 mss = xtcp_opt_mss(skb->data + XTCP_HDR_LEN,
-			       h->doff - XTCP_HDR_LEN);
+	u16 mss = o->present & XTCP_OPTF_MSS ? o->mss : 0;
 
+	/* RFC 7323 section 2.2: scaling needs the option in both SYNs. */
+	xs->wscale_ok = !!(o->present & XTCP_OPTF_WSCALE);
+	xs->snd_wscale = xs->wscale_ok ? o->wscale : 0;
+	if (!xs->wscale_ok)
+		xs->rcv_wscale = 0;
+	xs->sack_ok = !!(o->present & XTCP_OPTF_SACK_PERM);
 	xs->irs = h->seq;
 	xs->rcv_nxt = h->seq + 1;
 	xs->rcv_wup = xs->rcv_nxt;
@@ -142,7 +148,7 @@ static void xtcp_update_window(struct xtcp_sock *xs,
 {
 	if (xtcp_seq_before(xs->snd_wl1, h->seq) ||
 	    (xs->snd_wl1 == h->seq && !xtcp_seq_before(h->ack, xs->snd_wl2))) {
-		xs->snd_wnd = h->window;
+		xs->snd_wnd = (u32)h->window << xs->snd_wscale;
 		xs->snd_wl1 = h->seq;
 		xs->snd_wl2 = h->ack;
 	}
@@ -178,6 +184,8 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_send_ack(sk);
 		return false;
 	}
+	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
+		xtcp_take_sack(sk, &h->opt, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->snd_una = h->ack;
 		xtcp_clean_acked(sk);
@@ -306,6 +314,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_hdr_decode(&h, skb->data, skb->len))
 		goto drop;
+	xtcp_hdr_decode_opts(&h, skb->data);
 
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
@@ -426,6 +435,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	    xtcp_hdr_decode(&h, skb->data, skb->len) ||
 	    !pskb_may_pull(skb, h.doff))
 		goto hdr_error;
+	xtcp_hdr_decode_opts(&h, skb->data);
 	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
 	if (xtcp_csum_bad(skb))
 		goto csum_error;

@@ -41,15 +41,50 @@ u16 xtcp_advmss(const struct dst_entry *dst)
 		       88, 65535);
 }
 
+/**
+ * xtcp_choose_wscale() - the window shift a new connection of @sk offers
+ * @sk: the connecting or listening socket
+ *
+ * Large enough for a window of the largest receive buffer the socket
+ * may get (as Linux's tcp_select_initial_window()).
+ *
+ * Return: the shift, 0..14.
+ */
+u8 xtcp_choose_wscale(const struct sock *sk)
+{
+	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
+			  READ_ONCE(sysctl_rmem_max));
+
+	return clamp_t(int, ilog2(space) - 15, 0, XTCP_WSCALE_MAX);
+}
+
 /*
- * Push the header of @h (plus an MSS option when @mss_opt) in front of
- * the payload of @skb and checksum the whole segment over the
+ * The options of a SYN or SYN-ACK: the MSS, and the window scale and
+ * SACK-permitted options when @wscale_ok and @sack_ok.
+ */
+static void xtcp_syn_opts(struct xtcp_opts *o, u16 mss, bool wscale_ok,
+			  u8 wscale, bool sack_ok)
+{
+	o->present = XTCP_OPTF_MSS;
+	o->mss = mss;
+	if (wscale_ok) {
+		o->present |= XTCP_OPTF_WSCALE;
+		o->wscale = wscale;
+	}
+	if (sack_ok)
+		o->present |= XTCP_OPTF_SACK_PERM;
+}
+
+/*
+ * Push the header of @h, with the options @opts (none when NULL), in
+ * front of the payload of @skb and checksum the whole segment over the
  * pseudo-header of @saddr -> @daddr.
  */
 static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
-			     u16 mss_opt, __be32 saddr, __be32 daddr)
+			     const struct xtcp_opts *opts, __be32 saddr,
+			     __be32 daddr)
 {
-	unsigned int optlen = mss_opt ? XTCP_OPT_MSS_LEN : 0;
+	unsigned int optlen = opts ? xtcp_opts_len(opts) : 0;
 	struct xtcp_seg_hdr hdr = *h;
 	__sum16 check;
 	u8 *p;
@@ -61,7 +96,7 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 	skb_reset_transport_header(skb);
 	xtcp_hdr_encode(p, &hdr);
 	if (optlen)
-		xtcp_opt_put_mss(p + XTCP_HDR_LEN, mss_opt);
+		xtcp_opts_encode(p + XTCP_HDR_LEN, opts);
 	check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_protocol,
 				  csum_partial(skb->data, skb->len, 0));
 	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
@@ -69,18 +104,26 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 }
 
 /*
- * The window to advertise: the free buffer, but never less than what is
- * left of the window already offered, so that its right edge never moves
- * back (the peer may have sent up to it already).
+ * The window field to send: the free buffer, in units of our window
+ * scale (none in a SYN), but never less than what is left of the window
+ * already offered, so that its right edge never moves back (the peer may
+ * have sent up to it already): that is rounded up to the scale.
  */
-static u16 xtcp_select_window(struct sock *sk)
+static u16 xtcp_select_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 win = max_t(u32, xtcp_rcv_space(sk), xtcp_rcv_wnd_left(xs));
+	u8 shift = syn ? 0 : xs->rcv_wscale;
+	u32 win = xtcp_rcv_space(sk), left = xtcp_rcv_wnd_left(xs);
 
-	xs->rcv_wnd = min_t(u32, win, XTCP_MAX_WINDOW);
+	if (syn)
+		win = min_t(u32, win, XTCP_MAX_WINDOW);
+	if (win < left)
+		win = ALIGN(left, 1U << shift);
+	else
+		win = round_down(win, 1U << shift);
+	xs->rcv_wnd = win;
 	xs->rcv_wup = xs->rcv_nxt;
-	return xs->rcv_wnd;
+	return win >> shift;
 }
 
 static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
@@ -94,7 +137,8 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 		.seq = cb->seq,
 		.flags = cb->flags,
 	};
-	u16 mss_opt = 0;
+	bool syn = cb->flags & XTCP_FLAG_SYN;
+	struct xtcp_opts opts = {}, *o = NULL;
 	int err;
 
 	/* Every segment but the first SYN acknowledges what we received. */
@@ -102,10 +146,20 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 		h.flags |= XTCP_FLAG_ACK;
 		h.ack = xs->rcv_nxt;
 	}
-	if (cb->flags & XTCP_FLAG_SYN)
-		mss_opt = xs->advmss;
-	h.window = xtcp_select_window(sk);
-	xtcp_push_header(skb, &h, mss_opt, inet->inet_saddr, inet->inet_daddr);
+	if (syn) {
+		/* An active open offers both; in a simultaneous open they
+		 * are what the peer's SYN offered.
+		 */
+		xtcp_syn_opts(&opts, xs->advmss,
+			      sk->sk_state == TCP_SYN_SENT || xs->wscale_ok,
+			      xs->rcv_wscale,
+			      sk->sk_state == TCP_SYN_SENT || xs->sack_ok);
+		o = &opts;
+	} else if (xs->sack_ok && xtcp_sack_fill(&xs->sack, &opts)) {
+		o = &opts;
+	}
+	h.window = xtcp_select_window(sk, syn);
+	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr);
 	skb_set_owner_w(skb, sk);
 
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -420,15 +474,15 @@ static void xtcp_send_direct(struct net *net, const struct sock *via,
 }
 
 static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
-				       u16 mss_opt, __be32 saddr,
-				       __be32 daddr)
+				       const struct xtcp_opts *opts,
+				       __be32 saddr, __be32 daddr)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
 
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_HEADROOM);
-	xtcp_push_header(skb, h, mss_opt, saddr, daddr);
+	xtcp_push_header(skb, h, opts, saddr, daddr);
 	return skb;
 }
 
@@ -469,7 +523,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 	rcu_read_lock();
 	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
 	if (ctl_sk) {
-		skb = xtcp_alloc_bare(&rst, 0, iph->daddr, iph->saddr);
+		skb = xtcp_alloc_bare(&rst, NULL, iph->daddr, iph->saddr);
 		if (skb) {
 			xtcp_send_direct(net, ctl_sk, skb, iph->daddr,
 					 iph->saddr, htons(rst.sport),
@@ -495,9 +549,12 @@ void xtcp_send_synack(const struct xtcp_request *req)
 		.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 		.window = XTCP_MAX_WINDOW,
 	};
+	struct xtcp_opts opts = {};
 	struct sk_buff *skb;
 
-	skb = xtcp_alloc_bare(&h, req->advmss, req->laddr, req->raddr);
+	xtcp_syn_opts(&opts, req->advmss, req->wscale_ok, req->rcv_wscale,
+		      req->sack_ok);
+	skb = xtcp_alloc_bare(&h, &opts, req->laddr, req->raddr);
 	if (skb)
 		xtcp_send_direct(sock_net(sk), sk, skb, req->laddr, req->raddr,
 				 req->lport, req->rport, req->dev_if);
@@ -523,7 +580,7 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 	rcu_read_lock();
 	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
 	if (ctl_sk) {
-		skb = xtcp_alloc_bare(&h, 0, tw->laddr, tw->raddr);
+		skb = xtcp_alloc_bare(&h, NULL, tw->laddr, tw->raddr);
 		if (skb)
 			xtcp_send_direct(net, ctl_sk, skb, tw->laddr,
 					 tw->raddr, tw->lport, tw->rport, 0);

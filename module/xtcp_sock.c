@@ -78,6 +78,8 @@ static void xtcp_purge_queues(struct sock *sk)
 	}
 	xtcp_sk(sk)->send_head = NULL;
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
+	xtcp_sack_init(&xtcp_sk(sk)->sack);
 }
 
 /**
@@ -105,6 +107,8 @@ static int xtcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&xs->requests);
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
+	skb_queue_head_init(&xs->ooo_queue);
+	xtcp_sack_init(&xs->sack);
 	xs->mss = XTCP_MSS_DEFAULT;
 	xs->keepidle = XTCP_KEEPIDLE_DEFAULT;
 	xs->keepintvl = XTCP_KEEPINTVL_DEFAULT;

@@ -200,6 +200,13 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_ssthresh = XTCP_INFINITE_SSTHRESH;
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_snd_wnd = xs->snd_wnd;
+	if (xs->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = xs->snd_wscale;
+		info->tcpi_rcv_wscale = xs->rcv_wscale;
+	}
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
 }
 

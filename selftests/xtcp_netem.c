@@ -17,6 +17,7 @@
 #include <linux/sockios.h>
 
 #include "xtcp_test.h"
+#include "xtcp_raw.h"
 #include "kselftest_harness.h"
 
 #define ADDR_A	"198.18.0.1"
@@ -819,6 +820,133 @@ TEST_F_TIMEOUT(linkx, protocol_unreachable, 60)
 	ASSERT_EQ(0, enter_ns(self->b));
 	EXPECT_EQ(-1, socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP));
 	EXPECT_EQ(EPROTONOSUPPORT, errno);
+}
+
+/*
+ * A hand-made peer in b: a raw socket, with xtcp off in b so that b's
+ * own xtcp does not answer the segments a sends it (it sends "protocol
+ * unreachable" instead, which a's connection takes as a soft error).
+ */
+struct raw_peer {
+	int raw;
+	uint32_t a, b;		/* addresses, network order */
+	struct xtcp_seg_hdr h;	/* b's next segment */
+};
+
+static int raw_peer_send(struct raw_peer *p, uint32_t seq, uint8_t flags,
+			 const uint8_t *data, size_t plen)
+{
+	uint8_t seg[XTCP_HDR_MAX_LEN + 200];
+	struct xtcp_seg_hdr h = p->h;
+	size_t len;
+
+	h.seq = seq;
+	h.flags = flags;
+	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a, IPPROTO_XTCP);
+	return xtcp_raw_send_to(p->raw, ADDR_A, seg, len);
+}
+
+/* The next segment a sends the peer, with its options decoded. */
+static int raw_peer_recv(struct raw_peer *p, struct xtcp_seg_hdr *h,
+			 struct xtcp_opts *o)
+{
+	uint8_t opts[40];
+	size_t optlen;
+	int err;
+
+	err = xtcp_raw_recv(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h, opts,
+			    &optlen);
+	memset(o, 0, sizeof(*o));
+	if (!err)
+		xtcp_opts_decode(o, opts, optlen);
+	return err;
+}
+
+/*
+ * A peer that allowed SACK sends 100..199 and 200..299 before 0..99:
+ * both wait above the hole, each ACK repeats rcv_nxt and reports them
+ * in one SACK block, and when the hole fills the reader gets all 300
+ * bytes in order, acknowledged at once, with no SACK block left.
+ */
+TEST_F_TIMEOUT(linkx, out_of_order_reassembled_with_sack, 60)
+{
+	struct raw_peer p = {
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_B),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .window = 65535 },
+	};
+	struct pollfd pfd = { .events = POLLIN };
+	uint8_t data[300], got[300];
+	struct xtcp_seg_hdr sa, ack;
+	struct xtcp_opts o;
+	int lfd, fd, i;
+	uint32_t isn;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 7;
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
+	ASSERT_EQ(0, enter_ns(self->a));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, enter_ns(self->b));
+	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, p.raw);
+
+	p.h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			  XTCP_OPTF_WSCALE;
+	p.h.opt.mss = 1000;
+	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
+	ASSERT_EQ(0, raw_peer_send(&p, 1000, XTCP_FLAG_SYN, NULL, 0));
+	ASSERT_EQ(0, raw_peer_recv(&p, &sa, &o));
+	EXPECT_EQ(XTCP_FLAG_SYN | XTCP_FLAG_ACK, sa.flags);
+	EXPECT_EQ(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
+		  o.present);
+
+	p.h.opt.present = 0;
+	p.h.doff = XTCP_HDR_LEN;
+	p.h.ack = sa.seq + 1;
+	isn = 1001;
+	ASSERT_EQ(0, raw_peer_send(&p, isn, XTCP_FLAG_ACK, NULL, 0));
+	pfd.fd = lfd;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	fd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 100, XTCP_FLAG_ACK, data + 100,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+	ASSERT_EQ(1, o.num_sacks);
+	EXPECT_EQ(isn + 100, o.sack[0].start);
+	EXPECT_EQ(isn + 200, o.sack[0].end);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 200, XTCP_FLAG_ACK, data + 200,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+	ASSERT_EQ(1, o.num_sacks);
+	EXPECT_EQ(isn + 100, o.sack[0].start);
+	EXPECT_EQ(isn + 300, o.sack[0].end);
+	EXPECT_EQ(-1, recv(fd, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* A duplicate of held bytes changes nothing. */
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 150, XTCP_FLAG_ACK, data + 150,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn, XTCP_FLAG_ACK, data, 100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn + 300, ack.ack);
+	EXPECT_EQ(0, o.present & XTCP_OPTF_SACK);
+	ASSERT_EQ(sizeof(got), recv(fd, got, sizeof(got), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(data, got, sizeof(got)));
+	close(fd);
+	close(lfd);
+	close(p.raw);
 }
 
 /*

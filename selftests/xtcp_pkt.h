@@ -64,7 +64,8 @@ static inline uint16_t xtcp_seg_csum(uint32_t saddr_be, uint32_t daddr_be,
 }
 
 /*
- * Encode @h and @plen bytes of @payload into @buf, checksummed for the
+ * Encode @h (with its options @h->opt when @h->doff leaves room for
+ * them) and @plen bytes of @payload into @buf, checksummed for the
  * given addresses and protocol.  Returns the segment length.
  */
 static inline size_t xtcp_build_seg(uint8_t *buf, const struct xtcp_seg_hdr *h,
@@ -78,6 +79,8 @@ static inline size_t xtcp_build_seg(uint8_t *buf, const struct xtcp_seg_hdr *h,
 	tmp.check = 0;
 	memset(buf, 0, h->doff);
 	xtcp_hdr_encode(buf, &tmp);
+	if (h->doff > XTCP_HDR_LEN)
+		xtcp_opts_encode(buf + XTCP_HDR_LEN, &h->opt);
 	if (plen)
 		memcpy(buf + h->doff, payload, plen);
 	xtcp_put_be16(buf + XTCP_CSUM_OFFSET,

@@ -12,14 +12,21 @@
 #include "xtcp_test.h"
 #include "xtcp_pkt.h"
 
-/* Send a segment built by the caller to 127.0.0.1; 0 or -errno. */
-static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
+/* Send a segment built by the caller to @addr; 0 or -errno. */
+static inline int xtcp_raw_send_to(int raw, const char *addr,
+				   const void *buf, size_t len)
 {
-	struct sockaddr_in dst = xtcp_addr("127.0.0.1", 0);
+	struct sockaddr_in dst = xtcp_addr(addr, 0);
 	ssize_t n;
 
 	n = sendto(raw, buf, len, 0, (struct sockaddr *)&dst, sizeof(dst));
 	return n == (ssize_t)len ? 0 : -errno;
+}
+
+/* Send a segment built by the caller to 127.0.0.1; 0 or -errno. */
+static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
+{
+	return xtcp_raw_send_to(raw, "127.0.0.1", buf, len);
 }
 
 /*

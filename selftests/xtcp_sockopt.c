@@ -293,6 +293,39 @@ TEST_F(opt, tcp_info)
 	close(s);
 }
 
+/*
+ * Both SYNs offer window scaling and SACK, so both ends use them: each
+ * scales by the shift the other announced.
+ */
+TEST_F(opt, wscale_and_sack_negotiated)
+{
+	struct tcp_info tc, ts;
+	static char buf[20000];
+	socklen_t len;
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(sizeof(buf), write(c, buf, sizeof(buf)));
+	ASSERT_EQ(0, read_n(s, sizeof(buf)));
+	ASSERT_EQ(0, wait_ioctl(c, SIOCOUTQ, 0));
+	len = sizeof(tc);
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, TCP_INFO, &tc, &len));
+	len = sizeof(ts);
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_TCP, TCP_INFO, &ts, &len));
+	EXPECT_EQ(TCPI_OPT_SACK | TCPI_OPT_WSCALE,
+		  tc.tcpi_options & (TCPI_OPT_SACK | TCPI_OPT_WSCALE));
+	EXPECT_EQ(TCPI_OPT_SACK | TCPI_OPT_WSCALE,
+		  ts.tcpi_options & (TCPI_OPT_SACK | TCPI_OPT_WSCALE));
+	/* Bit-fields: the harness's typeof() needs them as values. */
+	EXPECT_LT(0, (int)tc.tcpi_rcv_wscale);
+	EXPECT_EQ((int)tc.tcpi_snd_wscale, (int)ts.tcpi_rcv_wscale);
+	EXPECT_EQ((int)tc.tcpi_rcv_wscale, (int)ts.tcpi_snd_wscale);
+	TH_LOG("wscale %d/%d", (int)tc.tcpi_snd_wscale,
+	       (int)tc.tcpi_rcv_wscale);
+	close(c);
+	close(s);
+}
+
 TEST_F(opt, inq_outq)
 {
 	char buf[1000];
