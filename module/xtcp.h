@@ -17,6 +17,7 @@
  *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
  *	xtcp_input.c	the IP receive handler and segment dispatch
  *	xtcp_icmp.c	ICMP errors about our segments, path MTU
+ *	xtcp_cong.c	congestion control algorithms and loss recovery
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
@@ -75,11 +76,48 @@
 #include <net/sock.h>
 
 #include "xtcp_rto.h"
+#include "xtcp_cc_math.h"
 #include "xtcp_sack.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
 struct xtcp_hash_bucket;
+
+#define XTCP_CA_NAME_MAX	16
+#define XTCP_CWND_CLAMP		65535	/* segments */
+#define XTCP_DUPTHRESH		3	/* RFC 5681 section 3.2 */
+
+/*
+ * Congestion states of a connection (xtcp_cong.c), numbered as Linux's
+ * TCP_CA_* for TCP_INFO's tcpi_ca_state.
+ */
+enum {
+	XTCP_CA_OPEN = 0,	/* no loss seen */
+	XTCP_CA_RECOVERY = 3,	/* fast recovery after a fast retransmit */
+	XTCP_CA_LOSS = 4,	/* after a retransmission timeout */
+};
+
+/**
+ * struct xtcp_cong_ops - a congestion control algorithm
+ * @list: link in the list of algorithms other modules added
+ * @name: what TCP_CONGESTION and the sysctl call it
+ * @owner: module that provides it
+ * @init: set up the algorithm's state in xtcp_sock.ca_priv (optional)
+ * @ssthresh: the slow start threshold after a loss, in segments
+ * @cong_avoid: grow cwnd for @acked newly acknowledged segments
+ * @on_rto: a retransmission timeout happened (optional)
+ *
+ * Windows are in segments, in xtcp_sock.cw (struct xtcp_cwnd).
+ */
+struct xtcp_cong_ops {
+	struct list_head list;
+	char name[XTCP_CA_NAME_MAX];
+	struct module *owner;
+	void (*init)(struct sock *sk);
+	u32 (*ssthresh)(struct sock *sk);
+	void (*cong_avoid)(struct sock *sk, u32 acked);
+	void (*on_rto)(struct sock *sk);
+};
 
 /* Timeouts, in jiffies (the RTO of a connection: see xtcp_rto.h). */
 #define XTCP_TIMEOUT_INIT	HZ		/* SYN-ACK of a request */
@@ -149,6 +187,14 @@ enum {
  * @sack: out-of-order ranges we hold, for the SACK option of our ACKs
  * @ooo_queue: segments received above rcv_nxt, in sequence order, not
  *	overlapping; charged to the receive buffer
+ * @ca_ops: congestion control algorithm
+ * @ca_priv: its state
+ * @cw: congestion window and slow start threshold, in segments
+ * @recover: snd_nxt when the last recovery began (RFC 6582)
+ * @packets_out: segments sent and not acknowledged
+ * @sacked_out: of those, segments the peer reported in SACK blocks
+ * @dupacks: duplicate ACKs in a row
+ * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
@@ -200,6 +246,15 @@ struct xtcp_sock {
 	u8 sack_ok;
 	struct xtcp_sack_list sack;
 	struct sk_buff_head ooo_queue;
+
+	struct xtcp_cong_ops *ca_ops;
+	u64 ca_priv[8];
+	struct xtcp_cwnd cw;
+	u32 recover;
+	u32 packets_out;
+	u32 sacked_out;
+	u8 dupacks;
+	u8 ca_state;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
@@ -374,6 +429,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_TWRECYCLED,	/* TIME_WAIT reopened by a new SYN */
 	XTCP_MIB_ESTABRESETS,	/* connections reset by the peer */
 	XTCP_MIB_ATTEMPTFAILS,	/* connection attempts that failed */
+	XTCP_MIB_FASTRETRANS,	/* fast retransmits (duplicate ACKs, SACK) */
+	XTCP_MIB_OFOQUEUE,	/* segments kept in the out-of-order queue */
 	__XTCP_MIB_MAX
 };
 
@@ -402,6 +459,7 @@ struct xtcp_mib {
  * @sysctl_synack_retries: SYN-ACK retransmissions before a request dies
  * @sysctl_fin_timeout_ms: lifetime of an orphaned FIN_WAIT2 socket
  * @sysctl_max_tw_buckets: most TIME_WAIT entries kept at once
+ * @sysctl_cong: congestion control algorithm of new sockets
  * @sysctl_enabled: 0 turns xtcp off in the namespace: no new sockets,
  *	and segments are answered as IP answers an unknown protocol
  */
@@ -416,6 +474,7 @@ struct xtcp_net {
 	int sysctl_fin_timeout_ms;
 	int sysctl_max_tw_buckets;
 	int sysctl_enabled;
+	char sysctl_cong[XTCP_CA_NAME_MAX];
 };
 
 extern unsigned int xtcp_net_id;
@@ -507,6 +566,31 @@ int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 
+/**
+ * xtcp_in_flight() - segments the network holds, by our estimate
+ * @xs: the socket
+ *
+ * Return: segments sent, not acknowledged nor reported by SACK.
+ */
+static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
+{
+	return xs->packets_out - xs->sacked_out;
+}
+
+/* xtcp_cong.c */
+int xtcp_register_cong(struct xtcp_cong_ops *ops);
+void xtcp_unregister_cong(struct xtcp_cong_ops *ops);
+int xtcp_cong_set(struct sock *sk, const char *name);
+void xtcp_cong_init(struct sock *sk);
+void xtcp_cong_clone(struct sock *child);
+void xtcp_cong_release(struct sock *sk);
+void xtcp_cong_start(struct sock *sk);
+void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack);
+void xtcp_cong_on_rto(struct sock *sk);
+const char *xtcp_cong_name(const struct sock *sk);
+int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
+		   size_t *lenp, loff_t *ppos);
+
 /* xtcp_icmp.c */
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_mtu_reduced(struct sock *sk);
@@ -561,7 +645,7 @@ int xtcp_rcv_space(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);
-void xtcp_clean_acked(struct sock *sk);
+u32 xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
 

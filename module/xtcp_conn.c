@@ -308,6 +308,9 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->sack_ok = req->sack_ok;
 	xtcp_sack_init(&xs->sack);
 	skb_queue_head_init(&xs->ooo_queue);
+	xs->packets_out = 0;
+	xs->sacked_out = 0;
+	xtcp_cong_clone(child);
 	xs->snd_wnd = (u32)h->window << xs->snd_wscale;
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;
@@ -325,6 +328,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	/* The copy says LISTEN: it was SYN_RECV as a request. */
 	child->sk_state = TCP_SYN_RECV;
 	xtcp_set_state(child, TCP_ESTABLISHED);
+	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);
 	xtcp_hash(child);

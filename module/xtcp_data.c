@@ -135,8 +135,11 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 			if (skb == xs->send_head)
 				break;
 			cb = XTCP_SKB_CB(skb);
-			if (xtcp_sack_covered(b, 1, cb->seq, cb->end_seq))
+			if (!cb->sacked &&
+			    xtcp_sack_covered(b, 1, cb->seq, cb->end_seq)) {
 				cb->sacked = 1;
+				xs->sacked_out++;
+			}
 		}
 	}
 }
@@ -149,13 +152,15 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
  * unless one of them was retransmitted (Karn; Linux's
  * FLAG_RETRANS_DATA_ACKED): then the backoff stays, and the next segment
  * in flight is sent again at once.
+ *
+ * Return: the number of segments freed.
  */
-void xtcp_clean_acked(struct sock *sk)
+u32 xtcp_clean_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool sample = true, freed = false;
 	struct sk_buff *skb;
-	u32 sent_us = 0;
+	u32 sent_us = 0, acked = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
@@ -167,13 +172,18 @@ void xtcp_clean_acked(struct sock *sk)
 		if (skb == xs->send_head)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL : skb->next;
+		if (XTCP_SKB_CB(skb)->sacked && xs->sacked_out)
+			xs->sacked_out--;
+		if (xs->packets_out)
+			xs->packets_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 		freed = true;
+		acked++;
 	}
 	if (!freed)
-		return;
+		return 0;
 	if (sample)
 		xtcp_rtt_measure(xs, sent_us);
 	else
@@ -184,6 +194,7 @@ void xtcp_clean_acked(struct sock *sk)
 	else
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 	sk->sk_write_space(sk);
+	return acked;
 }
 
 /*
@@ -238,6 +249,7 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 		__skb_queue_after(&xs->ooo_queue, prev, skb);
 	else
 		__skb_queue_head(&xs->ooo_queue, skb);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
 	return true;
 }
 

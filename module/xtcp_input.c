@@ -100,6 +100,7 @@ static int xtcp_next(const struct sock *sk, enum xtcp_event ev)
 static void xtcp_established(struct sock *sk, enum xtcp_event ev)
 {
 	xtcp_set_state(sk, xtcp_next(sk, ev));
+	xtcp_cong_start(sk);
 	sk->sk_state_change(sk);
 	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 }
@@ -171,6 +172,8 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 			 const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 acked = 0;
+	bool dupack;
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(h->ack, xs->snd_una) ||
@@ -184,13 +187,19 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_send_ack(sk);
 		return false;
 	}
+	/* RFC 5681 section 2: what a duplicate ACK is. */
+	dupack = h->ack == xs->snd_una && xs->snd_una != xs->snd_nxt &&
+		 skb->len == h->doff &&
+		 !(h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
+		 ((u32)h->window << xs->snd_wscale) == xs->snd_wnd;
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
 		xtcp_take_sack(sk, &h->opt, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->snd_una = h->ack;
-		xtcp_clean_acked(sk);
+		acked = xtcp_clean_acked(sk);
 	}
 	xtcp_update_window(xs, h);
+	xtcp_cong_on_ack(sk, acked, dupack);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&

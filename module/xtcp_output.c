@@ -192,6 +192,12 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	tcb->flags = cb->flags;
 	cb->end_seq = tcb->seq;
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
+	/* Both halves of a segment sent before are in flight. */
+	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
+		tcb->rexmit = cb->rexmit;
+		tcb->sent_us = cb->sent_us;
+		xtcp_sk(sk)->packets_out++;
+	}
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	sk_wmem_queued_add(sk, nskb->truesize);
@@ -293,6 +299,7 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt)) {
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+		xs->packets_out++;
 	} else {
 		/* Sent again by xtcp_retransmit_all(). */
 		XTCP_SKB_CB(skb)->rexmit = 1;
@@ -302,6 +309,20 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 			NULL : skb->next;
 	if (!timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+}
+
+/*
+ * Congestion control: may @skb, next to send, leave now?  Only new data
+ * counts against cwnd; the handshake is not limited.
+ */
+static bool xtcp_cwnd_allows(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt) ||
+	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		return true;
+	return xtcp_in_flight(xs) < xs->cw.cwnd;
 }
 
 /* Nagle and cork: may @skb, next to send, leave now? */
@@ -337,6 +358,7 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 
 	while ((skb = xs->send_head)) {
 		if (!xtcp_window_allows(xs, skb) ||
+		    !xtcp_cwnd_allows(sk, skb) ||
 		    !xtcp_nagle_allows(sk, skb, nonagle))
 			break;
 		if (xtcp_transmit_skb(sk, skb))

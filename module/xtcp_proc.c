@@ -32,6 +32,8 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_TWRECYCLED]	 = "TwRecycled",
 	[XTCP_MIB_ESTABRESETS]	 = "EstabResets",
 	[XTCP_MIB_ATTEMPTFAILS]	 = "AttemptFails",
+	[XTCP_MIB_FASTRETRANS]	 = "FastRetrans",
+	[XTCP_MIB_OFOQUEUE]	 = "OfoQueue",
 };
 
 /**

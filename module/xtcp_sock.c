@@ -77,6 +77,8 @@ static void xtcp_purge_queues(struct sock *sk)
 		kfree_skb(skb);
 	}
 	xtcp_sk(sk)->send_head = NULL;
+	xtcp_sk(sk)->packets_out = 0;
+	xtcp_sk(sk)->sacked_out = 0;
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
 	xtcp_sack_init(&xtcp_sk(sk)->sack);
@@ -109,6 +111,7 @@ static int xtcp_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_node);
 	skb_queue_head_init(&xs->ooo_queue);
 	xtcp_sack_init(&xs->sack);
+	xtcp_cong_init(sk);
 	xs->mss = XTCP_MSS_DEFAULT;
 	xs->keepidle = XTCP_KEEPIDLE_DEFAULT;
 	xs->keepintvl = XTCP_KEEPINTVL_DEFAULT;
@@ -126,6 +129,7 @@ static void xtcp_destroy_sock(struct sock *sk)
 {
 	xtcp_stop_timers(sk);
 	xtcp_purge_queues(sk);
+	xtcp_cong_release(sk);
 	xtcp_unhash(sk);
 	xtcp_put_port(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);

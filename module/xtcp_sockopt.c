@@ -11,8 +11,7 @@
  * SOL_XTCP is for xtcp's own options (none yet); other levels go to IP.
  *
  * The keepalive values are stored and reported, for the keepalive timer
- * still to come.  TCP_CONGESTION knows "reno" only until congestion
- * control lands.
+ * still to come.  TCP_CONGESTION takes the algorithms of xtcp_cong.c.
  *
  * The ioctls are those of tcp_ioctl(): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD.
  * Everything runs in process context under the socket lock.
@@ -35,14 +34,11 @@
 #define XTCP_MAX_KEEPIDLE	32767
 #define XTCP_MAX_KEEPINTVL	32767
 #define XTCP_MAX_KEEPCNT	127
-#define XTCP_CA_NAME_MAX	16
-#define XTCP_INFINITE_SSTHRESH	0x7fffffff
 
 /* The only congestion control xtcp has so far. */
-static const char xtcp_ca_name[XTCP_CA_NAME_MAX] = "reno";
-
 /* TCP_CONGESTION: a name xtcp implements, else ENOENT as Linux. */
-static int xtcp_set_congestion(sockptr_t optval, unsigned int optlen)
+static int xtcp_set_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
 {
 	char name[XTCP_CA_NAME_MAX];
 	long n;
@@ -54,7 +50,7 @@ static int xtcp_set_congestion(sockptr_t optval, unsigned int optlen)
 	if (n < 0)
 		return -EFAULT;
 	name[n] = 0;
-	return strcmp(name, xtcp_ca_name) ? -ENOENT : 0;
+	return xtcp_cong_set(sk, name);
 }
 
 /* TCP_NODELAY and TCP_CORK; both push what they release, as Linux. */
@@ -121,7 +117,10 @@ static int xtcp_tcp_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 
 	switch (optname) {
 	case TCP_CONGESTION:
-		return xtcp_set_congestion(optval, optlen);
+		lock_sock(sk);
+		err = xtcp_set_congestion(sk, optval, optlen);
+		release_sock(sk);
+		return err;
 	case TCP_MAXSEG:
 	case TCP_NODELAY:
 	case TCP_CORK:
@@ -197,7 +196,10 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
-	info->tcpi_snd_ssthresh = XTCP_INFINITE_SSTHRESH;
+	info->tcpi_snd_cwnd = xs->cw.cwnd;
+	info->tcpi_snd_ssthresh = xs->cw.ssthresh;
+	info->tcpi_ca_state = xs->ca_state;
+	info->tcpi_sacked = xs->sacked_out;
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	if (xs->sack_ok)
@@ -278,7 +280,7 @@ static int xtcp_tcp_getsockopt(struct sock *sk, int optname,
 	case TCP_INFO:
 		return xtcp_get_info_opt(sk, optval, optlen, len);
 	case TCP_CONGESTION:
-		return xtcp_put_opt(optval, optlen, xtcp_ca_name,
+		return xtcp_put_opt(optval, optlen, xtcp_cong_name(sk),
 				    min_t(unsigned int, len,
 					  XTCP_CA_NAME_MAX));
 	}

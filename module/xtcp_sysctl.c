@@ -21,6 +21,7 @@ enum {
 	XTCP_SYSCTL_FIN_TIMEOUT_MS,
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
 	XTCP_SYSCTL_ENABLED,
+	XTCP_SYSCTL_CONG,
 };
 
 static const struct ctl_table xtcp_sysctl_template[] = {
@@ -72,6 +73,12 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	[XTCP_SYSCTL_CONG] = {
+		.procname	= "congestion_control",
+		.maxlen		= XTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_cong,
+	},
 	{ }
 };
 
@@ -96,6 +103,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_FIN_TIMEOUT_MS].data = &xn->sysctl_fin_timeout_ms;
 	table[XTCP_SYSCTL_MAX_TW_BUCKETS].data = &xn->sysctl_max_tw_buckets;
 	table[XTCP_SYSCTL_ENABLED].data = &xn->sysctl_enabled;
+	table[XTCP_SYSCTL_CONG].data = xn->sysctl_cong;
 
 	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl_hdr) {

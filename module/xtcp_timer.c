@@ -136,6 +136,8 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (sk->sk_state != TCP_SYN_SENT)
+		xtcp_cong_on_rto(sk);
 	/* The run starts when its segment was first sent. */
 	if (!xs->retransmits)
 		xs->retrans_stamp = jiffies -

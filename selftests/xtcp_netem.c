@@ -950,6 +950,116 @@ TEST_F_TIMEOUT(linkx, out_of_order_reassembled_with_sack, 60)
 }
 
 /*
+ * A connection from the hand-made peer in b to a listener in a, which
+ * offers SACK and window scale 0; returns the accepted socket or -1.
+ */
+static int raw_peer_connect(struct raw_peer *p, int lfd, uint32_t *a_isn)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	struct xtcp_seg_hdr sa;
+	struct xtcp_opts o;
+
+	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			   XTCP_OPTF_WSCALE;
+	p->h.opt.mss = 1000;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_SYN, NULL, 0) ||
+	    raw_peer_recv(p, &sa, &o))
+		return -1;
+	p->h.opt.present = 0;
+	p->h.doff = XTCP_HDR_LEN;
+	p->h.ack = sa.seq + 1;
+	*a_isn = sa.seq;
+	if (raw_peer_send(p, ++p->h.seq, XTCP_FLAG_ACK, NULL, 0) ||
+	    poll(&pfd, 1, 5000) != 1)
+		return -1;
+	return accept(lfd, NULL, NULL);
+}
+
+/* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
+static int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+
+	while (xtcp_now_ms() < deadline)
+		if (!raw_peer_recv(p, &h, &o) && h.seq == seq)
+			return 0;
+	return -ETIMEDOUT;
+}
+
+/*
+ * a sends five segments to a hand-made receiver, which acknowledges the
+ * first and then, for the third, fourth and fifth, sends three
+ * duplicate ACKs with SACK blocks: a sends the second again at once
+ * (fast retransmit, before any timeout) and halves its window (NewReno:
+ * ssthresh = cwnd / 2, cwnd being 11 then).
+ */
+TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
+{
+	struct raw_peer p = {
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_B),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .window = 65535 },
+	};
+	uint8_t data[5000] = { 0 };
+	int lfd, fd, i, one = 1;
+	struct tcp_info ti;
+	socklen_t len;
+	uint32_t s0;
+
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
+	ASSERT_EQ(0, enter_ns(self->a));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, enter_ns(self->b));
+	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, p.raw);
+	fd = raw_peer_connect(&p, lfd, &s0);
+	ASSERT_LE(0, fd);
+	s0++;
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	p.h.opt.present = XTCP_OPTF_SACK;
+	p.h.opt.num_sacks = 1;
+	p.h.opt.sack[0].start = s0 + 2000;
+	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
+	for (i = 0; i < 3; i++) {
+		p.h.opt.sack[0].end = s0 + 3000 + i * 1000;
+		ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL,
+					   0));
+	}
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	p.h.opt.present = 0;
+	p.h.doff = XTCP_HDR_LEN;
+	p.h.ack = s0 + 5000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 500 && ioctl_int(fd, SIOCOUTQ); i++)
+		usleep(10000);
+	ASSERT_EQ(0, ioctl_int(fd, SIOCOUTQ));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(5, ti.tcpi_snd_ssthresh);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Three hosts: a (198.18.0.1) -- r -- b (198.18.1.2).  r forwards, sends
  * "host unreachable" for 198.18.9.0/24, and its link towards b has a
  * 1000-byte MTU while a and b see 1500 on theirs: only path MTU

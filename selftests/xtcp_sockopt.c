@@ -176,6 +176,9 @@ TEST_F(opt, round_trip)
 	EXPECT_EQ(127, get_int(fd, TCP_KEEPCNT));
 	EXPECT_EQ(0, set_int(fd, TCP_USER_TIMEOUT, 5000));
 	EXPECT_EQ(5000, get_int(fd, TCP_USER_TIMEOUT));
+	EXPECT_EQ(0, set_cc(fd, "cubic"));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_STREQ("cubic", cc);
 	EXPECT_EQ(0, set_cc(fd, "reno"));
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
 	EXPECT_STREQ("reno", cc);
@@ -185,6 +188,28 @@ TEST_F(opt, round_trip)
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
 	EXPECT_EQ(2, len);
 	EXPECT_EQ(0, memcmp(cc, "rex", 3));
+	close(fd);
+}
+
+/*
+ * xtcp's /proc/sys/net/xtcp/congestion_control picks the algorithm of
+ * new sockets and takes only known names, as net.ipv4's does.
+ */
+TEST_F(opt, congestion_control_sysctl)
+{
+	const char *path = "/proc/sys/net/xtcp/congestion_control";
+	char cc[16] = "";
+	socklen_t len = sizeof(cc);
+	int fd;
+
+	if (variant->proto != IPPROTO_XTCP)
+		SKIP(return, "xtcp's own sysctl");
+	EXPECT_EQ(0, xtcp_write_str(path, "cubic"));
+	EXPECT_EQ(-ENOENT, xtcp_write_str(path, "nope"));
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_STREQ("cubic", cc);
 	close(fd);
 }
 

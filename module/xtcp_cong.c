@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp congestion control and loss recovery.
+ *
+ * The window arithmetic lives in xtcp_cc_math.h (pure, unit-tested);
+ * this file holds the algorithms' ops table and the state machine that
+ * calls them:
+ *
+ *  - Open: every ACK of new data lets the algorithm grow cwnd (slow
+ *    start, then congestion avoidance: RFC 5681).
+ *  - Recovery: the third duplicate ACK, or SACK blocks reporting three
+ *    segments above the oldest one (RFC 6675's DupThresh), make the
+ *    oldest segment go again at once (fast retransmit) and cwnd drop to
+ *    the algorithm's ssthresh; duplicate ACKs inflate it, partial ACKs
+ *    deflate it (xtcp_partial_ack() sends the next hole) and the ACK of
+ *    everything sent before recovery began ends it (NewReno, RFC 6582).
+ *  - Loss: a retransmission timeout drops cwnd to one segment.
+ *
+ * Algorithms: "reno" (NewReno, the default) and "cubic" (RFC 9438) are
+ * built in; other modules may add theirs with xtcp_register_cong(),
+ * as with Linux's tcp_register_congestion_control().  A socket takes
+ * the namespace's /proc/sys/net/xtcp/congestion_control when created,
+ * or TCP_CONGESTION.  Everything here runs under the socket lock (or
+ * bh_lock_sock() from softirq when the user does not own the socket).
+ */
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
+#include <linux/sysctl.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+#include "xtcp_cc_math.h"
+
+static inline struct xtcp_cubic *xtcp_cubic_priv(struct sock *sk)
+{
+	BUILD_BUG_ON(sizeof(struct xtcp_cubic) >
+		     sizeof(((struct xtcp_sock *)0)->ca_priv));
+	return (struct xtcp_cubic *)xtcp_sk(sk)->ca_priv;
+}
+
+static u32 xtcp_reno_ssthresh_op(struct sock *sk)
+{
+	return xtcp_reno_ssthresh(xtcp_sk(sk)->cw.cwnd);
+}
+
+static void xtcp_reno_cong_avoid_op(struct sock *sk, u32 acked)
+{
+	xtcp_reno_cong_avoid(&xtcp_sk(sk)->cw, acked);
+}
+
+static struct xtcp_cong_ops xtcp_reno = {
+	.name		= "reno",
+	.owner		= THIS_MODULE,
+	.ssthresh	= xtcp_reno_ssthresh_op,
+	.cong_avoid	= xtcp_reno_cong_avoid_op,
+};
+
+static u32 xtcp_now_ms(void)
+{
+	return jiffies_to_msecs(jiffies);
+}
+
+static void xtcp_cubic_init_op(struct sock *sk)
+{
+	xtcp_cubic_reset(xtcp_cubic_priv(sk));
+	xtcp_cubic_priv(sk)->last_max_cwnd = 0;
+}
+
+static u32 xtcp_cubic_ssthresh_op(struct sock *sk)
+{
+	return xtcp_cubic_ssthresh(xtcp_cubic_priv(sk), xtcp_sk(sk)->cw.cwnd);
+}
+
+static void xtcp_cubic_cong_avoid_op(struct sock *sk, u32 acked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : USEC_PER_SEC;
+
+	xtcp_cubic_cong_avoid(xtcp_cubic_priv(sk), &xs->cw, acked,
+			      xtcp_now_ms(), min_rtt);
+}
+
+static void xtcp_cubic_on_rto_op(struct sock *sk)
+{
+	xtcp_cubic_reset(xtcp_cubic_priv(sk));
+}
+
+static struct xtcp_cong_ops xtcp_cubic = {
+	.name		= "cubic",
+	.owner		= THIS_MODULE,
+	.init		= xtcp_cubic_init_op,
+	.ssthresh	= xtcp_cubic_ssthresh_op,
+	.cong_avoid	= xtcp_cubic_cong_avoid_op,
+	.on_rto		= xtcp_cubic_on_rto_op,
+};
+
+static struct xtcp_cong_ops *const xtcp_cong_builtin[] = {
+	&xtcp_reno, &xtcp_cubic,
+};
+
+/* Algorithms of other modules; writers hold xtcp_cong_lock. */
+static LIST_HEAD(xtcp_cong_list);
+static DEFINE_SPINLOCK(xtcp_cong_lock);
+
+/* Caller holds rcu_read_lock() or xtcp_cong_lock. */
+static struct xtcp_cong_ops *xtcp_cong_lookup(const char *name)
+{
+	struct xtcp_cong_ops *ops;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_cong_builtin); i++)
+		if (!strcmp(xtcp_cong_builtin[i]->name, name))
+			return xtcp_cong_builtin[i];
+	list_for_each_entry_rcu(ops, &xtcp_cong_list, list)
+		if (!strcmp(ops->name, name))
+			return ops;
+	return NULL;
+}
+
+/**
+ * xtcp_register_cong() - make a congestion control algorithm available
+ * @ops: the algorithm; .name, .ssthresh and .cong_avoid are required
+ *
+ * Return: 0, -EINVAL for incomplete ops, or -EEXIST for a name in use.
+ */
+int xtcp_register_cong(struct xtcp_cong_ops *ops)
+{
+	int err = 0;
+
+	if (!ops->ssthresh || !ops->cong_avoid || !ops->name[0])
+		return -EINVAL;
+	spin_lock(&xtcp_cong_lock);
+	if (xtcp_cong_lookup(ops->name))
+		err = -EEXIST;
+	else
+		list_add_tail_rcu(&ops->list, &xtcp_cong_list);
+	spin_unlock(&xtcp_cong_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xtcp_register_cong);
+
+/**
+ * xtcp_unregister_cong() - withdraw an algorithm added by a module
+ * @ops: the algorithm
+ *
+ * Sockets using it hold a reference on its module, so none is left.
+ */
+void xtcp_unregister_cong(struct xtcp_cong_ops *ops)
+{
+	spin_lock(&xtcp_cong_lock);
+	list_del_rcu(&ops->list);
+	spin_unlock(&xtcp_cong_lock);
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(xtcp_unregister_cong);
+
+/* Start @ops on @sk, which holds no algorithm; false if it is going. */
+static bool xtcp_cong_attach(struct sock *sk, struct xtcp_cong_ops *ops)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!try_module_get(ops->owner))
+		return false;
+	xs->ca_ops = ops;
+	memset(xs->ca_priv, 0, sizeof(xs->ca_priv));
+	if (ops->init)
+		ops->init(sk);
+	return true;
+}
+
+/**
+ * xtcp_cong_set() - choose @sk's algorithm by name (TCP_CONGESTION)
+ * @sk: the socket, locked
+ * @name: the algorithm's name
+ *
+ * Return: 0, or -ENOENT for a name no algorithm has, as Linux.
+ */
+int xtcp_cong_set(struct sock *sk, const char *name)
+{
+	struct xtcp_cong_ops *ops, *old = xtcp_sk(sk)->ca_ops;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	ops = xtcp_cong_lookup(name);
+	if (ops == old) {
+		err = 0;
+	} else if (ops && xtcp_cong_attach(sk, ops)) {
+		if (old)
+			module_put(old->owner);
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * xtcp_cong_init() - give a new socket its namespace's algorithm
+ * @sk: the socket (or a child, which first drops the listener's)
+ */
+void xtcp_cong_init(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_cong_ops *ops;
+
+	xtcp_sk(sk)->ca_ops = NULL;
+	rcu_read_lock();
+	ops = xtcp_cong_lookup(xn->sysctl_cong);
+	if (!ops || !xtcp_cong_attach(sk, ops))
+		xtcp_cong_attach(sk, &xtcp_reno);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_cong_clone() - a child keeps its listener's algorithm
+ * @child: the new socket, a copy of its listener
+ */
+void xtcp_cong_clone(struct sock *child)
+{
+	struct xtcp_cong_ops *ops = xtcp_sk(child)->ca_ops;
+
+	xtcp_sk(child)->ca_ops = NULL;
+	if (!ops || !xtcp_cong_attach(child, ops))
+		xtcp_cong_attach(child, &xtcp_reno);
+}
+
+/**
+ * xtcp_cong_release() - drop @sk's algorithm when it is destroyed
+ * @sk: the socket
+ */
+void xtcp_cong_release(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops)
+		module_put(xs->ca_ops->owner);
+	xs->ca_ops = NULL;
+}
+
+/**
+ * xtcp_cong_start() - the window of a connection that just opened
+ * @sk: the socket, locked, entering ESTABLISHED
+ *
+ * Ten segments, as Linux (RFC 6928), and no loss yet.
+ */
+void xtcp_cong_start(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_cwnd_init(&xs->cw, XTCP_IW10, XTCP_CWND_CLAMP);
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->recover = xs->snd_una;
+	xs->dupacks = 0;
+	if (xs->ca_ops && xs->ca_ops->init)
+		xs->ca_ops->init(sk);
+}
+
+/* Fast retransmit: RFC 5681 3.2 with NewReno's recover (RFC 6582). */
+static void xtcp_enter_recovery(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	xtcp_newreno_enter(&xs->cw, xs->ca_ops->ssthresh(sk));
+	xs->ca_state = XTCP_CA_RECOVERY;
+	xs->recover = xs->snd_nxt;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
+	if (head && head != xs->send_head && !XTCP_SKB_CB(head)->sacked)
+		xtcp_retransmit_skb(sk, head);
+}
+
+/* Enough evidence that the oldest segment is lost? */
+static bool xtcp_loss_seen(const struct xtcp_sock *xs)
+{
+	return xs->dupacks >= XTCP_DUPTHRESH ||
+	       (xs->sack_ok && xs->sacked_out >= XTCP_DUPTHRESH);
+}
+
+/**
+ * xtcp_cong_on_ack() - what an acceptable ACK means for the window
+ * @sk: the socket, locked
+ * @acked: segments it newly acknowledged (0 for a duplicate)
+ * @dupack: it is a duplicate ACK (RFC 5681 section 2): nothing new
+ *	acknowledged, no data, no window change, data in flight
+ */
+void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ca_ops || sk->sk_state == TCP_SYN_SENT)
+		return;
+	if (acked)
+		xs->dupacks = 0;
+	else if (dupack)
+		xs->dupacks++;
+
+	switch (xs->ca_state) {
+	case XTCP_CA_RECOVERY:
+		if (!acked) {
+			if (dupack)
+				xtcp_newreno_dupack(&xs->cw);
+		} else if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
+			xtcp_newreno_full_ack(&xs->cw, xtcp_in_flight(xs));
+			xs->ca_state = XTCP_CA_OPEN;
+		} else {
+			xtcp_newreno_partial_ack(&xs->cw, acked);
+		}
+		return;
+	case XTCP_CA_LOSS:
+		if (acked && xtcp_newreno_is_full_ack(xs->snd_una, xs->recover))
+			xs->ca_state = XTCP_CA_OPEN;
+		break;
+	}
+	if (xs->ca_state == XTCP_CA_OPEN && xtcp_loss_seen(xs) &&
+	    xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
+		xtcp_enter_recovery(sk);
+		return;
+	}
+	if (acked)
+		xs->ca_ops->cong_avoid(sk, acked);
+}
+
+/**
+ * xtcp_cong_on_rto() - the retransmission timer expired
+ * @sk: the socket, locked, in a synchronized state
+ *
+ * RFC 5681 3.1: ssthresh from the algorithm (once per loss episode),
+ * cwnd one segment; RFC 6582 3.2 step 4: recover = snd_nxt.
+ */
+void xtcp_cong_on_rto(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ssthresh = xs->cw.ssthresh;
+
+	if (!xs->ca_ops)
+		return;
+	if (xs->ca_state != XTCP_CA_LOSS)
+		ssthresh = xs->ca_ops->ssthresh(sk);
+	xtcp_cwnd_timeout(&xs->cw, ssthresh);
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->recover = xs->snd_nxt;
+	xs->dupacks = 0;
+	if (xs->ca_ops->on_rto)
+		xs->ca_ops->on_rto(sk);
+}
+
+/**
+ * xtcp_cong_name() - the name of @sk's algorithm
+ * @sk: the socket
+ *
+ * Return: the name (TCP_CONGESTION, TCP_INFO).
+ */
+const char *xtcp_cong_name(const struct sock *sk)
+{
+	const struct xtcp_cong_ops *ops = xtcp_sk(sk)->ca_ops;
+
+	return ops ? ops->name : xtcp_reno.name;
+}
+
+/**
+ * xtcp_proc_cong() - /proc/sys/net/xtcp/congestion_control
+ * @table: the entry; .data is the namespace's name buffer
+ * @write: a write
+ * @buffer: user data
+ * @lenp: its length
+ * @ppos: file position
+ *
+ * Takes only the names of known algorithms, else -ENOENT, as Linux's
+ * net.ipv4.tcp_congestion_control.
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
+		   size_t *lenp, loff_t *ppos)
+{
+	char name[XTCP_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	bool known;
+	int err;
+
+	strscpy(name, table->data, sizeof(name));
+	err = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	rcu_read_lock();
+	known = xtcp_cong_lookup(name);
+	rcu_read_unlock();
+	if (!known)
+		return -ENOENT;
+	strscpy(table->data, name, table->maxlen);
+	return 0;
+}
