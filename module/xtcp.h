@@ -12,8 +12,10 @@
  *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
  *	xtcp_conn.c	connection setup: connect(), listeners, accept()
  *	xtcp_output.c	building and sending segments, Nagle and cork
- *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg()
- *	xtcp_timer.c	retransmission timer, RFC 6298 RTO and backoff
+ *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
+ *			socket memory accounting
+ *	xtcp_timer.c	retransmission and zero-window probe timer, RFC 6298
+ *			RTO and backoff, keepalive timer
  *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
  *	xtcp_input.c	the IP receive handler and segment dispatch
  *	xtcp_icmp.c	ICMP errors about our segments, path MTU
@@ -122,7 +124,7 @@ struct xtcp_cong_ops {
 /* Timeouts, in jiffies (the RTO of a connection: see xtcp_rto.h). */
 #define XTCP_TIMEOUT_INIT	HZ		/* SYN-ACK of a request */
 #define XTCP_RTO_MAX		(120 * HZ)
-#define XTCP_RETRIES2		15		/* data retransmissions */
+#define XTCP_RETRIES2		15		/* default of sysctl retries2 */
 
 /* Defaults of the keepalive options, as Linux TCP (seconds, probes). */
 #define XTCP_KEEPIDLE_DEFAULT	7200
@@ -143,6 +145,7 @@ enum {
 	XTCP_RTX_TIMER_DEFERRED,
 	XTCP_MTU_REDUCED_DEFERRED,
 	XTCP_ICMP_ERR_DEFERRED,
+	XTCP_KEEPALIVE_TIMER_DEFERRED,
 };
 
 /**
@@ -171,13 +174,18 @@ enum {
  * @retransmits: consecutive timeouts without progress (capped at U8_MAX)
  * @backoff: RTO doublings since the last valid RTT sample (RFC 6298 5.5)
  * @nonagle: %XTCP_NAGLE_OFF and %XTCP_NAGLE_CORK
- * @keepcnt: TCP_KEEPCNT, stored for the keepalive timer to come
- * @keepidle: TCP_KEEPIDLE in seconds, stored likewise
- * @keepintvl: TCP_KEEPINTVL in seconds, stored likewise
+ * @probes_out: keepalive or zero-window probes sent since the last ACK
+ * @keepcnt: TCP_KEEPCNT: unanswered keepalive probes before giving up
+ * @keepidle: TCP_KEEPIDLE: seconds without input before the first probe
+ * @keepintvl: TCP_KEEPINTVL: seconds between keepalive probes
  * @user_timeout: TCP_USER_TIMEOUT in ms, 0 if none
  * @retrans_stamp: jiffies of the first transmission of the segment
  *	the current run of retransmissions resends
  * @total_retrans: segments sent again over the connection's life
+ * @rcv_tstamp: jiffies of the last acceptable ACK (every segment past
+ *	the handshake carries one): the idle time keepalive measures
+ * @probes_tstamp: jiffies of the first zero-window probe of the current
+ *	run, 0 when not probing (TCP_USER_TIMEOUT bounds the run)
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR, RTO before backoff)
  * @snd_wscale: shift of the windows the peer announces (RFC 7323)
  * @rcv_wscale: shift of the windows we announce; both are 0 unless both
@@ -197,6 +205,7 @@ enum {
  * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
+ * @keepalive_timer: SO_KEEPALIVE probes
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
@@ -232,12 +241,15 @@ struct xtcp_sock {
 	u8 retransmits;
 	u8 backoff;
 	u8 nonagle;
+	u8 probes_out;
 	u8 keepcnt;
 	u16 keepidle;
 	u16 keepintvl;
 	u32 user_timeout;
 	unsigned long retrans_stamp;
 	u32 total_retrans;
+	unsigned long rcv_tstamp;
+	unsigned long probes_tstamp;
 	struct xtcp_rtt_est rtt;
 
 	u8 snd_wscale;
@@ -258,6 +270,7 @@ struct xtcp_sock {
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
+	struct timer_list keepalive_timer;
 	unsigned long deferred;
 	u32 mtu_info;
 
@@ -431,6 +444,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_ATTEMPTFAILS,	/* connection attempts that failed */
 	XTCP_MIB_FASTRETRANS,	/* fast retransmits (duplicate ACKs, SACK) */
 	XTCP_MIB_OFOQUEUE,	/* segments kept in the out-of-order queue */
+	XTCP_MIB_KEEPALIVEPROBES, /* keepalive probes sent */
+	XTCP_MIB_KEEPALIVETIMEOUTS, /* connections ended by keepalive */
+	XTCP_MIB_WINPROBES,	/* zero-window probes sent */
 	__XTCP_MIB_MAX
 };
 
@@ -460,6 +476,8 @@ struct xtcp_mib {
  * @sysctl_fin_timeout_ms: lifetime of an orphaned FIN_WAIT2 socket
  * @sysctl_max_tw_buckets: most TIME_WAIT entries kept at once
  * @sysctl_cong: congestion control algorithm of new sockets
+ * @sysctl_retries2: retransmissions of data (or unanswered zero-window
+ *	probes) before a connection gives up with ETIMEDOUT
  * @sysctl_enabled: 0 turns xtcp off in the namespace: no new sockets,
  *	and segments are answered as IP answers an unknown protocol
  */
@@ -473,6 +491,7 @@ struct xtcp_net {
 	int sysctl_synack_retries;
 	int sysctl_fin_timeout_ms;
 	int sysctl_max_tw_buckets;
+	int sysctl_retries2;
 	int sysctl_enabled;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 };
@@ -612,7 +631,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
-void xtcp_probe(struct sock *sk);
+bool xtcp_probe(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
 void xtcp_retransmit_all(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
@@ -636,6 +656,10 @@ void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
 void xtcp_arm_fin_timeout(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
+void xtcp_ack_rcvd(struct sock *sk, u32 ack);
+void xtcp_persist_done(struct sock *sk);
+void xtcp_keepalive(struct sock *sk, int on);
+void xtcp_keepalive_restart(struct sock *sk);
 
 /* xtcp_data.c */
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
@@ -648,6 +672,19 @@ void xtcp_write_space(struct sock *sk);
 u32 xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
+void xtcp_wmem_charge(struct sock *sk, int size);
+void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
+extern long sysctl_xtcp_mem[3];
+extern atomic_long_t xtcp_memory_allocated;
+extern struct percpu_counter xtcp_sockets_allocated;
+extern unsigned long xtcp_memory_pressure;
+extern int xtcp_wmem_min;
+extern int xtcp_rmem_min;
+DECLARE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+void xtcp_enter_memory_pressure(struct sock *sk);
+long xtcp_memory_pages(void);
+int xtcp_mem_init(void);
+void xtcp_mem_exit(void);
 
 /* xtcp_tw.c */
 int xtcp_tw_init(void);

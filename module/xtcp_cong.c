@@ -50,9 +50,13 @@ static void xtcp_reno_cong_avoid_op(struct sock *sk, u32 acked)
 	xtcp_reno_cong_avoid(&xtcp_sk(sk)->cw, acked);
 }
 
+/*
+ * Built-in algorithms have no owner: try_module_get(NULL) is a no-op,
+ * and a socket pins xtcp itself through struct proto (a reference here
+ * would also pin it from the namespaces' control sockets for good).
+ */
 static struct xtcp_cong_ops xtcp_reno = {
 	.name		= "reno",
-	.owner		= THIS_MODULE,
 	.ssthresh	= xtcp_reno_ssthresh_op,
 	.cong_avoid	= xtcp_reno_cong_avoid_op,
 };
@@ -89,7 +93,6 @@ static void xtcp_cubic_on_rto_op(struct sock *sk)
 
 static struct xtcp_cong_ops xtcp_cubic = {
 	.name		= "cubic",
-	.owner		= THIS_MODULE,
 	.init		= xtcp_cubic_init_op,
 	.ssthresh	= xtcp_cubic_ssthresh_op,
 	.cong_avoid	= xtcp_cubic_cong_avoid_op,

@@ -6,7 +6,17 @@
  * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
  *
  * Out-of-order segments are dropped and the peer retransmits them.
+ *
+ * Memory accounting follows the socket layer's protocol memory scheme, as
+ * TCP's: queued skbs are charged to sk_forward_alloc (sk_mem_charge()),
+ * which borrows whole pages from xtcp_memory_allocated, bounded by
+ * sysctl_xtcp_mem (/proc/sys/net/xtcp/mem, pages: below [0] no pressure,
+ * above [1] memory pressure, above [2] allocations fail except the
+ * minimum each socket is guaranteed).  Sent and received skbs are charged
+ * alike; a sender that cannot charge waits for memory as for SO_SNDBUF.
  */
+#include <linux/mm.h>
+#include <linux/percpu_counter.h>
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 #include <net/sock.h>
@@ -14,6 +24,105 @@
 
 #include "xtcp.h"
 #include "xtcp_seq.h"
+
+long sysctl_xtcp_mem[3] __read_mostly;
+atomic_long_t xtcp_memory_allocated;
+struct percpu_counter xtcp_sockets_allocated;
+unsigned long xtcp_memory_pressure __read_mostly;
+DEFINE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+/* Send and receive buffer every socket keeps under pressure (tcp_wmem[0]) */
+int xtcp_wmem_min __read_mostly = PAGE_SIZE;
+int xtcp_rmem_min __read_mostly = PAGE_SIZE;
+
+/**
+ * xtcp_enter_memory_pressure() - xtcp's memory went above sysctl mem[1]
+ * @sk: the socket whose allocation crossed it
+ *
+ * Until memory drops below mem[0], the socket layer moderates send
+ * buffers and grants an allocation beyond the guaranteed minimum only
+ * to sockets using less than their share.
+ */
+void xtcp_enter_memory_pressure(struct sock *sk)
+{
+	WRITE_ONCE(xtcp_memory_pressure, 1);
+}
+
+/**
+ * xtcp_memory_pages() - pages charged to xtcp sockets now
+ *
+ * Unlike /proc/net/protocols, which reads the global count only, this
+ * adds what each CPU holds back (up to net.core.mem_pcpu_rsv pages), so
+ * that a small amount shows, and 0 means nothing is charged.
+ *
+ * Return: the page count, exact when nothing charges concurrently.
+ */
+long xtcp_memory_pages(void)
+{
+	long pages = atomic_long_read(&xtcp_memory_allocated);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		pages += READ_ONCE(per_cpu(xtcp_memory_per_cpu_fw_alloc, cpu));
+	return pages;
+}
+
+/**
+ * xtcp_mem_init() - defaults of sysctl mem, and the socket counter
+ *
+ * The limits are computed as Linux's tcp_init_mem(): of the memory
+ * usable for buffers, 4.68% without pressure, 6.25% before pressure,
+ * 9.37% at most.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_mem_init(void)
+{
+	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
+
+	sysctl_xtcp_mem[0] = limit / 4 * 3;
+	sysctl_xtcp_mem[1] = limit;
+	sysctl_xtcp_mem[2] = sysctl_xtcp_mem[0] * 2;
+	return percpu_counter_init(&xtcp_sockets_allocated, 0, GFP_KERNEL);
+}
+
+/**
+ * xtcp_mem_exit() - undo xtcp_mem_init(), once no socket is left
+ */
+void xtcp_mem_exit(void)
+{
+	percpu_counter_destroy(&xtcp_sockets_allocated);
+}
+
+/**
+ * xtcp_wmem_charge() - account send buffer taken by the write queue
+ * @sk: socket, locked
+ * @size: bytes of skb truesize added to the queue (an skb queued, or
+ *	one grown or split)
+ *
+ * sk_wmem_queued is what SO_SNDBUF bounds; the charge comes out of
+ * sk_forward_alloc.  Callers that could wait checked sk_wmem_schedule()
+ * first; for the others (SYN, FIN, a split) it is tried here, and the
+ * charge is made even if it fails, as TCP forces its FIN: the pages are
+ * given back when the skb leaves the queue.
+ */
+void xtcp_wmem_charge(struct sock *sk, int size)
+{
+	sk_wmem_schedule(sk, size);
+	sk_wmem_queued_add(sk, size);
+	sk_mem_charge(sk, size);
+}
+
+/**
+ * xtcp_wmem_free_skb() - free an skb of the write queue, unlinked
+ * @sk: socket, locked
+ * @skb: the skb
+ */
+void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	kfree_skb(skb);
+}
 
 /**
  * xtcp_rcv_space() - the receive window @sk can offer now
@@ -177,8 +286,7 @@ u32 xtcp_clean_acked(struct sock *sk)
 		if (xs->packets_out)
 			xs->packets_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		xtcp_wmem_free_skb(sk, skb);
 		freed = true;
 		acked++;
 	}
@@ -213,7 +321,8 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 
 	if (cb->flags & XTCP_FLAG_FIN ||
 	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf))
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize))
 		return false;
 	end = seq + skb->len - doff;
 
@@ -303,7 +412,8 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	if (trim >= payload)
 		return false;
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf))
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize))
 		return false;
 
 	if (payload > xs->rcv_mss)
@@ -357,7 +467,7 @@ static int xtcp_grow(struct sock *sk, struct sk_buff *skb, u32 copy)
 	grow = min(max(copy, skb->len), room) - skb_tailroom(skb);
 	if (pskb_expand_head(skb, 0, grow, sk->sk_allocation))
 		return -ENOBUFS;
-	sk_wmem_queued_add(sk, skb->truesize - truesize);
+	xtcp_wmem_charge(sk, skb->truesize - truesize);
 	return 0;
 }
 
@@ -378,7 +488,10 @@ static int xtcp_copy_in(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/* A new segment holding @copy bytes of @msg, queued at the tail. */
+/*
+ * A new segment holding @copy bytes of @msg, queued at the tail;
+ * -ENOMEM when xtcp's memory limits refuse its charge (the caller waits).
+ */
 static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -387,6 +500,10 @@ static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 	skb = alloc_skb(XTCP_HEADROOM + copy, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
+	if (!sk_wmem_schedule(sk, skb->truesize)) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
 	skb_reserve(skb, XTCP_HEADROOM);
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
@@ -396,7 +513,7 @@ static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 		return -EFAULT;
 	}
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_wmem_charge(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return 0;
@@ -450,14 +567,16 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto out_err;
-		if (!sk_stream_memory_free(sk)) {
+		err = sk_stream_memory_free(sk) ? xtcp_queue_msg(sk, msg) :
+						    -ENOMEM;
+		if (err == -ENOMEM) {
+			/* SO_SNDBUF full, or xtcp's memory limits. */
 			xtcp_push(sk);
 			err = sk_stream_wait_memory(sk, &timeo);
 			if (err)
 				goto out_err;
 			continue;
 		}
-		err = xtcp_queue_msg(sk, msg);
 		if (err < 0)
 			goto out_err;
 		copied += err;

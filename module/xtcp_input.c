@@ -194,6 +194,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		 ((u32)h->window << xs->snd_wscale) == xs->snd_wnd;
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
 		xtcp_take_sack(sk, &h->opt, h->ack);
+	xtcp_ack_rcvd(sk, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->snd_una = h->ack;
 		acked = xtcp_clean_acked(sk);

@@ -8,7 +8,7 @@
  *	1. the connection table, the TIME_WAIT cache
  *	2. per network namespace state (counters, /proc, sysctls, the
  *	   TIME_WAIT wheel, the control socket)
- *	3. struct proto, with its own socket slab
+ *	3. struct proto, with its own socket slab and memory accounting
  *	4. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
  *	5. the IP receive handler for the protocol number
  *
@@ -101,6 +101,10 @@ static int __init xtcp_init(void)
 	err = register_pernet_subsys(&xtcp_net_ops);
 	if (err)
 		goto err_pernet;
+	step = "memory accounting";
+	err = xtcp_mem_init();
+	if (err)
+		goto err_mem;
 	step = "struct proto";
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
@@ -121,6 +125,8 @@ err_add_protocol:
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
 err_proto:
+	xtcp_mem_exit();
+err_mem:
 	unregister_pernet_subsys(&xtcp_net_ops);
 err_pernet:
 	xtcp_tw_exit();
@@ -136,6 +142,7 @@ static void __exit xtcp_exit(void)
 	inet_del_protocol(&xtcp_net_protocol, xtcp_protocol);
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
+	xtcp_mem_exit();
 	unregister_pernet_subsys(&xtcp_net_ops);
 	xtcp_tw_exit();
 	xtcp_table_exit();

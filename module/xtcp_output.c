@@ -200,7 +200,7 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	}
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	sk_wmem_queued_add(sk, nskb->truesize);
+	xtcp_wmem_charge(sk, nskb->truesize);
 	return 0;
 }
 
@@ -273,6 +273,20 @@ void xtcp_send_ack(struct sock *sk)
 }
 
 /**
+ * xtcp_send_probe() - a segment without data the peer must acknowledge
+ * @sk: socket, locked
+ *
+ * Its sequence number, snd_una - 1, was acknowledged already: the peer
+ * finds it outside its window and answers with an ACK carrying its
+ * rcv_nxt and window (RFC 9293 3.10.7.4), as to Linux's keepalive and
+ * zero-window probes.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_una - 1, GFP_ATOMIC);
+}
+
+/**
  * xtcp_send_active_reset() - abort the connection of @sk with a RST
  * @sk: socket, locked
  * @gfp: allocation context
@@ -296,6 +310,7 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
+	xtcp_persist_done(sk);
 
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt)) {
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
@@ -379,17 +394,29 @@ void xtcp_push(struct sock *sk)
 }
 
 /**
- * xtcp_probe() - send the next segment although the window is closed
+ * xtcp_probe() - nothing in flight, data waiting: send what can go
  * @sk: socket, locked, with nothing in flight
  *
- * The peer drops what does not fit and answers with its window.
+ * A segment the window allows (held by cork or Nagle) leaves; when the
+ * window is too small for it, a zero-window probe goes instead, whose
+ * ACK brings the window.
+ *
+ * Return: true when the window is closed and a probe was sent.
  */
-void xtcp_probe(struct sock *sk)
+bool xtcp_probe(struct sock *sk)
 {
-	struct sk_buff *skb = xtcp_sk(sk)->send_head;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
 
-	if (skb && !xtcp_transmit_skb(sk, skb))
+	if (!skb)
+		return false;
+	if (!xtcp_window_allows(xs, skb)) {
+		xtcp_send_probe(sk);
+		return true;
+	}
+	if (!xtcp_transmit_skb(sk, skb))
 		xtcp_sent(sk, skb);
+	return false;
 }
 
 /**
@@ -416,7 +443,7 @@ static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_wmem_charge(sk, skb->truesize);
 	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
 	if (!xs->send_head)
 		xs->send_head = skb;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/xtcp, in the exact layout of /proc/net/tcp so that tools and
- * scripts written for TCP read it, and /proc/net/xtcp_stat, xtcp's
- * counters as "Name value" lines.  Both are per network namespace.
+ * scripts written for TCP read it, /proc/net/xtcp_stat, xtcp's
+ * counters as "Name value" lines, and /proc/net/xtcp_sockstat, xtcp's
+ * line of /proc/net/sockstat.  All are per network namespace.
  */
 #include <linux/jiffies.h>
 #include <linux/proc_fs.h>
@@ -34,6 +35,9 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_ATTEMPTFAILS]	 = "AttemptFails",
 	[XTCP_MIB_FASTRETRANS]	 = "FastRetrans",
 	[XTCP_MIB_OFOQUEUE]	 = "OfoQueue",
+	[XTCP_MIB_KEEPALIVEPROBES] = "KeepAliveProbes",
+	[XTCP_MIB_KEEPALIVETIMEOUTS] = "KeepAliveTimeouts",
+	[XTCP_MIB_WINPROBES]	 = "WinProbes",
 };
 
 /**
@@ -258,8 +262,24 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * As the TCP line of /proc/net/sockstat: sockets of the namespace, then,
+ * for all namespaces, sockets allocated and pages charged (see
+ * xtcp_memory_pages()).
+ */
+static int xtcp_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+
+	seq_printf(seq, "XTCP: inuse %d alloc %lld mem %ld\n",
+		   sock_prot_inuse_get(net, &xtcp_prot),
+		   percpu_counter_sum_positive(&xtcp_sockets_allocated),
+		   xtcp_memory_pages());
+	return 0;
+}
+
 /**
- * xtcp_proc_init_net() - create /proc/net/xtcp and /proc/net/xtcp_stat
+ * xtcp_proc_init_net() - create the /proc/net files of xtcp
  * @net: new namespace
  *
  * Return: 0 or -ENOMEM.
@@ -272,8 +292,13 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
 				    xtcp_stat_show, NULL))
 		goto err_stat;
+	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
+				    xtcp_sockstat_show, NULL))
+		goto err_sockstat;
 	return 0;
 
+err_sockstat:
+	remove_proc_entry("xtcp_stat", net->proc_net);
 err_stat:
 	remove_proc_entry("xtcp", net->proc_net);
 err_xtcp:
@@ -286,6 +311,7 @@ err_xtcp:
  */
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_stat", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

@@ -48,6 +48,11 @@ void xtcp_set_state(struct sock *sk, int state)
 	}
 	/* Pairs with inet_sk_state_load() in lockless readers. */
 	smp_store_release(&sk->sk_state, state);
+	if (state == TCP_ESTABLISHED) {
+		/* The handshake's last segment was just received. */
+		xtcp_sk(sk)->rcv_tstamp = jiffies;
+		xtcp_keepalive_restart(sk);
+	}
 }
 
 /**
@@ -72,10 +77,8 @@ static void xtcp_purge_queues(struct sock *sk)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free_skb(sk, skb);
 	xtcp_sk(sk)->send_head = NULL;
 	xtcp_sk(sk)->packets_out = 0;
 	xtcp_sk(sk)->sacked_out = 0;
@@ -118,6 +121,7 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	sk_sockets_allocated_inc(sk);
 	/* Last, so that the destructor finds a complete socket. */
 	if (!READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_enabled))
 		return -EPROTONOSUPPORT;
@@ -133,6 +137,7 @@ static void xtcp_destroy_sock(struct sock *sk)
 	xtcp_unhash(sk);
 	xtcp_put_port(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	sk_sockets_allocated_dec(sk);
 }
 
 /*
@@ -357,6 +362,7 @@ struct proto xtcp_prot = {
 	.destroy	= xtcp_destroy_sock,
 	.shutdown	= xtcp_shutdown,
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_keepalive,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
 	.ioctl		= xtcp_ioctl,
@@ -367,6 +373,14 @@ struct proto xtcp_prot = {
 	.unhash		= xtcp_unhash,
 	.get_port	= xtcp_get_port,
 	.put_port	= xtcp_put_port,
+	.enter_memory_pressure = xtcp_enter_memory_pressure,
+	.memory_pressure = &xtcp_memory_pressure,
+	.memory_allocated = &xtcp_memory_allocated,
+	.per_cpu_fw_alloc = &xtcp_memory_per_cpu_fw_alloc,
+	.sockets_allocated = &xtcp_sockets_allocated,
+	.sysctl_mem	= sysctl_xtcp_mem,
+	.sysctl_wmem	= &xtcp_wmem_min,
+	.sysctl_rmem	= &xtcp_rmem_min,
 	.obj_size	= sizeof(struct xtcp_sock),
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 };

@@ -10,8 +10,9 @@
  * ENOPROTOOPT, as Linux answers an option it does not know.  Level
  * SOL_XTCP is for xtcp's own options (none yet); other levels go to IP.
  *
- * The keepalive values are stored and reported, for the keepalive timer
- * still to come.  TCP_CONGESTION takes the algorithms of xtcp_cong.c.
+ * The keepalive values drive the keepalive timer (xtcp_timer.c) once
+ * SO_KEEPALIVE is set.  TCP_CONGESTION takes the algorithms of
+ * xtcp_cong.c.
  *
  * The ioctls are those of tcp_ioctl(): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD.
  * Everything runs in process context under the socket lock.
@@ -90,6 +91,7 @@ static int xtcp_set_int(struct sock *sk, int optname, int val)
 		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
 			return -EINVAL;
 		WRITE_ONCE(xs->keepidle, val);
+		xtcp_keepalive_restart(sk);
 		return 0;
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
@@ -187,6 +189,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_state = inet_sk_state_load(sk);
 	info->tcpi_retransmits = xs->retransmits;
 	info->tcpi_backoff = xs->backoff;
+	info->tcpi_probes = xs->probes_out;
 	info->tcpi_rto = xtcp_rto_us(xs);
 	info->tcpi_snd_mss = xs->mss;
 	info->tcpi_rcv_mss = xs->rcv_mss;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/sys/net/xtcp/: xtcp's knobs, one copy per network namespace.
+ * /proc/sys/net/xtcp/: xtcp's knobs, one copy per network namespace,
+ * but for "mem", xtcp's global memory limits as net.ipv4.tcp_mem: every
+ * namespace reads it, only the initial one may change it.
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -13,6 +15,7 @@ static int xtcp_msl_ms_max = 600000;
 static int xtcp_retries_max = 20;
 static int xtcp_fin_timeout_min = 10;
 static int xtcp_fin_timeout_max = 3600000;
+static int xtcp_retries2_max = U8_MAX;
 
 enum {
 	XTCP_SYSCTL_MSL_MS,
@@ -22,6 +25,8 @@ enum {
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
 	XTCP_SYSCTL_ENABLED,
 	XTCP_SYSCTL_CONG,
+	XTCP_SYSCTL_RETRIES2,
+	XTCP_SYSCTL_MEM,
 };
 
 static const struct ctl_table xtcp_sysctl_template[] = {
@@ -79,6 +84,21 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= xtcp_proc_cong,
 	},
+	[XTCP_SYSCTL_RETRIES2] = {
+		.procname	= "retries2",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries2_max,
+	},
+	[XTCP_SYSCTL_MEM] = {
+		.procname	= "mem",
+		.data		= &sysctl_xtcp_mem,
+		.maxlen		= sizeof(sysctl_xtcp_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
 	{ }
 };
 
@@ -104,6 +124,9 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_MAX_TW_BUCKETS].data = &xn->sysctl_max_tw_buckets;
 	table[XTCP_SYSCTL_ENABLED].data = &xn->sysctl_enabled;
 	table[XTCP_SYSCTL_CONG].data = xn->sysctl_cong;
+	table[XTCP_SYSCTL_RETRIES2].data = &xn->sysctl_retries2;
+	if (!net_eq(net, &init_net))
+		table[XTCP_SYSCTL_MEM].mode = 0444;
 
 	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl_hdr) {

@@ -2,21 +2,34 @@
 /*
  * xtcp socket timers.
  *
- * One timer per socket retransmits the oldest unacknowledged segment
+ * The retransmission timer retransmits the oldest unacknowledged segment
  * (SYN, data or FIN) with exponential backoff, probes a closed window
  * (or flushes a corked partial segment, as Linux's probe timer does)
- * when nothing is in flight, and ends an orphaned FIN_WAIT2.  It runs in
- * softirq context: when the user owns the socket, the work is deferred
- * to release_sock() through xtcp_release_cb(), as TCP does.  An armed
- * timer holds a reference on its socket (sk_reset_timer()).
+ * when nothing is in flight, and ends an orphaned FIN_WAIT2.  The
+ * keepalive timer probes an idle connection with SO_KEEPALIVE set.
+ * Both run in softirq context: when the user owns the socket, the work
+ * is deferred to release_sock() through xtcp_release_cb(), as TCP does.
+ * An armed timer holds a reference on its socket (sk_reset_timer()).
  *
  * The timeout follows RFC 6298 (xtcp_rto.h): samples come from ACKs of
  * segments sent once (Karn), the RTO is bounded by 200 ms and 120 s as
  * in Linux, each expiry doubles it and the doubling stays until the next
- * valid sample.  A connection gives up after %XTCP_RETRIES2 (SYN:
- * sysctl syn_retries) retransmissions or, when TCP_USER_TIMEOUT is set,
- * once its oldest segment has waited that long, as in Linux where the
- * user timeout replaces the retry count.
+ * valid sample.  A connection gives up after sysctl retries2 (SYN:
+ * syn_retries) retransmissions or, when TCP_USER_TIMEOUT is set, once
+ * its oldest segment has waited that long, as in Linux where the user
+ * timeout replaces the retry count.
+ *
+ * Zero-window probes (persist timer, RFC 9293 3.8.6.1) follow Linux's
+ * tcp_probe_timer(): a segment below snd_una, which the peer answers
+ * with an ACK carrying its window, at backed-off RTO intervals capped at
+ * %XTCP_RTO_MAX.  Every ACK resets the count of unanswered probes, so a
+ * connection whose peer answers is never given up (RFC 1122 4.2.2.17);
+ * retries2 unanswered probes, or TCP_USER_TIMEOUT since the first probe,
+ * end it.  Keepalive follows tcp_keepalive_timer(): after TCP_KEEPIDLE
+ * seconds without an ACK and with nothing queued, a probe every
+ * TCP_KEEPINTVL; TCP_KEEPCNT unanswered probes (or TCP_USER_TIMEOUT of
+ * idleness, once a probe went unanswered) reset the connection with
+ * ETIMEDOUT.
  */
 #include <linux/ktime.h>
 #include <net/sock.h>
@@ -45,6 +58,9 @@ void xtcp_rtt_reset(struct xtcp_sock *xs)
 	xs->backoff = 0;
 	xs->retransmits = 0;
 	xs->total_retrans = 0;
+	xs->probes_out = 0;
+	xs->probes_tstamp = 0;
+	xs->rcv_tstamp = jiffies;
 }
 
 /**
@@ -97,6 +113,11 @@ static void xtcp_give_up(struct sock *sk)
 	xtcp_done(sk);
 }
 
+static int xtcp_retries2(const struct sock *sk)
+{
+	return READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_retries2);
+}
+
 /* Has the connection retried long enough to give up? */
 static bool xtcp_timed_out(struct sock *sk)
 {
@@ -110,7 +131,7 @@ static bool xtcp_timed_out(struct sock *sk)
 		       time_after_eq(jiffies, xs->retrans_stamp +
 					      msecs_to_jiffies(user_timeout));
 	limit = sk->sk_state == TCP_SYN_SENT ?
-		READ_ONCE(xn->sysctl_syn_retries) : XTCP_RETRIES2;
+		READ_ONCE(xn->sysctl_syn_retries) : xtcp_retries2(sk);
 	return xs->retransmits >= limit;
 }
 
@@ -151,6 +172,105 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
 	xtcp_reset_rtx_timer(sk, xtcp_rtx_delay(xs));
 }
 
+/*
+ * Should zero-window probing stop?  When the peer stopped answering
+ * (retries2 probes in a row), when TCP_USER_TIMEOUT has passed since the
+ * first probe, or for an orphan once the backoff reached its ceiling
+ * (Linux's tcp_probe_timer(), with retries2 for tcp_orphan_retries).
+ */
+static bool xtcp_probes_timed_out(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
+	int max_probes = xtcp_retries2(sk);
+
+	if (user_timeout && xs->probes_tstamp &&
+	    time_after_eq(jiffies, xs->probes_tstamp +
+				   msecs_to_jiffies(user_timeout)))
+		return true;
+	if (sock_flag(sk, SOCK_DEAD) && xs->backoff >= max_probes &&
+	    xtcp_rto(xs) >= XTCP_RTO_MAX)
+		return true;
+	return xs->probes_out >= max_probes;
+}
+
+/* The probe delay: the backed-off RTO, cut to end a user timeout on time. */
+static unsigned long xtcp_probe_delay(const struct xtcp_sock *xs)
+{
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
+	unsigned long when = xtcp_rto(xs);
+	long left;
+
+	if (!user_timeout || !xs->probes_tstamp)
+		return when;
+	left = xs->probes_tstamp + msecs_to_jiffies(user_timeout) - jiffies;
+	return left <= 0 ? 1 : min_t(unsigned long, when, left);
+}
+
+/*
+ * Nothing in flight, data waiting: a closed window to probe, or a
+ * corked (or Nagle-held) partial segment to flush.
+ */
+static void xtcp_persist(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->probes_tstamp && xtcp_probes_timed_out(sk)) {
+		xtcp_give_up(sk);
+		return;
+	}
+	if (!xtcp_probe(sk)) {
+		/* Flushed: the retransmission timer runs from now on. */
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+		return;
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
+	if (!xs->probes_tstamp)
+		xs->probes_tstamp = jiffies ? : 1;
+	if (xs->probes_out < U8_MAX)
+		xs->probes_out++;
+	if (xs->backoff < xtcp_retries2(sk))
+		xs->backoff++;
+	xtcp_reset_rtx_timer(sk, xtcp_probe_delay(xs));
+}
+
+/**
+ * xtcp_persist_done() - the window opened: zero-window probing is over
+ * @sk: socket, locked, about to send the segment the probes waited for
+ *
+ * As Linux's tcp_ack_probe(), the backoff the probes built up goes: it
+ * would delay the retransmission of what is sent now.
+ */
+void xtcp_persist_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (likely(!xs->probes_tstamp))
+		return;
+	xs->probes_tstamp = 0;
+	xs->backoff = 0;
+	sk_stop_timer(sk, &xs->rtx_timer);
+}
+
+/**
+ * xtcp_ack_rcvd() - an acceptable ACK arrived: the peer is alive
+ * @sk: socket, locked
+ * @ack: its acknowledgment number
+ *
+ * Resets the idle time of keepalive and the count of unanswered
+ * probes, as Linux's tcp_ack() does for an ACK that is not older than
+ * snd_una.
+ */
+void xtcp_ack_rcvd(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((s32)(ack - xs->snd_una) < 0)
+		return;
+	xs->rcv_tstamp = jiffies;
+	xs->probes_out = 0;
+}
+
 /* Socket locked and not owned by the user. */
 static void xtcp_rtx_timer_handler(struct sock *sk)
 {
@@ -171,11 +291,7 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 	if (!skb)
 		return;
 	if (skb == xs->send_head) {
-		/* Nothing in flight: the window is closed, or a partial
-		 * segment is corked.  Probe, or flush it.
-		 */
-		xtcp_probe(sk);
-		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+		xtcp_persist(sk);
 		return;
 	}
 	if (xtcp_timed_out(sk)) {
@@ -199,6 +315,119 @@ static void xtcp_rtx_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+static void xtcp_reset_keepalive_timer(struct sock *sk, unsigned long when)
+{
+	sk_reset_timer(sk, &xtcp_sk(sk)->keepalive_timer, jiffies + when);
+}
+
+static unsigned long xtcp_keepidle(const struct xtcp_sock *xs)
+{
+	return READ_ONCE(xs->keepidle) * HZ;
+}
+
+/* Idle long enough and unanswered: reset and report ETIMEDOUT. */
+static bool xtcp_keepalive_expired(struct sock *sk, unsigned long idle)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
+
+	if (user_timeout)
+		return xs->probes_out &&
+		       idle >= msecs_to_jiffies(user_timeout);
+	return xs->probes_out >= READ_ONCE(xs->keepcnt);
+}
+
+/* Socket locked and not owned by the user. */
+static void xtcp_keepalive_handler(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long idle, when;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    ((1 << sk->sk_state) &
+	     (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
+		return;
+	when = xtcp_keepidle(xs);
+	/* Data queued: the retransmission timer watches the peer. */
+	if (!skb_queue_empty(&sk->sk_write_queue))
+		goto resched;
+	idle = jiffies - xs->rcv_tstamp;
+	if (idle < when) {
+		when -= idle;
+		goto resched;
+	}
+	if (xtcp_keepalive_expired(sk, idle)) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVETIMEOUTS);
+		xtcp_give_up(sk);
+		return;
+	}
+	xtcp_send_probe(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVEPROBES);
+	if (xs->probes_out < U8_MAX)
+		xs->probes_out++;
+	when = READ_ONCE(xs->keepintvl) * HZ;
+resched:
+	xtcp_reset_keepalive_timer(sk, when);
+}
+
+static void xtcp_keepalive_timer(struct timer_list *t)
+{
+	struct xtcp_sock *xs = from_timer(xs, t, keepalive_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_keepalive_handler(sk);
+	else if (!test_and_set_bit(XTCP_KEEPALIVE_TIMER_DEFERRED,
+				   &xs->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * xtcp_keepalive() - SO_KEEPALIVE is being set or cleared
+ * @sk: socket, locked
+ * @on: the new value
+ *
+ * struct proto's keepalive, called by sock_setsockopt() and
+ * sock_set_keepalive() before they change SOCK_KEEPOPEN: arms the timer
+ * for TCP_KEEPIDLE from now, or stops it, as tcp_set_keepalive().
+ */
+void xtcp_keepalive(struct sock *sk, int on)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	if (on && !sock_flag(sk, SOCK_KEEPOPEN))
+		xtcp_reset_keepalive_timer(sk, xtcp_keepidle(xs));
+	else if (!on)
+		sk_stop_timer(sk, &xs->keepalive_timer);
+}
+
+/**
+ * xtcp_keepalive_restart() - TCP_KEEPIDLE changed, or the connection
+ *	was just established
+ * @sk: socket, locked
+ *
+ * With SO_KEEPALIVE set, the next probe is due TCP_KEEPIDLE after the
+ * last ACK received (at once if that is past), as
+ * tcp_sock_set_keepidle_locked().
+ */
+void xtcp_keepalive_restart(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long idle = jiffies - xs->rcv_tstamp;
+	unsigned long when = xtcp_keepidle(xs);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
+		return;
+	xtcp_reset_keepalive_timer(sk, when > idle ? when - idle : 0);
+}
+
 /**
  * xtcp_release_cb() - run timer work deferred while the user owned @sk
  * @sk: socket, being released by release_sock()
@@ -219,6 +448,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_icmp_deferred(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_KEEPALIVE_TIMER_DEFERRED, &xs->deferred)) {
+		xtcp_keepalive_handler(sk);
+		__sock_put(sk);
+	}
 }
 
 /**
@@ -230,6 +463,7 @@ void xtcp_init_timers(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	timer_setup(&xs->rtx_timer, xtcp_rtx_timer, 0);
+	timer_setup(&xs->keepalive_timer, xtcp_keepalive_timer, 0);
 	xtcp_rtt_reset(xs);
 }
 
@@ -268,7 +502,10 @@ void xtcp_stop_timers(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	sk_stop_timer(sk, &xs->rtx_timer);
+	sk_stop_timer(sk, &xs->keepalive_timer);
 	if (test_and_clear_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_KEEPALIVE_TIMER_DEFERRED, &xs->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
 		__sock_put(sk);
