@@ -336,6 +336,8 @@ static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
  * @irs: the peer's initial sequence number
  * @mss: the peer's MSS
  * @advmss: the MSS we announce, from the route back to the peer
+ * @rcv_wnd: the window our SYN-ACK offers: what the child, which gets
+ *	the listener's receive buffer, can take (xtcp_rcv_space())
  * @snd_wscale: the peer's window scale
  * @rcv_wscale: ours, 0 unless the peer's SYN offered window scaling
  * @wscale_ok: the peer's SYN offered window scaling
@@ -359,6 +361,7 @@ struct xtcp_request {
 	u32 irs;
 	u16 mss;
 	u16 advmss;
+	u16 rcv_wnd;
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 wscale_ok;
@@ -447,6 +450,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_KEEPALIVEPROBES, /* keepalive probes sent */
 	XTCP_MIB_KEEPALIVETIMEOUTS, /* connections ended by keepalive */
 	XTCP_MIB_WINPROBES,	/* zero-window probes sent */
+	XTCP_MIB_TIMEOUTS,	/* retransmission timer expiries */
+	XTCP_MIB_RCVCOLLAPSED,	/* received skbs copied into compact ones */
+	XTCP_MIB_RCVQDROP,	/* in-order data dropped: no receive memory */
+	XTCP_MIB_OFODROP,	/* out-of-order data dropped: no memory */
 	__XTCP_MIB_MAX
 };
 

@@ -259,18 +259,36 @@ void xtcp_cong_start(struct sock *sk)
 		xs->ca_ops->init(sk);
 }
 
+/*
+ * Send again the oldest segment in flight that the peer does not hold
+ * (SACK): at the start of a recovery, and on each partial ACK of one
+ * (RFC 6582 section 3.2, step 3), which tells that it was lost too.
+ */
+static void xtcp_resend_first_hole(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			return;
+		if (!XTCP_SKB_CB(skb)->sacked) {
+			xtcp_retransmit_skb(sk, skb);
+			return;
+		}
+	}
+}
+
 /* Fast retransmit: RFC 5681 3.2 with NewReno's recover (RFC 6582). */
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 
 	xtcp_newreno_enter(&xs->cw, xs->ca_ops->ssthresh(sk));
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->recover = xs->snd_nxt;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
-	if (head && head != xs->send_head && !XTCP_SKB_CB(head)->sacked)
-		xtcp_retransmit_skb(sk, head);
+	xtcp_resend_first_hole(sk);
 }
 
 /* Enough evidence that the oldest segment is lost? */
@@ -308,11 +326,17 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 			xs->ca_state = XTCP_CA_OPEN;
 		} else {
 			xtcp_newreno_partial_ack(&xs->cw, acked);
+			xtcp_resend_first_hole(sk);
 		}
 		return;
 	case XTCP_CA_LOSS:
-		if (acked && xtcp_newreno_is_full_ack(xs->snd_una, xs->recover))
+		/* After a timeout, what was in flight then is likely lost. */
+		if (!acked)
+			break;
+		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover))
 			xs->ca_state = XTCP_CA_OPEN;
+		else
+			xtcp_resend_first_hole(sk);
 		break;
 	}
 	if (xs->ca_state == XTCP_CA_OPEN && xtcp_loss_seen(xs) &&

@@ -235,6 +235,8 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		req->rcv_wscale = xtcp_choose_wscale(sk);
 	}
 	req->sack_ok = !!(h->opt.present & XTCP_OPTF_SACK_PERM);
+	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
+			     XTCP_MAX_WINDOW);
 	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
 				   req->laddr, req->rport, req->lport,
 				   xtcp_protocol, 0, req->dev_if);
@@ -298,7 +300,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->irs = req->irs;
 	xs->rcv_nxt = req->irs + 1;
 	xs->copied_seq = xs->rcv_nxt;
-	xs->rcv_wnd = XTCP_MAX_WINDOW;
+	xs->rcv_wnd = req->rcv_wnd;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->advmss = req->advmss;
 	xs->mss = min(req->mss, req->advmss);

@@ -193,27 +193,6 @@ void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/*
- * An ACK of a retransmitted segment that leaves data in flight: the
- * receiver drops segments out of order, so what was sent after the lost
- * one is lost too.  Send the next one now (NewReno's partial ACK, RFC
- * 6582) instead of waiting a backed-off timeout for each.
- */
-static void xtcp_partial_ack(struct sock *sk)
-{
-	struct sk_buff *skb;
-
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xtcp_sk(sk)->send_head)
-			return;
-		/* The peer holds it already (SACK). */
-		if (!XTCP_SKB_CB(skb)->sacked) {
-			xtcp_retransmit_skb(sk, skb);
-			return;
-		}
-	}
-}
-
 /**
  * xtcp_take_sack() - mark the segments a SACK option reports received
  * @sk: socket, locked
@@ -223,32 +202,33 @@ static void xtcp_partial_ack(struct sock *sk)
  *
  * Blocks that are not plausible (RFC 2018; outside what is in flight,
  * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
- * again by the partial-ACK rule; the timeout still sends the oldest.
+ * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
+ * One walk of the queue serves all the blocks.
  */
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
-	const struct xtcp_sack_block *b;
+	struct xtcp_sack_block ok[XTCP_OPT_SACK_MAX];
+	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
-	unsigned int i;
 
-	for (i = 0; i < opt->num_sacks; i++) {
-		b = &opt->sack[i];
-		if (xtcp_sack_validate(b, una, xs->snd_nxt,
-				       xtcp_max_rcv_wnd(xs) << 1, false) !=
+	for (i = 0; i < opt->num_sacks; i++)
+		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
+				       xtcp_max_rcv_wnd(xs) << 1, false) ==
 		    XTCP_SACK_OK)
-			continue;
-		skb_queue_walk(&sk->sk_write_queue, skb) {
-			if (skb == xs->send_head)
-				break;
-			cb = XTCP_SKB_CB(skb);
-			if (!cb->sacked &&
-			    xtcp_sack_covered(b, 1, cb->seq, cb->end_seq)) {
-				cb->sacked = 1;
-				xs->sacked_out++;
-			}
+			ok[n++] = opt->sack[i];
+	if (!n)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		cb = XTCP_SKB_CB(skb);
+		if (!cb->sacked &&
+		    xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
+			cb->sacked = 1;
+			xs->sacked_out++;
 		}
 	}
 }
@@ -259,8 +239,7 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
  *
  * The ACK gives an RTT sample, timed from the oldest segment it covers,
  * unless one of them was retransmitted (Karn; Linux's
- * FLAG_RETRANS_DATA_ACKED): then the backoff stays, and the next segment
- * in flight is sent again at once.
+ * FLAG_RETRANS_DATA_ACKED).
  *
  * Return: the number of segments freed.
  */
@@ -294,8 +273,6 @@ u32 xtcp_clean_acked(struct sock *sk)
 		return 0;
 	if (sample)
 		xtcp_rtt_measure(xs, sent_us);
-	else
-		xtcp_partial_ack(sk);
 	xs->retransmits = 0;
 	if (xs->snd_una == xs->snd_nxt)
 		sk_stop_timer(sk, &xs->rtx_timer);
@@ -303,6 +280,90 @@ u32 xtcp_clean_acked(struct sock *sk)
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 	sk->sk_write_space(sk);
 	return acked;
+}
+
+/* A received skb that holds little more memory than data. */
+static bool xtcp_skb_compact(const struct sk_buff *skb)
+{
+	return skb->truesize - skb->len <= skb->len / 4;
+}
+
+/*
+ * Copy @skb, from byte @off on, into the page-sized skbs that end at
+ * *@tail, placing new ones before @skb.  Returns the bytes copied.
+ */
+static u32 xtcp_collapse_one(struct sock *sk, struct sk_buff *skb, u32 off,
+			     struct sk_buff **tail)
+{
+	struct sk_buff *nskb = *tail;
+	u32 start = off, n;
+
+	while (off < skb->len) {
+		if (!nskb || !skb_tailroom(nskb)) {
+			nskb = alloc_skb(SKB_MAX_HEAD(0), GFP_ATOMIC);
+			if (!nskb)
+				break;
+			XTCP_SKB_CB(nskb)->seq = XTCP_SKB_CB(skb)->seq + off;
+			XTCP_SKB_CB(nskb)->end_seq = XTCP_SKB_CB(nskb)->seq;
+			__skb_queue_before(&sk->sk_receive_queue, skb, nskb);
+			skb_set_owner_r(nskb, sk);
+		}
+		n = min_t(u32, skb_tailroom(nskb), skb->len - off);
+		if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
+			break;	/* cannot happen: @skb holds these bytes */
+		XTCP_SKB_CB(nskb)->end_seq += n;
+		off += n;
+	}
+	*tail = nskb;
+	return off - start;
+}
+
+/*
+ * The receive buffer is full.  A segment may have come in a buffer that
+ * holds several times its payload (a 1448-byte segment off veth can take
+ * 4 KiB, a small one still more), so that the window offered from the
+ * free space (xtcp_rcv_space()) would not fit: copy the unread data of
+ * such skbs into page-sized ones, as Linux's tcp_collapse() does.
+ * Called from segment processing, in softirq or from the backlog: a
+ * reader asleep in recvmsg() walks the queue afresh when it wakes, so
+ * replacing skbs under it is safe.
+ */
+static void xtcp_rcv_collapse(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb, *next, *tail = NULL;
+	u32 done;
+
+	skb_queue_walk(q, skb)
+		if (!xtcp_skb_compact(skb))
+			break;
+	for (; skb != (struct sk_buff *)q; skb = next) {
+		next = skb->next;
+		done = xtcp_collapse_one(sk, skb, 0, &tail);
+		if (done < skb->len) {
+			/* Out of memory: the rest stays where it was. */
+			if (done && pskb_pull(skb, done))
+				XTCP_SKB_CB(skb)->seq += done;
+			break;
+		}
+		__skb_unlink(skb, q);
+		consume_skb(skb);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOLLAPSED);
+	}
+}
+
+/*
+ * Whether @truesize more bytes fit the receive buffer, after collapsing
+ * it if they did not at first.
+ */
+static bool xtcp_rmem_room(struct sock *sk, unsigned int truesize)
+{
+	if (atomic_read(&sk->sk_rmem_alloc) + truesize <=
+	    READ_ONCE(sk->sk_rcvbuf))
+		return true;
+	xtcp_rcv_collapse(sk);
+	return atomic_read(&sk->sk_rmem_alloc) + truesize <=
+	       READ_ONCE(sk->sk_rcvbuf);
 }
 
 /*
@@ -319,11 +380,13 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 	struct sk_buff *prev = NULL, *next;
 	u32 seq = cb->seq, end;
 
-	if (cb->flags & XTCP_FLAG_FIN ||
-	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf) ||
-	    !sk_rmem_schedule(sk, skb, skb->truesize))
+	if (cb->flags & XTCP_FLAG_FIN)
 		return false;
+	if (!xtcp_rmem_room(sk, skb->truesize) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+		return false;
+	}
 	end = seq + skb->len - doff;
 
 	/* The last segment starting at or before ours. */
@@ -411,10 +474,12 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	trim = xs->rcv_nxt - cb->seq;
 	if (trim >= payload)
 		return false;
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf) ||
-	    !sk_rmem_schedule(sk, skb, skb->truesize))
+	/* Room for the payload once collapsed; the skb itself may overrun. */
+	if (!xtcp_rmem_room(sk, SKB_TRUESIZE(payload - trim)) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
+	}
 
 	if (payload > xs->rcv_mss)
 		xs->rcv_mss = min_t(u32, payload, U16_MAX);
@@ -425,6 +490,8 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		xtcp_rcv_collapse(sk);
 	if (!skb_queue_empty(&xs->ooo_queue))
 		xtcp_ooo_drain(sk);
 	if (xs->sack_ok)

@@ -596,7 +596,7 @@ void xtcp_send_synack(const struct xtcp_request *req)
 		.seq = req->iss,
 		.ack = req->irs + 1,
 		.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-		.window = XTCP_MAX_WINDOW,
+		.window = req->rcv_wnd,
 	};
 	struct xtcp_opts opts = {};
 	struct sk_buff *skb;

@@ -38,6 +38,10 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_KEEPALIVEPROBES] = "KeepAliveProbes",
 	[XTCP_MIB_KEEPALIVETIMEOUTS] = "KeepAliveTimeouts",
 	[XTCP_MIB_WINPROBES]	 = "WinProbes",
+	[XTCP_MIB_TIMEOUTS]	 = "Timeouts",
+	[XTCP_MIB_RCVCOLLAPSED]	 = "RcvCollapsed",
+	[XTCP_MIB_RCVQDROP]	 = "RcvQDrop",
+	[XTCP_MIB_OFODROP]	 = "OfoDrop",
 };
 
 /**

@@ -157,6 +157,7 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 	if (sk->sk_state != TCP_SYN_SENT)
 		xtcp_cong_on_rto(sk);
 	/* The run starts when its segment was first sent. */

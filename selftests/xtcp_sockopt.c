@@ -74,22 +74,10 @@ static int get_int(int fd, int name)
 }
 
 /* setsockopt(IPPROTO_TCP, @name, @val): 0 or -errno. */
-static int set_int(int fd, int name, int val)
-{
-	return setsockopt(fd, IPPROTO_TCP, name, &val, sizeof(val)) ? -errno : 0;
-}
-
 static int set_cc(int fd, const char *name)
 {
 	return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
 			  strlen(name)) ? -errno : 0;
-}
-
-static int ioctl_int(int fd, unsigned long cmd)
-{
-	int val = -1;
-
-	return ioctl(fd, cmd, &val) ? -errno : val;
 }
 
 /* Poll ioctl @cmd on @fd for up to 5 s until it answers @want. */
@@ -98,7 +86,8 @@ static int wait_ioctl(int fd, unsigned long cmd, int want)
 	long long deadline = xtcp_now_ms() + 5000;
 	int v;
 
-	while ((v = ioctl_int(fd, cmd)) != want && xtcp_now_ms() < deadline)
+	while ((v = xtcp_ioctl_int(fd, cmd)) != want &&
+	       xtcp_now_ms() < deadline)
 		usleep(2000);
 	return v;
 }
@@ -158,23 +147,23 @@ TEST_F(opt, round_trip)
 	int fd = socket(AF_INET, SOCK_STREAM, variant->proto);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, set_int(fd, TCP_NODELAY, 5));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 5));
 	EXPECT_EQ(1, get_int(fd, TCP_NODELAY));
-	EXPECT_EQ(0, set_int(fd, TCP_NODELAY, 0));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 0));
 	EXPECT_EQ(0, get_int(fd, TCP_NODELAY));
-	EXPECT_EQ(0, set_int(fd, TCP_CORK, 1));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_CORK, 1));
 	EXPECT_EQ(1, get_int(fd, TCP_CORK));
-	EXPECT_EQ(0, set_int(fd, TCP_CORK, 0));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_CORK, 0));
 	EXPECT_EQ(0, get_int(fd, TCP_CORK));
-	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 1000));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 1000));
 	EXPECT_EQ(1000, get_int(fd, TCP_MAXSEG));
-	EXPECT_EQ(0, set_int(fd, TCP_KEEPIDLE, 32767));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 32767));
 	EXPECT_EQ(32767, get_int(fd, TCP_KEEPIDLE));
-	EXPECT_EQ(0, set_int(fd, TCP_KEEPINTVL, 1));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 1));
 	EXPECT_EQ(1, get_int(fd, TCP_KEEPINTVL));
-	EXPECT_EQ(0, set_int(fd, TCP_KEEPCNT, 127));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, 127));
 	EXPECT_EQ(127, get_int(fd, TCP_KEEPCNT));
-	EXPECT_EQ(0, set_int(fd, TCP_USER_TIMEOUT, 5000));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 5000));
 	EXPECT_EQ(5000, get_int(fd, TCP_USER_TIMEOUT));
 	EXPECT_EQ(0, set_cc(fd, "cubic"));
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
@@ -221,17 +210,17 @@ TEST_F(opt, out_of_range)
 	int val;
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPIDLE, 0));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPIDLE, 32768));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPINTVL, 0));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPINTVL, 32768));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPCNT, 0));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_KEEPCNT, 128));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_USER_TIMEOUT, -1));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_MAXSEG, 87));
-	EXPECT_EQ(-EINVAL, set_int(fd, TCP_MAXSEG, 32768));
-	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 88));
-	EXPECT_EQ(0, set_int(fd, TCP_MAXSEG, 0));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 0));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 32768));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 0));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 32768));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, 0));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, 128));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 87));
+	EXPECT_EQ(-EINVAL, xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 32768));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 88));
+	EXPECT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 0));
 	EXPECT_EQ(536, get_int(fd, TCP_MAXSEG));
 	/* Values refused leave the option as it was. */
 	EXPECT_EQ(7200, get_int(fd, TCP_KEEPIDLE));
@@ -243,7 +232,7 @@ TEST_F(opt, out_of_range)
 	EXPECT_EQ(-1, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 0));
 	EXPECT_EQ(EINVAL, errno);
 	/* Unknown options, at IPPROTO_TCP and at SOL_XTCP. */
-	EXPECT_EQ(-ENOPROTOOPT, set_int(fd, 9999, 1));
+	EXPECT_EQ(-ENOPROTOOPT, xtcp_set_int(fd, IPPROTO_TCP, 9999, 1));
 	EXPECT_EQ(-ENOPROTOOPT, get_int(fd, 9999));
 	val = 1;
 	EXPECT_EQ(-1, setsockopt(fd, SOL_XTCP, 1, &val, sizeof(val)));
@@ -266,7 +255,7 @@ TEST_F(opt, maxseg_clamps_peer)
 
 	c = socket(AF_INET, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, set_int(c, TCP_MAXSEG, 1000));
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000));
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
 	s = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, s);
@@ -361,14 +350,14 @@ TEST_F(opt, inq_outq)
 	ASSERT_EQ(1000, write(s, buf, 1000));
 	EXPECT_EQ(1000, wait_ioctl(c, SIOCINQ, 1000));
 	ASSERT_EQ(400, read(c, buf, 400));
-	EXPECT_EQ(600, ioctl_int(c, SIOCINQ));
+	EXPECT_EQ(600, xtcp_ioctl_int(c, SIOCINQ));
 	EXPECT_EQ(0, wait_ioctl(s, SIOCOUTQ, 0));
-	EXPECT_EQ(0, ioctl_int(s, SIOCOUTQNSD));
-	EXPECT_EQ(0, ioctl_int(c, SIOCOUTQ));
+	EXPECT_EQ(0, xtcp_ioctl_int(s, SIOCOUTQNSD));
+	EXPECT_EQ(0, xtcp_ioctl_int(c, SIOCOUTQ));
 	/* A listener has no queues to measure. */
-	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCINQ));
-	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCOUTQ));
-	EXPECT_EQ(-EINVAL, ioctl_int(self->lfd, SIOCOUTQNSD));
+	EXPECT_EQ(-EINVAL, xtcp_ioctl_int(self->lfd, SIOCINQ));
+	EXPECT_EQ(-EINVAL, xtcp_ioctl_int(self->lfd, SIOCOUTQ));
+	EXPECT_EQ(-EINVAL, xtcp_ioctl_int(self->lfd, SIOCOUTQNSD));
 	close(c);
 	close(s);
 }
@@ -380,12 +369,12 @@ TEST_F(opt, cork_holds_until_uncorked)
 	int c, s;
 
 	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
-	ASSERT_EQ(0, set_int(c, TCP_CORK, 1));
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_CORK, 1));
 	memset(buf, 'c', sizeof(buf));
 	ASSERT_EQ(100, write(c, buf, 100));
-	EXPECT_EQ(100, ioctl_int(c, SIOCOUTQNSD));
-	EXPECT_EQ(100, ioctl_int(c, SIOCOUTQ));
-	ASSERT_EQ(0, set_int(c, TCP_CORK, 0));
+	EXPECT_EQ(100, xtcp_ioctl_int(c, SIOCOUTQNSD));
+	EXPECT_EQ(100, xtcp_ioctl_int(c, SIOCOUTQ));
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_CORK, 0));
 	EXPECT_EQ(0, wait_ioctl(c, SIOCOUTQNSD, 0));
 	EXPECT_EQ(100, wait_ioctl(s, SIOCINQ, 100));
 	close(c);
@@ -400,7 +389,7 @@ TEST_F(opt, cork_flushed_by_timer)
 	int c, s;
 
 	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
-	ASSERT_EQ(0, set_int(c, TCP_CORK, 1));
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_CORK, 1));
 	memset(buf, 'c', sizeof(buf));
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(100, write(c, buf, 100));

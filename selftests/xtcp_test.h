@@ -37,6 +37,20 @@
 		     "Linux TCP variant: not run in this lane");	\
 } while (0)
 
+/* setsockopt() of an int; 0 or -errno. */
+static inline int xtcp_set_int(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val)) ? -errno : 0;
+}
+
+/* An ioctl that answers an int (SIOCINQ, SIOCOUTQ ...); it or -errno. */
+static inline int xtcp_ioctl_int(int fd, unsigned long cmd)
+{
+	int val = -1;
+
+	return ioctl(fd, cmd, &val) ? -errno : val;
+}
+
 #define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
 
 /* Milliseconds on the monotonic clock, for deadlines. */
