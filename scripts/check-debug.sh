@@ -12,12 +12,14 @@
 #  2. xtcp.ko built against it with W=1 and gcov profiling (XTCP_GCOV=1),
 #     from a copy of the sources in build/debug/src so that module/ keeps
 #     the Debian kernel's objects
-#  3. the selftests in the VM harness on that kernel (2 GiB, KASAN reports
-#     all, not only the first); the VM fails the run on any WARNING, BUG,
-#     lockdep, KASAN, "sleeping function called from invalid context" or
-#     kmemleak report, and a panic (panic_on_oops) fails "vm completed"
-#  4. the module's line and branch coverage, read from the VM's gcov data
-#     (scripts/coverage.sh), as "# " lines; full report in build/coverage/
+#  3. the selftests in the VM harness on that kernel, in two VMs at once
+#     (2 GiB each, KASAN reports all, not only the first); each VM fails
+#     the run on any WARNING, BUG, lockdep, KASAN, "sleeping function
+#     called from invalid context" or kmemleak report, and a panic
+#     (panic_on_oops) fails "vm completed"
+#  4. the module's line and branch coverage, read from the VMs' gcov data
+#     and merged (scripts/coverage.sh), as "# " lines; full report in
+#     build/coverage/
 #
 # Usage: scripts/check-debug.sh [--tap FILE]
 #   --tap FILE  append the lane's TAP to FILE and print nothing (check.sh);
@@ -128,16 +130,29 @@ if ! "$ROOT/scripts/mkinitramfs.sh" --kver "$DKVER" --modroot "$DK/modroot" \
 	echo "not ok - debug lane: initramfs build" >>"$TAP"
 	finish
 fi
+# Two VMs side by side, one per host core: the namespace tests, which
+# take about as long as all the others together under KASAN, and the rest.
+read -r -a all <"$DBG/tests/tests.list"
+rest=()
+for t in "${all[@]}"; do
+	[ "$t" = xtcp_netem ] || rest+=("$t")
+done
+shards=("xtcp_netem" "${rest[*]}")
 start=$(date +%s)
-{
+for i in 0 1; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
-		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm" \
+		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
 		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1" \
-		2>"$LOGS/vm.log"
-	echo "# debug VM ran for $(($(date +%s) - start)) s" \
-		"(console: $DBG/vm/console.log)"
-} >>"$TAP"
+		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
+done
+wait
+for i in 0 1; do
+	echo "# debug VM $((i + 1)) of 2: ${shards[$i]}"
+	cat "$LOGS/vm$i.tap"
+done >>"$TAP"
+echo "# debug VMs ran for $(($(date +%s) - start)) s" \
+	"(consoles: $DBG/vm0/console.log, $DBG/vm1/console.log)" >>"$TAP"
 
 # --- 4. coverage ---------------------------------------------------------------
 "$ROOT/scripts/coverage.sh" --tap >>"$TAP" 2>&1

@@ -4,10 +4,11 @@
 # coverage.sh - line and branch coverage of xtcp.ko by the selftests, as
 # measured by the debug lane (scripts/check-debug.sh): the module is built
 # there with gcov profiling (XTCP_GCOV=1) against a CONFIG_GCOV_KERNEL
-# kernel, and the VM hands its .gcda files back on its third serial port
-# (build/debug/vm/data.out, base64 of a tar.gz between XTCP-GCOV-BEGIN and
-# XTCP-GCOV-END).  gcovr (Debian's, running the gcov of the gcc that built
-# the module) turns them into:
+# kernel, and each of its VMs hands its .gcda files back on its third
+# serial port (build/debug/vm[0-9]*/data.out, base64 of a tar.gz between
+# XTCP-GCOV-BEGIN and XTCP-GCOV-END).  gcov-tool adds up the VMs' counts,
+# and gcovr (Debian's, running the gcov of the gcc that built the module)
+# turns them into:
 #
 #   build/coverage/summary.txt   per-file line and branch coverage, total
 #   build/coverage/index.html    HTML report, every source line annotated
@@ -26,7 +27,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$ROOT/build"
 SRC="$BUILD/debug/src"
-DATA="$BUILD/debug/vm/data.out"
+DATA="$BUILD/debug/vm0/data.out"	# the first VM's; all are read
 COV="$BUILD/coverage"
 
 tap=0
@@ -62,21 +63,38 @@ fi
 
 command -v gcovr >/dev/null || fail "gcovr is missing (scripts/deps.sh --debug)"
 [ -s "$DATA" ] || fail "no $DATA: the debug VM did not run"
-grep -q '^XTCP-GCOV-END' "$DATA" ||
-	fail "no complete gcov data in $DATA (was xtcp.ko built with XTCP_GCOV=1? VM crashed?)"
+command -v "gcov-tool-$(gcc -dumpversion)" >/dev/null ||
+	fail "gcov-tool-$(gcc -dumpversion) is missing (package gcc)"
 
 rm -rf "$COV"
-mkdir -p "$COV/gcda" "$COV/gcov"
-tr -d '\r' <"$DATA" |
-	awk '/^XTCP-GCOV-END/ { on = 0 } on { print } /^XTCP-GCOV-BEGIN/ { on = 1 }' |
-	base64 -d | tar -xzf - -C "$COV/gcda" ||
-	fail "cannot unpack the gcov data of $DATA"
-
-# The data's path below /sys/kernel/debug/gcov is the build directory's
-# absolute path: put the .gcda files next to their .gcno files.
-[ -d "$COV/gcda$SRC" ] ||
-	fail "gcov data is not for $SRC: $(cd "$COV/gcda" && find . -name '*.gcda' | head -n 3)"
-cp -r "$COV/gcda$SRC/." "$SRC/"
+mkdir -p "$COV/gcov"
+find "$SRC" -name '*.gcda' -delete
+n=0
+for data in "$BUILD"/debug/vm[0-9]*/data.out; do
+	grep -q '^XTCP-GCOV-END' "$data" ||
+		fail "no complete gcov data in $data (was xtcp.ko built with XTCP_GCOV=1? VM crashed?)"
+	n=$((n + 1))
+	mkdir -p "$COV/gcda$n"
+	tr -d '\r' <"$data" |
+		awk '/^XTCP-GCOV-END/ { on = 0 } on { print } /^XTCP-GCOV-BEGIN/ { on = 1 }' |
+		base64 -d | tar -xzf - -C "$COV/gcda$n" ||
+		fail "cannot unpack the gcov data of $data"
+	# The data's path below /sys/kernel/debug/gcov is the build
+	# directory's absolute path.
+	[ -d "$COV/gcda$n$SRC" ] ||
+		fail "gcov data is not for $SRC: $(cd "$COV/gcda$n" && find . -name '*.gcda' | head -n 3)"
+	if [ "$n" = 1 ]; then
+		cp -r "$COV/gcda$n$SRC/." "$COV/merged"
+	else
+		"gcov-tool-$(gcc -dumpversion)" merge -o "$COV/merged.new" \
+			"$COV/merged" "$COV/gcda$n$SRC" >"$COV/merge.log" 2>&1 ||
+			fail "gcov-tool merge failed: $(tail -n 3 "$COV/merge.log")"
+		rm -rf "$COV/merged"
+		mv "$COV/merged.new" "$COV/merged"
+	fi
+done
+# Next to their .gcno files, where gcov looks for them.
+cp -r "$COV/merged/." "$SRC/"
 ngcda=$(find "$SRC" -name '*.gcda' | wc -l)
 [ "$ngcda" -gt 0 ] || fail "no .gcda files for $SRC"
 
