@@ -26,7 +26,10 @@
 #               without it the TAP goes to build/results/4-debug.tap, is
 #               printed, and the last line is "N passed, N failed"
 # Environment: XTCP_CACHE_DIR (kernel cache, default /var/cache/xtcp),
-# XTCP_DEBUG_VM_TIMEOUT (seconds, default 1800).
+# XTCP_DEBUG_VM_TIMEOUT (seconds, default 1800), XTCP_DEBUG_TESTS (run
+# only these selftests, in one VM), XTCP_PLANT (lockdep or leak: plant
+# that bug in the module, scripts/plant-bug.sh, to see the lane fail;
+# for instance XTCP_PLANT=lockdep XTCP_DEBUG_TESTS=xtcp_conn).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -103,6 +106,10 @@ tar -C "$ROOT" -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='Module.symvers' --exclude='*.gcno' --exclude='*.gcda' \
 	--exclude='*.o.d' --exclude='.tmp_versions' Kbuild module include |
 	tar -C "$SRC" -xf -
+if [ -n "${XTCP_PLANT:-}" ]; then
+	echo "# planted bug: $XTCP_PLANT (scripts/plant-bug.sh): this lane must fail" >>"$TAP"
+	"$ROOT/scripts/plant-bug.sh" "$XTCP_PLANT" "$SRC" 2>>"$TAP" || finish
+fi
 if make -C "$DK/obj" M="$SRC" W=1 XTCP_GCOV=1 modules \
 	>"$LOGS/module.log" 2>&1 &&
 	! grep -E 'warning:|error:' "$LOGS/module.log" >/dev/null; then
@@ -138,8 +145,12 @@ for t in "${all[@]}"; do
 	[ "$t" = xtcp_netem ] || rest+=("$t")
 done
 shards=("xtcp_netem" "${rest[*]}")
+if [ -n "${XTCP_DEBUG_TESTS:-}" ]; then
+	shards=("$XTCP_DEBUG_TESTS")
+fi
+rm -rf "$DBG"/vm[0-9]*
 start=$(date +%s)
-for i in 0 1; do
+for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
@@ -147,12 +158,14 @@ for i in 0 1; do
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait
-for i in 0 1; do
-	echo "# debug VM $((i + 1)) of 2: ${shards[$i]}"
-	cat "$LOGS/vm$i.tap"
-done >>"$TAP"
-echo "# debug VMs ran for $(($(date +%s) - start)) s" \
-	"(consoles: $DBG/vm0/console.log, $DBG/vm1/console.log)" >>"$TAP"
+{
+	for i in "${!shards[@]}"; do
+		echo "# debug VM $((i + 1)) of ${#shards[@]}: ${shards[$i]}"
+		cat "$LOGS/vm$i.tap"
+	done
+	echo "# debug VMs ran for $(($(date +%s) - start)) s" \
+		"(consoles: $DBG/vm*/console.log)"
+} >>"$TAP"
 
 # --- 4. coverage ---------------------------------------------------------------
 "$ROOT/scripts/coverage.sh" --tap >>"$TAP" 2>&1
