@@ -78,11 +78,15 @@ static void xtcp_syn_opts(struct xtcp_opts *o, u16 mss, bool wscale_ok,
 /*
  * Push the header of @h, with the options @opts (none when NULL), in
  * front of the payload of @skb and checksum the whole segment over the
- * pseudo-header of @saddr -> @daddr.
+ * pseudo-header of @saddr -> @daddr.  With @offload the device computes
+ * it (CHECKSUM_PARTIAL, the pseudo-header's sum in the field, as TCP
+ * does): only when the socket's route goes out of a device with generic
+ * checksum offload (NETIF_F_HW_CSUM: loopback, veth), as those offering
+ * only NETIF_F_IP_CSUM know just TCP and UDP.
  */
 static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 			     const struct xtcp_opts *opts, __be32 saddr,
-			     __be32 daddr)
+			     __be32 daddr, bool offload)
 {
 	unsigned int optlen = opts ? xtcp_opts_len(opts) : 0;
 	struct xtcp_seg_hdr hdr = *h;
@@ -97,10 +101,19 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 	xtcp_hdr_encode(p, &hdr);
 	if (optlen)
 		xtcp_opts_encode(p + XTCP_HDR_LEN, opts);
-	check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_protocol,
-				  csum_partial(skb->data, skb->len, 0));
+	if (offload) {
+		check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
+					   xtcp_protocol, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = XTCP_CSUM_OFFSET;
+	} else {
+		check = csum_tcpudp_magic(saddr, daddr, skb->len,
+					  xtcp_protocol,
+					  csum_partial(skb->data, skb->len, 0));
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
-	skb->ip_summed = CHECKSUM_NONE;
 }
 
 /*
@@ -159,7 +172,8 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 		o = &opts;
 	}
 	h.window = xtcp_select_window(sk, syn);
-	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr);
+	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr,
+			 sk->sk_route_caps & NETIF_F_HW_CSUM);
 	skb_set_owner_w(skb, sk);
 
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -531,7 +545,7 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_HEADROOM);
-	xtcp_push_header(skb, h, opts, saddr, daddr);
+	xtcp_push_header(skb, h, opts, saddr, daddr, false);
 	return skb;
 }
 

@@ -15,8 +15,11 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 #include <netinet/tcp.h>
+#include <linux/ethtool.h>
+#include <linux/if_packet.h>
 #include <linux/sockios.h>
 #include <linux/sock_diag.h>
+#include <net/ethernet.h>
 
 #include "xtcp_test.h"
 #include "xtcp_raw.h"
@@ -1163,6 +1166,148 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 		usleep(20000);
 	TH_LOG("%ld pages charged before, %ld after", mem0, mem);
 	EXPECT_GE(mem0, mem);
+}
+
+/* A packet socket on b's veth0 that reports each packet's status. */
+static int capture_b(const char *b)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP) };
+	int fd, one = 1;
+
+	if (enter_ns(b))
+		return -1;
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+	ll.sll_ifindex = if_nametoindex("veth0");
+	if (fd < 0 || !ll.sll_ifindex ||
+	    bind(fd, (struct sockaddr *)&ll, sizeof(ll)) ||
+	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
+		return -1;
+	return fd;
+}
+
+/*
+ * The next xtcp segment from @sport with payload on the capture @fd:
+ * copies it (IP header first) to @pkt and returns its length and the
+ * packet's status in *@status; -1 when none came within 3 s.
+ */
+static int captured_data(int fd, unsigned short sport, uint8_t *pkt,
+			 size_t size, unsigned int *status)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	char ctl[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct iovec iov = { .iov_base = pkt, .iov_len = size };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct tpacket_auxdata aux;
+	struct cmsghdr *c;
+	unsigned int ihl;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		m.msg_control = ctl;
+		m.msg_controllen = sizeof(ctl);
+		n = recvmsg(fd, &m, 0);
+		if (n < 0) {
+			usleep(10000);
+			continue;
+		}
+		ihl = (pkt[0] & 0xf) * 4;
+		if (n < ihl + XTCP_HDR_LEN || pkt[9] != IPPROTO_XTCP ||
+		    (pkt[ihl] << 8 | pkt[ihl + 1]) != sport ||
+		    n <= ihl + (pkt[ihl + 12] >> 4) * 4)
+			continue;
+		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_PACKET &&
+			    c->cmsg_type == PACKET_AUXDATA) {
+				memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+				*status = aux.tp_status;
+				return n;
+			}
+	}
+	return -1;
+}
+
+/* Turn @dev's transmit checksum offload off in the current namespace. */
+static int tx_csum_off(const char *dev)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
+
+	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	err = fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * Send 1000 bytes from a port @sport of a to the listener @lfd of b and
+ * check they arrive; then the segment that carried them, as captured
+ * on b's veth0 by @cap, is copied to @pkt.  Its length or -1.
+ */
+static int send_captured(int lfd, int cap, unsigned short sport,
+			 uint8_t *pkt, size_t size, unsigned int *status)
+{
+	char buf[1000] = { 0 }, got[1000];
+	int fd, c, n = -1;
+
+	fd = bound_socket(IPPROTO_XTCP, ADDR_A, sport, true);
+	if (fd < 0 || connect_wait(fd, ADDR_B, PORT_B) ||
+	    write(fd, buf, sizeof(buf)) != sizeof(buf))
+		return -1;
+	c = accept(lfd, NULL, NULL);
+	if (c >= 0 && recv(c, got, sizeof(got), MSG_WAITALL) == sizeof(got) &&
+	    !memcmp(buf, got, sizeof(got)))
+		n = captured_data(cap, sport, pkt, size, status);
+	if (c >= 0)
+		close(c);
+	abort_close(fd);
+	return n;
+}
+
+/*
+ * veth offers generic checksum offload: xtcp leaves the checksum to it
+ * (CHECKSUM_PARTIAL, which a packet socket sees as "checksum not
+ * ready"), and b takes the segment.  Without the offload (turned off on
+ * a's veth0), xtcp computes the checksum itself, and the captured
+ * segment carries the right one.
+ */
+TEST_F_TIMEOUT(linkx, checksum_offload, 60)
+{
+	unsigned int status = 0, ihl, len;
+	uint8_t pkt[2048], seg[2048];
+	uint16_t sum;
+	int cap, lfd, n;
+
+	cap = capture_b(self->b);
+	ASSERT_LE(0, cap);
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, enter_ns(self->a));
+
+	n = send_captured(lfd, cap, PORT_A, pkt, sizeof(pkt), &status);
+	ASSERT_LT(0, n);
+	EXPECT_TRUE(status & TP_STATUS_CSUMNOTREADY);
+
+	ASSERT_EQ(0, tx_csum_off("veth0"));
+	n = send_captured(lfd, cap, PORT_A + 10, pkt, sizeof(pkt), &status);
+	ASSERT_LT(0, n);
+	EXPECT_FALSE(status & TP_STATUS_CSUMNOTREADY);
+	ihl = (pkt[0] & 0xf) * 4;
+	len = n - ihl;
+	memcpy(seg, pkt + ihl, len);
+	sum = seg[XTCP_CSUM_OFFSET] << 8 | seg[XTCP_CSUM_OFFSET + 1];
+	seg[XTCP_CSUM_OFFSET] = 0;
+	seg[XTCP_CSUM_OFFSET + 1] = 0;
+	EXPECT_EQ(sum, xtcp_seg_csum(inet_addr(ADDR_A), inet_addr(ADDR_B),
+				     IPPROTO_XTCP, seg, len));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	ASSERT_EQ(0, enter_ns(self->b));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	close(lfd);
+	close(cap);
 }
 
 /*
