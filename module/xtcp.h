@@ -146,7 +146,11 @@ enum {
 	XTCP_MTU_REDUCED_DEFERRED,
 	XTCP_ICMP_ERR_DEFERRED,
 	XTCP_KEEPALIVE_TIMER_DEFERRED,
+	XTCP_DELACK_TIMER_DEFERRED,
 };
+
+/* Longest an ACK of in-order data waits for a second segment (Linux's). */
+#define XTCP_DELACK_TIME	(HZ / 25)	/* 40 ms */
 
 /**
  * struct xtcp_sock - an xtcp socket and its transmission control block
@@ -206,6 +210,7 @@ enum {
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
  * @keepalive_timer: SO_KEEPALIVE probes
+ * @delack_timer: a delayed ACK (RFC 1122 4.2.3.2) is due
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
@@ -271,6 +276,7 @@ struct xtcp_sock {
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
 	struct timer_list keepalive_timer;
+	struct timer_list delack_timer;
 	unsigned long deferred;
 	u32 mtu_info;
 
@@ -663,6 +669,7 @@ void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
 void xtcp_arm_fin_timeout(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
+void xtcp_ack_delayed(struct sock *sk);
 void xtcp_ack_rcvd(struct sock *sk, u32 ack);
 void xtcp_persist_done(struct sock *sk);
 void xtcp_keepalive(struct sock *sk, int on);

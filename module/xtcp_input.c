@@ -270,7 +270,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 payload = skb->len - h->doff;
 	u32 fin_seq = cb->end_seq - 1;
-	bool queued = false;
+	bool queued = false, in_order;
 
 	if (!xtcp_seq_acceptable(xs, cb->seq, cb->end_seq - cb->seq)) {
 		if (!(h->flags & XTCP_FLAG_RST))
@@ -291,6 +291,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_data_after_close(sk, payload))
 		goto drop;
 
+	/* A segment out of order, or filling a hole, is acknowledged at once. */
+	in_order = cb->seq == xs->rcv_nxt && skb_queue_empty(&xs->ooo_queue);
 	if (payload &&
 	    ((1 << sk->sk_state) &
 	     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
@@ -301,6 +303,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	     (TCPF_SYN_RECV | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 	      TCPF_FIN_WAIT2)))
 		xtcp_rcv_fin(sk);
+	else if (queued && in_order && !(h->flags & XTCP_FLAG_FIN))
+		xtcp_ack_delayed(sk);
 	else if (payload || (h->flags & XTCP_FLAG_FIN))
 		xtcp_send_ack(sk);
 drop:

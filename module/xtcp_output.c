@@ -158,6 +158,8 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	if (sk->sk_state != TCP_SYN_SENT) {
 		h.flags |= XTCP_FLAG_ACK;
 		h.ack = xs->rcv_nxt;
+		if (timer_pending(&xs->delack_timer))
+			sk_stop_timer(sk, &xs->delack_timer);
 	}
 	if (syn) {
 		/* An active open offers both; in a simultaneous open they

@@ -388,6 +388,48 @@ static void xtcp_keepalive_timer(struct timer_list *t)
 }
 
 /**
+ * xtcp_ack_delayed() - acknowledge in-order data now or within 40 ms
+ * @sk: socket, locked, that just took in-order data
+ *
+ * RFC 1122 4.2.3.2 and RFC 5681 4.2, as Linux: an ACK goes at once when
+ * more than a full segment is unacknowledged (every second full
+ * segment), else when the delayed-ACK timer expires.  Any segment we
+ * send carries the ACK and cancels the timer (xtcp_output.c).
+ */
+void xtcp_ack_delayed(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss)
+		xtcp_send_ack(sk);
+	else if (!timer_pending(&xs->delack_timer))
+		sk_reset_timer(sk, &xs->delack_timer,
+			       jiffies + XTCP_DELACK_TIME);
+}
+
+static void xtcp_delack_handler(struct sock *sk)
+{
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))
+		xtcp_send_ack(sk);
+}
+
+static void xtcp_delack_timer(struct timer_list *t)
+{
+	struct xtcp_sock *xs = from_timer(xs, t, delack_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_delack_handler(sk);
+	else if (!test_and_set_bit(XTCP_DELACK_TIMER_DEFERRED,
+				   &xs->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
  * xtcp_keepalive() - SO_KEEPALIVE is being set or cleared
  * @sk: socket, locked
  * @on: the new value
@@ -445,6 +487,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_mtu_reduced(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_DELACK_TIMER_DEFERRED, &xs->deferred)) {
+		xtcp_delack_handler(sk);
+		__sock_put(sk);
+	}
 	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->deferred)) {
 		xtcp_icmp_deferred(sk);
 		__sock_put(sk);
@@ -465,6 +511,7 @@ void xtcp_init_timers(struct sock *sk)
 
 	timer_setup(&xs->rtx_timer, xtcp_rtx_timer, 0);
 	timer_setup(&xs->keepalive_timer, xtcp_keepalive_timer, 0);
+	timer_setup(&xs->delack_timer, xtcp_delack_timer, 0);
 	xtcp_rtt_reset(xs);
 }
 
@@ -504,7 +551,10 @@ void xtcp_stop_timers(struct sock *sk)
 
 	sk_stop_timer(sk, &xs->rtx_timer);
 	sk_stop_timer(sk, &xs->keepalive_timer);
+	sk_stop_timer(sk, &xs->delack_timer);
 	if (test_and_clear_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_DELACK_TIMER_DEFERRED, &xs->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_KEEPALIVE_TIMER_DEFERRED, &xs->deferred))
 		__sock_put(sk);
