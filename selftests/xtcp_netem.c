@@ -113,9 +113,9 @@ static int hosts_up(char *a, char *b, size_t len)
 	snprintf(b, len, "xb%d", getpid());
 	host_cmds(ca, sizeof(ca), a, ADDR_A);
 	host_cmds(cb, sizeof(cb), b, ADDR_B);
-	return sh(IP " netns add %s && " IP " netns add %s && "
-		  IP " -n %s link add veth0 type veth peer name veth0 netns %s"
-		  " && %s && %s", a, b, a, b, ca, cb) ? -1 : 0;
+	return sh(IP " netns add %s && " IP " netns add %s && " IP
+		  " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
+		  a, b, a, b, ca, cb) ? -1 : 0;
 }
 
 /* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
