@@ -11,6 +11,9 @@
 #                   $XTCP_CACHE_DIR (default /var/cache/xtcp)
 #   make coverage   the module's line and branch coverage by the selftests
 #                   (runs the debug lane if its data is missing or stale)
+#   make bench      xtcp against Linux TCP in one VM boot: medians and
+#                   ratios of stream, rr, crr, lossy and memory workloads
+#                   (not part of make check)
 #   make vm         interactive shell in the test VM, xtcp loaded
 #   make clean
 #
@@ -43,6 +46,9 @@ coverage:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 vm:
 	scripts/demo.sh --shell
 
@@ -50,4 +56,4 @@ clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
 	rm -rf build
 
-.PHONY: all module check check-debug coverage demo vm clean
+.PHONY: all module check check-debug coverage demo bench vm clean

@@ -204,15 +204,20 @@ void xtcp_write_space(struct sock *sk)
  * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
  * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
  * One walk of the queue serves all the blocks.
+ *
+ * The oldest newly marked segment that was sent only once gives an RTT
+ * sample, as in Linux's tcp_sacktag_write_queue(): on a lossy path
+ * nearly every cumulative ACK covers a retransmission (Karn), and
+ * without these samples the backoff of the timeouts would only grow.
  */
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
 	struct xtcp_sack_block ok[XTCP_OPT_SACK_MAX];
+	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
-	struct sk_buff *skb;
 
 	for (i = 0; i < opt->num_sacks; i++)
 		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
@@ -229,8 +234,12 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 		    xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
 			cb->sacked = 1;
 			xs->sacked_out++;
+			if (!sample && !cb->rexmit)
+				sample = skb;
 		}
 	}
+	if (sample)
+		xtcp_rtt_measure(xs, XTCP_SKB_CB(sample)->sent_us);
 }
 
 /**

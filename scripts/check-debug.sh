@@ -138,7 +138,8 @@ if ! "$ROOT/scripts/mkinitramfs.sh" --kver "$DKVER" --modroot "$DK/modroot" \
 	finish
 fi
 # Two VMs side by side, one per host core: the namespace tests, which
-# take about as long as all the others together under KASAN, and the rest.
+# take about as long as all the others together under KASAN, and the rest
+# (xtcp_bulk, whose transfers XTCP_BULK_DIV divides, among them).
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
@@ -154,7 +155,7 @@ for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
-		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1" \
+		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8" \
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait

@@ -1,7 +1,7 @@
 #!/bin/bash
 # mkinitramfs.sh - build the gzip'ed newc initramfs the xtcp VM boots:
 # busybox-static (applets in /bin), bash, iproute2 ip/tc in /usr/sbin, kmod
-# (/sbin/modprobe & co), the Debian kernel's veth/sch_netem modules (+deps),
+# (/sbin/modprobe & co), the Debian kernel's veth/sch_netem/sch_tbf modules (+deps),
 # xtcp.ko in /lib/modules/KVER/extra, the installed selftests in /selftests
 # (with the shared libraries of every ELF file), and scripts/vm-init.sh as
 # /init.  Staging happens in a temp dir under build/.
@@ -41,7 +41,7 @@ MODROOT=""
 MODULE=""
 TESTS=""
 OUT=""
-KMODS=(veth sch_netem)
+KMODS=(veth sch_netem sch_tbf)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) KVER=${2:?}; shift 2 ;;

@@ -14,6 +14,8 @@ timeout=45
 if [ -r settings ]; then
 	timeout=$(sed -n 's/^timeout=//p' settings)
 fi
+# XTCP_TEST_TIMEOUT overrides it (make bench runs longer than any test).
+timeout=${XTCP_TEST_TIMEOUT:-$timeout}
 tests="$*"
 if [ -z "$tests" ]; then
 	tests=$(cat tests.list)

@@ -11,24 +11,14 @@
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations.
  */
-#include <poll.h>
-#include <stdarg.h>
-#include <sys/wait.h>
 #include <netinet/tcp.h>
-#include <linux/ethtool.h>
 #include <linux/if_packet.h>
-#include <linux/sockios.h>
 #include <linux/sock_diag.h>
 #include <net/ethernet.h>
 
-#include "xtcp_test.h"
+#include "xtcp_ns.h"
 #include "xtcp_raw.h"
 #include "kselftest_harness.h"
-
-#define ADDR_A	"198.18.0.1"
-#define ADDR_B	"198.18.0.2"
-#define PORT_A	23001
-#define PORT_B	23002
 
 FIXTURE(link) {
 	char a[32], b[32];
@@ -55,110 +45,6 @@ FIXTURE_VARIANT_ADD(link, xtcp) {
 	.retries2 = "/proc/sys/net/xtcp/retries2",
 };
 
-#define IP	"/usr/sbin/ip"
-#define TC	"/usr/sbin/tc"
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return n < (int)sizeof(cmd) ? system(cmd) : -1;
-}
-
-/* Run a shell command inside namespace @ns. */
-static int ns_sh(const char *ns, const char *cmd)
-{
-	return sh(IP " netns exec %s sh -c '%s'", ns, cmd);
-}
-
-static int enter_ns(const char *name)
-{
-	char path[64];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err ? -errno : 0;
-}
-
-/*
- * Commands for host @ns with address @addr, 100 ms from its peer: few
- * programs, as each costs much under an emulated debug kernel.
- */
-static void host_cmds(char *buf, size_t len, const char *ns,
-		      const char *addr)
-{
-	snprintf(buf, len,
-		 "printf 'addr add %s/24 dev veth0\\nlink set veth0 up\\n"
-		 "link set lo up\\n' | " IP " -n %s -b - && "
-		 TC " -n %s qdisc add dev veth0 root netem delay 100ms",
-		 addr, ns, ns);
-}
-
-/* Two hosts a and b, 100 ms apart each way. */
-static int hosts_up(char *a, char *b, size_t len)
-{
-	char ca[256], cb[256];
-
-	snprintf(a, len, "xa%d", getpid());
-	snprintf(b, len, "xb%d", getpid());
-	host_cmds(ca, sizeof(ca), a, ADDR_A);
-	host_cmds(cb, sizeof(cb), b, ADDR_B);
-	return sh(IP " netns add %s && " IP " netns add %s && " IP
-		  " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
-		  a, b, a, b, ca, cb) ? -1 : 0;
-}
-
-/* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
-static bool closing_left(void)
-{
-	unsigned int st;
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (st == 0x04 || st == 0x0B || st == 0x09))
-			found = true;
-	fclose(f);
-	return found;
-}
-
-/*
- * Let the connections of @ns finish closing (up to 10 s) before its
- * namespace goes: one still sending its FIN when the path disappears
- * would send it again for many minutes, holding the module.
- */
-static void settle(const char *ns)
-{
-	long long deadline = xtcp_now_ms() + 10000;
-
-	if (enter_ns(ns))
-		return;
-	while (closing_left() && xtcp_now_ms() < deadline)
-		usleep(20000);
-}
-
-static void hosts_down(const char *a, const char *b)
-{
-	settle(a);
-	settle(b);
-	sh(IP " netns del %s; " IP " netns del %s", a, b);
-}
-
 FIXTURE_SETUP(link)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
@@ -178,63 +64,6 @@ static int set_delay(const char *a, const char *b, int ms)
 	snprintf(cmd, sizeof(cmd),
 		 TC " qdisc change dev veth0 root netem delay %dms", ms);
 	return ns_sh(a, cmd) || ns_sh(b, cmd);
-}
-
-static int bound_socket(int proto, const char *addr, unsigned short port,
-			bool nonblock)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0),
-			proto);
-
-	if (fd < 0)
-		return -1;
-	if (xtcp_bind(fd, addr, port)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Nonblocking connect, then wait until it completes; 0 or -errno. */
-static int connect_wait(int fd, const char *addr, unsigned short port)
-{
-	struct sockaddr_in a = xtcp_addr(addr, port);
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t len = sizeof(int);
-	int err = 0;
-
-	if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	if (poll(&pfd, 1, 15000) != 1)
-		return -ETIMEDOUT;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
-}
-
-/*
- * Drop everything a sends; a static neighbour entry keeps ARP out of the
- * picture, so that only the transport's own timers decide.
- */
-/* A permanent neighbour entry in @ns for @peer_addr, the veth0 of @peer. */
-static int static_neigh(const char *ns, const char *peer,
-			const char *peer_addr)
-{
-	char mac[32] = "", cmd[160];
-	FILE *f;
-
-	if (ns_sh(peer, "cat /sys/class/net/veth0/address > /tmp/xtcp_mac"))
-		return -1;
-	f = fopen("/tmp/xtcp_mac", "r");
-	if (!f || fscanf(f, "%31s", mac) != 1)
-		return -1;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd),
-		 IP " neigh replace %s lladdr %s dev veth0 nud permanent",
-		 peer_addr, mac);
-	return ns_sh(ns, cmd);
 }
 
 /*
@@ -306,25 +135,6 @@ TEST_F(link, connect_sndtimeo)
 	EXPECT_LE(1400, took);
 	EXPECT_GE(3000, took);
 	close(fd);
-}
-
-/* Run @fn(@arg) in namespace @ns in a child; returns its exit status. */
-static pid_t spawn_in(const char *ns, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	if (!pid)
-		_exit(enter_ns(ns) ? 100 : fn(arg));
-	return pid;
-}
-
-static int child_status(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 struct side {
@@ -1232,20 +1042,6 @@ static int captured_data(int fd, unsigned short sport, uint8_t *pkt,
 	return -1;
 }
 
-/* Turn @dev's transmit checksum offload off in the current namespace. */
-static int tx_csum_off(const char *dev)
-{
-	struct ethtool_value v = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
-	struct ifreq ifr = { .ifr_data = (void *)&v };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
-
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
-	err = fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) ? -1 : 0;
-	if (fd >= 0)
-		close(fd);
-	return err;
-}
-
 /*
  * Send 1000 bytes from a port @sport of a to the listener @lfd of b and
  * check they arrive; then the segment that carried them, as captured
@@ -1296,7 +1092,7 @@ TEST_F_TIMEOUT(linkx, checksum_offload, 60)
 	ASSERT_LT(0, n);
 	EXPECT_TRUE(status & TP_STATUS_CSUMNOTREADY);
 
-	ASSERT_EQ(0, tx_csum_off("veth0"));
+	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
 	n = send_captured(lfd, cap, PORT_A + 10, pkt, sizeof(pkt), &status);
 	ASSERT_LT(0, n);
 	EXPECT_FALSE(status & TP_STATUS_CSUMNOTREADY);
@@ -1497,6 +1293,36 @@ static int raw_peer_connect(struct raw_peer *p, int lfd, uint32_t *a_isn)
 	return accept(lfd, NULL, NULL);
 }
 
+/*
+ * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
+ * its segments to the raw socket) connected to a listener in @a.  The
+ * accepted socket, or -1; *@lfd gets the listener, *@s0 the sequence
+ * number of a's first byte of data.
+ */
+static int raw_peer_setup(const char *a, const char *b, struct raw_peer *p,
+			  int *lfd, uint32_t *s0)
+{
+	int fd;
+
+	*p = (struct raw_peer){
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_B),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .window = 65535 },
+	};
+	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a))
+		return -1;
+	*lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	if (*lfd < 0 || listen(*lfd, 1) || enter_ns(b))
+		return -1;
+	p->raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	if (p->raw < 0)
+		return -1;
+	fd = raw_peer_connect(p, *lfd, s0);
+	(*s0)++;
+	return fd;
+}
+
 /* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
 static int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
 {
@@ -1519,12 +1345,7 @@ static int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
  */
 TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 {
-	struct raw_peer p = {
-		.a = inet_addr(ADDR_A),
-		.b = inet_addr(ADDR_B),
-		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
-		       .window = 65535 },
-	};
+	struct raw_peer p;
 	uint8_t data[200] = { 0 };
 	struct xtcp_seg_hdr ack;
 	long long t0, took;
@@ -1533,15 +1354,7 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 	int lfd, fd;
 
 	ASSERT_EQ(0, set_delay(self->a, self->b, 0));
-	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
-	ASSERT_EQ(0, enter_ns(self->a));
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, listen(lfd, 1));
-	ASSERT_EQ(0, enter_ns(self->b));
-	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
-	ASSERT_LE(0, p.raw);
-	fd = raw_peer_connect(&p, lfd, &s0);
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
 	seq = p.h.seq;
 
@@ -1573,29 +1386,15 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
  */
 TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 {
-	struct raw_peer p = {
-		.a = inet_addr(ADDR_A),
-		.b = inet_addr(ADDR_B),
-		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
-		       .window = 65535 },
-	};
+	struct raw_peer p;
 	uint8_t data[5000] = { 0 };
 	int lfd, fd, i, one = 1;
 	struct tcp_info ti;
 	socklen_t len;
 	uint32_t s0;
 
-	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
-	ASSERT_EQ(0, enter_ns(self->a));
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, listen(lfd, 1));
-	ASSERT_EQ(0, enter_ns(self->b));
-	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
-	ASSERT_LE(0, p.raw);
-	fd = raw_peer_connect(&p, lfd, &s0);
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	s0++;
 	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				sizeof(one)));
 	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
@@ -1644,27 +1443,13 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
  */
 TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 {
-	struct raw_peer p = {
-		.a = inet_addr(ADDR_A),
-		.b = inet_addr(ADDR_B),
-		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
-		       .window = 65535 },
-	};
+	struct raw_peer p;
 	uint8_t data[8000] = { 0 };
 	int lfd, fd, i, one = 1;
 	uint32_t s0;
 
-	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
-	ASSERT_EQ(0, enter_ns(self->a));
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, listen(lfd, 1));
-	ASSERT_EQ(0, enter_ns(self->b));
-	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
-	ASSERT_LE(0, p.raw);
-	fd = raw_peer_connect(&p, lfd, &s0);
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	s0++;
 	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				sizeof(one)));
 	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
@@ -1689,6 +1474,48 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
 	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	abort_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * An RTT sample ends the backoff (RFC 6298 5.7): after two timeouts of
+ * the first of three segments, the SACK of the second, sent only once,
+ * gives one though the cumulative ACK does not move, as in Linux.  On a
+ * lossy path nearly every cumulative ACK covers a retransmission: with
+ * samples from them only, the backoff would grow until the connection
+ * all but stops.
+ */
+TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
+{
+	uint8_t data[3000] = { 0 };
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd, i;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(2, ti.tcpi_backoff);
+
+	p.h.ack = s0;
+	p.h.opt.present = XTCP_OPTF_SACK;
+	p.h.opt.num_sacks = 1;
+	p.h.opt.sack[0].start = s0 + 1000;
+	p.h.opt.sack[0].end = s0 + 2000;
+	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 100 && !tcp_info(fd, &ti) && ti.tcpi_backoff; i++)
+		usleep(10000);
+	EXPECT_EQ(0, ti.tcpi_backoff);
 	abort_close(fd);
 	close(lfd);
 	close(p.raw);

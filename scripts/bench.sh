@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: xtcp against Linux TCP in one boot of the test VM.  Builds
+# xtcp.ko and the tools for the VM's kernel, runs selftests/xtcp_bench.sh
+# there (each workload alternately over both protocols, 3 rounds, or
+# XTCP_BENCH_ROUNDS), then prints the medians, the ratio xtcp/TCP and the
+# issue's target for each, with the date and kernel.  The raw
+# measurements stay in build/bench/tap.out.  Not part of make check: the
+# numbers are compared with each other, never with fixed values, as the
+# VM may run under an emulated CPU.
+
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+OUT="$BUILD/bench"
+mkdir -p "$OUT"
+xtcp_prepare
+xtcp_build_module >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
+xtcp_build_tests "$BUILD/tests" >"$OUT/tests.log" 2>&1 ||
+	{ cat "$OUT/tests.log"; exit 1; }
+xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" >/dev/null
+echo "bench: booting the VM; about 10 minutes under TCG" >&2
+"$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
+	--out "$OUT" --timeout 2400 --args xtcp_bench.sh \
+	--append "xtcpenv=XTCP_TEST_TIMEOUT=2200 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3}" \
+	>"$OUT/vm.tap" || true
+
+status=0
+grep -q '^# BENCH-FAIL' "$OUT/vm.tap" && status=1
+grep -q '^not ok' "$OUT/vm.tap" && status=1
+sed -n 's/^# BENCH-FAIL /failed run: /p' "$OUT/vm.tap" >&2
+
+# Medians of each (workload, protocol), then one row per workload.
+sed -n 's/^# BENCH //p' "$OUT/vm.tap" | awk -v date="$(date -u +%Y-%m-%d)" \
+	-v kernel="$(sed -n 's/^# BENCH-KERNEL //p' "$OUT/vm.tap")" \
+	-v accel="$(cat "$BUILD/kvm-probe" 2>/dev/null || echo tcg)" '
+	function median(k,    n, i, j, t, v) {
+		n = split(vals[k], v, " ")
+		for (i = 1; i <= n; i++)
+			for (j = i + 1; j <= n; j++)
+				if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	{
+		vals[$1 " " $2] = vals[$1 " " $2] " " $4
+		rounds[$1 " " $2]++
+	}
+	END {
+		split("stream_lo stream_veth rr crr lossy mem_sock mem_tw", ws, " ")
+		unit["stream_lo"] = "MB/s"; unit["stream_veth"] = "MB/s"
+		unit["rr"] = "trans/s"; unit["crr"] = "conn/s"
+		unit["lossy"] = "s (8 MiB)"; unit["mem_sock"] = "bytes"
+		unit["mem_tw"] = "bytes"
+		goal["stream_lo"] = ">= 0.8"; goal["stream_veth"] = ">= 0.8"
+		goal["rr"] = ">= 0.9"; goal["crr"] = ">= 1.0"
+		goal["lossy"] = "<= 1.25"; goal["mem_sock"] = "-"
+		goal["mem_tw"] = "xtcp <= 64"
+		printf "xtcp vs Linux TCP, %s, kernel %s (%s), medians of %d rounds\n\n",
+			date, kernel, accel, rounds["stream_lo xtcp"]
+		fmt = "%-12s %-10s %10s %10s %7s  %-10s %s\n"
+		printf fmt, "workload", "unit", "xtcp", "tcp", "ratio", "target", "met"
+		for (i = 1; i in ws; i++) {
+			w = ws[i]
+			if (!((w " xtcp") in vals) || !((w " tcp") in vals)) {
+				printf fmt, w, unit[w], "-", "-", "-", goal[w], "no data"
+				continue
+			}
+			x = median(w " xtcp"); t = median(w " tcp")
+			ratio = t > 0 ? x / t : 0
+			if (w == "mem_tw")
+				met = x <= 64
+			else if (w == "mem_sock")
+				met = -1
+			else if (w == "lossy")
+				met = ratio <= 1.25
+			else
+				met = ratio >= substr(goal[w], 4) + 0
+			printf fmt, w, unit[w], x, t, sprintf("%.2f", ratio), goal[w],
+				met < 0 ? "" : met ? "yes" : "NO"
+		}
+	}' | tee "$OUT/table.txt"
+exit "$status"

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One measurement of one workload over one protocol, for make bench
+ * (xtcp_bench.sh runs them alternately over xtcp and Linux TCP):
+ *
+ *   xtcp_bench WORKLOAD PROTO
+ *
+ *   stream_lo    MB/s of one connection writing 64 KiB at a time for 3 s,
+ *                on loopback (as the receiver counts them)
+ *   stream_veth  the same between two namespaces joined by veth
+ *   rr           transactions/s of a 1-byte ping-pong for 3 s, loopback
+ *   crr          connections/s for 3 s of: connect, 1-byte request,
+ *                1-byte response, close, loopback
+ *   lossy        seconds to move 8 MiB across a link with every
+ *                impairment of xtcp_bulk's "all" path
+ *   mem_sock     bytes of a socket: object size of the protocol's slab
+ *                (XTCP, TCP)
+ *   mem_tw       bytes of a TIME_WAIT entry (xtcp_tw, tw_sock_TCP)
+ *
+ * Prints the number alone; exits non-zero, printing nothing on stdout,
+ * if the run failed.  Each run has a network namespace of its own, so
+ * that no run inherits another's TIME_WAIT entries or ports.
+ */
+#include <netinet/tcp.h>
+
+#include "xtcp_ns.h"
+#include "xtcp_stream.h"
+
+#define BENCH_PORT	23200
+#define BENCH_SECS	3
+#define LOSSY_BYTES	(8 << 20)
+#define ALL_NETEM	"delay 20ms 10ms loss 5% duplicate 5% reorder 25% 50%"
+#define ALL_TBF		"rate 20mbit burst 20kb latency 100ms"
+
+struct bench_result {
+	int err;
+	uint64_t bytes;
+	long long ms;
+};
+
+static int nodelay(int fd)
+{
+	return xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+}
+
+/* A server child on @lfd running @fn; its result comes back on *@rfd. */
+static pid_t serve(int lfd, int (*fn)(int lfd, struct bench_result *r),
+		   int *rfd)
+{
+	struct bench_result r = { 0 };
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		r.err = fn(lfd, &r);
+		_exit(write(p[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(p[1]);
+	*rfd = p[0];
+	return pid;
+}
+
+static int collect(pid_t pid, int rfd, struct bench_result *r)
+{
+	int ok = read(rfd, r, sizeof(*r)) == sizeof(*r);
+
+	close(rfd);
+	return child_status(pid) || !ok || r->err ? -1 : 0;
+}
+
+/* Receiver: bytes and time from accept to end of stream. */
+static int sink(int lfd, struct bench_result *r)
+{
+	static char buf[1 << 16];
+	long long t0;
+	ssize_t n;
+	int fd;
+
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		return -errno;
+	t0 = xtcp_now_ms();
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		r->bytes += n;
+	r->ms = xtcp_now_ms() - t0;
+	close(fd);
+	return n ? -errno : 0;
+}
+
+static int dial(int proto, const char *addr)
+{
+	struct sockaddr_in dst = xtcp_addr(addr, BENCH_PORT);
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static double stream(int proto, int lfd, const char *addr)
+{
+	static char buf[1 << 16];
+	struct bench_result r;
+	long long end;
+	int rfd, fd;
+	pid_t pid;
+
+	pid = serve(lfd, sink, &rfd);
+	fd = dial(proto, addr);
+	if (pid < 0 || fd < 0)
+		return -1;
+	end = xtcp_now_ms() + BENCH_SECS * 1000;
+	while (xtcp_now_ms() < end)
+		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) <= 0)
+			break;
+	close(fd);
+	if (collect(pid, rfd, &r) || !r.ms)
+		return -1;
+	return r.bytes / 1e3 / r.ms;
+}
+
+/* Echo one byte for each byte, until the end of the stream. */
+static int echo(int lfd, struct bench_result *r)
+{
+	int fd = accept(lfd, NULL, NULL);
+	char c;
+
+	if (fd < 0 || nodelay(fd))
+		return -errno;
+	while (recv(fd, &c, 1, 0) == 1)
+		if (send(fd, &c, 1, 0) != 1)
+			return -errno;
+	close(fd);
+	return 0;
+}
+
+static double rr(int proto, int lfd)
+{
+	struct bench_result r;
+	long long t0, now;
+	uint64_t n = 0;
+	int rfd, fd;
+	pid_t pid;
+	char c = 'x';
+
+	pid = serve(lfd, echo, &rfd);
+	fd = dial(proto, "127.0.0.1");
+	if (pid < 0 || fd < 0 || nodelay(fd))
+		return -1;
+	t0 = xtcp_now_ms();
+	do {
+		if (send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1)
+			return -1;
+		n++;
+		now = xtcp_now_ms();
+	} while (now < t0 + BENCH_SECS * 1000);
+	close(fd);
+	if (collect(pid, rfd, &r))
+		return -1;
+	return n * 1e3 / (now - t0);
+}
+
+/* One answer per connection, until a connection brings nothing. */
+static int answer(int lfd, struct bench_result *r)
+{
+	char c;
+	int fd;
+
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			return -errno;
+		if (recv(fd, &c, 1, 0) != 1) {
+			close(fd);
+			return 0;
+		}
+		if (send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 0)
+			return -EPROTO;
+		close(fd);
+	}
+}
+
+static double crr(int proto, int lfd)
+{
+	struct bench_result r;
+	long long t0, now;
+	uint64_t n = 0;
+	int rfd, fd;
+	pid_t pid;
+	char c = 'x';
+
+	pid = serve(lfd, answer, &rfd);
+	if (pid < 0)
+		return -1;
+	t0 = xtcp_now_ms();
+	do {
+		fd = dial(proto, "127.0.0.1");
+		if (fd < 0 || send(fd, &c, 1, 0) != 1 ||
+		    recv(fd, &c, 1, 0) != 1)
+			return -1;
+		close(fd);
+		n++;
+		now = xtcp_now_ms();
+	} while (now < t0 + BENCH_SECS * 1000);
+	fd = dial(proto, "127.0.0.1");
+	if (fd < 0)
+		return -1;
+	close(fd);
+	if (collect(pid, rfd, &r))
+		return -1;
+	return n * 1e3 / (now - t0);
+}
+
+static double lossy(int proto, int lfd)
+{
+	struct bench_result r;
+	struct xtcp_digest d;
+	long long t0;
+	int rfd, fd;
+	pid_t pid;
+
+	xtcp_digest_init(&d);
+	pid = serve(lfd, sink, &rfd);
+	t0 = xtcp_now_ms();
+	fd = dial(proto, ADDR_B);
+	if (pid < 0 || fd < 0 ||
+	    xtcp_send_stream(fd, 1, LOSSY_BYTES, 1 << 16, &d))
+		return -1;
+	close(fd);
+	if (collect(pid, rfd, &r) || r.bytes != LOSSY_BYTES)
+		return -1;
+	return (xtcp_now_ms() - t0) / 1e3;
+}
+
+static double slab_size(const char *cache)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/object_size", cache);
+	return xtcp_read_long(path);
+}
+
+/* A listener at @addr, in a namespace of its own or in b of a new pair. */
+static int listener(int proto, const char *addr, char *a, char *b,
+		    const char *netem, const char *tbf)
+{
+	int lfd;
+
+	if (!strcmp(addr, "127.0.0.1")) {
+		if (xtcp_new_netns())
+			return -1;
+	} else if (hosts_up(a, b, 32) || impair(a, netem, tbf) ||
+		   impair(b, netem, tbf) || static_neigh(a, b, ADDR_B) ||
+		   static_neigh(b, a, ADDR_A) ||
+		   (netem && (segments_only(a) || segments_only(b))) ||
+		   enter_ns(b)) {
+		return -1;
+	}
+	lfd = bound_socket(proto, addr, BENCH_PORT, false);
+	if (lfd < 0 || listen(lfd, 128))
+		return -1;
+	return strcmp(addr, "127.0.0.1") && enter_ns(a) ? -1 : lfd;
+}
+
+static double run(const char *w, int proto)
+{
+	bool tcp = proto == IPPROTO_TCP;
+	char a[32] = "", b[32] = "";
+	double v = -1;
+	int lfd;
+
+	if (!strcmp(w, "mem_sock"))
+		return slab_size(tcp ? "TCP" : "XTCP");
+	if (!strcmp(w, "mem_tw"))
+		return slab_size(tcp ? "tw_sock_TCP" : "xtcp_tw");
+	if (!strcmp(w, "stream_veth"))
+		lfd = listener(proto, ADDR_B, a, b, NULL, NULL);
+	else if (!strcmp(w, "lossy"))
+		lfd = listener(proto, ADDR_B, a, b, ALL_NETEM, ALL_TBF);
+	else
+		lfd = listener(proto, "127.0.0.1", a, b, NULL, NULL);
+	if (lfd < 0)
+		return -1;
+	if (!strcmp(w, "stream_lo"))
+		v = stream(proto, lfd, "127.0.0.1");
+	else if (!strcmp(w, "stream_veth"))
+		v = stream(proto, lfd, ADDR_B);
+	else if (!strcmp(w, "rr"))
+		v = rr(proto, lfd);
+	else if (!strcmp(w, "crr"))
+		v = crr(proto, lfd);
+	else if (!strcmp(w, "lossy"))
+		v = lossy(proto, lfd);
+	close(lfd);
+	if (a[0])
+		hosts_down(a, b);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	double v;
+	int proto;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: xtcp_bench WORKLOAD tcp|xtcp\n");
+		return 2;
+	}
+	proto = !strcmp(argv[2], "tcp") ? IPPROTO_TCP : IPPROTO_XTCP;
+	v = run(argv[1], proto);
+	if (v < 0)
+		return 1;
+	printf("%.1f\n", v);
+	return 0;
+}

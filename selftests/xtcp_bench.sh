@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside the VM: every workload of xtcp_bench, over xtcp and
+# over Linux TCP one after the other (which goes first alternates from
+# round to round), for ROUNDS rounds (default 3).  Prints one line per
+# measurement, "BENCH WORKLOAD PROTO ROUND VALUE", for scripts/bench.sh to
+# reduce to medians and ratios; a failed run prints "BENCH-FAIL ..." and
+# makes the exit status 1.
+
+cd "$(dirname "$0")" || exit 1
+rounds=${XTCP_BENCH_ROUNDS:-3}
+workloads="stream_lo stream_veth rr crr lossy mem_sock mem_tw"
+rc=0
+
+echo "BENCH-KERNEL $(uname -r)"
+r=1
+while [ "$r" -le "$rounds" ]; do
+	if [ $((r % 2)) = 1 ]; then order="xtcp tcp"; else order="tcp xtcp"; fi
+	for w in $workloads; do
+		for p in $order; do
+			if v=$(./xtcp_bench "$w" "$p"); then
+				echo "BENCH $w $p $r $v"
+			else
+				echo "BENCH-FAIL $w $p $r"
+				rc=1
+			fi
+		done
+	done
+	r=$((r + 1))
+done
+exit "$rc"

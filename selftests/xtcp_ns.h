@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Two hosts for the selftests: network namespaces "a" (198.18.0.1) and
+ * "b" (198.18.0.2) joined by a veth pair with netem on both ends, and
+ * the helpers to run a side of a test in either.
+ */
+#ifndef _XTCP_NS_H
+#define _XTCP_NS_H
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "xtcp_test.h"
+
+#define ADDR_A	"198.18.0.1"
+#define ADDR_B	"198.18.0.2"
+#define PORT_A	23001
+#define PORT_B	23002
+
+#define IP	"/usr/sbin/ip"
+#define TC	"/usr/sbin/tc"
+
+static inline int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return n < (int)sizeof(cmd) ? system(cmd) : -1;
+}
+
+/* Run a shell command inside namespace @ns. */
+static inline int ns_sh(const char *ns, const char *cmd)
+{
+	return sh(IP " netns exec %s sh -c '%s'", ns, cmd);
+}
+
+static inline int enter_ns(const char *name)
+{
+	char path[64];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err ? -errno : 0;
+}
+
+/*
+ * Commands for host @ns with address @addr, 100 ms from its peer: few
+ * programs, as each costs much under an emulated debug kernel.
+ */
+static inline void host_cmds(char *buf, size_t len, const char *ns,
+			     const char *addr)
+{
+	snprintf(buf, len,
+		 "printf 'addr add %s/24 dev veth0\\nlink set veth0 up\\n"
+		 "link set lo up\\n' | " IP " -n %s -b - && "
+		 TC " -n %s qdisc add dev veth0 root netem delay 100ms",
+		 addr, ns, ns);
+}
+
+/* Two hosts a and b, 100 ms apart each way. */
+static inline int hosts_up(char *a, char *b, size_t len)
+{
+	char ca[256], cb[256];
+
+	snprintf(a, len, "xa%d", getpid());
+	snprintf(b, len, "xb%d", getpid());
+	host_cmds(ca, sizeof(ca), a, ADDR_A);
+	host_cmds(cb, sizeof(cb), b, ADDR_B);
+	return sh(IP " netns add %s && " IP " netns add %s && " IP
+		  " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
+		  a, b, a, b, ca, cb) ? -1 : 0;
+}
+
+/* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
+static inline bool closing_left(void)
+{
+	unsigned int st;
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/net/xtcp", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
+		    (st == 0x04 || st == 0x0B || st == 0x09))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Let the connections of @ns finish closing (up to 10 s) before its
+ * namespace goes: one still sending its FIN when the path disappears
+ * would send it again for many minutes, holding the module.
+ */
+static inline void settle(const char *ns)
+{
+	long long deadline = xtcp_now_ms() + 10000;
+
+	if (enter_ns(ns))
+		return;
+	while (closing_left() && xtcp_now_ms() < deadline)
+		usleep(20000);
+}
+
+static inline void hosts_down(const char *a, const char *b)
+{
+	settle(a);
+	settle(b);
+	sh(IP " netns del %s; " IP " netns del %s", a, b);
+}
+
+static inline int bound_socket(int proto, const char *addr,
+			       unsigned short port, bool nonblock)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0),
+			proto);
+
+	if (fd < 0)
+		return -1;
+	if (xtcp_bind(fd, addr, port)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Nonblocking connect, then wait until it completes; 0 or -errno. */
+static inline int connect_wait(int fd, const char *addr, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(addr, port);
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	if (poll(&pfd, 1, 15000) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}
+
+/* A permanent neighbour entry in @ns for @peer_addr, the veth0 of @peer. */
+static inline int static_neigh(const char *ns, const char *peer,
+			       const char *peer_addr)
+{
+	char mac[32] = "", cmd[160];
+	FILE *f;
+
+	if (ns_sh(peer, "cat /sys/class/net/veth0/address > /tmp/xtcp_mac"))
+		return -1;
+	f = fopen("/tmp/xtcp_mac", "r");
+	if (!f || fscanf(f, "%31s", mac) != 1)
+		return -1;
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 IP " neigh replace %s lladdr %s dev veth0 nud permanent",
+		 peer_addr, mac);
+	return ns_sh(ns, cmd);
+}
+
+/* Run @fn(@arg) in namespace @ns in a child; returns its exit status. */
+static inline pid_t spawn_in(const char *ns, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(enter_ns(ns) ? 100 : fn(arg));
+	return pid;
+}
+
+static inline int child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Replace @ns's root qdisc on veth0 by netem with parameters @netem and
+ * a tbf with parameters @tbf below it; NULL leaves either out.
+ */
+static inline int impair(const char *ns, const char *netem, const char *tbf)
+{
+	char cmd[512];
+	int n;
+
+	n = snprintf(cmd, sizeof(cmd), TC " qdisc del dev veth0 root");
+	if (netem)
+		n += snprintf(cmd + n, sizeof(cmd) - n,
+			      " && " TC " qdisc add dev veth0 root handle 1: netem %s",
+			      netem);
+	if (netem && tbf)
+		n += snprintf(cmd + n, sizeof(cmd) - n,
+			      " && " TC " qdisc add dev veth0 parent 1: handle 2: tbf %s",
+			      tbf);
+	return n < (int)sizeof(cmd) ? ns_sh(ns, cmd) : -1;
+}
+
+/* Turn feature @cmd (ETHTOOL_S*) of @dev off in the current namespace. */
+static inline int ethtool_off(const char *dev, uint32_t cmd)
+{
+	struct ethtool_value v = { .cmd = cmd, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
+
+	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	err = fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * No segmentation offload on @ns's veth0: a qdisc then sees, and netem
+ * drops, single segments; with it, Linux TCP would hand netem skbs of up
+ * to 45 segments, each lost or duplicated as one, and a loss rate would
+ * not mean the same to both protocols.
+ */
+static inline int segments_only(const char *ns)
+{
+	if (enter_ns(ns))
+		return -1;
+	return ethtool_off("veth0", ETHTOOL_STSO) ||
+	       ethtool_off("veth0", ETHTOOL_SGSO) ? -1 : 0;
+}
+
+#endif /* _XTCP_NS_H */
