@@ -88,6 +88,7 @@ struct xtcp_hash_bucket;
 #define XTCP_CA_NAME_MAX	16
 #define XTCP_CWND_CLAMP		65535	/* segments */
 #define XTCP_DUPTHRESH		3	/* RFC 5681 section 3.2 */
+#define XTCP_MAX_REORDERING	300	/* Linux's tcp_max_reordering */
 
 /*
  * Congestion states of a connection (xtcp_cong.c), numbered as Linux's
@@ -147,6 +148,7 @@ enum {
 	XTCP_ICMP_ERR_DEFERRED,
 	XTCP_KEEPALIVE_TIMER_DEFERRED,
 	XTCP_DELACK_TIMER_DEFERRED,
+	XTCP_DEFERRED_MAX
 };
 
 /* Longest an ACK of in-order data waits for a second segment (Linux's). */
@@ -205,6 +207,10 @@ enum {
  * @recover: snd_nxt when the last recovery began (RFC 6582)
  * @packets_out: segments sent and not acknowledged
  * @sacked_out: of those, segments the peer reported in SACK blocks
+ * @sack_high: end of the highest segment reported in a SACK block
+ * @reordering: duplicate ACKs, or SACKed segments above a hole, that
+ *	make it lost: RFC 6675's DupThresh, raised to how far the path was
+ *	seen to reorder segments (xtcp_take_sack())
  * @dupacks: duplicate ACKs in a row
  * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
@@ -270,6 +276,8 @@ struct xtcp_sock {
 	u32 recover;
 	u32 packets_out;
 	u32 sacked_out;
+	u32 sack_high;
+	u16 reordering;
 	u8 dupacks;
 	u8 ca_state;
 
@@ -669,6 +677,7 @@ void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
 void xtcp_arm_fin_timeout(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
+void xtcp_run_or_defer(struct sock *sk, unsigned int bit);
 void xtcp_ack_delayed(struct sock *sk);
 void xtcp_ack_rcvd(struct sock *sk, u32 ack);
 void xtcp_persist_done(struct sock *sk);

@@ -9,7 +9,8 @@
  *  - Open: every ACK of new data lets the algorithm grow cwnd (slow
  *    start, then congestion avoidance: RFC 5681).
  *  - Recovery: the third duplicate ACK, or SACK blocks reporting three
- *    segments above the oldest one (RFC 6675's DupThresh), make the
+ *    segments above the oldest one (RFC 6675's DupThresh; more on a
+ *    path seen to reorder, see xtcp_take_sack()), make the
  *    oldest segment go again at once (fast retransmit) and cwnd drop to
  *    the algorithm's ssthresh; duplicate ACKs inflate it, partial ACKs
  *    deflate it (xtcp_partial_ack() sends the next hole) and the ACK of
@@ -255,6 +256,8 @@ void xtcp_cong_start(struct sock *sk)
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->recover = xs->snd_una;
 	xs->dupacks = 0;
+	xs->reordering = XTCP_DUPTHRESH;
+	xs->sack_high = xs->snd_una;
 	if (xs->ca_ops && xs->ca_ops->init)
 		xs->ca_ops->init(sk);
 }
@@ -294,8 +297,8 @@ static void xtcp_enter_recovery(struct sock *sk)
 /* Enough evidence that the oldest segment is lost? */
 static bool xtcp_loss_seen(const struct xtcp_sock *xs)
 {
-	return xs->dupacks >= XTCP_DUPTHRESH ||
-	       (xs->sack_ok && xs->sacked_out >= XTCP_DUPTHRESH);
+	return xs->dupacks >= xs->reordering ||
+	       (xs->sack_ok && xs->sacked_out >= xs->reordering);
 }
 
 /**

@@ -193,6 +193,18 @@ void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* @low_seq, sent once, SACKed now: how far did it fall behind? */
+static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
+{
+	u32 dist;
+
+	if (!xtcp_seq_before(low_seq, xs->sack_high))
+		return;
+	dist = DIV_ROUND_UP(xs->sack_high - low_seq, xtcp_seg_size(xs));
+	if (dist > xs->reordering)
+		xs->reordering = min_t(u32, dist, XTCP_MAX_REORDERING);
+}
+
 /**
  * xtcp_take_sack() - mark the segments a SACK option reports received
  * @sk: socket, locked
@@ -209,11 +221,17 @@ void xtcp_write_space(struct sock *sk)
  * sample, as in Linux's tcp_sacktag_write_queue(): on a lossy path
  * nearly every cumulative ACK covers a retransmission (Karn), and
  * without these samples the backoff of the timeouts would only grow.
+ *
+ * Such a segment below one SACKed before was not lost but overtaken:
+ * the path reorders segments by that distance, and loss detection
+ * waits for that many segments above a hole from now on, as Linux's
+ * tcp_check_sack_reordering() (up to %XTCP_MAX_REORDERING).
  */
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
+	u32 high;
 	struct xtcp_sack_block ok[XTCP_OPT_SACK_MAX];
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
@@ -226,6 +244,10 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 			ok[n++] = opt->sack[i];
 	if (!n)
 		return;
+	/* What is below snd_una is not in flight any more. */
+	if (!xtcp_seq_after(xs->sack_high, una))
+		xs->sack_high = una;
+	high = xs->sack_high;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (skb == xs->send_head)
 			break;
@@ -236,10 +258,15 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 			xs->sacked_out++;
 			if (!sample && !cb->rexmit)
 				sample = skb;
+			if (xtcp_seq_after(cb->end_seq, high))
+				high = cb->end_seq;
 		}
 	}
-	if (sample)
+	if (sample) {
 		xtcp_rtt_measure(xs, XTCP_SKB_CB(sample)->sent_us);
+		xtcp_check_reordering(xs, XTCP_SKB_CB(sample)->seq);
+	}
+	xs->sack_high = high;
 }
 
 /**

@@ -78,10 +78,7 @@ static void xtcp_icmp_frag_needed(struct sock *sk, u32 mtu)
 	if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
 		return;
 	WRITE_ONCE(xs->mtu_info, mtu);
-	if (!sock_owned_by_user(sk))
-		xtcp_mtu_reduced(sk);
-	else if (!test_and_set_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
-		sock_hold(sk);
+	xtcp_run_or_defer(sk, XTCP_MTU_REDUCED_DEFERRED);
 }
 
 /*
@@ -132,18 +129,11 @@ void xtcp_icmp_deferred(struct sock *sk)
 /* Socket locked by bh_lock_sock(); @seq checked against the flight. */
 static void xtcp_icmp_error(struct sock *sk, int err)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool owned = sock_owned_by_user(sk);
-
 	if (sk->sk_state == TCP_SYN_SENT) {
 		/* RFC 1122 4.2.3.9 leaves this open; Linux ends it. */
 		WRITE_ONCE(sk->sk_err_soft, err);
-		if (!owned)
-			xtcp_icmp_conn_failed(sk);
-		else if (!test_and_set_bit(XTCP_ICMP_ERR_DEFERRED,
-					   &xs->deferred))
-			sock_hold(sk);
-	} else if (!owned && inet_sk(sk)->recverr) {
+		xtcp_run_or_defer(sk, XTCP_ICMP_ERR_DEFERRED);
+	} else if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {

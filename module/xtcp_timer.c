@@ -302,18 +302,20 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 	xtcp_retransmit(sk, skb);
 }
 
+/* A timer of @sk expired: its work, now or after release_sock(). */
+static void xtcp_timer_expired(struct sock *sk, unsigned int bit)
+{
+	bh_lock_sock(sk);
+	xtcp_run_or_defer(sk, bit);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 static void xtcp_rtx_timer(struct timer_list *t)
 {
 	struct xtcp_sock *xs = from_timer(xs, t, rtx_timer);
-	struct sock *sk = &xs->inet.sk;
 
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_rtx_timer_handler(sk);
-	else if (!test_and_set_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_timer_expired(&xs->inet.sk, XTCP_RTX_TIMER_DEFERRED);
 }
 
 static void xtcp_reset_keepalive_timer(struct sock *sk, unsigned long when)
@@ -375,16 +377,8 @@ resched:
 static void xtcp_keepalive_timer(struct timer_list *t)
 {
 	struct xtcp_sock *xs = from_timer(xs, t, keepalive_timer);
-	struct sock *sk = &xs->inet.sk;
 
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_keepalive_handler(sk);
-	else if (!test_and_set_bit(XTCP_KEEPALIVE_TIMER_DEFERRED,
-				   &xs->deferred))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_timer_expired(&xs->inet.sk, XTCP_KEEPALIVE_TIMER_DEFERRED);
 }
 
 /**
@@ -417,16 +411,8 @@ static void xtcp_delack_handler(struct sock *sk)
 static void xtcp_delack_timer(struct timer_list *t)
 {
 	struct xtcp_sock *xs = from_timer(xs, t, delack_timer);
-	struct sock *sk = &xs->inet.sk;
 
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_delack_handler(sk);
-	else if (!test_and_set_bit(XTCP_DELACK_TIMER_DEFERRED,
-				   &xs->deferred))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_timer_expired(&xs->inet.sk, XTCP_DELACK_TIMER_DEFERRED);
 }
 
 /**
@@ -471,6 +457,33 @@ void xtcp_keepalive_restart(struct sock *sk)
 	xtcp_reset_keepalive_timer(sk, when > idle ? when - idle : 0);
 }
 
+/* The work of each deferred bit (softirq, or process context via
+ * xtcp_release_cb(); the socket locked either way).
+ */
+static void (*const xtcp_deferred_work[XTCP_DEFERRED_MAX])(struct sock *sk) = {
+	[XTCP_RTX_TIMER_DEFERRED]	= xtcp_rtx_timer_handler,
+	[XTCP_MTU_REDUCED_DEFERRED]	= xtcp_mtu_reduced,
+	[XTCP_ICMP_ERR_DEFERRED]	= xtcp_icmp_deferred,
+	[XTCP_KEEPALIVE_TIMER_DEFERRED]	= xtcp_keepalive_handler,
+	[XTCP_DELACK_TIMER_DEFERRED]	= xtcp_delack_handler,
+};
+
+/**
+ * xtcp_run_or_defer() - do the work of @bit on @sk now, or later
+ * @sk: socket, locked by bh_lock_sock() in softirq
+ * @bit: %XTCP_*_DEFERRED bit naming the work
+ *
+ * The work runs now unless the user owns @sk; then it is left, with a
+ * reference on @sk, to xtcp_release_cb() (at most once per bit).
+ */
+void xtcp_run_or_defer(struct sock *sk, unsigned int bit)
+{
+	if (!sock_owned_by_user(sk))
+		xtcp_deferred_work[bit](sk);
+	else if (!test_and_set_bit(bit, &xtcp_sk(sk)->deferred))
+		sock_hold(sk);
+}
+
 /**
  * xtcp_release_cb() - run timer work deferred while the user owned @sk
  * @sk: socket, being released by release_sock()
@@ -478,26 +491,13 @@ void xtcp_keepalive_restart(struct sock *sk)
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int bit;
 
-	if (test_and_clear_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred)) {
-		xtcp_rtx_timer_handler(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred)) {
-		xtcp_mtu_reduced(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_DELACK_TIMER_DEFERRED, &xs->deferred)) {
-		xtcp_delack_handler(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->deferred)) {
-		xtcp_icmp_deferred(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_KEEPALIVE_TIMER_DEFERRED, &xs->deferred)) {
-		xtcp_keepalive_handler(sk);
-		__sock_put(sk);
+	for (bit = 0; bit < XTCP_DEFERRED_MAX; bit++) {
+		if (test_and_clear_bit(bit, &xs->deferred)) {
+			xtcp_deferred_work[bit](sk);
+			__sock_put(sk);
+		}
 	}
 }
 
@@ -548,18 +548,12 @@ void xtcp_arm_fin_timeout(struct sock *sk)
 void xtcp_stop_timers(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int bit;
 
 	sk_stop_timer(sk, &xs->rtx_timer);
 	sk_stop_timer(sk, &xs->keepalive_timer);
 	sk_stop_timer(sk, &xs->delack_timer);
-	if (test_and_clear_bit(XTCP_RTX_TIMER_DEFERRED, &xs->deferred))
-		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_DELACK_TIMER_DEFERRED, &xs->deferred))
-		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_KEEPALIVE_TIMER_DEFERRED, &xs->deferred))
-		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
-		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->deferred))
-		__sock_put(sk);
+	for (bit = 0; bit < XTCP_DEFERRED_MAX; bit++)
+		if (test_and_clear_bit(bit, &xs->deferred))
+			__sock_put(sk);
 }

@@ -1522,6 +1522,86 @@ TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
 }
 
 /*
+ * A duplicate ACK from the hand-made peer, acknowledging up to @s0, with
+ * the @n SACK blocks @blk (offsets from @s0); 0 or -1.
+ */
+static int raw_peer_sack(struct raw_peer *p, uint32_t s0,
+			 const uint32_t blk[][2], unsigned int n)
+{
+	unsigned int i;
+
+	p->h.ack = s0;
+	p->h.opt.present = XTCP_OPTF_SACK;
+	p->h.opt.num_sacks = n;
+	for (i = 0; i < n; i++) {
+		p->h.opt.sack[i].start = s0 + blk[i][0];
+		p->h.opt.sack[i].end = s0 + blk[i][1];
+	}
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/* TCP_INFO of @fd once tcpi_sacked is @sacked (up to 1 s); 0 or -1. */
+static int tcp_info_sacked(int fd, struct tcp_info *ti, unsigned int sacked)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (tcp_info(fd, ti))
+			return -1;
+		if (ti->tcpi_sacked == sacked)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * Reordering (Linux's tcp_check_sack_reordering()): of eight segments,
+ * the SACK of the eighth, then of the third, sent once, shows that the
+ * third was overtaken by five others, not lost.  Loss detection then
+ * waits for six SACKed segments above a hole, so that three of them
+ * (which would be enough on a path that keeps order) start no fast
+ * retransmit.
+ */
+TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
+{
+	static const uint32_t eighth[][2] = { { 7000, 8000 } };
+	static const uint32_t third[][2] = { { 2000, 3000 }, { 7000, 8000 } };
+	static const uint32_t fifth[][2] = { { 2000, 3000 }, { 4000, 5000 },
+					     { 7000, 8000 } };
+	uint8_t data[8000] = { 0 };
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd, i;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_reordering);
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, eighth, 1));
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, third, 2));
+	ASSERT_EQ(0, tcp_info_sacked(fd, &ti, 2));
+	EXPECT_EQ(6, ti.tcpi_reordering);
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, fifth, 3));
+	ASSERT_EQ(0, tcp_info_sacked(fd, &ti, 3));
+	EXPECT_EQ(6, ti.tcpi_reordering);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(0, ti.tcpi_total_retrans);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	abort_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Data in flight towards a black hole, retries2 = 3: sent again after 1,
  * 2 and 4 RTOs, and the connection gives up at the next expiry, 15 RTOs
  * after the data first left, with ETIMEDOUT.
