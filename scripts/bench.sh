@@ -76,7 +76,7 @@ sed -n 's/^# BENCH //p' "$OUT/vm.tap" | awk -v date="$(date -u +%Y-%m-%d)" \
 				met = ratio <= 1.25
 			else
 				met = ratio >= substr(goal[w], 4) + 0
-			row = sprintf(fmt, w, unit[w], x, t, sprintf("%.2f", ratio),
+			row = sprintf(fmt, w, unit[w], x, t, sprintf("%.3f", ratio),
 				goal[w], met < 0 ? "" : met ? "yes" : "NO")
 			sub(/ +\n$/, "\n", row)
 			printf "%s", row
