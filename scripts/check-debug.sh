@@ -139,7 +139,8 @@ if ! "$ROOT/scripts/mkinitramfs.sh" --kver "$DKVER" --modroot "$DK/modroot" \
 fi
 # Two VMs side by side, one per host core: the namespace tests, which
 # take about as long as all the others together under KASAN, and the rest
-# (xtcp_bulk, whose transfers XTCP_BULK_DIV divides, among them).
+# (xtcp_bulk among them, its transfers divided by XTCP_BULK_DIV and its
+# impaired paths cut to the one with all impairments, XTCP_BULK_PATHS).
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
@@ -155,7 +156,7 @@ for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
-		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8" \
+		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all" \
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait

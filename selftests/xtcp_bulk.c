@@ -7,8 +7,9 @@
  *
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations.  XTCP_BULK_DIV=N in the environment divides every
- * transfer by N: the debug lane, whose KASAN kernel runs under an
- * emulated CPU, moves less data through the same paths.
+ * transfer by N, and XTCP_BULK_PATHS=a,b runs only the paths named: the
+ * debug lane, whose KASAN kernel runs under an emulated CPU, moves less
+ * data, and only over the path with every impairment at once.
  */
 #include <sys/resource.h>
 
@@ -379,6 +380,7 @@ FIXTURE(path) {
 
 /* What one path does to the segments on it, and how much data it takes. */
 struct impairment {
+	const char *name;
 	const char *netem;	/* parameters of the root netem qdisc */
 	const char *tbf;	/* and of a tbf below it, if any */
 	const char *netem_b;	/* b's (the ACKs') netem, if not @netem */
@@ -388,44 +390,52 @@ struct impairment {
 #define TBF_20MBIT	"rate 20mbit burst 20kb latency 100ms"
 
 static const struct impairment loss1 = {
+	.name = "loss1",
 	.netem = "delay 5ms loss 1%",
 	.len = 8 * MIB,
 };
 
 static const struct impairment loss5 = {
+	.name = "loss5",
 	.netem = "delay 5ms loss 5%",
 	.len = 8 * MIB,
 };
 
 /* Data only: see Documentation/testing.rst. */
 static const struct impairment loss20 = {
+	.name = "loss20",
 	.netem = "delay 5ms loss 20%",
 	.netem_b = "delay 5ms",
 	.len = MIB / 4,
 };
 
 static const struct impairment jitter = {
+	.name = "jitter",
 	.netem = "delay 20ms 10ms",
 	.len = 8 * MIB,
 };
 
 static const struct impairment reorder25 = {
+	.name = "reorder25",
 	.netem = "delay 10ms reorder 25% 50%",
 	.len = 8 * MIB,
 };
 
 static const struct impairment dup5 = {
+	.name = "dup5",
 	.netem = "delay 5ms duplicate 5%",
 	.len = 8 * MIB,
 };
 
 static const struct impairment tbf = {
+	.name = "tbf",
 	.netem = "delay 5ms",
 	.tbf = TBF_20MBIT,
 	.len = 8 * MIB,
 };
 
 static const struct impairment all = {
+	.name = "all",
 	.netem = "delay 20ms 10ms loss 5% duplicate 5% reorder 25% 50%",
 	.tbf = TBF_20MBIT,
 	.len = 8 * MIB,
@@ -516,9 +526,28 @@ FIXTURE_VARIANT_ADD(path, xtcp_all) {
 	.imp = &all,
 };
 
+/* Is path @imp one XTCP_BULK_PATHS (a list of names), if set, asks for? */
+static bool path_wanted(const struct impairment *imp)
+{
+	const char *list = getenv("XTCP_BULK_PATHS");
+	size_t len = strlen(imp->name);
+	const char *at;
+
+	if (!list)
+		return true;
+	for (at = strstr(list, imp->name); at; at = strstr(at + 1, imp->name))
+		if ((at == list || at[-1] == ',') &&
+		    (at[len] == ',' || !at[len]))
+			return true;
+	return false;
+}
+
 FIXTURE_SETUP(path)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	if (!path_wanted(variant->imp))
+		SKIP(longjmp(_metadata->env, 1),
+		     "path not in XTCP_BULK_PATHS of this lane");
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
 	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));

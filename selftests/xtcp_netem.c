@@ -116,7 +116,7 @@ TEST_F_TIMEOUT(link, syn_to_black_hole, 60)
 }
 
 /* SO_SNDTIMEO bounds a blocking connect(): EINPROGRESS, as on Linux. */
-TEST_F(link, connect_sndtimeo)
+TEST_F_TIMEOUT(link, connect_sndtimeo, 60)
 {
 	struct timeval tv = { .tv_sec = 1, .tv_usec = 500000 };
 	struct sockaddr_in dst = xtcp_addr(ADDR_B, PORT_B);
@@ -1337,6 +1337,26 @@ static int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
 }
 
 /*
+ * a sends @n segments of 1000 bytes back to back (TCP_NODELAY) to the
+ * hand-made peer, from @s0: 0 once the peer saw them all, or -1.
+ */
+static int raw_peer_flight(struct raw_peer *p, int fd, uint32_t s0,
+			   unsigned int n)
+{
+	static const uint8_t data[8000];
+	unsigned int i;
+
+	if (n * 1000 > sizeof(data) ||
+	    xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1) ||
+	    write(fd, data, n * 1000) != n * 1000)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (raw_peer_wait_seq(p, s0 + i * 1000))
+			return -1;
+	return 0;
+}
+
+/*
  * Delayed ACKs (RFC 1122 4.2.3.2, RFC 5681 4.2): a lone in-order
  * segment is acknowledged when the 40 ms timer expires, not before;
  * of two back to back, the second is acknowledged at once, with the
@@ -1387,19 +1407,14 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 {
 	struct raw_peer p;
-	uint8_t data[5000] = { 0 };
-	int lfd, fd, i, one = 1;
 	struct tcp_info ti;
 	socklen_t len;
+	int lfd, fd, i;
 	uint32_t s0;
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
-	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
-	for (i = 0; i < 5; i++)
-		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
 
 	p.h.ack = s0 + 1000;
 	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
@@ -1443,18 +1458,14 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
  */
 TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 {
+	uint8_t data[2000] = { 0 };
 	struct raw_peer p;
-	uint8_t data[8000] = { 0 };
-	int lfd, fd, i, one = 1;
+	int lfd, fd, i;
 	uint32_t s0;
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
-	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
-	for (i = 0; i < 8; i++)
-		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));	/* the timeout */
 	ASSERT_EQ(2000, write(fd, data, 2000));
 
@@ -1489,7 +1500,6 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
  */
 TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
 {
-	uint8_t data[3000] = { 0 };
 	struct raw_peer p;
 	struct tcp_info ti;
 	int lfd, fd, i;
@@ -1497,10 +1507,7 @@ TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
-	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
-	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 3));
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
 	ASSERT_EQ(0, tcp_info(fd, &ti));
@@ -1570,20 +1577,16 @@ TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 	static const uint32_t third[][2] = { { 2000, 3000 }, { 7000, 8000 } };
 	static const uint32_t fifth[][2] = { { 2000, 3000 }, { 4000, 5000 },
 					     { 7000, 8000 } };
-	uint8_t data[8000] = { 0 };
 	struct raw_peer p;
 	struct tcp_info ti;
-	int lfd, fd, i;
+	int lfd, fd;
 	uint32_t s0;
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
 	ASSERT_EQ(0, tcp_info(fd, &ti));
 	EXPECT_EQ(3, ti.tcpi_reordering);
-	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
-	for (i = 0; i < 8; i++)
-		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
 
 	ASSERT_EQ(0, raw_peer_sack(&p, s0, eighth, 1));
 	ASSERT_EQ(0, raw_peer_sack(&p, s0, third, 2));
