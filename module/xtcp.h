@@ -530,6 +530,8 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 
 #define XTCP_INC_STATS(net, field) \
 	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field])
+#define XTCP_ADD_STATS(net, field, val) \
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], val)
 
 /* xtcp_table.c */
 int xtcp_table_init(void);
@@ -664,6 +666,14 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb,
 void xtcp_send_synack(const struct xtcp_request *req);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw);
 u16 xtcp_advmss(const struct dst_entry *dst);
+
+/* xtcp_offload.c */
+bool xtcp_gso_capable(const struct sock *sk);
+struct sk_buff **xtcp_gso_append(struct sk_buff *head, struct sk_buff **tail,
+				 struct sk_buff *seg, unsigned int doff);
+void xtcp_gso_seal(struct sk_buff *head, unsigned int seglen);
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
 u8 xtcp_choose_wscale(const struct sock *sk);
 
 /* xtcp_timer.c */

@@ -487,6 +487,22 @@ static void xtcp_ooo_drain(struct sock *sk)
 	}
 }
 
+/*
+ * The largest segment the peer sends, for delayed ACKs: a GSO skb
+ * (from loopback or veth) tells its segments' size in gso_size, which
+ * counts their header (xtcp_offload.c).
+ */
+static void xtcp_measure_rcv_mss(struct xtcp_sock *xs,
+				 const struct sk_buff *skb,
+				 unsigned int doff, u32 payload)
+{
+	u32 seg = skb_shinfo(skb)->gso_size;
+
+	seg = seg > doff ? seg - doff : payload;
+	if (seg > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, seg, U16_MAX);
+}
+
 /**
  * xtcp_queue_data() - take the payload of a segment into the receive queue
  * @sk: socket, locked, in a state that receives data
@@ -517,9 +533,10 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 		return false;
 	}
 
-	if (payload > xs->rcv_mss)
-		xs->rcv_mss = min_t(u32, payload, U16_MAX);
-	__skb_pull(skb, doff + trim);
+	xtcp_measure_rcv_mss(xs, skb, doff, payload);
+	/* A GSO skb (xtcp_offload.c) holds its payload in its frag list. */
+	if (!pskb_pull(skb, doff + trim))
+		return false;
 	cb->seq = xs->rcv_nxt;
 	cb->end_seq = cb->seq + skb->len;
 	xs->rcv_nxt = cb->end_seq;

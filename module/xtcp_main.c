@@ -8,9 +8,10 @@
  *	1. the connection table, the TIME_WAIT cache
  *	2. per network namespace state (counters, /proc, sysctls, the
  *	   TIME_WAIT wheel, the control socket)
- *	3. struct proto, with its own socket slab and memory accounting
- *	4. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
- *	5. the IP receive handler for the protocol number
+ *	3. the segmentation offload (GSO) callback for the protocol number
+ *	4. struct proto, with its own socket slab and memory accounting
+ *	5. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
+ *	6. the IP receive handler for the protocol number
  *
  * so that a segment can only reach xtcp once everything it touches
  * exists, and stops reaching it before anything goes.
@@ -105,6 +106,10 @@ static int __init xtcp_init(void)
 	err = xtcp_mem_init();
 	if (err)
 		goto err_mem;
+	step = "segmentation offload";
+	err = xtcp_offload_init();
+	if (err)
+		goto err_offload;
 	step = "struct proto";
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
@@ -125,6 +130,8 @@ err_add_protocol:
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
 err_proto:
+	xtcp_offload_exit();
+err_offload:
 	xtcp_mem_exit();
 err_mem:
 	unregister_pernet_subsys(&xtcp_net_ops);
@@ -142,6 +149,7 @@ static void __exit xtcp_exit(void)
 	inet_del_protocol(&xtcp_net_protocol, xtcp_protocol);
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
+	xtcp_offload_exit();
 	xtcp_mem_exit();
 	unregister_pernet_subsys(&xtcp_net_ops);
 	xtcp_tw_exit();

@@ -7,7 +7,9 @@
  * no socket behind them -- resets answering strays, SYN-ACKs of pending
  * requests, acknowledgments from TIME_WAIT -- are routed for the reversed
  * flow and sent with ip_build_and_send_pkt(), on the listener or on the
- * namespace's control socket.  Checksums are computed in software.
+ * namespace's control socket, checksummed in software.  A connection's
+ * segments leave their checksum to a device that can compute it for any
+ * protocol, and a run of them may leave as one GSO skb (xtcp_offload.c).
  *
  * Data leaves under Nagle's rule (RFC 9293 section 3.7.4, Linux's
  * tcp_nagle_check() without Minshall's variant): a partial segment, the
@@ -80,13 +82,12 @@ static void xtcp_syn_opts(struct xtcp_opts *o, u16 mss, bool wscale_ok,
  * front of the payload of @skb and checksum the whole segment over the
  * pseudo-header of @saddr -> @daddr.  With @offload the device computes
  * it (CHECKSUM_PARTIAL, the pseudo-header's sum in the field, as TCP
- * does): only when the socket's route goes out of a device with generic
- * checksum offload (NETIF_F_HW_CSUM: loopback, veth), as those offering
- * only NETIF_F_IP_CSUM know just TCP and UDP.
+ * does).  Returns the header's length.
  */
-static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
-			     const struct xtcp_opts *opts, __be32 saddr,
-			     __be32 daddr, bool offload)
+static unsigned int xtcp_push_header(struct sk_buff *skb,
+				     const struct xtcp_seg_hdr *h,
+				     const struct xtcp_opts *opts,
+				     __be32 saddr, __be32 daddr, bool offload)
 {
 	unsigned int optlen = opts ? xtcp_opts_len(opts) : 0;
 	struct xtcp_seg_hdr hdr = *h;
@@ -95,7 +96,6 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 
 	hdr.doff = XTCP_HDR_LEN + optlen;
 	hdr.check = 0;
-	trace_xtcp_segment(true, saddr, daddr, &hdr, skb->len);
 	p = skb_push(skb, hdr.doff);
 	skb_reset_transport_header(skb);
 	xtcp_hdr_encode(p, &hdr);
@@ -114,6 +114,21 @@ static void xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg_hdr *h,
 		skb->ip_summed = CHECKSUM_NONE;
 	}
 	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
+	return hdr.doff;
+}
+
+/*
+ * Whether the device of @sk's route checksums any protocol: only those
+ * with NETIF_F_HW_CSUM (loopback, veth) get CHECKSUM_PARTIAL segments,
+ * as those offering only NETIF_F_IP_CSUM know just TCP and UDP.  (The
+ * socket's route caps cannot tell: sk_setup_caps() adds NETIF_F_HW_CSUM
+ * to them on every GSO-capable route.)
+ */
+static bool xtcp_csum_offload(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	return dst && dst->dev && (dst->dev->features & NETIF_F_HW_CSUM);
 }
 
 /*
@@ -139,25 +154,29 @@ static u16 xtcp_select_window(struct sock *sk, bool syn)
 	return win >> shift;
 }
 
-static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+/*
+ * The header of the next segment of @sk, for the queued @cb: every
+ * segment but the first SYN acknowledges what we received, and all
+ * offer the window.  Returns the options to send, in @opts, or NULL.
+ */
+static struct xtcp_opts *xtcp_build_header(struct sock *sk,
+					   const struct xtcp_skb_cb *cb,
+					   struct xtcp_seg_hdr *h,
+					   struct xtcp_opts *opts)
 {
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_seg_hdr h = {
-		.sport = ntohs(inet->inet_sport),
-		.dport = ntohs(inet->inet_dport),
-		.seq = cb->seq,
-		.flags = cb->flags,
-	};
 	bool syn = cb->flags & XTCP_FLAG_SYN;
-	struct xtcp_opts opts = {}, *o = NULL;
-	int err;
+	struct xtcp_opts *o = NULL;
 
-	/* Every segment but the first SYN acknowledges what we received. */
+	memset(h, 0, sizeof(*h));
+	h->sport = ntohs(inet->inet_sport);
+	h->dport = ntohs(inet->inet_dport);
+	h->seq = cb->seq;
+	h->flags = cb->flags;
 	if (sk->sk_state != TCP_SYN_SENT) {
-		h.flags |= XTCP_FLAG_ACK;
-		h.ack = xs->rcv_nxt;
+		h->flags |= XTCP_FLAG_ACK;
+		h->ack = xs->rcv_nxt;
 		if (timer_pending(&xs->delack_timer))
 			sk_stop_timer(sk, &xs->delack_timer);
 	}
@@ -165,22 +184,44 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 		/* An active open offers both; in a simultaneous open they
 		 * are what the peer's SYN offered.
 		 */
-		xtcp_syn_opts(&opts, xs->advmss,
+		xtcp_syn_opts(opts, xs->advmss,
 			      sk->sk_state == TCP_SYN_SENT || xs->wscale_ok,
 			      xs->rcv_wscale,
 			      sk->sk_state == TCP_SYN_SENT || xs->sack_ok);
-		o = &opts;
-	} else if (xs->sack_ok && xtcp_sack_fill(&xs->sack, &opts)) {
-		o = &opts;
+		o = opts;
+	} else if (xs->sack_ok && xtcp_sack_fill(&xs->sack, opts)) {
+		o = opts;
 	}
-	h.window = xtcp_select_window(sk, syn);
-	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr,
-			 sk->sk_route_caps & NETIF_F_HW_CSUM);
-	skb_set_owner_w(skb, sk);
+	h->window = xtcp_select_window(sk, syn);
+	return o;
+}
 
-	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+/* Hand @skb, holding @segs segments, to IP on @sk's route. */
+static int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb,
+			unsigned int segs)
+{
+	int err;
+
+	/* The control block is IP's from here (IPCB), as in TCP. */
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	skb_set_owner_w(skb, sk);
+	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs);
 	return net_xmit_eval(err);
+}
+
+static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_opts opts = {}, *o;
+	struct xtcp_seg_hdr h;
+
+	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
+	trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr, &h,
+			   skb->len);
+	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr,
+			 xtcp_csum_offload(sk));
+	return xtcp_ip_xmit(sk, skb, 1);
 }
 
 /*
@@ -248,6 +289,54 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (!copy)
 		return -ENOBUFS;
 	return __xtcp_transmit(sk, copy);
+}
+
+/*
+ * Send the @n queued segments from @skb on as one GSO skb (see
+ * xtcp_offload.c): new data, never sent, so never cloned before.  All
+ * share the header fields of the first, but for sequence number and
+ * flags.
+ */
+static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
+			     unsigned int n)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct sk_buff *head, *seg, **tail;
+	struct xtcp_opts opts = {}, *o;
+	struct xtcp_seg_hdr h;
+	unsigned int doff = 0;
+	u32 seq, payload;
+	u8 flags = 0;
+
+	head = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
+	if (!head)
+		return -ENOBUFS;
+	skb_reserve(head, XTCP_HEADROOM);
+	tail = &skb_shinfo(head)->frag_list;
+	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
+	seq = h.seq;
+	payload = skb->len;
+	for (; n--; skb = skb->next) {
+		seg = skb_clone(skb, GFP_ATOMIC);
+		if (!seg) {
+			kfree_skb(head);
+			return -ENOBUFS;
+		}
+		h.seq = XTCP_SKB_CB(skb)->seq;
+		h.flags = XTCP_SKB_CB(skb)->flags | XTCP_FLAG_ACK;
+		flags |= h.flags;
+		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
+				   &h, seg->len);
+		doff = xtcp_push_header(seg, &h, o, inet->inet_saddr,
+					inet->inet_daddr, true);
+		tail = xtcp_gso_append(head, tail, seg, doff);
+	}
+	h.seq = seq;
+	h.flags = flags;
+	xtcp_push_header(head, &h, o, inet->inet_saddr, inet->inet_daddr,
+			 true);
+	xtcp_gso_seal(head, doff + payload);
+	return xtcp_ip_xmit(sk, head, skb_shinfo(head)->gso_segs);
 }
 
 /**
@@ -343,17 +432,19 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Congestion control: may @skb, next to send, leave now?  Only new data
- * counts against cwnd; the handshake is not limited.
+ * Congestion control: may @skb, next to send after @ahead more new
+ * segments, leave now?  Only new data counts against cwnd; the
+ * handshake is not limited.
  */
-static bool xtcp_cwnd_allows(const struct sock *sk, const struct sk_buff *skb)
+static bool xtcp_cwnd_allows(const struct sock *sk, const struct sk_buff *skb,
+			     u32 ahead)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt) ||
 	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 		return true;
-	return xtcp_in_flight(xs) < xs->cw.cwnd;
+	return xtcp_in_flight(xs) + ahead < xs->cw.cwnd;
 }
 
 /* Nagle and cork: may @skb, next to send, leave now? */
@@ -374,6 +465,50 @@ static bool xtcp_nagle_allows(const struct sock *sk, const struct sk_buff *skb,
 	return (nonagle & XTCP_NAGLE_OFF) || xs->snd_nxt == xs->snd_una;
 }
 
+/*
+ * May @skb leave now, with @ahead new segments going out before it:
+ * window, congestion window, Nagle and cork.
+ */
+static bool xtcp_may_send(const struct sock *sk, const struct sk_buff *skb,
+			  unsigned int nonagle, u32 ahead)
+{
+	return xtcp_window_allows(xtcp_sk(sk), skb) &&
+	       xtcp_cwnd_allows(sk, skb, ahead) &&
+	       xtcp_nagle_allows(sk, skb, nonagle);
+}
+
+/*
+ * How many segments from @skb on, which may leave, can go as one GSO
+ * skb: new data only, never cloned, none with SYN or FIN, all
+ * full-sized but the last, as many as the route's device takes and
+ * the windows and Nagle let go now.  1 sends @skb alone.
+ */
+static unsigned int xtcp_run_len(const struct sock *sk,
+				 const struct sk_buff *skb,
+				 unsigned int nonagle)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xs), bytes = 0;
+	unsigned int n = 0;
+
+	if (!xtcp_gso_capable(sk) ||
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
+		return 1;
+	for (; skb; skb = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			  NULL : skb->next) {
+		bytes += skb->len + XTCP_HDR_MAX_LEN;
+		if (n && (bytes > sk->sk_gso_max_size ||
+			  !xtcp_may_send(sk, skb, nonagle, n)))
+			break;
+		if (!skb->len || skb->len > seg || skb_cloned(skb) ||
+		    (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
+			break;
+		if (++n == sk->sk_gso_max_segs || skb->len < seg)
+			break;
+	}
+	return max(n, 1U);
+}
+
 /**
  * xtcp_push_mode() - send what the window, Nagle and cork allow
  * @sk: socket, locked
@@ -386,15 +521,17 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	unsigned int n;
 
 	while ((skb = xs->send_head)) {
-		if (!xtcp_window_allows(xs, skb) ||
-		    !xtcp_cwnd_allows(sk, skb) ||
-		    !xtcp_nagle_allows(sk, skb, nonagle))
+		if (!xtcp_may_send(sk, skb, nonagle, 0))
 			break;
-		if (xtcp_transmit_skb(sk, skb))
+		n = xtcp_run_len(sk, skb, nonagle);
+		if (n > 1 ? xtcp_transmit_run(sk, skb, n) :
+			    xtcp_transmit_skb(sk, skb))
 			break;
-		xtcp_sent(sk, skb);
+		while (n--)
+			xtcp_sent(sk, xs->send_head);
 	}
 	if (xs->send_head && !timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
@@ -547,6 +684,7 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_HEADROOM);
+	trace_xtcp_segment(true, saddr, daddr, h, 0);
 	xtcp_push_header(skb, h, opts, saddr, daddr, false);
 	return skb;
 }

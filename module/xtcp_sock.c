@@ -120,6 +120,8 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->keepintvl = XTCP_KEEPINTVL_DEFAULT;
 	xs->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
+	/* Runs of segments go as frag-list GSO skbs (xtcp_offload.c). */
+	sk->sk_gso_type = SKB_GSO_FRAGLIST;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	sk_sockets_allocated_inc(sk);
 	/* Last, so that the destructor finds a complete socket. */

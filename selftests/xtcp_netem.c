@@ -11,6 +11,7 @@
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations.
  */
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
@@ -1111,6 +1112,129 @@ TEST_F_TIMEOUT(linkx, checksum_offload, 60)
 	close(cap);
 }
 
+/* What the capture on b's veth0 saw of one xtcp connection's data. */
+struct run_seen {
+	long bytes;		/* payload */
+	unsigned int largest;	/* IP packet */
+	unsigned int checked;	/* segments whose checksum was filled in */
+	unsigned int bad;	/* ... and wrong */
+};
+
+/* Whether the captured IP packet @pkt of @len bytes has a good checksum. */
+static bool captured_csum_ok(const uint8_t *pkt, unsigned int len)
+{
+	static uint8_t seg[IP_MAXPACKET];
+	unsigned int ihl = (pkt[0] & 0xf) * 4;
+	uint32_t saddr, daddr;
+	uint16_t sum;
+
+	memcpy(&saddr, pkt + 12, 4);
+	memcpy(&daddr, pkt + 16, 4);
+	memcpy(seg, pkt + ihl, len - ihl);
+	sum = seg[XTCP_CSUM_OFFSET] << 8 | seg[XTCP_CSUM_OFFSET + 1];
+	seg[XTCP_CSUM_OFFSET] = 0;
+	seg[XTCP_CSUM_OFFSET + 1] = 0;
+	return sum == xtcp_seg_csum(saddr, daddr, IPPROTO_XTCP, seg,
+				    len - ihl);
+}
+
+/* Drain @cap of the data segments from @sport, up to @want bytes. */
+static struct run_seen captured_run(int cap, unsigned short sport, long want)
+{
+	static uint8_t pkt[IP_MAXPACKET];
+	struct run_seen seen = { 0 };
+	unsigned int status, ihl, len;
+
+	while (seen.bytes < want &&
+	       captured_data(cap, sport, pkt, sizeof(pkt), &status) > 0) {
+		ihl = (pkt[0] & 0xf) * 4;
+		len = pkt[2] << 8 | pkt[3];
+		seen.bytes += len - ihl - (pkt[ihl + 12] >> 4) * 4;
+		if (len > seen.largest)
+			seen.largest = len;
+		if (status & TP_STATUS_CSUMNOTREADY)
+			continue;
+		seen.checked++;
+		seen.bad += !captured_csum_ok(pkt, len);
+	}
+	return seen;
+}
+
+/*
+ * Send 64 KiB in one write from a port @sport of a to the listener @lfd
+ * of b; 0 when they arrive intact.
+ */
+static int send_64k(int lfd, unsigned short sport)
+{
+	static char buf[65536], got[65536];
+	int fd, c, err = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 7 + sport;
+	fd = bound_socket(IPPROTO_XTCP, ADDR_A, sport, true);
+	if (fd < 0 || connect_wait(fd, ADDR_B, PORT_B))
+		goto out;
+	c = accept(lfd, NULL, NULL);
+	if (c < 0)
+		goto out;
+	if (write(fd, buf, sizeof(buf)) == sizeof(buf) &&
+	    recv(c, got, sizeof(got), MSG_WAITALL) == sizeof(got) &&
+	    !memcmp(buf, got, sizeof(got)))
+		err = 0;
+	close(c);
+out:
+	abort_close(fd);
+	return err;
+}
+
+/*
+ * A run of full segments leaves as one GSO skb (SKB_GSO_FRAGLIST),
+ * which veth hands b whole.  In front of a device that does not take
+ * such skbs (tx-gso-list off), xtcp's GSO callback cuts them into
+ * segments of the MTU; without checksum offload either, it fills in
+ * every segment's checksum.  The bytes arrive intact each time.
+ */
+TEST_F_TIMEOUT(linkx, gso_runs, 60)
+{
+	int cap, lfd, big = 8 << 20;
+	struct run_seen seen;
+
+	cap = capture_b(self->b);
+	ASSERT_LE(0, cap);
+	ASSERT_EQ(0, setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+				sizeof(big)));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, enter_ns(self->a));
+
+	ASSERT_EQ(0, send_64k(lfd, PORT_A));
+	seen = captured_run(cap, PORT_A, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_LT(1500, seen.largest);
+
+	ASSERT_EQ(0, ethtool_feature_off("veth0", "tx-gso-list"));
+	ASSERT_EQ(0, send_64k(lfd, PORT_A + 10));
+	seen = captured_run(cap, PORT_A + 10, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_EQ(1500, seen.largest);
+	EXPECT_EQ(0, seen.checked);
+
+	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
+	ASSERT_EQ(0, send_64k(lfd, PORT_A + 20));
+	seen = captured_run(cap, PORT_A + 20, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_EQ(1500, seen.largest);
+	EXPECT_EQ((65536 + 1459) / 1460, seen.checked);	/* MSS 1460 */
+	EXPECT_EQ(0, seen.bad);
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	close(lfd);
+	close(cap);
+}
+
 /*
  * A namespace with xtcp turned off answers as a host without it does:
  * ICMP "protocol unreachable", which ends connect() with ECONNREFUSED
@@ -1297,7 +1421,9 @@ static int raw_peer_connect(struct raw_peer *p, int lfd, uint32_t *a_isn)
  * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
  * its segments to the raw socket) connected to a listener in @a.  The
  * accepted socket, or -1; *@lfd gets the listener, *@s0 the sequence
- * number of a's first byte of data.
+ * number of a's first byte of data.  a's runs of segments are cut in
+ * front of its veth0 (tx-gso-list off), so the peer reads one segment
+ * per packet.
  */
 static int raw_peer_setup(const char *a, const char *b, struct raw_peer *p,
 			  int *lfd, uint32_t *s0)
@@ -1310,7 +1436,8 @@ static int raw_peer_setup(const char *a, const char *b, struct raw_peer *p,
 		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
 		       .window = 65535 },
 	};
-	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a))
+	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a) ||
+	    ethtool_feature_off("veth0", "tx-gso-list"))
 		return -1;
 	*lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
 	if (*lfd < 0 || listen(*lfd, 1) || enter_ns(b))

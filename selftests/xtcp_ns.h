@@ -233,17 +233,82 @@ static inline int ethtool_off(const char *dev, uint32_t cmd)
 }
 
 /*
+ * The index of feature @name ("tx-gso-list") of @ifr's device, through
+ * @fd, or -1; the number of features in *@count.
+ */
+static inline int ethtool_feature_index(int fd, struct ifreq *ifr,
+					const char *name, uint32_t *count)
+{
+	struct {
+		struct ethtool_sset_info info;
+		uint32_t count;
+	} ss = { .info = { .cmd = ETHTOOL_GSSET_INFO,
+			   .sset_mask = 1ULL << ETH_SS_FEATURES } };
+	struct ethtool_gstrings *gs;
+	int i = -1;
+
+	ifr->ifr_data = (void *)&ss;
+	if (ioctl(fd, SIOCETHTOOL, ifr) || !ss.info.sset_mask)
+		return -1;
+	*count = ss.count;
+	gs = calloc(1, sizeof(*gs) + ss.count * ETH_GSTRING_LEN);
+	if (!gs)
+		return -1;
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_FEATURES;
+	gs->len = ss.count;
+	ifr->ifr_data = (void *)gs;
+	if (!ioctl(fd, SIOCETHTOOL, ifr))
+		for (i = ss.count - 1; i >= 0; i--)
+			if (!strncmp((char *)gs->data + i * ETH_GSTRING_LEN,
+				     name, ETH_GSTRING_LEN))
+				break;
+	free(gs);
+	return i;
+}
+
+/*
+ * Turn the feature @name of @dev (in the current namespace) off, by the
+ * name "ethtool -k" shows, for those without a legacy ETHTOOL_S* command.
+ */
+static inline int ethtool_feature_off(const char *dev, const char *name)
+{
+	struct {
+		struct ethtool_sfeatures sf;
+		struct ethtool_set_features_block blocks[4];
+	} req = { .sf = { .cmd = ETHTOOL_SFEATURES } };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), i, err = -1;
+	struct ifreq ifr = {};
+	uint32_t count = 0;
+
+	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	i = fd < 0 ? -1 : ethtool_feature_index(fd, &ifr, name, &count);
+	/* The kernel wants exactly as many blocks as it has features. */
+	req.sf.size = (count + 31) / 32;
+	if (i >= 0 && req.sf.size <= 4) {
+		req.sf.features[i / 32].valid = 1U << (i % 32);
+		ifr.ifr_data = (void *)&req;
+		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -1 : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
  * No segmentation offload on @ns's veth0: a qdisc then sees, and netem
  * drops, single segments; with it, Linux TCP would hand netem skbs of up
- * to 45 segments, each lost or duplicated as one, and a loss rate would
- * not mean the same to both protocols.
+ * to 45 segments and xtcp runs of them (tx-gso-list), each lost or
+ * duplicated as one, and a loss rate would not mean the same to both
+ * protocols.
  */
 static inline int segments_only(const char *ns)
 {
 	if (enter_ns(ns))
 		return -1;
 	return ethtool_off("veth0", ETHTOOL_STSO) ||
-	       ethtool_off("veth0", ETHTOOL_SGSO) ? -1 : 0;
+	       ethtool_off("veth0", ETHTOOL_SGSO) ||
+	       ethtool_feature_off("veth0", "tx-gso-list") ? -1 : 0;
 }
 
 #endif /* _XTCP_NS_H */
