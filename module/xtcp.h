@@ -170,6 +170,9 @@ enum {
  * @irs: initial receive sequence number
  * @rcv_nxt: next sequence number expected from the peer
  * @copied_seq: next sequence number the user will read
+ * @rcvq_seq: @copied_seq when the reader's current measuring interval began
+ * @rcvq_time_us: when it began (xtcp_clock_us()), 0 before the first
+ * @rcvq_space: most the reader took in one interval so far
  * @rcv_wnd: receive window last advertised
  * @rcv_wup: rcv_nxt when @rcv_wnd was advertised: the window's right
  *	edge, @rcv_wup + @rcv_wnd, never moves left (RFC 9293 3.8.6)
@@ -242,6 +245,9 @@ struct xtcp_sock {
 	u32 irs;
 	u32 rcv_nxt;
 	u32 copied_seq;
+	u32 rcvq_seq;
+	u32 rcvq_time_us;
+	u32 rcvq_space;
 	u32 rcv_wnd;
 	u32 rcv_wup;
 
@@ -702,6 +708,7 @@ int xtcp_rcv_space(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 u32 xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
@@ -711,8 +718,8 @@ extern long sysctl_xtcp_mem[3];
 extern atomic_long_t xtcp_memory_allocated;
 extern struct percpu_counter xtcp_sockets_allocated;
 extern unsigned long xtcp_memory_pressure;
-extern int xtcp_wmem_min;
-extern int xtcp_rmem_min;
+extern int sysctl_xtcp_wmem[3];
+extern int sysctl_xtcp_rmem[3];
 DECLARE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
 void xtcp_enter_memory_pressure(struct sock *sk);
 long xtcp_memory_pages(void);

@@ -30,9 +30,17 @@ atomic_long_t xtcp_memory_allocated;
 struct percpu_counter xtcp_sockets_allocated;
 unsigned long xtcp_memory_pressure __read_mostly;
 DEFINE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
-/* Send and receive buffer every socket keeps under pressure (tcp_wmem[0]) */
-int xtcp_wmem_min __read_mostly = PAGE_SIZE;
-int xtcp_rmem_min __read_mostly = PAGE_SIZE;
+/*
+ * Send and receive buffer sizes, as net.ipv4.tcp_wmem and tcp_rmem: [0]
+ * what every socket keeps under memory pressure, [1] a new socket's
+ * (the core's default, as before auto-tuning), [2] the most auto-tuning
+ * gives one that did not set SO_SNDBUF or SO_RCVBUF.
+ */
+int sysctl_xtcp_wmem[3] __read_mostly = { PAGE_SIZE, 212992, 4 << 20 };
+int sysctl_xtcp_rmem[3] __read_mostly = { PAGE_SIZE, 212992, 6 << 20 };
+
+/* Shortest interval over which the reader's pace is measured. */
+#define XTCP_RCVQ_MIN_US	10000
 
 /**
  * xtcp_enter_memory_pressure() - xtcp's memory went above sysctl mem[1]
@@ -504,6 +512,65 @@ static void xtcp_measure_rcv_mss(struct xtcp_sock *xs,
 }
 
 /**
+ * xtcp_sndbuf_expand() - grow the send buffer with the congestion window
+ * @sk: socket, locked
+ *
+ * Room for twice the segments cwnd (or the reordering threshold) lets
+ * fly, as Linux's tcp_sndbuf_expand(): what is in flight, and as much
+ * again queued behind it, so that the writer never starves the window.
+ * Not for a socket whose SO_SNDBUF the user set, nor under memory
+ * pressure; at most sysctl wmem[2].
+ */
+void xtcp_sndbuf_expand(struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 segs = max_t(u32, xs->cw.cwnd, xs->reordering + 1);
+	u64 want;
+
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    READ_ONCE(xtcp_memory_pressure))
+		return;
+	want = 2ULL * segs * SKB_TRUESIZE(XTCP_HEADROOM + xtcp_seg_size(xs));
+	want = min_t(u64, want, READ_ONCE(sysctl_xtcp_wmem[2]));
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
+}
+
+/*
+ * Receive buffer auto-tuning, after Linux's tcp_rcv_space_adjust(): once
+ * per interval of max(SRTT, 10 ms), when the reader took more than in
+ * any interval before, the buffer grows to four times that (the window
+ * offered is half the free buffer, and skbs hold more than their
+ * payload), up to sysctl rmem[2]: a sender the reader keeps up with is
+ * never held back by the window.  Not when the user set SO_RCVBUF.
+ */
+static void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), copied;
+	u64 rcvbuf;
+
+	if (!xs->rcvq_time_us)
+		goto restart;
+	if (now - xs->rcvq_time_us < max_t(u32, xs->rtt.srtt_us,
+					   XTCP_RCVQ_MIN_US))
+		return;
+	copied = xs->copied_seq - xs->rcvq_seq;
+	if (copied <= xs->rcvq_space)
+		goto restart;
+	xs->rcvq_space = copied;
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
+	    READ_ONCE(xtcp_memory_pressure))
+		goto restart;
+	rcvbuf = min_t(u64, 4ULL * copied, READ_ONCE(sysctl_xtcp_rmem[2]));
+	if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+restart:
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time_us = now;
+}
+
+/**
  * xtcp_queue_data() - take the payload of a segment into the receive queue
  * @sk: socket, locked, in a state that receives data
  * @skb: the segment, header at skb->data
@@ -718,16 +785,23 @@ out_err:
 	return err;
 }
 
-/* After the user read: tell the peer when the window opened enough. */
+/*
+ * After the user read: tell the peer at once when the window it may
+ * still use at least doubled, and by a segment or more (against silly
+ * windows), as Linux's tcp_cleanup_rbuf() does, rather than leave it
+ * to a delayed ACK or a persist probe.
+ */
 static void xtcp_window_update(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	u32 step = min_t(u32, xs->mss, xtcp_max_rcv_wnd(xs) / 2);
+	u32 step = min_t(u32, xs->rcv_mss ? : xs->advmss,
+			 xtcp_max_rcv_wnd(xs) / 2);
+	u32 left = xtcp_rcv_wnd_left(xs);
+	u32 space = xtcp_rcv_space(sk);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) &&
-	    xtcp_rcv_space(sk) >= xs->rcv_wnd + step)
+	    space >= left + step && space >= 2 * left)
 		xtcp_send_ack(sk);
 }
 
@@ -811,8 +885,10 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		}
 		sk_wait_data(sk, &timeo, last);
 	}
-	if (!peek && copied > 0)
+	if (!peek && copied > 0) {
+		xtcp_rcv_space_adjust(sk);
 		xtcp_window_update(sk);
+	}
 out:
 	release_sock(sk);
 	return copied;

@@ -120,6 +120,8 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->keepintvl = XTCP_KEEPINTVL_DEFAULT;
 	xs->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(sysctl_xtcp_wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(sysctl_xtcp_rmem[1]));
 	/* Runs of segments go as frag-list GSO skbs (xtcp_offload.c). */
 	sk->sk_gso_type = SKB_GSO_FRAGLIST;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
@@ -381,8 +383,8 @@ struct proto xtcp_prot = {
 	.per_cpu_fw_alloc = &xtcp_memory_per_cpu_fw_alloc,
 	.sockets_allocated = &xtcp_sockets_allocated,
 	.sysctl_mem	= sysctl_xtcp_mem,
-	.sysctl_wmem	= &xtcp_wmem_min,
-	.sysctl_rmem	= &xtcp_rmem_min,
+	.sysctl_wmem	= sysctl_xtcp_wmem,
+	.sysctl_rmem	= sysctl_xtcp_rmem,
 	.obj_size	= sizeof(struct xtcp_sock),
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 };

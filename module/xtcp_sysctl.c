@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/sys/net/xtcp/: xtcp's knobs, one copy per network namespace,
- * but for "mem", xtcp's global memory limits as net.ipv4.tcp_mem: every
- * namespace reads it, only the initial one may change it.
+ * but for "mem", xtcp's global memory limits as net.ipv4.tcp_mem, and
+ * "rmem" and "wmem", its buffer sizes as tcp_rmem and tcp_wmem: every
+ * namespace reads those, only the initial one may change them.
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -27,6 +28,8 @@ enum {
 	XTCP_SYSCTL_CONG,
 	XTCP_SYSCTL_RETRIES2,
 	XTCP_SYSCTL_MEM,
+	XTCP_SYSCTL_RMEM,
+	XTCP_SYSCTL_WMEM,
 };
 
 static const struct ctl_table xtcp_sysctl_template[] = {
@@ -99,6 +102,22 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_doulongvec_minmax,
 	},
+	[XTCP_SYSCTL_RMEM] = {
+		.procname	= "rmem",
+		.data		= &sysctl_xtcp_rmem,
+		.maxlen		= sizeof(sysctl_xtcp_rmem),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+	},
+	[XTCP_SYSCTL_WMEM] = {
+		.procname	= "wmem",
+		.data		= &sysctl_xtcp_wmem,
+		.maxlen		= sizeof(sysctl_xtcp_wmem),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -125,8 +144,11 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_ENABLED].data = &xn->sysctl_enabled;
 	table[XTCP_SYSCTL_CONG].data = xn->sysctl_cong;
 	table[XTCP_SYSCTL_RETRIES2].data = &xn->sysctl_retries2;
-	if (!net_eq(net, &init_net))
+	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
+		table[XTCP_SYSCTL_RMEM].mode = 0444;
+		table[XTCP_SYSCTL_WMEM].mode = 0444;
+	}
 
 	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
 	if (!xn->sysctl_hdr) {

@@ -11,6 +11,7 @@
  * cap, cubic), the variant says what each one reports.
  */
 #include <poll.h>
+#include <sys/wait.h>
 #include <netinet/tcp.h>
 #include <linux/sockios.h>
 
@@ -421,6 +422,108 @@ TEST_F(opt, so_error_refused)
 	/* Reading it clears it. */
 	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
 	EXPECT_EQ(0, err);
+	close(fd);
+}
+
+static int get_buf(int fd, int name)
+{
+	socklen_t len = sizeof(int);
+	int val = -1;
+
+	return getsockopt(fd, SOL_SOCKET, name, &val, &len) ? -errno : val;
+}
+
+/*
+ * Move 16 MiB over the pair @c -> @s, a child writing while the caller
+ * reads; 0 once all of it arrived and the writer succeeded.
+ */
+static int stream_16m(int c, int s)
+{
+	static char buf[65536];
+	int i, status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		for (i = 0; i < 256; i++)
+			if (write(c, buf, sizeof(buf)) != sizeof(buf))
+				_exit(1);
+		_exit(0);
+	}
+	if (read_n(s, 256 * sizeof(buf)) ||
+	    waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+/*
+ * Buffers the user did not size grow with the connection, as Linux
+ * TCP's auto-tuning does: the sender's with the congestion window, the
+ * receiver's with the reader's pace; each stops at [2] of its sysctl
+ * (tcp_wmem/tcp_rmem, xtcp's wmem/rmem: the same values).
+ */
+TEST_F(opt, buffers_autotune)
+{
+	int c, s, snd0, rcv0;
+
+	/* TCP sizes the send buffer for its initial window at connect. */
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	snd0 = get_buf(c, SO_SNDBUF);
+	close(c);
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	rcv0 = get_buf(s, SO_RCVBUF);
+	ASSERT_EQ(0, stream_16m(c, s));
+	EXPECT_LT(snd0, get_buf(c, SO_SNDBUF));
+	EXPECT_GE(4194304, get_buf(c, SO_SNDBUF));
+	EXPECT_LT(rcv0, get_buf(s, SO_RCVBUF));
+	EXPECT_GE(6291456, get_buf(s, SO_RCVBUF));
+	TH_LOG("SO_SNDBUF %d -> %d, SO_RCVBUF %d -> %d", snd0,
+	       get_buf(c, SO_SNDBUF), rcv0, get_buf(s, SO_RCVBUF));
+	close(c);
+	close(s);
+}
+
+/* A size the user set (which the kernel doubles) stays as it is. */
+TEST_F(opt, buffers_set_by_user_stay)
+{
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, xtcp_set_int(c, SOL_SOCKET, SO_SNDBUF, 65536));
+	ASSERT_EQ(0, xtcp_set_int(s, SOL_SOCKET, SO_RCVBUF, 65536));
+	ASSERT_EQ(0, stream_16m(c, s));
+	EXPECT_EQ(131072, get_buf(c, SO_SNDBUF));
+	EXPECT_EQ(131072, get_buf(s, SO_RCVBUF));
+	close(c);
+	close(s);
+}
+
+/*
+ * net.xtcp.rmem and wmem: min, a new socket's size, the most auto-tuning
+ * gives; global as TCP's, so read-only outside the initial namespace.
+ */
+TEST_F(opt, buffer_sysctls)
+{
+	char line[64];
+	int fd;
+
+	if (variant->proto != IPPROTO_XTCP)
+		SKIP(return, "xtcp's own sysctl");
+	ASSERT_EQ(0, xtcp_first_line("/proc/sys/net/xtcp/rmem", line,
+				     sizeof(line)));
+	EXPECT_STREQ("4096\t212992\t6291456\n", line);
+	ASSERT_EQ(0, xtcp_first_line("/proc/sys/net/xtcp/wmem", line,
+				     sizeof(line)));
+	EXPECT_STREQ("4096\t212992\t4194304\n", line);
+	EXPECT_EQ(-EACCES, xtcp_write_str("/proc/sys/net/xtcp/rmem",
+					  "4096 4096 4096"));
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(212992, get_buf(fd, SO_RCVBUF));
+	EXPECT_EQ(212992, get_buf(fd, SO_SNDBUF));
 	close(fd);
 }
 
