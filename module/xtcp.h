@@ -708,7 +708,6 @@ int xtcp_rcv_space(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);
-void xtcp_sndbuf_expand(struct sock *sk);
 u32 xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);

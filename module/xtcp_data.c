@@ -33,8 +33,9 @@ DEFINE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
 /*
  * Send and receive buffer sizes, as net.ipv4.tcp_wmem and tcp_rmem: [0]
  * what every socket keeps under memory pressure, [1] a new socket's
- * (the core's default, as before auto-tuning), [2] the most auto-tuning
- * gives one that did not set SO_SNDBUF or SO_RCVBUF.
+ * (the core's default), [2] the most auto-tuning gives one that did not
+ * set SO_RCVBUF.  The send buffer is not auto-tuned (yet): wmem[2]
+ * keeps tcp_wmem's layout and bounds nothing.
  */
 int sysctl_xtcp_wmem[3] __read_mostly = { PAGE_SIZE, 212992, 4 << 20 };
 int sysctl_xtcp_rmem[3] __read_mostly = { PAGE_SIZE, 212992, 6 << 20 };
@@ -509,31 +510,6 @@ static void xtcp_measure_rcv_mss(struct xtcp_sock *xs,
 	seg = seg > doff ? seg - doff : payload;
 	if (seg > xs->rcv_mss)
 		xs->rcv_mss = min_t(u32, seg, U16_MAX);
-}
-
-/**
- * xtcp_sndbuf_expand() - grow the send buffer with the congestion window
- * @sk: socket, locked
- *
- * Room for twice the segments cwnd (or the reordering threshold) lets
- * fly, as Linux's tcp_sndbuf_expand(): what is in flight, and as much
- * again queued behind it, so that the writer never starves the window.
- * Not for a socket whose SO_SNDBUF the user set, nor under memory
- * pressure; at most sysctl wmem[2].
- */
-void xtcp_sndbuf_expand(struct sock *sk)
-{
-	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 segs = max_t(u32, xs->cw.cwnd, xs->reordering + 1);
-	u64 want;
-
-	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
-	    READ_ONCE(xtcp_memory_pressure))
-		return;
-	want = 2ULL * segs * SKB_TRUESIZE(XTCP_HEADROOM + xtcp_seg_size(xs));
-	want = min_t(u64, want, READ_ONCE(sysctl_xtcp_wmem[2]));
-	if (want > READ_ONCE(sk->sk_sndbuf))
-		WRITE_ONCE(sk->sk_sndbuf, want);
 }
 
 /*

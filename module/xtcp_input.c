@@ -201,8 +201,6 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	xtcp_update_window(xs, h);
 	xtcp_cong_on_ack(sk, acked, dupack);
-	if (acked)
-		xtcp_sndbuf_expand(sk);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&

@@ -142,30 +142,58 @@ static int echo(int lfd, struct bench_result *r)
 	return 0;
 }
 
+/* One transaction: a byte to the server on @fd and its answer back. */
+static int ping(int proto, int fd)
+{
+	char c = 'x';
+
+	return send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1 ? -1 : 0;
+}
+
+/* One connection: connect, ping() and close (the client first). */
+static int connect_ping(int proto, int unused)
+{
+	int fd = dial(proto, "127.0.0.1"), err;
+
+	if (fd < 0)
+		return -1;
+	err = ping(proto, fd);
+	close(fd);
+	return err;
+}
+
+/*
+ * How many times a second @once succeeds, run back to back for
+ * BENCH_SECS (with @proto and @fd); -1 as soon as one fails.
+ */
+static double per_second(int (*once)(int proto, int fd), int proto, int fd)
+{
+	long long t0 = xtcp_now_ms(), now;
+	uint64_t n = 0;
+
+	do {
+		if (once(proto, fd))
+			return -1;
+		n++;
+		now = xtcp_now_ms();
+	} while (now < t0 + BENCH_SECS * 1000);
+	return n * 1e3 / (now - t0);
+}
+
 static double rr(int proto, int lfd)
 {
 	struct bench_result r;
-	long long t0, now;
-	uint64_t n = 0;
+	double rate;
 	int rfd, fd;
 	pid_t pid;
-	char c = 'x';
 
 	pid = serve(lfd, echo, &rfd);
 	fd = dial(proto, "127.0.0.1");
 	if (pid < 0 || fd < 0 || nodelay(fd))
 		return -1;
-	t0 = xtcp_now_ms();
-	do {
-		if (send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1)
-			return -1;
-		n++;
-		now = xtcp_now_ms();
-	} while (now < t0 + BENCH_SECS * 1000);
+	rate = per_second(ping, proto, fd);
 	close(fd);
-	if (collect(pid, rfd, &r))
-		return -1;
-	return n * 1e3 / (now - t0);
+	return rate < 0 || collect(pid, rfd, &r) ? -1 : rate;
 }
 
 /* One answer per connection, until a connection brings nothing. */
@@ -191,32 +219,20 @@ static int answer(int lfd, struct bench_result *r)
 static double crr(int proto, int lfd)
 {
 	struct bench_result r;
-	long long t0, now;
-	uint64_t n = 0;
+	double rate;
 	int rfd, fd;
 	pid_t pid;
-	char c = 'x';
 
 	pid = serve(lfd, answer, &rfd);
 	if (pid < 0)
 		return -1;
-	t0 = xtcp_now_ms();
-	do {
-		fd = dial(proto, "127.0.0.1");
-		if (fd < 0 || send(fd, &c, 1, 0) != 1 ||
-		    recv(fd, &c, 1, 0) != 1)
-			return -1;
-		close(fd);
-		n++;
-		now = xtcp_now_ms();
-	} while (now < t0 + BENCH_SECS * 1000);
+	rate = per_second(connect_ping, proto, -1);
+	/* A connection that brings nothing ends answer(). */
 	fd = dial(proto, "127.0.0.1");
-	if (fd < 0)
+	if (rate < 0 || fd < 0)
 		return -1;
 	close(fd);
-	if (collect(pid, rfd, &r))
-		return -1;
-	return n * 1e3 / (now - t0);
+	return collect(pid, rfd, &r) ? -1 : rate;
 }
 
 static double lossy(int proto, int lfd)

@@ -1525,6 +1525,26 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 }
 
 /*
+ * A duplicate ACK from the hand-made peer, acknowledging up to @s0, with
+ * the @n SACK blocks @blk (offsets from @s0); 0 or -1.
+ */
+static int raw_peer_sack(struct raw_peer *p, uint32_t s0,
+			 const uint32_t blk[][2], unsigned int n)
+{
+	unsigned int i;
+
+	p->h.ack = s0;
+	p->h.opt.present = XTCP_OPTF_SACK;
+	p->h.opt.num_sacks = n;
+	for (i = 0; i < n; i++) {
+		p->h.opt.sack[i].start = s0 + blk[i][0];
+		p->h.opt.sack[i].end = s0 + blk[i][1];
+	}
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/*
  * a sends five segments to a hand-made receiver, which acknowledges the
  * first and then, for the third, fourth and fifth, sends three
  * duplicate ACKs with SACK blocks: a sends the second again at once
@@ -1545,14 +1565,10 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 
 	p.h.ack = s0 + 1000;
 	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	p.h.opt.present = XTCP_OPTF_SACK;
-	p.h.opt.num_sacks = 1;
-	p.h.opt.sack[0].start = s0 + 2000;
-	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
 	for (i = 0; i < 3; i++) {
-		p.h.opt.sack[0].end = s0 + 3000 + i * 1000;
-		ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL,
-					   0));
+		const uint32_t blk[1][2] = { { 1000, 2000 + i * 1000 } };
+
+		ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, blk, 1));
 	}
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
 	p.h.opt.present = 0;
@@ -1653,26 +1669,6 @@ TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
 	abort_close(fd);
 	close(lfd);
 	close(p.raw);
-}
-
-/*
- * A duplicate ACK from the hand-made peer, acknowledging up to @s0, with
- * the @n SACK blocks @blk (offsets from @s0); 0 or -1.
- */
-static int raw_peer_sack(struct raw_peer *p, uint32_t s0,
-			 const uint32_t blk[][2], unsigned int n)
-{
-	unsigned int i;
-
-	p->h.ack = s0;
-	p->h.opt.present = XTCP_OPTF_SACK;
-	p->h.opt.num_sacks = n;
-	for (i = 0; i < n; i++) {
-		p->h.opt.sack[i].start = s0 + blk[i][0];
-		p->h.opt.sack[i].end = s0 + blk[i][1];
-	}
-	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
-	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
 }
 
 /* TCP_INFO of @fd once tcpi_sacked is @sacked (up to 1 s); 0 or -1. */
