@@ -672,6 +672,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb,
 void xtcp_send_synack(const struct xtcp_request *req);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw);
 u16 xtcp_advmss(const struct dst_entry *dst);
+u8 xtcp_choose_wscale(const struct sock *sk);
 
 /* xtcp_offload.c */
 bool xtcp_gso_capable(const struct sock *sk);
@@ -680,7 +681,6 @@ struct sk_buff **xtcp_gso_append(struct sk_buff *head, struct sk_buff **tail,
 void xtcp_gso_seal(struct sk_buff *head, unsigned int seglen);
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
-u8 xtcp_choose_wscale(const struct sock *sk);
 
 /* xtcp_timer.c */
 u32 xtcp_clock_us(void);

@@ -127,12 +127,13 @@ static struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 					netdev_features_t features)
 {
 	struct sk_buff *segs, *seg;
+	struct xtcp_seg_hdr h;
 	struct iphdr iph;
 
 	if (!(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST) ||
 	    !skb_has_frag_list(skb) || ip_hdrlen(skb) != sizeof(iph) ||
-	    skb_headlen(skb) < XTCP_HDR_LEN ||
-	    skb_headlen(skb) != (skb->data[12] >> 4) * 4)
+	    xtcp_hdr_decode(&h, skb->data, skb_headlen(skb)) ||
+	    h.doff != skb_headlen(skb))
 		return ERR_PTR(-EINVAL);
 	iph = *ip_hdr(skb);
 

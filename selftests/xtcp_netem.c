@@ -1068,58 +1068,6 @@ static int send_captured(int lfd, int cap, unsigned short sport,
 	return n;
 }
 
-/*
- * veth offers generic checksum offload: xtcp leaves the checksum to it
- * (CHECKSUM_PARTIAL, which a packet socket sees as "checksum not
- * ready"), and b takes the segment.  Without the offload (turned off on
- * a's veth0), xtcp computes the checksum itself, and the captured
- * segment carries the right one.
- */
-TEST_F_TIMEOUT(linkx, checksum_offload, 60)
-{
-	unsigned int status = 0, ihl, len;
-	uint8_t pkt[2048], seg[2048];
-	uint16_t sum;
-	int cap, lfd, n;
-
-	cap = capture_b(self->b);
-	ASSERT_LE(0, cap);
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, listen(lfd, 4));
-	ASSERT_EQ(0, enter_ns(self->a));
-
-	n = send_captured(lfd, cap, PORT_A, pkt, sizeof(pkt), &status);
-	ASSERT_LT(0, n);
-	EXPECT_TRUE(status & TP_STATUS_CSUMNOTREADY);
-
-	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
-	n = send_captured(lfd, cap, PORT_A + 10, pkt, sizeof(pkt), &status);
-	ASSERT_LT(0, n);
-	EXPECT_FALSE(status & TP_STATUS_CSUMNOTREADY);
-	ihl = (pkt[0] & 0xf) * 4;
-	len = n - ihl;
-	memcpy(seg, pkt + ihl, len);
-	sum = seg[XTCP_CSUM_OFFSET] << 8 | seg[XTCP_CSUM_OFFSET + 1];
-	seg[XTCP_CSUM_OFFSET] = 0;
-	seg[XTCP_CSUM_OFFSET + 1] = 0;
-	EXPECT_EQ(sum, xtcp_seg_csum(inet_addr(ADDR_A), inet_addr(ADDR_B),
-				     IPPROTO_XTCP, seg, len));
-	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
-	ASSERT_EQ(0, enter_ns(self->b));
-	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
-	close(lfd);
-	close(cap);
-}
-
-/* What the capture on b's veth0 saw of one xtcp connection's data. */
-struct run_seen {
-	long bytes;		/* payload */
-	unsigned int largest;	/* IP packet */
-	unsigned int checked;	/* segments whose checksum was filled in */
-	unsigned int bad;	/* ... and wrong */
-};
-
 /* Whether the captured IP packet @pkt of @len bytes has a good checksum. */
 static bool captured_csum_ok(const uint8_t *pkt, unsigned int len)
 {
@@ -1137,6 +1085,50 @@ static bool captured_csum_ok(const uint8_t *pkt, unsigned int len)
 	return sum == xtcp_seg_csum(saddr, daddr, IPPROTO_XTCP, seg,
 				    len - ihl);
 }
+
+/*
+ * veth offers generic checksum offload: xtcp leaves the checksum to it
+ * (CHECKSUM_PARTIAL, which a packet socket sees as "checksum not
+ * ready"), and b takes the segment.  Without the offload (turned off on
+ * a's veth0), xtcp computes the checksum itself, and the captured
+ * segment carries the right one.
+ */
+TEST_F_TIMEOUT(linkx, checksum_offload, 60)
+{
+	unsigned int status = 0;
+	uint8_t pkt[2048];
+	int cap, lfd, n;
+
+	cap = capture_b(self->b);
+	ASSERT_LE(0, cap);
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, enter_ns(self->a));
+
+	n = send_captured(lfd, cap, PORT_A, pkt, sizeof(pkt), &status);
+	ASSERT_LT(0, n);
+	EXPECT_TRUE(status & TP_STATUS_CSUMNOTREADY);
+
+	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
+	n = send_captured(lfd, cap, PORT_A + 10, pkt, sizeof(pkt), &status);
+	ASSERT_LT(0, n);
+	EXPECT_FALSE(status & TP_STATUS_CSUMNOTREADY);
+	EXPECT_TRUE(captured_csum_ok(pkt, n));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	ASSERT_EQ(0, enter_ns(self->b));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	close(lfd);
+	close(cap);
+}
+
+/* What the capture on b's veth0 saw of one xtcp connection's data. */
+struct run_seen {
+	long bytes;		/* payload */
+	unsigned int largest;	/* IP packet */
+	unsigned int checked;	/* segments whose checksum was filled in */
+	unsigned int bad;	/* ... and wrong */
+};
 
 /* Drain @cap of the data segments from @sport, up to @want bytes. */
 static struct run_seen captured_run(int cap, unsigned short sport, long want)
