@@ -333,10 +333,10 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 /*
- * Payload per segment: the peer's MSS, but no more than fits a 16 KiB
- * buffer, so that large-MTU links (loopback) do not make every segment a
- * high-order allocation that also overfills the receive buffer.  A
- * shorter segment is "partial" for Nagle and cork.
+ * Payload per segment: the peer's MSS, but no more than a 16 KiB buffer
+ * less its overhead (15744 bytes), so that on large-MTU links (loopback)
+ * one segment stays a small part of the receive buffer.  A shorter
+ * segment is "partial" for Nagle and cork.
  */
 static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
 {

@@ -615,52 +615,57 @@ static struct sk_buff *xtcp_tail_to_fill(struct sock *sk)
 }
 
 /*
- * Make room for @copy more bytes at the end of @skb, an unsent (hence
- * never cloned) segment, growing it at least by its own length so that a
- * run of small writes does not reallocate for each one.
- */
-static int xtcp_grow(struct sock *sk, struct sk_buff *skb, u32 copy)
-{
-	u32 room = xtcp_seg_size(xtcp_sk(sk)) - skb->len;
-	unsigned int truesize = skb->truesize;
-	u32 grow;
-
-	if (skb_tailroom(skb) >= copy)
-		return 0;
-	grow = min(max(copy, skb->len), room) - skb_tailroom(skb);
-	if (pskb_expand_head(skb, 0, grow, sk->sk_allocation))
-		return -ENOBUFS;
-	xtcp_wmem_charge(sk, skb->truesize - truesize);
-	return 0;
-}
-
-/* Copy @copy bytes of @msg at the end of @skb, the last segment (to be)
- * queued; 0 or -EFAULT.
+ * Copy up to @copy bytes of @msg at the end of @skb, the last segment
+ * (to be) queued, never sent, into the socket's page fragment, as TCP
+ * does: queued data then costs no buffer of its own, and sending a
+ * segment shares its pages.  Returns the bytes taken (the fragment may
+ * hold fewer), -ENOMEM when memory is short (the caller waits) or
+ * -EFAULT.
  */
 static int xtcp_copy_in(struct sock *sk, struct sk_buff *skb,
 			struct msghdr *msg, u32 copy)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
 
-	if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
-		__skb_trim(skb, skb->len - copy);
-		return -EFAULT;
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	copy = min_t(u32, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
 	}
+	pfrag->offset += copy;
 	XTCP_SKB_CB(skb)->end_seq += copy;
-	xs->write_seq += copy;
-	return 0;
+	xtcp_sk(sk)->write_seq += copy;
+	return copy;
 }
 
 /*
- * A new segment holding @copy bytes of @msg, queued at the tail;
- * -ENOMEM when xtcp's memory limits refuse its charge (the caller waits).
+ * A new segment at the tail of the queue, holding up to @copy bytes of
+ * @msg; returns the bytes taken or a negative errno (-ENOMEM: the
+ * caller waits for memory).
  */
 static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	int taken;
 
-	skb = alloc_skb(XTCP_HEADROOM + copy, sk->sk_allocation);
+	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
 	if (!sk_wmem_schedule(sk, skb->truesize)) {
@@ -668,39 +673,39 @@ static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 		return -ENOMEM;
 	}
 	skb_reserve(skb, XTCP_HEADROOM);
+	/* The payload is never summed in software while queued. */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
-	if (xtcp_copy_in(sk, skb, msg, copy)) {
-		kfree_skb(skb);
-		return -EFAULT;
+	xtcp_wmem_charge(sk, skb->truesize);
+	taken = xtcp_copy_in(sk, skb, msg, copy);
+	if (taken <= 0) {
+		xtcp_wmem_free_skb(sk, skb);
+		return taken;
 	}
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
-	return 0;
+	return taken;
 }
 
 /* Queue up to a segment of @msg; bytes taken or a negative errno. */
 static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xtcp_sk(sk));
 	struct sk_buff *skb;
-	u32 copy;
-	int err;
+	int taken;
 
 	skb = xtcp_tail_to_fill(sk);
 	if (skb) {
-		copy = min_t(size_t, msg_data_left(msg),
-			     xtcp_seg_size(xs) - skb->len);
-		err = xtcp_grow(sk, skb, copy) ? :
-		      xtcp_copy_in(sk, skb, msg, copy);
-	} else {
-		copy = min_t(size_t, msg_data_left(msg), xtcp_seg_size(xs));
-		err = xtcp_new_tail(sk, msg, copy);
+		taken = xtcp_copy_in(sk, skb, msg,
+				     min_t(size_t, msg_data_left(msg),
+					   seg - skb->len));
+		if (taken)
+			return taken;
 	}
-	return err ? : copy;
+	return xtcp_new_tail(sk, msg, min_t(size_t, msg_data_left(msg), seg));
 }
 
 /**

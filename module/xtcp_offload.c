@@ -95,16 +95,21 @@ void xtcp_gso_seal(struct sk_buff *head, unsigned int seglen)
 
 /*
  * Give @seg, cut from a GSO skb, the IP header @iph of its head (less
- * the fields inet_gso_segment() sets) and its own checksum.
+ * the fields inet_gso_segment() sets) and its own checksum.  Its payload
+ * is in page fragments (xtcp_copy_in()): a device without scatter-gather
+ * gets it copied into the head.  0 or -ENOMEM.
  */
-static void xtcp_gso_finish(struct sk_buff *seg, const struct iphdr *iph,
-			    netdev_features_t features)
+static int xtcp_gso_finish(struct sk_buff *seg, const struct iphdr *iph,
+			   netdev_features_t features)
 {
 	unsigned int thoff = skb_transport_offset(seg);
 	unsigned int len = seg->len - thoff;
-	u8 *th = skb_transport_header(seg);
 	__sum16 check;
+	u8 *th;
 
+	if (!(features & NETIF_F_SG) && __skb_linearize(seg))
+		return -ENOMEM;
+	th = skb_transport_header(seg);
 	memcpy(ip_hdr(seg), iph, sizeof(*iph));
 	if (features & NETIF_F_HW_CSUM) {
 		check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, len,
@@ -117,6 +122,7 @@ static void xtcp_gso_finish(struct sk_buff *seg, const struct iphdr *iph,
 		seg->ip_summed = CHECKSUM_NONE;
 	}
 	put_unaligned(check, (__sum16 *)(th + XTCP_CSUM_OFFSET));
+	return 0;
 }
 
 /*
@@ -145,8 +151,12 @@ static struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 	seg->prev = segs->prev;
 	segs->next = NULL;
 	consume_skb(segs);
-	for (segs = seg; seg; seg = seg->next)
-		xtcp_gso_finish(seg, &iph, features);
+	for (segs = seg; seg; seg = seg->next) {
+		if (xtcp_gso_finish(seg, &iph, features)) {
+			kfree_skb_list(segs);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
 	return segs;
 }
 

@@ -110,7 +110,7 @@ static unsigned int xtcp_push_header(struct sk_buff *skb,
 	} else {
 		check = csum_tcpudp_magic(saddr, daddr, skb->len,
 					  xtcp_protocol,
-					  csum_partial(skb->data, skb->len, 0));
+					  skb_checksum(skb, 0, skb->len, 0));
 		skb->ip_summed = CHECKSUM_NONE;
 	}
 	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
@@ -227,22 +227,31 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 /*
  * Split the queued segment @skb after @len bytes of payload: the path
  * MTU went down since it was queued.  The tail goes right after it in
- * the write queue and takes the FIN and PSH flags.  Queued segments are
- * linear (xtcp_sendmsg() builds them so).
+ * the write queue and takes the FIN and PSH flags, and the pages that
+ * hold its bytes, with their share of the truesize.
  */
 static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
-	u32 tail = skb->len - len;
+	u32 in_head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
+	unsigned int truesize = skb->truesize;
+	u32 data_len = skb->data_len, moved;
 	struct sk_buff *nskb;
 
-	if (skb_is_nonlinear(skb))
-		return -EBUSY;
-	nskb = alloc_skb(XTCP_HEADROOM + tail, GFP_ATOMIC);
+	/* A clone in flight shares the page table that skb_split() edits. */
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return -ENOBUFS;
+	xtcp_wmem_charge(sk, skb->truesize - truesize);
+	nskb = alloc_skb(XTCP_HEADROOM + in_head, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOBUFS;
 	skb_reserve(nskb, XTCP_HEADROOM);
-	skb_put_data(nskb, skb->data + len, tail);
+	nskb->ip_summed = skb->ip_summed;
+	xtcp_wmem_charge(sk, nskb->truesize);
+	skb_split(skb, nskb, len);
+	moved = data_len - skb->data_len;
+	skb->truesize -= moved;
+	nskb->truesize += moved;
 	tcb = XTCP_SKB_CB(nskb);
 	tcb->seq = cb->seq + len;
 	tcb->end_seq = cb->end_seq;
@@ -255,9 +264,7 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 		tcb->sent_us = cb->sent_us;
 		xtcp_sk(sk)->packets_out++;
 	}
-	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	xtcp_wmem_charge(sk, nskb->truesize);
 	return 0;
 }
 

@@ -829,7 +829,7 @@ static int slow_b(void *arg)
 
 	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
 	if (lfd < 0 || xtcp_set_int(lfd, SOL_SOCKET, SO_RCVBUF, 32768) ||
-	    listen(lfd, 1))
+	    xtcp_set_int(lfd, IPPROTO_TCP, TCP_MAXSEG, 500) || listen(lfd, 1))
 		return 1;
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
@@ -845,11 +845,13 @@ static int slow_b(void *arg)
  * (xtcp: the receiver drops nothing, and no retransmission timeout
  * fires; probes carry no data and are not retransmissions).
  *
- * The writes are small, with TCP_NODELAY: each 500-byte segment takes a
- * buffer of more than twice its size, so that a receive buffer full of
- * them could not take the window offered from its free space.  The
- * receiver must copy them into compact buffers (Linux's tcp_collapse(),
- * xtcp's RcvCollapsed), or it would drop segments at the window's edge.
+ * The segments are small (b announces an MSS of 500, so that writes
+ * queued behind the closed window cannot merge into larger ones): each
+ * takes a buffer of more than twice its size, so that a receive buffer
+ * full of them could not take the window offered from its free space.
+ * The receiver must copy them into compact buffers (Linux's
+ * tcp_collapse(), xtcp's RcvCollapsed), or it would drop segments at the
+ * window's edge.
  */
 TEST_F_TIMEOUT(link, slow_reader, 120)
 {
@@ -1865,6 +1867,37 @@ TEST_F_TIMEOUT(route, path_mtu_lowered, 90)
 	EXPECT_EQ(0, sh(IP " route get " ADDR_FAR " | grep -q 'mtu 1000'"));
 	if (variant->proto == IPPROTO_XTCP)
 		EXPECT_LT(0, xtcp_counter("RetransSegs"));
+}
+
+/*
+ * r forwards onto a link without scatter-gather (and so without GSO)
+ * nor tx-gso-list: the runs a sends, once cut to the path's MTU, are cut
+ * into single segments in front of r's veth1 (by xtcp's GSO callback
+ * for xtcp), the payload pages copied into each segment's head.  Every byte arrives, and b
+ * gets xtcp's segments one by one.
+ */
+TEST_F_TIMEOUT(route, forward_without_sg, 90)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 200000, .addr = ADDR_FAR };
+	int ready[2], fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, ethtool_feature_off("veth1", "tx-gso-list"));
+	ASSERT_EQ(0, ethtool_feature_off("veth1", "tx-scatter-gather"));
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
+			      ready[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, send_pattern(fd, s.len));
+	EXPECT_EQ(0, child_status(pid));
+	if (variant->proto == IPPROTO_XTCP) {
+		ASSERT_EQ(0, enter_ns(self->b));
+		/* Payload of at most 960 bytes (MTU 1000). */
+		EXPECT_LE((200000 + 959) / 960, xtcp_counter("InSegs"));
+	}
 }
 
 TEST_HARNESS_MAIN
