@@ -676,9 +676,8 @@ u8 xtcp_choose_wscale(const struct sock *sk);
 
 /* xtcp_offload.c */
 bool xtcp_gso_capable(const struct sock *sk);
-struct sk_buff **xtcp_gso_append(struct sk_buff *head, struct sk_buff **tail,
-				 struct sk_buff *seg, unsigned int doff);
-void xtcp_gso_seal(struct sk_buff *head, unsigned int seglen);
+bool xtcp_gso_add(struct sk_buff *run, const struct sk_buff *seg);
+void xtcp_gso_seal(struct sk_buff *run, unsigned int seglen);
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
 

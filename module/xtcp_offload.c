@@ -4,25 +4,23 @@
  *
  * Each segment handed to IP on its own pays for routing, the qdisc, the
  * device and, on the receiving host, the whole input path; TCP pays that
- * once per 64 KiB with TSO/GSO.  xtcp does the same with the frag-list
- * flavour of GSO, SKB_GSO_FRAGLIST, which only software devices
- * (loopback, veth, bridges) take whole, so that no NIC is ever asked to
- * segment or checksum a protocol it does not know:
+ * once per 64 KiB with TSO/GSO.  xtcp does the same:
  *
- * - xtcp_gso_append() and xtcp_gso_seal() build the GSO skb: a head that
- *   holds only an xtcp header, followed by a frag list of clones of the
- *   queued segments.  Each clone carries its own complete xtcp header in
- *   its headroom, outside its data: read whole, the skb is one large
- *   segment (what a device that takes it hands the receiver), and cut
- *   along its frag list it is exactly the segments one by one.  The
- *   clones are of segments never sent before, which nobody else has
- *   cloned, so the header may go into the headroom they share with the
- *   write queue.
+ * - xtcp_gso_add() and xtcp_gso_seal() build the GSO skb: a head that
+ *   holds the xtcp header of the run's first segment, and page frags
+ *   that reference the payload of all of them, in order, where the write
+ *   queue keeps it (xtcp_copy_in()).  Consecutive payloads lie next to
+ *   each other in the socket's page fragment, so a run of 45 segments
+ *   takes a few frags.  Read whole, the skb is one large segment: what a
+ *   device that takes it hands the receiver.
+ * - It is typed SKB_GSO_FRAGLIST, the one GSO type no NIC offers (only
+ *   software devices: loopback, veth, bridges, tunnels take it whole),
+ *   so that no NIC is ever asked to segment or checksum a protocol it
+ *   does not know.  Its segments are in its frags, not in a frag list:
+ *   the core only checks the device's features for the type.
  * - xtcp_gso_segment(), the net_offload callback, cuts it up in front of
- *   a device that does not take it whole: skb_segment_list() gives every
- *   clone the head's link-layer header and metadata, the header-only
- *   head is dropped, and each segment gets the head's IP header (which
- *   inet_gso_segment() then numbers) and its checksum, finished in
+ *   any other device, with skb_segment() as TCP's does, and gives each
+ *   segment its sequence number, flags and checksum, finished in
  *   software unless the device has NETIF_F_HW_CSUM.
  *
  * gso_size counts the xtcp header with the payload: for this GSO type
@@ -46,117 +44,133 @@
  * @sk: socket, locked
  *
  * Its route must take (or segment in software) SKB_GSO_FRAGLIST skbs.
- * IP options would make the IP header of the head and of the segments
- * differ in length, so they turn runs off.
  *
- * Return: true when xtcp_gso_append() may be used.
+ * Return: true when xtcp_gso_add() may be used.
  */
 bool xtcp_gso_capable(const struct sock *sk)
 {
-	return sk_can_gso(sk) && sk->sk_gso_max_segs > 1 &&
-	       !rcu_access_pointer(inet_sk(sk)->inet_opt);
+	return sk_can_gso(sk) && sk->sk_gso_max_segs > 1;
 }
 
 /**
- * xtcp_gso_append() - add a segment to the frag list of a GSO skb
- * @head: the GSO skb being built, header not yet pushed
- * @tail: where the next segment links in (the last one's ->next)
- * @seg: a clone of a queued segment, its xtcp header pushed at ->data
- * @doff: length of that header
+ * xtcp_gso_add() - add the payload of a queued segment to a GSO skb
+ * @run: the GSO skb being built, its head holding no data
+ * @seg: a queued segment, its payload in page frags only
  *
- * The header stays in @seg's headroom, where skb_segment_list() finds
- * it through the network header set here.
+ * A frag that continues the last one of @run in the same page extends
+ * it; each other one takes a frag of @run and a reference on its page.
  *
- * Return: where the segment after @seg links in.
+ * Return: false, with @run unchanged, when @run may not have frags left
+ * for @seg's payload.
  */
-struct sk_buff **xtcp_gso_append(struct sk_buff *head, struct sk_buff **tail,
-				 struct sk_buff *seg, unsigned int doff)
+bool xtcp_gso_add(struct sk_buff *run, const struct sk_buff *seg)
 {
-	__skb_pull(seg, doff);
-	skb_set_network_header(seg, -(int)(doff + sizeof(struct iphdr)));
-	*tail = seg;
-	head->len += seg->len;
-	head->data_len += seg->len;
-	head->truesize += seg->truesize;
-	skb_shinfo(head)->gso_segs++;
-	return &seg->next;
+	const struct skb_shared_info *from = skb_shinfo(seg);
+	struct skb_shared_info *to = skb_shinfo(run);
+	const skb_frag_t *f;
+	unsigned int i;
+
+	if (to->nr_frags + from->nr_frags > MAX_SKB_FRAGS)
+		return false;
+	for (i = 0; i < from->nr_frags; i++) {
+		f = &from->frags[i];
+		if (skb_can_coalesce(run, to->nr_frags, skb_frag_page(f),
+				     skb_frag_off(f))) {
+			skb_frag_size_add(&to->frags[to->nr_frags - 1],
+					  skb_frag_size(f));
+			continue;
+		}
+		get_page(skb_frag_page(f));
+		skb_fill_page_desc(run, to->nr_frags, skb_frag_page(f),
+				   skb_frag_off(f), skb_frag_size(f));
+	}
+	run->len += seg->len;
+	run->data_len += seg->len;
+	run->truesize += seg->len;
+	to->gso_segs++;
+	return true;
 }
 
 /**
  * xtcp_gso_seal() - mark a built GSO skb for segmentation
- * @head: the GSO skb, its xtcp header pushed
+ * @run: the GSO skb, its xtcp header pushed
  * @seglen: header and payload of every segment but the last
  */
-void xtcp_gso_seal(struct sk_buff *head, unsigned int seglen)
+void xtcp_gso_seal(struct sk_buff *run, unsigned int seglen)
 {
-	skb_shinfo(head)->gso_size = seglen;
-	skb_shinfo(head)->gso_type = SKB_GSO_FRAGLIST;
+	skb_shinfo(run)->gso_size = seglen;
+	skb_shinfo(run)->gso_type = SKB_GSO_FRAGLIST;
 }
 
 /*
- * Give @seg, cut from a GSO skb, the IP header @iph of its head (less
- * the fields inet_gso_segment() sets) and its own checksum.  Its payload
- * is in page fragments (xtcp_copy_in()): a device without scatter-gather
- * gets it copied into the head.  0 or -ENOMEM.
+ * Finish @seg, cut from a GSO skb at @off bytes of payload, its header a
+ * copy of the run's: its sequence number, PSH on the run's last segment
+ * only (@last), and its checksum.
  */
-static int xtcp_gso_finish(struct sk_buff *seg, const struct iphdr *iph,
-			   netdev_features_t features)
+static void xtcp_gso_finish(struct sk_buff *seg, u32 off, bool last,
+			    netdev_features_t features)
 {
 	unsigned int thoff = skb_transport_offset(seg);
 	unsigned int len = seg->len - thoff;
+	const struct iphdr *iph = ip_hdr(seg);
+	u8 *th = skb_transport_header(seg);
+	struct xtcp_seg_hdr h;
 	__sum16 check;
-	u8 *th;
 
-	if (!(features & NETIF_F_SG) && __skb_linearize(seg))
-		return -ENOMEM;
-	th = skb_transport_header(seg);
-	memcpy(ip_hdr(seg), iph, sizeof(*iph));
+	xtcp_hdr_decode(&h, th, len);	/* checked on the GSO skb */
+	h.seq += off;
+	if (!last)
+		h.flags &= ~XTCP_FLAG_PSH;
+	h.check = 0;
+	xtcp_hdr_encode(th, &h);
 	if (features & NETIF_F_HW_CSUM) {
+		seg->ip_summed = CHECKSUM_PARTIAL;
+		seg->csum_start = th - seg->head;
+		seg->csum_offset = XTCP_CSUM_OFFSET;
 		check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, len,
 					   iph->protocol, 0);
 	} else {
-		put_unaligned(0, (__sum16 *)(th + XTCP_CSUM_OFFSET));
+		seg->ip_summed = CHECKSUM_NONE;
 		check = csum_tcpudp_magic(iph->saddr, iph->daddr, len,
 					  iph->protocol,
 					  skb_checksum(seg, thoff, len, 0));
-		seg->ip_summed = CHECKSUM_NONE;
 	}
 	put_unaligned(check, (__sum16 *)(th + XTCP_CSUM_OFFSET));
-	return 0;
 }
 
 /*
  * The net_offload callback: @skb's data starts at the xtcp header of
- * its head, which must be all the head holds.
+ * its head.  skb_segment() copies the link-layer, IP and xtcp headers
+ * into every segment and gives it its share of the payload (by
+ * reference, or copied for a device without scatter-gather);
+ * inet_gso_segment() then numbers the IP headers.  The checksum is
+ * always xtcp's to finish (NETIF_F_HW_CSUM keeps skb_segment() from
+ * summing), and partial segmentation is not for xtcp.
  */
 static struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 					netdev_features_t features)
 {
 	struct sk_buff *segs, *seg;
 	struct xtcp_seg_hdr h;
-	struct iphdr iph;
+	unsigned int mss;
+	u32 off = 0;
 
 	if (!(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST) ||
-	    !skb_has_frag_list(skb) || ip_hdrlen(skb) != sizeof(iph) ||
+	    skb_has_frag_list(skb) ||
 	    xtcp_hdr_decode(&h, skb->data, skb_headlen(skb)) ||
-	    h.doff != skb_headlen(skb))
+	    skb_shinfo(skb)->gso_size <= h.doff)
 		return ERR_PTR(-EINVAL);
-	iph = *ip_hdr(skb);
-
-	segs = skb_segment_list(skb, features, skb_mac_header_len(skb));
+	mss = skb_shinfo(skb)->gso_size - h.doff;
+	__skb_pull(skb, h.doff);
+	skb_shinfo(skb)->gso_size = mss;
+	segs = skb_segment(skb, (features | NETIF_F_HW_CSUM) &
+				~NETIF_F_GSO_PARTIAL);
+	skb_shinfo(skb)->gso_size = mss + h.doff;
+	__skb_push(skb, h.doff);
 	if (IS_ERR(segs))
 		return segs;
-	/* Drop the head, header only, and the reference taken on it. */
-	seg = segs->next;
-	seg->prev = segs->prev;
-	segs->next = NULL;
-	consume_skb(segs);
-	for (segs = seg; seg; seg = seg->next) {
-		if (xtcp_gso_finish(seg, &iph, features)) {
-			kfree_skb_list(segs);
-			return ERR_PTR(-ENOMEM);
-		}
-	}
+	for (seg = segs; seg; seg = seg->next, off += mss)
+		xtcp_gso_finish(seg, off, !seg->next, features);
 	return segs;
 }
 

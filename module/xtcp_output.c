@@ -299,51 +299,41 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Send the @n queued segments from @skb on as one GSO skb (see
- * xtcp_offload.c): new data, never sent, so never cloned before.  All
- * share the header fields of the first, but for sequence number and
- * flags.
+ * Send up to @n queued segments from @skb on as one GSO skb (see
+ * xtcp_offload.c): new data, never sent.  It holds the header of the
+ * first and references to the pages of all.  Returns how many went, or
+ * a negative errno.
  */
 static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
 			     unsigned int n)
 {
 	struct inet_sock *inet = inet_sk(sk);
-	struct sk_buff *head, *seg, **tail;
 	struct xtcp_opts opts = {}, *o;
+	unsigned int sent, doff;
 	struct xtcp_seg_hdr h;
-	unsigned int doff = 0;
-	u32 seq, payload;
-	u8 flags = 0;
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+	u32 seglen = skb->len;
+	struct sk_buff *run;
 
-	head = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
-	if (!head)
+	run = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
+	if (!run)
 		return -ENOBUFS;
-	skb_reserve(head, XTCP_HEADROOM);
-	tail = &skb_shinfo(head)->frag_list;
+	skb_reserve(run, XTCP_HEADROOM);
 	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
-	seq = h.seq;
-	payload = skb->len;
-	for (; n--; skb = skb->next) {
-		seg = skb_clone(skb, GFP_ATOMIC);
-		if (!seg) {
-			kfree_skb(head);
-			return -ENOBUFS;
-		}
+	for (sent = 0; sent < n; sent++, skb = skb->next) {
+		if (!xtcp_gso_add(run, skb))
+			break;
 		h.seq = XTCP_SKB_CB(skb)->seq;
 		h.flags = XTCP_SKB_CB(skb)->flags | XTCP_FLAG_ACK;
-		flags |= h.flags;
 		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
-				   &h, seg->len);
-		doff = xtcp_push_header(seg, &h, o, inet->inet_saddr,
-					inet->inet_daddr, true);
-		tail = xtcp_gso_append(head, tail, seg, doff);
+				   &h, skb->len);
 	}
+	/* The run's header: the first segment's, with the last's flags. */
 	h.seq = seq;
-	h.flags = flags;
-	xtcp_push_header(head, &h, o, inet->inet_saddr, inet->inet_daddr,
-			 true);
-	xtcp_gso_seal(head, doff + payload);
-	return xtcp_ip_xmit(sk, head, skb_shinfo(head)->gso_segs);
+	doff = xtcp_push_header(run, &h, o, inet->inet_saddr,
+				inet->inet_daddr, true);
+	xtcp_gso_seal(run, doff + seglen);
+	return xtcp_ip_xmit(sk, run, sent) ? : sent;
 }
 
 /**
@@ -417,11 +407,12 @@ static bool xtcp_window_allows(const struct xtcp_sock *xs,
 	return !skb->len || !xtcp_seq_after(end, xs->snd_una + xs->snd_wnd);
 }
 
-static void xtcp_sent(struct sock *sk, struct sk_buff *skb)
+/* @skb left at @now (xtcp_clock_us(), read once for a whole run). */
+static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	XTCP_SKB_CB(skb)->sent_us = xtcp_clock_us();
+	XTCP_SKB_CB(skb)->sent_us = now;
 	xtcp_persist_done(sk);
 
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt)) {
@@ -486,8 +477,8 @@ static bool xtcp_may_send(const struct sock *sk, const struct sk_buff *skb,
 
 /*
  * How many segments from @skb on, which may leave, can go as one GSO
- * skb: new data only, never cloned, none with SYN or FIN, all
- * full-sized but the last, as many as the route's device takes and
+ * skb: new data only, its payload in page frags, none with SYN or FIN,
+ * all full-sized but the last, as many as the route's device takes and
  * the windows and Nagle let go now.  1 sends @skb alone.
  */
 static unsigned int xtcp_run_len(const struct sock *sk,
@@ -495,7 +486,7 @@ static unsigned int xtcp_run_len(const struct sock *sk,
 				 unsigned int nonagle)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 seg = xtcp_seg_size(xs), bytes = 0;
+	u32 seg = xtcp_seg_size(xs), bytes = XTCP_HDR_MAX_LEN;
 	unsigned int n = 0;
 
 	if (!xtcp_gso_capable(sk) ||
@@ -503,17 +494,29 @@ static unsigned int xtcp_run_len(const struct sock *sk,
 		return 1;
 	for (; skb; skb = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			  NULL : skb->next) {
-		bytes += skb->len + XTCP_HDR_MAX_LEN;
+		bytes += skb->len;
 		if (n && (bytes > sk->sk_gso_max_size ||
 			  !xtcp_may_send(sk, skb, nonagle, n)))
 			break;
-		if (!skb->len || skb->len > seg || skb_cloned(skb) ||
+		if (!skb->len || skb->len > seg || skb_headlen(skb) ||
 		    (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
 			break;
 		if (++n == sk->sk_gso_max_segs || skb->len < seg)
 			break;
 	}
 	return max(n, 1U);
+}
+
+/*
+ * Send @skb, next to go, and the @n - 1 after it as one run when @n > 1;
+ * how many went, or a negative errno.
+ */
+static int xtcp_transmit_next(struct sock *sk, struct sk_buff *skb,
+			      unsigned int n)
+{
+	if (n > 1)
+		return xtcp_transmit_run(sk, skb, n);
+	return xtcp_transmit_skb(sk, skb) ? : 1;
 }
 
 /**
@@ -528,17 +531,19 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
-	unsigned int n;
+	int sent;
+	u32 now;
 
 	while ((skb = xs->send_head)) {
 		if (!xtcp_may_send(sk, skb, nonagle, 0))
 			break;
-		n = xtcp_run_len(sk, skb, nonagle);
-		if (n > 1 ? xtcp_transmit_run(sk, skb, n) :
-			    xtcp_transmit_skb(sk, skb))
+		sent = xtcp_transmit_next(sk, skb,
+					  xtcp_run_len(sk, skb, nonagle));
+		if (sent <= 0)
 			break;
-		while (n--)
-			xtcp_sent(sk, xs->send_head);
+		now = xtcp_clock_us();
+		while (sent--)
+			xtcp_sent(sk, xs->send_head, now);
 	}
 	if (xs->send_head && !timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
@@ -575,7 +580,7 @@ bool xtcp_probe(struct sock *sk)
 		return true;
 	}
 	if (!xtcp_transmit_skb(sk, skb))
-		xtcp_sent(sk, skb);
+		xtcp_sent(sk, skb, xtcp_clock_us());
 	return false;
 }
 
