@@ -615,62 +615,20 @@ static struct sk_buff *xtcp_tail_to_fill(struct sock *sk)
 }
 
 /*
- * Copy up to @copy bytes of @msg at the end of @skb, the last segment
- * (to be) queued, never sent, into the socket's page fragment, as TCP
- * does: queued data then costs no buffer of its own, and sending a
- * segment shares its pages.  Returns the bytes taken (the fragment may
- * hold fewer), -ENOMEM when memory is short (the caller waits) or
- * -EFAULT.
+ * A new segment at the tail of the queue, holding no data yet; NULL when
+ * memory is short.  Its payload will be in page frags only.
  */
-static int xtcp_copy_in(struct sock *sk, struct sk_buff *skb,
-			struct msghdr *msg, u32 copy)
-{
-	struct page_frag *pfrag = sk_page_frag(sk);
-	int i = skb_shinfo(skb)->nr_frags;
-	bool merge;
-	int err;
-
-	if (!sk_page_frag_refill(sk, pfrag))
-		return -ENOMEM;
-	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
-	if (!merge && i >= MAX_SKB_FRAGS)
-		return 0;
-	copy = min_t(u32, copy, pfrag->size - pfrag->offset);
-	if (!sk_wmem_schedule(sk, copy))
-		return -ENOMEM;
-	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
-				       pfrag->offset, copy);
-	if (err)
-		return err;
-	if (merge) {
-		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
-	} else {
-		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
-		get_page(pfrag->page);
-	}
-	pfrag->offset += copy;
-	XTCP_SKB_CB(skb)->end_seq += copy;
-	xtcp_sk(sk)->write_seq += copy;
-	return copy;
-}
-
-/*
- * A new segment at the tail of the queue, holding up to @copy bytes of
- * @msg; returns the bytes taken or a negative errno (-ENOMEM: the
- * caller waits for memory).
- */
-static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
+static struct sk_buff *xtcp_new_tail(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
-	int taken;
 
 	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
-		return -ENOBUFS;
+		return NULL;
 	if (!sk_wmem_schedule(sk, skb->truesize)) {
 		kfree_skb(skb);
-		return -ENOMEM;
+		return NULL;
 	}
 	skb_reserve(skb, XTCP_HEADROOM);
 	/* The payload is never summed in software while queued. */
@@ -678,34 +636,82 @@ static int xtcp_new_tail(struct sock *sk, struct msghdr *msg, u32 copy)
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
-	xtcp_wmem_charge(sk, skb->truesize);
-	taken = xtcp_copy_in(sk, skb, msg, copy);
-	if (taken <= 0) {
-		xtcp_wmem_free_skb(sk, skb);
-		return taken;
-	}
 	__skb_queue_tail(&sk->sk_write_queue, skb);
+	xtcp_wmem_charge(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
-	return taken;
+	return skb;
 }
 
-/* Queue up to a segment of @msg; bytes taken or a negative errno. */
+/* Whether @skb can take bytes at @off of @page: one more frag, or its last. */
+static bool xtcp_frag_room(struct sk_buff *skb, struct page *page, u32 off)
+{
+	int i = skb_shinfo(skb)->nr_frags;
+
+	return i < MAX_SKB_FRAGS || skb_can_coalesce(skb, i, page, off);
+}
+
+/*
+ * Append @len bytes at @off of @page, holding data just copied in, to
+ * @skb, the last segment of the queue, and charge them to the socket.
+ */
+static void xtcp_add_page(struct sock *sk, struct sk_buff *skb,
+			  struct page *page, u32 off, u32 len)
+{
+	int i = skb_shinfo(skb)->nr_frags;
+
+	if (skb_can_coalesce(skb, i, page, off)) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], len);
+	} else {
+		get_page(page);
+		skb_fill_page_desc(skb, i, page, off, len);
+	}
+	skb_len_add(skb, len);
+	sk_wmem_queued_add(sk, len);
+	sk_mem_charge(sk, len);
+	XTCP_SKB_CB(skb)->end_seq += len;
+	xtcp_sk(sk)->write_seq += len;
+}
+
+/*
+ * Queue what the socket's page fragment holds of @msg, as TCP does:
+ * one copy into the fragment, whose bytes then go to segments, the
+ * tail's room first.  A queued segment is a small head and references
+ * to those pages, which the skbs sent share.  Returns the bytes taken,
+ * or -ENOMEM (the caller waits for memory) or -EFAULT.
+ */
 static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 {
+	struct page_frag *pfrag = sk_page_frag(sk);
 	u32 seg = xtcp_seg_size(xtcp_sk(sk));
+	u32 chunk, off, left, take;
 	struct sk_buff *skb;
-	int taken;
 
-	skb = xtcp_tail_to_fill(sk);
-	if (skb) {
-		taken = xtcp_copy_in(sk, skb, msg,
-				     min_t(size_t, msg_data_left(msg),
-					   seg - skb->len));
-		if (taken)
-			return taken;
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	chunk = min_t(size_t, msg_data_left(msg),
+		      pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, chunk))
+		return -ENOMEM;
+	off = pfrag->offset;
+	chunk = copy_from_iter(page_address(pfrag->page) + off, chunk,
+			       &msg->msg_iter);
+	if (!chunk)
+		return -EFAULT;
+	for (left = chunk; left; left -= take, off += take) {
+		skb = xtcp_tail_to_fill(sk);
+		if (!skb || !xtcp_frag_room(skb, pfrag->page, off)) {
+			skb = xtcp_new_tail(sk);
+			if (!skb)
+				break;
+		}
+		take = min(left, seg - skb->len);
+		xtcp_add_page(sk, skb, pfrag->page, off, take);
 	}
-	return xtcp_new_tail(sk, msg, min_t(size_t, msg_data_left(msg), seg));
+	/* Out of memory for a segment: the rest is not taken. */
+	iov_iter_revert(&msg->msg_iter, left);
+	pfrag->offset += chunk - left;
+	return chunk - left ? : -ENOMEM;
 }
 
 /**
