@@ -163,10 +163,10 @@ static struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 	mss = skb_shinfo(skb)->gso_size - h.doff;
 	__skb_pull(skb, h.doff);
 	skb_shinfo(skb)->gso_size = mss;
+	/* It leaves @skb's data at the link-layer header, as callers expect. */
 	segs = skb_segment(skb, (features | NETIF_F_HW_CSUM) &
 				~NETIF_F_GSO_PARTIAL);
 	skb_shinfo(skb)->gso_size = mss + h.doff;
-	__skb_push(skb, h.doff);
 	if (IS_ERR(segs))
 		return segs;
 	for (seg = segs; seg; seg = seg->next, off += mss)
