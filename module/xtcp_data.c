@@ -643,29 +643,9 @@ static struct sk_buff *xtcp_new_tail(struct sock *sk)
 	return skb;
 }
 
-/* Whether @skb can take bytes at @off of @page: one more frag, or its last. */
-static bool xtcp_frag_room(struct sk_buff *skb, struct page *page, u32 off)
+/* @len bytes just added to @skb, the last segment: charge and count them. */
+static void xtcp_charge_payload(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	int i = skb_shinfo(skb)->nr_frags;
-
-	return i < MAX_SKB_FRAGS || skb_can_coalesce(skb, i, page, off);
-}
-
-/*
- * Append @len bytes at @off of @page, holding data just copied in, to
- * @skb, the last segment of the queue, and charge them to the socket.
- */
-static void xtcp_add_page(struct sock *sk, struct sk_buff *skb,
-			  struct page *page, u32 off, u32 len)
-{
-	int i = skb_shinfo(skb)->nr_frags;
-
-	if (skb_can_coalesce(skb, i, page, off)) {
-		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], len);
-	} else {
-		get_page(page);
-		skb_fill_page_desc(skb, i, page, off, len);
-	}
 	skb_len_add(skb, len);
 	sk_wmem_queued_add(sk, len);
 	sk_mem_charge(sk, len);
@@ -700,13 +680,16 @@ static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 		return -EFAULT;
 	for (left = chunk; left; left -= take, off += take) {
 		skb = xtcp_tail_to_fill(sk);
-		if (!skb || !xtcp_frag_room(skb, pfrag->page, off)) {
+		take = min(left, seg - (skb ? skb->len : 0));
+		if (!skb || skb_append_pagefrags(skb, pfrag->page, off, take)) {
 			skb = xtcp_new_tail(sk);
 			if (!skb)
 				break;
+			take = min(left, seg);
+			/* An empty segment has all its frags free. */
+			skb_append_pagefrags(skb, pfrag->page, off, take);
 		}
-		take = min(left, seg - skb->len);
-		xtcp_add_page(sk, skb, pfrag->page, off, take);
+		xtcp_charge_payload(sk, skb, take);
 	}
 	/* Out of memory for a segment: the rest is not taken. */
 	iov_iter_revert(&msg->msg_iter, left);

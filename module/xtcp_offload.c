@@ -9,7 +9,7 @@
  * - xtcp_gso_add() and xtcp_gso_seal() build the GSO skb: a head that
  *   holds the xtcp header of the run's first segment, and page frags
  *   that reference the payload of all of them, in order, where the write
- *   queue keeps it (xtcp_copy_in()).  Consecutive payloads lie next to
+ *   queue keeps it (xtcp_queue_msg()).  Consecutive payloads lie next to
  *   each other in the socket's page fragment, so a run of 45 segments
  *   takes a few frags.  Read whole, the skb is one large segment: what a
  *   device that takes it hands the receiver.
@@ -66,28 +66,21 @@ bool xtcp_gso_capable(const struct sock *sk)
 bool xtcp_gso_add(struct sk_buff *run, const struct sk_buff *seg)
 {
 	const struct skb_shared_info *from = skb_shinfo(seg);
-	struct skb_shared_info *to = skb_shinfo(run);
 	const skb_frag_t *f;
 	unsigned int i;
 
-	if (to->nr_frags + from->nr_frags > MAX_SKB_FRAGS)
+	/* So that no append below can fail half-way. */
+	if (skb_shinfo(run)->nr_frags + from->nr_frags > MAX_SKB_FRAGS)
 		return false;
 	for (i = 0; i < from->nr_frags; i++) {
 		f = &from->frags[i];
-		if (skb_can_coalesce(run, to->nr_frags, skb_frag_page(f),
-				     skb_frag_off(f))) {
-			skb_frag_size_add(&to->frags[to->nr_frags - 1],
-					  skb_frag_size(f));
-			continue;
-		}
-		get_page(skb_frag_page(f));
-		skb_fill_page_desc(run, to->nr_frags, skb_frag_page(f),
-				   skb_frag_off(f), skb_frag_size(f));
+		skb_append_pagefrags(run, skb_frag_page(f), skb_frag_off(f),
+				     skb_frag_size(f));
 	}
 	run->len += seg->len;
 	run->data_len += seg->len;
 	run->truesize += seg->len;
-	to->gso_segs++;
+	skb_shinfo(run)->gso_segs++;
 	return true;
 }
 
