@@ -399,6 +399,28 @@ static int send_pattern(int fd, unsigned int len)
 }
 
 /*
+ * From namespace @a, send @s->len bytes of pattern() to sink_b() in @b,
+ * which checks them.  0 when every byte arrived in order; else -1 (set
+ * up), -2 (connect), -3 (send) or the sink's status.
+ */
+static int pattern_to_sink_b(const char *a, const char *b, struct side *s)
+{
+	int ready[2], fd, err;
+	pid_t pid;
+
+	if (pipe(ready))
+		return -1;
+	s->ready = ready[1];
+	if (enter_ns(a))
+		return -1;
+	fd = connect_to_child(b, s->proto, s, sink_b, &pid, ready[0]);
+	if (fd < 0)
+		return -2;
+	err = send_pattern(fd, s->len);
+	return err ? -3 : child_status(pid);
+}
+
+/*
  * Over a 1000-byte MTU (DF set, as always), segments larger than the
  * peer's MSS would never arrive: 100 KB getting through shows they fit.
  */
@@ -406,19 +428,10 @@ TEST_F_TIMEOUT(link, mss_follows_mtu, 60)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc,
 			  .len = 100000 };
-	int ready[2], fd;
-	pid_t pid;
 
 	ASSERT_EQ(0, ns_sh(self->a, IP " link set veth0 mtu 1000"));
 	ASSERT_EQ(0, ns_sh(self->b, IP " link set veth0 mtu 1000"));
-	ASSERT_EQ(0, pipe(ready));
-	s.ready = ready[1];
-	ASSERT_EQ(0, enter_ns(self->a));
-	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
-			      ready[0]);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, send_pattern(fd, s.len));
-	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, pattern_to_sink_b(self->a, self->b, &s));
 }
 
 /*
@@ -429,21 +442,12 @@ TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc,
 			  .len = 50000 };
-	int ready[2], fd;
-	pid_t pid;
 
 	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
 	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
 	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
 	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
-	ASSERT_EQ(0, pipe(ready));
-	s.ready = ready[1];
-	ASSERT_EQ(0, enter_ns(self->a));
-	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
-			      ready[0]);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, send_pattern(fd, s.len));
-	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, pattern_to_sink_b(self->a, self->b, &s));
 	if (variant->proto == IPPROTO_XTCP)
 		TH_LOG("%ld segments sent again", xtcp_counter("RetransSegs"));
 }
@@ -1852,17 +1856,8 @@ TEST_F_TIMEOUT(route, path_mtu_lowered, 90)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc,
 			  .len = 200000, .addr = ADDR_FAR };
-	int ready[2], fd;
-	pid_t pid;
 
-	ASSERT_EQ(0, pipe(ready));
-	s.ready = ready[1];
-	ASSERT_EQ(0, enter_ns(self->a));
-	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
-			      ready[0]);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, send_pattern(fd, s.len));
-	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, pattern_to_sink_b(self->a, self->b, &s));
 	/* The route learnt the path's MTU. */
 	EXPECT_EQ(0, sh(IP " route get " ADDR_FAR " | grep -q 'mtu 1000'"));
 	if (variant->proto == IPPROTO_XTCP)
@@ -1880,19 +1875,10 @@ TEST_F_TIMEOUT(route, forward_without_sg, 90)
 {
 	struct side s = { .proto = variant->proto, .proc = variant->proc,
 			  .len = 200000, .addr = ADDR_FAR };
-	int ready[2], fd;
-	pid_t pid;
 
 	ASSERT_EQ(0, ethtool_feature_off("veth1", "tx-gso-list"));
 	ASSERT_EQ(0, ethtool_feature_off("veth1", "tx-scatter-gather"));
-	ASSERT_EQ(0, pipe(ready));
-	s.ready = ready[1];
-	ASSERT_EQ(0, enter_ns(self->a));
-	fd = connect_to_child(self->b, variant->proto, &s, sink_b, &pid,
-			      ready[0]);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, send_pattern(fd, s.len));
-	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, pattern_to_sink_b(self->a, self->b, &s));
 	if (variant->proto == IPPROTO_XTCP) {
 		ASSERT_EQ(0, enter_ns(self->b));
 		/* Payload of at most 960 bytes (MTU 1000). */
