@@ -312,11 +312,18 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @seq: first sequence number of the segment
  * @end_seq: @seq + payload length + SYN + FIN
  * @flags: %XTCP_FLAG_* of the segment
- * @rexmit: a queued segment was sent more than once: its ACK gives no
+ * @rexmit: a queued skb was sent more than once: its ACK gives no
  *	RTT sample (Karn's algorithm)
- * @sacked: a queued segment the peer reported in a SACK block: it is not
+ * @sacked: a queued skb the peer reported in a SACK block: it is not
  *	sent again
- * @sent_us: when a queued segment was first sent (xtcp_clock_us())
+ * @sent_us: when a queued skb was first sent (xtcp_clock_us())
+ * @segs: what a queued skb sent counts in packets_out: the segments it
+ *	left as (xtcp_skb_segs()); 0 until sent
+ *
+ * A queued skb holds up to xtcp_size_goal() bytes: several segments
+ * where the route takes GSO skbs, cut to segment size on the wire
+ * (xtcp_offload.c).  It is split where a window, Nagle, a SACK block or
+ * a retransmission needs a boundary, and trimmed by partial ACKs.
  */
 struct xtcp_skb_cb {
 	union {
@@ -327,6 +334,7 @@ struct xtcp_skb_cb {
 	u8 flags;
 	u8 rexmit;
 	u8 sacked;
+	u16 segs;
 	u32 sent_us;
 };
 
@@ -341,6 +349,18 @@ struct xtcp_skb_cb {
 static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
 {
 	return min_t(u32, xs->mss, SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
+}
+
+/**
+ * xtcp_skb_segs() - segments of @seg bytes that @len bytes of payload take
+ * @len: payload of a queued skb
+ * @seg: segment size
+ *
+ * Return: at least 1: a SYN or FIN without data is a segment too.
+ */
+static inline u16 xtcp_skb_segs(u32 len, u32 seg)
+{
+	return len > seg ? DIV_ROUND_UP(len, seg) : 1;
 }
 
 /**
@@ -661,6 +681,8 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
 bool xtcp_probe(struct sock *sk);
+u32 xtcp_size_goal(const struct sock *sk);
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_retransmit_all(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -677,7 +699,7 @@ u8 xtcp_choose_wscale(const struct sock *sk);
 /* xtcp_offload.c */
 bool xtcp_gso_capable(const struct sock *sk);
 bool xtcp_gso_add(struct sk_buff *run, const struct sk_buff *seg);
-void xtcp_gso_seal(struct sk_buff *run, unsigned int seglen);
+void xtcp_gso_seal(struct sk_buff *run, unsigned int doff, unsigned int mss);
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
 

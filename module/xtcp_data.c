@@ -224,7 +224,9 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
  * Blocks that are not plausible (RFC 2018; outside what is in flight,
  * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
  * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
- * One walk of the queue serves all the blocks.
+ * One walk of the queue serves all the blocks; a queued skb of several
+ * segments that a block covers in part is split at the block's edge.
+ * sacked_out counts segments (xtcp_skb_cb.segs), not skbs.
  *
  * The oldest newly marked segment that was sent only once gives an RTT
  * sample, as in Linux's tcp_sacktag_write_queue(): on a lossy path
@@ -245,6 +247,7 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
+	u32 len;
 
 	for (i = 0; i < opt->num_sacks; i++)
 		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
@@ -261,10 +264,15 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 		if (skb == xs->send_head)
 			break;
 		cb = XTCP_SKB_CB(skb);
-		if (!cb->sacked &&
-		    xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
+		if (cb->sacked)
+			continue;
+		/* The part after a cut is the next skb of this walk. */
+		len = xtcp_sack_cut(ok, n, cb->seq, cb->end_seq) - cb->seq;
+		if (len < skb->len && xtcp_fragment(sk, skb, len))
+			continue;
+		if (xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
 			cb->sacked = 1;
-			xs->sacked_out++;
+			xs->sacked_out += cb->segs;
 			if (!sample && !cb->rexmit)
 				sample = skb;
 			if (xtcp_seq_after(cb->end_seq, high))
@@ -278,41 +286,105 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	xs->sack_high = high;
 }
 
+/* @skb's @segs segments left the flight (acknowledged). */
+static void xtcp_segs_acked(struct xtcp_sock *xs, const struct sk_buff *skb,
+			    u32 segs)
+{
+	if (XTCP_SKB_CB(skb)->sacked)
+		xs->sacked_out -= min(xs->sacked_out, segs);
+	xs->packets_out -= min(xs->packets_out, segs);
+}
+
+/*
+ * Drop the first @len bytes of @skb's payload, which the peer
+ * acknowledged, as TCP's tcp_trim_head(): their page references go,
+ * and their memory with them.  Returns the segments that left the
+ * flight with them, 0 when @skb could not be trimmed (it stays whole
+ * until all of it is acknowledged).
+ */
+static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 eat = len, head = min(len, skb_headlen(skb));
+	unsigned int truesize = skb->truesize;
+	u32 before = cb->segs, size;
+	int i, k = 0;
+
+	/* A clone in flight shares the page table edited below. */
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return 0;
+	xtcp_wmem_charge(sk, skb->truesize - truesize);
+	__skb_pull(skb, head);
+	eat -= head;
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		size = skb_frag_size(&shinfo->frags[i]);
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shinfo->frags[k] = shinfo->frags[i];
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->data_len -= len - head;
+	skb->len -= len - head;
+	skb->truesize -= len - head;
+	sk_wmem_queued_add(sk, -(int)(len - head));
+	sk_mem_uncharge(sk, len - head);
+	cb->seq += len;
+	cb->segs = min_t(u32, before,
+			 xtcp_skb_segs(skb->len, xtcp_seg_size(xtcp_sk(sk))));
+	xtcp_segs_acked(xtcp_sk(sk), skb, before - cb->segs);
+	return before - cb->segs;
+}
+
 /**
- * xtcp_clean_acked() - free the segments the peer acknowledged
+ * xtcp_clean_acked() - free what the peer acknowledged
  * @sk: socket, locked, with snd_una just advanced
  *
- * The ACK gives an RTT sample, timed from the oldest segment it covers,
- * unless one of them was retransmitted (Karn; Linux's
- * FLAG_RETRANS_DATA_ACKED).
+ * Whole skbs are freed; one acknowledged in part is trimmed.  The ACK
+ * gives an RTT sample, timed from the oldest skb it covers, unless one
+ * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED).
  *
- * Return: the number of segments freed.
+ * Return: the number of segments acknowledged.
  */
 u32 xtcp_clean_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool sample = true, freed = false;
-	struct sk_buff *skb;
 	u32 sent_us = 0, acked = 0;
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
 
-	while ((skb = skb_peek(&sk->sk_write_queue)) &&
-	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		cb = XTCP_SKB_CB(skb);
+		if (xtcp_seq_after(cb->end_seq, xs->snd_una) &&
+		    !xtcp_seq_after(xs->snd_una, cb->seq))
+			break;
 		if (!freed)
-			sent_us = XTCP_SKB_CB(skb)->sent_us;
-		if (XTCP_SKB_CB(skb)->rexmit)
+			sent_us = cb->sent_us;
+		if (cb->rexmit)
 			sample = false;
+		freed = true;
+		if (xtcp_seq_after(cb->end_seq, xs->snd_una)) {
+			acked += xtcp_trim_acked(sk, skb, xs->snd_una - cb->seq);
+			break;
+		}
 		/* Queued again by xtcp_retransmit_all(), acknowledged since. */
 		if (skb == xs->send_head)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL : skb->next;
-		if (XTCP_SKB_CB(skb)->sacked && xs->sacked_out)
-			xs->sacked_out--;
-		if (xs->packets_out)
-			xs->packets_out--;
+		xtcp_segs_acked(xs, skb, cb->segs);
+		acked += cb->segs;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_wmem_free_skb(sk, skb);
-		freed = true;
-		acked++;
 	}
 	if (!freed)
 		return 0;
@@ -598,18 +670,18 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 }
 
 /*
- * The unsent last segment of the queue, if it has room for more data:
- * small writes held by Nagle or cork fill it instead of each making a
- * segment of its own.
+ * The unsent last skb of the queue, if it has room for more data (up to
+ * @goal bytes): writes fill it, and small ones held by Nagle or cork do
+ * not each make a segment of their own.
  */
-static struct sk_buff *xtcp_tail_to_fill(struct sock *sk)
+static struct sk_buff *xtcp_tail_to_fill(struct sock *sk, u32 goal)
 {
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!tail || !xs->send_head ||
 	    (XTCP_SKB_CB(tail)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) ||
-	    tail->len >= xtcp_seg_size(xs))
+	    tail->len >= goal)
 		return NULL;
 	return tail;
 }
@@ -655,15 +727,16 @@ static void xtcp_charge_payload(struct sock *sk, struct sk_buff *skb, u32 len)
 
 /*
  * Queue what the socket's page fragment holds of @msg, as TCP does:
- * one copy into the fragment, whose bytes then go to segments, the
- * tail's room first.  A queued segment is a small head and references
- * to those pages, which the skbs sent share.  Returns the bytes taken,
- * or -ENOMEM (the caller waits for memory) or -EFAULT.
+ * one copy into the fragment, whose bytes then go to skbs of up to
+ * xtcp_size_goal() bytes, the tail's room first.  A queued skb is a
+ * small head and references to those pages, which the skbs sent share.
+ * Returns the bytes taken, or -ENOMEM (the caller waits for memory) or
+ * -EFAULT.
  */
 static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 {
 	struct page_frag *pfrag = sk_page_frag(sk);
-	u32 seg = xtcp_seg_size(xtcp_sk(sk));
+	u32 goal = xtcp_size_goal(sk);
 	u32 chunk, off, left, take;
 	struct sk_buff *skb;
 
@@ -679,14 +752,14 @@ static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 	if (!chunk)
 		return -EFAULT;
 	for (left = chunk; left; left -= take, off += take) {
-		skb = xtcp_tail_to_fill(sk);
-		take = min(left, seg - (skb ? skb->len : 0));
+		skb = xtcp_tail_to_fill(sk, goal);
+		take = min(left, goal - (skb ? skb->len : 0));
 		if (!skb || skb_append_pagefrags(skb, pfrag->page, off, take)) {
 			skb = xtcp_new_tail(sk);
 			if (!skb)
 				break;
-			take = min(left, seg);
-			/* An empty segment has all its frags free. */
+			take = min(left, goal);
+			/* An empty skb has all its frags free. */
 			skb_append_pagefrags(skb, pfrag->page, off, take);
 		}
 		xtcp_charge_payload(sk, skb, take);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtcp segmentation offload: a run of queued segments leaves as one skb.
+ * xtcp segmentation offload: queued data leaves in GSO skbs of many segments.
  *
  * Each segment handed to IP on its own pays for routing, the qdisc, the
  * device and, on the receiving host, the whole input path; TCP pays that
@@ -53,9 +53,9 @@ bool xtcp_gso_capable(const struct sock *sk)
 }
 
 /**
- * xtcp_gso_add() - add the payload of a queued segment to a GSO skb
+ * xtcp_gso_add() - add the payload of a queued skb to a GSO skb
  * @run: the GSO skb being built, its head holding no data
- * @seg: a queued segment, its payload in page frags only
+ * @seg: a queued skb, its payload in page frags only
  *
  * A frag that continues the last one of @run in the same page extends
  * it; each other one takes a frag of @run and a reference on its page.
@@ -80,19 +80,22 @@ bool xtcp_gso_add(struct sk_buff *run, const struct sk_buff *seg)
 	run->len += seg->len;
 	run->data_len += seg->len;
 	run->truesize += seg->len;
-	skb_shinfo(run)->gso_segs++;
 	return true;
 }
 
 /**
  * xtcp_gso_seal() - mark a built GSO skb for segmentation
- * @run: the GSO skb, its xtcp header pushed
- * @seglen: header and payload of every segment but the last
+ * @run: the GSO skb, its xtcp header of @doff bytes pushed
+ * @doff: that header's length
+ * @mss: payload of every segment but the last
  */
-void xtcp_gso_seal(struct sk_buff *run, unsigned int seglen)
+void xtcp_gso_seal(struct sk_buff *run, unsigned int doff, unsigned int mss)
 {
-	skb_shinfo(run)->gso_size = seglen;
-	skb_shinfo(run)->gso_type = SKB_GSO_FRAGLIST;
+	struct skb_shared_info *shinfo = skb_shinfo(run);
+
+	shinfo->gso_size = doff + mss;
+	shinfo->gso_type = SKB_GSO_FRAGLIST;
+	shinfo->gso_segs = DIV_ROUND_UP(run->len - doff, mss);
 }
 
 /*

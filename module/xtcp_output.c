@@ -225,12 +225,43 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Split the queued segment @skb after @len bytes of payload: the path
- * MTU went down since it was queued.  The tail goes right after it in
- * the write queue and takes the FIN and PSH flags, and the pages that
- * hold its bytes, with their share of the truesize.
+ * What @skb, sent and now split into itself and @tail, counts in
+ * packets_out (and sacked_out): the segments of each part at today's
+ * segment size.
  */
-static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
+			     struct sk_buff *tail)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb = XTCP_SKB_CB(tail);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xs);
+	u32 before = cb->segs;
+
+	tcb->rexmit = cb->rexmit;
+	tcb->sacked = cb->sacked;
+	tcb->sent_us = cb->sent_us;
+	cb->segs = xtcp_skb_segs(skb->len, seg);
+	tcb->segs = xtcp_skb_segs(tail->len, seg);
+	xs->packets_out += cb->segs + tcb->segs - before;
+	if (cb->sacked)
+		xs->sacked_out += cb->segs + tcb->segs - before;
+}
+
+/**
+ * xtcp_fragment() - split a queued skb after @len bytes of payload
+ * @sk: socket, locked
+ * @skb: skb of sk_write_queue, longer than @len
+ * @len: payload to leave in @skb, more than 0
+ *
+ * Where a window, Nagle, a SACK block or a retransmission needs a
+ * boundary, or the path MTU went down since @skb was queued.  The tail
+ * goes right after it in the write queue and takes the FIN and PSH
+ * flags, and the pages that hold its bytes, with their share of the
+ * truesize.
+ *
+ * Return: 0, or -ENOBUFS with @skb unchanged.
+ */
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 in_head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
@@ -258,12 +289,9 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	tcb->flags = cb->flags;
 	cb->end_seq = tcb->seq;
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
-	/* Both halves of a segment sent before are in flight. */
-	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
-		tcb->rexmit = cb->rexmit;
-		tcb->sent_us = cb->sent_us;
-		xtcp_sk(sk)->packets_out++;
-	}
+	/* Both parts of an skb sent before are in flight. */
+	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt))
+		xtcp_count_split(sk, skb, nskb);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	return 0;
 }
@@ -271,10 +299,11 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 /**
  * xtcp_transmit_skb() - send a copy of a queued segment
  * @sk: socket, locked
- * @skb: segment of sk_write_queue; it stays queued for retransmission
+ * @skb: skb of sk_write_queue; it stays queued for retransmission
  *
- * A segment queued before the path MTU went down is first cut to the
- * current segment size.
+ * An skb longer than a segment (several, or queued before the path MTU
+ * went down) is first cut to the current segment size: its first
+ * segment leaves.
  *
  * Return: 0 or a negative errno (the segment may then be sent again).
  */
@@ -299,41 +328,65 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Send up to @n queued segments from @skb on as one GSO skb (see
+ * The segments the queued @skb leaves as in a GSO run, for the
+ * tracepoint, headed by a copy of the run's header @run_h; PSH goes on
+ * the last of the run (@last: @skb ends the run) only, as on the wire.
+ */
+static void xtcp_trace_run_segs(struct sock *sk,
+				const struct xtcp_seg_hdr *run_h,
+				const struct sk_buff *skb, u32 mss, bool last)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_seg_hdr h = *run_h;
+	u32 off, len;
+
+	for (off = 0; off < skb->len; off += len) {
+		len = min(skb->len - off, mss);
+		h.seq = cb->seq + off;
+		h.flags = XTCP_FLAG_ACK;
+		if (last && off + len == skb->len)
+			h.flags |= cb->flags;
+		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
+				   &h, len);
+	}
+}
+
+/*
+ * Send up to @n queued skbs from @skb on as one GSO skb (see
  * xtcp_offload.c): new data, never sent.  It holds the header of the
- * first and references to the pages of all.  Returns how many went, or
- * a negative errno.
+ * first and references to the pages of all.  Returns how many skbs went,
+ * or a negative errno.
  */
 static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
 			     unsigned int n)
 {
+	u32 mss = xtcp_seg_size(xtcp_sk(sk));
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_opts opts = {}, *o;
-	unsigned int sent, doff;
+	unsigned int sent, doff, segs;
+	struct sk_buff *run, *last;
 	struct xtcp_seg_hdr h;
-	u32 seq = XTCP_SKB_CB(skb)->seq;
-	u32 seglen = skb->len;
-	struct sk_buff *run;
 
 	run = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
 	if (!run)
 		return -ENOBUFS;
 	skb_reserve(run, XTCP_HEADROOM);
 	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
-	for (sent = 0; sent < n; sent++, skb = skb->next) {
+	for (sent = 0, last = skb; sent < n; sent++, skb = skb->next) {
 		if (!xtcp_gso_add(run, skb))
 			break;
-		h.seq = XTCP_SKB_CB(skb)->seq;
-		h.flags = XTCP_SKB_CB(skb)->flags | XTCP_FLAG_ACK;
-		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
-				   &h, skb->len);
+		if (trace_xtcp_segment_enabled())
+			xtcp_trace_run_segs(sk, &h, skb, mss, sent + 1 == n);
+		last = skb;
 	}
 	/* The run's header: the first segment's, with the last's flags. */
-	h.seq = seq;
+	h.flags = XTCP_SKB_CB(last)->flags | XTCP_FLAG_ACK;
 	doff = xtcp_push_header(run, &h, o, inet->inet_saddr,
 				inet->inet_daddr, true);
-	xtcp_gso_seal(run, doff + seglen);
-	return xtcp_ip_xmit(sk, run, sent) ? : sent;
+	xtcp_gso_seal(run, doff, mss);
+	segs = skb_shinfo(run)->gso_segs;
+	return xtcp_ip_xmit(sk, run, segs) ? : sent;
 }
 
 /**
@@ -399,28 +452,61 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 }
 
-static bool xtcp_window_allows(const struct xtcp_sock *xs,
-			       const struct sk_buff *skb)
+/**
+ * xtcp_size_goal() - how much payload a queued skb may hold
+ * @sk: socket, locked
+ *
+ * As many whole segments as one GSO skb on the route takes, as TCP's
+ * tcp_xmit_size_goal(): one skb allocated, queued, sent and freed per
+ * 64 KiB rather than per segment.  One segment where the route takes
+ * no GSO skbs.
+ *
+ * Return: a multiple of the segment size, at least one segment.
+ */
+u32 xtcp_size_goal(const struct sock *sk)
 {
-	u32 end = XTCP_SKB_CB(skb)->seq + skb->len;
+	u32 seg = xtcp_seg_size(xtcp_sk(sk)), goal;
 
-	return !skb->len || !xtcp_seq_after(end, xs->snd_una + xs->snd_wnd);
+	if (!xtcp_gso_capable(sk))
+		return seg;
+	goal = min_t(u32, sk->sk_gso_max_size - XTCP_HDR_MAX_LEN,
+		     sk->sk_gso_max_segs * seg);
+	return max(rounddown(goal, seg), seg);
+}
+
+/*
+ * How much of @skb's payload the peer's window takes now: all of it, or
+ * whole segments (sender-side silly window avoidance, RFC 9293 section
+ * 3.8.6.2.1), possibly none.
+ */
+static u32 xtcp_window_quota(const struct xtcp_sock *xs,
+			     const struct sk_buff *skb)
+{
+	u32 wnd_end = xs->snd_una + xs->snd_wnd, seq = XTCP_SKB_CB(skb)->seq;
+
+	if (!xtcp_seq_after(seq + skb->len, wnd_end))
+		return skb->len;
+	if (!xtcp_seq_after(wnd_end, seq))
+		return 0;
+	return rounddown(wnd_end - seq, xtcp_seg_size(xs));
 }
 
 /* @skb left at @now (xtcp_clock_us(), read once for a whole run). */
 static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 {
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	XTCP_SKB_CB(skb)->sent_us = now;
+	cb->sent_us = now;
 	xtcp_persist_done(sk);
 
-	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt)) {
-		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
-		xs->packets_out++;
+	if (xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
+		xs->snd_nxt = cb->end_seq;
+		cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
+		xs->packets_out += cb->segs;
 	} else {
 		/* Sent again by xtcp_retransmit_all(). */
-		XTCP_SKB_CB(skb)->rexmit = 1;
+		cb->rexmit = 1;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 	}
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -430,32 +516,35 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 }
 
 /*
- * Congestion control: may @skb, next to send after @ahead more new
- * segments, leave now?  Only new data counts against cwnd; the
- * handshake is not limited.
+ * Congestion control: how many segments of @skb, next to send after
+ * @ahead more new segments, may leave now?  Only new data counts against
+ * cwnd; the handshake is not limited.
  */
-static bool xtcp_cwnd_allows(const struct sock *sk, const struct sk_buff *skb,
-			     u32 ahead)
+static u32 xtcp_cwnd_quota(const struct sock *sk, const struct sk_buff *skb,
+			   u32 ahead)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 used = xtcp_in_flight(xs) + ahead;
 
 	if (!xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt) ||
 	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
-		return true;
-	return xtcp_in_flight(xs) + ahead < xs->cw.cwnd;
+		return U32_MAX;
+	return used < xs->cw.cwnd ? xs->cw.cwnd - used : 0;
 }
 
-/* Nagle and cork: may @skb, next to send, leave now? */
+/*
+ * Nagle and cork: may the partial segment that ends @skb, next to send,
+ * leave now?  Only the last skb of the queue can still grow.
+ */
 static bool xtcp_nagle_allows(const struct sock *sk, const struct sk_buff *skb,
 			      unsigned int nonagle)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	/* Only the last segment of the queue can still grow. */
 	if ((nonagle & XTCP_NAGLE_PUSH) ||
 	    !skb_queue_is_last(&sk->sk_write_queue, skb))
 		return true;
-	if (skb->len >= xtcp_seg_size(xs) ||
+	if (!(skb->len % xtcp_seg_size(xs)) ||
 	    (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
 		return true;
 	if (nonagle & XTCP_NAGLE_CORK)
@@ -465,21 +554,32 @@ static bool xtcp_nagle_allows(const struct sock *sk, const struct sk_buff *skb,
 
 /*
  * May @skb leave now, with @ahead new segments going out before it:
- * window, congestion window, Nagle and cork.
+ * window, congestion window, Nagle and cork.  When only its first
+ * segments may, @len tells how many bytes (xtcp_fragment() cuts there);
+ * else it is @skb->len.
  */
 static bool xtcp_may_send(const struct sock *sk, const struct sk_buff *skb,
-			  unsigned int nonagle, u32 ahead)
+			  unsigned int nonagle, u32 ahead, u32 *len)
 {
-	return xtcp_window_allows(xtcp_sk(sk), skb) &&
-	       xtcp_cwnd_allows(sk, skb, ahead) &&
-	       xtcp_nagle_allows(sk, skb, nonagle);
+	u32 seg = xtcp_seg_size(xtcp_sk(sk)), room;
+
+	*len = xtcp_window_quota(xtcp_sk(sk), skb);
+	room = xtcp_cwnd_quota(sk, skb, ahead);
+	if (!room)
+		return false;
+	if (room < xtcp_skb_segs(skb->len, seg))
+		*len = min(*len, room * seg);
+	if (!xtcp_nagle_allows(sk, skb, nonagle))
+		*len = min(*len, rounddown(skb->len, seg));
+	return *len == skb->len || *len;
 }
 
 /*
- * How many segments from @skb on, which may leave, can go as one GSO
+ * How many skbs from @skb on, which may leave whole, can go as one GSO
  * skb: new data only, its payload in page frags, none with SYN or FIN,
- * all full-sized but the last, as many as the route's device takes and
- * the windows and Nagle let go now.  1 sends @skb alone.
+ * all whole segments but the last, as many as the route's device takes
+ * and the windows and Nagle let go now.  0 when @skb goes alone, a
+ * segment at a time (xtcp_transmit_skb()).
  */
 static unsigned int xtcp_run_len(const struct sock *sk,
 				 const struct sk_buff *skb,
@@ -487,34 +587,41 @@ static unsigned int xtcp_run_len(const struct sock *sk,
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seg = xtcp_seg_size(xs), bytes = XTCP_HDR_MAX_LEN;
+	u32 segs = 0, len, more;
 	unsigned int n = 0;
 
 	if (!xtcp_gso_capable(sk) ||
 	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
-		return 1;
+		return 0;
 	for (; skb; skb = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			  NULL : skb->next) {
 		bytes += skb->len;
-		if (n && (bytes > sk->sk_gso_max_size ||
-			  !xtcp_may_send(sk, skb, nonagle, n)))
+		more = xtcp_skb_segs(skb->len, seg);
+		if (bytes > sk->sk_gso_max_size ||
+		    segs + more > sk->sk_gso_max_segs)
 			break;
-		if (!skb->len || skb->len > seg || skb_headlen(skb) ||
+		if (n && (!xtcp_may_send(sk, skb, nonagle, segs, &len) ||
+			  len < skb->len))
+			break;
+		if (!skb->len || skb_headlen(skb) ||
 		    (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
 			break;
-		if (++n == sk->sk_gso_max_segs || skb->len < seg)
+		n++;
+		segs += more;
+		if (skb->len % seg)
 			break;
 	}
-	return max(n, 1U);
+	return n == 1 && segs == 1 ? 0 : n;
 }
 
 /*
- * Send @skb, next to go, and the @n - 1 after it as one run when @n > 1;
- * how many went, or a negative errno.
+ * Send @skb, next to go, and the @n - 1 after it as one run when @n is
+ * not 0; how many skbs went, or a negative errno.
  */
 static int xtcp_transmit_next(struct sock *sk, struct sk_buff *skb,
 			      unsigned int n)
 {
-	if (n > 1)
+	if (n)
 		return xtcp_transmit_run(sk, skb, n);
 	return xtcp_transmit_skb(sk, skb) ? : 1;
 }
@@ -532,10 +639,12 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	int sent;
-	u32 now;
+	u32 now, len;
 
 	while ((skb = xs->send_head)) {
-		if (!xtcp_may_send(sk, skb, nonagle, 0))
+		if (!xtcp_may_send(sk, skb, nonagle, 0, &len))
+			break;
+		if (len < skb->len && xtcp_fragment(sk, skb, len))
 			break;
 		sent = xtcp_transmit_next(sk, skb,
 					  xtcp_run_len(sk, skb, nonagle));
@@ -572,13 +681,17 @@ bool xtcp_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
+	u32 len;
 
 	if (!skb)
 		return false;
-	if (!xtcp_window_allows(xs, skb)) {
+	len = xtcp_window_quota(xs, skb);
+	if (!len && skb->len) {
 		xtcp_send_probe(sk);
 		return true;
 	}
+	if (len < skb->len && xtcp_fragment(sk, skb, len))
+		return false;
 	if (!xtcp_transmit_skb(sk, skb))
 		xtcp_sent(sk, skb, xtcp_clock_us());
 	return false;

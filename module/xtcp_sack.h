@@ -306,4 +306,36 @@ static inline bool xtcp_sack_covered(const struct xtcp_sack_block *b,
 	return false;
 }
 
+/**
+ * xtcp_sack_cut() - where a range must be cut to line up with blocks
+ * @b: the blocks, validated
+ * @n: number of blocks
+ * @seq: first sequence number of the range
+ * @end: sequence number past the range
+ *
+ * A sender's queued skb may hold several segments of which the peer
+ * reports only some: cut at the first block edge inside the skb, the
+ * part before it is either all reported or none of it, and the rest is
+ * looked at on its own.
+ *
+ * Return: the first start or end of a block after @seq and before @end,
+ * or @end when no block edge lies inside the range.
+ */
+static inline u32 xtcp_sack_cut(const struct xtcp_sack_block *b,
+				unsigned int n, u32 seq, u32 end)
+{
+	unsigned int i;
+	u32 cut = end;
+
+	for (i = 0; i < n; i++) {
+		if (xtcp_seq_after(b[i].start, seq) &&
+		    xtcp_seq_before(b[i].start, cut))
+			cut = b[i].start;
+		if (xtcp_seq_after(b[i].end, seq) &&
+		    xtcp_seq_before(b[i].end, cut))
+			cut = b[i].end;
+	}
+	return cut;
+}
+
 #endif /* _XTCP_SACK_H */

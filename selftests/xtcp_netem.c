@@ -990,6 +990,36 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 	EXPECT_GE(mem0, mem);
 }
 
+/*
+ * Queued data costs little more than its bytes: 64 KiB writes sit in a
+ * few skbs of many segments each (xtcp_size_goal()), as with TCP, not in
+ * one skb per segment with a head of its own, which would double the
+ * memory a send buffer of 1460-byte segments takes.
+ */
+TEST_F_TIMEOUT(link, queue_overhead, 60)
+{
+	static char buf[65536];
+	int fd, i, queued;
+	struct held h;
+	long charged;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_set_int(fd, SOL_SOCKET, SO_SNDBUF, 262144));
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	for (i = 0; i < 100; i++)
+		if (send(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			break;
+	EXPECT_EQ(EAGAIN, errno);
+	queued = xtcp_ioctl_int(fd, SIOCOUTQ);
+	charged = meminfo(fd, SK_MEMINFO_WMEM_QUEUED);
+	TH_LOG("%d bytes queued in skbs of %ld bytes", queued, charged);
+	EXPECT_LT(262144, queued);
+	EXPECT_LT(charged - queued, queued / 8);
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
 /* A packet socket on b's veth0 that reports each packet's status. */
 static int capture_b(const char *b)
 {

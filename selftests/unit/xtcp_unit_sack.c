@@ -479,4 +479,30 @@ TEST(covered)
 	EXPECT_FALSE(xtcp_sack_covered(b, 0, 500, 600));
 }
 
+TEST(cut)
+{
+	const struct xtcp_sack_block b[] = {
+		B(500, 600), B(100, 200), B(0xfffffff0u, 0x10),
+	};
+
+	/* A block starting inside: the part before it is cut off. */
+	EXPECT_EQ(100, xtcp_sack_cut(b, 3, 50, 150));
+	EXPECT_EQ(100, xtcp_sack_cut(b, 2, 0, 1000));
+	/* A block ending inside: the part it covers is cut off. */
+	EXPECT_EQ(200, xtcp_sack_cut(b, 3, 100, 300));
+	EXPECT_EQ(600, xtcp_sack_cut(b, 3, 550, 700));
+	/* Wholly inside a block, or outside all: no cut. */
+	EXPECT_EQ(180, xtcp_sack_cut(b, 3, 120, 180));
+	EXPECT_EQ(400, xtcp_sack_cut(b, 3, 300, 400));
+	EXPECT_EQ(600, xtcp_sack_cut(b, 3, 500, 600));
+	/* Edges at the range's own ends are no cut. */
+	EXPECT_EQ(500, xtcp_sack_cut(b, 3, 200, 500));
+	/* Across the wrap. */
+	EXPECT_EQ(0xfffffff0u, xtcp_sack_cut(b, 3, 0xffffffe0u, 0x20));
+	EXPECT_EQ(0x10, xtcp_sack_cut(b, 3, 0xfffffff8u, 0x20));
+	/* Only the first @n blocks count. */
+	EXPECT_EQ(150, xtcp_sack_cut(b, 1, 50, 150));
+	EXPECT_EQ(1000, xtcp_sack_cut(b, 0, 0, 1000));
+}
+
 TEST_HARNESS_MAIN
