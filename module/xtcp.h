@@ -210,6 +210,11 @@ enum {
  * @recover: snd_nxt when the last recovery began (RFC 6582)
  * @packets_out: segments sent and not acknowledged
  * @sacked_out: of those, segments the peer reported in SACK blocks
+ * @max_packets_out: the largest packets_out of the window that ends at
+ *	@max_packets_seq
+ * @max_packets_seq: snd_nxt when @max_packets_out was taken
+ * @cwnd_limited: cwnd, not the application or the peer's window, was the
+ *	limit on sending in that window (xtcp_cwnd_limited())
  * @sack_high: end of the highest segment reported in a SACK block
  * @reordering: duplicate ACKs, or SACKed segments above a hole, that
  *	make it lost: RFC 6675's DupThresh, raised to how far the path was
@@ -282,10 +287,13 @@ struct xtcp_sock {
 	u32 recover;
 	u32 packets_out;
 	u32 sacked_out;
+	u32 max_packets_out;
+	u32 max_packets_seq;
 	u32 sack_high;
 	u16 reordering;
 	u8 dupacks;
 	u8 ca_state;
+	bool cwnd_limited;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;

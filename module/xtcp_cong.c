@@ -301,6 +301,22 @@ static bool xtcp_loss_seen(const struct xtcp_sock *xs)
 	       (xs->sack_ok && xs->sacked_out >= xs->reordering);
 }
 
+/*
+ * Does the window limit sending, so that an ACK may grow it?  As Linux's
+ * tcp_is_cwnd_limited(): when the flight filled cwnd in the last window,
+ * or, in slow start, while cwnd is below twice the largest flight.  An
+ * application that sends little, or a peer's small window, leaves cwnd
+ * where it is, rather than let it grow to a size never tried on the
+ * path (RFC 7661).
+ */
+static bool xtcp_cwnd_limited(const struct xtcp_sock *xs)
+{
+	if (xs->cwnd_limited)
+		return true;
+	return xtcp_in_slow_start(&xs->cw) &&
+	       xs->cw.cwnd < 2 * xs->max_packets_out;
+}
+
 /**
  * xtcp_cong_on_ack() - what an acceptable ACK means for the window
  * @sk: the socket, locked
@@ -347,7 +363,7 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		xtcp_enter_recovery(sk);
 		return;
 	}
-	if (acked)
+	if (acked && xtcp_cwnd_limited(xs))
 		xs->ca_ops->cong_avoid(sk, acked);
 }
 

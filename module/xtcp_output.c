@@ -626,6 +626,28 @@ static int xtcp_transmit_next(struct sock *sk, struct sk_buff *skb,
 	return xtcp_transmit_skb(sk, skb) ? : 1;
 }
 
+/*
+ * After a push that @sent new data or found cwnd full: was cwnd the
+ * limit on sending?  Remember it with the largest flight
+ * of each window, as Linux's tcp_cwnd_validate(), for
+ * xtcp_cwnd_limited(): a window that the application or the peer's
+ * window keeps from filling must not grow (RFC 7661).
+ */
+static void xtcp_cwnd_validate(struct sock *sk, bool sent)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool limited = xtcp_in_flight(xs) >= xs->cw.cwnd;
+
+	if (!sent && !limited)
+		return;
+	if (!xtcp_seq_before(xs->snd_una, xs->max_packets_seq) ||
+	    xs->packets_out > xs->max_packets_out || limited) {
+		xs->max_packets_out = xs->packets_out;
+		xs->max_packets_seq = xs->snd_nxt;
+		xs->cwnd_limited = limited;
+	}
+}
+
 /**
  * xtcp_push_mode() - send what the window, Nagle and cork allow
  * @sk: socket, locked
@@ -637,9 +659,9 @@ static int xtcp_transmit_next(struct sock *sk, struct sk_buff *skb,
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now, len, start = xs->snd_nxt;
 	struct sk_buff *skb;
 	int sent;
-	u32 now, len;
 
 	while ((skb = xs->send_head)) {
 		if (!xtcp_may_send(sk, skb, nonagle, 0, &len))
@@ -654,6 +676,7 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 		while (sent--)
 			xtcp_sent(sk, xs->send_head, now);
 	}
+	xtcp_cwnd_validate(sk, xs->snd_nxt != start);
 	if (xs->send_head && !timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }

@@ -82,6 +82,8 @@ static void xtcp_purge_queues(struct sock *sk)
 	xtcp_sk(sk)->send_head = NULL;
 	xtcp_sk(sk)->packets_out = 0;
 	xtcp_sk(sk)->sacked_out = 0;
+	xtcp_sk(sk)->max_packets_out = 0;
+	xtcp_sk(sk)->cwnd_limited = false;
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
 	xtcp_sack_init(&xtcp_sk(sk)->sack);

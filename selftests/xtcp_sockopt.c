@@ -309,6 +309,49 @@ TEST_F(opt, tcp_info)
 }
 
 /*
+ * The congestion window grows only while it limits sending (RFC 7661,
+ * Linux's tcp_is_cwnd_limited()): a thousand one-byte exchanges keep one
+ * segment in flight and leave it at its initial ten segments; a bulk
+ * transfer in 1000-byte segments (c's TCP_MAXSEG) then grows it.
+ */
+TEST_F(opt, cwnd_grows_only_when_limiting)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	static char buf[32768];
+	struct tcp_info ti;
+	socklen_t len;
+	int c, s, i;
+	char b;
+
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(1, write(s, "r", 1));
+		ASSERT_EQ(1, read(c, &b, 1));
+		ASSERT_EQ(1, write(c, "q", 1));
+		ASSERT_EQ(1, read(s, &b, 1));
+	}
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(10, ti.tcpi_snd_cwnd);
+
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(sizeof(buf), write(s, buf, sizeof(buf)));
+		ASSERT_EQ(0, read_n(c, sizeof(buf)));
+	}
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	TH_LOG("cwnd %u after 2 MiB in %u-byte segments", ti.tcpi_snd_cwnd,
+	       ti.tcpi_snd_mss);
+	EXPECT_LT(10, ti.tcpi_snd_cwnd);
+	close(c);
+	close(s);
+}
+
+/*
  * Both SYNs offer window scaling and SACK, so both ends use them: each
  * scales by the shift the other announced.
  */
