@@ -345,6 +345,37 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 	return before - cb->segs;
 }
 
+/*
+ * Send buffer auto-tuning, after Linux's tcp_should_expand_sndbuf() and
+ * tcp_sndbuf_expand(): when a writer found the queue full and an ACK
+ * makes room while cwnd is not full, the buffer grows to two congestion
+ * windows of segments, each counted as TCP counts a linear one (a
+ * power-of-two buffer with its headers, and the sk_buff), up to sysctl
+ * wmem[2]: a sender whose queue runs dry between ACKs is not held back
+ * by it.  Not when the user set SO_SNDBUF, nor when xtcp's memory is
+ * short.
+ */
+static void xtcp_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 per_seg, segs;
+	u64 sndmem;
+
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    sk_under_memory_pressure(sk) ||
+	    sk_memory_allocated(sk) >= sk_prot_mem_limits(sk, 0) ||
+	    xtcp_in_flight(xs) >= xs->cw.cwnd)
+		return;
+	per_seg = roundup_pow_of_two(xtcp_seg_size(xs) + XTCP_HEADROOM +
+				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
+		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	segs = max3(XTCP_IW10, xs->cw.cwnd, xs->reordering + 1U);
+	sndmem = min_t(u64, 2ULL * segs * per_seg,
+		       READ_ONCE(sysctl_xtcp_wmem[2]));
+	if (sndmem > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, sndmem);
+}
+
 /**
  * xtcp_clean_acked() - free what the peer acknowledged
  * @sk: socket, locked, with snd_una just advanced
@@ -395,6 +426,8 @@ u32 xtcp_clean_acked(struct sock *sk)
 		sk_stop_timer(sk, &xs->rtx_timer);
 	else
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 	return acked;
 }

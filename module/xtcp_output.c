@@ -628,10 +628,10 @@ static int xtcp_transmit_next(struct sock *sk, struct sk_buff *skb,
 
 /*
  * After a push that @sent new data or found cwnd full: was cwnd the
- * limit on sending?  Remember it with the largest flight
- * of each window, as Linux's tcp_cwnd_validate(), for
- * xtcp_cwnd_limited(): a window that the application or the peer's
- * window keeps from filling must not grow (RFC 7661).
+ * limit on sending?  Remember it with the largest flight of each
+ * window, as Linux's tcp_cwnd_validate(), for xtcp_cwnd_limited(): a
+ * window that the application or the peer's window keeps from filling
+ * must not grow (RFC 7661).
  */
 static void xtcp_cwnd_validate(struct sock *sk, bool sent)
 {

@@ -520,6 +520,29 @@ TEST_F(opt, rcvbuf_autotune)
 	close(s);
 }
 
+/*
+ * A send buffer the user did not size grows with cwnd, as Linux TCP's
+ * tcp_sndbuf_expand(), up to [2] of its sysctl (tcp_wmem, xtcp's wmem:
+ * the same value): Linux TCP's grows at the handshake already, xtcp's
+ * once the writer finds it full while cwnd is not.
+ */
+TEST_F(opt, sndbuf_autotune)
+{
+	int c, s, snd0;
+
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	snd0 = get_buf(c, SO_SNDBUF);
+	close(c);
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, stream_16m(c, s));
+	EXPECT_LT(snd0, get_buf(c, SO_SNDBUF));
+	EXPECT_GE(4194304, get_buf(c, SO_SNDBUF));
+	TH_LOG("SO_SNDBUF %d -> %d", snd0, get_buf(c, SO_SNDBUF));
+	close(c);
+	close(s);
+}
+
 /* A size the user set (which the kernel doubles) stays as it is. */
 TEST_F(opt, buffers_set_by_user_stay)
 {
