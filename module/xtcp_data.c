@@ -304,10 +304,10 @@ static void xtcp_segs_acked(struct xtcp_sock *xs, const struct sk_buff *skb,
  */
 static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct skb_shared_info *shinfo = skb_shinfo(skb);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 eat = len, head = min(len, skb_headlen(skb));
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	unsigned int truesize = skb->truesize;
+	struct skb_shared_info *shinfo;
 	u32 before = cb->segs, size;
 	int i, k = 0;
 
@@ -315,6 +315,7 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 	if (skb_unclone(skb, GFP_ATOMIC))
 		return 0;
 	xtcp_wmem_charge(sk, skb->truesize - truesize);
+	shinfo = skb_shinfo(skb);	/* the private copy's */
 	__skb_pull(skb, head);
 	eat -= head;
 	for (i = 0; i < shinfo->nr_frags; i++) {
