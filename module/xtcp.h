@@ -220,6 +220,8 @@ enum {
  *	make it lost: RFC 6675's DupThresh, raised to how far the path was
  *	seen to reorder segments (xtcp_take_sack())
  * @dupacks: duplicate ACKs in a row
+ * @loss_epoch: number of the current loss episode (a recovery or a
+ *	timeout), never 0: what xtcp_skb_cb.rexmit_epoch is compared with
  * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
@@ -292,6 +294,7 @@ struct xtcp_sock {
 	u32 sack_high;
 	u16 reordering;
 	u8 dupacks;
+	u8 loss_epoch;
 	u8 ca_state;
 	bool cwnd_limited;
 
@@ -327,6 +330,8 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @sent_us: when a queued skb was first sent (xtcp_clock_us())
  * @segs: what a queued skb sent counts in packets_out: the segments it
  *	left as (xtcp_skb_segs()); 0 until sent
+ * @rexmit_epoch: the loss episode (xtcp_sock.loss_epoch) in which it
+ *	was last sent again: once per episode (xtcp_cong.c)
  *
  * A queued skb holds up to xtcp_size_goal() bytes: several segments
  * where the route takes GSO skbs, cut to segment size on the wire
@@ -342,6 +347,7 @@ struct xtcp_skb_cb {
 	u8 flags;
 	u8 rexmit;
 	u8 sacked;
+	u8 rexmit_epoch;
 	u16 segs;
 	u32 sent_us;
 };

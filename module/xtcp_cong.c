@@ -262,23 +262,47 @@ void xtcp_cong_start(struct sock *sk)
 		xs->ca_ops->init(sk);
 }
 
+/* A recovery or a timeout begins: segments may be sent again once more. */
+static void xtcp_new_loss_epoch(struct xtcp_sock *xs)
+{
+	xs->loss_epoch = xs->loss_epoch + 1 ? : 1;
+}
+
 /*
- * Send again the oldest segment in flight that the peer does not hold
- * (SACK): at the start of a recovery, and on each partial ACK of one
- * (RFC 6582 section 3.2, step 3), which tells that it was lost too.
+ * Send again, each once per loss episode and at most cwnd of them, the
+ * oldest segment in flight that the peer does not hold (NewReno: at the
+ * start of a recovery and on each partial ACK, RFC 6582 section 3.2,
+ * step 3), and every other one that SACK blocks passed over by as many
+ * segments as make one lost (RFC 6675's IsLost() with DupThresh
+ * raised to the reordering seen).  NewReno alone sends one hole per
+ * round trip, and a burst of losses (a whole GSO skb dropped by a qdisc)
+ * would take as many round trips as it has segments.
  */
-static void xtcp_resend_first_hole(struct sock *sk)
+static void xtcp_resend_holes(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 budget = max(xs->cw.cwnd, 1U);
+	u32 sacked_below = 0;
+	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
+	bool oldest = true;
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head)
+		if (skb == xs->send_head || !budget)
 			return;
-		if (!XTCP_SKB_CB(skb)->sacked) {
-			xtcp_retransmit_skb(sk, skb);
-			return;
+		cb = XTCP_SKB_CB(skb);
+		if (cb->sacked) {
+			sacked_below += cb->segs;
+			continue;
 		}
+		if (!oldest && xs->sacked_out - sacked_below < xs->reordering)
+			return;
+		oldest = false;
+		if (cb->rexmit_epoch == xs->loss_epoch)
+			continue;
+		/* It leaves cut to a segment: the rest is the next skb. */
+		xtcp_retransmit_skb(sk, skb);
+		budget--;
 	}
 }
 
@@ -290,8 +314,9 @@ static void xtcp_enter_recovery(struct sock *sk)
 	xtcp_newreno_enter(&xs->cw, xs->ca_ops->ssthresh(sk));
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->recover = xs->snd_nxt;
+	xtcp_new_loss_epoch(xs);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
-	xtcp_resend_first_hole(sk);
+	xtcp_resend_holes(sk);
 }
 
 /* Enough evidence that the oldest segment is lost? */
@@ -340,12 +365,14 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		if (!acked) {
 			if (dupack)
 				xtcp_newreno_dupack(&xs->cw);
+			/* Its SACK blocks may show more holes. */
+			xtcp_resend_holes(sk);
 		} else if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
 			xtcp_newreno_full_ack(&xs->cw, xtcp_in_flight(xs));
 			xs->ca_state = XTCP_CA_OPEN;
 		} else {
 			xtcp_newreno_partial_ack(&xs->cw, acked);
-			xtcp_resend_first_hole(sk);
+			xtcp_resend_holes(sk);
 		}
 		return;
 	case XTCP_CA_LOSS:
@@ -355,7 +382,7 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover))
 			xs->ca_state = XTCP_CA_OPEN;
 		else
-			xtcp_resend_first_hole(sk);
+			xtcp_resend_holes(sk);
 		break;
 	}
 	if (xs->ca_state == XTCP_CA_OPEN && xtcp_loss_seen(xs) &&
@@ -386,6 +413,7 @@ void xtcp_cong_on_rto(struct sock *sk)
 	xtcp_cwnd_timeout(&xs->cw, ssthresh);
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->recover = xs->snd_nxt;
+	xtcp_new_loss_epoch(xs);
 	xs->dupacks = 0;
 	if (xs->ca_ops->on_rto)
 		xs->ca_ops->on_rto(sk);

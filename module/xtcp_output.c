@@ -400,6 +400,7 @@ void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	xtcp_transmit_skb(sk, skb);
 	XTCP_SKB_CB(skb)->rexmit = 1;
+	XTCP_SKB_CB(skb)->rexmit_epoch = xtcp_sk(sk)->loss_epoch;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 	xtcp_sk(sk)->total_retrans++;
 }

@@ -1620,6 +1620,52 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 }
 
 /*
+ * A burst of losses is sent again in one round trip: a sends eight
+ * segments; the hand-made receiver acknowledges the first and reports
+ * the last three in SACK blocks of three duplicate ACKs.  a sends the
+ * four holes between them again at once, without waiting for the
+ * partial ACK of each (NewReno alone sends one per round trip), each
+ * once: a timeout (none expected) would send only the oldest again.
+ */
+TEST_F_TIMEOUT(linkx, sack_holes_resent_at_once, 60)
+{
+	struct raw_peer p;
+	int lfd, fd, i;
+	long timeouts;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
+
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 3; i++) {
+		const uint32_t blk[1][2] = { { 4000, 5000 + i * 1000 } };
+
+		ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, blk, 1));
+	}
+	for (i = 1; i <= 4; i++)
+		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	p.h.opt.present = 0;
+	p.h.doff = XTCP_HDR_LEN;
+	p.h.ack = s0 + 8000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
+		usleep(10000);
+	ASSERT_EQ(0, xtcp_ioctl_int(fd, SIOCOUTQ));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	timeouts = xtcp_counter("Timeouts");
+	TH_LOG("%ld timeouts", timeouts);
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(4 + timeouts, xtcp_counter("RetransSegs"));
+	abort_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Loss recovery after a timeout ends at its recovery point (RFC 6582):
  * a sends eight segments that the hand-made receiver leaves unanswered,
  * so the timer sends the first again.  The ACK of six (partial: two
