@@ -93,18 +93,28 @@ static int wait_ioctl(int fd, unsigned long cmd, int want)
 	return v;
 }
 
-/* A connected pair: *@c connects to the fixture's listener, *@s accepts. */
-static int connect_pair(int proto, int lfd, int *c, int *s)
+/*
+ * A connected pair: *@c connects to the fixture's listener, with
+ * TCP_MAXSEG @mss set first unless it is 0, and *@s accepts.
+ */
+static int connect_pair_mss(int proto, int lfd, int mss, int *c, int *s)
 {
 	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
 
 	*c = socket(AF_INET, SOCK_STREAM, proto);
 	if (*c < 0)
 		return -1;
+	if (mss && xtcp_set_int(*c, IPPROTO_TCP, TCP_MAXSEG, mss))
+		return -1;
 	if (connect(*c, (struct sockaddr *)&a, sizeof(a)))
 		return -1;
 	*s = accept(lfd, NULL, NULL);
 	return *s < 0 ? -1 : 0;
+}
+
+static int connect_pair(int proto, int lfd, int *c, int *s)
+{
+	return connect_pair_mss(proto, lfd, 0, c, s);
 }
 
 static int read_n(int fd, size_t n)
@@ -251,15 +261,9 @@ TEST_F(opt, out_of_range)
 /* TCP_MAXSEG set before connect() caps the MSS the peer uses. */
 TEST_F(opt, maxseg_clamps_peer)
 {
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
 	int c, s;
 
-	c = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000));
-	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
+	ASSERT_EQ(0, connect_pair_mss(variant->proto, self->lfd, 1000, &c, &s));
 	EXPECT_EQ(1000 - variant->ts_len, get_int(s, TCP_MAXSEG));
 	close(c);
 	close(s);
@@ -316,19 +320,13 @@ TEST_F(opt, tcp_info)
  */
 TEST_F(opt, cwnd_grows_only_when_limiting)
 {
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
 	static char buf[32768];
 	struct tcp_info ti;
 	socklen_t len;
 	int c, s, i;
 	char b;
 
-	c = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000));
-	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
+	ASSERT_EQ(0, connect_pair_mss(variant->proto, self->lfd, 1000, &c, &s));
 	for (i = 0; i < 1000; i++) {
 		ASSERT_EQ(1, write(s, "r", 1));
 		ASSERT_EQ(1, read(c, &b, 1));
@@ -535,6 +533,11 @@ TEST_F(opt, sndbuf_autotune)
 	snd0 = get_buf(c, SO_SNDBUF);
 	close(c);
 	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	/*
+	 * A small window keeps the flight below cwnd and the writer's
+	 * queue full: the condition for growth, whatever the timing.
+	 */
+	ASSERT_EQ(0, xtcp_set_int(s, SOL_SOCKET, SO_RCVBUF, 65536));
 	ASSERT_EQ(0, stream_16m(c, s));
 	EXPECT_LT(snd0, get_buf(c, SO_SNDBUF));
 	EXPECT_GE(4194304, get_buf(c, SO_SNDBUF));
