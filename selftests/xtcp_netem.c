@@ -1573,6 +1573,47 @@ static int raw_peer_sack(struct raw_peer *p, uint32_t s0,
 }
 
 /*
+ * The hand-made peer acknowledges a's first segment (a's data starting
+ * at @s0), then sends three duplicate ACKs whose SACK block, from
+ * @s0 + @sacked, grows by a segment each; 0 or -1.
+ */
+static int raw_peer_three_dupacks(struct raw_peer *p, uint32_t s0,
+				  uint32_t sacked)
+{
+	int i;
+
+	p->h.ack = s0 + 1000;
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const uint32_t blk[1][2] = {
+			{ sacked - 1000, sacked + i * 1000 } };
+
+		if (raw_peer_sack(p, s0 + 1000, blk, 1))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The hand-made peer acknowledges all up to @ack, without SACK blocks;
+ * what a's @fd still has queued once it cleared that (up to 5 s), or -1.
+ */
+static int raw_peer_ack_all(struct raw_peer *p, int fd, uint32_t ack)
+{
+	int i;
+
+	p->h.opt.present = 0;
+	p->h.doff = XTCP_HDR_LEN;
+	p->h.ack = ack;
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
+		usleep(10000);
+	return xtcp_ioctl_int(fd, SIOCOUTQ);
+}
+
+/*
  * a sends five segments to a hand-made receiver, which acknowledges the
  * first and then, for the third, fourth and fifth, sends three
  * duplicate ACKs with SACK blocks: a sends the second again at once
@@ -1584,28 +1625,16 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 	struct raw_peer p;
 	struct tcp_info ti;
 	socklen_t len;
-	int lfd, fd, i;
+	int lfd, fd;
 	uint32_t s0;
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
 
-	p.h.ack = s0 + 1000;
-	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	for (i = 0; i < 3; i++) {
-		const uint32_t blk[1][2] = { { 1000, 2000 + i * 1000 } };
-
-		ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, blk, 1));
-	}
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 2000));
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
-	p.h.opt.present = 0;
-	p.h.doff = XTCP_HDR_LEN;
-	p.h.ack = s0 + 5000;
-	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
-		usleep(10000);
-	ASSERT_EQ(0, xtcp_ioctl_int(fd, SIOCOUTQ));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
 
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
@@ -1638,22 +1667,10 @@ TEST_F_TIMEOUT(linkx, sack_holes_resent_at_once, 60)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
 
-	p.h.ack = s0 + 1000;
-	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	for (i = 0; i < 3; i++) {
-		const uint32_t blk[1][2] = { { 4000, 5000 + i * 1000 } };
-
-		ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, blk, 1));
-	}
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 5000));
 	for (i = 1; i <= 4; i++)
 		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
-	p.h.opt.present = 0;
-	p.h.doff = XTCP_HDR_LEN;
-	p.h.ack = s0 + 8000;
-	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
-		usleep(10000);
-	ASSERT_EQ(0, xtcp_ioctl_int(fd, SIOCOUTQ));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 8000));
 
 	ASSERT_EQ(0, enter_ns(self->a));
 	timeouts = xtcp_counter("Timeouts");
@@ -1677,7 +1694,7 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 {
 	uint8_t data[2000] = { 0 };
 	struct raw_peer p;
-	int lfd, fd, i;
+	int lfd, fd;
 	uint32_t s0;
 
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
@@ -1693,11 +1710,7 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 	p.h.ack = s0 + 8000;
 	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
 	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 9000));
-	p.h.ack = s0 + 10000;
-	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
-	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
-		usleep(10000);
-	ASSERT_EQ(0, xtcp_ioctl_int(fd, SIOCOUTQ));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 10000));
 
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
