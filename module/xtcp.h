@@ -125,6 +125,7 @@ struct xtcp_cong_ops {
 /* Timeouts, in jiffies (the RTO of a connection: see xtcp_rto.h). */
 #define XTCP_TIMEOUT_INIT	HZ		/* SYN-ACK of a request */
 #define XTCP_RTO_MAX		(120 * HZ)
+#define XTCP_RESOURCE_PROBE	(HZ / 2)	/* retry of a send that failed */
 #define XTCP_RETRIES2		15		/* default of sysctl retries2 */
 
 /* Defaults of the keepalive options, as Linux TCP (seconds, probes). */
@@ -193,6 +194,11 @@ enum {
  * @total_retrans: segments sent again over the connection's life
  * @rcv_tstamp: jiffies of the last acceptable ACK (every segment past
  *	the handshake carries one): the idle time keepalive measures
+ * @lsndtime: jiffies (low 32 bits) of the last segment sent with data
+ * @lrcvtime: jiffies (low 32 bits) when in-order data last moved rcv_nxt
+ * @una_tstamp: jiffies (low 32 bits) when snd_una last moved, or data
+ *	went in flight with none before: how long the sender has waited
+ *	for progress (the xtcp_retransmit_timeout tracepoint)
  * @probes_tstamp: jiffies of the first zero-window probe of the current
  *	run, 0 when not probing (TCP_USER_TIMEOUT bounds the run)
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR, RTO before backoff)
@@ -234,6 +240,8 @@ enum {
  *	listener (lock order in the rules above: after bind buckets)
  * @requests: pending connections (struct xtcp_request) of a listener
  * @nr_requests: length of @requests
+ * @nr_completing: requests taken off @requests whose child socket is
+ *	being created and is not in the established table yet
  * @accept_queue: established children waiting for accept()
  * @accept_node: link of a child in its listener's @accept_queue
  */
@@ -273,6 +281,9 @@ struct xtcp_sock {
 	unsigned long retrans_stamp;
 	u32 total_retrans;
 	unsigned long rcv_tstamp;
+	u32 lsndtime;
+	u32 lrcvtime;
+	u32 una_tstamp;
 	unsigned long probes_tstamp;
 	struct xtcp_rtt_est rtt;
 
@@ -308,6 +319,7 @@ struct xtcp_sock {
 	spinlock_t req_lock;	/* see above */
 	struct list_head requests;
 	unsigned int nr_requests;
+	unsigned int nr_completing;
 	struct list_head accept_queue;
 	struct list_head accept_node;
 };
@@ -354,15 +366,39 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
+/**
+ * xtcp_sack_room() - bytes the SACK option takes in our next segment
+ * @xs: the socket
+ *
+ * Return: 0 when we owe the peer no SACK block, else the aligned length
+ * of the option xtcp_sack_fill() will put in the header.
+ */
+static inline u32 xtcp_sack_room(const struct xtcp_sock *xs)
+{
+	u32 n = xs->sack.num + xs->sack.has_dsack;
+
+	if (!xs->sack_ok || !n)
+		return 0;
+	return XTCP_OPT_SACK_BASE_ALIGNED +
+	       min_t(u32, n, XTCP_OPT_SACK_MAX) * XTCP_OPT_SACK_BLOCK_LEN;
+}
+
 /*
- * Payload per segment: the peer's MSS, but no more than a 16 KiB buffer
- * less its overhead (15744 bytes), so that on large-MTU links (loopback)
- * one segment stays a small part of the receive buffer.  A shorter
+ * Payload per segment: the MSS less the options our segments carry now,
+ * as Linux's tcp_current_mss(), but no more than a 16 KiB buffer less
+ * its overhead (15744 bytes), so that on large-MTU links (loopback) one
+ * segment stays a small part of the receive buffer.  The MSS counts a
+ * bare header; a full segment that also carried the SACK blocks we owe
+ * the peer would not fit the path MTU, and IP would drop every one of
+ * them (EMSGSIZE) for as long as we hold out-of-order data.  A shorter
  * segment is "partial" for Nagle and cork.
  */
 static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
 {
-	return min_t(u32, xs->mss, SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
+	u32 room = xtcp_sack_room(xs);
+	u32 mss = xs->mss > room ? xs->mss - room : 1;
+
+	return min_t(u32, mss, SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
 }
 
 /**
@@ -508,6 +544,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVCOLLAPSED,	/* received skbs copied into compact ones */
 	XTCP_MIB_RCVQDROP,	/* in-order data dropped: no receive memory */
 	XTCP_MIB_OFODROP,	/* out-of-order data dropped: no memory */
+	XTCP_MIB_REPEATTIMEOUTS, /* timeouts with no ACK progress since the last */
+	XTCP_MIB_OFOPRUNED,	/* out-of-order skbs dropped to make room */
 	__XTCP_MIB_MAX
 };
 
@@ -691,7 +729,7 @@ static inline u32 xtcp_max_rcv_wnd(const struct xtcp_sock *xs)
 
 /* xtcp_output.c */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
 bool xtcp_probe(struct sock *sk);

@@ -301,7 +301,8 @@ static void xtcp_resend_holes(struct sock *sk)
 		if (cb->rexmit_epoch == xs->loss_epoch)
 			continue;
 		/* It leaves cut to a segment: the rest is the next skb. */
-		xtcp_retransmit_skb(sk, skb);
+		if (xtcp_retransmit_skb(sk, skb))
+			return;	/* out of memory: the next ACK tries again */
 		budget--;
 	}
 }
@@ -394,12 +395,33 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		xs->ca_ops->cong_avoid(sk, acked);
 }
 
+/*
+ * Forget what SACK blocks reported (RFC 2018 section 8): the receiver may
+ * have dropped data it reported (reneging, as our own pruning does), and
+ * a segment wrongly marked would be passed over by every retransmission
+ * until the next timeout.  Blocks that come later mark segments again.
+ */
+static void xtcp_sack_clear(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		XTCP_SKB_CB(skb)->sacked = 0;
+	}
+	xs->sacked_out = 0;
+	xs->sack_high = xs->snd_una;
+}
+
 /**
  * xtcp_cong_on_rto() - the retransmission timer expired
  * @sk: the socket, locked, in a synchronized state
  *
  * RFC 5681 3.1: ssthresh from the algorithm (once per loss episode),
- * cwnd one segment; RFC 6582 3.2 step 4: recover = snd_nxt.
+ * cwnd one segment; RFC 6582 3.2 step 4: recover = snd_nxt; RFC 2018
+ * section 8: SACK marks are forgotten.
  */
 void xtcp_cong_on_rto(struct sock *sk)
 {
@@ -415,6 +437,7 @@ void xtcp_cong_on_rto(struct sock *sk)
 	xs->recover = xs->snd_nxt;
 	xtcp_new_loss_epoch(xs);
 	xs->dupacks = 0;
+	xtcp_sack_clear(sk);
 	if (xs->ca_ops->on_rto)
 		xs->ca_ops->on_rto(sk);
 }

@@ -325,6 +325,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	spin_lock_init(&xs->req_lock);
 	INIT_LIST_HEAD(&xs->requests);
 	xs->nr_requests = 0;
+	xs->nr_completing = 0;
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(child);
@@ -367,11 +368,13 @@ static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
 
 	child = xtcp_create_child(sk, req, h);
 	xtcp_drop_request(req);
+	spin_lock(&xs->req_lock);
+	xs->nr_completing--;
 	if (!child) {
+		spin_unlock(&xs->req_lock);
 		kfree_skb(skb);
 		return;
 	}
-	spin_lock(&xs->req_lock);
 	if (sk->sk_state == TCP_LISTEN) {
 		list_add_tail(&xtcp_sk(child)->accept_node, &xs->accept_queue);
 		sk_acceptq_added(sk);
@@ -431,6 +434,7 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 		return XTCP_LISTEN_DROP;
 	}
 	xtcp_unlink_request(xs, req);
+	xs->nr_completing++;
 	return XTCP_LISTEN_COMPLETE;
 }
 
@@ -447,6 +451,14 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 	if (*reqp)
 		return xtcp_request_rcv(sk, *reqp, h);
 	if (h->flags & XTCP_FLAG_RST)
+		return XTCP_LISTEN_DROP;
+	/*
+	 * Another CPU may be creating the socket this ACK belongs to (the
+	 * segments after a lost final ACK come close together): it is in
+	 * neither table yet.  Drop rather than reset a connection that
+	 * is being born; the peer sends the segment again.
+	 */
+	if ((h->flags & XTCP_FLAG_ACK) && xs->nr_completing)
 		return XTCP_LISTEN_DROP;
 	if (h->flags & XTCP_FLAG_ACK)
 		return XTCP_LISTEN_RESET;

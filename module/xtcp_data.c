@@ -5,7 +5,10 @@
  * in-order payload waiting for recvmsg()), with the socket layer's
  * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
  *
- * Out-of-order segments are dropped and the peer retransmits them.
+ * Segments above rcv_nxt wait in an out-of-order queue and are reported
+ * in SACK blocks; when memory runs short, the highest of them are pruned
+ * first, and in-order data is always taken while nothing is left to
+ * read, so that the segment that fills a hole always gets in.
  *
  * Memory accounting follows the socket layer's protocol memory scheme, as
  * TCP's: queued skbs are charged to sk_forward_alloc (sk_mem_charge()),
@@ -503,18 +506,46 @@ static void xtcp_rcv_collapse(struct sock *sk)
 	}
 }
 
-/*
- * Whether @truesize more bytes fit the receive buffer, after collapsing
- * it if they did not at first.
- */
-static bool xtcp_rmem_room(struct sock *sk, unsigned int truesize)
+static bool xtcp_rmem_fits(const struct sock *sk, unsigned int truesize)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + truesize <=
-	    READ_ONCE(sk->sk_rcvbuf))
-		return true;
-	xtcp_rcv_collapse(sk);
 	return atomic_read(&sk->sk_rmem_alloc) + truesize <=
 	       READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * Drop out-of-order data from the highest sequence number down until
+ * @truesize more bytes fit, but only data above @seq: what lies below
+ * is nearer rcv_nxt, worth more than what would take its place (Linux's
+ * tcp_prune_ofo_queue()).  The peer sends it again; our SACK blocks
+ * stop reporting it.
+ */
+static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while (!xtcp_rmem_fits(sk, truesize) &&
+	       (skb = skb_peek_tail(&xs->ooo_queue)) &&
+	       xtcp_seq_after(XTCP_SKB_CB(skb)->seq, seq)) {
+		__skb_unlink(skb, &xs->ooo_queue);
+		xtcp_sack_forget_above(&xs->sack, XTCP_SKB_CB(skb)->seq);
+		kfree_skb(skb);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
+	}
+}
+
+/*
+ * Whether @truesize more bytes, for data at @seq, fit the receive
+ * buffer: after collapsing the receive queue, then after pruning
+ * out-of-order data above @seq, if they did not at first.
+ */
+static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
+{
+	if (xtcp_rmem_fits(sk, truesize))
+		return true;
+	xtcp_rcv_collapse(sk);
+	xtcp_ooo_prune(sk, seq, truesize);
+	return xtcp_rmem_fits(sk, truesize);
 }
 
 /*
@@ -533,7 +564,7 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 
 	if (cb->flags & XTCP_FLAG_FIN)
 		return false;
-	if (!xtcp_rmem_room(sk, skb->truesize) ||
+	if (!xtcp_rmem_room(sk, seq, skb->truesize) ||
 	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
 		return false;
@@ -562,8 +593,11 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 	if (!pskb_pull(skb, doff) || pskb_trim(skb, end - seq))
 		return false;
 
+	/* Held now: from the segment's start (the part below seq is
+	 * prev's) to end, not beyond, which may not be held.
+	 */
 	if (xs->sack_ok)
-		xtcp_sack_add(&xs->sack, cb->seq, cb->end_seq);
+		xtcp_sack_add(&xs->sack, cb->seq, end);
 	cb->seq = seq;
 	cb->end_seq = end;
 	skb_dst_drop(skb);
@@ -675,9 +709,19 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	trim = xs->rcv_nxt - cb->seq;
 	if (trim >= payload)
 		return false;
-	/* Room for the payload once collapsed; the skb itself may overrun. */
-	if (!xtcp_rmem_room(sk, SKB_TRUESIZE(payload - trim)) ||
-	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
+	/*
+	 * Room for the payload once collapsed (the skb itself may
+	 * overrun), out-of-order data pruned for it if need be.  With
+	 * nothing left to read, it is taken whatever the buffer holds, as
+	 * Linux's tcp_data_queue() does: out-of-order data can fill the
+	 * buffer, and the segment that fills the hole before it must
+	 * never be dropped on every retransmission for that.
+	 */
+	if (skb_queue_empty(&sk->sk_receive_queue)) {
+		sk_rmem_schedule(sk, skb, skb->truesize);
+	} else if (!xtcp_rmem_room(sk, xs->rcv_nxt,
+				   SKB_TRUESIZE(payload - trim)) ||
+		   !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
 	}
@@ -689,6 +733,7 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	cb->seq = xs->rcv_nxt;
 	cb->end_seq = cb->seq + skb->len;
 	xs->rcv_nxt = cb->end_seq;
+	xs->lrcvtime = jiffies;
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);

@@ -197,6 +197,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	xtcp_ack_rcvd(sk, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->snd_una = h->ack;
+		xs->una_tstamp = jiffies;
 		acked = xtcp_clean_acked(sk);
 	}
 	xtcp_update_window(xs, h);

@@ -217,6 +217,8 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_seg_hdr h;
 
 	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
+	if (skb->len)
+		xtcp_sk(sk)->lsndtime = jiffies;
 	trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr, &h,
 			   skb->len);
 	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr,
@@ -312,8 +314,9 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 seg = xtcp_seg_size(xtcp_sk(sk));
 	struct sk_buff *copy;
 
-	if (skb->len > seg)
-		xtcp_fragment(sk, skb, seg);
+	/* Whole, it would be too large for the path: IP would drop it. */
+	if (skb->len > seg && xtcp_fragment(sk, skb, seg))
+		return -ENOBUFS;
 
 	/* The header goes into the headroom: a clone still in flight
 	 * shares it, so take a private copy then.
@@ -380,6 +383,7 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
 			xtcp_trace_run_segs(sk, &h, skb, mss, sent + 1 == n);
 		last = skb;
 	}
+	xtcp_sk(sk)->lsndtime = jiffies;
 	/* The run's header: the first segment's, with the last's flags. */
 	h.flags = XTCP_SKB_CB(last)->flags | XTCP_FLAG_ACK;
 	doff = xtcp_push_header(run, &h, o, inet->inet_saddr,
@@ -394,15 +398,23 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
  * @sk: socket, locked
  * @skb: segment of sk_write_queue that was sent before
  *
- * Its ACK will give no RTT sample (Karn).
+ * Its ACK will give no RTT sample (Karn).  Only a segment that left
+ * counts as sent again in this loss episode, as in Linux's
+ * tcp_retransmit_skb(): one that did not is still owed to the peer.
+ *
+ * Return: 0, or what xtcp_transmit_skb() returned when it did not leave.
  */
-void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
-	xtcp_transmit_skb(sk, skb);
+	int err = xtcp_transmit_skb(sk, skb);
+
+	if (err)
+		return err;
 	XTCP_SKB_CB(skb)->rexmit = 1;
 	XTCP_SKB_CB(skb)->rexmit_epoch = xtcp_sk(sk)->loss_epoch;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 	xtcp_sk(sk)->total_retrans++;
+	return 0;
 }
 
 /* A segment without payload that is not queued: ACK or RST. */
@@ -502,6 +514,9 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 	xtcp_persist_done(sk);
 
 	if (xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
+		/* Waiting for progress starts with the flight. */
+		if (!xs->packets_out)
+			xs->una_tstamp = jiffies;
 		xs->snd_nxt = cb->end_seq;
 		cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
 		xs->packets_out += cb->segs;

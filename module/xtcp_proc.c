@@ -42,6 +42,8 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVCOLLAPSED]	 = "RcvCollapsed",
 	[XTCP_MIB_RCVQDROP]	 = "RcvQDrop",
 	[XTCP_MIB_OFODROP]	 = "OfoDrop",
+	[XTCP_MIB_REPEATTIMEOUTS] = "RepeatTimeouts",
+	[XTCP_MIB_OFOPRUNED]	 = "OfoPruned",
 };
 
 /**

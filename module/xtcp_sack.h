@@ -144,6 +144,32 @@ static inline void xtcp_sack_advance(struct xtcp_sack_list *l, u32 rcv_nxt)
 }
 
 /**
+ * xtcp_sack_forget_above() - the receiver dropped what it held from @seq on
+ * @l: the receiver's list
+ * @seq: first sequence number no longer held
+ *
+ * Blocks starting at or above @seq are dropped, a block @seq falls
+ * inside is cut to end there: a SACK block must never report bytes the
+ * receiver does not hold (RFC 2018 section 8 lets it forget them).  The
+ * others keep their order.
+ */
+static inline void xtcp_sack_forget_above(struct xtcp_sack_list *l, u32 seq)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < l->num; i++) {
+		struct xtcp_sack_block b = l->blocks[i];
+
+		if (!xtcp_seq_before(b.start, seq))
+			continue;
+		if (xtcp_seq_after(b.end, seq))
+			b.end = seq;
+		l->blocks[n++] = b;
+	}
+	l->num = n;
+}
+
+/**
  * xtcp_sack_set_dsack() - report a duplicate range in the next ACK
  * @l: the receiver's list
  * @start: first sequence number received twice

@@ -214,6 +214,12 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_wscale = xs->rcv_wscale;
 	}
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+	/* As Linux: in ms, since data left, in-order data came, an ACK came. */
+	info->tcpi_last_data_sent = jiffies_to_msecs((u32)jiffies -
+						     xs->lsndtime);
+	info->tcpi_last_data_recv = jiffies_to_msecs((u32)jiffies -
+						     xs->lrcvtime);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 }
 
 /* Copy @len bytes of @val out, and @len as the option's length. */

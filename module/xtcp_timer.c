@@ -36,6 +36,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /**
  * xtcp_clock_us() - the clock RTT samples are taken with
@@ -61,6 +62,9 @@ void xtcp_rtt_reset(struct xtcp_sock *xs)
 	xs->probes_out = 0;
 	xs->probes_tstamp = 0;
 	xs->rcv_tstamp = jiffies;
+	xs->lsndtime = jiffies;
+	xs->lrcvtime = jiffies;
+	xs->una_tstamp = jiffies;
 }
 
 /**
@@ -158,6 +162,10 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	/* The last timeout got no ACK of new data either: a stall? */
+	if (xs->retransmits)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_REPEATTIMEOUTS);
+	trace_xtcp_retransmit_timeout(sk);
 	if (sk->sk_state != TCP_SYN_SENT)
 		xtcp_cong_on_rto(sk);
 	/* The run starts when its segment was first sent. */
@@ -165,9 +173,20 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
 		xs->retrans_stamp = jiffies -
 			usecs_to_jiffies(xtcp_clock_us() -
 					 XTCP_SKB_CB(skb)->sent_us);
-	xtcp_retransmit_skb(sk, skb);
 	if (xs->retransmits < U8_MAX)
 		xs->retransmits++;
+	if (xtcp_retransmit_skb(sk, skb)) {
+		/*
+		 * It did not leave (no memory): the network said nothing,
+		 * so no backoff; try again soon, as Linux's
+		 * TCP_RESOURCE_PROBE_INTERVAL.  retransmits still bounds
+		 * the attempts.
+		 */
+		xtcp_reset_rtx_timer(sk, min_t(unsigned long,
+					       xtcp_rtx_delay(xs),
+					       XTCP_RESOURCE_PROBE));
+		return;
+	}
 	if (xs->backoff < U8_MAX)
 		xs->backoff++;
 	xtcp_reset_rtx_timer(sk, xtcp_rtx_delay(xs));

@@ -4,9 +4,14 @@
  *
  *   xtcp:xtcp_state_change	a socket (or TIME_WAIT entry) changes state
  *   xtcp:xtcp_segment		a segment is sent or received
+ *   xtcp:xtcp_retransmit_timeout	the retransmission timer fired with
+ *				data in flight: how long the connection
+ *				has waited for progress
  *
- * Both name the connection by its 4-tuple as the local end sees it.
- * `make demo` turns them into a ladder diagram.
+ * They name the connection by its 4-tuple as the local end sees it.
+ * `make demo` turns the first two into a ladder diagram.  A connection
+ * that stalls shows as xtcp_retransmit_timeout events whose una_age_ms
+ * keeps growing, each with a larger retransmits count.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM xtcp
@@ -15,6 +20,8 @@
 #define _XTCP_TRACE_H
 
 #include <linux/tracepoint.h>
+
+#include "xtcp.h"
 
 #define xtcp_show_state(state)					\
 	__print_symbolic(state,					\
@@ -93,6 +100,45 @@ TRACE_EVENT(xtcp_segment,
 		  __entry->lport, &__entry->raddr, __entry->rport,
 		  xtcp_show_flags(__entry->flags), __entry->seq,
 		  __entry->ack, __entry->len, __entry->window)
+);
+
+TRACE_EVENT(xtcp_retransmit_timeout,
+	TP_PROTO(const struct sock *sk),
+	TP_ARGS(sk),
+	TP_STRUCT__entry(
+		__field(u32, laddr)
+		__field(u32, raddr)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u32, snd_una)
+		__field(u32, snd_nxt)
+		__field(u32, rcv_nxt)
+		__field(u8, retransmits)
+		__field(u32, rto_ms)
+		__field(u32, una_age_ms)
+		__field(u32, rcv_age_ms)
+	),
+	TP_fast_assign(
+		const struct xtcp_sock *xs = xtcp_sk(sk);
+		u32 now = jiffies;
+
+		__entry->laddr = (__force u32)inet_sk(sk)->inet_saddr;
+		__entry->raddr = (__force u32)inet_sk(sk)->inet_daddr;
+		__entry->lport = ntohs(inet_sk(sk)->inet_sport);
+		__entry->rport = ntohs(inet_sk(sk)->inet_dport);
+		__entry->snd_una = xs->snd_una;
+		__entry->snd_nxt = xs->snd_nxt;
+		__entry->rcv_nxt = xs->rcv_nxt;
+		__entry->retransmits = xs->retransmits;
+		__entry->rto_ms = xtcp_rto_us(xs) / USEC_PER_MSEC;
+		__entry->una_age_ms = jiffies_to_msecs(now - xs->una_tstamp);
+		__entry->rcv_age_ms = jiffies_to_msecs(now - xs->lrcvtime);
+	),
+	TP_printk("local=%pI4:%u remote=%pI4:%u snd_una=%u snd_nxt=%u rcv_nxt=%u retransmits=%u rto_ms=%u una_age_ms=%u rcv_age_ms=%u",
+		  &__entry->laddr, __entry->lport, &__entry->raddr,
+		  __entry->rport, __entry->snd_una, __entry->snd_nxt,
+		  __entry->rcv_nxt, __entry->retransmits, __entry->rto_ms,
+		  __entry->una_age_ms, __entry->rcv_age_ms)
 );
 
 #endif /* _XTCP_TRACE_H */

@@ -169,6 +169,28 @@ TEST(advance_drops_and_trims)
 	EXPECT_EQ(0, l.num);
 }
 
+TEST(forget_above_drops_and_cuts)
+{
+	struct xtcp_sack_list l;
+
+	xtcp_sack_init(&l);
+	xtcp_sack_add(&l, 100, 200);
+	xtcp_sack_add(&l, 500, 600);
+	xtcp_sack_add(&l, 300, 400);
+	/* Above every block: nothing changes. */
+	xtcp_sack_forget_above(&l, 600);
+	EXPECT_BLOCKS(&l, B(300, 400), B(500, 600), B(100, 200));
+	/* Exactly at a block's start: it goes, the order kept. */
+	xtcp_sack_forget_above(&l, 500);
+	EXPECT_BLOCKS(&l, B(300, 400), B(100, 200));
+	/* Inside a block: cut to end there. */
+	xtcp_sack_forget_above(&l, 350);
+	EXPECT_BLOCKS(&l, B(300, 350), B(100, 200));
+	/* Below everything. */
+	xtcp_sack_forget_above(&l, 100);
+	EXPECT_EQ(0, l.num);
+}
+
 /* Advancing leaves the pending D-SACK alone: it lies below rcv_nxt. */
 TEST(advance_keeps_dsack)
 {
