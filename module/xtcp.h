@@ -207,6 +207,13 @@ enum {
  *	SYNs carried the window scale option
  * @wscale_ok: both SYNs carried the window scale option
  * @sack_ok: the peer's SYN allowed SACK (RFC 2018)
+ * @tstamp_ok: both SYNs carried the timestamp option (RFC 7323): every
+ *	segment carries it, and each ACK gives an RTT sample
+ * @ts_offset: added to our clock in the timestamps we send, so that
+ *	they do not tell the host's uptime
+ * @ts_recent: the peer's timestamp to echo (RFC 7323 section 4.3)
+ * @rcv_tsecr: the echoed timestamp of the segment being processed, 0
+ *	without one
  * @sack: out-of-order ranges we hold, for the SACK option of our ACKs
  * @ooo_queue: segments received above rcv_nxt, in sequence order, not
  *	overlapping; charged to the receive buffer
@@ -291,6 +298,10 @@ struct xtcp_sock {
 	u8 rcv_wscale;
 	u8 wscale_ok;
 	u8 sack_ok;
+	u8 tstamp_ok;
+	u32 ts_offset;
+	u32 ts_recent;
+	u32 rcv_tsecr;
 	struct xtcp_sack_list sack;
 	struct sk_buff_head ooo_queue;
 
@@ -367,20 +378,27 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 /**
- * xtcp_sack_room() - bytes the SACK option takes in our next segment
+ * xtcp_opt_room() - bytes the options take in our next data segment
  * @xs: the socket
  *
- * Return: 0 when we owe the peer no SACK block, else the aligned length
- * of the option xtcp_sack_fill() will put in the header.
+ * Return: the aligned length of the timestamp option when the
+ * connection uses it, and of the SACK option when we owe the peer
+ * blocks, as xtcp_build_header() will write them.
  */
-static inline u32 xtcp_sack_room(const struct xtcp_sock *xs)
+static inline u32 xtcp_opt_room(const struct xtcp_sock *xs)
 {
-	u32 n = xs->sack.num + xs->sack.has_dsack;
+	struct xtcp_opts o = {
+		.num_sacks = xs->sack_ok ? xs->sack.num + xs->sack.has_dsack :
+					   0,
+	};
 
-	if (!xs->sack_ok || !n)
-		return 0;
-	return XTCP_OPT_SACK_BASE_ALIGNED +
-	       min_t(u32, n, XTCP_OPT_SACK_MAX) * XTCP_OPT_SACK_BLOCK_LEN;
+	if (xs->tstamp_ok)
+		o.present |= XTCP_OPTF_TS;
+	if (o.num_sacks) {
+		o.present |= XTCP_OPTF_SACK;
+		o.num_sacks = min_t(u32, o.num_sacks, XTCP_OPT_SACK_MAX);
+	}
+	return o.present ? xtcp_opts_len(&o) : 0;
 }
 
 /*
@@ -388,14 +406,14 @@ static inline u32 xtcp_sack_room(const struct xtcp_sock *xs)
  * as Linux's tcp_current_mss(), but no more than a 16 KiB buffer less
  * its overhead (15744 bytes), so that on large-MTU links (loopback) one
  * segment stays a small part of the receive buffer.  The MSS counts a
- * bare header; a full segment that also carried the SACK blocks we owe
- * the peer would not fit the path MTU, and IP would drop every one of
- * them (EMSGSIZE) for as long as we hold out-of-order data.  A shorter
+ * bare header; a full segment that also carried the timestamp and the
+ * SACK blocks we owe the peer would not fit the path MTU, and IP would
+ * drop every one of them (EMSGSIZE).  A shorter
  * segment is "partial" for Nagle and cork.
  */
 static inline u32 xtcp_seg_size(const struct xtcp_sock *xs)
 {
-	u32 room = xtcp_sack_room(xs);
+	u32 room = xtcp_opt_room(xs);
 	u32 mss = xs->mss > room ? xs->mss - room : 1;
 
 	return min_t(u32, mss, SKB_WITH_OVERHEAD(16384) - XTCP_HEADROOM);
@@ -432,6 +450,9 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @rcv_wscale: ours, 0 unless the peer's SYN offered window scaling
  * @wscale_ok: the peer's SYN offered window scaling
  * @sack_ok: the peer's SYN allowed SACK
+ * @tstamp_ok: the peer's SYN carried a timestamp, and we offer ours
+ * @ts_recent: the timestamp of the peer's SYN, to echo
+ * @ts_offset: what the child adds to its clock in its timestamps
  * @retrans: SYN-ACKs sent again so far
  * @dev_if: interface the SYN arrived on
  * @timer: SYN-ACK retransmission
@@ -456,7 +477,10 @@ struct xtcp_request {
 	u8 rcv_wscale;
 	u8 wscale_ok;
 	u8 sack_ok;
+	u8 tstamp_ok;
 	u8 retrans;
+	u32 ts_recent;
+	u32 ts_offset;
 	int dev_if;
 	struct timer_list timer;
 	unsigned long expires;
@@ -577,6 +601,7 @@ struct xtcp_mib {
  * @sysctl_cong: congestion control algorithm of new sockets
  * @sysctl_retries2: retransmissions of data (or unanswered zero-window
  *	probes) before a connection gives up with ETIMEDOUT
+ * @sysctl_timestamps: 1 offers the timestamp option (RFC 7323) in SYNs
  * @sysctl_enabled: 0 turns xtcp off in the namespace: no new sockets,
  *	and segments are answered as IP answers an unknown protocol
  */
@@ -591,6 +616,7 @@ struct xtcp_net {
 	int sysctl_fin_timeout_ms;
 	int sysctl_max_tw_buckets;
 	int sysctl_retries2;
+	int sysctl_timestamps;
 	int sysctl_enabled;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 };
@@ -759,6 +785,8 @@ void xtcp_offload_exit(void);
 u32 xtcp_clock_us(void);
 void xtcp_rtt_reset(struct xtcp_sock *xs);
 void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us);
+void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr);
+u32 xtcp_ts_clock(u32 offset);
 u32 xtcp_rto_us(const struct xtcp_sock *xs);
 unsigned long xtcp_rto(const struct xtcp_sock *xs);
 void xtcp_init_timers(struct sock *sk);

@@ -72,6 +72,7 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
  */
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -122,6 +123,11 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		xs->advmss = min(xs->advmss, xs->user_mss);
 	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
 	xs->rcv_wscale = xtcp_choose_wscale(sk);
+	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
+	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
+	xs->ts_offset = get_random_u32();
+	xs->ts_recent = 0;
+	xs->rcv_tsecr = 0;
 	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
 	atomic_set(&inet->inet_id, get_random_u16());
@@ -235,6 +241,10 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		req->rcv_wscale = xtcp_choose_wscale(sk);
 	}
 	req->sack_ok = !!(h->opt.present & XTCP_OPTF_SACK_PERM);
+	req->tstamp_ok = (h->opt.present & XTCP_OPTF_TS) &&
+			 READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_timestamps);
+	req->ts_recent = h->opt.tsval;
+	req->ts_offset = get_random_u32();
 	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
 			     XTCP_MAX_WINDOW);
 	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
@@ -308,6 +318,10 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->snd_wscale = req->snd_wscale;
 	xs->rcv_wscale = req->rcv_wscale;
 	xs->sack_ok = req->sack_ok;
+	xs->tstamp_ok = req->tstamp_ok;
+	xs->ts_recent = req->ts_recent;
+	xs->ts_offset = req->ts_offset;
+	xs->rcv_tsecr = 0;
 	xtcp_sack_init(&xs->sack);
 	skb_queue_head_init(&xs->ooo_queue);
 	xs->packets_out = 0;

@@ -386,7 +386,8 @@ static void xtcp_sndbuf_expand(struct sock *sk)
  *
  * Whole skbs are freed; one acknowledged in part is trimmed.  The ACK
  * gives an RTT sample, timed from the oldest skb it covers, unless one
- * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED).
+ * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED):
+ * then from the timestamp it echoed, if the connection uses them.
  *
  * Return: the number of segments acknowledged.
  */
@@ -425,6 +426,8 @@ u32 xtcp_clean_acked(struct sock *sk)
 		return 0;
 	if (sample)
 		xtcp_rtt_measure(xs, sent_us);
+	else if (xs->rcv_tsecr)
+		xtcp_rtt_measure_ts(xs, xs->rcv_tsecr);
 	xs->retransmits = 0;
 	if (xs->snd_una == xs->snd_nxt)
 		sk_stop_timer(sk, &xs->rtx_timer);

@@ -40,6 +40,26 @@ static bool xtcp_seq_acceptable(const struct xtcp_sock *xs, u32 seq, u32 len)
 	       xtcp_seq_between(seq + len - 1, xs->rcv_nxt, last);
 }
 
+/*
+ * The timestamp option of an acceptable segment (RFC 7323 section 4.3):
+ * the echo, for the RTT sample of the ACK; the peer's clock, to echo
+ * back, from a segment that starts no later than what we acknowledged
+ * last, and never older than the one kept.  A segment without one (a
+ * peer may leave it out of a RST) changes nothing.
+ */
+static void xtcp_take_ts(struct xtcp_sock *xs, const struct xtcp_seg_hdr *h)
+{
+	const struct xtcp_opts *o = &h->opt;
+
+	xs->rcv_tsecr = 0;
+	if (!xs->tstamp_ok || !(o->present & XTCP_OPTF_TS))
+		return;
+	xs->rcv_tsecr = o->tsecr;
+	if (!xtcp_seq_after(h->seq, xs->rcv_wup) &&
+	    (s32)(o->tsval - xs->ts_recent) >= 0)
+		xs->ts_recent = o->tsval;
+}
+
 /* A RST the sequence check let through: the connection is gone. */
 static void xtcp_rcv_reset(struct sock *sk)
 {
@@ -79,6 +99,10 @@ static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 	if (!xs->wscale_ok)
 		xs->rcv_wscale = 0;
 	xs->sack_ok = !!(o->present & XTCP_OPTF_SACK_PERM);
+	/* RFC 7323 section 3.2: used when both SYNs carry it. */
+	xs->tstamp_ok = xs->tstamp_ok && (o->present & XTCP_OPTF_TS);
+	xs->ts_recent = xs->tstamp_ok ? o->tsval : 0;
+	xs->rcv_tsecr = xs->tstamp_ok ? o->tsecr : 0;
 	xs->irs = h->seq;
 	xs->rcv_nxt = h->seq + 1;
 	xs->rcv_wup = xs->rcv_nxt;
@@ -282,6 +306,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		xtcp_rcv_reset(sk);
 		goto drop;
 	}
+	xtcp_take_ts(xs, h);
 	if (h->flags & XTCP_FLAG_SYN) {
 		/* RFC 9293 (after RFC 5961): a challenge ACK. */
 		xtcp_send_ack(sk);

@@ -26,6 +26,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl_fin_timeout_ms = XTCP_FIN_TIMEOUT_MS_DEFAULT;
 	xn->sysctl_max_tw_buckets = XTCP_MAX_TW_BUCKETS_DEFAULT;
 	xn->sysctl_retries2 = XTCP_RETRIES2;
+	xn->sysctl_timestamps = 1;
 	xn->sysctl_enabled = 1;
 	strscpy(xn->sysctl_cong, "reno", sizeof(xn->sysctl_cong));
 	xtcp_tw_init_net(net);

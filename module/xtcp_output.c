@@ -77,6 +77,14 @@ static void xtcp_syn_opts(struct xtcp_opts *o, u16 mss, bool wscale_ok,
 		o->present |= XTCP_OPTF_SACK_PERM;
 }
 
+/* The timestamp option (RFC 7323): our clock, and the peer's to echo. */
+static void xtcp_ts_opt(struct xtcp_opts *o, u32 offset, u32 ts_recent)
+{
+	o->present |= XTCP_OPTF_TS;
+	o->tsval = xtcp_ts_clock(offset);
+	o->tsecr = ts_recent;
+}
+
 /*
  * Push the header of @h, with the options @opts (none when NULL), in
  * front of the payload of @skb and checksum the whole segment over the
@@ -181,8 +189,8 @@ static struct xtcp_opts *xtcp_build_header(struct sock *sk,
 			sk_stop_timer(sk, &xs->delack_timer);
 	}
 	if (syn) {
-		/* An active open offers both; in a simultaneous open they
-		 * are what the peer's SYN offered.
+		/* An active open offers all three; in a simultaneous open
+		 * they are what the peer's SYN offered.
 		 */
 		xtcp_syn_opts(opts, xs->advmss,
 			      sk->sk_state == TCP_SYN_SENT || xs->wscale_ok,
@@ -190,6 +198,13 @@ static struct xtcp_opts *xtcp_build_header(struct sock *sk,
 			      sk->sk_state == TCP_SYN_SENT || xs->sack_ok);
 		o = opts;
 	} else if (xs->sack_ok && xtcp_sack_fill(&xs->sack, opts)) {
+		o = opts;
+	}
+	/* Offered in our SYN (tstamp_ok set by connect()), then on every
+	 * segment once both SYNs carried it.
+	 */
+	if (xs->tstamp_ok) {
+		xtcp_ts_opt(opts, xs->ts_offset, xs->ts_recent);
 		o = opts;
 	}
 	h->window = xtcp_select_window(sk, syn);
@@ -921,6 +936,8 @@ void xtcp_send_synack(const struct xtcp_request *req)
 
 	xtcp_syn_opts(&opts, req->advmss, req->wscale_ok, req->rcv_wscale,
 		      req->sack_ok);
+	if (req->tstamp_ok)
+		xtcp_ts_opt(&opts, req->ts_offset, req->ts_recent);
 	skb = xtcp_alloc_bare(&h, &opts, req->laddr, req->raddr);
 	if (skb)
 		xtcp_send_direct(sock_net(sk), sk, skb, req->laddr, req->raddr,

@@ -164,6 +164,15 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	return ip_setsockopt(sk, level, optname, optval, optlen);
 }
 
+/*
+ * The MSS as Linux reports it (mss_cache): less the timestamp option
+ * every segment carries when the connection uses (or offers) it.
+ */
+static u32 xtcp_mss_cache(const struct xtcp_sock *xs)
+{
+	return xs->mss - (xs->tstamp_ok ? XTCP_OPT_TS_ALIGNED : 0);
+}
+
 /* Unacknowledged segments, tcpi_unacked: those before send_head. */
 static u32 xtcp_unacked(const struct sock *sk)
 {
@@ -191,7 +200,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_backoff = xs->backoff;
 	info->tcpi_probes = xs->probes_out;
 	info->tcpi_rto = xtcp_rto_us(xs);
-	info->tcpi_snd_mss = xs->mss;
+	info->tcpi_snd_mss = xtcp_mss_cache(xs);
 	info->tcpi_rcv_mss = xs->rcv_mss;
 	info->tcpi_unacked = xtcp_unacked(sk);
 	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
@@ -208,6 +217,8 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	if (xs->sack_ok)
 		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->tstamp_ok && inet_sk_state_load(sk) != TCP_SYN_SENT)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (xs->wscale_ok) {
 		info->tcpi_options |= TCPI_OPT_WSCALE;
 		info->tcpi_snd_wscale = xs->snd_wscale;
@@ -250,7 +261,7 @@ static int xtcp_get_int(struct sock *sk, int optname, int *val)
 
 	switch (optname) {
 	case TCP_MAXSEG:
-		*val = xs->mss;
+		*val = xtcp_mss_cache(xs);
 		if (xs->user_mss &&
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			*val = xs->user_mss;

@@ -27,6 +27,7 @@ enum {
 	XTCP_SYSCTL_ENABLED,
 	XTCP_SYSCTL_CONG,
 	XTCP_SYSCTL_RETRIES2,
+	XTCP_SYSCTL_TIMESTAMPS,
 	XTCP_SYSCTL_MEM,
 	XTCP_SYSCTL_RMEM,
 	XTCP_SYSCTL_WMEM,
@@ -95,6 +96,14 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &xtcp_retries2_max,
 	},
+	[XTCP_SYSCTL_TIMESTAMPS] = {
+		.procname	= "timestamps",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	[XTCP_SYSCTL_MEM] = {
 		.procname	= "mem",
 		.data		= &sysctl_xtcp_mem,
@@ -144,6 +153,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_ENABLED].data = &xn->sysctl_enabled;
 	table[XTCP_SYSCTL_CONG].data = xn->sysctl_cong;
 	table[XTCP_SYSCTL_RETRIES2].data = &xn->sysctl_retries2;
+	table[XTCP_SYSCTL_TIMESTAMPS].data = &xn->sysctl_timestamps;
 	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
 		table[XTCP_SYSCTL_RMEM].mode = 0444;

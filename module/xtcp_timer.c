@@ -50,6 +50,17 @@ u32 xtcp_clock_us(void)
 }
 
 /**
+ * xtcp_ts_clock() - the clock of the timestamps we send (RFC 7323)
+ * @offset: the connection's offset (xtcp_sock.ts_offset)
+ *
+ * Return: milliseconds, as Linux's, plus @offset, wrapping at 2^32.
+ */
+u32 xtcp_ts_clock(u32 offset)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + offset;
+}
+
+/**
  * xtcp_rtt_reset() - forget the measurements of a (new) connection
  * @xs: the socket
  */
@@ -82,6 +93,26 @@ void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us)
 	xtcp_rtt_sample(&xs->rtt, rtt, jiffies_to_usecs(1), XTCP_RTO_MIN_US,
 			XTCP_RTO_MAX_US);
 	xs->backoff = 0;
+}
+
+/**
+ * xtcp_rtt_measure_ts() - an RTT sample from an echoed timestamp
+ * @xs: socket, locked, with timestamps in use
+ * @tsecr: the timestamp an ACK of new data echoed
+ *
+ * RFC 7323 section 4: the echo tells which transmission the ACK
+ * answers, so that this sample is valid even when the data was sent
+ * more than once, as Linux's tcp_rtt_tsopt_us(): a timeout's backoff
+ * ends with the first ACK of what it sent again.  Milliseconds only.
+ */
+void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr)
+{
+	s32 ms = xtcp_ts_clock(xs->ts_offset) - tsecr;
+
+	/* An echo from the future, or older than any RTO: not ours. */
+	if (ms < 0 || (u32)ms > XTCP_RTO_MAX_US / USEC_PER_MSEC)
+		return;
+	xtcp_rtt_measure(xs, xtcp_clock_us() - ms * USEC_PER_MSEC);
 }
 
 /**

@@ -43,8 +43,8 @@ FIXTURE_VARIANT_ADD(opt, tcp) {
 FIXTURE_VARIANT_ADD(opt, xtcp) {
 	.proto = IPPROTO_XTCP,
 	.default_cc = "reno",
-	.ts_len = 0,
-	.lo_mss = 65495,	/* IP_MAX_MTU less the IP and xtcp headers */
+	.ts_len = 12,
+	.lo_mss = 65483,	/* IP_MAX_MTU less IP, xtcp and timestamp */
 	.xtcp_level_err = ENOPROTOOPT,	/* no such option */
 };
 
@@ -345,6 +345,38 @@ TEST_F(opt, cwnd_grows_only_when_limiting)
 	TH_LOG("cwnd %u after 2 MiB in %u-byte segments", ti.tcpi_snd_cwnd,
 	       ti.tcpi_snd_mss);
 	EXPECT_LT(10, ti.tcpi_snd_cwnd);
+	close(c);
+	close(s);
+}
+
+/*
+ * Both SYNs offer timestamps (RFC 7323), unless the namespace's sysctl
+ * says not to: then neither end uses them.
+ */
+TEST_F(opt, timestamps_negotiated)
+{
+	const char *sysctl = variant->proto == IPPROTO_TCP ?
+			     "/proc/sys/net/ipv4/tcp_timestamps" :
+			     "/proc/sys/net/xtcp/timestamps";
+	struct tcp_info tc, ts;
+	socklen_t len = sizeof(tc);
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, TCP_INFO, &tc, &len));
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_TCP, TCP_INFO, &ts, &len));
+	EXPECT_EQ(TCPI_OPT_TIMESTAMPS, tc.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	EXPECT_EQ(TCPI_OPT_TIMESTAMPS, ts.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	close(c);
+	close(s);
+
+	ASSERT_EQ(1, xtcp_read_long(sysctl));
+	ASSERT_EQ(0, xtcp_write_str(sysctl, "0"));
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, TCP_INFO, &tc, &len));
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_TCP, TCP_INFO, &ts, &len));
+	EXPECT_EQ(0, tc.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	EXPECT_EQ(0, ts.tcpi_options & TCPI_OPT_TIMESTAMPS);
 	close(c);
 	close(s);
 }
