@@ -26,7 +26,7 @@
 #               without it the TAP goes to build/results/4-debug.tap, is
 #               printed, and the last line is "N passed, N failed"
 # Environment: XTCP_CACHE_DIR (kernel cache, default /var/cache/xtcp),
-# XTCP_DEBUG_VM_TIMEOUT (seconds, default 1800), XTCP_DEBUG_TESTS (run
+# XTCP_DEBUG_VM_TIMEOUT (seconds, default 2400), XTCP_DEBUG_TESTS (run
 # only these selftests, in one VM), XTCP_PLANT (lockdep or leak: plant
 # that bug in the module, scripts/plant-bug.sh, to see the lane fail;
 # for instance XTCP_PLANT=lockdep XTCP_DEBUG_TESTS=xtcp_conn).
@@ -141,22 +141,26 @@ fi
 # take about as long as all the others together under KASAN, and the rest
 # (xtcp_bulk among them, its transfers divided by XTCP_BULK_DIV and its
 # impaired paths cut to the one with all impairments, XTCP_BULK_PATHS).
+# xtcp_stall runs in both, one impaired path in each (XTCP_STALL_PATHS):
+# its 20 echoes of 2 MiB per path are the longest test after xtcp_netem.
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
-	[ "$t" = xtcp_netem ] || rest+=("$t")
+	case $t in xtcp_netem | xtcp_stall) ;; *) rest+=("$t") ;; esac
 done
-shards=("xtcp_netem" "${rest[*]}")
+shards=("xtcp_netem xtcp_stall" "${rest[*]} xtcp_stall")
+shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5" "xtcpenv=XTCP_STALL_PATHS=loss1")
 if [ -n "${XTCP_DEBUG_TESTS:-}" ]; then
 	shards=("$XTCP_DEBUG_TESTS")
+	shard_env=("")
 fi
 rm -rf "$DBG"/vm[0-9]*
 start=$(date +%s)
 for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
-		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-1800}" \
-		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_STALL_RUNS=4" \
+		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-2400}" \
+		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_TEST_TIMEOUT=1500 ${shard_env[$i]}" \
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait

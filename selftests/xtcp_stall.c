@@ -15,8 +15,9 @@
  * /proc/net/xtcp and the counters of both namespaces).
  *
  * XTCP_STALL_RUNS=N in the environment changes the number of xtcp
- * echoes (the debug lane's kernel runs under an emulated CPU); below
- * %ECHO_TCP_RUNS, Linux TCP's median is taken of %ECHO_CONC echoes.
+ * echoes; below %ECHO_TCP_RUNS, Linux TCP's median is taken of
+ * %ECHO_CONC echoes.  XTCP_STALL_PATHS=loss1,loss5 runs only the paths
+ * named: the debug lane runs each in one of its two VMs.
  */
 #include <signal.h>
 #include <netinet/tcp.h>
@@ -318,16 +319,35 @@ FIXTURE(echo) {
 };
 
 FIXTURE_VARIANT(echo) {
+	const char *name;
 	const char *netem;
 };
 
 FIXTURE_VARIANT_ADD(echo, loss1) {
+	.name = "loss1",
 	.netem = "delay 5ms 2ms loss 1%",
 };
 
 FIXTURE_VARIANT_ADD(echo, loss5) {
+	.name = "loss5",
 	.netem = "delay 5ms 2ms loss 5%",
 };
+
+/* Is path @name one XTCP_STALL_PATHS (a list of names), if set, asks for? */
+static bool path_wanted(const char *name)
+{
+	const char *list = getenv("XTCP_STALL_PATHS");
+	size_t len = strlen(name);
+	const char *at;
+
+	if (!list)
+		return true;
+	for (at = strstr(list, name); at; at = strstr(at + 1, name))
+		if ((at == list || at[-1] == ',') &&
+		    (at[len] == ',' || !at[len]))
+			return true;
+	return false;
+}
 
 /* A listener of @proto on @port in b, served by a process group. */
 static pid_t start_server(const char *b, int proto, unsigned short port)
@@ -348,6 +368,9 @@ static pid_t start_server(const char *b, int proto, unsigned short port)
 
 FIXTURE_SETUP(echo)
 {
+	if (!path_wanted(variant->name))
+		SKIP(longjmp(_metadata->env, 1),
+		     "path not in XTCP_STALL_PATHS of this VM");
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
 	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
