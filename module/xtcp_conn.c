@@ -415,6 +415,7 @@ enum xtcp_listen_action {
 	XTCP_LISTEN_RESET,	/* answer with a RST */
 	XTCP_LISTEN_FORGET,	/* the request was reset: free it */
 	XTCP_LISTEN_COMPLETE,	/* the handshake is complete */
+	XTCP_LISTEN_RECHECK,	/* an ACK of no request: look again */
 };
 
 /* A segment for an existing request.  req_lock held. */
@@ -470,12 +471,14 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 	 * Another CPU may be creating the socket this ACK belongs to (the
 	 * segments after a lost final ACK come close together): it is in
 	 * neither table yet.  Drop rather than reset a connection that
-	 * is being born; the peer sends the segment again.
+	 * is being born; the peer sends the segment again.  Or it has
+	 * just put it in the established table, after our lookup there
+	 * missed it: the caller looks again before it resets.
 	 */
 	if ((h->flags & XTCP_FLAG_ACK) && xs->nr_completing)
 		return XTCP_LISTEN_DROP;
 	if (h->flags & XTCP_FLAG_ACK)
-		return XTCP_LISTEN_RESET;
+		return XTCP_LISTEN_RECHECK;
 	if (!(h->flags & XTCP_FLAG_SYN))
 		return XTCP_LISTEN_DROP;
 	if (sk_acceptq_is_full(sk) ||
@@ -493,9 +496,13 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
  * @skb: the segment, header at skb->data
  * @h: its decoded header
  *
- * Softirq context.  Consumes @skb.
+ * Softirq context.  Consumes @skb, but for -EAGAIN.
  *
- * Return: 0.
+ * Return: 0, or -EAGAIN for an ACK that matches no request: a child
+ * created since the caller's lookup of the established table may own
+ * it, and the caller looks there again before it answers with a reset.
+ * A child is hashed before its request stops counting in
+ * nr_completing, under req_lock, which this decision also took.
  */
 int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h)
@@ -518,6 +525,8 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	case XTCP_LISTEN_RESET:
 		xtcp_send_reset_reply(sock_net(sk), skb, h);
 		break;
+	case XTCP_LISTEN_RECHECK:
+		return -EAGAIN;
 	case XTCP_LISTEN_DROP:
 		break;
 	}

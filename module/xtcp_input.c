@@ -436,17 +436,26 @@ static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct sock *sk;
+	int err;
 
 	if (xtcp_tw_rcv(net, skb, h) == XTCP_TW_DONE)
 		return 0;
 	sk = xtcp_lookup_listener(net, iph->daddr, h->dport, inet_iif(skb),
 				  inet_sdif(skb));
-	if (sk) {
-		xtcp_listen_rcv(sk, skb, h);
-		sock_put(sk);
-		return 0;
+	if (!sk) {
+		XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
+		goto reset;
 	}
-	XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
+	err = xtcp_listen_rcv(sk, skb, h);
+	sock_put(sk);
+	if (err != -EAGAIN)
+		return 0;
+	/* A child may have been created since the first lookup. */
+	sk = xtcp_lookup(net, iph->saddr, htons(h->sport), iph->daddr,
+			 htons(h->dport), inet_iif(skb), inet_sdif(skb));
+	if (sk)
+		return xtcp_deliver(sk, skb, h->doff);
+reset:
 	xtcp_send_reset_reply(net, skb, h);
 	kfree_skb(skb);
 	return 0;
