@@ -18,6 +18,7 @@
 #include <net/ethernet.h>
 
 #include "xtcp_ns.h"
+#include "xtcp_peer.h"
 #include "xtcp_raw.h"
 #include "kselftest_harness.h"
 
@@ -693,26 +694,7 @@ TEST_F_TIMEOUT(link, user_timeout, 60)
 /* Value of Linux TCP's counter @name in /proc/net/netstat, or -1. */
 static long tcpext_counter(const char *name)
 {
-	char names[8192], values[8192], *n, *v, *sn, *sv;
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/netstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(names, sizeof(names), f) &&
-	       fgets(values, sizeof(values), f)) {
-		if (strncmp(names, "TcpExt:", 7))
-			continue;
-		n = strtok_r(names, "\n ", &sn);
-		v = strtok_r(values, "\n ", &sv);
-		while ((n = strtok_r(NULL, "\n ", &sn)) &&
-		       (v = strtok_r(NULL, "\n ", &sv)))
-			if (!strcmp(n, name))
-				val = atol(v);
-	}
-	fclose(f);
-	return val;
+	return xtcp_mib_counter("/proc/net/netstat", "TcpExt:", name);
 }
 
 /* A counter of the current namespace: xtcp's @xname or TCP's @tname. */
@@ -1293,46 +1275,6 @@ TEST_F_TIMEOUT(linkx, protocol_unreachable, 60)
 }
 
 /*
- * A hand-made peer in b: a raw socket, with xtcp off in b so that b's
- * own xtcp does not answer the segments a sends it (it sends "protocol
- * unreachable" instead, which a's connection takes as a soft error).
- */
-struct raw_peer {
-	int raw;
-	uint32_t a, b;		/* addresses, network order */
-	struct xtcp_seg_hdr h;	/* b's next segment */
-};
-
-static int raw_peer_send(struct raw_peer *p, uint32_t seq, uint8_t flags,
-			 const uint8_t *data, size_t plen)
-{
-	uint8_t seg[XTCP_HDR_MAX_LEN + 200];
-	struct xtcp_seg_hdr h = p->h;
-	size_t len;
-
-	h.seq = seq;
-	h.flags = flags;
-	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a, IPPROTO_XTCP);
-	return xtcp_raw_send_to(p->raw, ADDR_A, seg, len);
-}
-
-/* The next segment a sends the peer, with its options decoded. */
-static int raw_peer_recv(struct raw_peer *p, struct xtcp_seg_hdr *h,
-			 struct xtcp_opts *o)
-{
-	uint8_t opts[40];
-	size_t optlen;
-	int err;
-
-	err = xtcp_raw_recv(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h, opts,
-			    &optlen);
-	memset(o, 0, sizeof(*o));
-	if (!err)
-		xtcp_opts_decode(o, opts, optlen);
-	return err;
-}
-
-/*
  * A peer that allowed SACK sends 100..199 and 200..299 before 0..99:
  * both wait above the hole, each ACK repeats rcv_nxt and reports them
  * in one SACK block, and when the hole fills the reader gets all 300
@@ -1417,79 +1359,6 @@ TEST_F_TIMEOUT(linkx, out_of_order_reassembled_with_sack, 60)
 	abort_close(fd);
 	close(lfd);
 	close(p.raw);
-}
-
-/*
- * A connection from the hand-made peer in b to a listener in a, which
- * offers SACK and window scale 0; returns the accepted socket or -1.
- */
-static int raw_peer_connect(struct raw_peer *p, int lfd, uint32_t *a_isn)
-{
-	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-	struct xtcp_seg_hdr sa;
-	struct xtcp_opts o;
-
-	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
-			   XTCP_OPTF_WSCALE;
-	p->h.opt.mss = 1000;
-	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
-	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_SYN, NULL, 0) ||
-	    raw_peer_recv(p, &sa, &o))
-		return -1;
-	p->h.opt.present = 0;
-	p->h.doff = XTCP_HDR_LEN;
-	p->h.ack = sa.seq + 1;
-	*a_isn = sa.seq;
-	if (raw_peer_send(p, ++p->h.seq, XTCP_FLAG_ACK, NULL, 0) ||
-	    poll(&pfd, 1, 5000) != 1)
-		return -1;
-	return accept(lfd, NULL, NULL);
-}
-
-/*
- * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
- * its segments to the raw socket) connected to a listener in @a.  The
- * accepted socket, or -1; *@lfd gets the listener, *@s0 the sequence
- * number of a's first byte of data.  a's runs of segments are cut in
- * front of its veth0 (tx-gso-list off), so the peer reads one segment
- * per packet.
- */
-static int raw_peer_setup(const char *a, const char *b, struct raw_peer *p,
-			  int *lfd, uint32_t *s0)
-{
-	int fd;
-
-	*p = (struct raw_peer){
-		.a = inet_addr(ADDR_A),
-		.b = inet_addr(ADDR_B),
-		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
-		       .window = 65535 },
-	};
-	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a) ||
-	    ethtool_feature_off("veth0", "tx-gso-list"))
-		return -1;
-	*lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
-	if (*lfd < 0 || listen(*lfd, 1) || enter_ns(b))
-		return -1;
-	p->raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
-	if (p->raw < 0)
-		return -1;
-	fd = raw_peer_connect(p, *lfd, s0);
-	(*s0)++;
-	return fd;
-}
-
-/* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
-static int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
-{
-	long long deadline = xtcp_now_ms() + 3000;
-	struct xtcp_seg_hdr h;
-	struct xtcp_opts o;
-
-	while (xtcp_now_ms() < deadline)
-		if (!raw_peer_recv(p, &h, &o) && h.seq == seq)
-			return 0;
-	return -ETIMEDOUT;
 }
 
 /*

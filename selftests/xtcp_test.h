@@ -82,6 +82,37 @@ static inline long xtcp_counter(const char *name)
 	return val;
 }
 
+/*
+ * Counter @name of group @group ("TcpExt:", "Icmp:" ...) in @path, a file
+ * of name and value line pairs as /proc/net/netstat and /proc/net/snmp;
+ * -1 if absent.
+ */
+static inline long xtcp_mib_counter(const char *path, const char *group,
+				    const char *name)
+{
+	char names[8192], values[8192], *n, *v, *sn, *sv;
+	size_t glen = strlen(group);
+	long val = -1;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(names, sizeof(names), f) &&
+	       fgets(values, sizeof(values), f)) {
+		if (strncmp(names, group, glen))
+			continue;
+		n = strtok_r(names, "\n ", &sn);
+		v = strtok_r(values, "\n ", &sv);
+		while ((n = strtok_r(NULL, "\n ", &sn)) &&
+		       (v = strtok_r(NULL, "\n ", &sv)))
+			if (!strcmp(n, name))
+				val = atol(v);
+	}
+	fclose(f);
+	return val;
+}
+
 /* Read an integer sysctl (or any /proc, /sys file holding one). */
 static inline long xtcp_read_long(const char *path)
 {

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hand-made xtcp peer in namespace b of xtcp_ns.h's two hosts: a raw
+ * socket that builds every segment it sends and reads what a answers,
+ * for tests that need a peer to misbehave exactly as they say.
+ */
+#ifndef _XTCP_PEER_H
+#define _XTCP_PEER_H
+
+#include "xtcp_ns.h"
+#include "xtcp_raw.h"
+
+/*
+ * A hand-made peer in b: a raw socket, with xtcp off in b so that b's
+ * own xtcp does not answer the segments a sends it (it sends "protocol
+ * unreachable" instead, which a's connection takes as a soft error).
+ */
+struct raw_peer {
+	int raw;
+	uint32_t a, b;		/* addresses, network order */
+	struct xtcp_seg_hdr h;	/* b's next segment */
+};
+
+static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
+				uint8_t flags, const uint8_t *data,
+				size_t plen)
+{
+	uint8_t seg[XTCP_HDR_MAX_LEN + 200];
+	struct xtcp_seg_hdr h = p->h;
+	size_t len;
+
+	h.seq = seq;
+	h.flags = flags;
+	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a, IPPROTO_XTCP);
+	return xtcp_raw_send_to(p->raw, ADDR_A, seg, len);
+}
+
+/* The next segment a sends the peer, with its options decoded. */
+static inline int raw_peer_recv(struct raw_peer *p, struct xtcp_seg_hdr *h,
+				struct xtcp_opts *o)
+{
+	uint8_t opts[40];
+	size_t optlen;
+	int err;
+
+	err = xtcp_raw_recv(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h, opts,
+			    &optlen);
+	memset(o, 0, sizeof(*o));
+	if (!err)
+		xtcp_opts_decode(o, opts, optlen);
+	return err;
+}
+
+/*
+ * A connection from the hand-made peer in b to a listener in a, which
+ * offers SACK and window scale 0; returns the accepted socket or -1.
+ */
+static inline int raw_peer_connect(struct raw_peer *p, int lfd,
+				   uint32_t *a_isn)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	struct xtcp_seg_hdr sa;
+	struct xtcp_opts o;
+
+	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			   XTCP_OPTF_WSCALE;
+	p->h.opt.mss = 1000;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_SYN, NULL, 0) ||
+	    raw_peer_recv(p, &sa, &o))
+		return -1;
+	p->h.opt.present = 0;
+	p->h.doff = XTCP_HDR_LEN;
+	p->h.ack = sa.seq + 1;
+	*a_isn = sa.seq;
+	if (raw_peer_send(p, ++p->h.seq, XTCP_FLAG_ACK, NULL, 0) ||
+	    poll(&pfd, 1, 5000) != 1)
+		return -1;
+	return accept(lfd, NULL, NULL);
+}
+
+/*
+ * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
+ * its segments to the raw socket) connected from @baddr, an address of
+ * @b, to a listener in @a.  The accepted socket, or -1; *@lfd gets the
+ * listener, *@s0 the sequence number of a's first byte of data.  a's
+ * runs of segments are cut in front of its veth0 (tx-gso-list off), so
+ * the peer reads one segment per packet.
+ */
+static inline int raw_peer_setup_from(const char *a, const char *b,
+				      const char *baddr, struct raw_peer *p,
+				      int *lfd, uint32_t *s0)
+{
+	struct sockaddr_in src = xtcp_addr(baddr, 0);
+	int fd;
+
+	*p = (struct raw_peer){
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(baddr),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .window = 65535 },
+	};
+	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a) ||
+	    ethtool_feature_off("veth0", "tx-gso-list"))
+		return -1;
+	*lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	if (*lfd < 0 || listen(*lfd, 1) || enter_ns(b))
+		return -1;
+	p->raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	if (p->raw < 0 ||
+	    bind(p->raw, (struct sockaddr *)&src, sizeof(src)))
+		return -1;
+	fd = raw_peer_connect(p, *lfd, s0);
+	(*s0)++;
+	return fd;
+}
+
+/* raw_peer_setup_from() b's address on the link, ADDR_B. */
+static inline int raw_peer_setup(const char *a, const char *b,
+				 struct raw_peer *p, int *lfd, uint32_t *s0)
+{
+	return raw_peer_setup_from(a, b, ADDR_B, p, lfd, s0);
+}
+
+/* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
+static inline int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+
+	while (xtcp_now_ms() < deadline)
+		if (!raw_peer_recv(p, &h, &o) && h.seq == seq)
+			return 0;
+	return -ETIMEDOUT;
+}
+
+#endif /* _XTCP_PEER_H */
