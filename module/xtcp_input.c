@@ -16,6 +16,7 @@
 #include <linux/filter.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xfrm.h>
@@ -412,6 +413,12 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
 	if (!sock_owned_by_user(sk)) {
 		xtcp_do_rcv(sk, skb);
 	} else {
+		/*
+		 * sk_add_backlog() keeps the route only if it can take a
+		 * reference: segments from the backlog have none, always,
+		 * so that their processing never depends on that chance.
+		 */
+		skb_dst_drop(skb);
 		limit = READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf) +
 			65536;
 		if (sk_add_backlog(sk, skb, limit)) {
@@ -476,7 +483,11 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	struct xtcp_seg_hdr h;
 	struct sock *sk;
 
-	if (skb->pkt_type != PACKET_HOST)
+	/* A stream is between two unicast addresses: broadcasts and
+	 * multicasts get no answer, not even a reset.
+	 */
+	if (skb->pkt_type != PACKET_HOST ||
+	    skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
 		goto discard;
 	if (!READ_ONCE(xtcp_pernet(net)->sysctl_enabled))
 		goto unknown_protocol;

@@ -876,7 +876,9 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
  *
  * RFC 9293 section 3.10.7.1: acknowledge the segment when it carried no
  * ACK, else take the sequence number from its acknowledgment.  A RST is
- * never answered.
+ * never answered.  @in may come from a socket's backlog, which keeps no
+ * route: whether it was sent to a unicast address of ours was decided
+ * by xtcp_v4_rcv(), and nothing here looks at its route again.
  */
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			   const struct xtcp_seg_hdr *h)
@@ -890,8 +892,6 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 	struct sk_buff *skb;
 
 	if (h->flags & XTCP_FLAG_RST)
-		return;
-	if (skb_rtable(in)->rt_type != RTN_LOCAL)
 		return;
 	if (h->flags & XTCP_FLAG_ACK) {
 		rst.seq = h->ack;
