@@ -126,6 +126,19 @@ void xtcp_icmp_deferred(struct sock *sk)
 		xtcp_icmp_conn_failed(sk);
 }
 
+/*
+ * A redirect changes the route the socket caches, which its owner reads
+ * without a reference (__sk_dst_get()): while the user owns the socket
+ * it is ignored, as Linux's TCP does; the next one is taken.
+ */
+static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+	if (dst)
+		dst->ops->redirect(dst, sk, skb);
+}
+
 /* Socket locked by bh_lock_sock(); @seq checked against the flight. */
 static void xtcp_icmp_error(struct sock *sk, int err)
 {
@@ -181,10 +194,8 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
 		goto out;
 	if (type == ICMP_REDIRECT) {
-		struct dst_entry *dst = __sk_dst_check(sk, 0);
-
-		if (dst)
-			dst->ops->redirect(dst, sk, skb);
+		if (!sock_owned_by_user(sk))
+			xtcp_icmp_redirect(sk, skb);
 		goto out;
 	}
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
