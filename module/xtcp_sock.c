@@ -55,17 +55,35 @@ void xtcp_set_state(struct sock *sk, int state)
 	}
 }
 
+/* Forget what was never sent or never acknowledged. */
+static void xtcp_write_queue_purge(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free_skb(sk, skb);
+	xs->send_head = NULL;
+	xs->packets_out = 0;
+	xs->sacked_out = 0;
+	xs->max_packets_out = 0;
+	xs->cwnd_limited = false;
+}
+
 /**
  * xtcp_done() - the connection of @sk is over
  * @sk: socket, locked
  *
- * Moves to TCP_CLOSE and stops the timers.  A socket the user still
- * holds is woken up to see it; an orphan is destroyed.
+ * Moves to TCP_CLOSE, stops the timers and drops the write queue: a
+ * connection that was reset, timed out or aborted has nobody to send
+ * it to, and TCP_NODELAY or uncorking must not find it there.  A socket
+ * the user still holds is woken up to see it; an orphan is destroyed.
  */
 void xtcp_done(struct sock *sk)
 {
 	xtcp_set_state(sk, TCP_CLOSE);
 	xtcp_stop_timers(sk);
+	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
@@ -75,15 +93,7 @@ void xtcp_done(struct sock *sk)
 
 static void xtcp_purge_queues(struct sock *sk)
 {
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
-		xtcp_wmem_free_skb(sk, skb);
-	xtcp_sk(sk)->send_head = NULL;
-	xtcp_sk(sk)->packets_out = 0;
-	xtcp_sk(sk)->sacked_out = 0;
-	xtcp_sk(sk)->max_packets_out = 0;
-	xtcp_sk(sk)->cwnd_limited = false;
+	xtcp_write_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
 	xtcp_sack_init(&xtcp_sk(sk)->sack);
