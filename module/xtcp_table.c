@@ -308,23 +308,6 @@ void xtcp_bind_tw_del(struct xtcp_tw *tw)
 	spin_unlock_bh(&b->lock);
 }
 
-static bool xtcp_tuple_taken(struct sock *sk)
-{
-	struct inet_sock *inet = inet_sk(sk);
-	struct sock *other;
-
-	other = xtcp_lookup(sock_net(sk), sk->sk_daddr, inet->inet_dport,
-			    sk->sk_rcv_saddr, htons(inet->inet_num),
-			    sk->sk_bound_dev_if, 0);
-	if (other) {
-		sock_put(other);
-		return true;
-	}
-	return xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr,
-			      htons(inet->inet_num), sk->sk_daddr,
-			      inet->inet_dport);
-}
-
 /**
  * xtcp_connect_port() - give a connecting socket its port and hash it
  * @sk: socket in SYN_SENT with both addresses and the peer port set
@@ -338,12 +321,8 @@ int xtcp_connect_port(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
-	if (!inet->inet_num) {
-		if (xtcp_get_ephemeral_port(sk, true))
-			return -EADDRNOTAVAIL;
-	} else if (xtcp_tuple_taken(sk)) {
+	if (!inet->inet_num && xtcp_get_ephemeral_port(sk, true))
 		return -EADDRNOTAVAIL;
-	}
 	inet->inet_sport = htons(inet->inet_num);
 	return xtcp_hash(sk);
 }
@@ -374,11 +353,56 @@ int xtcp_bind_listen(struct sock *sk)
 	return err;
 }
 
+static bool xtcp_dev_match(const struct sock *sk, int dif, int sdif)
+{
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+
+	return !dev || dev == dif || dev == sdif;
+}
+
+static bool xtcp_established_match(const struct sock *sk,
+				   const struct net *net, __be32 saddr,
+				   __be16 sport, __be32 daddr, u16 hnum,
+				   int dif, int sdif)
+{
+	return net_eq(sock_net(sk), net) && sk->sk_daddr == saddr &&
+	       sk->sk_rcv_saddr == daddr && inet_sk(sk)->inet_dport == sport &&
+	       sk->sk_num == hnum && xtcp_dev_match(sk, dif, sdif);
+}
+
+/*
+ * Has another connection, established or in TIME_WAIT, the 4-tuple of
+ * @sk?  Called with the lock of @sk's established chain held, which
+ * makes the answer hold until @sk is added there: two sockets sharing a
+ * port (SO_REUSEADDR) that connect to one peer at once cannot both get
+ * the 4-tuple.  A connection entering TIME_WAIT is in the TIME_WAIT
+ * table before it leaves the chain, so it is seen in one or the other.
+ */
+static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
+	__must_hold(&hb->lock)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct hlist_nulls_node *node;
+	struct sock *sk2;
+
+	lockdep_assert_held(&hb->lock);
+	sk_nulls_for_each(sk2, node, &hb->chain) {
+		if (xtcp_established_match(sk2, sock_net(sk), sk->sk_daddr,
+					   inet->inet_dport, sk->sk_rcv_saddr,
+					   inet->inet_num,
+					   sk->sk_bound_dev_if, 0))
+			return true;
+	}
+	return xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr, inet->inet_sport,
+			      sk->sk_daddr, inet->inet_dport);
+}
+
 /**
  * xtcp_hash() - make @sk findable by xtcp_lookup()
  * @sk: a listening or connected socket, not yet hashed
  *
- * Return: 0.
+ * Return: 0, or -EADDRNOTAVAIL when a connecting socket's 4-tuple is
+ * taken.
  */
 int xtcp_hash(struct sock *sk)
 {
@@ -386,6 +410,7 @@ int xtcp_hash(struct sock *sk)
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
 	struct xtcp_hash_bucket *hb;
+	int err = 0;
 
 	if (sk->sk_state == TCP_CLOSE)
 		return 0;
@@ -397,10 +422,14 @@ int xtcp_hash(struct sock *sk)
 						       sk->sk_daddr,
 						       inet->inet_dport)];
 	spin_lock_bh(&hb->lock);
-	sk_nulls_add_node_rcu(sk, &hb->chain);
-	xs->hash_bucket = hb;
+	if (sk->sk_state == TCP_SYN_SENT && xtcp_tuple_taken(hb, sk)) {
+		err = -EADDRNOTAVAIL;
+	} else {
+		sk_nulls_add_node_rcu(sk, &hb->chain);
+		xs->hash_bucket = hb;
+	}
 	spin_unlock_bh(&hb->lock);
-	return 0;
+	return err;
 }
 
 /**
@@ -421,23 +450,6 @@ void xtcp_unhash(struct sock *sk)
 	sk_nulls_del_node_init_rcu(sk);
 	xs->hash_bucket = NULL;
 	spin_unlock_bh(&hb->lock);
-}
-
-static bool xtcp_dev_match(const struct sock *sk, int dif, int sdif)
-{
-	int dev = READ_ONCE(sk->sk_bound_dev_if);
-
-	return !dev || dev == dif || dev == sdif;
-}
-
-static bool xtcp_established_match(const struct sock *sk,
-				   const struct net *net, __be32 saddr,
-				   __be16 sport, __be32 daddr, u16 hnum,
-				   int dif, int sdif)
-{
-	return net_eq(sock_net(sk), net) && sk->sk_daddr == saddr &&
-	       sk->sk_rcv_saddr == daddr && inet_sk(sk)->inet_dport == sport &&
-	       sk->sk_num == hnum && xtcp_dev_match(sk, dif, sdif);
 }
 
 /* Higher is better; -1 is no match.  An exact address beats a wildcard. */
