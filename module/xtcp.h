@@ -733,6 +733,7 @@ void xtcp_cong_release(struct sock *sk);
 void xtcp_cong_start(struct sock *sk);
 void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack);
 void xtcp_cong_on_rto(struct sock *sk);
+void xtcp_cong_mtu_lost(struct sock *sk);
 const char *xtcp_cong_name(const struct sock *sk);
 int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
 		   size_t *lenp, loff_t *ppos);
@@ -762,7 +763,6 @@ bool xtcp_probe(struct sock *sk);
 u32 xtcp_size_goal(const struct sock *sk);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_send_probe(struct sock *sk);
-void xtcp_retransmit_all(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);

@@ -443,6 +443,42 @@ void xtcp_cong_on_rto(struct sock *sk)
 }
 
 /**
+ * xtcp_cong_mtu_lost() - send again what a lower path MTU lost
+ * @sk: the socket, locked, after its segment size went down
+ *
+ * Every segment in flight was too large for the path (Linux's
+ * tcp_simple_retransmit()): a loss episode begins, without a window
+ * reduction, since the network did not signal congestion, and each
+ * segment the peer does not hold leaves again, cut to the new size, as
+ * far as cwnd allows; ACKs send the rest as in any loss episode.  The
+ * segments stay where they are in the write queue, before send_head,
+ * so that new data is never added to one a clone of may be in flight.
+ */
+void xtcp_cong_mtu_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 budget = max(xs->cw.cwnd, 1U);
+	struct sk_buff *skb;
+
+	if (xs->snd_una == xs->snd_nxt)
+		return;
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->recover = xs->snd_nxt;
+	xs->dupacks = 0;
+	xtcp_new_loss_epoch(xs);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head || !budget)
+			break;
+		if (XTCP_SKB_CB(skb)->sacked)
+			continue;
+		/* Cut to a segment: the rest is the next skb, sent next. */
+		if (xtcp_retransmit_skb(sk, skb))
+			break;	/* out of memory: the RTO sends it again */
+		budget--;
+	}
+}
+
+/**
  * xtcp_cong_name() - the name of @sk's algorithm
  * @sk: the socket
  *

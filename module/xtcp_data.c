@@ -413,10 +413,8 @@ u32 xtcp_clean_acked(struct sock *sk)
 			acked += xtcp_trim_acked(sk, skb, xs->snd_una - cb->seq);
 			break;
 		}
-		/* Queued again by xtcp_retransmit_all(), acknowledged since. */
-		if (skb == xs->send_head)
-			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
-							  skb) ? NULL : skb->next;
+		/* Nobody acknowledges what was never sent. */
+		WARN_ON_ONCE(skb == xs->send_head);
 		xtcp_segs_acked(xs, skb, cb->segs);
 		acked += cb->segs;
 		__skb_unlink(skb, &sk->sk_write_queue);

@@ -50,7 +50,8 @@ static struct dst_entry *xtcp_update_pmtu(struct sock *sk, u32 mtu)
  *
  * Lowers the route's MTU to what the last "fragmentation needed" said,
  * and with it the segment size; the segments in flight were too large
- * for the path and are sent again, cut to the new size.
+ * for the path and are sent again, cut to the new size
+ * (xtcp_cong_mtu_lost()).
  */
 void xtcp_mtu_reduced(struct sock *sk)
 {
@@ -67,7 +68,7 @@ void xtcp_mtu_reduced(struct sock *sk)
 	if (mss >= xs->mss)
 		return;
 	xs->mss = mss;
-	xtcp_retransmit_all(sk);
+	xtcp_cong_mtu_lost(sk);
 }
 
 /* "Fragmentation needed": in place or after the user releases @sk. */

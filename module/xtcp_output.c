@@ -528,18 +528,14 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 	cb->sent_us = now;
 	xtcp_persist_done(sk);
 
-	if (xtcp_seq_after(cb->end_seq, xs->snd_nxt)) {
-		/* Waiting for progress starts with the flight. */
-		if (!xs->packets_out)
-			xs->una_tstamp = jiffies;
-		xs->snd_nxt = cb->end_seq;
-		cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
-		xs->packets_out += cb->segs;
-	} else {
-		/* Sent again by xtcp_retransmit_all(). */
-		cb->rexmit = 1;
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	}
+	/* send_head never goes back: what it points at was never sent. */
+	WARN_ON_ONCE(!xtcp_seq_after(cb->end_seq, xs->snd_nxt));
+	/* Waiting for progress starts with the flight. */
+	if (!xs->packets_out)
+		xs->una_tstamp = jiffies;
+	xs->snd_nxt = cb->end_seq;
+	cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
+	xs->packets_out += cb->segs;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	if (!timer_pending(&xs->rtx_timer))
@@ -749,25 +745,6 @@ bool xtcp_probe(struct sock *sk)
 	if (!xtcp_transmit_skb(sk, skb))
 		xtcp_sent(sk, skb, xtcp_clock_us());
 	return false;
-}
-
-/**
- * xtcp_retransmit_all() - send everything in flight again, then go on
- * @sk: socket, locked
- *
- * After the path MTU went down, every segment in flight was too large
- * and is lost: go back to the oldest one (cutting each to the new size
- * on the way).
- */
-void xtcp_retransmit_all(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-
-	if (!head || head == xs->send_head)
-		return;
-	xs->send_head = head;
-	xtcp_push(sk);
 }
 
 static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)

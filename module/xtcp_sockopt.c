@@ -173,21 +173,6 @@ static u32 xtcp_mss_cache(const struct xtcp_sock *xs)
 	return xs->mss - (xs->tstamp_ok ? XTCP_OPT_TS_ALIGNED : 0);
 }
 
-/* Unacknowledged segments, tcpi_unacked: those before send_head. */
-static u32 xtcp_unacked(const struct sock *sk)
-{
-	const struct sk_buff *head = xtcp_sk(sk)->send_head;
-	const struct sk_buff *skb;
-	u32 n = 0;
-
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == head)
-			break;
-		n++;
-	}
-	return n;
-}
-
 /* TCP_INFO: what xtcp tracks, the rest left 0; socket locked. */
 static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 {
@@ -202,7 +187,8 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rto = xtcp_rto_us(xs);
 	info->tcpi_snd_mss = xtcp_mss_cache(xs);
 	info->tcpi_rcv_mss = xs->rcv_mss;
-	info->tcpi_unacked = xtcp_unacked(sk);
+	/* Segments sent and not yet acknowledged, SACKed ones too, as Linux. */
+	info->tcpi_unacked = xs->packets_out;
 	info->tcpi_pmtu = dst ? dst_mtu(dst) : 0;
 	info->tcpi_advmss = xs->advmss;
 	info->tcpi_rtt = xs->rtt.srtt_us;

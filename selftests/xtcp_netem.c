@@ -1824,6 +1824,36 @@ TEST_F_TIMEOUT(route, path_mtu_lowered, 90)
 }
 
 /*
+ * As path_mtu_lowered, written 700 bytes at a time with TCP_NODELAY, so
+ * that writes keep coming while the segments the router refused are
+ * sent again: new data never joins a segment already sent, and once
+ * everything is acknowledged nothing counts as in flight (tcpi_unacked,
+ * Linux's packets_out) or unacknowledged (SIOCOUTQ).
+ */
+TEST_F_TIMEOUT(route, path_mtu_lowered_while_writing, 90)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 200000, .addr = ADDR_FAR };
+	struct tcp_info ti;
+	int ready[2], fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, s.proto, &s, sink_b, &pid, ready[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	EXPECT_EQ(0, send_chunks(fd, s.len, 700));
+	EXPECT_EQ(0, wait_outq_empty(fd, 20000));
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_unacked);
+	EXPECT_GT(1460, ti.tcpi_snd_mss);
+	close(fd);
+	EXPECT_EQ(0, child_status(pid));
+}
+
+/*
  * r forwards onto a link without scatter-gather (and so without GSO)
  * nor tx-gso-list: the runs a sends, once cut to the path's MTU, are cut
  * into single segments in front of r's veth1 (by xtcp's GSO callback
