@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifetimes: what reaches a socket while its user holds it, what a
+ * connection that ended keeps, and what two connecting sockets may
+ * share.  Each test drives one path a review found wrong (issue 15):
+ *
+ *  - a segment replayed from the backlog after the connection was
+ *    reset is answered with a RST, though the backlog kept no route;
+ *  - an ICMP redirect for a socket its user holds is ignored, as Linux
+ *    TCP does (the route it would change is the one the user reads);
+ *  - a reset connection drops its write queue: uncorking it or setting
+ *    TCP_NODELAY afterwards sends nothing;
+ *  - two SO_REUSEADDR sockets on one port that connect to one peer at
+ *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL.
+ *
+ * The first three hold the socket with xtcp_owner.h (a recv() waiting
+ * on a userfaultfd page) and talk to it through the hand-made peer of
+ * xtcp_peer.h, so every segment is the one the test says.
+ */
+#include <netinet/tcp.h>
+#include <sched.h>
+
+#include "xtcp_ns.h"
+#include "xtcp_owner.h"
+#include "xtcp_peer.h"
+#include "kselftest_harness.h"
+
+/* b's second address, behind b itself as a's gateway. */
+#define ADDR_B_FAR	"198.19.0.2"
+/* Where a redirect sends a: an address on the link nobody has. */
+#define ADDR_GW2	"198.18.0.3"
+
+/* A connection from the hand-made peer in b to a listener in a. */
+struct peer_conn {
+	char a[32], b[32];	/* the namespaces */
+	struct raw_peer p;
+	int lfd, fd;		/* a's listener and connected socket */
+	uint32_t s0;		/* a's next sequence number */
+	uint32_t r0;		/* the peer's next sequence number */
+};
+
+FIXTURE(owned) {
+	struct peer_conn c;
+};
+
+FIXTURE_SETUP(owned)
+{
+	self->c.lfd = -1;
+	self->c.fd = -1;
+	self->c.p.raw = -1;
+	ASSERT_EQ(0, hosts_up(self->c.a, self->c.b, sizeof(self->c.a)));
+}
+
+FIXTURE_TEARDOWN(owned)
+{
+	if (self->c.fd >= 0)
+		close(self->c.fd);
+	if (self->c.lfd >= 0)
+		close(self->c.lfd);
+	if (self->c.p.raw >= 0)
+		close(self->c.p.raw);
+	hosts_down(self->c.a, self->c.b);
+}
+
+/* Counter @name of /proc/net/xtcp_stat in namespace @ns. */
+static long counter_in(const char *ns, const char *here, const char *name)
+{
+	long v;
+
+	if (enter_ns(ns))
+		return -1;
+	v = xtcp_counter(name);
+	return enter_ns(here) ? -1 : v;
+}
+
+/*
+ * Wait (up to 5 s) until a has taken in @n more segments than @before:
+ * they are in the held socket's backlog then, or processed.
+ */
+static int wait_in_segs(struct peer_conn *self, long before, long n)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+
+	while (xtcp_now_ms() < deadline) {
+		if (counter_in(self->a, self->b, "InSegs") >= before + n)
+			return 0;
+		usleep(2000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* The peer connects from @baddr and sends a 100 bytes, acknowledged. */
+static int connect_and_feed(struct peer_conn *self, const char *baddr)
+{
+	uint8_t data[100] = { 1, 2, 3 };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+
+	self->fd = raw_peer_setup_from(self->a, self->b, baddr, &self->p,
+				       &self->lfd, &self->s0);
+	if (self->fd < 0)
+		return -1;
+	self->r0 = self->p.h.seq;
+	self->p.h.ack = self->s0;
+	if (raw_peer_send(&self->p, self->r0, XTCP_FLAG_ACK, data,
+			  sizeof(data)) ||
+	    raw_peer_recv(&self->p, &ack, &o) ||
+	    ack.ack != self->r0 + sizeof(data))
+		return -1;
+	self->r0 += sizeof(data);
+	return 0;
+}
+
+/*
+ * While the user holds the socket, the peer sends a RST at rcv_nxt and
+ * then 50 bytes: both wait in the backlog.  When the user lets go, the
+ * RST ends the connection, and the data, now for a closed connection,
+ * is answered with a RST built from the segment alone (no route: the
+ * backlog keeps none).  The reader gets its 100 bytes, then ECONNRESET.
+ */
+TEST_F_TIMEOUT(owned, reset_from_backlog, 60)
+{
+	struct xtcp_seg_hdr rst;
+	struct xtcp_owner o;
+	uint8_t more[50] = { 9 };
+	char c;
+	long in;
+
+	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(0, xtcp_owner_start(&o, self->c.fd, 100));
+	in = counter_in(self->c.a, self->c.b, "InSegs");
+	ASSERT_EQ(0, raw_peer_send(&self->c.p, self->c.r0, XTCP_FLAG_RST, NULL, 0));
+	ASSERT_EQ(0, raw_peer_send(&self->c.p, self->c.r0, XTCP_FLAG_ACK, more,
+				   sizeof(more)));
+	ASSERT_EQ(0, wait_in_segs(&self->c, in, 2));
+	EXPECT_EQ(100, xtcp_owner_release(&o));
+	xtcp_owner_free(&o);
+
+	ASSERT_EQ(0, xtcp_raw_recv(self->c.p.raw, PORT_A, PORT_B, XTCP_FLAG_RST,
+				   &rst, NULL, NULL));
+	EXPECT_EQ(XTCP_FLAG_RST, rst.flags);
+	EXPECT_EQ(self->c.s0, rst.seq);
+	EXPECT_EQ(-1, recv(self->c.fd, &c, 1, 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+/* ICMP redirect about a's segment at @seq: use ADDR_GW2 for ADDR_B_FAR. */
+static int send_redirect(const char *b, uint32_t seq)
+{
+	struct sockaddr_in dst = xtcp_addr(ADDR_A, 0);
+	uint8_t msg[8 + 20 + 8] = { 5, 1 };	/* redirect for the host */
+	uint8_t *ip = msg + 8, *th = msg + 28;
+	uint32_t addr;
+	int fd, err;
+
+	if (enter_ns(b))
+		return -1;
+	addr = inet_addr(ADDR_GW2);
+	memcpy(msg + 4, &addr, 4);
+	ip[0] = 0x45;
+	ip[3] = 40;
+	ip[8] = 64;
+	ip[9] = IPPROTO_XTCP;
+	addr = inet_addr(ADDR_A);
+	memcpy(ip + 12, &addr, 4);
+	addr = inet_addr(ADDR_B_FAR);
+	memcpy(ip + 16, &addr, 4);
+	xtcp_put_be16(ip + 10, xtcp_csum(ip, 20));
+	xtcp_put_be16(th, PORT_A);
+	xtcp_put_be16(th + 2, PORT_B);
+	xtcp_put_be32(th + 4, seq);
+	xtcp_put_be16(msg + 2, xtcp_csum(msg, sizeof(msg)));
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (fd < 0)
+		return -1;
+	err = sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&dst,
+		     sizeof(dst)) == sizeof(msg) ? 0 : -1;
+	close(fd);
+	return err;
+}
+
+/* Has a's route to ADDR_B_FAR taken the redirect? */
+static bool redirected(const char *a)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), IP " -n %s route get " ADDR_B_FAR
+		 " | grep -q 'via " ADDR_GW2 "'", a);
+	return !sh("%s", cmd);
+}
+
+/*
+ * Send the redirect, then a bare ACK behind it from the same CPU: once
+ * a took in the ACK, it took in the redirect before it.
+ */
+static int redirect_seen(struct peer_conn *self)
+{
+	long in = counter_in(self->a, self->b, "InSegs");
+
+	if (send_redirect(self->b, self->s0) ||
+	    raw_peer_send(&self->p, self->r0, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	return wait_in_segs(self, in, 1);
+}
+
+/*
+ * a reaches b's second address through b; b says "use 198.18.0.3"
+ * (a default gateway of a's, with a permanent neighbour entry, so that
+ * the redirect is one a may take).  While the user holds a's socket the
+ * redirect is ignored; once it is free, the same redirect is taken.
+ */
+TEST_F_TIMEOUT(owned, redirect_ignored_while_owned, 60)
+{
+	cpu_set_t one;
+	struct xtcp_owner o;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_EQ(0, ns_sh(self->c.b, IP " addr add " ADDR_B_FAR "/32 dev lo"));
+	ASSERT_EQ(0, ns_sh(self->c.a,
+			   IP " route add " ADDR_B_FAR "/32 via " ADDR_B " && "
+			   IP " route add default via " ADDR_GW2 " && "
+			   IP " neigh add " ADDR_GW2
+			   " lladdr 02:00:00:00:00:03 dev veth0 nud permanent"));
+	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B_FAR));
+	ASSERT_FALSE(redirected(self->c.a));
+
+	ASSERT_EQ(0, xtcp_owner_start(&o, self->c.fd, 100));
+	ASSERT_EQ(0, redirect_seen(&self->c));
+	EXPECT_FALSE(redirected(self->c.a));
+	EXPECT_EQ(100, xtcp_owner_release(&o));
+	xtcp_owner_free(&o);
+
+	ASSERT_EQ(0, redirect_seen(&self->c));
+	EXPECT_TRUE(redirected(self->c.a));
+}
+
+/*
+ * a corks and writes 100 bytes, which wait for more; the peer resets
+ * the connection.  Uncorking, and TCP_NODELAY, then send nothing: the
+ * reset took the write queue with it.
+ */
+TEST_F_TIMEOUT(owned, reset_drops_write_queue, 60)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	char buf[100] = { 7 };
+	long out;
+
+	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(100, recv(self->c.fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_CORK, 1));
+	ASSERT_EQ(sizeof(buf), send(self->c.fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, raw_peer_send(&self->c.p, self->c.r0, XTCP_FLAG_RST, NULL, 0));
+	pfd.fd = self->c.fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_TRUE(pfd.revents & POLLHUP);
+
+	out = counter_in(self->c.a, self->c.b, "OutSegs");
+	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_CORK, 0));
+	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	EXPECT_EQ(out, counter_in(self->c.a, self->c.b, "OutSegs"));
+}
+
+FIXTURE(tuple) {
+	int lfd;
+};
+
+FIXTURE_SETUP(tuple)
+{
+	self->lfd = bound_socket(IPPROTO_XTCP, "127.0.0.1", PORT_A, false);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, listen(self->lfd, 64));
+}
+
+FIXTURE_TEARDOWN(tuple)
+{
+	close(self->lfd);
+}
+
+struct racer {
+	pthread_barrier_t *go;
+	int fd;
+	int err;		/* connect()'s errno, 0 if it succeeded */
+};
+
+static void *connect_racer(void *arg)
+{
+	struct sockaddr_in peer = xtcp_addr("127.0.0.1", PORT_A);
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->go);
+	r->err = connect(r->fd, (struct sockaddr *)&peer, sizeof(peer)) ?
+		 errno : 0;
+	return NULL;
+}
+
+/* A socket on 127.0.0.1:@port shared with SO_REUSEADDR, or -1. */
+static int reuse_socket(unsigned short port)
+{
+	struct sockaddr_in me = xtcp_addr("127.0.0.1", port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+
+	if (fd < 0 || xtcp_set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) ||
+	    bind(fd, (struct sockaddr *)&me, sizeof(me)))
+		return -1;
+	return fd;
+}
+
+/* Close with a RST: the 4-tuple is free at once, no TIME_WAIT. */
+static void reset_close(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+/*
+ * One round: two sockets bound to one port connect to the same listener
+ * at once.  Returns how many got the 4-tuple (EINPROGRESS or done).
+ */
+static int tuple_round(int lfd, unsigned short port)
+{
+	struct racer r[2];
+	pthread_barrier_t go;
+	pthread_t t[2];
+	int i, won = 0, child;
+
+	pthread_barrier_init(&go, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct racer){ .go = &go, .fd = reuse_socket(port) };
+		if (r[i].fd < 0)
+			return -1;
+	}
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, connect_racer, &r[i]);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (i = 0; i < 2; i++) {
+		if (r[i].err == 0 || r[i].err == EINPROGRESS)
+			won++;
+		else if (r[i].err != EADDRNOTAVAIL)
+			won = -100;
+	}
+	/* The winner's connection completes: take it off the queue. */
+	if (won == 1) {
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 5000) != 1)
+			return -1;
+		child = accept(lfd, NULL, NULL);
+		if (child < 0)
+			return -1;
+		reset_close(child);
+	}
+	for (i = 0; i < 2; i++)
+		reset_close(r[i].fd);
+	return won;
+}
+
+/*
+ * Rounds (XTCP_TUPLE_ROUNDS, 300 by default) of two SO_REUSEADDR
+ * sockets on one local port connecting to one listener at the same
+ * moment: in every round exactly one gets the 4-tuple and the other
+ * EADDRNOTAVAIL, however their calls interleave.
+ */
+TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
+{
+	const char *env = getenv("XTCP_TUPLE_ROUNDS");
+	int rounds = env ? atoi(env) : 300, i, won;
+
+	for (i = 0; i < rounds; i++) {
+		won = tuple_round(self->lfd, PORT_B + i % 1000);
+		if (won != 1) {
+			TH_LOG("round %d: %d sockets got the 4-tuple", i, won);
+			break;
+		}
+	}
+	TH_LOG("%d rounds of %d", i, rounds);
+	EXPECT_EQ(rounds, i);
+}
+
+TEST_HARNESS_MAIN
