@@ -10,12 +10,15 @@
  *    TCP does (the route it would change is the one the user reads);
  *  - a reset connection drops its write queue: uncorking it or setting
  *    TCP_NODELAY afterwards sends nothing;
+ *  - SACK blocks report the bytes an out-of-order segment brought,
+ *    once cut to what was missing, not the segment's original range;
  *  - two SO_REUSEADDR sockets on one port that connect to one peer at
  *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL.
  *
- * The first three hold the socket with xtcp_owner.h (a recv() waiting
- * on a userfaultfd page) and talk to it through the hand-made peer of
- * xtcp_peer.h, so every segment is the one the test says.
+ * The first two hold the socket with xtcp_owner.h (a recv() waiting on
+ * a userfaultfd page); all but the last talk to it through the
+ * hand-made peer of xtcp_peer.h, so every segment is the one the test
+ * says.
  */
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -260,6 +263,41 @@ TEST_F_TIMEOUT(owned, reset_drops_write_queue, 60)
 	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_CORK, 0));
 	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_NODELAY, 1));
 	EXPECT_EQ(out, counter_in(self->c.a, self->c.b, "OutSegs"));
+}
+
+/* Send @len bytes at the peer's r0 + @off; a's answer in *@ack, *@o. */
+static int peer_data_at(struct peer_conn *c, uint32_t off, size_t len,
+			struct xtcp_seg_hdr *ack, struct xtcp_opts *o)
+{
+	uint8_t data[200] = { 0 };
+
+	if (len > sizeof(data) ||
+	    raw_peer_send(&c->p, c->r0 + off, XTCP_FLAG_ACK, data, len))
+		return -1;
+	return raw_peer_recv(&c->p, ack, o);
+}
+
+/*
+ * Out-of-order data held at 100..149 and 200..249 (offsets from
+ * rcv_nxt); a segment 120..289 is cut to what fills the gap between
+ * them, 150..199, and the rest is dropped.  The one SACK block then
+ * covers 100..249, what a holds, and not the segment's end, 289: a
+ * sender never sends again bytes it believes the receiver has.
+ */
+TEST_F_TIMEOUT(owned, sack_reports_held_bytes_only, 60)
+{
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+
+	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(0, peer_data_at(&self->c, 100, 50, &ack, &o));
+	ASSERT_EQ(0, peer_data_at(&self->c, 200, 50, &ack, &o));
+	ASSERT_EQ(2, o.num_sacks);
+	ASSERT_EQ(0, peer_data_at(&self->c, 120, 170, &ack, &o));
+	EXPECT_EQ(self->c.r0, ack.ack);
+	ASSERT_EQ(1, o.num_sacks);
+	EXPECT_EQ(self->c.r0 + 100, o.sack[0].start);
+	EXPECT_EQ(self->c.r0 + 250, o.sack[0].end);
 }
 
 FIXTURE(tuple) {
