@@ -33,15 +33,6 @@
 /* Where a redirect sends a: an address on the link nobody has. */
 #define ADDR_GW2	"198.18.0.3"
 
-/* A connection from the hand-made peer in b to a listener in a. */
-struct peer_conn {
-	char a[32], b[32];	/* the namespaces */
-	struct raw_peer p;
-	int lfd, fd;		/* a's listener and connected socket */
-	uint32_t s0;		/* a's next sequence number */
-	uint32_t r0;		/* the peer's next sequence number */
-};
-
 FIXTURE(owned) {
 	struct peer_conn c;
 };
@@ -65,55 +56,6 @@ FIXTURE_TEARDOWN(owned)
 	hosts_down(self->c.a, self->c.b);
 }
 
-/* Counter @name of /proc/net/xtcp_stat in namespace @ns. */
-static long counter_in(const char *ns, const char *here, const char *name)
-{
-	long v;
-
-	if (enter_ns(ns))
-		return -1;
-	v = xtcp_counter(name);
-	return enter_ns(here) ? -1 : v;
-}
-
-/*
- * Wait (up to 5 s) until a has taken in @n more segments than @before:
- * they are in the held socket's backlog then, or processed.
- */
-static int wait_in_segs(struct peer_conn *self, long before, long n)
-{
-	long long deadline = xtcp_now_ms() + 5000;
-
-	while (xtcp_now_ms() < deadline) {
-		if (counter_in(self->a, self->b, "InSegs") >= before + n)
-			return 0;
-		usleep(2000);
-	}
-	return -ETIMEDOUT;
-}
-
-/* The peer connects from @baddr and sends a 100 bytes, acknowledged. */
-static int connect_and_feed(struct peer_conn *self, const char *baddr)
-{
-	uint8_t data[100] = { 1, 2, 3 };
-	struct xtcp_seg_hdr ack;
-	struct xtcp_opts o;
-
-	self->fd = raw_peer_setup_from(self->a, self->b, baddr, &self->p,
-				       &self->lfd, &self->s0);
-	if (self->fd < 0)
-		return -1;
-	self->r0 = self->p.h.seq;
-	self->p.h.ack = self->s0;
-	if (raw_peer_send(&self->p, self->r0, XTCP_FLAG_ACK, data,
-			  sizeof(data)) ||
-	    raw_peer_recv(&self->p, &ack, &o) ||
-	    ack.ack != self->r0 + sizeof(data))
-		return -1;
-	self->r0 += sizeof(data);
-	return 0;
-}
-
 /*
  * While the user holds the socket, the peer sends a RST at rcv_nxt and
  * then 50 bytes: both wait in the backlog.  When the user lets go, the
@@ -129,13 +71,13 @@ TEST_F_TIMEOUT(owned, reset_from_backlog, 60)
 	char c;
 	long in;
 
-	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 	ASSERT_EQ(0, xtcp_owner_start(&o, self->c.fd, 100));
-	in = counter_in(self->c.a, self->c.b, "InSegs");
+	in = peer_a_counter(&self->c, "InSegs");
 	ASSERT_EQ(0, raw_peer_send(&self->c.p, self->c.r0, XTCP_FLAG_RST, NULL, 0));
 	ASSERT_EQ(0, raw_peer_send(&self->c.p, self->c.r0, XTCP_FLAG_ACK, more,
 				   sizeof(more)));
-	ASSERT_EQ(0, wait_in_segs(&self->c, in, 2));
+	ASSERT_EQ(0, peer_wait_in_segs(&self->c, in, 2));
 	EXPECT_EQ(100, xtcp_owner_release(&o));
 	xtcp_owner_free(&o);
 
@@ -198,12 +140,12 @@ static bool redirected(const char *a)
  */
 static int redirect_seen(struct peer_conn *self)
 {
-	long in = counter_in(self->a, self->b, "InSegs");
+	long in = peer_a_counter(self, "InSegs");
 
 	if (send_redirect(self->b, self->s0) ||
 	    raw_peer_send(&self->p, self->r0, XTCP_FLAG_ACK, NULL, 0))
 		return -1;
-	return wait_in_segs(self, in, 1);
+	return peer_wait_in_segs(self, in, 1);
 }
 
 /*
@@ -226,7 +168,7 @@ TEST_F_TIMEOUT(owned, redirect_ignored_while_owned, 60)
 			   IP " route add default via " ADDR_GW2 " && "
 			   IP " neigh add " ADDR_GW2
 			   " lladdr 02:00:00:00:00:03 dev veth0 nud permanent"));
-	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B_FAR));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B_FAR));
 	ASSERT_FALSE(redirected(self->c.a));
 
 	ASSERT_EQ(0, xtcp_owner_start(&o, self->c.fd, 100));
@@ -250,7 +192,7 @@ TEST_F_TIMEOUT(owned, reset_drops_write_queue, 60)
 	char buf[100] = { 7 };
 	long out;
 
-	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 	ASSERT_EQ(100, recv(self->c.fd, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_CORK, 1));
 	ASSERT_EQ(sizeof(buf), send(self->c.fd, buf, sizeof(buf), 0));
@@ -259,22 +201,10 @@ TEST_F_TIMEOUT(owned, reset_drops_write_queue, 60)
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
 	ASSERT_TRUE(pfd.revents & POLLHUP);
 
-	out = counter_in(self->c.a, self->c.b, "OutSegs");
+	out = peer_a_counter(&self->c, "OutSegs");
 	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_CORK, 0));
 	EXPECT_EQ(0, xtcp_set_int(self->c.fd, IPPROTO_TCP, TCP_NODELAY, 1));
-	EXPECT_EQ(out, counter_in(self->c.a, self->c.b, "OutSegs"));
-}
-
-/* Send @len bytes at the peer's r0 + @off; a's answer in *@ack, *@o. */
-static int peer_data_at(struct peer_conn *c, uint32_t off, size_t len,
-			struct xtcp_seg_hdr *ack, struct xtcp_opts *o)
-{
-	uint8_t data[200] = { 0 };
-
-	if (len > sizeof(data) ||
-	    raw_peer_send(&c->p, c->r0 + off, XTCP_FLAG_ACK, data, len))
-		return -1;
-	return raw_peer_recv(&c->p, ack, o);
+	EXPECT_EQ(out, peer_a_counter(&self->c, "OutSegs"));
 }
 
 /*
@@ -289,7 +219,7 @@ TEST_F_TIMEOUT(owned, sack_reports_held_bytes_only, 60)
 	struct xtcp_seg_hdr ack;
 	struct xtcp_opts o;
 
-	ASSERT_EQ(0, connect_and_feed(&self->c, ADDR_B));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 	ASSERT_EQ(0, peer_data_at(&self->c, 100, 50, &ack, &o));
 	ASSERT_EQ(0, peer_data_at(&self->c, 200, 50, &ack, &o));
 	ASSERT_EQ(2, o.num_sacks);

@@ -135,4 +135,84 @@ static inline int raw_peer_wait_seq(struct raw_peer *p, uint32_t seq)
 	return -ETIMEDOUT;
 }
 
+/* A connection from the hand-made peer in b to a listener in a. */
+struct peer_conn {
+	char a[32], b[32];	/* the namespaces */
+	struct raw_peer p;
+	int lfd, fd;		/* a's listener and connected socket */
+	uint32_t s0;		/* a's next sequence number */
+	uint32_t r0;		/* the peer's next sequence number */
+};
+
+/* Counter @name of /proc/net/xtcp_stat in namespace @ns, from @here. */
+static inline long ns_counter(const char *ns, const char *here,
+			      const char *name)
+{
+	long v;
+
+	if (enter_ns(ns))
+		return -1;
+	v = xtcp_counter(name);
+	return enter_ns(here) ? -1 : v;
+}
+
+/* Counter @name of a, read from b where the peer lives. */
+static inline long peer_a_counter(struct peer_conn *c, const char *name)
+{
+	return ns_counter(c->a, c->b, name);
+}
+
+/*
+ * Wait (up to 5 s) until a has taken in @n more segments than @before:
+ * processed then, or in a held socket's backlog.
+ */
+static inline int peer_wait_in_segs(struct peer_conn *c, long before, long n)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+
+	while (xtcp_now_ms() < deadline) {
+		if (peer_a_counter(c, "InSegs") >= before + n)
+			return 0;
+		usleep(2000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * The peer connects from @baddr, an address of b, and sends a 100 bytes,
+ * which a acknowledges; 0 or -1.
+ */
+static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
+{
+	uint8_t data[100] = { 1, 2, 3 };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+
+	c->fd = raw_peer_setup_from(c->a, c->b, baddr, &c->p, &c->lfd,
+				    &c->s0);
+	if (c->fd < 0)
+		return -1;
+	c->r0 = c->p.h.seq;
+	c->p.h.ack = c->s0;
+	if (raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data, sizeof(data)) ||
+	    raw_peer_recv(&c->p, &ack, &o) ||
+	    ack.ack != c->r0 + sizeof(data))
+		return -1;
+	c->r0 += sizeof(data);
+	return 0;
+}
+
+/* Send @len bytes at the peer's r0 + @off; a's answer in *@ack, *@o. */
+static inline int peer_data_at(struct peer_conn *c, uint32_t off,
+			       size_t len, struct xtcp_seg_hdr *ack,
+			       struct xtcp_opts *o)
+{
+	uint8_t data[200] = { 0 };
+
+	if (len > sizeof(data) ||
+	    raw_peer_send(&c->p, c->r0 + off, XTCP_FLAG_ACK, data, len))
+		return -1;
+	return raw_peer_recv(&c->p, ack, o);
+}
+
 #endif /* _XTCP_PEER_H */
