@@ -165,9 +165,14 @@ enum {
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
  * @snd_wnd: send window offered by the peer
+ * @max_snd_wnd: the largest send window the peer offered: RFC 5961's
+ *	MAX.SND.WND, how far below snd_una an ACK may still be believed
  * @snd_wl1: segment sequence number of the last window update
  * @snd_wl2: segment acknowledgment number of the last window update
  * @write_seq: sequence number after the last byte (or FIN) queued
+ * @last_oow_ack_time: jiffies (low 32 bits) of the last ACK sent to
+ *	answer an unacceptable segment, 0 if none: the rate limit of
+ *	RFC 5961 section 7 (xtcp_oow_rate_limited())
  * @irs: initial receive sequence number
  * @rcv_nxt: next sequence number expected from the peer
  * @copied_seq: next sequence number the user will read
@@ -260,9 +265,11 @@ struct xtcp_sock {
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 snd_wnd;
+	u32 max_snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 write_seq;
+	u32 last_oow_ack_time;
 
 	u32 irs;
 	u32 rcv_nxt;
@@ -570,6 +577,13 @@ enum xtcp_mib_field {
 	XTCP_MIB_OFODROP,	/* out-of-order data dropped: no memory */
 	XTCP_MIB_REPEATTIMEOUTS, /* timeouts with no ACK progress since the last */
 	XTCP_MIB_OFOPRUNED,	/* out-of-order skbs dropped to make room */
+	XTCP_MIB_CHALLENGEACK,	/* challenge ACKs sent (RFC 5961) */
+	XTCP_MIB_SYNCHALLENGE,	/* SYNs answered with a challenge ACK */
+	XTCP_MIB_ACKSKIPPEDCHALLENGE, /* challenge ACKs the limits held back */
+	XTCP_MIB_ACKSKIPPEDSEQ,	/* ACKs to out-of-window segments held back */
+	XTCP_MIB_BADACKDROP,	/* segments dropped for their ACK number */
+	XTCP_MIB_OUTRSTSKIPPED,	/* resets to strays held back by reset_ratelimit */
+	XTCP_MIB_ACKSKIPPEDTIMEWAIT, /* TIME_WAIT ACKs held back by the limit */
 	__XTCP_MIB_MAX
 };
 
@@ -586,6 +600,8 @@ struct xtcp_mib {
 #define XTCP_SYNACK_RETRIES_DEFAULT	5
 #define XTCP_FIN_TIMEOUT_MS_DEFAULT	60000
 #define XTCP_MAX_TW_BUCKETS_DEFAULT	262144
+#define XTCP_INVALID_RATELIMIT_MS_DEFAULT 500
+#define XTCP_RESET_RATELIMIT_DEFAULT	1000
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
@@ -604,6 +620,16 @@ struct xtcp_mib {
  * @sysctl_timestamps: 1 offers the timestamp option (RFC 7323) in SYNs
  * @sysctl_enabled: 0 turns xtcp off in the namespace: no new sockets,
  *	and segments are answered as IP answers an unknown protocol
+ * @sysctl_invalid_ratelimit_ms: least time between two ACKs a connection
+ *	sends to unacceptable segments (Linux's tcp_invalid_ratelimit)
+ * @sysctl_challenge_ack_limit: challenge ACKs the namespace sends per
+ *	second, on average; INT_MAX (the default, as Linux 6.1) for no limit
+ * @sysctl_reset_ratelimit: resets per second to segments no connection
+ *	wants; 0 for no limit
+ * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
+ * @challenge_left: challenge ACKs left in that second
+ * @reset_stamp: the second @resets_left counts for
+ * @resets_left: resets left in that second
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -618,7 +644,14 @@ struct xtcp_net {
 	int sysctl_retries2;
 	int sysctl_timestamps;
 	int sysctl_enabled;
+	int sysctl_invalid_ratelimit_ms;
+	int sysctl_challenge_ack_limit;
+	int sysctl_reset_ratelimit;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
+	u32 challenge_stamp;
+	u32 challenge_left;
+	u32 reset_stamp;
+	u32 resets_left;
 };
 
 extern unsigned int xtcp_net_id;
@@ -764,6 +797,8 @@ u32 xtcp_size_goal(const struct sock *sk);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_send_oow_ack(struct sock *sk, bool data);
+void xtcp_send_challenge_ack(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int xtcp_queue_syn(struct sock *sk);

@@ -86,6 +86,19 @@ static void xtcp_rcv_reset(struct sock *sk)
 	xtcp_done(sk);
 }
 
+/*
+ * RFC 5961 section 3.2: a RST in the window resets the connection only
+ * at exactly rcv_nxt; anywhere else in it, the peer is asked to confirm
+ * with a challenge ACK, which a blind attacker never sees.
+ */
+static void xtcp_rcv_rst(struct sock *sk, u32 seq)
+{
+	if (seq == xtcp_sk(sk)->rcv_nxt)
+		xtcp_rcv_reset(sk);
+	else
+		xtcp_send_challenge_ack(sk);
+}
+
 /* Take in the peer's SYN: its sequence space, window and MSS. */
 static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 			  const struct xtcp_seg_hdr *h)
@@ -110,6 +123,7 @@ static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 	xs->copied_seq = xs->rcv_nxt;
 	xs->mss = min_t(u16, mss ? mss : XTCP_MSS_DEFAULT, xs->advmss);
 	xs->snd_wnd = h->window;
+	xs->max_snd_wnd = xs->snd_wnd;
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;
 }
@@ -175,9 +189,36 @@ static void xtcp_update_window(struct xtcp_sock *xs,
 	if (xtcp_seq_before(xs->snd_wl1, h->seq) ||
 	    (xs->snd_wl1 == h->seq && !xtcp_seq_before(h->ack, xs->snd_wl2))) {
 		xs->snd_wnd = (u32)h->window << xs->snd_wscale;
+		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
 		xs->snd_wl1 = h->seq;
 		xs->snd_wl2 = h->ack;
 	}
+}
+
+/*
+ * RFC 5961 section 5.2: an ACK number beyond what we sent is answered
+ * with an ACK, one older than the peer could still be acknowledging
+ * (MAX.SND.WND below snd_una) with a challenge ACK; either way the
+ * segment is dropped, its data with it (blind data injection needs a
+ * believable ACK number too).  Returns whether to go on.
+ */
+static bool xtcp_ack_believable(struct sock *sk, const struct sk_buff *skb,
+				const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_seq_after(h->ack, xs->snd_nxt)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADACKDROP);
+		xtcp_send_oow_ack(sk, XTCP_SKB_CB(skb)->end_seq !=
+				  XTCP_SKB_CB(skb)->seq);
+		return false;
+	}
+	if (xtcp_seq_before(h->ack, xs->snd_una - xs->max_snd_wnd)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADACKDROP);
+		xtcp_send_challenge_ack(sk);
+		return false;
+	}
+	return true;
 }
 
 /* Has the peer acknowledged our FIN? */
@@ -208,10 +249,13 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		}
 		xtcp_established(sk, XTCP_EV_RCV_ACK_OF_SYN);
 	}
-	if (xtcp_seq_after(h->ack, xs->snd_nxt)) {
-		xtcp_send_ack(sk);
+	if (!xtcp_ack_believable(sk, skb, h))
 		return false;
-	}
+	/* Old, but believable: its data counts, its ACK and window do not
+	 * (RFC 9293 3.10.7.4: the window only from SND.UNA =< SEG.ACK).
+	 */
+	if (xtcp_seq_before(h->ack, xs->snd_una))
+		return true;
 	/* RFC 5681 section 2: what a duplicate ACK is. */
 	dupack = h->ack == xs->snd_una && xs->snd_una != xs->snd_nxt &&
 		 skb->len == h->doff &&
@@ -288,6 +332,25 @@ static bool xtcp_data_after_close(struct sock *sk, u32 payload)
 	return true;
 }
 
+/*
+ * RFC 9293 figure 8, line 6: in a simultaneous open the peer answers our
+ * SYN with its own SYN again, now carrying the ACK of ours.  Its
+ * sequence number is below the window (the SYN was taken already), but
+ * its acknowledgment completes the handshake.
+ */
+static bool xtcp_rcv_crossed_synack(struct sock *sk, struct sk_buff *skb,
+				    const struct xtcp_seg_hdr *h)
+{
+	u8 flags = h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST);
+
+	if (sk->sk_state != TCP_SYN_RECV ||
+	    flags != (XTCP_FLAG_SYN | XTCP_FLAG_ACK) ||
+	    h->seq != xtcp_sk(sk)->irs)
+		return false;
+	xtcp_rcv_ack(sk, skb, h);
+	return true;
+}
+
 /* RFC 9293 section 3.10.7.4: every state after SYN_SENT. */
 static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				  const struct xtcp_seg_hdr *h)
@@ -298,19 +361,23 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	u32 fin_seq = cb->end_seq - 1;
 	bool queued = false, in_order;
 
+	if (xtcp_rcv_crossed_synack(sk, skb, h))
+		goto drop;
 	if (!xtcp_seq_acceptable(xs, cb->seq, cb->end_seq - cb->seq)) {
 		if (!(h->flags & XTCP_FLAG_RST))
-			xtcp_send_ack(sk);
+			xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
+					  !(h->flags & XTCP_FLAG_SYN));
 		goto drop;
 	}
 	if (h->flags & XTCP_FLAG_RST) {
-		xtcp_rcv_reset(sk);
+		xtcp_rcv_rst(sk, cb->seq);
 		goto drop;
 	}
 	xtcp_take_ts(xs, h);
 	if (h->flags & XTCP_FLAG_SYN) {
-		/* RFC 9293 (after RFC 5961): a challenge ACK. */
-		xtcp_send_ack(sk);
+		/* RFC 9293 (after RFC 5961 section 4): a challenge ACK. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCHALLENGE);
+		xtcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	if (!(h->flags & XTCP_FLAG_ACK) || !xtcp_rcv_ack(sk, skb, h))

@@ -28,6 +28,9 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl_retries2 = XTCP_RETRIES2;
 	xn->sysctl_timestamps = 1;
 	xn->sysctl_enabled = 1;
+	xn->sysctl_invalid_ratelimit_ms = XTCP_INVALID_RATELIMIT_MS_DEFAULT;
+	xn->sysctl_challenge_ack_limit = INT_MAX;
+	xn->sysctl_reset_ratelimit = XTCP_RESET_RATELIMIT_DEFAULT;
 	strscpy(xn->sysctl_cong, "reno", sizeof(xn->sysctl_cong));
 	xtcp_tw_init_net(net);
 

@@ -455,6 +455,97 @@ void xtcp_send_ack(struct sock *sk)
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
+/*
+ * RFC 5961 section 7, as Linux's __tcp_oow_rate_limited(): at most one
+ * ACK per invalid_ratelimit_ms answers unacceptable segments, so that
+ * two ends that disagree about the sequence space do not ACK each other
+ * forever, and an attacker cannot make a connection send at its rate.
+ */
+static bool xtcp_oow_limited(struct sock *sk, int mib)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = (u32)jiffies;
+	s32 elapsed;
+	int limit;
+
+	if (xs->last_oow_ack_time) {
+		elapsed = (s32)(now - xs->last_oow_ack_time);
+		limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
+		if (elapsed >= 0 && elapsed < msecs_to_jiffies(limit)) {
+			XTCP_INC_STATS(net, mib);
+			return true;
+		}
+	}
+	xs->last_oow_ack_time = now ? : 1;
+	return false;
+}
+
+/**
+ * xtcp_send_oow_ack() - answer a segment outside the window with an ACK
+ * @sk: socket, locked
+ * @data: the segment took sequence space (data or FIN) and had no SYN
+ *
+ * Such a segment is always answered, as by Linux: it cannot be part of
+ * an ACK loop, and its sender needs to learn rcv_nxt; anything else (a
+ * bare ACK, a SYN) at most once per invalid_ratelimit_ms.
+ */
+void xtcp_send_oow_ack(struct sock *sk, bool data)
+{
+	if (!data && xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDSEQ))
+		return;
+	xtcp_send_ack(sk);
+}
+
+/* The namespace's budget of challenge ACKs for this second, if any. */
+static bool xtcp_challenge_budget(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int limit = READ_ONCE(xn->sysctl_challenge_ack_limit);
+	u32 now = jiffies / HZ, left, half;
+
+	if (limit == INT_MAX)
+		return true;
+	/* A count an off-path attacker cannot learn by counting (RFC 5961
+	 * section 7's global limit made CVE-2016-5696): random each second,
+	 * limit on average.
+	 */
+	if (now != READ_ONCE(xn->challenge_stamp)) {
+		half = (limit + 1) >> 1;
+		WRITE_ONCE(xn->challenge_stamp, now);
+		WRITE_ONCE(xn->challenge_left,
+			   half + get_random_u32_below(limit));
+	}
+	left = READ_ONCE(xn->challenge_left);
+	if (!left)
+		return false;
+	WRITE_ONCE(xn->challenge_left, left - 1);
+	return true;
+}
+
+/**
+ * xtcp_send_challenge_ack() - RFC 5961's answer to a doubtful segment
+ * @sk: socket, locked
+ *
+ * An ACK of what we hold: a peer that really reset or reopened the
+ * connection answers it with a RST at the right sequence number; a
+ * blind attacker learns nothing.  Limited per connection
+ * (invalid_ratelimit_ms) and per namespace (challenge_ack_limit).
+ */
+void xtcp_send_challenge_ack(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	if (xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDCHALLENGE))
+		return;
+	if (!xtcp_challenge_budget(net)) {
+		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDCHALLENGE);
+		return;
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACK);
+	xtcp_send_ack(sk);
+}
+
 /**
  * xtcp_send_probe() - a segment without data the peer must acknowledge
  * @sk: socket, locked
@@ -845,6 +936,32 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 	return skb;
 }
 
+/*
+ * Resets to strays, at most reset_ratelimit a second in a namespace: a
+ * flood of segments to closed ports must not turn into a flood of
+ * resets from us (spoofed sources make us the reflector).
+ */
+static bool xtcp_reset_limited(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int limit = READ_ONCE(xn->sysctl_reset_ratelimit);
+	u32 now = jiffies / HZ, left;
+
+	if (!limit)
+		return false;
+	if (now != READ_ONCE(xn->reset_stamp)) {
+		WRITE_ONCE(xn->reset_stamp, now);
+		WRITE_ONCE(xn->resets_left, limit);
+	}
+	left = READ_ONCE(xn->resets_left);
+	if (!left) {
+		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTSKIPPED);
+		return true;
+	}
+	WRITE_ONCE(xn->resets_left, left - 1);
+	return false;
+}
+
 /**
  * xtcp_send_reset_reply() - answer a segment nobody wants with a RST
  * @net: namespace the segment arrived in
@@ -869,6 +986,8 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 	struct sk_buff *skb;
 
 	if (h->flags & XTCP_FLAG_RST)
+		return;
+	if (xtcp_reset_limited(net))
 		return;
 	if (h->flags & XTCP_FLAG_ACK) {
 		rst.seq = h->ack;

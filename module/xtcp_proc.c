@@ -44,6 +44,13 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_OFODROP]	 = "OfoDrop",
 	[XTCP_MIB_REPEATTIMEOUTS] = "RepeatTimeouts",
 	[XTCP_MIB_OFOPRUNED]	 = "OfoPruned",
+	[XTCP_MIB_CHALLENGEACK]	 = "ChallengeACK",
+	[XTCP_MIB_SYNCHALLENGE]	 = "SYNChallenge",
+	[XTCP_MIB_ACKSKIPPEDCHALLENGE] = "ACKSkippedChallenge",
+	[XTCP_MIB_ACKSKIPPEDSEQ] = "ACKSkippedSeq",
+	[XTCP_MIB_BADACKDROP]	 = "BadAckDrop",
+	[XTCP_MIB_OUTRSTSKIPPED] = "OutRstSkipped",
+	[XTCP_MIB_ACKSKIPPEDTIMEWAIT] = "ACKSkippedTimeWait",
 };
 
 /**

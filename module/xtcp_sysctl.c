@@ -17,6 +17,7 @@ static int xtcp_retries_max = 20;
 static int xtcp_fin_timeout_min = 10;
 static int xtcp_fin_timeout_max = 3600000;
 static int xtcp_retries2_max = U8_MAX;
+static int xtcp_ratelimit_ms_max = 60000;
 
 enum {
 	XTCP_SYSCTL_MSL_MS,
@@ -28,6 +29,9 @@ enum {
 	XTCP_SYSCTL_CONG,
 	XTCP_SYSCTL_RETRIES2,
 	XTCP_SYSCTL_TIMESTAMPS,
+	XTCP_SYSCTL_INVALID_RATELIMIT_MS,
+	XTCP_SYSCTL_CHALLENGE_ACK_LIMIT,
+	XTCP_SYSCTL_RESET_RATELIMIT,
 	XTCP_SYSCTL_MEM,
 	XTCP_SYSCTL_RMEM,
 	XTCP_SYSCTL_WMEM,
@@ -104,6 +108,30 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	[XTCP_SYSCTL_INVALID_RATELIMIT_MS] = {
+		.procname	= "invalid_ratelimit_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_ratelimit_ms_max,
+	},
+	[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT] = {
+		.procname	= "challenge_ack_limit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	[XTCP_SYSCTL_RESET_RATELIMIT] = {
+		.procname	= "reset_ratelimit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 	[XTCP_SYSCTL_MEM] = {
 		.procname	= "mem",
 		.data		= &sysctl_xtcp_mem,
@@ -154,6 +182,11 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_CONG].data = xn->sysctl_cong;
 	table[XTCP_SYSCTL_RETRIES2].data = &xn->sysctl_retries2;
 	table[XTCP_SYSCTL_TIMESTAMPS].data = &xn->sysctl_timestamps;
+	table[XTCP_SYSCTL_INVALID_RATELIMIT_MS].data =
+		&xn->sysctl_invalid_ratelimit_ms;
+	table[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT].data =
+		&xn->sysctl_challenge_ack_limit;
+	table[XTCP_SYSCTL_RESET_RATELIMIT].data = &xn->sysctl_reset_ratelimit;
 	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
 		table[XTCP_SYSCTL_RMEM].mode = 0444;

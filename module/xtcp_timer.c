@@ -141,7 +141,7 @@ static void xtcp_give_up(struct sock *sk)
 {
 	/* An ICMP error seen on the way says better why (as TCP does). */
 	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
-	if (sk->sk_state == TCP_SYN_SENT)
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
@@ -165,7 +165,8 @@ static bool xtcp_timed_out(struct sock *sk)
 		return xs->retransmits &&
 		       time_after_eq(jiffies, xs->retrans_stamp +
 					      msecs_to_jiffies(user_timeout));
-	limit = sk->sk_state == TCP_SYN_SENT ?
+	/* A simultaneous open (SYN_RECV) is still an open: syn_retries. */
+	limit = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV) ?
 		READ_ONCE(xn->sysctl_syn_retries) : xtcp_retries2(sk);
 	return xs->retransmits >= limit;
 }

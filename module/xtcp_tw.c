@@ -51,12 +51,15 @@
 
 /**
  * struct xtcp_tw_bucket - one TIME_WAIT hash chain
- * @lock: guards @head and the processing of the entries on it
+ * @lock: guards @head, @last_oow_ack and the processing of the entries
  * @head: first entry, linked through hash_next
+ * @last_oow_ack: jiffies (low 32 bits) of the last ACK an entry of the
+ *	chain sent to a segment that was not the peer's FIN, 0 if none
  */
 struct xtcp_tw_bucket {
 	spinlock_t lock;	/* see above */
 	struct xtcp_tw *head;
+	u32 last_oow_ack;
 };
 
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
@@ -246,6 +249,29 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 }
 
 /*
+ * Anything but the peer's FIN is answered at most once per
+ * invalid_ratelimit_ms (Linux's TCPACKSkippedTimeWait), so that a peer
+ * that lost track of the connection and TIME_WAIT do not ACK each other
+ * forever.  The stamp is the chain's, not the entry's, which keeps
+ * entries at 64 bytes: entries that share a chain share the limit.
+ * Hash chain lock held.
+ */
+static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
+{
+	int limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
+	u32 now = (u32)jiffies;
+	s32 elapsed = (s32)(now - b->last_oow_ack);
+
+	if (b->last_oow_ack && elapsed >= 0 &&
+	    elapsed < msecs_to_jiffies(limit)) {
+		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDTIMEWAIT);
+		return true;
+	}
+	b->last_oow_ack = now ? : 1;
+	return false;
+}
+
+/*
  * What a segment does to TIME_WAIT (RFC 9293 section 3.10.7.4, RFC 1337,
  * and tcp_timewait_state_process()).  Hash chain lock held.
  */
@@ -268,6 +294,8 @@ static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 	if (h->flags & XTCP_FLAG_FIN)
 		xtcp_tw_set_expires(tw, jiffies +
 				    xtcp_tw_len(xtcp_pernet(net)));
+	else if (xtcp_tw_ack_limited(net, b))
+		return XTCP_TW_DONE;
 	xtcp_send_tw_ack(net, tw);
 	return XTCP_TW_DONE;
 }

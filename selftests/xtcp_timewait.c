@@ -375,6 +375,52 @@ TEST_F(twx, fin_again_reacked_rst_ignored)
 	close(raw);
 }
 
+/* Wait (up to 3 s) for counter @name to reach @want; its last value. */
+static long counter_reaches(const char *name, long want)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	long v;
+
+	while ((v = xtcp_counter(name)) < want && xtcp_now_ms() < deadline)
+		usleep(5000);
+	return v;
+}
+
+/*
+ * Stray ACKs for a TIME_WAIT entry (a peer that lost track of the
+ * connection): the first is answered with an ACK of the connection's
+ * end, the next within invalid_ratelimit_ms is not, so that the two
+ * ends cannot ACK each other forever.
+ */
+TEST_F(twx, stray_acks_rate_limited)
+{
+	struct xtcp_seg_hdr fin, ack, again;
+	unsigned short port;
+	int raw;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/invalid_ratelimit_ms",
+				    "60000"));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, raw);
+	port = cycle(PROTO, self->lfd);
+	ASSERT_NE(0, port);
+	ASSERT_EQ(0, xtcp_raw_recv(raw, PORT, port, XTCP_FLAG_FIN, &fin,
+				   NULL, NULL));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &ack,
+				   NULL, NULL));
+	fin.flags = XTCP_FLAG_ACK;
+	fin.seq += 1;
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &again,
+				   NULL, NULL));
+	EXPECT_EQ(ack.seq, again.seq);
+	EXPECT_EQ(ack.ack, again.ack);
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	EXPECT_EQ(1, counter_reaches("ACKSkippedTimeWait", 1));
+	ASSERT_EQ(1, tw_count(PROC, port, NULL));
+	close(raw);
+}
+
 /* A SYN above the old sequence space may reopen the 4-tuple. */
 TEST_F(twx, syn_reopens)
 {

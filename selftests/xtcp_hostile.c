@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile peers (issue 14): segments an attacker off the path, who can
+ * guess addresses and ports but not sequence numbers, would send, and
+ * the answers RFC 5961 asks for.  Every segment comes from the
+ * hand-made peer of xtcp_peer.h, so each test knows exactly what a was
+ * sent, and reads exactly what a answers (and the counters that say
+ * why).
+ *
+ *  - RST: only at rcv_nxt; elsewhere in the window a challenge ACK,
+ *    outside it nothing (section 3);
+ *  - SYN on a connection: a challenge ACK (section 4);
+ *  - an ACK number beyond snd_nxt, or more than MAX.SND.WND below
+ *    snd_una: the segment is dropped, its data with it, and answered
+ *    (section 5); an old ACK within that range delivers its data but
+ *    does not move the send window (RFC 9293's SND.WL1/SND.WL2 rule);
+ *  - the rate limits: one such answer per invalid_ratelimit_ms per
+ *    connection, challenge_ack_limit per second per namespace when set,
+ *    reset_ratelimit resets per second to strays.
+ */
+#include <linux/sockios.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+
+#include "xtcp_peer.h"
+#include "kselftest_harness.h"
+
+FIXTURE(hostile) {
+	struct peer_conn c;
+};
+
+FIXTURE_SETUP(hostile)
+{
+	self->c.lfd = -1;
+	self->c.fd = -1;
+	self->c.p.raw = -1;
+	ASSERT_EQ(0, hosts_up(self->c.a, self->c.b, sizeof(self->c.a)));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	if (self->c.fd >= 0)
+		close(self->c.fd);
+	if (self->c.lfd >= 0)
+		close(self->c.lfd);
+	if (self->c.p.raw >= 0)
+		close(self->c.p.raw);
+	hosts_down(self->c.a, self->c.b);
+}
+
+/* Write a sysctl of a's. */
+static int a_sysctl(struct peer_conn *c, const char *name, const char *val)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "echo %s > /proc/sys/net/xtcp/%s", val,
+		 name);
+	return ns_sh(c->a, cmd);
+}
+
+/*
+ * Ten bytes at rcv_nxt, which a always acknowledges, behind what the
+ * peer sent before: segments arrive in order on the link, so once their
+ * ACK is back a has answered everything before them.  Returns how many
+ * other segments a sent the peer meanwhile, or -1.
+ */
+static long answers_before_mark(struct peer_conn *c)
+{
+	uint8_t mark[10] = { 'm' };
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	long n = 0;
+
+	if (raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, mark, sizeof(mark)))
+		return -1;
+	c->r0 += sizeof(mark);
+	while (!raw_peer_recv(&c->p, &h, &o)) {
+		if (h.ack == c->r0)
+			return n;
+		n++;
+	}
+	return -1;
+}
+
+/* How many segments a answers a bare segment with @flags at r0 + @off. */
+static long answers_to(struct peer_conn *c, uint32_t off, uint8_t flags)
+{
+	if (raw_peer_send(&c->p, c->r0 + off, flags, NULL, 0))
+		return -1;
+	return answers_before_mark(c);
+}
+
+/* The connection still carries data both ways. */
+static int still_alive(struct peer_conn *c)
+{
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[10];
+
+	if (peer_data_at(c, 0, 10, &ack, &o) || ack.ack != c->r0 + 10)
+		return -1;
+	c->r0 += 10;
+	if (recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT) != 10)
+		return -2;
+	return 0;
+}
+
+/*
+ * A RST 10 bytes into the window is not believed: a answers with a
+ * challenge ACK (of rcv_nxt) and the connection lives on; the RST at
+ * exactly rcv_nxt that a real peer would then send resets it.
+ */
+TEST_F_TIMEOUT(hostile, rst_in_window_challenged, 60)
+{
+	struct peer_conn *c = &self->c;
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[100];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0 + 10, XTCP_FLAG_RST, NULL,
+				   0));
+	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+	EXPECT_EQ(c->r0, ack.ack);
+	EXPECT_EQ(c->s0, ack.seq);
+	EXPECT_EQ(1, peer_a_counter(c, "ChallengeACK"));
+	EXPECT_EQ(0, peer_a_counter(c, "EstabResets"));
+	ASSERT_EQ(0, still_alive(c));
+
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_RST, NULL, 0));
+	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(1, peer_a_counter(c, "EstabResets"));
+}
+
+/* A RST outside the window gets no answer at all. */
+TEST_F_TIMEOUT(hostile, rst_out_of_window_ignored, 60)
+{
+	struct peer_conn *c = &self->c;
+	char buf[100];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, answers_to(c, 10000000, XTCP_FLAG_RST));
+	EXPECT_EQ(0, answers_to(c, -10000000, XTCP_FLAG_RST));
+	EXPECT_EQ(0, peer_a_counter(c, "ChallengeACK"));
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/*
+ * Two doubtful RSTs in a row: one challenge ACK, the second held back
+ * by the connection's limit (invalid_ratelimit_ms, made long here so
+ * that the emulated machine's pace does not matter).  A SYN on the
+ * connection is challenged too, once the limit allows.
+ */
+TEST_F_TIMEOUT(hostile, challenge_acks_rate_limited, 60)
+{
+	struct peer_conn *c = &self->c;
+
+	ASSERT_EQ(0, a_sysctl(c, "invalid_ratelimit_ms", "60000"));
+	EXPECT_EQ(1, answers_to(c, 10, XTCP_FLAG_RST));
+	EXPECT_EQ(0, answers_to(c, 20, XTCP_FLAG_RST));
+	EXPECT_EQ(0, answers_to(c, 0, XTCP_FLAG_SYN));
+	EXPECT_EQ(1, peer_a_counter(c, "ChallengeACK"));
+	EXPECT_EQ(2, peer_a_counter(c, "ACKSkippedChallenge"));
+	EXPECT_EQ(1, peer_a_counter(c, "SYNChallenge"));
+
+	ASSERT_EQ(0, a_sysctl(c, "invalid_ratelimit_ms", "0"));
+	EXPECT_EQ(1, answers_to(c, 0, XTCP_FLAG_SYN));
+	EXPECT_EQ(2, peer_a_counter(c, "ChallengeACK"));
+	EXPECT_EQ(2, peer_a_counter(c, "SYNChallenge"));
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/*
+ * With challenge_ack_limit set, the namespace sends that many challenge
+ * ACKs a second on average, a random count each second (never fewer
+ * than half of it, never more than one and a half times).  Limit 2 and
+ * the per-connection limit off: of 8 doubtful RSTs sent within a
+ * second or two, 1 to 3 per second started are answered.
+ */
+TEST_F_TIMEOUT(hostile, challenge_ack_budget, 60)
+{
+	struct peer_conn *c = &self->c;
+	long long t0, t1;
+	long sent, skipped;
+	int i;
+
+	ASSERT_EQ(0, a_sysctl(c, "invalid_ratelimit_ms", "0"));
+	ASSERT_EQ(0, a_sysctl(c, "challenge_ack_limit", "2"));
+	t0 = xtcp_now_ms() / 1000;
+	for (i = 0; i < 8; i++)
+		ASSERT_LE(0, answers_to(c, 10 + i, XTCP_FLAG_RST));
+	t1 = xtcp_now_ms() / 1000;
+	sent = peer_a_counter(c, "ChallengeACK");
+	skipped = peer_a_counter(c, "ACKSkippedChallenge");
+	TH_LOG("%ld challenge ACKs sent, %ld held back over %lld s", sent,
+	       skipped, t1 - t0 + 1);
+	EXPECT_EQ(8, sent + skipped);
+	EXPECT_LE(1, sent);
+	EXPECT_GE(2 * (t1 - t0 + 2), sent);
+	ASSERT_EQ(0, a_sysctl(c, "challenge_ack_limit", "2147483647"));
+}
+
+/*
+ * Data whose ACK number acknowledges what a never sent never reaches
+ * the reader: a drops the segment and answers with an ACK of what it
+ * holds.
+ */
+TEST_F_TIMEOUT(hostile, ack_beyond_snd_nxt_drops_data, 60)
+{
+	struct peer_conn *c = &self->c;
+	uint8_t data[10] = { 'x' };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[200];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	c->p.h.ack = c->s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data,
+				   sizeof(data)));
+	c->p.h.ack = c->s0;
+	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+	EXPECT_EQ(c->r0, ack.ack);
+	EXPECT_EQ(1, peer_a_counter(c, "BadAckDrop"));
+	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/*
+ * An ACK number further below snd_una than the largest window the peer
+ * ever offered (65535 here): a challenge ACK, and the data is dropped.
+ */
+TEST_F_TIMEOUT(hostile, ack_far_below_una_challenged, 60)
+{
+	struct peer_conn *c = &self->c;
+	uint8_t data[10] = { 'y' };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[200];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	c->p.h.ack = c->s0 - 70000;
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data,
+				   sizeof(data)));
+	c->p.h.ack = c->s0;
+	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+	EXPECT_EQ(c->r0, ack.ack);
+	EXPECT_EQ(1, peer_a_counter(c, "ChallengeACK"));
+	EXPECT_EQ(1, peer_a_counter(c, "BadAckDrop"));
+	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/* Bytes of @fd not sent yet after up to @ms, or -errno. */
+static int unsent_after(int fd, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	int n;
+
+	while ((n = xtcp_ioctl_int(fd, SIOCOUTQNSD)) > 0 &&
+	       xtcp_now_ms() < deadline)
+		usleep(10000);
+	return n;
+}
+
+/*
+ * An old ACK (one below snd_una, within the window) carrying data and a
+ * zero window: the data is taken, the window is not, so a's next write
+ * leaves at once.
+ */
+TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
+{
+	struct peer_conn *c = &self->c;
+	uint8_t data[10] = { 'z' };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[200];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	c->p.h.ack = c->s0 - 1;
+	c->p.h.window = 0;
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data,
+				   sizeof(data)));
+	c->p.h.ack = c->s0;
+	c->p.h.window = 65535;
+	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+	EXPECT_EQ(c->r0 + sizeof(data), ack.ack);
+	c->r0 += sizeof(data);
+	ASSERT_EQ(sizeof(data), recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ('z', buf[0]);
+
+	ASSERT_EQ(5, send(c->fd, "hello", 5, 0));
+	EXPECT_EQ(0, unsent_after(c->fd, 3000));
+}
+
+/*
+ * Segments for no connection are answered with at most reset_ratelimit
+ * resets a second: 20 bare ACKs to a closed port, limit 5, within a
+ * second or two.
+ */
+TEST_F_TIMEOUT(hostile, resets_rate_limited, 60)
+{
+	struct peer_conn *c = &self->c;
+	long long t0, t1;
+	long rsts0, rsts, skipped;
+	int i;
+
+	ASSERT_EQ(0, a_sysctl(c, "reset_ratelimit", "5"));
+	c->p.h.dport = PORT_A + 1;
+	rsts0 = peer_a_counter(c, "OutRsts");
+	t0 = xtcp_now_ms() / 1000;
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, raw_peer_send(&c->p, c->r0 + i, XTCP_FLAG_ACK,
+					   NULL, 0));
+	t1 = xtcp_now_ms() / 1000;
+	c->p.h.dport = PORT_A;
+	ASSERT_EQ(0, answers_before_mark(c));
+	rsts = peer_a_counter(c, "OutRsts") - rsts0;
+	skipped = peer_a_counter(c, "OutRstSkipped");
+	TH_LOG("%ld resets, %ld held back over %lld s", rsts, skipped,
+	       t1 - t0 + 1);
+	EXPECT_EQ(20, rsts + skipped);
+	EXPECT_LE(5, rsts);
+	EXPECT_GE(5 * (t1 - t0 + 2), rsts);
+}
+
+/*
+ * Simultaneous open, RFC 9293 figure 8: a connects to the peer, whose
+ * SYN crosses a's; a answers it with its SYN-ACK, and the peer, which
+ * did the same, sends its SYN again with the ACK of a's.  That ACK
+ * completes the handshake: no bare ACK is ever sent.
+ */
+FIXTURE(simopen) {
+	char a[32], b[32];
+	struct raw_peer p;
+	int fd;
+	uint32_t a_isn;
+};
+
+FIXTURE_SETUP(simopen)
+{
+	struct sockaddr_in dst = xtcp_addr(ADDR_B, PORT_B);
+	struct sockaddr_in src = xtcp_addr(ADDR_B, 0);
+	struct xtcp_seg_hdr syn;
+
+	self->fd = -1;
+	self->p.raw = -1;
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	/*
+	 * b's IP answers a's segments with "protocol unreachable", which
+	 * would end a's connect(): b's per-destination ICMP budget, longer
+	 * than a minute, starts empty and stays so.
+	 */
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled && "
+			   "echo 100000 > /proc/sys/net/ipv4/icmp_ratelimit"));
+	ASSERT_EQ(0, ns_sh(self->a, "echo 2 > /proc/sys/net/xtcp/syn_retries"));
+	self->p = (struct raw_peer){
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_B),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 5000,
+		       .window = 65535, .doff = XTCP_HDR_LEN },
+	};
+	ASSERT_EQ(0, enter_ns(self->b));
+	self->p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, self->p.raw);
+	ASSERT_EQ(0, bind(self->p.raw, (struct sockaddr *)&src, sizeof(src)));
+	ASSERT_EQ(0, enter_ns(self->a));
+	self->fd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(-1, connect(self->fd, (struct sockaddr *)&dst, sizeof(dst)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	ASSERT_EQ(0, xtcp_raw_recv(self->p.raw, PORT_A, PORT_B, XTCP_FLAG_SYN,
+				   &syn, NULL, NULL));
+	self->a_isn = syn.seq;
+	/* The peer's SYN, crossing a's. */
+	ASSERT_EQ(0, raw_peer_send(&self->p, 5000, XTCP_FLAG_SYN, NULL, 0));
+	ASSERT_EQ(0, xtcp_raw_recv(self->p.raw, PORT_A, PORT_B,
+				   XTCP_FLAG_SYN | XTCP_FLAG_ACK, &syn, NULL,
+				   NULL));
+	ASSERT_EQ(self->a_isn, syn.seq);
+	ASSERT_EQ(5001, syn.ack);
+}
+
+FIXTURE_TEARDOWN(simopen)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->p.raw >= 0)
+		close(self->p.raw);
+	hosts_down(self->a, self->b);
+}
+
+/*
+ * Wait up to @ms for a nonblocking connect() to end: 0 or -errno, and
+ * -EALREADY if it has not ended by then.
+ */
+static int connect_result(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return -EALREADY;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}
+
+TEST_F_TIMEOUT(simopen, synack_completes, 60)
+{
+	self->p.h.ack = self->a_isn + 1;
+	ASSERT_EQ(0, raw_peer_send(&self->p, 5000,
+				   XTCP_FLAG_SYN | XTCP_FLAG_ACK, NULL, 0));
+	EXPECT_EQ(0, connect_result(self->fd, 5000));
+	EXPECT_EQ(0x01, xtcp_proc_state("/proc/net/xtcp", PORT_A, PORT_B));
+	EXPECT_EQ(5, send(self->fd, "hello", 5, 0));
+}
+
+/*
+ * The peer never answers a's SYN-ACK: a gives up after syn_retries (2:
+ * 1 + 2 + 4 s), with ETIMEDOUT, not after retries2's minutes.
+ */
+TEST_F_TIMEOUT(simopen, syn_recv_bounded_by_syn_retries, 60)
+{
+	long long t0 = xtcp_now_ms(), took;
+
+	EXPECT_EQ(-ETIMEDOUT, connect_result(self->fd, 30000));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("gave up after %lld ms", took);
+	EXPECT_GE(15000, took);
+	EXPECT_EQ(1, xtcp_counter("AttemptFails"));
+}
+
+TEST_HARNESS_MAIN
