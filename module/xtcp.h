@@ -584,6 +584,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_BADACKDROP,	/* segments dropped for their ACK number */
 	XTCP_MIB_OUTRSTSKIPPED,	/* resets to strays held back by reset_ratelimit */
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT, /* TIME_WAIT ACKs held back by the limit */
+	XTCP_MIB_ABORTONTIMEOUT, /* connections that gave up retransmitting */
+	XTCP_MIB_ABORTONMEMORY,	/* orphans reset: over max_orphans */
 	__XTCP_MIB_MAX
 };
 
@@ -602,6 +604,9 @@ struct xtcp_mib {
 #define XTCP_MAX_TW_BUCKETS_DEFAULT	262144
 #define XTCP_INVALID_RATELIMIT_MS_DEFAULT 500
 #define XTCP_RESET_RATELIMIT_DEFAULT	1000
+#define XTCP_MIN_SND_MSS		48	/* as Linux's TCP_MIN_SND_MSS */
+#define XTCP_MAX_ORPHANS_DEFAULT	65536
+#define XTCP_ORPHAN_RETRIES_ALIVE	8	/* orphan_retries 0 means this */
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
@@ -626,6 +631,12 @@ struct xtcp_mib {
  *	second, on average; INT_MAX (the default, as Linux 6.1) for no limit
  * @sysctl_reset_ratelimit: resets per second to segments no connection
  *	wants; 0 for no limit
+ * @sysctl_min_snd_mss: the smallest segment size we send with, whatever
+ *	the peer announces or the path says (Linux's tcp_min_snd_mss)
+ * @sysctl_max_orphans: closed sockets still sending (of all namespaces)
+ *	beyond which the namespace's orphans are reset at their next timer
+ * @sysctl_orphan_retries: retransmissions an orphan makes before it gives
+ *	up; 0 for 8, as Linux's tcp_orphan_retries
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -647,6 +658,9 @@ struct xtcp_net {
 	int sysctl_invalid_ratelimit_ms;
 	int sysctl_challenge_ack_limit;
 	int sysctl_reset_ratelimit;
+	int sysctl_min_snd_mss;
+	int sysctl_max_orphans;
+	int sysctl_orphan_retries;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -663,6 +677,18 @@ extern const struct proto_ops xtcp_stream_ops;
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 {
 	return net_generic(net, xtcp_net_id);
+}
+
+/*
+ * The segment size to send with: what the peer or the path allows, but
+ * never under min_snd_mss, so that a peer announcing a tiny MSS cannot
+ * make us cut the stream into headers (CVE-2019-11479).
+ */
+static inline u16 xtcp_snd_mss_floor(const struct sock *sk, u32 mss)
+{
+	u32 floor = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_min_snd_mss);
+
+	return max(mss, floor);
 }
 
 #define XTCP_INC_STATS(net, field) \
@@ -724,6 +750,9 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_destroy_orphan(struct sock *sk);
+void xtcp_orphan(struct sock *sk);
+bool xtcp_too_many_orphans(const struct sock *sk);
+int xtcp_orphans(void);
 
 /* xtcp_conn.c */
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);

@@ -313,7 +313,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->rcv_wnd = req->rcv_wnd;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->advmss = req->advmss;
-	xs->mss = min(req->mss, req->advmss);
+	xs->mss = xtcp_snd_mss_floor(sk, min(req->mss, req->advmss));
 	xs->wscale_ok = req->wscale_ok;
 	xs->snd_wscale = req->snd_wscale;
 	xs->rcv_wscale = req->rcv_wscale;
@@ -365,7 +365,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 static void xtcp_abort_child(struct sock *child)
 {
 	xtcp_send_active_reset(child, GFP_ATOMIC);
-	sock_orphan(child);
+	xtcp_orphan(child);
 	xtcp_done(child);
 }
 

@@ -64,7 +64,7 @@ void xtcp_mtu_reduced(struct sock *sk)
 	dst = xtcp_update_pmtu(sk, READ_ONCE(xs->mtu_info));
 	if (!dst)
 		return;
-	mss = xtcp_advmss(dst);
+	mss = xtcp_snd_mss_floor(sk, xtcp_advmss(dst));
 	if (mss >= xs->mss)
 		return;
 	xs->mss = mss;

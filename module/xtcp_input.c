@@ -121,7 +121,8 @@ static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 	xs->rcv_nxt = h->seq + 1;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
-	xs->mss = min_t(u16, mss ? mss : XTCP_MSS_DEFAULT, xs->advmss);
+	mss = min_t(u16, mss ? : XTCP_MSS_DEFAULT, xs->advmss);
+	xs->mss = xtcp_snd_mss_floor(sk, mss);
 	xs->snd_wnd = h->window;
 	xs->max_snd_wnd = xs->snd_wnd;
 	xs->snd_wl1 = h->seq;

@@ -31,6 +31,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl_invalid_ratelimit_ms = XTCP_INVALID_RATELIMIT_MS_DEFAULT;
 	xn->sysctl_challenge_ack_limit = INT_MAX;
 	xn->sysctl_reset_ratelimit = XTCP_RESET_RATELIMIT_DEFAULT;
+	xn->sysctl_min_snd_mss = XTCP_MIN_SND_MSS;
+	xn->sysctl_max_orphans = XTCP_MAX_ORPHANS_DEFAULT;
 	strscpy(xn->sysctl_cong, "reno", sizeof(xn->sysctl_cong));
 	xtcp_tw_init_net(net);
 

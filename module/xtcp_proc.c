@@ -51,6 +51,8 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_BADACKDROP]	 = "BadAckDrop",
 	[XTCP_MIB_OUTRSTSKIPPED] = "OutRstSkipped",
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT] = "ACKSkippedTimeWait",
+	[XTCP_MIB_ABORTONTIMEOUT] = "AbortOnTimeout",
+	[XTCP_MIB_ABORTONMEMORY] = "AbortOnMemory",
 };
 
 /**
@@ -284,8 +286,9 @@ static int xtcp_sockstat_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
 
-	seq_printf(seq, "XTCP: inuse %d alloc %lld mem %ld\n",
-		   sock_prot_inuse_get(net, &xtcp_prot),
+	seq_printf(seq, "XTCP: inuse %d orphan %d tw %d alloc %lld mem %ld\n",
+		   sock_prot_inuse_get(net, &xtcp_prot), xtcp_orphans(),
+		   atomic_read(&xtcp_pernet(net)->tw_wheel.live),
 		   percpu_counter_sum_positive(&xtcp_sockets_allocated),
 		   xtcp_memory_pages());
 	return 0;

@@ -99,6 +99,46 @@ static void xtcp_purge_queues(struct sock *sk)
 	xtcp_sack_init(&xtcp_sk(sk)->sack);
 }
 
+/* Closed sockets still sending, of every namespace (tcp_orphan_count). */
+static atomic_t xtcp_orphan_count = ATOMIC_INIT(0);
+
+/**
+ * xtcp_orphan() - the user let go of @sk; the protocol finishes with it
+ * @sk: socket, locked
+ *
+ * Counted until xtcp_destroy_orphan(), against max_orphans.
+ */
+void xtcp_orphan(struct sock *sk)
+{
+	sock_orphan(sk);
+	atomic_inc(&xtcp_orphan_count);
+}
+
+/**
+ * xtcp_orphans() - how many orphans there are, in every namespace
+ *
+ * Return: the count (/proc/net/xtcp_sockstat).
+ */
+int xtcp_orphans(void)
+{
+	return atomic_read(&xtcp_orphan_count);
+}
+
+/**
+ * xtcp_too_many_orphans() - are there more orphans than @sk's namespace
+ *	allows?
+ * @sk: an orphan
+ *
+ * Return: true if so: the caller resets @sk (Linux's
+ * tcp_out_of_resources()).
+ */
+bool xtcp_too_many_orphans(const struct sock *sk)
+{
+	int max = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_max_orphans);
+
+	return atomic_read(&xtcp_orphan_count) > max;
+}
+
 /**
  * xtcp_destroy_orphan() - free a closed socket nobody holds any more
  * @sk: orphaned socket in TCP_CLOSE, locked
@@ -109,6 +149,7 @@ static void xtcp_purge_queues(struct sock *sk)
 void xtcp_destroy_orphan(struct sock *sk)
 {
 	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE || !sock_flag(sk, SOCK_DEAD));
+	atomic_dec(&xtcp_orphan_count);
 	sk->sk_prot->destroy(sk);
 	sk_stream_kill_queues(sk);
 	xfrm_sk_free_policy(sk);
@@ -219,7 +260,7 @@ static void xtcp_close(struct sock *sk, long timeout)
 
 	state = sk->sk_state;
 	sock_hold(sk);
-	sock_orphan(sk);
+	xtcp_orphan(sk);
 	release_sock(sk);
 
 	/* From here the socket belongs to the protocol, and softirq may be

@@ -18,6 +18,8 @@ static int xtcp_fin_timeout_min = 10;
 static int xtcp_fin_timeout_max = 3600000;
 static int xtcp_retries2_max = U8_MAX;
 static int xtcp_ratelimit_ms_max = 60000;
+static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
+static int xtcp_min_snd_mss_max = 65535 - 40;
 
 enum {
 	XTCP_SYSCTL_MSL_MS,
@@ -32,6 +34,9 @@ enum {
 	XTCP_SYSCTL_INVALID_RATELIMIT_MS,
 	XTCP_SYSCTL_CHALLENGE_ACK_LIMIT,
 	XTCP_SYSCTL_RESET_RATELIMIT,
+	XTCP_SYSCTL_MIN_SND_MSS,
+	XTCP_SYSCTL_MAX_ORPHANS,
+	XTCP_SYSCTL_ORPHAN_RETRIES,
 	XTCP_SYSCTL_MEM,
 	XTCP_SYSCTL_RMEM,
 	XTCP_SYSCTL_WMEM,
@@ -132,6 +137,30 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_INT_MAX,
 	},
+	[XTCP_SYSCTL_MIN_SND_MSS] = {
+		.procname	= "min_snd_mss",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_min_snd_mss_min,
+		.extra2		= &xtcp_min_snd_mss_max,
+	},
+	[XTCP_SYSCTL_MAX_ORPHANS] = {
+		.procname	= "max_orphans",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	[XTCP_SYSCTL_ORPHAN_RETRIES] = {
+		.procname	= "orphan_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_retries2_max,
+	},
 	[XTCP_SYSCTL_MEM] = {
 		.procname	= "mem",
 		.data		= &sysctl_xtcp_mem,
@@ -187,6 +216,9 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT].data =
 		&xn->sysctl_challenge_ack_limit;
 	table[XTCP_SYSCTL_RESET_RATELIMIT].data = &xn->sysctl_reset_ratelimit;
+	table[XTCP_SYSCTL_MIN_SND_MSS].data = &xn->sysctl_min_snd_mss;
+	table[XTCP_SYSCTL_MAX_ORPHANS].data = &xn->sysctl_max_orphans;
+	table[XTCP_SYSCTL_ORPHAN_RETRIES].data = &xn->sysctl_orphan_retries;
 	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
 		table[XTCP_SYSCTL_RMEM].mode = 0444;

@@ -143,14 +143,41 @@ static void xtcp_give_up(struct sock *sk)
 	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+	else
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
 	xtcp_done(sk);
 }
 
+/*
+ * Retransmissions before giving up: retries2, or for an orphan, which
+ * nobody waits for, orphan_retries (0 for 8, as Linux).
+ */
 static int xtcp_retries2(const struct sock *sk)
 {
-	return READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_retries2);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int retries;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		return READ_ONCE(xn->sysctl_retries2);
+	retries = READ_ONCE(xn->sysctl_orphan_retries);
+	return retries ? : XTCP_ORPHAN_RETRIES_ALIVE;
+}
+
+/*
+ * An orphan over max_orphans is reset and destroyed (Linux's
+ * tcp_out_of_resources()): a flood of connections closed towards peers
+ * that vanished must not hold memory for minutes each.
+ */
+static bool xtcp_orphan_dropped(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_DEAD) || !xtcp_too_many_orphans(sk))
+		return false;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
+	xtcp_send_active_reset(sk, GFP_ATOMIC);
+	xtcp_done(sk);
+	return true;
 }
 
 /* Has the connection retried long enough to give up? */
@@ -228,7 +255,8 @@ static void xtcp_retransmit(struct sock *sk, struct sk_buff *skb)
  * Should zero-window probing stop?  When the peer stopped answering
  * (retries2 probes in a row), when TCP_USER_TIMEOUT has passed since the
  * first probe, or for an orphan once the backoff reached its ceiling
- * (Linux's tcp_probe_timer(), with retries2 for tcp_orphan_retries).
+ * (Linux's tcp_probe_timer(); for an orphan, xtcp_retries2() is
+ * orphan_retries).
  */
 static bool xtcp_probes_timed_out(struct sock *sk)
 {
@@ -340,7 +368,7 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 		return;
 	}
 	skb = skb_peek(&sk->sk_write_queue);
-	if (!skb)
+	if (!skb || xtcp_orphan_dropped(sk))
 		return;
 	if (skb == xs->send_head) {
 		xtcp_persist(sk);

@@ -40,12 +40,7 @@ FIXTURE_SETUP(hostile)
 
 FIXTURE_TEARDOWN(hostile)
 {
-	if (self->c.fd >= 0)
-		close(self->c.fd);
-	if (self->c.lfd >= 0)
-		close(self->c.lfd);
-	if (self->c.p.raw >= 0)
-		close(self->c.p.raw);
+	peer_conn_close(&self->c);
 	hosts_down(self->c.a, self->c.b);
 }
 
@@ -328,6 +323,167 @@ TEST_F_TIMEOUT(hostile, resets_rate_limited, 60)
 }
 
 /*
+ * A peer announcing an MSS of 10 bytes: a sends segments of min_snd_mss
+ * (48) bytes, never the 10 that would cut the stream into headers.
+ */
+FIXTURE(tinymss) {
+	struct peer_conn c;
+};
+
+FIXTURE_SETUP(tinymss)
+{
+	self->c.lfd = -1;
+	self->c.fd = -1;
+	self->c.p.raw = -1;
+	self->c.p.mss = 10;
+	ASSERT_EQ(0, hosts_up(self->c.a, self->c.b, sizeof(self->c.a)));
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
+}
+
+FIXTURE_TEARDOWN(tinymss)
+{
+	peer_conn_close(&self->c);
+	hosts_down(self->c.a, self->c.b);
+}
+
+TEST_F_TIMEOUT(tinymss, floor_of_48, 60)
+{
+	struct peer_conn *c = &self->c;
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	char buf[200] = { 0 };
+	socklen_t len = sizeof(int);
+	int mss = 0;
+
+	ASSERT_EQ(0, getsockopt(c->fd, IPPROTO_TCP, TCP_MAXSEG, &mss, &len));
+	EXPECT_EQ(48, mss);
+	ASSERT_EQ(0, xtcp_set_int(c->fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(sizeof(buf), send(c->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&c->p, c->s0));
+	do {
+		ASSERT_EQ(0, raw_peer_recv(&c->p, &h, &o));
+	} while (h.seq == c->s0);
+	EXPECT_EQ(c->s0 + 48, h.seq);
+}
+
+/*
+ * Orphans: connections a closed with data in flight towards a peer that
+ * vanished (the link drops everything).  They must not live for
+ * retries2's minutes each, nor pile up without bound.
+ */
+FIXTURE(orphans) {
+	char a[32], b[32];
+	int lfd;
+};
+
+FIXTURE_SETUP(orphans)
+{
+	self->lfd = -1;
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	ASSERT_EQ(0, enter_ns(self->b));
+	self->lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, listen(self->lfd, 16));
+	ASSERT_EQ(0, enter_ns(self->a));
+}
+
+FIXTURE_TEARDOWN(orphans)
+{
+	if (self->lfd >= 0)
+		close(self->lfd);
+	hosts_down(self->a, self->b);
+}
+
+/* Connections of a to b's listener, in a's /proc/net/xtcp. */
+static int conns_to_b(void)
+{
+	unsigned int rport, st;
+	char line[256];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/net/xtcp", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
+		    rport == PORT_B)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * @n connections from a to b, the link then cut both ways, and each
+ * closed after a write: @n orphans in FIN_WAIT1 retransmitting.
+ */
+static int orphans_to_black_hole(const char *a, const char *b, int n)
+{
+	int fds[8], i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A + i, false);
+		if (fds[i] < 0 || connect_wait(fds[i], ADDR_B, PORT_B))
+			return -1;
+	}
+	if (ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%") ||
+	    ns_sh(b, TC " qdisc change dev veth0 root netem loss 100%"))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (send(fds[i], "data", 4, 0) != 4)
+			return -1;
+		close(fds[i]);
+	}
+	return 0;
+}
+
+/* Wait (up to @ms) until @name in a reaches @want; its last value. */
+static long counter_reaches(const char *name, long want, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	long v;
+
+	while ((v = xtcp_counter(name)) < want && xtcp_now_ms() < deadline)
+		usleep(20000);
+	return v;
+}
+
+/*
+ * orphan_retries 2: the orphan gives up after two retransmissions,
+ * seconds after the close, and is gone; retries2 (15) would have kept
+ * it sending for minutes.
+ */
+TEST_F_TIMEOUT(orphans, retries_bounded, 90)
+{
+	long long t0;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "2"));
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 1));
+	EXPECT_EQ(1, counter_reaches("AbortOnTimeout", 1, 60000));
+	TH_LOG("orphan gave up after %lld ms", xtcp_now_ms() - t0);
+	EXPECT_EQ(0, conns_to_b());
+	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+}
+
+/*
+ * max_orphans 1 with three orphans: at their first timeout two are
+ * reset and destroyed (AbortOnMemory), one goes on, until its
+ * orphan_retries (3) run out some seconds later.
+ */
+TEST_F_TIMEOUT(orphans, max_orphans_resets_the_rest, 90)
+{
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "3"));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/max_orphans", "1"));
+	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 3));
+	EXPECT_EQ(2, counter_reaches("AbortOnMemory", 2, 30000));
+	EXPECT_EQ(1, conns_to_b());
+	EXPECT_EQ(1, counter_reaches("AbortOnTimeout", 1, 60000));
+	EXPECT_EQ(0, conns_to_b());
+	EXPECT_EQ(2, xtcp_counter("AbortOnMemory"));
+}
+
+/*
  * Simultaneous open, RFC 9293 figure 8: a connects to the peer, whose
  * SYN crosses a's; a answers it with its SYN-ACK, and the peer, which
  * did the same, sends its SYN again with the ACK of a's.  That ACK
@@ -354,7 +510,8 @@ FIXTURE_SETUP(simopen)
 	 * would end a's connect(): b's per-destination ICMP budget, longer
 	 * than a minute, starts empty and stays so.
 	 */
-	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled && "
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
+	ASSERT_EQ(0, ns_sh(self->b,
 			   "echo 100000 > /proc/sys/net/ipv4/icmp_ratelimit"));
 	ASSERT_EQ(0, ns_sh(self->a, "echo 2 > /proc/sys/net/xtcp/syn_retries"));
 	self->p = (struct raw_peer){
@@ -387,7 +544,7 @@ FIXTURE_SETUP(simopen)
 FIXTURE_TEARDOWN(simopen)
 {
 	if (self->fd >= 0)
-		close(self->fd);
+		xtcp_reset_close(self->fd);
 	if (self->p.raw >= 0)
 		close(self->p.raw);
 	hosts_down(self->a, self->b);

@@ -47,12 +47,7 @@ FIXTURE_SETUP(owned)
 
 FIXTURE_TEARDOWN(owned)
 {
-	if (self->c.fd >= 0)
-		close(self->c.fd);
-	if (self->c.lfd >= 0)
-		close(self->c.lfd);
-	if (self->c.p.raw >= 0)
-		close(self->c.p.raw);
+	peer_conn_close(&self->c);
 	hosts_down(self->c.a, self->c.b);
 }
 
@@ -275,15 +270,6 @@ static int reuse_socket(unsigned short port)
 	return fd;
 }
 
-/* Close with a RST: the 4-tuple is free at once, no TIME_WAIT. */
-static void reset_close(int fd)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	close(fd);
-}
-
 /*
  * One round: two sockets bound to one port connect to the same listener
  * at once.  Returns how many got the 4-tuple (EINPROGRESS or done).
@@ -321,10 +307,10 @@ static int tuple_round(int lfd, unsigned short port)
 		child = accept(lfd, NULL, NULL);
 		if (child < 0)
 			return -1;
-		reset_close(child);
+		xtcp_reset_close(child);
 	}
 	for (i = 0; i < 2; i++)
-		reset_close(r[i].fd);
+		xtcp_reset_close(r[i].fd);
 	return won;
 }
 

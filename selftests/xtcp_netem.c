@@ -543,14 +543,6 @@ static int held_open(struct held *h, const char *b, int proto,
  * orphan sending its data and FIN to a black hole or a hand-made peer
  * for many minutes, holding a reference on the module meanwhile.
  */
-static void abort_close(int fd)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	close(fd);
-}
-
 /*
  * End a held connection: heal the link from a (where the test runs), so
  * that a's RST reaches b, whose side would otherwise send its FIN into
@@ -559,7 +551,7 @@ static void abort_close(int fd)
 static int held_close(struct held *h, int fd)
 {
 	sh(TC " qdisc change dev veth0 root netem delay 10ms");
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	if (write(h->go[1], "g", 1) != 1)
 		return -1;
 	return child_status(h->pid);
@@ -893,14 +885,14 @@ TEST_F_TIMEOUT(link, slow_reader, 120)
 /* xtcp's memory in use, in pages, from /proc/net/xtcp_sockstat; or -1. */
 static long xtcp_mem_pages(void)
 {
-	long inuse, alloc, mem = -1;
+	long inuse, orphan, tw, alloc, mem = -1;
 	FILE *f;
 
 	f = fopen("/proc/net/xtcp_sockstat", "r");
 	if (!f)
 		return -1;
-	if (fscanf(f, "XTCP: inuse %ld alloc %ld mem %ld", &inuse, &alloc,
-		   &mem) != 3)
+	if (fscanf(f, "XTCP: inuse %ld orphan %ld tw %ld alloc %ld mem %ld",
+		   &inuse, &orphan, &tw, &alloc, &mem) != 5)
 		mem = -1;
 	fclose(f);
 	return mem;
@@ -1082,7 +1074,7 @@ static int send_captured(int lfd, int cap, unsigned short sport,
 		n = captured_data(cap, sport, pkt, size, status);
 	if (c >= 0)
 		close(c);
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	return n;
 }
 
@@ -1194,7 +1186,7 @@ static int send_64k(int lfd, unsigned short sport)
 		err = 0;
 	close(c);
 out:
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	return err;
 }
 
@@ -1356,7 +1348,7 @@ TEST_F_TIMEOUT(linkx, out_of_order_reassembled_with_sack, 60)
 	EXPECT_EQ(0, o.present & XTCP_OPTF_SACK);
 	ASSERT_EQ(sizeof(got), recv(fd, got, sizeof(got), MSG_WAITALL));
 	EXPECT_EQ(0, memcmp(data, got, sizeof(got)));
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1417,7 +1409,7 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 				   100));
 	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
 	EXPECT_EQ(seq + 300, ack.ack);
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1513,7 +1505,7 @@ TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
 	EXPECT_EQ(5, ti.tcpi_snd_ssthresh);
 	EXPECT_EQ(0, ti.tcpi_ca_state);
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1547,7 +1539,7 @@ TEST_F_TIMEOUT(linkx, sack_holes_resent_at_once, 60)
 	TH_LOG("%ld timeouts", timeouts);
 	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
 	EXPECT_EQ(4 + timeouts, xtcp_counter("RetransSegs"));
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1585,7 +1577,7 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
 	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1623,7 +1615,7 @@ TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
 	for (i = 0; i < 100 && !tcp_info(fd, &ti) && ti.tcpi_backoff; i++)
 		usleep(10000);
 	EXPECT_EQ(0, ti.tcpi_backoff);
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }
@@ -1679,7 +1671,7 @@ TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 	EXPECT_EQ(0, ti.tcpi_total_retrans);
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
-	abort_close(fd);
+	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
 }

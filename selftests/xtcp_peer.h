@@ -19,6 +19,7 @@ struct raw_peer {
 	int raw;
 	uint32_t a, b;		/* addresses, network order */
 	struct xtcp_seg_hdr h;	/* b's next segment */
+	uint16_t mss;		/* the MSS its SYN announces; 0 for 1000 */
 };
 
 static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
@@ -64,7 +65,7 @@ static inline int raw_peer_connect(struct raw_peer *p, int lfd,
 
 	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
 			   XTCP_OPTF_WSCALE;
-	p->h.opt.mss = 1000;
+	p->h.opt.mss = p->mss ? : 1000;
 	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
 	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_SYN, NULL, 0) ||
 	    raw_peer_recv(p, &sa, &o))
@@ -82,14 +83,16 @@ static inline int raw_peer_connect(struct raw_peer *p, int lfd,
 /*
  * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
  * its segments to the raw socket) connected from @baddr, an address of
- * @b, to a listener in @a.  The accepted socket, or -1; *@lfd gets the
- * listener, *@s0 the sequence number of a's first byte of data.  a's
- * runs of segments are cut in front of its veth0 (tx-gso-list off), so
- * the peer reads one segment per packet.
+ * @b, to a listener in @a, announcing an MSS of @mss (0 for 1000).  The
+ * accepted socket, or -1; *@lfd gets the listener, *@s0 the sequence
+ * number of a's first byte of data.  a's runs of segments are cut in
+ * front of its veth0 (tx-gso-list off), so the peer reads one segment
+ * per packet.
  */
 static inline int raw_peer_setup_from(const char *a, const char *b,
-				      const char *baddr, struct raw_peer *p,
-				      int *lfd, uint32_t *s0)
+				      const char *baddr, uint16_t mss,
+				      struct raw_peer *p, int *lfd,
+				      uint32_t *s0)
 {
 	struct sockaddr_in src = xtcp_addr(baddr, 0);
 	int fd;
@@ -99,6 +102,7 @@ static inline int raw_peer_setup_from(const char *a, const char *b,
 		.b = inet_addr(baddr),
 		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
 		       .window = 65535 },
+		.mss = mss,
 	};
 	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a) ||
 	    ethtool_feature_off("veth0", "tx-gso-list"))
@@ -119,7 +123,7 @@ static inline int raw_peer_setup_from(const char *a, const char *b,
 static inline int raw_peer_setup(const char *a, const char *b,
 				 struct raw_peer *p, int *lfd, uint32_t *s0)
 {
-	return raw_peer_setup_from(a, b, ADDR_B, p, lfd, s0);
+	return raw_peer_setup_from(a, b, ADDR_B, 0, p, lfd, s0);
 }
 
 /* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
@@ -179,8 +183,9 @@ static inline int peer_wait_in_segs(struct peer_conn *c, long before, long n)
 }
 
 /*
- * The peer connects from @baddr, an address of b, and sends a 100 bytes,
- * which a acknowledges; 0 or -1.
+ * The peer connects from @baddr, an address of b, announcing the MSS in
+ * c->p.mss (0 for 1000), and sends a 100 bytes, which a acknowledges;
+ * 0 or -1.
  */
 static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
 {
@@ -188,8 +193,8 @@ static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
 	struct xtcp_seg_hdr ack;
 	struct xtcp_opts o;
 
-	c->fd = raw_peer_setup_from(c->a, c->b, baddr, &c->p, &c->lfd,
-				    &c->s0);
+	c->fd = raw_peer_setup_from(c->a, c->b, baddr, c->p.mss, &c->p,
+				    &c->lfd, &c->s0);
 	if (c->fd < 0)
 		return -1;
 	c->r0 = c->p.h.seq;
@@ -213,6 +218,20 @@ static inline int peer_data_at(struct peer_conn *c, uint32_t off,
 	    raw_peer_send(&c->p, c->r0 + off, XTCP_FLAG_ACK, data, len))
 		return -1;
 	return raw_peer_recv(&c->p, ack, o);
+}
+
+/*
+ * Close what peer_conn_open() opened; a's socket with a RST, as the
+ * peer would never acknowledge a FIN.
+ */
+static inline void peer_conn_close(struct peer_conn *c)
+{
+	if (c->fd >= 0)
+		xtcp_reset_close(c->fd);
+	if (c->lfd >= 0)
+		close(c->lfd);
+	if (c->p.raw >= 0)
+		close(c->p.raw);
 }
 
 #endif /* _XTCP_PEER_H */

@@ -113,6 +113,18 @@ static inline long xtcp_mib_counter(const char *path, const char *group,
 	return val;
 }
 
+/*
+ * Close @fd with a RST (SO_LINGER {1, 0}): nothing of it lingers, not
+ * even towards a peer that stopped answering.
+ */
+static inline void xtcp_reset_close(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
 /* Read an integer sysctl (or any /proc, /sys file holding one). */
 static inline long xtcp_read_long(const char *path)
 {
