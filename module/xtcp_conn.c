@@ -546,23 +546,30 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 void xtcp_listen_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_request *req, *rtmp;
 	struct xtcp_sock *child, *ctmp;
-	LIST_HEAD(requests);
+	struct xtcp_request *req;
 	LIST_HEAD(children);
 
+	/*
+	 * One request at a time: taken off the list under req_lock, it is
+	 * ours alone (its timer sees it unlinked and leaves it to us), and
+	 * we dispose of it outside the lock.  Requests moved to a private
+	 * list instead would still look listed to their timers, which would
+	 * unlink and free them under our feet.  No request is added
+	 * meanwhile: the socket has left TCP_LISTEN, which
+	 * xtcp_listen_decide() checks under the lock.
+	 */
 	spin_lock_bh(&xs->req_lock);
-	list_for_each_entry_safe(req, rtmp, &xs->requests, node) {
+	while ((req = list_first_entry_or_null(&xs->requests,
+					       struct xtcp_request, node))) {
 		xtcp_unlink_request(xs, req);
-		list_add_tail(&req->node, &requests);
+		spin_unlock_bh(&xs->req_lock);
+		xtcp_drop_request(req);
+		spin_lock_bh(&xs->req_lock);
 	}
 	list_splice_init(&xs->accept_queue, &children);
 	spin_unlock_bh(&xs->req_lock);
 
-	list_for_each_entry_safe(req, rtmp, &requests, node) {
-		list_del_init(&req->node);
-		xtcp_drop_request(req);
-	}
 	list_for_each_entry_safe(child, ctmp, &children, accept_node) {
 		struct sock *csk = &child->inet.sk;
 
