@@ -398,17 +398,22 @@ static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
 	}
 	spin_unlock(&xs->req_lock);
 
-	bh_lock_sock(child);
-	if (queued) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
-		xtcp_do_rcv(child, skb);
-		sk->sk_data_ready(sk);
-	} else {
+	if (!queued) {
 		kfree_skb(skb);
+		bh_lock_sock(child);
 		xtcp_abort_child(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return;
 	}
-	bh_unlock_sock(child);
-	sock_put(child);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
+	/*
+	 * From the accept queue, accept() may already have handed the child
+	 * to a user who owns it now (reading, closing): the rest of the
+	 * segment then waits on its backlog, as Linux's tcp_child_process().
+	 */
+	xtcp_rcv_or_backlog(child, skb);
+	sk->sk_data_ready(sk);
 }
 
 /* What a listener does with a segment, decided under its req_lock. */
