@@ -153,6 +153,7 @@ static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
 {
 	struct xtcp_request *req;
 
+	lockdep_assert_held(&xs->req_lock);
 	list_for_each_entry(req, &xs->requests, node) {
 		if (req->raddr == iph->saddr && req->laddr == iph->daddr &&
 		    ntohs(req->rport) == h->sport)
@@ -223,6 +224,7 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	struct rtable *rt;
 	u16 mss;
 
+	lockdep_assert_held(&xs->req_lock);
 	req = kzalloc(sizeof(*req), GFP_ATOMIC);
 	if (!req)
 		return;
@@ -432,6 +434,7 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	lockdep_assert_held(&xs->req_lock);
 	if (h->flags & XTCP_FLAG_RST) {
 		if (h->seq != req->irs + 1)
 			return XTCP_LISTEN_DROP;
@@ -467,6 +470,7 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	lockdep_assert_held(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
 	*reqp = xtcp_find_request(xs, ip_hdr(skb), h);
