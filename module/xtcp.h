@@ -766,6 +766,7 @@ void xtcp_conn_init(void);
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_sockopt.c */
 int xtcp_setsockopt(struct sock *sk, int level, int optname,

@@ -153,6 +153,7 @@ static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
 {
 	struct xtcp_request *req;
 
+	lockdep_assert_held(&xs->req_lock);
 	list_for_each_entry(req, &xs->requests, node) {
 		if (req->raddr == iph->saddr && req->laddr == iph->daddr &&
 		    ntohs(req->rport) == h->sport)
@@ -223,6 +224,7 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	struct rtable *rt;
 	u16 mss;
 
+	lockdep_assert_held(&xs->req_lock);
 	req = kzalloc(sizeof(*req), GFP_ATOMIC);
 	if (!req)
 		return;
@@ -398,17 +400,22 @@ static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
 	}
 	spin_unlock(&xs->req_lock);
 
-	bh_lock_sock(child);
-	if (queued) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
-		xtcp_do_rcv(child, skb);
-		sk->sk_data_ready(sk);
-	} else {
+	if (!queued) {
 		kfree_skb(skb);
+		bh_lock_sock(child);
 		xtcp_abort_child(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return;
 	}
-	bh_unlock_sock(child);
-	sock_put(child);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
+	/*
+	 * From the accept queue, accept() may already have handed the child
+	 * to a user who owns it now (reading, closing): the rest of the
+	 * segment then waits on its backlog, as Linux's tcp_child_process().
+	 */
+	xtcp_rcv_or_backlog(child, skb);
+	sk->sk_data_ready(sk);
 }
 
 /* What a listener does with a segment, decided under its req_lock. */
@@ -427,6 +434,7 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	lockdep_assert_held(&xs->req_lock);
 	if (h->flags & XTCP_FLAG_RST) {
 		if (h->seq != req->irs + 1)
 			return XTCP_LISTEN_DROP;
@@ -462,6 +470,7 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	lockdep_assert_held(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
 	*reqp = xtcp_find_request(xs, ip_hdr(skb), h);
@@ -546,23 +555,30 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 void xtcp_listen_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_request *req, *rtmp;
 	struct xtcp_sock *child, *ctmp;
-	LIST_HEAD(requests);
+	struct xtcp_request *req;
 	LIST_HEAD(children);
 
+	/*
+	 * One request at a time: taken off the list under req_lock, it is
+	 * ours alone (its timer sees it unlinked and leaves it to us), and
+	 * we dispose of it outside the lock.  Requests moved to a private
+	 * list instead would still look listed to their timers, which would
+	 * unlink and free them under our feet.  No request is added
+	 * meanwhile: the socket has left TCP_LISTEN, which
+	 * xtcp_listen_decide() checks under the lock.
+	 */
 	spin_lock_bh(&xs->req_lock);
-	list_for_each_entry_safe(req, rtmp, &xs->requests, node) {
+	while ((req = list_first_entry_or_null(&xs->requests,
+					       struct xtcp_request, node))) {
 		xtcp_unlink_request(xs, req);
-		list_add_tail(&req->node, &requests);
+		spin_unlock_bh(&xs->req_lock);
+		xtcp_drop_request(req);
+		spin_lock_bh(&xs->req_lock);
 	}
 	list_splice_init(&xs->accept_queue, &children);
 	spin_unlock_bh(&xs->req_lock);
 
-	list_for_each_entry_safe(req, rtmp, &requests, node) {
-		list_del_init(&req->node);
-		xtcp_drop_request(req);
-	}
 	list_for_each_entry_safe(child, ctmp, &children, accept_node) {
 		struct sock *csk = &child->inet.sk;
 

@@ -460,23 +460,22 @@ static void xtcp_fill_cb(struct sk_buff *skb, const struct xtcp_seg_hdr *h)
 	cb->flags = h->flags;
 }
 
-/*
- * Process @skb on @sk now, or queue it on the backlog while the user
- * owns the socket.  The backlog may hold about a send and a receive
- * buffer on top of what is queued already, as TCP allows: counting only
- * the receive buffer would drop in-window segments whenever the reader
- * holds the lock with a nearly full queue.
+/**
+ * xtcp_rcv_or_backlog() - process a segment on a socket now, or backlog it
+ * @sk: a connected socket; the caller's reference is consumed
+ * @skb: the segment, as xtcp_do_rcv() takes it; consumed
+ *
+ * Softirq context.  While the user owns the socket the segment waits on
+ * the backlog for release_sock().  The backlog may hold about a send and
+ * a receive buffer on top of what is queued already, as TCP allows:
+ * counting only the receive buffer would drop in-window segments
+ * whenever the reader holds the lock with a nearly full queue.
  */
-static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
-			unsigned int doff)
+void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb)
 {
 	u32 limit;
 
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) ||
-	    sk_filter_trim_cap(sk, skb, doff))
-		goto discard;
 	nf_reset_ct(skb);
-
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_do_rcv(sk, skb);
@@ -490,18 +489,25 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
 		limit = READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf) +
 			65536;
 		if (sk_add_backlog(sk, skb, limit)) {
-			bh_unlock_sock(sk);
 			atomic_inc(&sk->sk_drops);
-			goto discard;
+			kfree_skb(skb);
 		}
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
-	return 0;
+}
 
-discard:
-	sock_put(sk);
-	kfree_skb(skb);
+/* Filter @skb, then process it on @sk or backlog it; consumes both. */
+static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
+			unsigned int doff)
+{
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) ||
+	    sk_filter_trim_cap(sk, skb, doff)) {
+		sock_put(sk);
+		kfree_skb(skb);
+		return 0;
+	}
+	xtcp_rcv_or_backlog(sk, skb);
 	return 0;
 }
 

@@ -1030,6 +1030,7 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	struct xtcp_opts opts = {};
 	struct sk_buff *skb;
 
+	lockdep_assert_held(&xtcp_sk(sk)->req_lock);
 	xtcp_syn_opts(&opts, req->advmss, req->wscale_ok, req->rcv_wscale,
 		      req->sack_ok);
 	if (req->tstamp_ok)

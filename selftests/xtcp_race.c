@@ -1,0 +1,837 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races between the user and softirq or timers, run for a fixed budget
+ * of rounds (and a time cap) so that a debug kernel sees the window many
+ * times; each round ends with exact checks of what the module holds.
+ *
+ *  listener_close_vs_synack_timer
+ *	a thousand SYNs that never complete, synack_retries=1, and the
+ *	listener closed (or shut down and listening again) while their
+ *	SYN-ACK timers give up
+ *  accept_vs_final_ack_data
+ *	threads accept() and at once close, read, shut down or write while
+ *	a raw peer completes handshakes with data in its final ACK
+ *  netns_teardown_and_unload
+ *	unload attempts and namespace deletion while connections, pending
+ *	requests, orphans and TIME_WAIT entries live there; then the module
+ *	unloads and loads again
+ *
+ * The raw peers use addresses that exist nowhere: the SYN-ACKs leave
+ * through a veth whose other end drops them (a neighbour entry with a
+ * MAC nobody has), so nothing answers them with a reset.
+ *
+ * Budget: XTCP_RACE_ROUNDS (most rounds of the first two tests, 10
+ * and 100), XTCP_RACE_SECONDS (no round of them that would end past
+ * this many seconds, 40), XTCP_RACE_SYNS (SYNs per round of the first,
+ * 1000), XTCP_RACE_CONNS (handshakes per round of the second, 100),
+ * XTCP_RACE_NS_ROUNDS (rounds of the third, 1).
+ */
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "xtcp_ns.h"
+#include "xtcp_pkt.h"
+#include "xtcp_stream.h"
+#include "kselftest_harness.h"
+
+#define RACE_LADDR	"10.99.0.254"	/* the listeners, on xr0 */
+#define RACE_PADDR	"10.99.0.1"	/* the raw peer: no one has it */
+#define RACE_PORT	24001
+#define RACE_PORT2	24002
+#define DATA_LEN	1024		/* payload of a final ACK */
+
+/* No state: a fixture only for the per-test timeout. */
+FIXTURE(race) {
+	int unused;
+};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+static int race_env(const char *name, int def)
+{
+	const char *v = getenv(name);
+
+	return v && atoi(v) > 0 ? atoi(v) : def;
+}
+
+/* Sleep until @when (xtcp_now_ms()), if it is still to come. */
+static void sleep_until(long long when)
+{
+	long long left = when - xtcp_now_ms();
+
+	if (left > 0)
+		usleep(left * 1000);
+}
+
+/*
+ * Another round within the budget?  Not past @rounds, and not when a
+ * round of the average length so far would end after @secs seconds.
+ */
+static bool budget_left(long long tstart, int r, int rounds, int secs)
+{
+	long long spent = xtcp_now_ms() - tstart;
+
+	return r < rounds && (!r || spent + spent / r <= secs * 1000LL);
+}
+
+static uint32_t addr_be(const char *ip)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	return a.s_addr;
+}
+
+/*
+ * In a new namespace: xr0 (10.99.0.254/24) and its veth peer xr1, with
+ * 10.99.0.1 behind xr0 at a MAC nobody has: xr1 sees what is sent there
+ * (a packet socket can read it) and drops it.
+ */
+static int race_net_up(void)
+{
+	if (xtcp_new_netns())
+		return -1;
+	return sh("printf 'link add xr0 type veth peer name xr1\\n"
+		  "addr add " RACE_LADDR "/24 dev xr0\\nlink set xr0 up\\n"
+		  "link set xr1 up\\nneigh replace " RACE_PADDR
+		  " lladdr 02:00:00:00:00:01 dev xr0 nud permanent\\n' | "
+		  IP " -b -") ? -1 : 0;
+}
+
+/* A raw socket that sends whole IP datagrams (IP_HDRINCL). */
+static int raw_peer_open(void)
+{
+	return socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+}
+
+/* Send segment @h (+ @len bytes of @data) from @saddr to @daddr. */
+static int raw_peer_send(int fd, uint32_t saddr, uint32_t daddr,
+			 const struct xtcp_seg_hdr *h, const void *data,
+			 size_t len)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = daddr };
+	uint8_t buf[20 + 60 + 2048];
+	size_t n;
+
+	n = xtcp_build_seg(buf + 20, h, data, len, saddr, daddr,
+			   IPPROTO_XTCP);
+	memset(buf, 0, 20);
+	buf[0] = 0x45;
+	buf[2] = (20 + n) >> 8;
+	buf[3] = (20 + n) & 0xff;
+	buf[8] = 64;
+	buf[9] = IPPROTO_XTCP;
+	memcpy(buf + 12, &saddr, 4);
+	memcpy(buf + 16, &daddr, 4);
+	return sendto(fd, buf, 20 + n, 0, (struct sockaddr *)&dst,
+		      sizeof(dst)) == (ssize_t)(20 + n) ? 0 : -errno;
+}
+
+static int raw_peer_syn(int fd, uint32_t saddr, uint32_t daddr,
+			unsigned short sport, unsigned short dport, uint32_t seq)
+{
+	struct xtcp_seg_hdr h = {
+		.sport = sport, .dport = dport, .seq = seq,
+		.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_SYN,
+		.window = 65535,
+	};
+
+	return raw_peer_send(fd, saddr, daddr, &h, NULL, 0);
+}
+
+/* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
+static int proc_count_state(int state)
+{
+	unsigned int st;
+	char line[256];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/net/xtcp", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
+		    (int)st == state)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Poll (up to @ms) until proc_count_state(@state) is @want; the last count. */
+static int wait_count_state(int state, int want, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	int n;
+
+	while ((n = proc_count_state(state)) != want &&
+	       xtcp_now_ms() < deadline)
+		usleep(5000);
+	return n;
+}
+
+/* Poll (up to @ms) until /proc/net/xtcp has @want entries; the last count. */
+static int wait_proc_count(int want, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	int n;
+
+	while ((n = xtcp_proc_count("/proc/net/xtcp")) != want &&
+	       xtcp_now_ms() < deadline)
+		usleep(5000);
+	return n;
+}
+
+/*
+ * Wait (up to 10 s) until @n segments have arrived since InSegs was
+ * @in0: a SYN sent through the raw socket waits in the backlog of the
+ * receiving CPU, and, when softirq work is deferred to ksoftirqd (a
+ * loaded debug kernel), a flood would overflow it (netdev_max_backlog)
+ * and lose SYNs.  0 or -1.
+ */
+static int wait_delivered(long in0, long n)
+{
+	long long deadline = xtcp_now_ms() + 10000;
+
+	while (xtcp_counter("InSegs") - in0 < n) {
+		if (xtcp_now_ms() > deadline)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int listener(const char *ip, unsigned short port, int backlog)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+
+	if (fd < 0)
+		return -1;
+	if (xtcp_bind(fd, ip, port) || listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* connect() to @ip:@port, accept() on @lfd and move one byte each way. */
+static int real_connection(int lfd, const char *ip, unsigned short port)
+{
+	int c, s, ok = -1;
+	char b = 0;
+
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+	if (c < 0)
+		return -1;
+	if (connect_wait(c, ip, port))
+		goto out;
+	s = accept(lfd, NULL, NULL);
+	if (s < 0)
+		goto out;
+	if (send(c, "x", 1, 0) == 1 && recv(s, &b, 1, 0) == 1 && b == 'x' &&
+	    send(s, "y", 1, 0) == 1) {
+		struct pollfd p = { .fd = c, .events = POLLIN };
+
+		if (poll(&p, 1, 5000) == 1 && recv(c, &b, 1, 0) == 1 &&
+		    b == 'y')
+			ok = 0;
+	}
+	close(s);
+out:
+	close(c);
+	return ok;
+}
+
+/*
+ * Item 1 of issue 15: closing a listener while the SYN-ACK timers of its
+ * requests give up.  Each round sends XTCP_RACE_SYNS SYNs that never
+ * complete, paced over 2 s at least (each batch of 50 waits until it
+ * has arrived), with synack_retries=1: a request gives up 3 s after its
+ * SYN (1 s + 2 s), so the listener, closed at a random moment while the
+ * requests expire (after the last SYN), stops while their timers give
+ * up.  Even rounds close() a listener on RACE_PORT; odd rounds
+ * shutdown(SHUT_RD) one socket on RACE_PORT2 and listen on it again: a
+ * request counted off twice would wrap the count, and the socket would
+ * refuse every SYN (ListenOverflows).
+ */
+TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
+{
+	int rounds = race_env("XTCP_RACE_ROUNDS", 10);
+	int secs = race_env("XTCP_RACE_SECONDS", 40);
+	int syns = race_env("XTCP_RACE_SYNS", 1000);
+	uint32_t saddr = addr_be(RACE_PADDR), daddr = addr_be(RACE_LADDR);
+	long long t0, t_end, lo, tstart = xtcp_now_ms(), send_ms = 0;
+	long overflows, in0;
+	int raw, lfd2, r, i, n;
+
+	ASSERT_EQ(0, race_net_up());
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/synack_retries", "1"));
+	raw = raw_peer_open();
+	ASSERT_LE(0, raw);
+	lfd2 = listener(RACE_LADDR, RACE_PORT2, 4096);
+	ASSERT_LE(0, lfd2);
+	overflows = xtcp_counter("ListenOverflows");
+	srand(getpid());
+
+	for (r = 0; budget_left(tstart, r, rounds, secs); r++) {
+		bool shut = r % 2;
+		unsigned short port = shut ? RACE_PORT2 : RACE_PORT;
+		int lfd = shut ? lfd2 : listener(RACE_LADDR, port, 4096);
+		uint32_t isn = rand();
+		long long close_at;
+
+		ASSERT_LE(0, lfd);
+		in0 = xtcp_counter("InSegs");
+		t0 = xtcp_now_ms();
+		for (i = 0; i < syns; i++) {
+			sleep_until(t0 + 2000LL * i / syns);
+			ASSERT_EQ(0, raw_peer_syn(raw, saddr, daddr,
+						  20000 + i, port, isn + i));
+			if (i % 50 == 49 || i == syns - 1)
+				ASSERT_EQ(0, wait_delivered(in0, i + 1))
+					TH_LOG("round %d: SYN %d", r, i);
+		}
+		t_end = xtcp_now_ms();
+		send_ms += t_end - t0;
+		/*
+		 * Requests give up 3 s after their SYN: from t0 + 3 s to
+		 * t_end + 3 s.  Close at a moment in there, once all SYNs
+		 * are in.
+		 */
+		lo = t0 + 3000 > t_end ? t0 + 3000 : t_end;
+		close_at = lo + rand() % (t_end + 3000 - lo + 1);
+		TH_LOG("round %d: %d SYNs in %lld ms, %s at %lld ms", r, syns,
+		       t_end - t0, shut ? "shutdown" : "close", close_at - t0);
+		sleep_until(close_at);
+		ASSERT_EQ(0, shut ? shutdown(lfd, SHUT_RD) : close(lfd));
+		/* Closing frees every request there and then. */
+		ASSERT_EQ(0, proc_count_state(0x03)) TH_LOG("round %d", r);
+		if (shut) {
+			/* The same socket listens again and takes a SYN. */
+			ASSERT_EQ(0, listen(lfd, 4096));
+			in0 = xtcp_counter("InSegs");
+			ASSERT_EQ(0, raw_peer_syn(raw, saddr, daddr, 19999,
+						  port, isn));
+			ASSERT_EQ(0, wait_delivered(in0, 1));
+			ASSERT_EQ(1, proc_count_state(0x03))
+				TH_LOG("round %d: a SYN after listen()", r);
+			ASSERT_EQ(0, shutdown(lfd, SHUT_RD));
+			ASSERT_EQ(0, listen(lfd, 4096));
+		}
+	}
+	n = xtcp_proc_count("/proc/net/xtcp");
+	TH_LOG("%d rounds of %d SYNs (sent in %lld ms on average), %lld s",
+	       r, syns, r ? send_ms / r : 0, (xtcp_now_ms() - tstart) / 1000);
+	EXPECT_EQ(1, n);	/* lfd2 */
+	EXPECT_EQ(overflows, xtcp_counter("ListenOverflows"));
+
+	/* Both ports take a real connection afterwards. */
+	n = listener(RACE_LADDR, RACE_PORT, 16);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, real_connection(n, RACE_LADDR, RACE_PORT));
+	EXPECT_EQ(0, real_connection(lfd2, RACE_LADDR, RACE_PORT2));
+	close(n);
+	close(lfd2);
+	close(raw);
+}
+
+/*
+ * Item 2: a child socket created by the final ACK is handed to accept()
+ * before the ACK's data is processed on it.  Two acceptor threads, one
+ * spinning on a nonblocking accept(), the other polling, take each
+ * connection at once and close it (mode 0), read its data and compare
+ * it with what was sent (1), shut it down (2) or write to it (3), while
+ * the main thread, a raw peer, sends SYNs, answers each SYN-ACK it reads
+ * on xr1 with an ACK carrying DATA_LEN bytes, and after the round resets
+ * every connection.  Exact outcomes: every connection is accepted and
+ * counted once (PassiveOpens), every read gets its bytes intact, and
+ * after the resets only the listener is left.
+ */
+struct accept_ctx {
+	int lfd;		/* nonblocking */
+	atomic_int handled;
+	atomic_int bad;
+	atomic_int stop;
+	atomic_int spinners;
+};
+
+static int read_exact(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = recv(fd, buf + got, len - got, 0);
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
+static void *acceptor(void *arg)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct accept_ctx *ctx = arg;
+	struct pollfd p = { .fd = ctx->lfd, .events = POLLIN };
+	/* The first thread spins on accept(), the other one polls. */
+	bool spin = !atomic_fetch_add(&ctx->spinners, 1);
+	uint8_t want[DATA_LEN], got[DATA_LEN];
+	struct sockaddr_in peer;
+	socklen_t plen;
+	uint64_t x;
+	int fd;
+
+	while (!atomic_load(&ctx->stop)) {
+		plen = sizeof(peer);
+		fd = accept(ctx->lfd, (struct sockaddr *)&peer, &plen);
+		if (fd < 0) {
+			if (errno == EAGAIN && !spin)
+				poll(&p, 1, 100);
+			if (errno == EAGAIN || errno == EINTR ||
+			    errno == ECONNABORTED)
+				continue;
+			return NULL;
+		}
+		switch (ntohs(peer.sin_port) % 4) {
+		case 0:
+			break;
+		case 1:
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			x = xtcp_stream_seed(ntohs(peer.sin_port));
+			xtcp_stream_fill(&x, want, DATA_LEN);
+			if (read_exact(fd, got, DATA_LEN) ||
+			    memcmp(want, got, DATA_LEN))
+				atomic_fetch_add(&ctx->bad, 1);
+			break;
+		case 2:
+			shutdown(fd, SHUT_RDWR);
+			break;
+		case 3:
+			recv(fd, got, sizeof(got), MSG_DONTWAIT);
+			send(fd, "z", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+			break;
+		}
+		close(fd);
+		atomic_fetch_add(&ctx->handled, 1);
+	}
+	return NULL;
+}
+
+static int packet_open(const char *dev)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_IP) };
+	int fd, big = 4 << 20;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+	if (fd < 0)
+		return -1;
+	sll.sll_ifindex = if_nametoindex(dev);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The next SYN-ACK from @sport read on @pfd within @ms, in *@h; 0 or -1. */
+static int read_synack(int pfd, unsigned short sport, struct xtcp_seg_hdr *h,
+		       int ms)
+{
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	uint8_t buf[2048];
+	unsigned int ihl;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(pfd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno != EAGAIN || !ms || poll(&p, 1, ms) != 1)
+				return -1;
+			continue;
+		}
+		if (n < 20 || buf[9] != IPPROTO_XTCP)
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		if (xtcp_hdr_decode(h, buf + ihl, n - ihl) ||
+		    h->sport != sport ||
+		    (h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK)) !=
+		    (XTCP_FLAG_SYN | XTCP_FLAG_ACK))
+			continue;
+		return 0;
+	}
+}
+
+/* One round of the raw peer: its connections and their sequence numbers. */
+struct peer_round {
+	int raw, pfd;
+	uint32_t saddr, daddr;
+	unsigned short base;
+	int conns, done;
+	uint32_t *isn;
+	uint8_t *acked;
+};
+
+/*
+ * Answer the SYN-ACKs on pr->pfd with a final ACK carrying DATA_LEN
+ * bytes (stream seeded with the peer port), waiting up to @ms for each
+ * next one, until all pr->conns are answered; 0, or -1 on a send error.
+ */
+static int answer_synacks(struct peer_round *pr, int ms)
+{
+	struct xtcp_seg_hdr h, a;
+	uint8_t data[DATA_LEN];
+	uint64_t x;
+	int j;
+
+	while (pr->done < pr->conns &&
+	       !read_synack(pr->pfd, RACE_PORT, &h, ms)) {
+		j = h.dport - pr->base;
+		if (j < 0 || j >= pr->conns || pr->acked[j] ||
+		    h.ack != pr->isn[j] + 1)
+			continue;
+		a = (struct xtcp_seg_hdr){
+			.sport = h.dport, .dport = RACE_PORT,
+			.seq = pr->isn[j] + 1, .ack = h.seq + 1,
+			.doff = XTCP_HDR_LEN,
+			.flags = XTCP_FLAG_ACK | XTCP_FLAG_PSH,
+			.window = 65535,
+		};
+		x = xtcp_stream_seed(h.dport);
+		xtcp_stream_fill(&x, data, DATA_LEN);
+		if (raw_peer_send(pr->raw, pr->saddr, pr->daddr, &a, data,
+				  DATA_LEN))
+			return -1;
+		pr->acked[j] = 1;
+		pr->done++;
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
+{
+	int rounds = race_env("XTCP_RACE_ROUNDS", 100);
+	int secs = race_env("XTCP_RACE_SECONDS", 40);
+	int conns = race_env("XTCP_RACE_CONNS", 100);
+	struct peer_round pr = {
+		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
+		.conns = conns,
+	};
+	long long tstart = xtcp_now_ms(), deadline;
+	struct accept_ctx ctx = {};
+	int r, i, j, total = 0;
+	pthread_t th[2];
+	long opens;
+
+	ASSERT_EQ(0, race_net_up());
+	pr.isn = calloc(conns, sizeof(*pr.isn));
+	pr.acked = calloc(conns, 1);
+	ASSERT_TRUE(pr.isn && pr.acked);
+	pr.raw = raw_peer_open();
+	ASSERT_LE(0, pr.raw);
+	pr.pfd = packet_open("xr1");
+	ASSERT_LE(0, pr.pfd);
+	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 4096);
+	ASSERT_LE(0, ctx.lfd);
+	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, acceptor, &ctx));
+	opens = xtcp_counter("PassiveOpens");
+	srand(getpid());
+
+	for (r = 0; budget_left(tstart, r, rounds, secs); r++) {
+		pr.base = 20000 + (r % 40) * conns % 40000;
+		pr.done = 0;
+		memset(pr.acked, 0, conns);
+		/* SYNs, each followed by the final ACKs of the SYN-ACKs back. */
+		for (i = 0; i < conns; i++) {
+			pr.isn[i] = rand();
+			ASSERT_EQ(0, raw_peer_syn(pr.raw, pr.saddr, pr.daddr,
+						  pr.base + i, RACE_PORT,
+						  pr.isn[i]));
+			ASSERT_EQ(0, answer_synacks(&pr, 0));
+		}
+		ASSERT_EQ(0, answer_synacks(&pr, 10000));
+		ASSERT_EQ(conns, pr.done) TH_LOG("round %d: SYN-ACKs seen", r);
+		total += conns;
+		deadline = xtcp_now_ms() + 30000;
+		while (atomic_load(&ctx.handled) < total &&
+		       xtcp_now_ms() < deadline)
+			usleep(5000);
+		ASSERT_EQ(total, atomic_load(&ctx.handled))
+			TH_LOG("round %d: connections accepted", r);
+		/* Reset whatever the server side still has. */
+		for (j = 0; j < conns; j++) {
+			struct xtcp_seg_hdr a = {
+				.sport = pr.base + j, .dport = RACE_PORT,
+				.seq = pr.isn[j] + 1 + DATA_LEN,
+				.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_RST,
+			};
+
+			ASSERT_EQ(0, raw_peer_send(pr.raw, pr.saddr, pr.daddr,
+						   &a, NULL, 0));
+		}
+		ASSERT_EQ(1, wait_proc_count(1, 10000))
+			TH_LOG("round %d: only the listener left", r);
+	}
+	TH_LOG("%d rounds of %d handshakes with data, %lld s", r, conns,
+	       (xtcp_now_ms() - tstart) / 1000);
+	EXPECT_EQ(0, atomic_load(&ctx.bad));
+	EXPECT_EQ(opens + total, xtcp_counter("PassiveOpens"));
+	atomic_store(&ctx.stop, 1);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	close(ctx.lfd);
+	close(pr.pfd);
+	close(pr.raw);
+	free(pr.isn);
+	free(pr.acked);
+}
+
+/*
+ * Issue 15: module unload attempts and namespace deletion with
+ * everything live in two namespaces a and b (veth, 100 ms each way).
+ * A child process ("world") creates, in a: a listener with M pending
+ * requests (SYNs from 10.98.0.1, whose SYN-ACKs go to b, which does not
+ * forward them), K connections from b (half accepted, all with unread
+ * data), T TIME_WAIT entries and O orphans in FIN_WAIT1 with unacked
+ * data towards b, which stopped answering (netem loss 100 %).  Then the
+ * namespaces are deleted and the world killed, while unload attempts
+ * must fail (a socket in the test's namespace holds the module).  The
+ * orphans give up after retries2=1 backoff; then the module's count is
+ * back to the holder alone: every socket of both namespaces is gone.
+ * At the end the module unloads (on a debug kernel, an object left in
+ * its caches, a TIME_WAIT entry of a namespace not drained, would be
+ * reported there), loads again, and carries a connection.
+ */
+#define NS_M	50	/* pending requests */
+#define NS_K	20	/* connections from b */
+#define NS_T	20	/* TIME_WAIT entries */
+#define NS_O	10	/* orphans */
+
+static long module_refcnt(void)
+{
+	return xtcp_read_long("/sys/module/xtcp/refcnt");
+}
+
+static int unload_nonblock(void)
+{
+	return syscall(__NR_delete_module, "xtcp", O_NONBLOCK) ? -errno : 0;
+}
+
+/* Nonblocking connects from the current namespace; all done in 20 s. */
+static int connect_many(int *fds, int n, const char *ip, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(ip, port);
+	struct pollfd p;
+	int i, err;
+	socklen_t len;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+				IPPROTO_XTCP);
+		if (fds[i] < 0 ||
+		    (connect(fds[i], (struct sockaddr *)&a, sizeof(a)) &&
+		     errno != EINPROGRESS))
+			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		p = (struct pollfd){ .fd = fds[i], .events = POLLOUT };
+		len = sizeof(err);
+		if (poll(&p, 1, 20000) != 1 ||
+		    getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err, &len) || err)
+			return -1;
+	}
+	return 0;
+}
+
+static int accept_n(int lfd, int *fds, int n)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (poll(&p, 1, 10000) != 1)
+			return -1;
+		fds[i] = accept(lfd, NULL, NULL);
+		if (fds[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct world {
+	const char *a, *b;
+	int ready;	/* pipe: the world writes one byte when it is built */
+};
+
+/* Build the world in namespaces a and b; report through ->ready, wait. */
+static int world_build(struct world *w)
+{
+	int kc[NS_K], ka[NS_K / 2], tc[NS_T], tb[NS_T], oc[NS_O], ob[NS_O];
+	uint32_t saddr = addr_be("10.98.0.1"), daddr = addr_be(ADDR_A);
+	int la, lb, lb2, raw, i, blk = 0;
+	char buf[4096] = { 0 };
+	ssize_t n;
+
+	if (sh(IP " -n %s route add 10.98.0.0/16 via " ADDR_B, w->a))
+		return 1;
+	if (enter_ns(w->a) ||
+	    xtcp_write_str("/proc/sys/net/xtcp/retries2", "1"))
+		return 2;
+	la = listener(ADDR_A, PORT_A, 256);
+	raw = raw_peer_open();
+	if (la < 0 || raw < 0)
+		return 3;
+	if (enter_ns(w->b))
+		return 4;
+	lb = listener(ADDR_B, PORT_B, 256);
+	lb2 = listener(ADDR_B, PORT_B + 1, 256);
+	if (lb < 0 || lb2 < 0)
+		return 5;
+	/* b -> a: K connections with data, half of them accepted. */
+	if (connect_many(kc, NS_K, ADDR_A, PORT_A))
+		return 6;
+	for (i = 0; i < NS_K; i++)
+		if (send(kc[i], buf, 1000, 0) != 1000)
+			return 7;
+	if (enter_ns(w->a) || accept_n(la, ka, NS_K / 2))
+		return 8;
+	/* a -> b: T connections a closes first (TIME_WAIT in a). */
+	if (connect_many(tc, NS_T, ADDR_B, PORT_B) ||
+	    connect_many(oc, NS_O, ADDR_B, PORT_B + 1))
+		return 9;
+	if (accept_n(lb, tb, NS_T) || accept_n(lb2, ob, NS_O))
+		return 10;
+	for (i = 0; i < NS_T; i++)
+		close(tc[i]);
+	for (i = 0; i < NS_T; i++) {
+		struct pollfd p = { .fd = tb[i], .events = POLLIN };
+
+		if (poll(&p, 1, 10000) != 1 || recv(tb[i], buf, 1, 0) != 0)
+			return 11;
+		close(tb[i]);
+	}
+	if (wait_count_state(0x06, NS_T, 10000) != NS_T)
+		return 12;
+	/* a -> b: O connections whose data b stops acknowledging. */
+	for (i = 0; i < NS_O; i++)
+		while ((n = send(oc[i], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			blk += n;
+	if (sh(TC " -n %s qdisc change dev veth0 root netem delay 100ms loss 100%%",
+	       w->b))
+		return 13;
+	for (i = 0; i < NS_O; i++)
+		close(oc[i]);
+	/* M requests that will never complete. */
+	for (i = 0; i < NS_M; i++)
+		if (raw_peer_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
+			return 14;
+	if (wait_count_state(0x03, NS_M, 10000) != NS_M ||
+	    wait_count_state(0x04, NS_O, 10000) != NS_O ||
+	    proc_count_state(0x06) != NS_T ||
+	    proc_count_state(0x01) != NS_K)
+		return 15;
+	if (write(w->ready, "r", 1) != 1)
+		return 16;
+	for (;;)
+		pause();
+}
+
+TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
+{
+	int rounds = race_env("XTCP_RACE_NS_ROUNDS", 1);
+	long long tstart = xtcp_now_ms(), deadline;
+	int r, holder, attempts = 0, err, status, pipefd[2];
+	long long t0, t_kill;
+	long ref, held;
+	char a[32], b[32], c;
+	pid_t pid;
+
+	ASSERT_EQ(0, access("/sys/module/xtcp", F_OK));
+	/* Connections earlier tests closed may still be finishing. */
+	deadline = xtcp_now_ms() + 120000;
+	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+		usleep(50000);
+	ASSERT_EQ(0, module_refcnt());
+	holder = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	ASSERT_LE(0, holder);
+	/* The socket and its file ops each hold the module. */
+	held = module_refcnt();
+	ASSERT_LT(0, held);
+
+	for (r = 0; r < rounds; r++) {
+		t0 = xtcp_now_ms();
+		ASSERT_EQ(0, hosts_up(a, b, sizeof(a)));
+		ASSERT_EQ(0, pipe(pipefd));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			struct world w = { a, b, pipefd[1] };
+
+			/* Never outlive a test that failed half-way. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(pipefd[0]);
+			_exit(world_build(&w));
+		}
+		close(pipefd[1]);
+		if (read(pipefd[0], &c, 1) != 1) {
+			waitpid(pid, &status, 0);
+			sh(IP " netns del %s; " IP " netns del %s", a, b);
+			ASSERT_TRUE(0) TH_LOG("round %d: world failed, exit %d",
+					      r, WEXITSTATUS(status));
+		}
+		close(pipefd[0]);
+		err = unload_nonblock();
+		attempts++;
+		ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
+			TH_LOG("rmmod with everything live: %d", err);
+		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
+		t_kill = xtcp_now_ms();
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		/* Orphans give up after their backoffs; keep trying to unload. */
+		deadline = xtcp_now_ms() + 60000;
+		while ((ref = module_refcnt()) != held &&
+		       xtcp_now_ms() < deadline) {
+			err = unload_nonblock();
+			attempts++;
+			ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
+				TH_LOG("rmmod during teardown: %d", err);
+			usleep(20000);
+		}
+		ASSERT_EQ(held, ref)
+			TH_LOG("round %d: module references left", r);
+		TH_LOG("round %d: built in %lld ms, all gone %lld ms after the kill",
+		       r, t_kill - t0, xtcp_now_ms() - t_kill);
+	}
+	TH_LOG("%d rounds, %d refused unload attempts, %lld s", r, attempts,
+	       (xtcp_now_ms() - tstart) / 1000);
+	ASSERT_EQ(0, close(holder));
+	deadline = xtcp_now_ms() + 10000;
+	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+		usleep(20000);
+	ASSERT_EQ(0, unload_nonblock());
+	EXPECT_NE(0, access("/proc/net/xtcp", F_OK));
+	ASSERT_EQ(0, sh("/sbin/modprobe xtcp"));
+	holder = listener("127.0.0.1", RACE_PORT, 4);
+	ASSERT_LE(0, holder);
+	EXPECT_EQ(0, real_connection(holder, "127.0.0.1", RACE_PORT));
+	close(holder);
+}
+
+TEST_HARNESS_MAIN
