@@ -55,7 +55,9 @@ seed $W kind_at_end "$(hdr 6 02)" 01010102
 # xtcp_fuzz_sack: base sequence number, shift, then operations:
 # 00 init, 01 add A B, 02 advance A, 03 forget_above A, 04 dsack A B,
 # 05/0d/15 fill (0x10: with timestamps) ACK, 06 query S E,
-# 07 validate S E UNA NXT WIN DSACK; positions are 16-bit.
+# 07 validate S E UNA NXT WIN FLAGS (1: D-SACK, 2: then the block as two
+# raw 32-bit edges, NXT and WIN as distances from UNA); positions are
+# 16-bit.
 S=xtcp_fuzz_sack
 seed $S merge 00000000 00 01 0064 00c8 01 012c 0190 01 00c8 012c 05 0000
 seed $S evict 00000000 00 01 0010 0020 01 0030 0040 01 0050 0060 \
@@ -72,3 +74,9 @@ seed $S empty_inverted 00000000 00 01 0200 0100 01 0100 0100 \
 	04 0200 0100 05 0000
 seed $S query 00000000 00 01 0100 0200 01 0300 0400 06 0080 0380 \
 	06 0100 0200 06 0150 0180 03 0350 02 0150 06 0150 0350
+seed $S validate_raw 00001000 00 07 0000 0000 0100 0200 0080 02 00001150 00001200 \
+	07 0000 0000 0100 0200 0080 03 000010a0 000010f0 \
+	07 0000 0000 0100 0200 0080 02 80001150 00001200
+seed $S dsack_full 00000000 00 01 0010 0020 01 0030 0040 01 0050 0060 \
+	01 0070 0080 04 0001 0002 15 0000 04 0001 0002 05 0000
+seed $S dsack_inside 00000000 00 01 0100 0200 04 0120 0130 05 0000

@@ -17,7 +17,8 @@
  * just added first.  Filling an ACK's options must give the D-SACK
  * block then the list, and survive encoding and decoding; the sender's
  * xtcp_sack_covered(), xtcp_sack_cut(), xtcp_sack_is_dsack() and
- * xtcp_sack_validate() must agree with their definitions in the model.
+ * xtcp_sack_validate() must agree with their definitions in the model,
+ * and the latter accept of a peer's arbitrary block only data sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,19 +258,66 @@ static void op_query(struct input *in, const struct xtcp_sack_list *l,
 	      seq(in, cut));
 }
 
+static bool get32(struct input *in, u32 *v)
+{
+	unsigned int i, b;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		if (!get8(in, &b))
+			return false;
+		*v = *v << 8 | b;
+	}
+	return true;
+}
+
+/*
+ * A block as a peer may send it, any two 32-bit edges, to a sender with
+ * sane state (snd_nxt and snd_una - max_win within 2^30 of snd_una):
+ * what xtcp_sack_validate() accepts must be data that was sent, in
+ * (snd_una, snd_nxt], or a D-SACK of at most max_win below snd_una, and
+ * everything that is must be accepted.  Plain unsigned distances from
+ * snd_una and from snd_una - max_win say so without sequence order.
+ */
+static void op_validate_raw(struct input *in, long long una, long long nxt,
+			    long long win, bool dsack)
+{
+	u32 s, e, u = seq(in, una), n = u + (u32)nxt, lo = u - (u32)win;
+	enum xtcp_sack_verdict v, want;
+	struct xtcp_sack_block b;
+
+	if (!get32(in, &s) || !get32(in, &e))
+		return;
+	if (s - u > 0 && s - u < e - u && e - u <= n - u)
+		want = dsack ? XTCP_SACK_DUP : XTCP_SACK_OK;
+	else if (dsack && s - lo < e - lo && e - lo <= (u32)win)
+		want = XTCP_SACK_DUP;
+	else
+		want = XTCP_SACK_BAD;
+	b.start = s;
+	b.end = e;
+	v = xtcp_sack_validate(&b, u, n, (u32)win, dsack);
+	CHECK(v == want);
+}
+
 /* xtcp_sack_validate() against its kernel-doc. */
 static void op_validate(struct input *in)
 {
 	long long s, e, una, nxt, win;
 	struct xtcp_sack_block b;
 	enum xtcp_sack_verdict v, want;
-	unsigned int dsack;
+	unsigned int flags;
+	bool dsack;
 
 	if (!getpos(in, &s) || !getpos(in, &e) || !getpos(in, &una) ||
-	    !getpos(in, &nxt) || !getpos(in, &win) || !get8(in, &dsack))
+	    !getpos(in, &nxt) || !getpos(in, &win) || !get8(in, &flags))
 		return;
 	/* Positions and windows below 2^30 keep it all within 2^31. */
-	dsack &= 1;
+	dsack = flags & 1;
+	if (flags & 2) {
+		op_validate_raw(in, una, nxt, win, dsack);
+		return;
+	}
 	if (s >= e || e > nxt || s >= nxt)
 		want = XTCP_SACK_BAD;
 	else if (s > una)
