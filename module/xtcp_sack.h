@@ -296,8 +296,17 @@ xtcp_sack_validate(const struct xtcp_sack_block *b, u32 snd_una, u32 snd_nxt,
 	 */
 	if (!xtcp_seq_before(b->start, snd_nxt))
 		return XTCP_SACK_BAD;
-	if (xtcp_seq_after(b->start, snd_una))
+	if (xtcp_seq_after(b->start, snd_una)) {
+		/*
+		 * Nor do these: with nothing in flight, a start exactly
+		 * 2^31 away from snd_una == snd_nxt is both after the one
+		 * and before the other.  Measured forward from snd_una, it
+		 * lies beyond snd_nxt.
+		 */
+		if (!xtcp_seq_between(b->start, snd_una, snd_nxt))
+			return XTCP_SACK_BAD;
 		return dsack ? XTCP_SACK_DUP : XTCP_SACK_OK;
+	}
 	if (!dsack || xtcp_seq_after(b->end, snd_una) ||
 	    xtcp_seq_before(b->start, snd_una - max_win))
 		return XTCP_SACK_BAD;

@@ -82,7 +82,8 @@ MOD_SOURCES=$(for f in "$ROOT"/module/*.[ch] "$ROOT"/include/uapi/linux/xtcp.h; 
 	case $f in *.mod.c | *_trace.h) ;; *) echo "$f" ;; esac
 done)
 TRACE_HEADERS=$(ls "$ROOT"/module/*_trace.h)
-TEST_SOURCES=$(ls "$ROOT"/selftests/*.[ch] "$ROOT"/selftests/unit/*.c)
+TEST_SOURCES=$(ls "$ROOT"/selftests/*.[ch] "$ROOT"/selftests/unit/*.c \
+	"$ROOT"/selftests/unit/fuzz/*.c)
 
 make -C "$KDIR" M="$ROOT" clean >/dev/null 2>&1
 tap_check "$STATIC" "module builds warning-free with W=1" "$RES/build.log" \

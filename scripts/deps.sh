@@ -1,6 +1,7 @@
 #!/bin/sh
 # deps.sh - idempotently install the Debian 12 packages xtcp needs.
-#   --build  compiler, kbuild deps, sparse, kernel source/headers
+#   --build  compiler, kbuild deps, sparse, kernel source/headers, clang
+#            and its runtime libraries (the libFuzzer targets of the unit lane)
 #   --vm     qemu, the Debian kernel image+headers, busybox, iproute2, kmod, cpio
 #   --debug  the debug lane: kernel build tools, gcovr (coverage report)
 #   --lint   shellcheck (optional script linting)
@@ -14,7 +15,7 @@ usage() {
 	exit 2
 }
 
-BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-source-6.1 xz-utils linux-image-amd64 linux-headers-amd64"
+BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-source-6.1 xz-utils linux-image-amd64 linux-headers-amd64 clang libclang-rt-dev"
 VM_PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static iproute2 kmod cpio gzip xz-utils"
 DEBUG_PKGS="gcc make bc flex bison libelf-dev libssl-dev linux-source-6.1 xz-utils kmod cpio python3 gcovr"
 LINT_PKGS="shellcheck"

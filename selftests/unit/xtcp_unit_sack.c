@@ -475,6 +475,24 @@ TEST(validate_wraparound)
 		  xtcp_sack_validate(&far, 0xfffffffcu, 0, win, true));
 }
 
+/*
+ * Found by xtcp_fuzz_sack: with nothing in flight, a block starting
+ * exactly 2^31 from snd_una == snd_nxt is after the one and before the
+ * other, and was taken as data held above snd_una.
+ */
+TEST(validate_antipode_nothing_in_flight)
+{
+	const u32 una = 0x80003200u, win = 0;
+	const struct xtcp_sack_block antipode = B(0x3200, 0x400001);
+
+	EXPECT_EQ(XTCP_SACK_BAD,
+		  xtcp_sack_validate(&antipode, una, una, win, false));
+	EXPECT_EQ(XTCP_SACK_BAD,
+		  xtcp_sack_validate(&antipode, una, una, win, true));
+	EXPECT_EQ(XTCP_SACK_BAD,
+		  xtcp_sack_validate(&antipode, una, una, 0x10000, true));
+}
+
 TEST(covered)
 {
 	const struct xtcp_sack_block b[] = {
