@@ -976,6 +976,14 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	seq = xs->copied_seq;
 
 	while (copied < len) {
+		/*
+		 * sk_wait_data() drops the lock: another reader, or a
+		 * disconnect, may have moved copied_seq meanwhile, and an
+		 * offset from a stale seq would copy memory outside the skb.
+		 * Go on from copied_seq, as tcp_recvmsg() does.
+		 */
+		if (!peek || seq - xs->copied_seq > xs->rcv_nxt - xs->copied_seq)
+			seq = xs->copied_seq;
 		last = NULL;
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			last = skb;

@@ -27,9 +27,12 @@
 #               printed, and the last line is "N passed, N failed"
 # Environment: XTCP_CACHE_DIR (kernel cache, default /var/cache/xtcp),
 # XTCP_DEBUG_VM_TIMEOUT (seconds, default 2400), XTCP_DEBUG_TESTS (run
-# only these selftests, in one VM), XTCP_PLANT (lockdep or leak: plant
-# that bug in the module, scripts/plant-bug.sh, to see the lane fail;
-# for instance XTCP_PLANT=lockdep XTCP_DEBUG_TESTS=xtcp_conn).
+# only these selftests, in one VM), XTCP_DEBUG_ENV ("K=V ...": put these
+# in the tests' environment in every VM, for instance
+# XTCP_DEBUG_ENV="XTCP_FUZZ_SEED=42 XTCP_FUZZ_SECONDS=60"), XTCP_PLANT
+# (lockdep or leak: plant that bug in the module, scripts/plant-bug.sh,
+# to see the lane fail; for instance XTCP_PLANT=lockdep
+# XTCP_DEBUG_TESTS=xtcp_conn).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -143,24 +146,31 @@ fi
 # impaired paths cut to the one with all impairments, XTCP_BULK_PATHS).
 # xtcp_stall runs in both, one impaired path in each (XTCP_STALL_PATHS):
 # its 20 echoes of 2 MiB per path are the longest test after xtcp_netem.
+# The syscall fuzzer runs in the second for 150 s (XTCP_FUZZ_SECONDS;
+# the Debian lane's default is 30 s), before the VM's kmemleak scan.
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
 	case $t in xtcp_netem | xtcp_stall) ;; *) rest+=("$t") ;; esac
 done
 shards=("xtcp_netem xtcp_stall" "${rest[*]} xtcp_stall")
-shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5" "xtcpenv=XTCP_STALL_PATHS=loss1")
+shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5"
+	"xtcpenv=XTCP_STALL_PATHS=loss1 xtcpenv=XTCP_FUZZ_SECONDS=150")
 if [ -n "${XTCP_DEBUG_TESTS:-}" ]; then
 	shards=("$XTCP_DEBUG_TESTS")
 	shard_env=("")
 fi
+extra_env=""
+for kv in ${XTCP_DEBUG_ENV:-}; do
+	extra_env="$extra_env xtcpenv=$kv"
+done
 rm -rf "$DBG"/vm[0-9]*
 start=$(date +%s)
 for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-2400}" \
-		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_TEST_TIMEOUT=1500 ${shard_env[$i]}" \
+		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_TEST_TIMEOUT=1500 ${shard_env[$i]}$extra_env" \
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait
