@@ -147,13 +147,19 @@ fi
 # xtcp_stall runs in both, one impaired path in each (XTCP_STALL_PATHS):
 # its 20 echoes of 2 MiB per path are the longest test after xtcp_netem.
 # The syscall fuzzer runs in the second for 150 s (XTCP_FUZZ_SECONDS;
-# the Debian lane's default is 30 s), before the VM's kmemleak scan.
+# the Debian lane's default is 30 s), before the VM's kmemleak scan; the
+# hand-made peer's tests (xtcp_lifetime, xtcp_hostile) go with the
+# namespace tests, so that both VMs take about as long.
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
-	case $t in xtcp_netem | xtcp_stall) ;; *) rest+=("$t") ;; esac
+	case $t in
+	xtcp_netem | xtcp_stall | xtcp_lifetime | xtcp_hostile) ;;
+	*) rest+=("$t") ;;
+	esac
 done
-shards=("xtcp_netem xtcp_stall" "${rest[*]} xtcp_stall")
+shards=("xtcp_netem xtcp_lifetime xtcp_hostile xtcp_stall"
+	"${rest[*]} xtcp_stall")
 shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5"
 	"xtcpenv=XTCP_STALL_PATHS=loss1 xtcpenv=XTCP_FUZZ_SECONDS=150")
 if [ -n "${XTCP_DEBUG_TESTS:-}" ]; then
