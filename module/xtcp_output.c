@@ -19,6 +19,7 @@
  * retransmission timer, armed for RTO (at least 200 ms), probes with it,
  * which is how Linux bounds TCP_CORK too.
  */
+#include <linux/error-injection.h>
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
 #include <net/ip.h>
@@ -276,9 +277,12 @@ static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
  * flags, and the pages that hold its bytes, with their share of the
  * truesize.
  *
+ * Not inlined, and open to error injection (fail_function), so that a
+ * test can make every cut fail and check what leaves then.
+ *
  * Return: 0, or -ENOBUFS with @skb unchanged.
  */
-int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+noinline int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 in_head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
@@ -312,6 +316,8 @@ int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	return 0;
 }
+
+ALLOW_ERROR_INJECTION(xtcp_fragment, ERRNO);
 
 /**
  * xtcp_transmit_skb() - send a copy of a queued segment
