@@ -299,12 +299,20 @@ static void xtcp_persist(struct sock *sk)
 		xtcp_give_up(sk);
 		return;
 	}
-	if (!xtcp_probe(sk)) {
+	if (xtcp_probe(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
+	} else if (xs->send_head != skb_peek(&sk->sk_write_queue)) {
 		/* Flushed: the retransmission timer runs from now on. */
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 		return;
 	}
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
+	/*
+	 * A probe, or a segment the window allowed that did not leave (no
+	 * memory, or IP refused it: too large for the device the socket
+	 * is bound to): both count until the peer answers, so that a
+	 * connection whose every send fails ends as one whose peer went
+	 * quiet, after retries2 (orphan_retries for an orphan).
+	 */
 	if (!xs->probes_tstamp)
 		xs->probes_tstamp = jiffies ? : 1;
 	if (xs->probes_out < U8_MAX)

@@ -336,4 +336,74 @@ TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
 	EXPECT_EQ(rounds, i);
 }
 
+/*
+ * Connections whose every send fails (found by xtcp_fuzz, seed 2): the
+ * client is bound to a device that does not reach its peer over lo, so
+ * IP refuses each of its segments; both ends close.  Every socket ends
+ * within seconds with orphan_retries 4, as Linux TCP's do with
+ * tcp_orphan_retries 4, instead of living on in FIN_WAIT1.
+ */
+FIXTURE(failing) {
+	const char *proc;
+};
+
+FIXTURE_VARIANT(failing) {
+	int proto;
+	const char *proc;
+	const char *orphan_retries;
+};
+
+FIXTURE_VARIANT_ADD(failing, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.orphan_retries = "/proc/sys/net/ipv4/tcp_orphan_retries",
+};
+
+FIXTURE_VARIANT_ADD(failing, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.orphan_retries = "/proc/sys/net/xtcp/orphan_retries",
+};
+
+FIXTURE_SETUP(failing)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_EQ(0, sh(IP " link add veth0 type veth peer name veth1 && "
+		       IP " link set veth0 up && " IP " link set veth1 up && "
+		       IP " addr add 198.18.0.1/24 dev veth0"));
+	ASSERT_EQ(0, xtcp_write_str(variant->orphan_retries, "4"));
+}
+
+FIXTURE_TEARDOWN(failing)
+{
+}
+
+TEST_F_TIMEOUT(failing, orphan_whose_sends_fail_ends, 90)
+{
+	struct sockaddr_in to = xtcp_addr("127.0.0.1", PORT_A);
+	char buf[1000] = { 0 };
+	int l, c, s, n = -1;
+	long long t0;
+
+	l = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_EQ(0, xtcp_bind(l, "127.0.0.1", PORT_A));
+	ASSERT_EQ(0, listen(l, 5));
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&to, sizeof(to)));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	close(l);
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_BINDTODEVICE, "veth0", 6));
+	ASSERT_EQ(sizeof(buf), send(c, buf, sizeof(buf), 0));
+	close(c);
+	close(s);
+	t0 = xtcp_now_ms();
+	while ((n = xtcp_proc_count(variant->proc)) > 0 &&
+	       xtcp_now_ms() - t0 < 60000)
+		usleep(100000);
+	TH_LOG("%d sockets left after %lld ms", n, xtcp_now_ms() - t0);
+	EXPECT_EQ(0, n);
+}
+
 TEST_HARNESS_MAIN
