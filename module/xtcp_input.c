@@ -420,6 +420,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_seg_hdr h;
 
+	xtcp_assert_sock_locked(sk);
 	if (xtcp_hdr_decode(&h, skb->data, skb->len))
 		goto drop;
 	xtcp_hdr_decode_opts(&h, skb->data);
@@ -550,6 +551,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	struct xtcp_seg_hdr h;
 	struct sock *sk;
 
+	lockdep_assert_in_softirq();
 	/* A stream is between two unicast addresses: broadcasts and
 	 * multicasts get no answer, not even a reset.
 	 */

@@ -286,6 +286,7 @@ int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	u32 data_len = skb->data_len, moved;
 	struct sk_buff *nskb;
 
+	xtcp_assert_sock_locked(sk);
 	/* A clone in flight shares the page table that skb_split() edits. */
 	if (skb_unclone(skb, GFP_ATOMIC))
 		return -ENOBUFS;
@@ -329,6 +330,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 seg = xtcp_seg_size(xtcp_sk(sk));
 	struct sk_buff *copy;
 
+	xtcp_assert_sock_locked(sk);
 	/* Whole, it would be too large for the path: IP would drop it. */
 	if (skb->len > seg && xtcp_fragment(sk, skb, seg))
 		return -ENOBUFS;
@@ -452,6 +454,7 @@ static void xtcp_send_bare(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
  */
 void xtcp_send_ack(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
@@ -557,6 +560,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
  */
 void xtcp_send_probe(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_una - 1, GFP_ATOMIC);
 }
 
@@ -567,6 +571,7 @@ void xtcp_send_probe(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, XTCP_FLAG_RST, xtcp_sk(sk)->snd_nxt, gfp);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 }
@@ -586,6 +591,7 @@ u32 xtcp_size_goal(const struct sock *sk)
 {
 	u32 seg = xtcp_seg_size(xtcp_sk(sk)), goal;
 
+	xtcp_assert_sock_locked(sk);
 	if (!xtcp_gso_capable(sk))
 		return seg;
 	goal = min_t(u32, sk->sk_gso_max_size - XTCP_HDR_MAX_LEN,
@@ -781,6 +787,7 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 	struct sk_buff *skb;
 	int sent;
 
+	xtcp_assert_sock_locked(sk);
 	while ((skb = xs->send_head)) {
 		if (!xtcp_may_send(sk, skb, nonagle, 0, &len))
 			break;
@@ -824,6 +831,7 @@ bool xtcp_probe(struct sock *sk)
 	struct sk_buff *skb = xs->send_head;
 	u32 len;
 
+	xtcp_assert_sock_locked(sk);
 	if (!skb)
 		return false;
 	len = xtcp_window_quota(xs, skb);
@@ -860,6 +868,7 @@ int xtcp_queue_syn(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
@@ -884,6 +893,7 @@ void xtcp_send_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_owned(sk);
 	/* Ride on the last segment if it has not left yet. */
 	if (tail && xs->send_head) {
 		XTCP_SKB_CB(tail)->flags |= XTCP_FLAG_FIN;
