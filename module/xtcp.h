@@ -48,9 +48,10 @@
  *     softirq takes bh_lock_sock() and, when the user owns the socket,
  *     queues the segment on the backlog (sk_add_backlog()) instead of
  *     processing it; release_sock() replays the backlog through
- *     xtcp_prot.backlog_rcv.  A socket timer, or an ICMP error, that
- *     finds the socket owned does not do its work either: it sets its
- *     bit in xtcp_sock.deferred, with a reference on the socket
+ *     xtcp_prot.backlog_rcv.  Nor does a socket timer, or an ICMP
+ *     error that changes the connection (a lower path MTU, a failed
+ *     connect()), work on a socket the user owns: it sets its bit in
+ *     xtcp_sock.deferred, with a reference on the socket
  *     (xtcp_run_or_defer()), and release_sock() runs the work through
  *     xtcp_prot.release_cb (xtcp_release_cb()), as TCP's
  *     tcp_release_cb().  So the state machine of a connection, timer

@@ -8,8 +8,8 @@
  * pseudo-header with xtcp's own protocol number), then looked up in this
  * order: a connected socket, a TIME_WAIT entry, a listener.  Connected
  * sockets process segments under their socket lock, or queue them on the
- * backlog when the user owns the socket (see the rules in xtcp.h);
- * listeners and TIME_WAIT entries have their own locks.
+ * backlog when the user owns the socket; listeners and TIME_WAIT entries
+ * have their own locks (rules 1, 2 and 4 in xtcp.h).
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>

@@ -485,6 +485,7 @@ static struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 	struct hlist_nulls_node *node;
 	struct sock *sk;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "xtcp lookup outside RCU");
 begin:
 	sk_nulls_for_each_rcu(sk, node, &hb->chain) {
 		if (!xtcp_established_match(sk, net, saddr, sport, daddr, hnum,
@@ -513,6 +514,7 @@ static struct sock *__xtcp_lookup_listener(struct net *net, __be32 daddr,
 	struct sock *sk, *best;
 	int score, best_score;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "xtcp lookup outside RCU");
 begin:
 	best = NULL;
 	best_score = 0;
