@@ -62,22 +62,28 @@
  *     (sk_reset_timer()); xtcp_stop_timers() drops the timers' and the
  *     deferred bits' references.  A listener is the exception: segments
  *     for it never take its socket lock, which belongs to accept() and
- *     close(), but its req_lock (rule 4).
+ *     close(), but its req_lock (rule 5).
  *
- *  2. A TIME_WAIT hash chain lock (struct xtcp_tw_bucket.lock in
+ *  2. A hash bucket lock (struct xtcp_hash_bucket.lock) serialises
+ *     writers of one listen or established chain; spin_lock_bh() from
+ *     process context, spin_lock() from softirq.  A connecting socket's
+ *     4-tuple is checked against the chain and the TIME_WAIT table, and
+ *     the socket added, under its chain's lock (xtcp_hash()).
+ *
+ *  3. A TIME_WAIT hash chain lock (struct xtcp_tw_bucket.lock in
  *     xtcp_tw.c) guards one chain of TIME_WAIT entries and a segment's
  *     processing by an entry: lookups hold it while they use the entry,
  *     which therefore needs no reference count.  spin_lock_bh() from
  *     process context, spin_lock() from softirq.
  *
- *  3. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
+ *  4. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
  *     owners of one local port, sockets and TIME_WAIT entries: bind
  *     conflicts, the move to LISTEN and port release are decided under
  *     it.  Because softirq context takes it too (children inherit the
  *     port, TIME_WAIT entries expire), process context always takes it
  *     with spin_lock_bh().
  *
- *  4. A listener's req_lock (xtcp_sock.req_lock) guards its pending
+ *  5. A listener's req_lock (xtcp_sock.req_lock) guards its pending
  *     requests (struct xtcp_request), nr_requests, nr_completing and
  *     accept queue: spin_lock() from softirq (segments for the listener,
  *     the SYN-ACK timer), spin_lock_bh() from process context (accept(),
@@ -85,10 +91,6 @@
  *     Whoever takes a request off the list under req_lock owns it, and
  *     stops its timer with del_timer_sync() after dropping the lock,
  *     since the timer takes the lock too.
- *
- *  5. A hash bucket lock (struct xtcp_hash_bucket.lock) serialises
- *     writers of one listen or established chain; spin_lock_bh() from
- *     process context, spin_lock() from softirq.
  *
  * Two more locks are leaves: nothing else is taken while one is held.
  *
@@ -316,7 +318,7 @@ enum {
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
  * @req_lock: protects @requests, @nr_requests, @nr_completing and
- *	@accept_queue of a listener (rule 4 above)
+ *	@accept_queue of a listener (rule 5 above)
  * @requests: pending connections (struct xtcp_request) of a listener
  * @nr_requests: length of @requests
  * @nr_completing: requests taken off @requests whose child socket is
@@ -561,7 +563,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
- * Whoever takes a request off @node owns it (rule 4 above).
+ * Whoever takes a request off @node owns it (rule 5 above).
  */
 struct xtcp_request {
 	struct list_head node;

@@ -469,6 +469,7 @@ void xtcp_cong_mtu_lost(struct sock *sk)
 	u32 budget = max(xs->cw.cwnd, 1U);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	if (xs->snd_una == xs->snd_nxt)
 		return;
 	xs->ca_state = XTCP_CA_LOSS;

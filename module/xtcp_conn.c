@@ -7,7 +7,7 @@
  * to accept().
  *
  * Listeners process segments under their req_lock, not their socket
- * lock (rules 1 and 4 in xtcp.h), so that a SYN flood never contends
+ * lock (rules 1 and 5 in xtcp.h), so that a SYN flood never contends
  * with the user.
  */
 #include <linux/random.h>

@@ -140,6 +140,7 @@ static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
 {
 	struct dst_entry *dst = __sk_dst_check(sk, 0);
 
+	xtcp_assert_sock_locked(sk);	/* and not owned: softirq */
 	if (dst)
 		dst->ops->redirect(dst, sk, skb);
 }

@@ -9,7 +9,7 @@
  * order: a connected socket, a TIME_WAIT entry, a listener.  Connected
  * sockets process segments under their socket lock, or queue them on the
  * backlog when the user owns the socket; listeners and TIME_WAIT entries
- * have their own locks (rules 1, 2 and 4 in xtcp.h).
+ * have their own locks (rules 1, 3 and 5 in xtcp.h).
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>

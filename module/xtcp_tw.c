@@ -12,7 +12,7 @@
  * (see xtcp_table.c), so that bind() sees the port as taken, and on its
  * namespace's timing wheel (singly linked), which owns the memory.  The
  * locks of the three links, their order and the wheel's ownership are
- * rules 2 and 3 and the wheel lock in xtcp.h.
+ * rules 3 and 4 and the wheel lock in xtcp.h.
  *
  * An entry is killed early (a SYN reopening the 4-tuple) by unlinking it
  * from the hash chain and the bind bucket; it stays on the wheel, which
@@ -46,7 +46,7 @@
 /**
  * struct xtcp_tw_bucket - one TIME_WAIT hash chain
  * @lock: guards @head, @last_oow_ack and the processing of the entries
- *	on it (rule 2 in xtcp.h)
+ *	on it (rule 3 in xtcp.h)
  * @head: first entry, linked through hash_next
  * @last_oow_ack: jiffies (low 32 bits) of the last ACK an entry of the
  *	chain sent to a segment that was not the peer's FIN, 0 if none
