@@ -495,6 +495,7 @@ static bool xtcp_oow_limited(struct sock *sk, int mib)
  */
 void xtcp_send_oow_ack(struct sock *sk, bool data)
 {
+	xtcp_assert_sock_locked(sk);
 	if (!data && xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDSEQ))
 		return;
 	xtcp_send_ack(sk);
@@ -539,6 +540,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if (xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDCHALLENGE))
 		return;
 	if (!xtcp_challenge_budget(net)) {
