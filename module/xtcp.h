@@ -26,31 +26,82 @@
  *
  * CONTEXTS AND LOCKING RULES
  *
+ * Written here once: the other files refer to these rules by number, and
+ * every function that needs a lock held, or a context, says so in code
+ * (see "As code" at the end), which lockdep checks in the debug lane.
+ *
  * Two contexts touch xtcp state:
  *
- *  - process context: the socket calls (bind, listen, close, ...) and
- *    /proc readers.  They run with softirqs enabled.
- *  - softirq context: xtcp_v4_rcv() called by the IP layer for every
- *    received segment (and, later, timers).  It never sleeps.
+ *  - process context: the socket calls (bind, listen, connect, accept,
+ *    send, receive, socket options, shutdown, close), /proc and sysctl
+ *    handlers, module load and unload, namespace setup and teardown.
+ *    They run with softirqs enabled and may sleep.
+ *  - softirq context: xtcp_v4_rcv() and xtcp_v4_err(), called by the IP
+ *    layer for every received segment and ICMP error, and every timer:
+ *    a socket's retransmission (also window probe and orphaned
+ *    FIN_WAIT2), keepalive and delayed-ACK timers, a request's SYN-ACK
+ *    timer and a namespace's TIME_WAIT wheel timer.  It never sleeps.
  *
- * The rules, in lock order (take them top to bottom, never upwards):
+ * The locks, in lock order (take them top to bottom, never upwards):
  *
  *  1. The socket lock.  Process context owns a socket with lock_sock();
  *     softirq takes bh_lock_sock() and, when the user owns the socket,
  *     queues the segment on the backlog (sk_add_backlog()) instead of
- *     processing it, so that the state machine of one socket is only ever
- *     run by one context at a time.  The backlog is replayed by
- *     release_sock() through xtcp_prot.backlog_rcv.
+ *     processing it; release_sock() replays the backlog through
+ *     xtcp_prot.backlog_rcv.  Nor does a socket timer, or an ICMP
+ *     error that changes the connection (a lower path MTU, a failed
+ *     connect()), work on a socket the user owns: it sets its bit in
+ *     xtcp_sock.deferred, with a reference on the socket
+ *     (xtcp_run_or_defer()), and release_sock() runs the work through
+ *     xtcp_prot.release_cb (xtcp_release_cb()), as TCP's
+ *     tcp_release_cb().  So the state machine of a connection, timer
+ *     work included, runs in one context at a time: in softirq under
+ *     bh_lock_sock() while no user owns the socket, or in its owner's
+ *     process context (lock_sock(), and the backlog and release_cb run
+ *     by release_sock()).  An armed timer holds a reference on its socket
+ *     (sk_reset_timer()); xtcp_stop_timers() drops the timers' and the
+ *     deferred bits' references.  A listener is the exception: segments
+ *     for it never take its socket lock, which belongs to accept() and
+ *     close(), but its req_lock (rule 5).
  *
- *  2. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
- *     owners of one local port: bind conflicts, the move to LISTEN and
- *     port release are decided under it.  Because softirq context will
- *     take it too (children inherit the port), process context always
- *     takes it with spin_lock_bh().
- *
- *  3. A hash bucket lock (struct xtcp_hash_bucket.lock) serialises
+ *  2. A hash bucket lock (struct xtcp_hash_bucket.lock) serialises
  *     writers of one listen or established chain; spin_lock_bh() from
+ *     process context, spin_lock() from softirq.  A connecting socket's
+ *     4-tuple is checked against the chain and the TIME_WAIT table, and
+ *     the socket added, under its chain's lock (xtcp_hash()).
+ *
+ *  3. A TIME_WAIT hash chain lock (struct xtcp_tw_bucket.lock in
+ *     xtcp_tw.c) guards one chain of TIME_WAIT entries and a segment's
+ *     processing by an entry: lookups hold it while they use the entry,
+ *     which therefore needs no reference count.  spin_lock_bh() from
  *     process context, spin_lock() from softirq.
+ *
+ *  4. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
+ *     owners of one local port, sockets and TIME_WAIT entries: bind
+ *     conflicts, the move to LISTEN and port release are decided under
+ *     it.  Because softirq context takes it too (children inherit the
+ *     port, TIME_WAIT entries expire), process context always takes it
+ *     with spin_lock_bh().
+ *
+ *  5. A listener's req_lock (xtcp_sock.req_lock) guards its pending
+ *     requests (struct xtcp_request), nr_requests, nr_completing and
+ *     accept queue: spin_lock() from softirq (segments for the listener,
+ *     the SYN-ACK timer), spin_lock_bh() from process context (accept(),
+ *     close()); the /proc walk takes it under a bind bucket lock.
+ *     Whoever takes a request off the list under req_lock owns it, and
+ *     stops its timer with del_timer_sync() after dropping the lock,
+ *     since the timer takes the lock too.
+ *
+ * Two more locks are leaves: nothing else is taken while one is held.
+ *
+ *  - the TIME_WAIT wheel lock (struct xtcp_tw_wheel.lock) guards a
+ *    namespace's wheel, which owns the entries' memory: only the wheel
+ *    frees an entry (a killed entry is unlinked from its chain and bind
+ *    bucket and waits for its slot).  The wheel's timer takes a slot's
+ *    entries off under it and drops it before taking their chain locks.
+ *  - xtcp_cong_lock (xtcp_cong.c) serialises writers of the list of
+ *    congestion control algorithms that other modules add, in process
+ *    context.
  *
  * Readers of the listen and established chains do not lock: they walk
  * the hlist_nulls chains under RCU (softirq is an RCU read-side section),
@@ -58,10 +109,28 @@
  * keys, because the socket slab is SLAB_TYPESAFE_BY_RCU and a socket may
  * be freed and reused for another connection under a reader's feet.  The
  * nulls value at the end of each chain is its bucket number, so a reader
- * that was moved to another chain notices and restarts.
+ * that was moved to another chain notices and restarts.  RCU also covers
+ * the list of congestion control algorithms (readers hold
+ * rcu_read_lock() or xtcp_cong_lock) and a namespace's control socket,
+ * which senders of resets and TIME_WAIT ACKs read under rcu_read_lock()
+ * and namespace exit clears before synchronize_net().
  *
- * Counters (xtcp_stat) are per-cpu and may be bumped from any context.
- * Sysctls are read with READ_ONCE() and need no lock.
+ * /proc/net/xtcp readers walk the bind buckets one at a time under the
+ * bucket lock (and, for a listener's requests, its req_lock), copy an
+ * entry and print it after dropping the locks (xtcp_iter_next()); socket
+ * fields are read there without the socket lock, so a line may be
+ * slightly stale.  Counters (xtcp_stat) are per-cpu and may be bumped
+ * from any context.  Sysctls are read with READ_ONCE() and need no lock.
+ *
+ * As code: xtcp_assert_sock_locked() states rule 1 for the state
+ * machine; xtcp_assert_sock_owned() (lockdep_assert_held() of the socket
+ * lock's owner map) marks process-context-only functions;
+ * lockdep_assert_held(&sk->sk_lock.slock) the softirq side of
+ * bh_lock_sock(); lockdep_assert_held() and sparse's __must_hold() the
+ * functions called with a bucket lock or req_lock; and
+ * lockdep_assert_in_softirq() the code that takes a lock with spin_lock()
+ * because it runs in softirq.  Without CONFIG_LOCKDEP they compile to
+ * nothing.
  *
  * State numbers are those of include/net/tcp_states.h, so that the
  * generic inet helpers (inet_stream_connect(), inet_shutdown(), ...) and
@@ -248,8 +317,8 @@ enum {
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
- * @req_lock: protects @requests, @nr_requests and @accept_queue of a
- *	listener (lock order in the rules above: after bind buckets)
+ * @req_lock: protects @requests, @nr_requests, @nr_completing and
+ *	@accept_queue of a listener (rule 5 above)
  * @requests: pending connections (struct xtcp_request) of a listener
  * @nr_requests: length of @requests
  * @nr_completing: requests taken off @requests whose child socket is
@@ -345,6 +414,35 @@ struct xtcp_sock {
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+/**
+ * xtcp_assert_sock_locked() - rule 1: may @sk's state machine run here?
+ * @sk: the socket
+ *
+ * Yes in its owner's process context (lock_sock(), or the backlog and
+ * release_cb that release_sock() runs), and in softirq under
+ * bh_lock_sock() while no user owns @sk.  Stricter than
+ * sock_owned_by_me(), which also takes bh_lock_sock() on a socket the
+ * user owns: the case that must use the backlog or the deferred bits.
+ */
+static inline void xtcp_assert_sock_locked(const struct sock *sk)
+{
+	lockdep_assert(lockdep_is_held(&sk->sk_lock) ||
+		       (lockdep_is_held(&sk->sk_lock.slock) &&
+			!sock_owned_by_user_nocheck(sk)));
+}
+
+/**
+ * xtcp_assert_sock_owned() - @sk is owned through lock_sock() (rule 1)
+ * @sk: the socket
+ *
+ * For what runs only in process context on a socket the caller owns
+ * (socket calls, socket options), never from softirq.
+ */
+static inline void xtcp_assert_sock_owned(const struct sock *sk)
+{
+	lockdep_assert_held(&sk->sk_lock);
 }
 
 /**
@@ -465,8 +563,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
- * Whoever takes a request off @node (under req_lock) owns it: it stops
- * @timer with del_timer_sync() outside the lock and frees the request.
+ * Whoever takes a request off @node owns it (rule 5 above).
  */
 struct xtcp_request {
 	struct list_head node;
@@ -509,8 +606,8 @@ struct xtcp_request {
  * @expires_reuse: jiffies when 2*MSL ends, in bits 31..1; bit 0 is
  *	SO_REUSEADDR of the socket it replaced
  *
- * Kept at 64 bytes (see xtcp_tw.c): the owners of the memory and the
- * locks that guard each link are described there.
+ * Kept at 64 bytes (see xtcp_tw.c).  The locks of its links, and the
+ * wheel's ownership of its memory, are in the rules above.
  */
 struct xtcp_tw {
 	struct hlist_node bind_node;

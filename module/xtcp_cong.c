@@ -21,8 +21,9 @@
  * built in; other modules may add theirs with xtcp_register_cong(),
  * as with Linux's tcp_register_congestion_control().  A socket takes
  * the namespace's /proc/sys/net/xtcp/congestion_control when created,
- * or TCP_CONGESTION.  Everything here runs under the socket lock (or
- * bh_lock_sock() from softirq when the user does not own the socket).
+ * or TCP_CONGESTION.  A connection's window changes with its socket
+ * locked (rule 1 in xtcp.h); the list of algorithms is read under RCU
+ * and written under xtcp_cong_lock (see there too).
  */
 #include <linux/module.h>
 #include <linux/rculist.h>
@@ -114,10 +115,14 @@ static struct xtcp_cong_ops *xtcp_cong_lookup(const char *name)
 	struct xtcp_cong_ops *ops;
 	unsigned int i;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() &&
+			 !lockdep_is_held(&xtcp_cong_lock),
+			 "congestion control list read without RCU or lock");
 	for (i = 0; i < ARRAY_SIZE(xtcp_cong_builtin); i++)
 		if (!strcmp(xtcp_cong_builtin[i]->name, name))
 			return xtcp_cong_builtin[i];
-	list_for_each_entry_rcu(ops, &xtcp_cong_list, list)
+	list_for_each_entry_rcu(ops, &xtcp_cong_list, list,
+				lockdep_is_held(&xtcp_cong_lock))
 		if (!strcmp(ops->name, name))
 			return ops;
 	return NULL;
@@ -186,6 +191,7 @@ int xtcp_cong_set(struct sock *sk, const char *name)
 	struct xtcp_cong_ops *ops, *old = xtcp_sk(sk)->ca_ops;
 	int err = -ENOENT;
 
+	xtcp_assert_sock_locked(sk);
 	rcu_read_lock();
 	ops = xtcp_cong_lookup(name);
 	if (ops == old) {
@@ -252,6 +258,7 @@ void xtcp_cong_start(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	xtcp_cwnd_init(&xs->cw, XTCP_IW10, XTCP_CWND_CLAMP);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->recover = xs->snd_una;
@@ -354,6 +361,7 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if (!xs->ca_ops || sk->sk_state == TCP_SYN_SENT)
 		return;
 	if (acked)
@@ -428,6 +436,7 @@ void xtcp_cong_on_rto(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ssthresh = xs->cw.ssthresh;
 
+	xtcp_assert_sock_locked(sk);
 	if (!xs->ca_ops)
 		return;
 	if (xs->ca_state != XTCP_CA_LOSS)
@@ -460,6 +469,7 @@ void xtcp_cong_mtu_lost(struct sock *sk)
 	u32 budget = max(xs->cw.cwnd, 1U);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	if (xs->snd_una == xs->snd_nxt)
 		return;
 	xs->ca_state = XTCP_CA_LOSS;

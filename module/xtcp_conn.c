@@ -6,10 +6,9 @@
  * creating the socket only when the final ACK arrives, and handing it
  * to accept().
  *
- * Listeners process segments without their socket lock (which belongs to
- * accept() and close()): their pending requests and accept queue are
- * guarded by xtcp_sock.req_lock instead, so that a SYN flood never
- * contends with the user.
+ * Listeners process segments under their req_lock, not their socket
+ * lock (rules 1 and 5 in xtcp.h), so that a SYN flood never contends
+ * with the user.
  */
 #include <linux/random.h>
 #include <linux/siphash.h>

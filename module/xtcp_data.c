@@ -119,6 +119,7 @@ void xtcp_mem_exit(void)
  */
 void xtcp_wmem_charge(struct sock *sk, int size)
 {
+	xtcp_assert_sock_locked(sk);
 	sk_wmem_schedule(sk, size);
 	sk_wmem_queued_add(sk, size);
 	sk_mem_charge(sk, size);
@@ -131,6 +132,7 @@ void xtcp_wmem_charge(struct sock *sk, int size)
  */
 void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 {
+	xtcp_assert_sock_locked(sk);
 	sk_wmem_queued_add(sk, -skb->truesize);
 	sk_mem_uncharge(sk, skb->truesize);
 	kfree_skb(skb);
@@ -252,6 +254,7 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	struct xtcp_skb_cb *cb;
 	u32 len;
 
+	xtcp_assert_sock_locked(sk);
 	for (i = 0; i < opt->num_sacks; i++)
 		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
 				       xtcp_max_rcv_wnd(xs) << 1, false) ==
@@ -399,6 +402,7 @@ u32 xtcp_clean_acked(struct sock *sk)
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		cb = XTCP_SKB_CB(skb);
 		if (xtcp_seq_after(cb->end_seq, xs->snd_una) &&
@@ -489,6 +493,7 @@ static void xtcp_rcv_collapse(struct sock *sk)
 	struct sk_buff *skb, *next, *tail = NULL;
 	u32 done;
 
+	xtcp_assert_sock_locked(sk);
 	skb_queue_walk(q, skb)
 		if (!xtcp_skb_compact(skb))
 			break;
@@ -705,6 +710,7 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	u32 payload = skb->len - doff;
 	u32 trim;
 
+	xtcp_assert_sock_locked(sk);
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
 		return xtcp_ooo_queue(sk, skb, doff);
 	trim = xs->rcv_nxt - cb->seq;

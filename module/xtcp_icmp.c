@@ -7,11 +7,11 @@
  * The IP layer calls xtcp_v4_err() in softirq context with the ICMP
  * message's copy of our IP header and the first 8 bytes of ours (ports
  * and sequence number).  As for received segments, work on a socket the
- * user owns is left to release_sock(): a path MTU change through
- * %XTCP_MTU_REDUCED_DEFERRED, the end of a connection being opened
- * through %XTCP_ICMP_ERR_DEFERRED.  That happens even for the first SYN:
- * over veth or loopback, the ICMP error can come back within the
- * connect() call that sends it.
+ * user owns is left to release_sock() (rule 1 in xtcp.h): a path MTU
+ * change through %XTCP_MTU_REDUCED_DEFERRED, the end of a connection
+ * being opened through %XTCP_ICMP_ERR_DEFERRED.  That happens even for
+ * the first SYN: over veth or loopback, the ICMP error can come back
+ * within the connect() call that sends it.
  */
 #include <linux/icmp.h>
 #include <linux/ip.h>
@@ -46,7 +46,8 @@ static struct dst_entry *xtcp_update_pmtu(struct sock *sk, u32 mtu)
 
 /**
  * xtcp_mtu_reduced() - follow a lower path MTU
- * @sk: socket, locked and not owned by the user (or in release_sock())
+ * @sk: socket, locked: by bh_lock_sock() in softirq while no user owns
+ *	it, or by its owner in release_sock()
  *
  * Lowers the route's MTU to what the last "fragmentation needed" said,
  * and with it the segment size; the segments in flight were too large
@@ -59,6 +60,7 @@ void xtcp_mtu_reduced(struct sock *sk)
 	struct dst_entry *dst;
 	u32 mss;
 
+	xtcp_assert_sock_locked(sk);
 	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
 		return;
 	dst = xtcp_update_pmtu(sk, READ_ONCE(xs->mtu_info));
@@ -119,10 +121,12 @@ static void xtcp_icmp_conn_failed(struct sock *sk)
 
 /**
  * xtcp_icmp_deferred() - end a connect() an ICMP error came for
- * @sk: socket, in release_sock()
+ * @sk: socket, locked: by bh_lock_sock() in softirq while no user owns
+ *	it, or by its owner in release_sock()
  */
 void xtcp_icmp_deferred(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	if (sk->sk_state == TCP_SYN_SENT && READ_ONCE(sk->sk_err_soft))
 		xtcp_icmp_conn_failed(sk);
 }
@@ -136,6 +140,7 @@ static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
 {
 	struct dst_entry *dst = __sk_dst_check(sk, 0);
 
+	xtcp_assert_sock_locked(sk);	/* and not owned: softirq */
 	if (dst)
 		dst->ops->redirect(dst, sk, skb);
 }
@@ -143,6 +148,7 @@ static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
 /* Socket locked by bh_lock_sock(); @seq checked against the flight. */
 static void xtcp_icmp_error(struct sock *sk, int err)
 {
+	lockdep_assert_held(&sk->sk_lock.slock);
 	if (sk->sk_state == TCP_SYN_SENT) {
 		/* RFC 1122 4.2.3.9 leaves this open; Linux ends it. */
 		WRITE_ONCE(sk->sk_err_soft, err);
@@ -181,6 +187,7 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	u32 seq;
 	int err;
 
+	lockdep_assert_in_softirq();
 	/* icmp_socket_deliver() made our first 8 bytes readable. */
 	sk = xtcp_lookup(net, iph->daddr, get_unaligned((__be16 *)(th + 2)),
 			 iph->saddr, get_unaligned((__be16 *)th),

@@ -8,8 +8,8 @@
  * pseudo-header with xtcp's own protocol number), then looked up in this
  * order: a connected socket, a TIME_WAIT entry, a listener.  Connected
  * sockets process segments under their socket lock, or queue them on the
- * backlog when the user owns the socket (see the rules in xtcp.h);
- * listeners and TIME_WAIT entries have their own locks.
+ * backlog when the user owns the socket; listeners and TIME_WAIT entries
+ * have their own locks (rules 1, 3 and 5 in xtcp.h).
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
@@ -421,6 +421,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_seg_hdr h;
 
+	xtcp_assert_sock_locked(sk);
 	if (xtcp_hdr_decode(&h, skb->data, skb->len))
 		goto drop;
 	xtcp_hdr_decode_opts(&h, skb->data);
@@ -557,6 +558,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	struct xtcp_seg_hdr h;
 	struct sock *sk;
 
+	lockdep_assert_in_softirq();
 	/* A stream is between two unicast addresses: broadcasts and
 	 * multicasts get no answer, not even a reset.
 	 */

@@ -49,6 +49,7 @@
  */
 bool xtcp_gso_capable(const struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	return sk_can_gso(sk) && sk->sk_gso_max_segs > 1;
 }
 

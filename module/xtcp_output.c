@@ -290,6 +290,7 @@ noinline int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	u32 data_len = skb->data_len, moved;
 	struct sk_buff *nskb;
 
+	xtcp_assert_sock_locked(sk);
 	/* A clone in flight shares the page table that skb_split() edits. */
 	if (skb_unclone(skb, GFP_ATOMIC))
 		return -ENOBUFS;
@@ -335,6 +336,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 seg = xtcp_seg_size(xtcp_sk(sk));
 	struct sk_buff *copy;
 
+	xtcp_assert_sock_locked(sk);
 	/* Whole, it would be too large for the path: IP would drop it. */
 	if (skb->len > seg && xtcp_fragment(sk, skb, seg))
 		return -ENOBUFS;
@@ -458,6 +460,7 @@ static void xtcp_send_bare(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
  */
 void xtcp_send_ack(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
@@ -498,6 +501,7 @@ static bool xtcp_oow_limited(struct sock *sk, int mib)
  */
 void xtcp_send_oow_ack(struct sock *sk, bool data)
 {
+	xtcp_assert_sock_locked(sk);
 	if (!data && xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDSEQ))
 		return;
 	xtcp_send_ack(sk);
@@ -542,6 +546,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if (xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDCHALLENGE))
 		return;
 	if (!xtcp_challenge_budget(net)) {
@@ -563,6 +568,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
  */
 void xtcp_send_probe(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_una - 1, GFP_ATOMIC);
 }
 
@@ -573,6 +579,7 @@ void xtcp_send_probe(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_send_bare(sk, XTCP_FLAG_RST, xtcp_sk(sk)->snd_nxt, gfp);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 }
@@ -592,6 +599,7 @@ u32 xtcp_size_goal(const struct sock *sk)
 {
 	u32 seg = xtcp_seg_size(xtcp_sk(sk)), goal;
 
+	xtcp_assert_sock_locked(sk);
 	if (!xtcp_gso_capable(sk))
 		return seg;
 	goal = min_t(u32, sk->sk_gso_max_size - XTCP_HDR_MAX_LEN,
@@ -787,6 +795,7 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 	struct sk_buff *skb;
 	int sent;
 
+	xtcp_assert_sock_locked(sk);
 	while ((skb = xs->send_head)) {
 		if (!xtcp_may_send(sk, skb, nonagle, 0, &len))
 			break;
@@ -830,6 +839,7 @@ bool xtcp_probe(struct sock *sk)
 	struct sk_buff *skb = xs->send_head;
 	u32 len;
 
+	xtcp_assert_sock_locked(sk);
 	if (!skb)
 		return false;
 	len = xtcp_window_quota(xs, skb);
@@ -866,6 +876,7 @@ int xtcp_queue_syn(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
@@ -890,6 +901,7 @@ void xtcp_send_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_owned(sk);
 	/* Ride on the last segment if it has not left yet. */
 	if (tail && xs->send_head) {
 		XTCP_SKB_CB(tail)->flags |= XTCP_FLAG_FIN;

@@ -140,6 +140,7 @@ static void xtcp_proc_fill_sock(struct xtcp_proc_entry *e,
 static void xtcp_proc_fill_req(struct xtcp_proc_entry *e,
 			       const struct xtcp_request *req)
 {
+	lockdep_assert_held(&xtcp_sk(req->listener)->req_lock);
 	e->saddr = req->laddr;
 	e->daddr = req->raddr;
 	e->sport = ntohs(req->lport);
@@ -168,6 +169,7 @@ static void xtcp_proc_fill(enum xtcp_entry_kind kind, const void *entry,
 {
 	struct xtcp_proc_entry *e = arg;
 
+	lockdep_assert_in_softirq();	/* softirqs off: see xtcp_iter_fn */
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->ptr = entry;

@@ -23,7 +23,7 @@
 
 /**
  * xtcp_set_state() - move @sk to @state
- * @sk: socket, owned by the caller
+ * @sk: socket, locked (rule 1 in xtcp.h)
  * @state: a TCP_* state number
  *
  * Entering TCP_CLOSE makes the socket unreachable by lookups and gives
@@ -34,6 +34,7 @@ void xtcp_set_state(struct sock *sk, int state)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	/* A socket leaving TIME_WAIT hands the connection to its compact
 	 * entry, whose end after 2*MSL is traced instead.
 	 */
@@ -81,6 +82,7 @@ static void xtcp_write_queue_purge(struct sock *sk)
  */
 void xtcp_done(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	xtcp_set_state(sk, TCP_CLOSE);
 	xtcp_stop_timers(sk);
 	xtcp_write_queue_purge(sk);
@@ -148,6 +150,7 @@ bool xtcp_too_many_orphans(const struct sock *sk)
  */
 void xtcp_destroy_orphan(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE || !sock_flag(sk, SOCK_DEAD));
 	atomic_dec(&xtcp_orphan_count);
 	sk->sk_prot->destroy(sk);
@@ -288,6 +291,7 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int old_state = sk->sk_state;
 
+	xtcp_assert_sock_owned(sk);
 	if (old_state != TCP_CLOSE)
 		xtcp_set_state(sk, TCP_CLOSE);
 	if (old_state == TCP_LISTEN)
@@ -307,12 +311,12 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	return 0;
 }
 
-/* Socket lock held. */
 static int xtcp_listen_start(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	int err;
 
+	xtcp_assert_sock_owned(sk);
 	if (!inet->inet_num) {
 		err = xtcp_get_port(sk, 0);
 		if (err)

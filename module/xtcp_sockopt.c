@@ -75,6 +75,7 @@ static int xtcp_set_int(struct sock *sk, int optname, int val)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_owned(sk);
 	switch (optname) {
 	case TCP_MAXSEG:
 		if (val && (val < XTCP_MIN_MSS || val > XTCP_MAX_USER_MSS))
@@ -179,6 +180,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct dst_entry *dst = __sk_dst_get(sk);
 
+	xtcp_assert_sock_owned(sk);
 	memset(info, 0, sizeof(*info));
 	info->tcpi_state = inet_sk_state_load(sk);
 	info->tcpi_retransmits = xs->retransmits;

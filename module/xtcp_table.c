@@ -145,13 +145,14 @@ static bool xtcp_bind_conflict_tw(const struct sock *sk,
 	return !(relax && sk->sk_reuse && (tw->expires_reuse & 1));
 }
 
-/* Called with @b->lock held. */
 static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
 			    u16 port, bool relax)
+	__must_hold(&b->lock)
 {
 	struct xtcp_tw *tw;
 	struct sock *sk2;
 
+	lockdep_assert_held(&b->lock);
 	sk_for_each_bound(sk2, &b->owners) {
 		if (inet_sk(sk2)->inet_num == port &&
 		    xtcp_bind_conflict(sk, sk2, relax))
@@ -165,10 +166,11 @@ static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
 	return false;
 }
 
-/* Called with @b->lock held. */
 static void xtcp_port_own(struct xtcp_bind_bucket *b, struct sock *sk,
 			  u16 port)
+	__must_hold(&b->lock)
 {
+	lockdep_assert_held(&b->lock);
 	inet_sk(sk)->inet_num = port;
 	sk_add_bind_node(sk, &b->owners);
 }
@@ -235,6 +237,7 @@ static int xtcp_get_ephemeral_port(struct sock *sk, bool for_connect)
  */
 int xtcp_get_port(struct sock *sk, unsigned short snum)
 {
+	xtcp_assert_sock_owned(sk);
 	if (!snum)
 		return xtcp_get_ephemeral_port(sk, false);
 	return xtcp_try_port(sk, snum, true) ? 0 : -EADDRINUSE;
@@ -344,6 +347,7 @@ int xtcp_bind_listen(struct sock *sk)
 	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
 	int err = -EADDRINUSE;
 
+	xtcp_assert_sock_owned(sk);
 	spin_lock_bh(&b->lock);
 	if (!xtcp_port_taken(b, sk, port, true)) {
 		xtcp_set_state(sk, TCP_LISTEN);
@@ -481,6 +485,7 @@ static struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 	struct hlist_nulls_node *node;
 	struct sock *sk;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "xtcp lookup outside RCU");
 begin:
 	sk_nulls_for_each_rcu(sk, node, &hb->chain) {
 		if (!xtcp_established_match(sk, net, saddr, sport, daddr, hnum,
@@ -509,6 +514,7 @@ static struct sock *__xtcp_lookup_listener(struct net *net, __be32 daddr,
 	struct sock *sk, *best;
 	int score, best_score;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "xtcp lookup outside RCU");
 begin:
 	best = NULL;
 	best_score = 0;
@@ -586,11 +592,12 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 /*
  * Visit entry number @it->offset of bucket @b for @it->net: its sockets,
  * each listener followed by its pending requests, then its TIME_WAIT
- * entries.  Called with @b->lock held.
+ * entries.
  */
 static bool xtcp_iter_bucket(struct xtcp_table_iter *it,
 			     struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
 			     void *arg)
+	__must_hold(&b->lock)
 {
 	struct xtcp_request *req;
 	unsigned int seen = 0;
@@ -598,6 +605,7 @@ static bool xtcp_iter_bucket(struct xtcp_table_iter *it,
 	struct xtcp_tw *tw;
 	struct sock *sk;
 
+	lockdep_assert_held(&b->lock);
 	sk_for_each_bound(sk, &b->owners) {
 		if (!net_eq(sock_net(sk), it->net))
 			continue;

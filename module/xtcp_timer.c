@@ -6,10 +6,10 @@
  * (SYN, data or FIN) with exponential backoff, probes a closed window
  * (or flushes a corked partial segment, as Linux's probe timer does)
  * when nothing is in flight, and ends an orphaned FIN_WAIT2.  The
- * keepalive timer probes an idle connection with SO_KEEPALIVE set.
- * Both run in softirq context: when the user owns the socket, the work
- * is deferred to release_sock() through xtcp_release_cb(), as TCP does.
- * An armed timer holds a reference on its socket (sk_reset_timer()).
+ * keepalive timer probes an idle connection with SO_KEEPALIVE set; the
+ * delayed-ACK timer sends an ACK that waited for a second segment.  Their
+ * context, the deferral of their work to release_sock() when the user
+ * owns the socket, and their references are rule 1 in xtcp.h.
  *
  * The timeout follows RFC 6298 (xtcp_rto.h): samples come from ACKs of
  * segments sent once (Karn), the RTO is bounded by 200 ms and 120 s as
@@ -90,6 +90,7 @@ void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us)
 {
 	u32 rtt = max_t(u32, xtcp_clock_us() - sent_us, 1);
 
+	xtcp_assert_sock_locked(&xs->inet.sk);
 	xtcp_rtt_sample(&xs->rtt, rtt, jiffies_to_usecs(1), XTCP_RTO_MIN_US,
 			XTCP_RTO_MAX_US);
 	xs->backoff = 0;
@@ -109,6 +110,7 @@ void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr)
 {
 	s32 ms = xtcp_ts_clock(xs->ts_offset) - tsecr;
 
+	xtcp_assert_sock_locked(&xs->inet.sk);
 	/* An echo from the future, or older than any RTO: not ours. */
 	if (ms < 0 || (u32)ms > XTCP_RTO_MAX_US / USEC_PER_MSEC)
 		return;
@@ -333,6 +335,7 @@ void xtcp_persist_done(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if (likely(!xs->probes_tstamp))
 		return;
 	xs->probes_tstamp = 0;
@@ -353,18 +356,20 @@ void xtcp_ack_rcvd(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if ((s32)(ack - xs->snd_una) < 0)
 		return;
 	xs->rcv_tstamp = jiffies;
 	xs->probes_out = 0;
 }
 
-/* Socket locked and not owned by the user. */
+/* Deferred work: softirq with no owner, or the owner's release_sock(). */
 static void xtcp_rtx_timer_handler(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_assert_sock_locked(sk);
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
 		return;
 	if (sk->sk_state == TCP_FIN_WAIT2) {
@@ -392,6 +397,7 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 /* A timer of @sk expired: its work, now or after release_sock(). */
 static void xtcp_timer_expired(struct sock *sk, unsigned int bit)
 {
+	lockdep_assert_in_softirq();	/* a timer: bh_lock_sock() suffices */
 	bh_lock_sock(sk);
 	xtcp_run_or_defer(sk, bit);
 	bh_unlock_sock(sk);
@@ -427,12 +433,13 @@ static bool xtcp_keepalive_expired(struct sock *sk, unsigned long idle)
 	return xs->probes_out >= READ_ONCE(xs->keepcnt);
 }
 
-/* Socket locked and not owned by the user. */
+/* Deferred work: softirq with no owner, or the owner's release_sock(). */
 static void xtcp_keepalive_handler(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned long idle, when;
 
+	xtcp_assert_sock_locked(sk);
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
 	    ((1 << sk->sk_state) &
 	     (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
@@ -481,6 +488,7 @@ void xtcp_ack_delayed(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss)
 		xtcp_send_ack(sk);
 	else if (!timer_pending(&xs->delack_timer))
@@ -488,8 +496,10 @@ void xtcp_ack_delayed(struct sock *sk)
 			       jiffies + XTCP_DELACK_TIME);
 }
 
+/* Deferred work: softirq with no owner, or the owner's release_sock(). */
 static void xtcp_delack_handler(struct sock *sk)
 {
+	xtcp_assert_sock_locked(sk);
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))
 		xtcp_send_ack(sk);
@@ -515,6 +525,7 @@ void xtcp_keepalive(struct sock *sk, int on)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_assert_sock_locked(sk);
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
 		return;
 	if (on && !sock_flag(sk, SOCK_KEEPOPEN))
@@ -538,14 +549,16 @@ void xtcp_keepalive_restart(struct sock *sk)
 	unsigned long idle = jiffies - xs->rcv_tstamp;
 	unsigned long when = xtcp_keepidle(xs);
 
+	xtcp_assert_sock_locked(sk);
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
 	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
 		return;
 	xtcp_reset_keepalive_timer(sk, when > idle ? when - idle : 0);
 }
 
-/* The work of each deferred bit (softirq, or process context via
- * xtcp_release_cb(); the socket locked either way).
+/* The work of each deferred bit: in softirq under bh_lock_sock() when
+ * no user owns the socket, else by the owner in xtcp_release_cb() (rule
+ * 1 in xtcp.h).  Each one asserts it with xtcp_assert_sock_locked().
  */
 static void (*const xtcp_deferred_work[XTCP_DEFERRED_MAX])(struct sock *sk) = {
 	[XTCP_RTX_TIMER_DEFERRED]	= xtcp_rtx_timer_handler,
@@ -565,6 +578,8 @@ static void (*const xtcp_deferred_work[XTCP_DEFERRED_MAX])(struct sock *sk) = {
  */
 void xtcp_run_or_defer(struct sock *sk, unsigned int bit)
 {
+	lockdep_assert_in_softirq();
+	lockdep_assert_held(&sk->sk_lock.slock);
 	if (!sock_owned_by_user(sk))
 		xtcp_deferred_work[bit](sk);
 	else if (!test_and_set_bit(bit, &xtcp_sk(sk)->deferred))
@@ -580,6 +595,7 @@ void xtcp_release_cb(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int bit;
 
+	xtcp_assert_sock_owned(sk);
 	for (bit = 0; bit < XTCP_DEFERRED_MAX; bit++) {
 		if (test_and_clear_bit(bit, &xs->deferred)) {
 			xtcp_deferred_work[bit](sk);
@@ -609,6 +625,7 @@ void xtcp_init_timers(struct sock *sk)
  */
 void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when)
 {
+	xtcp_assert_sock_locked(sk);
 	sk_reset_timer(sk, &xtcp_sk(sk)->rtx_timer, jiffies + when);
 }
 
@@ -623,12 +640,14 @@ void xtcp_arm_fin_timeout(struct sock *sk)
 {
 	int ms = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_fin_timeout_ms);
 
+	xtcp_assert_sock_locked(sk);
 	xtcp_reset_rtx_timer(sk, msecs_to_jiffies(ms));
 }
 
 /**
  * xtcp_stop_timers() - stop the timers of a socket that is closing
- * @sk: socket, locked
+ * @sk: socket, locked; or unlocked and never seen by anyone when
+ *	sk_common_release() destroys a socket whose init failed
  *
  * A handler already running on another CPU finds the socket closed.
  */

@@ -7,22 +7,16 @@
  * tw_sock_TCP): enough to find the connection, answer a retransmitted
  * FIN, refuse its 4-tuple to new connections and keep its port bound.
  *
- * Each entry is linked three times:
- *
- *  - in a TIME_WAIT hash chain (global, keyed by the 4-tuple), singly
- *    linked, guarded by the chain's spinlock; lookups and segment
- *    processing happen under that lock, so no reference counting is
- *    needed;
- *  - in its bind bucket's tw_owners (see xtcp_table.c), guarded by the
- *    bind bucket lock, so that bind() sees the port as taken;
- *  - on its namespace's timing wheel, singly linked, guarded by the
- *    wheel lock.  The wheel owns the memory: only the wheel frees an
- *    entry.
+ * Each entry is linked three times: in a TIME_WAIT hash chain (global,
+ * keyed by the 4-tuple, singly linked), in its bind bucket's tw_owners
+ * (see xtcp_table.c), so that bind() sees the port as taken, and on its
+ * namespace's timing wheel (singly linked), which owns the memory.  The
+ * locks of the three links, their order and the wheel's ownership are
+ * rules 3 and 4 and the wheel lock in xtcp.h.
  *
  * An entry is killed early (a SYN reopening the 4-tuple) by unlinking it
  * from the hash chain and the bind bucket; it stays on the wheel, which
- * frees it when its slot comes up.  Lock order: hash chain lock, then
- * bind bucket lock; the wheel lock is never held with another.
+ * frees it when its slot comes up.
  *
  * The wheel (one per namespace) has XTCP_WHEEL_SLOTS slots of width
  * tick = ceil(2*MSL / XTCP_WHEEL_SLOTS) jiffies, advanced by one timer that
@@ -52,6 +46,7 @@
 /**
  * struct xtcp_tw_bucket - one TIME_WAIT hash chain
  * @lock: guards @head, @last_oow_ack and the processing of the entries
+ *	on it (rule 3 in xtcp.h)
  * @head: first entry, linked through hash_next
  * @last_oow_ack: jiffies (low 32 bits) of the last ACK an entry of the
  *	chain sent to a segment that was not the peer's FIN, 0 if none
@@ -120,12 +115,13 @@ static void xtcp_wheel_add(struct xtcp_net *xn, struct xtcp_tw *tw)
 	spin_unlock_bh(&w->lock);
 }
 
-/* Hash chain lock held. */
 static bool xtcp_tw_unhash_locked(struct xtcp_tw_bucket *b,
 				  struct xtcp_tw *tw)
+	__must_hold(&b->lock)
 {
 	struct xtcp_tw **pp;
 
+	lockdep_assert_held(&b->lock);
 	for (pp = &b->head; *pp; pp = &(*pp)->hash_next) {
 		if (*pp == tw) {
 			*pp = tw->hash_next;
@@ -135,11 +131,13 @@ static bool xtcp_tw_unhash_locked(struct xtcp_tw_bucket *b,
 	return false;
 }
 
-/* Make @tw unreachable; the wheel frees it.  Hash chain lock held. */
+/* Make @tw unreachable; the wheel frees it. */
 static void xtcp_tw_kill_locked(struct xtcp_tw_bucket *b, struct xtcp_tw *tw)
+	__must_hold(&b->lock)
 {
 	struct net *net = read_pnet(&tw->net);
 
+	lockdep_assert_held(&b->lock);
 	if (!xtcp_tw_unhash_locked(b, tw))
 		return;
 	xtcp_bind_tw_del(tw);
@@ -172,6 +170,7 @@ void xtcp_time_wait(struct sock *sk)
 	struct xtcp_tw_bucket *b;
 	struct xtcp_tw *tw = NULL;
 
+	xtcp_assert_sock_locked(sk);
 	xtcp_set_state(sk, TCP_TIME_WAIT);
 	if (atomic_read(&xn->tw_wheel.live) <
 	    READ_ONCE(xn->sysctl_max_tw_buckets))
@@ -212,13 +211,14 @@ static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net,
 	       net_eq(read_pnet(&tw->net), net);
 }
 
-/* Hash chain lock held. */
 static struct xtcp_tw *xtcp_tw_find(struct xtcp_tw_bucket *b,
 				    const struct net *net, __be32 laddr,
 				    __be16 lport, __be32 raddr, __be16 rport)
+	__must_hold(&b->lock)
 {
 	struct xtcp_tw *tw;
 
+	lockdep_assert_held(&b->lock);
 	for (tw = b->head; tw; tw = tw->hash_next)
 		if (xtcp_tw_match(tw, net, laddr, lport, raddr, rport))
 			return tw;
@@ -254,14 +254,15 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
  * that lost track of the connection and TIME_WAIT do not ACK each other
  * forever.  The stamp is the chain's, not the entry's, which keeps
  * entries at 64 bytes: entries that share a chain share the limit.
- * Hash chain lock held.
  */
 static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
+	__must_hold(&b->lock)
 {
 	int limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
 	u32 now = (u32)jiffies;
 	s32 elapsed = (s32)(now - b->last_oow_ack);
 
+	lockdep_assert_held(&b->lock);
 	if (b->last_oow_ack && elapsed >= 0 &&
 	    elapsed < msecs_to_jiffies(limit)) {
 		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDTIMEWAIT);
@@ -273,13 +274,16 @@ static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
 
 /*
  * What a segment does to TIME_WAIT (RFC 9293 section 3.10.7.4, RFC 1337,
- * and tcp_timewait_state_process()).  Hash chain lock held.
+ * and tcp_timewait_state_process()).  The chain lock keeps @tw alive,
+ * for xtcp_send_tw_ack() too.
  */
 static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 					    struct xtcp_tw_bucket *b,
 					    struct xtcp_tw *tw,
 					    const struct xtcp_seg_hdr *h)
+	__must_hold(&b->lock)
 {
+	lockdep_assert_held(&b->lock);
 	/* RFC 1337: a RST must not cut TIME_WAIT short. */
 	if (h->flags & XTCP_FLAG_RST)
 		return XTCP_TW_DONE;
@@ -322,6 +326,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 	struct xtcp_tw_bucket *b;
 	struct xtcp_tw *tw;
 
+	lockdep_assert_in_softirq();
 	b = xtcp_tw_bucket(net, iph->daddr, lport, iph->saddr, rport);
 	spin_lock(&b->lock);
 	tw = xtcp_tw_find(b, net, iph->daddr, lport, iph->saddr, rport);
@@ -385,6 +390,7 @@ static void xtcp_tw_tick(struct timer_list *t)
 	struct xtcp_tw *tw;
 	bool spill;
 
+	lockdep_assert_in_softirq();	/* a timer: spin_lock() suffices */
 	spin_lock(&w->lock);
 	list = xtcp_wheel_take(&w->wheel, XTCP_TW_QUOTA, &spill);
 	if (!spill)
