@@ -80,6 +80,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	struct rtable *rt;
 	int err;
 
+	xtcp_assert_sock_owned(sk);
 	if (addr_len < sizeof(struct sockaddr_in))
 		return -EINVAL;
 	if (usin->sin_family != AF_INET)
@@ -171,6 +172,8 @@ static void xtcp_free_request(struct xtcp_request *req)
 static void xtcp_unlink_request(struct xtcp_sock *xs,
 				struct xtcp_request *req)
 {
+	lockdep_assert_held(&xs->req_lock);
+
 	list_del_init(&req->node);
 	xs->nr_requests--;
 }
@@ -189,6 +192,7 @@ static void xtcp_synack_timer(struct timer_list *t)
 	struct net *net = sock_net(req->listener);
 	int max = READ_ONCE(xtcp_pernet(net)->sysctl_synack_retries);
 
+	lockdep_assert_in_softirq();
 	spin_lock(&xs->req_lock);
 	if (list_empty(&req->node)) {
 		/* Its owner is waiting in del_timer_sync() to free it. */
@@ -558,6 +562,7 @@ void xtcp_listen_stop(struct sock *sk)
 	struct xtcp_request *req;
 	LIST_HEAD(children);
 
+	xtcp_assert_sock_owned(sk);
 	/*
 	 * One request at a time: taken off the list under req_lock, it is
 	 * ours alone (its timer sees it unlinked and leaves it to us), and
