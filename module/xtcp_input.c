@@ -81,9 +81,15 @@ static void xtcp_rcv_reset(struct sock *sk)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ESTABRESETS);
 	}
 	WRITE_ONCE(sk->sk_err, err);
+	/* Pairs with smp_rmb() in xtcp_poll(). */
+	smp_wmb();
+	xtcp_done(sk);
+	/*
+	 * Woken only now, a poller finds the connection closed as well as
+	 * failed (EPOLLHUP with EPOLLERR), as after Linux's tcp_reset().
+	 */
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
-	xtcp_done(sk);
 }
 
 /*
