@@ -12,6 +12,8 @@
  *    TCP_NODELAY afterwards sends nothing;
  *  - SACK blocks report the bytes an out-of-order segment brought,
  *    once cut to what was missing, not the segment's original range;
+ *  - after the path MTU went down, what a write adds never joins a
+ *    segment already sent, and nothing counts in flight twice;
  *  - two SO_REUSEADDR sockets on one port that connect to one peer at
  *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL.
  *
@@ -84,26 +86,30 @@ TEST_F_TIMEOUT(owned, reset_from_backlog, 60)
 	EXPECT_EQ(ECONNRESET, errno);
 }
 
-/* ICMP redirect about a's segment at @seq: use ADDR_GW2 for ADDR_B_FAR. */
-static int send_redirect(const char *b, uint32_t seq)
+/*
+ * ICMP @type/@code from b about a's segment to @to at @seq; @rest is the
+ * message's second word (a gateway, or the next hop's MTU).
+ */
+static int send_icmp_about(const char *b, uint8_t type, uint8_t code,
+			   uint32_t rest, const char *to, uint32_t seq)
 {
 	struct sockaddr_in dst = xtcp_addr(ADDR_A, 0);
-	uint8_t msg[8 + 20 + 8] = { 5, 1 };	/* redirect for the host */
+	uint8_t msg[8 + 20 + 8] = { type, code };
 	uint8_t *ip = msg + 8, *th = msg + 28;
 	uint32_t addr;
 	int fd, err;
 
 	if (enter_ns(b))
 		return -1;
-	addr = inet_addr(ADDR_GW2);
-	memcpy(msg + 4, &addr, 4);
+	memcpy(msg + 4, &rest, 4);
 	ip[0] = 0x45;
 	ip[3] = 40;
+	ip[6] = 0x40;		/* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_XTCP;
 	addr = inet_addr(ADDR_A);
 	memcpy(ip + 12, &addr, 4);
-	addr = inet_addr(ADDR_B_FAR);
+	addr = inet_addr(to);
 	memcpy(ip + 16, &addr, 4);
 	xtcp_put_be16(ip + 10, xtcp_csum(ip, 20));
 	xtcp_put_be16(th, PORT_A);
@@ -117,6 +123,12 @@ static int send_redirect(const char *b, uint32_t seq)
 		     sizeof(dst)) == sizeof(msg) ? 0 : -1;
 	close(fd);
 	return err;
+}
+
+/* ICMP redirect about a's segment at @seq: use ADDR_GW2 for ADDR_B_FAR. */
+static int send_redirect(const char *b, uint32_t seq)
+{
+	return send_icmp_about(b, 5, 1, inet_addr(ADDR_GW2), ADDR_B_FAR, seq);
 }
 
 /* Has a's route to ADDR_B_FAR taken the redirect? */
@@ -226,6 +238,110 @@ TEST_F_TIMEOUT(owned, sack_reports_held_bytes_only, 60)
 	ASSERT_EQ(1, o.num_sacks);
 	EXPECT_EQ(self->c.r0 + 100, o.sack[0].start);
 	EXPECT_EQ(self->c.r0 + 250, o.sack[0].end);
+}
+
+/* Next hop MTU of the "fragmentation needed" below: segments of 536. */
+#define SMALL_MTU	576
+#define SMALL_MSS	(SMALL_MTU - 40)
+
+/*
+ * The peer takes a's segments, acknowledging each as it comes, until it
+ * holds everything below @end; the segments' size must not exceed @mss.
+ */
+static int peer_take_acking(struct peer_conn *c, uint32_t end, size_t mss)
+{
+	struct xtcp_seg_hdr h;
+	size_t plen;
+
+	while (c->p.h.ack != end) {
+		if (xtcp_raw_recv_seg(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
+				      &h, NULL, NULL, &plen) || plen > mss)
+			return -1;
+		if ((int32_t)(h.seq + plen - c->p.h.ack) > 0)
+			c->p.h.ack = h.seq + plen;
+		if (raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* Wait up to 3 s for @fd's segment size to become @mss. */
+static int wait_snd_mss(int fd, unsigned int mss)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	struct tcp_info ti;
+	socklen_t len;
+
+	while (xtcp_now_ms() < deadline) {
+		len = sizeof(ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			return -1;
+		if (ti.tcpi_snd_mss == mss)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * New segments a sends from @from before the peer answers: counted
+ * until a's retransmission timer sends the first of them again.
+ */
+static int peer_count_burst(struct peer_conn *c, uint32_t from)
+{
+	uint32_t next = from;
+	struct xtcp_seg_hdr h;
+	size_t plen;
+	int n = 0;
+
+	while (!xtcp_raw_recv_seg(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
+				  &h, NULL, NULL, &plen)) {
+		if (!plen)
+			continue;
+		if (h.seq != next)
+			break;
+		next += plen;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Ten segments of 1000 bytes are in flight when the path says "MTU
+ * 576": a sends them again in segments of 536, Nagle holding the last
+ * piece, to which a write of 100 bytes is added.  Once the peer holds
+ * and acknowledged all, nothing counts as in flight (tcpi_unacked,
+ * Linux's packets_out, and SIOCOUTQ are 0), so a write of more than a
+ * congestion window leaves as exactly one window of segments.  Before
+ * the fix, sendmsg() added to the piece already sent, whose segments
+ * then counted in flight twice, for good: the window was short by them.
+ */
+TEST_F_TIMEOUT(owned, mtu_drop_leaves_nothing_in_flight, 60)
+{
+	static uint8_t data[40 * SMALL_MSS];
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	uint32_t end;
+	int cwnd;
+
+	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
+	ASSERT_EQ(10000, send(self->c.fd, data, 10000, 0));
+	end = self->c.s0 + 10000;
+	ASSERT_EQ(0, raw_peer_wait_seq(&self->c.p, end - 1000));
+	ASSERT_EQ(0, send_icmp_about(self->c.b, 3, 4, htonl(SMALL_MTU),
+				     ADDR_B, self->c.s0));
+	ASSERT_EQ(0, wait_snd_mss(self->c.fd, SMALL_MSS));
+	ASSERT_EQ(100, send(self->c.fd, data, 100, 0));
+	self->c.p.h.ack = self->c.s0;
+	ASSERT_EQ(0, peer_take_acking(&self->c, end + 100, SMALL_MSS));
+	ASSERT_EQ(0, xtcp_wait_outq_empty(self->c.fd, 3000));
+	ASSERT_EQ(0, getsockopt(self->c.fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(0, ti.tcpi_unacked);
+
+	cwnd = ti.tcpi_snd_cwnd;
+	ASSERT_GT(40, cwnd);
+	ASSERT_EQ(sizeof(data), send(self->c.fd, data, sizeof(data), 0));
+	EXPECT_EQ(cwnd, peer_count_burst(&self->c, end + 100));
 }
 
 FIXTURE(tuple) {

@@ -718,18 +718,6 @@ static int keepalive_on(int fd)
 	       xtcp_set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
 }
 
-/* Wait until @fd's unacknowledged bytes are gone. */
-static int wait_outq_empty(int fd, int ms)
-{
-	long long deadline = xtcp_now_ms() + ms;
-	int n;
-
-	while ((n = xtcp_ioctl_int(fd, SIOCOUTQ)) > 0 &&
-	       xtcp_now_ms() < deadline)
-		usleep(20000);
-	return n;
-}
-
 /*
  * An idle connection with SO_KEEPALIVE whose peer answers stays up: more
  * probes go than TCP_KEEPCNT, each answered, and the connection works.
@@ -753,7 +741,7 @@ TEST_F_TIMEOUT(link, keepalive_answered, 60)
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
 	ASSERT_EQ(1, write(fd, "k", 1));
-	EXPECT_EQ(0, wait_outq_empty(fd, 10000));
+	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 10000));
 	if (variant->proto == IPPROTO_XTCP) {
 		EXPECT_EQ(0, xtcp_counter("KeepAliveTimeouts"));
 		EXPECT_EQ(0, xtcp_counter("RetransSegs"));
@@ -865,7 +853,7 @@ TEST_F_TIMEOUT(link, slow_reader, 120)
 	EXPECT_LT(0, xtcp_ioctl_int(fd, SIOCOUTQ));
 	ASSERT_EQ(1, write(go[1], "e", 1));
 	EXPECT_EQ(0, child_status(writer));
-	EXPECT_EQ(0, wait_outq_empty(fd, 30000));
+	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 30000));
 	if (variant->proto == IPPROTO_XTCP) {
 		TH_LOG("a: %ld timeouts, %ld fast retransmits, %ld segments sent again",
 		       xtcp_counter("Timeouts"), xtcp_counter("FastRetrans"),
@@ -949,7 +937,7 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 		EXPECT_LT(0, xtcp_mem_pages());
 	}
 	ASSERT_EQ(0, heal(self->a));
-	EXPECT_EQ(0, wait_outq_empty(fd, 20000));
+	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 20000));
 	if (variant->proto == IPPROTO_XTCP) {
 		EXPECT_EQ(0, meminfo(fd, SK_MEMINFO_WMEM_QUEUED));
 		EXPECT_EQ(0, meminfo(fd, SK_MEMINFO_FWD_ALLOC));
@@ -1837,7 +1825,7 @@ TEST_F_TIMEOUT(route, path_mtu_lowered_while_writing, 90)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
 	EXPECT_EQ(0, send_chunks(fd, s.len, 700));
-	EXPECT_EQ(0, wait_outq_empty(fd, 20000));
+	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 20000));
 	ASSERT_EQ(0, tcp_info(fd, &ti));
 	EXPECT_EQ(0, ti.tcpi_unacked);
 	EXPECT_GT(1460, ti.tcpi_snd_mss);

@@ -35,10 +35,15 @@ static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
  * NULL, its options are copied there and their length into *@optlen.
  * Returns 0 or -ETIMEDOUT.
  */
-static inline int xtcp_raw_recv(int raw, unsigned short sport,
-				unsigned short dport, uint8_t flags,
-				struct xtcp_seg_hdr *h, uint8_t *opts,
-				size_t *optlen)
+/*
+ * The next segment from @sport to @dport with @flags set, within 3 s:
+ * its header in *@h, its options in @opts (if not NULL) and its
+ * payload's length in *@plen (if not NULL).
+ */
+static inline int xtcp_raw_recv_seg(int raw, unsigned short sport,
+				    unsigned short dport, uint8_t flags,
+				    struct xtcp_seg_hdr *h, uint8_t *opts,
+				    size_t *optlen, size_t *plen)
 {
 	long long deadline = xtcp_now_ms() + 3000;
 	struct pollfd pfd = { .fd = raw, .events = POLLIN };
@@ -62,9 +67,20 @@ static inline int xtcp_raw_recv(int raw, unsigned short sport,
 			*optlen = h->doff - XTCP_HDR_LEN;
 			memcpy(opts, buf + ihl + XTCP_HDR_LEN, *optlen);
 		}
+		if (plen)
+			*plen = n - ihl - h->doff;
 		return 0;
 	}
 	return -ETIMEDOUT;
+}
+
+static inline int xtcp_raw_recv(int raw, unsigned short sport,
+				unsigned short dport, uint8_t flags,
+				struct xtcp_seg_hdr *h, uint8_t *opts,
+				size_t *optlen)
+{
+	return xtcp_raw_recv_seg(raw, sport, dport, flags, h, opts, optlen,
+				 NULL);
 }
 
 #endif /* _XTCP_RAW_H */

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sockios.h>
 #include <linux/xtcp.h>
 
 /*
@@ -60,6 +61,21 @@ static inline long long xtcp_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait up to @ms for @fd's unacknowledged bytes (SIOCOUTQ) to be gone:
+ * 0, what is left, or -errno.
+ */
+static inline int xtcp_wait_outq_empty(int fd, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	int n;
+
+	while ((n = xtcp_ioctl_int(fd, SIOCOUTQ)) > 0 &&
+	       xtcp_now_ms() < deadline)
+		usleep(20000);
+	return n;
 }
 
 /* Value of counter @name in /proc/net/xtcp_stat, or -1. */
