@@ -924,6 +924,7 @@ u32 xtcp_size_goal(const struct sock *sk);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+bool xtcp_oow_limited(struct net *net, u32 *stamp, int mib);
 void xtcp_send_oow_ack(struct sock *sk, bool data);
 void xtcp_send_challenge_ack(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);

@@ -464,29 +464,32 @@ void xtcp_send_ack(struct sock *sk)
 	xtcp_send_bare(sk, 0, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
-/*
+/**
+ * xtcp_oow_limited() - may one more ACK answer an unacceptable segment?
+ * @net: the namespace, for its invalid_ratelimit_ms and counters
+ * @stamp: jiffies (low 32 bits, 0 for never) of the last such ACK, of a
+ *	connection or of a TIME_WAIT chain; guarded by the caller's lock
+ * @mib: the counter of ACKs held back
+ *
  * RFC 5961 section 7, as Linux's __tcp_oow_rate_limited(): at most one
  * ACK per invalid_ratelimit_ms answers unacceptable segments, so that
  * two ends that disagree about the sequence space do not ACK each other
- * forever, and an attacker cannot make a connection send at its rate.
+ * forever, and an attacker cannot make xtcp send at its rate.
+ *
+ * Return: true when the ACK must not be sent (and was counted in @mib);
+ * false when it may, *@stamp then being now.
  */
-static bool xtcp_oow_limited(struct sock *sk, int mib)
+bool xtcp_oow_limited(struct net *net, u32 *stamp, int mib)
 {
-	struct net *net = sock_net(sk);
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	int limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
 	u32 now = (u32)jiffies;
-	s32 elapsed;
-	int limit;
+	s32 elapsed = (s32)(now - *stamp);
 
-	if (xs->last_oow_ack_time) {
-		elapsed = (s32)(now - xs->last_oow_ack_time);
-		limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
-		if (elapsed >= 0 && elapsed < msecs_to_jiffies(limit)) {
-			XTCP_INC_STATS(net, mib);
-			return true;
-		}
+	if (*stamp && elapsed >= 0 && elapsed < msecs_to_jiffies(limit)) {
+		XTCP_INC_STATS(net, mib);
+		return true;
 	}
-	xs->last_oow_ack_time = now ? : 1;
+	*stamp = now ? : 1;
 	return false;
 }
 
@@ -502,35 +505,49 @@ static bool xtcp_oow_limited(struct sock *sk, int mib)
 void xtcp_send_oow_ack(struct sock *sk, bool data)
 {
 	xtcp_assert_sock_locked(sk);
-	if (!data && xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDSEQ))
+	if (!data && xtcp_oow_limited(sock_net(sk),
+				      &xtcp_sk(sk)->last_oow_ack_time,
+				      XTCP_MIB_ACKSKIPPEDSEQ))
 		return;
 	xtcp_send_ack(sk);
 }
 
-/* The namespace's budget of challenge ACKs for this second, if any. */
+/*
+ * Take one from a namespace's budget for this second (@stamp, @left):
+ * refilled with @fill when the second changed, or with a random count
+ * between half and one and a half times @fill when @random.
+ */
+static bool xtcp_budget_take(u32 *stamp, u32 *left, u32 fill, bool random)
+{
+	u32 now = jiffies / HZ, n;
+
+	if (now != READ_ONCE(*stamp)) {
+		if (random)
+			fill = ((fill + 1) >> 1) + get_random_u32_below(fill);
+		WRITE_ONCE(*stamp, now);
+		WRITE_ONCE(*left, fill);
+	}
+	n = READ_ONCE(*left);
+	if (!n)
+		return false;
+	WRITE_ONCE(*left, n - 1);
+	return true;
+}
+
+/*
+ * The namespace's challenge ACKs for this second, if it has a limit: a
+ * count an off-path attacker cannot learn by counting (RFC 5961 section
+ * 7's global limit made CVE-2016-5696), random each second, the limit
+ * on average.
+ */
 static bool xtcp_challenge_budget(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int limit = READ_ONCE(xn->sysctl_challenge_ack_limit);
-	u32 now = jiffies / HZ, left, half;
 
-	if (limit == INT_MAX)
-		return true;
-	/* A count an off-path attacker cannot learn by counting (RFC 5961
-	 * section 7's global limit made CVE-2016-5696): random each second,
-	 * limit on average.
-	 */
-	if (now != READ_ONCE(xn->challenge_stamp)) {
-		half = (limit + 1) >> 1;
-		WRITE_ONCE(xn->challenge_stamp, now);
-		WRITE_ONCE(xn->challenge_left,
-			   half + get_random_u32_below(limit));
-	}
-	left = READ_ONCE(xn->challenge_left);
-	if (!left)
-		return false;
-	WRITE_ONCE(xn->challenge_left, left - 1);
-	return true;
+	return limit == INT_MAX ||
+	       xtcp_budget_take(&xn->challenge_stamp, &xn->challenge_left,
+				limit, true);
 }
 
 /**
@@ -547,7 +564,8 @@ void xtcp_send_challenge_ack(struct sock *sk)
 	struct net *net = sock_net(sk);
 
 	xtcp_assert_sock_locked(sk);
-	if (xtcp_oow_limited(sk, XTCP_MIB_ACKSKIPPEDCHALLENGE))
+	if (xtcp_oow_limited(net, &xtcp_sk(sk)->last_oow_ack_time,
+			     XTCP_MIB_ACKSKIPPEDCHALLENGE))
 		return;
 	if (!xtcp_challenge_budget(net)) {
 		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDCHALLENGE);
@@ -963,21 +981,12 @@ static bool xtcp_reset_limited(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int limit = READ_ONCE(xn->sysctl_reset_ratelimit);
-	u32 now = jiffies / HZ, left;
 
-	if (!limit)
+	if (!limit ||
+	    xtcp_budget_take(&xn->reset_stamp, &xn->resets_left, limit, false))
 		return false;
-	if (now != READ_ONCE(xn->reset_stamp)) {
-		WRITE_ONCE(xn->reset_stamp, now);
-		WRITE_ONCE(xn->resets_left, limit);
-	}
-	left = READ_ONCE(xn->resets_left);
-	if (!left) {
-		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTSKIPPED);
-		return true;
-	}
-	WRITE_ONCE(xn->resets_left, left - 1);
-	return false;
+	XTCP_INC_STATS(net, XTCP_MIB_OUTRSTSKIPPED);
+	return true;
 }
 
 /**

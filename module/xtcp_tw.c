@@ -258,18 +258,9 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
 	__must_hold(&b->lock)
 {
-	int limit = READ_ONCE(xtcp_pernet(net)->sysctl_invalid_ratelimit_ms);
-	u32 now = (u32)jiffies;
-	s32 elapsed = (s32)(now - b->last_oow_ack);
-
 	lockdep_assert_held(&b->lock);
-	if (b->last_oow_ack && elapsed >= 0 &&
-	    elapsed < msecs_to_jiffies(limit)) {
-		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDTIMEWAIT);
-		return true;
-	}
-	b->last_oow_ack = now ? : 1;
-	return false;
+	return xtcp_oow_limited(net, &b->last_oow_ack,
+				XTCP_MIB_ACKSKIPPEDTIMEWAIT);
 }
 
 /*
