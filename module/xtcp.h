@@ -115,8 +115,9 @@
  * which senders of resets and TIME_WAIT ACKs read under rcu_read_lock()
  * and namespace exit clears before synchronize_net().
  *
- * /proc/net/xtcp readers walk the bind buckets one at a time under the
- * bucket lock (and, for a listener's requests, its req_lock), copy an
+ * /proc/net/xtcp readers walk the listening and connection hash chains,
+ * the TIME_WAIT chains and the bind buckets, one chain at a time under
+ * its lock (and, for a listener's requests, its req_lock), copy an
  * entry and print it after dropping the locks (xtcp_iter_next()); socket
  * fields are read there without the socket lock, so a line may be
  * slightly stale.  Counters (xtcp_stat) are per-cpu and may be bumped
@@ -822,7 +823,8 @@ enum xtcp_entry_kind {
 /**
  * struct xtcp_table_iter - cursor over the entries of one namespace
  * @net: namespace whose entries are listed
- * @bucket: bind bucket the cursor is in
+ * @bucket: chain the cursor is in, counting the listening, connection,
+ *	TIME_WAIT and bind hash chains one after another
  * @offset: entries of @net already visited in @bucket
  */
 struct xtcp_table_iter {
@@ -834,8 +836,8 @@ struct xtcp_table_iter {
 /**
  * typedef xtcp_iter_fn - reads an entry during a table walk
  * @kind: what @entry points to
- * @entry: a struct sock, struct xtcp_request or struct xtcp_tw; its bind
- *	bucket (and for a request its listener's req_lock) is locked and
+ * @entry: a struct sock, struct xtcp_request or struct xtcp_tw; its
+ *	chain (and for a request its listener's req_lock) is locked and
  *	softirqs are off
  * @arg: the walker's cookie
  */
@@ -990,6 +992,9 @@ int xtcp_mem_init(void);
 void xtcp_mem_exit(void);
 
 /* xtcp_tw.c */
+#define XTCP_TW_HASH_SIZE	16384	/* TIME_WAIT hash chains */
+bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
+			unsigned int offset, xtcp_iter_fn fn, void *arg);
 int xtcp_tw_init(void);
 void xtcp_tw_exit(void);
 void xtcp_tw_init_net(struct net *net);

@@ -97,13 +97,17 @@ struct xtcp_proc_entry {
 /**
  * struct xtcp_seq_state - a reader of /proc/net/xtcp
  * @p: namespace of the reader; must be first for seq_file_net()
- * @it: table cursor
+ * @it: table cursor, past the entry last visited
+ * @last: the cursor before that entry, to visit it again
+ * @last_pos: its position in the file, 0 for none
  * @entry: the entry being shown
  * @num: its line number ("sl" column)
  */
 struct xtcp_seq_state {
 	struct seq_net_private p;
 	struct xtcp_table_iter it;
+	struct xtcp_table_iter last;
+	loff_t last_pos;
 	struct xtcp_proc_entry entry;
 	int num;
 };
@@ -189,10 +193,27 @@ static void xtcp_proc_fill(enum xtcp_entry_kind kind, const void *entry,
 static void *xtcp_seq_at(struct xtcp_seq_state *st, loff_t pos)
 {
 	st->num = pos - 1;
-	return xtcp_iter_next(&st->it, xtcp_proc_fill, &st->entry) ?
-	       &st->entry : NULL;
+	st->last = st->it;
+	if (!xtcp_iter_next(&st->it, xtcp_proc_fill, &st->entry)) {
+		st->last_pos = 0;
+		return NULL;
+	}
+	st->last_pos = pos;
+	return &st->entry;
 }
 
+static void xtcp_seq_rewind(struct seq_file *seq, struct xtcp_seq_state *st)
+{
+	memset(&st->it, 0, sizeof(st->it));
+	st->it.net = seq_file_net(seq);
+}
+
+/*
+ * A read() that stops at a full buffer starts the next one at the entry
+ * that did not fit, the last one visited: the walk goes on from its
+ * cursor, as tcp_seek_last_pos() does, rather than from the start, which
+ * made reading the file quadratic in its length.
+ */
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 {
 	struct xtcp_seq_state *st = seq->private;
@@ -200,8 +221,11 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	memset(&st->it, 0, sizeof(st->it));
-	st->it.net = seq_file_net(seq);
+	if (*pos == st->last_pos) {
+		st->it = st->last;
+		return xtcp_seq_at(st, *pos);
+	}
+	xtcp_seq_rewind(seq, st);
 	for (skip = 1; skip < *pos; skip++)
 		if (!xtcp_iter_next(&st->it, NULL, NULL))
 			return NULL;
@@ -213,10 +237,8 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct xtcp_seq_state *st = seq->private;
 
 	++*pos;
-	if (v == SEQ_START_TOKEN) {
-		memset(&st->it, 0, sizeof(st->it));
-		st->it.net = seq_file_net(seq);
-	}
+	if (v == SEQ_START_TOKEN)
+		xtcp_seq_rewind(seq, st);
 	return xtcp_seq_at(st, *pos);
 }
 

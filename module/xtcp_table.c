@@ -590,81 +590,139 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 }
 
 /*
- * Visit entry number @it->offset of bucket @b for @it->net: its sockets,
- * each listener followed by its pending requests, then its TIME_WAIT
- * entries.
+ * The walk goes chain by chain, as Linux's /proc/net/tcp: the listeners,
+ * each followed by its pending requests; the connections; the TIME_WAIT
+ * entries; and last the sockets that are only bound, which xtcp lists
+ * (in TCP_CLOSE) where Linux does not.  Each step locks one chain, so
+ * softirqs stay off only that long, and the cursor keeps the chain and
+ * the offset in it: a whole walk costs the entries plus the chains,
+ * not the square of the entries (the bind bucket of a busy port holds
+ * every connection on it, which a walk of bind buckets made quadratic).
  */
-static bool xtcp_iter_bucket(struct xtcp_table_iter *it,
-			     struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
-			     void *arg)
-	__must_hold(&b->lock)
+#define XTCP_ITER_EHASH		XTCP_LHASH_SIZE
+#define XTCP_ITER_TW		(XTCP_ITER_EHASH + XTCP_EHASH_SIZE)
+#define XTCP_ITER_BHASH		(XTCP_ITER_TW + XTCP_TW_HASH_SIZE)
+#define XTCP_ITER_END		(XTCP_ITER_BHASH + XTCP_BHASH_SIZE)
+
+/* Is @seen, the entry being counted, the one @it wants? */
+static bool xtcp_iter_hit(struct xtcp_table_iter *it, unsigned int *seen)
 {
+	return (*seen)++ == it->offset;
+}
+
+/* A listener's pending requests, after the listener itself. */
+static bool xtcp_iter_requests(struct xtcp_table_iter *it, struct sock *sk,
+			       unsigned int *seen, xtcp_iter_fn fn, void *arg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request *req;
+	bool found = false;
+
+	spin_lock(&xs->req_lock);
+	list_for_each_entry(req, &xs->requests, node) {
+		if (xtcp_iter_hit(it, seen)) {
+			if (fn)
+				fn(XTCP_ENTRY_REQ, req, arg);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&xs->req_lock);
+	return found;
+}
+
+/* Entry @it->offset of a listening or connection hash chain. */
+static bool xtcp_iter_chain(struct xtcp_table_iter *it,
+			    struct xtcp_hash_bucket *hb, xtcp_iter_fn fn,
+			    void *arg)
+{
+	struct hlist_nulls_node *node;
 	unsigned int seen = 0;
-	struct xtcp_sock *xs;
-	struct xtcp_tw *tw;
+	bool found = false;
 	struct sock *sk;
 
-	lockdep_assert_held(&b->lock);
-	sk_for_each_bound(sk, &b->owners) {
+	if (hlist_nulls_empty(&hb->chain))
+		return false;
+	spin_lock_bh(&hb->lock);
+	sk_nulls_for_each(sk, node, &hb->chain) {
 		if (!net_eq(sock_net(sk), it->net))
 			continue;
-		if (seen++ == it->offset) {
+		if (xtcp_iter_hit(it, &seen)) {
 			if (fn)
 				fn(XTCP_ENTRY_SOCK, sk, arg);
-			return true;
+			found = true;
+			break;
 		}
-		if (sk->sk_state != TCP_LISTEN)
-			continue;
-		xs = xtcp_sk(sk);
-		spin_lock(&xs->req_lock);
-		list_for_each_entry(req, &xs->requests, node) {
-			if (seen++ == it->offset) {
-				if (fn)
-					fn(XTCP_ENTRY_REQ, req, arg);
-				spin_unlock(&xs->req_lock);
-				return true;
-			}
+		if (sk->sk_state == TCP_LISTEN &&
+		    xtcp_iter_requests(it, sk, &seen, fn, arg)) {
+			found = true;
+			break;
 		}
-		spin_unlock(&xs->req_lock);
 	}
-	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
-		if (!net_eq(read_pnet(&tw->net), it->net))
+	spin_unlock_bh(&hb->lock);
+	return found;
+}
+
+/* Entry @it->offset of the sockets of bind bucket @b in no hash chain. */
+static bool xtcp_iter_bound(struct xtcp_table_iter *it,
+			    struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
+			    void *arg)
+{
+	unsigned int seen = 0;
+	bool found = false;
+	struct sock *sk;
+
+	if (hlist_empty(&b->owners))
+		return false;
+	spin_lock_bh(&b->lock);
+	sk_for_each_bound(sk, &b->owners) {
+		if (!net_eq(sock_net(sk), it->net) || !sk_unhashed(sk))
 			continue;
-		if (seen++ == it->offset) {
+		if (xtcp_iter_hit(it, &seen)) {
 			if (fn)
-				fn(XTCP_ENTRY_TW, tw, arg);
-			return true;
+				fn(XTCP_ENTRY_SOCK, sk, arg);
+			found = true;
+			break;
 		}
 	}
-	return false;
+	spin_unlock_bh(&b->lock);
+	return found;
+}
+
+static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
+			 void *arg)
+{
+	unsigned int i = it->bucket;
+
+	if (i < XTCP_ITER_EHASH)
+		return xtcp_iter_chain(it, &xtcp_table.lhash[i], fn, arg);
+	if (i < XTCP_ITER_TW)
+		return xtcp_iter_chain(it, &xtcp_table.ehash[i - XTCP_ITER_EHASH],
+				       fn, arg);
+	if (i < XTCP_ITER_BHASH)
+		return xtcp_tw_iter_chain(it->net, i - XTCP_ITER_TW,
+					  it->offset, fn, arg);
+	return xtcp_iter_bound(it, &xtcp_table.bhash[i - XTCP_ITER_BHASH],
+			       fn, arg);
 }
 
 /**
  * xtcp_iter_next() - visit the next entry of a table walk
  * @it: cursor, with @it->net set; zero the rest to start a walk
- * @fn: called on the entry with its bind bucket locked, so the entry
- *	cannot go away while @fn reads it; may be NULL to skip the entry
+ * @fn: called on the entry with its chain locked, so the entry cannot
+ *	go away while @fn reads it; may be NULL to skip the entry
  * @arg: cookie for @fn
  *
  * No lock is held between calls: an entry that moves meanwhile may be
- * missed or seen twice, as with TCP's /proc/net/tcp.
+ * missed or seen twice, as with TCP's /proc/net/tcp.  A step costs the
+ * length of one chain, and the empty chains before the next entry.
  *
  * Return: true when an entry was visited, false at the end of the table.
  */
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
 {
-	struct xtcp_bind_bucket *b;
-	bool found;
-
-	for (; it->bucket < XTCP_BHASH_SIZE; it->bucket++, it->offset = 0) {
-		b = &xtcp_table.bhash[it->bucket];
-		if (hlist_empty(&b->owners) && hlist_empty(&b->tw_owners))
-			continue;
-		spin_lock_bh(&b->lock);
-		found = xtcp_iter_bucket(it, b, fn, arg);
-		spin_unlock_bh(&b->lock);
-		if (found) {
+	for (; it->bucket < XTCP_ITER_END; it->bucket++, it->offset = 0) {
+		if (xtcp_iter_at(it, fn, arg)) {
 			it->offset++;
 			return true;
 		}

@@ -40,7 +40,6 @@
 #include "xtcp_seq.h"
 #include "xtcp_trace.h"
 
-#define XTCP_TW_HASH_SIZE	16384
 #define XTCP_TW_QUOTA		256	/* entries expired per tick */
 
 /**
@@ -246,6 +245,36 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 	found = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
 	spin_unlock_bh(&b->lock);
 	return found;
+}
+
+/**
+ * xtcp_tw_iter_chain() - visit one entry of a TIME_WAIT hash chain
+ * @net: namespace whose entries count
+ * @chain: the chain, below %XTCP_TW_HASH_SIZE
+ * @offset: entries of @net in the chain to pass over
+ * @fn: called on the entry, the chain locked and softirqs off; or NULL
+ * @arg: cookie for @fn
+ *
+ * Return: true when the chain had such an entry.
+ */
+bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
+			unsigned int offset, xtcp_iter_fn fn, void *arg)
+{
+	struct xtcp_tw_bucket *b = &xtcp_tw_hash[chain];
+	struct xtcp_tw *tw;
+
+	if (!READ_ONCE(b->head))
+		return false;
+	spin_lock_bh(&b->lock);
+	for (tw = b->head; tw; tw = tw->hash_next) {
+		if (!net_eq(read_pnet(&tw->net), net) || offset--)
+			continue;
+		if (fn)
+			fn(XTCP_ENTRY_TW, tw, arg);
+		break;
+	}
+	spin_unlock_bh(&b->lock);
+	return tw;
 }
 
 /*
