@@ -16,6 +16,11 @@
  *   mem_sock     bytes of a socket: object size of the protocol's slab
  *                (XTCP, TCP)
  *   mem_tw       bytes of a TIME_WAIT entry (xtcp_tw, tw_sock_TCP)
+ *   proc_tw      nanoseconds per line to read /proc/net/xtcp (tcp) with
+ *                XTCP_BENCH_TW (200000) connections on one port closed by
+ *                the listener's side: TIME_WAIT entries there, the
+ *                last ones still closing (Linux TCP's, whose 2*MSL is
+ *                a fixed minute, may expire first on a slow machine)
  *
  * Prints the number alone; exits non-zero, printing nothing on stdout,
  * if the run failed.  Each run has a network namespace of its own, so
@@ -256,6 +261,74 @@ static double lossy(int proto, int lfd)
 	return (xtcp_now_ms() - t0) / 1e3;
 }
 
+/*
+ * @n connections to @lfd that the server closes first, from 127.0.0.2
+ * to 127.0.0.9 in turn, so that Linux TCP has ports enough; each
+ * leaves a TIME_WAIT entry on BENCH_PORT.
+ */
+static int tw_fill(int proto, int lfd, long n)
+{
+	struct sockaddr_in src, dst = xtcp_addr("127.0.0.1", BENCH_PORT);
+	char addr[16], c;
+	int fd, s;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(addr, sizeof(addr), "127.0.0.%ld", 2 + i % 8);
+		src = xtcp_addr(addr, 0);
+		fd = socket(AF_INET, SOCK_STREAM, proto);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)) ||
+		    connect(fd, (struct sockaddr *)&dst, sizeof(dst)))
+			return -1;
+		s = accept(lfd, NULL, NULL);
+		if (s < 0)
+			return -1;
+		close(s);
+		if (recv(fd, &c, 1, 0) != 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* Nanoseconds per line of one read of @path, 4 KiB at a time. */
+static double proc_read_ns(const char *path)
+{
+	long long lines = 0, t0;
+	char buf[4096];
+	struct timespec a, b;
+	ssize_t n, i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	close(fd);
+	t0 = (b.tv_sec - a.tv_sec) * 1000000000LL + b.tv_nsec - a.tv_nsec;
+	return n < 0 || lines < 2 ? -1 : (double)t0 / (lines - 1);
+}
+
+static double proc_tw(int proto, int lfd)
+{
+	bool tcp = proto == IPPROTO_TCP;
+	const char *env = getenv("XTCP_BENCH_TW");
+	long n = env ? atol(env) : 200000;
+	char max[24];
+
+	snprintf(max, sizeof(max), "%ld", 2 * n);
+	if (xtcp_write_str(tcp ? "/proc/sys/net/ipv4/tcp_max_tw_buckets" :
+			   "/proc/sys/net/xtcp/max_tw_buckets", max) ||
+	    (!tcp && xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "600000")) ||
+	    tw_fill(proto, lfd, n))
+		return -1;
+	return proc_read_ns(tcp ? "/proc/net/tcp" : "/proc/net/xtcp");
+}
+
 static double slab_size(const char *cache)
 {
 	char path[128];
@@ -315,6 +388,8 @@ static double run(const char *w, int proto)
 		v = crr(proto, lfd);
 	else if (!strcmp(w, "lossy"))
 		v = lossy(proto, lfd);
+	else if (!strcmp(w, "proc_tw"))
+		v = proc_tw(proto, lfd);
 	close(lfd);
 	if (a[0])
 		hosts_down(a, b);

@@ -10,7 +10,9 @@
 
 cd "$(dirname "$0")" || exit 1
 rounds=${XTCP_BENCH_ROUNDS:-3}
-workloads="stream_lo stream_veth rr crr lossy mem_sock mem_tw"
+all="stream_lo stream_veth rr crr lossy mem_sock mem_tw proc_tw"
+# XTCP_BENCH_WORKLOADS: a comma-separated subset of them.
+workloads=$(echo "${XTCP_BENCH_WORKLOADS:-$all}" | tr , " ")
 rc=0
 
 echo "BENCH-KERNEL $(uname -r)"

@@ -316,7 +316,7 @@ static int peer_count_burst(struct peer_conn *c, uint32_t from)
  * the fix, sendmsg() added to the piece already sent, whose segments
  * then counted in flight twice, for good: the window was short by them.
  */
-TEST_F_TIMEOUT(owned, mtu_drop_leaves_nothing_in_flight, 60)
+TEST_F_TIMEOUT(owned, mtu_drop_counts_once, 60)
 {
 	static uint8_t data[40 * SMALL_MSS];
 	struct tcp_info ti;
