@@ -284,6 +284,8 @@ enum {
  * @sack_ok: the peer's SYN allowed SACK (RFC 2018)
  * @tstamp_ok: both SYNs carried the timestamp option (RFC 7323): every
  *	segment carries it, and each ACK gives an RTT sample
+ * @ip_opt_len: bytes of IP options (IP_OPTIONS) every packet carries,
+ *	which segments leave room for (Linux's icsk_ext_hdr_len)
  * @ts_offset: added to our clock in the timestamps we send, so that
  *	they do not tell the host's uptime
  * @ts_recent: the peer's timestamp to echo (RFC 7323 section 4.3)
@@ -376,6 +378,7 @@ struct xtcp_sock {
 	u8 wscale_ok;
 	u8 sack_ok;
 	u8 tstamp_ok;
+	u8 ip_opt_len;
 	u32 ts_offset;
 	u32 ts_recent;
 	u32 rcv_tsecr;
@@ -489,7 +492,8 @@ struct xtcp_skb_cb {
  *
  * Return: the aligned length of the timestamp option when the
  * connection uses it, and of the SACK option when we owe the peer
- * blocks, as xtcp_build_header() will write them.
+ * blocks, as xtcp_build_header() will write them; and the IP options
+ * the socket sets.
  */
 static inline u32 xtcp_opt_room(const struct xtcp_sock *xs)
 {
@@ -504,7 +508,7 @@ static inline u32 xtcp_opt_room(const struct xtcp_sock *xs)
 		o.present |= XTCP_OPTF_SACK;
 		o.num_sacks = min_t(u32, o.num_sacks, XTCP_OPT_SACK_MAX);
 	}
-	return o.present ? xtcp_opts_len(&o) : 0;
+	return (o.present ? xtcp_opts_len(&o) : 0) + xs->ip_opt_len;
 }
 
 /*

@@ -299,6 +299,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	INIT_HLIST_NODE(&child->sk_bind_node);
 	xs->hash_bucket = NULL;
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
+	xs->ip_opt_len = 0;
 	inet->mc_list = NULL;
 	inet->inet_saddr = req->laddr;
 	sk_rcv_saddr_set(child, req->laddr);

@@ -145,6 +145,21 @@ static int xtcp_tcp_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	return err;
 }
 
+/*
+ * New IP options: segments leave room for them from the next one on,
+ * as Linux's icsk_sync_mss() does after ip_setsockopt(IP_OPTIONS).
+ */
+static void xtcp_ip_options_set(struct sock *sk)
+{
+	const struct ip_options_rcu *opt;
+
+	lock_sock(sk);
+	opt = rcu_dereference_protected(inet_sk(sk)->inet_opt,
+					lockdep_sock_is_held(sk));
+	xtcp_sk(sk)->ip_opt_len = opt ? opt->opt.optlen : 0;
+	release_sock(sk);
+}
+
 /**
  * xtcp_setsockopt() - setsockopt(2) below the socket level
  * @sk: the socket
@@ -158,20 +173,27 @@ static int xtcp_tcp_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
+	int err;
+
 	if (level == SOL_TCP)
 		return xtcp_tcp_setsockopt(sk, optname, optval, optlen);
 	if (level == SOL_XTCP)
 		return -ENOPROTOOPT;
-	return ip_setsockopt(sk, level, optname, optval, optlen);
+	err = ip_setsockopt(sk, level, optname, optval, optlen);
+	if (!err && level == SOL_IP && optname == IP_OPTIONS)
+		xtcp_ip_options_set(sk);
+	return err;
 }
 
 /*
  * The MSS as Linux reports it (mss_cache): less the timestamp option
- * every segment carries when the connection uses (or offers) it.
+ * every segment carries when the connection uses (or offers) it, and
+ * the IP options.
  */
 static u32 xtcp_mss_cache(const struct xtcp_sock *xs)
 {
-	return xs->mss - (xs->tstamp_ok ? XTCP_OPT_TS_ALIGNED : 0);
+	return xs->mss - (xs->tstamp_ok ? XTCP_OPT_TS_ALIGNED : 0) -
+	       xs->ip_opt_len;
 }
 
 /* TCP_INFO: what xtcp tracks, the rest left 0; socket locked. */

@@ -1803,6 +1803,45 @@ TEST_F_TIMEOUT(route, path_mtu_lowered, 90)
 		EXPECT_LT(0, xtcp_counter("RetransSegs"));
 }
 
+/* TCP_MAXSEG of @fd, or -1. */
+static int maxseg(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	return getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) ? -1 : v;
+}
+
+/*
+ * 40 bytes of IP options (IP_OPTIONS, all no-ops) set on a connected
+ * socket: segments shrink by them, so that none is too large for the
+ * 1500-byte MTU and refused locally (as the syscall fuzzer found with
+ * seed 4), and 100000 bytes arrive intact; TCP_MAXSEG shows the change.
+ */
+TEST_F_TIMEOUT(link, ip_options_shrink_segments, 60)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 100000 };
+	uint8_t opts[40];
+	int ready[2], fd, mss;
+	pid_t pid;
+
+	memset(opts, IPOPT_NOOP, sizeof(opts));
+	opts[sizeof(opts) - 1] = IPOPT_END;
+	ASSERT_EQ(0, pipe(ready));
+	s.ready = ready[1];
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = connect_to_child(self->b, s.proto, &s, sink_b, &pid, ready[0]);
+	ASSERT_LE(0, fd);
+	mss = maxseg(fd);
+	ASSERT_LT(1400, mss);
+	ASSERT_EQ(0, setsockopt(fd, SOL_IP, IP_OPTIONS, opts, sizeof(opts)));
+	EXPECT_EQ(mss - 40, maxseg(fd));
+	EXPECT_EQ(0, send_chunks(fd, s.len, 4096));
+	close(fd);
+	EXPECT_EQ(0, child_status(pid));
+}
+
 /*
  * As path_mtu_lowered, written 700 bytes at a time with TCP_NODELAY, so
  * that writes keep coming while the segments the router refused are
