@@ -88,4 +88,53 @@ static inline size_t xtcp_build_seg(uint8_t *buf, const struct xtcp_seg_hdr *h,
 	return len;
 }
 
+/*
+ * Put the checksum of the @len bytes of segment @seg, as they are, in
+ * its checksum field: for segments a test wrote byte by byte (bad data
+ * offsets, malformed options) rather than through xtcp_build_seg().
+ * @len must be at least XTCP_HDR_LEN.
+ */
+static inline void xtcp_seg_set_csum(uint8_t *seg, size_t len,
+				     uint32_t saddr_be, uint32_t daddr_be,
+				     uint8_t proto)
+{
+	xtcp_put_be16(seg + XTCP_CSUM_OFFSET, 0);
+	xtcp_put_be16(seg + XTCP_CSUM_OFFSET,
+		      xtcp_seg_csum(saddr_be, daddr_be, proto, seg, len));
+}
+
+/*
+ * A checksum field that no receiver can take for @good: not @good, and
+ * not its other one's complement zero (0x0000 and 0xffff verify alike).
+ * @flip is any nonzero value the caller drew.
+ */
+static inline uint16_t xtcp_csum_bad(uint16_t good, uint16_t flip)
+{
+	uint16_t bad = good ^ (flip ? flip : 1);
+
+	if ((good == 0 || good == 0xffff) && (bad == 0 || bad == 0xffff))
+		bad = 0x1234;
+	return bad;
+}
+
+/*
+ * An IPv4 header without options for a raw socket with IP_HDRINCL in
+ * front of @plen bytes of protocol @proto: the kernel fills in the
+ * identification and header checksum (raw_send_hdrinc() does when they
+ * are zero, and always rewrites the total length).  Returns its length.
+ */
+static inline size_t xtcp_build_ip4(uint8_t *buf, uint32_t saddr_be,
+				    uint32_t daddr_be, uint8_t proto,
+				    size_t plen)
+{
+	memset(buf, 0, 20);
+	buf[0] = 0x45;
+	xtcp_put_be16(buf + 2, 20 + plen);
+	buf[8] = 64;
+	buf[9] = proto;
+	memcpy(buf + 12, &saddr_be, 4);
+	memcpy(buf + 16, &daddr_be, 4);
+	return 20;
+}
+
 #endif /* _XTCP_PKT_H */

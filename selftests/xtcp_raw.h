@@ -83,4 +83,39 @@ static inline int xtcp_raw_recv(int raw, unsigned short sport,
 				 NULL);
 }
 
+/*
+ * A raw socket for whole IPv4 datagrams (IPPROTO_RAW implies
+ * IP_HDRINCL): the caller writes the IP header, so that a test may
+ * send from any source address and with any length of xtcp payload,
+ * shorter than a header included.  It never receives.  -1 on error.
+ */
+static inline int xtcp_raw_hdrincl_socket(void)
+{
+	return socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+}
+
+/*
+ * Send @plen bytes at @payload as the whole payload of an xtcp datagram
+ * from @saddr_be to @daddr_be (network order) through @raw, a socket of
+ * xtcp_raw_hdrincl_socket(); 0 or -errno.
+ */
+static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
+				   uint32_t daddr_be, const void *payload,
+				   size_t plen)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = daddr_be };
+	uint8_t buf[20 + 1500];
+	size_t hl;
+	ssize_t n;
+
+	if (plen > sizeof(buf) - 20)
+		return -EMSGSIZE;
+	hl = xtcp_build_ip4(buf, saddr_be, daddr_be, IPPROTO_XTCP, plen);
+	memcpy(buf + hl, payload, plen);
+	n = sendto(raw, buf, hl + plen, 0, (struct sockaddr *)&dst,
+		   sizeof(dst));
+	return n == (ssize_t)(hl + plen) ? 0 : -errno;
+}
+
 #endif /* _XTCP_RAW_H */

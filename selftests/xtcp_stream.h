@@ -96,19 +96,25 @@ static inline uint64_t xtcp_stream_seed(uint64_t seed)
 
 /*
  * Send @len bytes of stream @seed on blocking @fd in writes of @wsize (a
- * multiple of 8, at most @bufsize), digesting them into @d; 0 or -errno.
+ * multiple of 8, at most 64 KiB), digesting them into @d; before each
+ * write, when @pace is not NULL, @pace(@arg, offset) may hold the sender
+ * back (a test that paces a stream by its own progress).  0 or -errno.
  */
-static inline int xtcp_send_stream(int fd, uint64_t seed, size_t len,
-				   size_t wsize, struct xtcp_digest *d)
+static inline int xtcp_send_stream_paced(int fd, uint64_t seed, size_t len,
+					 size_t wsize, struct xtcp_digest *d,
+					 void (*pace)(void *arg, size_t off),
+					 void *arg)
 {
+	static __thread uint8_t buf[1 << 16];
 	uint64_t x = xtcp_stream_seed(seed);
-	static uint8_t buf[1 << 16];
-	size_t chunk, off;
+	size_t chunk, off, done = 0;
 	ssize_t n;
 
 	if (wsize > sizeof(buf) || wsize % 8)
 		return -EINVAL;
 	while (len) {
+		if (pace)
+			pace(arg, done);
 		chunk = len < wsize ? len : wsize;
 		xtcp_stream_fill(&x, buf, wsize);
 		xtcp_digest_update(d, buf, chunk);
@@ -118,6 +124,37 @@ static inline int xtcp_send_stream(int fd, uint64_t seed, size_t len,
 				return n ? -errno : -EPIPE;
 		}
 		len -= chunk;
+		done += chunk;
+	}
+	return 0;
+}
+
+/*
+ * Send @len bytes of stream @seed on blocking @fd in writes of @wsize (a
+ * multiple of 8, at most 64 KiB), digesting them into @d; 0 or -errno.
+ */
+static inline int xtcp_send_stream(int fd, uint64_t seed, size_t len,
+				   size_t wsize, struct xtcp_digest *d)
+{
+	return xtcp_send_stream_paced(fd, seed, len, wsize, d, NULL, NULL);
+}
+
+/*
+ * Read exactly @len bytes from @fd (a stream that goes on after them),
+ * digesting them into @d; 0, -EPIPE at an early end, or -errno.
+ */
+static inline int xtcp_recv_stream_len(int fd, size_t len,
+				       struct xtcp_digest *d)
+{
+	static __thread uint8_t buf[1 << 16];
+	ssize_t n;
+
+	while (len) {
+		n = recv(fd, buf, len < sizeof(buf) ? len : sizeof(buf), 0);
+		if (n <= 0)
+			return n ? -errno : -EPIPE;
+		xtcp_digest_update(d, buf, n);
+		len -= n;
 	}
 	return 0;
 }
