@@ -526,26 +526,10 @@ FIXTURE_VARIANT_ADD(path, xtcp_all) {
 	.imp = &all,
 };
 
-/* Is path @imp one XTCP_BULK_PATHS (a list of names), if set, asks for? */
-static bool path_wanted(const struct impairment *imp)
-{
-	const char *list = getenv("XTCP_BULK_PATHS");
-	size_t len = strlen(imp->name);
-	const char *at;
-
-	if (!list)
-		return true;
-	for (at = strstr(list, imp->name); at; at = strstr(at + 1, imp->name))
-		if ((at == list || at[-1] == ',') &&
-		    (at[len] == ',' || !at[len]))
-			return true;
-	return false;
-}
-
 FIXTURE_SETUP(path)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	if (!path_wanted(variant->imp))
+	if (!xtcp_env_lists("XTCP_BULK_PATHS", variant->imp->name))
 		SKIP(longjmp(_metadata->env, 1),
 		     "path not in XTCP_BULK_PATHS of this lane");
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));

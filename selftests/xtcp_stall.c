@@ -333,22 +333,6 @@ FIXTURE_VARIANT_ADD(echo, loss5) {
 	.netem = "delay 5ms 2ms loss 5%",
 };
 
-/* Is path @name one XTCP_STALL_PATHS (a list of names), if set, asks for? */
-static bool path_wanted(const char *name)
-{
-	const char *list = getenv("XTCP_STALL_PATHS");
-	size_t len = strlen(name);
-	const char *at;
-
-	if (!list)
-		return true;
-	for (at = strstr(list, name); at; at = strstr(at + 1, name))
-		if ((at == list || at[-1] == ',') &&
-		    (at[len] == ',' || !at[len]))
-			return true;
-	return false;
-}
-
 /* A listener of @proto on @port in b, served by a process group. */
 static pid_t start_server(const char *b, int proto, unsigned short port)
 {
@@ -368,7 +352,7 @@ static pid_t start_server(const char *b, int proto, unsigned short port)
 
 FIXTURE_SETUP(echo)
 {
-	if (!path_wanted(variant->name))
+	if (!xtcp_env_lists("XTCP_STALL_PATHS", variant->name))
 		SKIP(longjmp(_metadata->env, 1),
 		     "path not in XTCP_STALL_PATHS of this VM");
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));

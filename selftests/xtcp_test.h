@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,25 @@ static inline int xtcp_wait_outq_empty(int fd, int ms)
 	       xtcp_now_ms() < deadline)
 		usleep(20000);
 	return n;
+}
+
+/*
+ * Is @name in the comma-separated list of environment variable @var?
+ * Without the variable, everything is.
+ */
+static inline bool xtcp_env_lists(const char *var, const char *name)
+{
+	const char *list = getenv(var);
+	size_t len = strlen(name);
+	const char *at;
+
+	if (!list)
+		return true;
+	for (at = strstr(list, name); at; at = strstr(at + 1, name))
+		if ((at == list || at[-1] == ',') &&
+		    (at[len] == ',' || !at[len]))
+			return true;
+	return false;
 }
 
 /* Value of counter @name in /proc/net/xtcp_stat, or -1. */
