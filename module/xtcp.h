@@ -84,13 +84,18 @@
  *     with spin_lock_bh().
  *
  *  5. A listener's req_lock (xtcp_sock.req_lock) guards its pending
- *     requests (struct xtcp_request), nr_requests, nr_completing and
- *     accept queue: spin_lock() from softirq (segments for the listener,
- *     the SYN-ACK timer), spin_lock_bh() from process context (accept(),
- *     close()); the /proc walk takes it under a bind bucket lock.
- *     Whoever takes a request off the list under req_lock owns it, and
- *     stops its timer with del_timer_sync() after dropping the lock,
- *     since the timer takes the lock too.
+ *     requests (struct xtcp_request, on a list and in a hash table),
+ *     nr_requests, nr_completing and accept queue: spin_lock() from
+ *     softirq (segments for the listener, the SYN-ACK timer),
+ *     spin_lock_bh() from process context (accept(), close()); the /proc
+ *     walk takes it under a bind bucket lock.  Whoever takes a request
+ *     off the list under req_lock owns it, and stops its timer with
+ *     del_timer_sync() after dropping the lock, since the timer takes
+ *     the lock too.  Held for every segment a listener gets, it is held
+ *     briefly: a hash lookup, no route lookup, no allocation and no
+ *     transmission under it.  A SYN's request is allocated and routed
+ *     first, then inserted under the lock after a second look for a
+ *     duplicate; SYN-ACKs leave after the lock is dropped.
  *
  * Two more locks are leaves: nothing else is taken while one is held.
  *
@@ -320,9 +325,14 @@ enum {
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
- * @req_lock: protects @requests, @nr_requests, @nr_completing and
- *	@accept_queue of a listener (rule 5 above)
- * @requests: pending connections (struct xtcp_request) of a listener
+ * @req_lock: protects @requests, @req_hash, @nr_requests,
+ *	@nr_completing and @accept_queue of a listener (rule 5 above)
+ * @requests: pending connections (struct xtcp_request) of a listener, in
+ *	arrival order: what /proc and close() walk
+ * @req_hash: the same requests hashed by peer address and port
+ *	(xtcp_req_slot()), what segments look them up in; allocated by the
+ *	first listen(), freed with the socket
+ * @req_hash_mask: number of @req_hash chains less one
  * @nr_requests: length of @requests
  * @nr_completing: requests taken off @requests whose child socket is
  *	being created and is not in the established table yet
@@ -409,6 +419,8 @@ struct xtcp_sock {
 
 	spinlock_t req_lock;	/* see above */
 	struct list_head requests;
+	struct hlist_head *req_hash;
+	unsigned int req_hash_mask;
 	unsigned int nr_requests;
 	unsigned int nr_completing;
 	struct list_head accept_queue;
@@ -545,6 +557,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * struct xtcp_request - a connection in SYN_RECV that has no socket yet
  * @node: link in the listener's xtcp_sock.requests, under its req_lock;
  *	empty once the request's owner has taken it off the list
+ * @hnode: link in the listener's xtcp_sock.req_hash, under its req_lock
  * @listener: the listening socket; the request holds a reference
  * @laddr: local address
  * @raddr: peer address
@@ -572,6 +585,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  */
 struct xtcp_request {
 	struct list_head node;
+	struct hlist_node hnode;
 	struct sock *listener;
 	__be32 laddr;
 	__be32 raddr;
@@ -863,6 +877,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_stop(struct sock *sk);
+int xtcp_listen_alloc(struct sock *sk, int backlog);
+void xtcp_listen_free(struct sock *sk);
 struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
 void xtcp_conn_init(void);
 

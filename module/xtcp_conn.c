@@ -10,6 +10,7 @@
  * lock (rules 1 and 5 in xtcp.h), so that a SYN flood never contends
  * with the user.
  */
+#include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -25,13 +26,20 @@
 #include "xtcp_trace.h"
 
 static siphash_key_t xtcp_isn_secret __read_mostly;
+static u32 xtcp_req_seed __read_mostly;
+
+/* Chains of a listener's request table: its backlog, within these. */
+#define XTCP_REQ_HASH_MIN	16
+#define XTCP_REQ_HASH_MAX	4096
 
 /**
- * xtcp_conn_init() - draw the boot-time secret of xtcp_isn()
+ * xtcp_conn_init() - draw the boot-time secrets of xtcp_isn() and of the
+ * request tables
  */
 void xtcp_conn_init(void)
 {
 	get_random_bytes(&xtcp_isn_secret, sizeof(xtcp_isn_secret));
+	xtcp_req_seed = get_random_u32();
 }
 
 /**
@@ -146,17 +154,75 @@ failure:
 	return err;
 }
 
+/**
+ * xtcp_listen_alloc() - give a listener its request table
+ * @sk: a socket about to listen, owned by the caller
+ * @backlog: its backlog, which sizes the table
+ *
+ * The table is kept across listen() calls and freed with the socket.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_listen_alloc(struct sock *sk, int backlog)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct hlist_head *hash;
+	unsigned int n, i;
+
+	xtcp_assert_sock_owned(sk);
+	if (xs->req_hash)
+		return 0;
+	n = roundup_pow_of_two(clamp(backlog, XTCP_REQ_HASH_MIN,
+				     XTCP_REQ_HASH_MAX));
+	hash = kvmalloc_array(n, sizeof(*hash), GFP_KERNEL_ACCOUNT);
+	if (!hash)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		INIT_HLIST_HEAD(&hash[i]);
+	spin_lock_bh(&xs->req_lock);
+	xs->req_hash = hash;
+	xs->req_hash_mask = n - 1;
+	spin_unlock_bh(&xs->req_lock);
+	return 0;
+}
+
+/**
+ * xtcp_listen_free() - free a socket's request table
+ * @sk: the socket being destroyed: no request is left
+ */
+void xtcp_listen_free(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WARN_ON_ONCE(xs->nr_requests);
+	kvfree(xs->req_hash);
+	xs->req_hash = NULL;
+}
+
+/* The chain of the requests from @raddr:@rport to @laddr. */
+static struct hlist_head *xtcp_req_slot(const struct xtcp_sock *xs,
+					__be32 laddr, __be32 raddr,
+					__be16 rport)
+{
+	u32 hash = jhash_3words((__force u32)raddr, (__force u32)laddr,
+				(__force u32)rport, xtcp_req_seed);
+
+	return &xs->req_hash[hash & xs->req_hash_mask];
+}
+
 /* Called with the listener's req_lock held. */
 static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
-					      const struct iphdr *iph,
-					      const struct xtcp_seg_hdr *h)
+					      __be32 laddr, __be32 raddr,
+					      __be16 rport)
+	__must_hold(&xs->req_lock)
 {
 	struct xtcp_request *req;
 
 	lockdep_assert_held(&xs->req_lock);
-	list_for_each_entry(req, &xs->requests, node) {
-		if (req->raddr == iph->saddr && req->laddr == iph->daddr &&
-		    ntohs(req->rport) == h->sport)
+	hlist_for_each_entry(req, xtcp_req_slot(xs, laddr, raddr, rport),
+			     hnode) {
+		if (req->raddr == raddr && req->laddr == laddr &&
+		    req->rport == rport)
 			return req;
 	}
 	return NULL;
@@ -171,10 +237,12 @@ static void xtcp_free_request(struct xtcp_request *req)
 /* Take @req off its listener's list: the caller then owns it. */
 static void xtcp_unlink_request(struct xtcp_sock *xs,
 				struct xtcp_request *req)
+	__must_hold(&xs->req_lock)
 {
 	lockdep_assert_held(&xs->req_lock);
 
 	list_del_init(&req->node);
+	hlist_del_init(&req->hnode);
 	xs->nr_requests--;
 }
 
@@ -207,30 +275,34 @@ static void xtcp_synack_timer(struct timer_list *t)
 		return;
 	}
 	req->retrans++;
-	xtcp_send_synack(req);
-	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 	req->expires = jiffies + min_t(unsigned long,
 				       XTCP_TIMEOUT_INIT << req->retrans,
 				       XTCP_RTO_MAX);
 	mod_timer(&req->timer, req->expires);
 	spin_unlock(&xs->req_lock);
+	/*
+	 * Outside the lock: whoever unlinks @req meanwhile waits for this
+	 * handler in del_timer_sync() before freeing it, and the fields
+	 * the SYN-ACK is made of never change.
+	 */
+	xtcp_send_synack(req);
+	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 }
 
-/* A SYN for a listener with room: remember it and answer.  req_lock held. */
-static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
-			     const struct xtcp_seg_hdr *h)
+/*
+ * Fill @req from the SYN @skb: addresses, sequence numbers, options,
+ * and the MSS we announce on the route back.  No lock held: it routes.
+ */
+static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h,
+			     struct xtcp_request *req)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_request *req;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	u16 mss;
 
-	lockdep_assert_held(&xs->req_lock);
-	req = kzalloc(sizeof(*req), GFP_ATOMIC);
-	if (!req)
-		return;
 	req->laddr = iph->daddr;
 	req->raddr = iph->saddr;
 	req->lport = htons(h->dport);
@@ -255,26 +327,70 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
 				   req->laddr, req->rport, req->lport,
 				   xtcp_protocol, 0, req->dev_if);
-	if (IS_ERR(rt)) {
-		kfree(req);
-		return;
-	}
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
 	req->advmss = xtcp_advmss(&rt->dst);
 	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
 	if (mss)
 		req->advmss = min(req->advmss, mss);
 	ip_rt_put(rt);
-
-	sock_hold(sk);
 	req->listener = sk;
+	return 0;
+}
+
+/* May @sk keep one more request?  req_lock held. */
+static bool xtcp_request_room(const struct sock *sk)
+	__must_hold(&xtcp_sk(sk)->req_lock)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	lockdep_assert_held(&xs->req_lock);
+	return xs->nr_requests <
+	       max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1);
+}
+
+/*
+ * A SYN for a listener that had room: remember it and answer.  The
+ * request is allocated and routed before req_lock is taken, then added
+ * unless the listener has closed, filled up or, on another CPU, taken
+ * the same SYN meanwhile.
+ */
+static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request *req, synack;
+
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req)
+		return;
+	if (xtcp_fill_request(sk, skb, h, req)) {
+		kfree(req);
+		return;
+	}
+	sock_hold(sk);
 	timer_setup(&req->timer, xtcp_synack_timer, 0);
+
+	spin_lock(&xs->req_lock);
+	if (sk->sk_state != TCP_LISTEN || sk_acceptq_is_full(sk) ||
+	    !xtcp_request_room(sk) ||
+	    xtcp_find_request(xs, req->laddr, req->raddr, req->rport)) {
+		spin_unlock(&xs->req_lock);
+		xtcp_free_request(req);
+		return;
+	}
 	list_add_tail(&req->node, &xs->requests);
+	hlist_add_head(&req->hnode, xtcp_req_slot(xs, req->laddr, req->raddr,
+						  req->rport));
 	xs->nr_requests++;
 	req->expires = jiffies + XTCP_TIMEOUT_INIT;
 	mod_timer(&req->timer, req->expires);
 	trace_xtcp_state_change(req, req->laddr, req->lport, req->raddr,
 				req->rport, TCP_LISTEN, TCP_SYN_RECV);
-	xtcp_send_synack(req);
+	/* A copy: once the lock is dropped, the request may go. */
+	synack = *req;
+	spin_unlock(&xs->req_lock);
+	xtcp_send_synack(&synack);
 }
 
 /*
@@ -298,6 +414,8 @@ static struct sock *xtcp_create_child(struct sock *sk,
 
 	INIT_HLIST_NODE(&child->sk_bind_node);
 	xs->hash_bucket = NULL;
+	xs->req_hash = NULL;
+	xs->req_hash_mask = 0;
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	xs->ip_opt_len = 0;
 	inet->mc_list = NULL;
@@ -376,11 +494,13 @@ static void xtcp_abort_child(struct sock *child)
 }
 
 /*
- * The final ACK of a handshake matched @req, now unlinked: create the
- * socket, queue it for accept(), and let it process the rest of the
- * segment (data, FIN).  Consumes @skb and @req.
+ * The final ACK of a handshake matched @req, which the caller owns and
+ * counted in nr_completing: create the socket, queue it for accept(),
+ * and let it process the rest of the segment (data, FIN).  Consumes
+ * @skb.
  */
-static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
+static void xtcp_complete_request(struct sock *sk,
+				  const struct xtcp_request *req,
 				  struct sk_buff *skb,
 				  const struct xtcp_seg_hdr *h)
 {
@@ -389,7 +509,6 @@ static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
 	bool queued = false;
 
 	child = xtcp_create_child(sk, req, h);
-	xtcp_drop_request(req);
 	spin_lock(&xs->req_lock);
 	xs->nr_completing--;
 	if (!child) {
@@ -429,12 +548,18 @@ enum xtcp_listen_action {
 	XTCP_LISTEN_FORGET,	/* the request was reset: free it */
 	XTCP_LISTEN_COMPLETE,	/* the handshake is complete */
 	XTCP_LISTEN_RECHECK,	/* an ACK of no request: look again */
+	XTCP_LISTEN_SYNACK,	/* the SYN again: send the SYN-ACK again */
+	XTCP_LISTEN_REQUEST,	/* a SYN with room: make a request */
 };
 
-/* A segment for an existing request.  req_lock held. */
+/*
+ * A segment for an existing request.  req_lock held; @again gets a copy
+ * of @req to send its SYN-ACK from after the lock is dropped.
+ */
 static enum xtcp_listen_action
 xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
-		 const struct xtcp_seg_hdr *h)
+		 const struct xtcp_seg_hdr *h, struct xtcp_request *again)
+	__must_hold(&xtcp_sk(sk)->req_lock)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -447,9 +572,10 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	}
 	if (h->flags & XTCP_FLAG_SYN) {
 		/* The SYN again: our SYN-ACK was lost. */
-		if (h->seq == req->irs && !(h->flags & XTCP_FLAG_ACK))
-			xtcp_send_synack(req);
-		return XTCP_LISTEN_DROP;
+		if (h->seq != req->irs || (h->flags & XTCP_FLAG_ACK))
+			return XTCP_LISTEN_DROP;
+		*again = *req;
+		return XTCP_LISTEN_SYNACK;
 	}
 	if (!(h->flags & XTCP_FLAG_ACK))
 		return XTCP_LISTEN_DROP;
@@ -467,19 +593,26 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	return XTCP_LISTEN_COMPLETE;
 }
 
-/* A segment with no request: RFC 9293 section 3.10.7.2.  req_lock held. */
+/*
+ * A segment for a listener: for one of its requests, or else RFC 9293
+ * section 3.10.7.2.  req_lock held.
+ */
 static enum xtcp_listen_action
 xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
-		   const struct xtcp_seg_hdr *h, struct xtcp_request **reqp)
+		   const struct xtcp_seg_hdr *h, struct xtcp_request **reqp,
+		   struct xtcp_request *again)
+	__must_hold(&xtcp_sk(sk)->req_lock)
 {
+	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	lockdep_assert_held(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
-	*reqp = xtcp_find_request(xs, ip_hdr(skb), h);
+	*reqp = xtcp_find_request(xs, iph->daddr, iph->saddr,
+				  htons(h->sport));
 	if (*reqp)
-		return xtcp_request_rcv(sk, *reqp, h);
+		return xtcp_request_rcv(sk, *reqp, h, again);
 	if (h->flags & XTCP_FLAG_RST)
 		return XTCP_LISTEN_DROP;
 	/*
@@ -496,13 +629,11 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 		return XTCP_LISTEN_RECHECK;
 	if (!(h->flags & XTCP_FLAG_SYN))
 		return XTCP_LISTEN_DROP;
-	if (sk_acceptq_is_full(sk) ||
-	    xs->nr_requests >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
+	if (sk_acceptq_is_full(sk) || !xtcp_request_room(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
 		return XTCP_LISTEN_DROP;
 	}
-	xtcp_new_request(sk, skb, h);
-	return XTCP_LISTEN_DROP;
+	return XTCP_LISTEN_REQUEST;
 }
 
 /**
@@ -525,15 +656,23 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request *req = NULL;
 	enum xtcp_listen_action action;
+	struct xtcp_request again;
 
 	spin_lock(&xs->req_lock);
-	action = xtcp_listen_decide(sk, skb, h, &req);
+	action = xtcp_listen_decide(sk, skb, h, &req, &again);
 	spin_unlock(&xs->req_lock);
 
 	switch (action) {
 	case XTCP_LISTEN_COMPLETE:
 		xtcp_complete_request(sk, req, skb, h);
+		xtcp_drop_request(req);
 		return 0;
+	case XTCP_LISTEN_SYNACK:
+		xtcp_send_synack(&again);
+		break;
+	case XTCP_LISTEN_REQUEST:
+		xtcp_new_request(sk, skb, h);
+		break;
 	case XTCP_LISTEN_FORGET:
 		xtcp_drop_request(req);
 		break;
