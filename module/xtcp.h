@@ -11,6 +11,7 @@
  *	xtcp_sockopt.c	IPPROTO_TCP and SOL_XTCP socket options, TCP_INFO,
  *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
  *	xtcp_conn.c	connection setup: connect(), listeners, accept()
+ *	xtcp_cookie.c	SYN cookies
  *	xtcp_output.c	building and sending segments, Nagle and cork
  *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
  *			socket memory accounting
@@ -334,8 +335,13 @@ enum {
  *	first listen(), freed with the socket
  * @req_hash_mask: number of @req_hash chains less one
  * @nr_requests: length of @requests
- * @nr_completing: requests taken off @requests whose child socket is
- *	being created and is not in the established table yet
+ * @nr_completing: requests taken off @requests, and ACKs of SYN cookies,
+ *	whose child socket is being created and is not in the established
+ *	table yet
+ * @cookie_stamp: jiffies (never 0) when the listener last answered a SYN
+ *	with a cookie, 0 if it never did: with sysctl syncookies 1, ACKs
+ *	are checked as cookies for %XTCP_COOKIE_VALID after (Linux's
+ *	tcp_synq_overflow())
  * @accept_queue: established children waiting for accept()
  * @accept_node: link of a child in its listener's @accept_queue
  */
@@ -423,6 +429,7 @@ struct xtcp_sock {
 	unsigned int req_hash_mask;
 	unsigned int nr_requests;
 	unsigned int nr_completing;
+	unsigned long cookie_stamp;
 	struct list_head accept_queue;
 	struct list_head accept_node;
 };
@@ -675,7 +682,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_RETRANSSEGS,	/* segments sent again after a timeout */
 	XTCP_MIB_ACTIVEOPENS,	/* connect() calls that sent a SYN */
 	XTCP_MIB_PASSIVEOPENS,	/* connections accepted by listeners */
-	XTCP_MIB_LISTENOVERFLOWS, /* SYNs dropped: accept queue full */
+	XTCP_MIB_LISTENOVERFLOWS, /* SYNs, ACKs dropped: accept queue full */
 	XTCP_MIB_TWCREATED,	/* TIME_WAIT entries created */
 	XTCP_MIB_TWEXPIRED,	/* TIME_WAIT entries that ran 2*MSL */
 	XTCP_MIB_TWOVERFLOWS,	/* TIME_WAIT skipped: max_tw_buckets */
@@ -702,6 +709,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT, /* TIME_WAIT ACKs held back by the limit */
 	XTCP_MIB_ABORTONTIMEOUT, /* connections that gave up retransmitting */
 	XTCP_MIB_ABORTONMEMORY,	/* orphans reset: over max_orphans */
+	XTCP_MIB_SYNCOOKIESSENT, /* SYNs answered with a cookie */
+	XTCP_MIB_SYNCOOKIESRECV, /* ACKs that carried a valid cookie */
+	XTCP_MIB_SYNCOOKIESFAILED, /* ACKs checked as cookies and refused */
+	XTCP_MIB_LISTENDROPS,	/* SYNs and final ACKs a listener dropped */
 	__XTCP_MIB_MAX
 };
 
@@ -723,6 +734,12 @@ struct xtcp_mib {
 #define XTCP_MIN_SND_MSS		48	/* as Linux's TCP_MIN_SND_MSS */
 #define XTCP_MAX_ORPHANS_DEFAULT	65536
 #define XTCP_ORPHAN_RETRIES_ALIVE	8	/* orphan_retries 0 means this */
+#define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
+
+/* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
+#define XTCP_COOKIE_PERIOD	(60 * HZ)
+#define XTCP_COOKIE_MAX_AGE	2	/* Linux's MAX_SYNCOOKIE_AGE */
+#define XTCP_COOKIE_VALID	(XTCP_COOKIE_MAX_AGE * XTCP_COOKIE_PERIOD)
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
@@ -753,6 +770,9 @@ struct xtcp_mib {
  *	beyond which the namespace's orphans are reset at their next timer
  * @sysctl_orphan_retries: retransmissions an orphan makes before it gives
  *	up; 0 for 8, as Linux's tcp_orphan_retries
+ * @sysctl_syncookies: SYN cookies (Linux's tcp_syncookies): 0 never (a
+ *	SYN finding the request queue full is dropped), 1 when the request
+ *	queue is full, 2 for every SYN
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -777,6 +797,7 @@ struct xtcp_net {
 	int sysctl_min_snd_mss;
 	int sysctl_max_orphans;
 	int sysctl_orphan_retries;
+	int sysctl_syncookies;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -878,9 +899,18 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_stop(struct sock *sk);
 int xtcp_listen_alloc(struct sock *sk, int backlog);
+int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_free(struct sock *sk);
 struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
 void xtcp_conn_init(void);
+
+/* xtcp_cookie.c */
+void xtcp_cookie_init(void);
+u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
+		     __be16 dport, u32 isn, u16 *mss);
+u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
+		      __be16 dport, u32 isn, u32 cookie);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);

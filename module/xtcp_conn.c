@@ -290,18 +290,41 @@ static void xtcp_synack_timer(struct timer_list *t)
 }
 
 /*
+ * The MSS @req announces, from the route back to the peer, and the
+ * window its SYN-ACK offers.  No lock held: it routes.
+ */
+static int xtcp_route_request(struct sock *sk, struct xtcp_request *req)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u16 mss;
+
+	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
+			     XTCP_MAX_WINDOW);
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
+				   req->laddr, req->rport, req->lport,
+				   xtcp_protocol, 0, req->dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	req->advmss = xtcp_advmss(&rt->dst);
+	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
+	if (mss)
+		req->advmss = min(req->advmss, mss);
+	ip_rt_put(rt);
+	req->listener = sk;
+	return 0;
+}
+
+/*
  * Fill @req from the SYN @skb: addresses, sequence numbers, options,
- * and the MSS we announce on the route back.  No lock held: it routes.
+ * and what xtcp_route_request() finds.  No lock held.
  */
 static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 			     const struct xtcp_seg_hdr *h,
 			     struct xtcp_request *req)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct flowi4 fl4;
-	struct rtable *rt;
-	u16 mss;
 
 	req->laddr = iph->daddr;
 	req->raddr = iph->saddr;
@@ -322,20 +345,7 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 			 READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_timestamps);
 	req->ts_recent = h->opt.tsval;
 	req->ts_offset = get_random_u32();
-	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
-			     XTCP_MAX_WINDOW);
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
-				   req->laddr, req->rport, req->lport,
-				   xtcp_protocol, 0, req->dev_if);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	req->advmss = xtcp_advmss(&rt->dst);
-	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
-	if (mss)
-		req->advmss = min(req->advmss, mss);
-	ip_rt_put(rt);
-	req->listener = sk;
-	return 0;
+	return xtcp_route_request(sk, req);
 }
 
 /* May @sk keep one more request?  req_lock held. */
@@ -372,9 +382,15 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	timer_setup(&req->timer, xtcp_synack_timer, 0);
 
 	spin_lock(&xs->req_lock);
-	if (sk->sk_state != TCP_LISTEN || sk_acceptq_is_full(sk) ||
-	    !xtcp_request_room(sk) ||
+	if (sk->sk_state != TCP_LISTEN ||
 	    xtcp_find_request(xs, req->laddr, req->raddr, req->rport)) {
+		spin_unlock(&xs->req_lock);
+		xtcp_free_request(req);
+		return;
+	}
+	if (sk_acceptq_is_full(sk) || !xtcp_request_room(sk)) {
+		/* Filled up on another CPU since xtcp_syn_action(). */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 		spin_unlock(&xs->req_lock);
 		xtcp_free_request(req);
 		return;
@@ -391,6 +407,35 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	synack = *req;
 	spin_unlock(&xs->req_lock);
 	xtcp_send_synack(&synack);
+}
+
+/*
+ * A SYN answered with a cookie (xtcp_cookie.c) instead of a request.
+ * The cookie carries the peer's MSS (rounded down to a table's value)
+ * and nothing else: window scale, SACK and timestamps are not offered,
+ * so the connection goes without them.
+ */
+static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request req = {};
+	unsigned long now = jiffies;
+
+	if (xtcp_fill_request(sk, skb, h, &req))
+		return;
+	req.iss = xtcp_cookie_make(req.raddr, req.laddr, req.rport, req.lport,
+				   req.irs, &req.mss);
+	req.wscale_ok = 0;
+	req.snd_wscale = 0;
+	req.rcv_wscale = 0;
+	req.sack_ok = 0;
+	req.tstamp_ok = 0;
+	/* Written once a jiffy at most: the flood hits one cache line. */
+	if (READ_ONCE(xs->cookie_stamp) != (now ?: 1))
+		WRITE_ONCE(xs->cookie_stamp, now ?: 1);
+	xtcp_send_synack(&req);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
 }
 
 /*
@@ -416,6 +461,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->hash_bucket = NULL;
 	xs->req_hash = NULL;
 	xs->req_hash_mask = 0;
+	xs->cookie_stamp = 0;
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	xs->ip_opt_len = 0;
 	inet->mc_list = NULL;
@@ -476,11 +522,20 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);
-	xtcp_hash(child);
-	/* sk_clone_lock() returned the copy locked; others may find it
-	 * from now on and take the lock in turn.
-	 */
+	/* sk_clone_lock() returned the copy locked. */
 	__acquire(&child->sk_lock.slock);
+	if (xtcp_hash(child)) {
+		/*
+		 * Another copy of a cookie's ACK, on another CPU, made the
+		 * connection first: this copy goes quietly.
+		 */
+		xtcp_orphan(child);
+		xtcp_done(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return NULL;
+	}
+	/* Others may find it from now on and take the lock in turn. */
 	bh_unlock_sock(child);
 	return child;
 }
@@ -550,6 +605,7 @@ enum xtcp_listen_action {
 	XTCP_LISTEN_RECHECK,	/* an ACK of no request: look again */
 	XTCP_LISTEN_SYNACK,	/* the SYN again: send the SYN-ACK again */
 	XTCP_LISTEN_REQUEST,	/* a SYN with room: make a request */
+	XTCP_LISTEN_COOKIE,	/* a SYN to answer with a cookie */
 };
 
 /*
@@ -586,11 +642,36 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	if (sk_acceptq_is_full(sk)) {
 		/* Keep the request: the peer will send its ACK again. */
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 		return XTCP_LISTEN_DROP;
 	}
 	xtcp_unlink_request(xs, req);
 	xs->nr_completing++;
 	return XTCP_LISTEN_COMPLETE;
+}
+
+/*
+ * A SYN of no request: keep a request, answer with a cookie, or drop it,
+ * as Linux's tcp_conn_request().  req_lock held.
+ */
+static enum xtcp_listen_action xtcp_syn_action(struct sock *sk)
+	__must_hold(&xtcp_sk(sk)->req_lock)
+{
+	int cookies = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_syncookies);
+	bool want_cookie = cookies == 2 || !xtcp_request_room(sk);
+
+	lockdep_assert_held(&xtcp_sk(sk)->req_lock);
+	if (want_cookie && !cookies) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		return XTCP_LISTEN_DROP;
+	}
+	/* No cookie either: its ACK would find no room. */
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		return XTCP_LISTEN_DROP;
+	}
+	return want_cookie ? XTCP_LISTEN_COOKIE : XTCP_LISTEN_REQUEST;
 }
 
 /*
@@ -629,11 +710,7 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 		return XTCP_LISTEN_RECHECK;
 	if (!(h->flags & XTCP_FLAG_SYN))
 		return XTCP_LISTEN_DROP;
-	if (sk_acceptq_is_full(sk) || !xtcp_request_room(sk)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-		return XTCP_LISTEN_DROP;
-	}
-	return XTCP_LISTEN_REQUEST;
+	return xtcp_syn_action(sk);
 }
 
 /**
@@ -646,7 +723,8 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
  *
  * Return: 0, or -EAGAIN for an ACK that matches no request: a child
  * created since the caller's lookup of the established table may own
- * it, and the caller looks there again before it answers with a reset.
+ * it, and the caller looks there again, then asks xtcp_cookie_ack(),
+ * before it answers with a reset.
  * A child is hashed before its request stops counting in
  * nr_completing, under req_lock, which this decision also took.
  */
@@ -673,6 +751,9 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	case XTCP_LISTEN_REQUEST:
 		xtcp_new_request(sk, skb, h);
 		break;
+	case XTCP_LISTEN_COOKIE:
+		xtcp_send_cookie(sk, skb, h);
+		break;
 	case XTCP_LISTEN_FORGET:
 		xtcp_drop_request(req);
 		break;
@@ -685,6 +766,84 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		break;
 	}
 	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * xtcp_cookie_ack() - is an ACK of no request the answer to a cookie?
+ * @sk: the listener; the caller holds a reference, not its lock
+ * @skb: the segment, for which xtcp_listen_rcv() found no request and
+ *	the established table no socket
+ * @h: its decoded header
+ *
+ * Softirq context.  With sysctl syncookies 2, or 1 within
+ * %XTCP_COOKIE_VALID of the listener's last cookie (Linux checks as
+ * much), an ACK whose numbers carry a valid cookie creates the
+ * connection as the final ACK of a request does, and the rest of it
+ * goes to the new socket.
+ *
+ * Return: 0 when @skb was a cookie's ACK (consumed, even if the accept
+ * queue had no room for it), -ENOENT when it was not: the caller answers
+ * it with a reset.
+ */
+int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request req = {};
+	unsigned long stamp;
+	int cookies;
+	u16 mss;
+
+	lockdep_assert_in_softirq();
+	cookies = READ_ONCE(xn->sysctl_syncookies);
+	stamp = READ_ONCE(xs->cookie_stamp);
+	if ((h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST | XTCP_FLAG_ACK)) !=
+	    XTCP_FLAG_ACK)
+		return -ENOENT;
+	if (!cookies || (cookies == 1 &&
+			 (!stamp || time_after(jiffies,
+					       stamp + XTCP_COOKIE_VALID))))
+		return -ENOENT;
+	mss = xtcp_cookie_check(iph->saddr, iph->daddr, htons(h->sport),
+				htons(h->dport), h->seq - 1, h->ack - 1);
+	if (!mss) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESFAILED);
+		return -ENOENT;
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESRECV);
+
+	req.laddr = iph->daddr;
+	req.raddr = iph->saddr;
+	req.lport = htons(h->dport);
+	req.rport = htons(h->sport);
+	req.irs = h->seq - 1;
+	req.iss = h->ack - 1;
+	req.mss = mss;
+	req.dev_if = inet_iif(skb);
+	if (xtcp_route_request(sk, &req)) {
+		kfree_skb(skb);
+		return 0;
+	}
+
+	spin_lock(&xs->req_lock);
+	if (sk->sk_state != TCP_LISTEN) {
+		spin_unlock(&xs->req_lock);
+		return -ENOENT;
+	}
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		spin_unlock(&xs->req_lock);
+		kfree_skb(skb);
+		return 0;
+	}
+	/* Segments of this connection wait until its socket is hashed. */
+	xs->nr_completing++;
+	spin_unlock(&xs->req_lock);
+	xtcp_complete_request(sk, &req, skb, h);
 	return 0;
 }
 
