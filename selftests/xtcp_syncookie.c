@@ -12,10 +12,13 @@
  *    answered with a RST;
  *  - syncookies=1: a SYN that finds the request queue full gets a cookie,
  *    one that finds the accept queue full is dropped; syncookies=0: a
- *    SYN that finds the request queue full is dropped.
+ *    SYN that finds the request queue full is dropped;
+ *  - under a flood of spoofed SYNs at a listener of backlog 16, a real
+ *    client connects with at most one SYN retransmission.
  */
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/mman.h>
 
 #include "xtcp_peer.h"
 #include "kselftest_harness.h"
@@ -353,6 +356,151 @@ TEST_F_TIMEOUT(cookie, accept_queue_full_drops, 60)
 	EXPECT_EQ(1, a_counter(self, "ListenDrops"));
 	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
 	EXPECT_EQ(2, a_count_state(self, 0x01));
+}
+
+/*
+ * The flood: spoofed SYNs from random addresses of 198.19.0.0/16 and
+ * random ports, which a routes to b, where they are dropped (b does not
+ * forward), as an attacker's SYN-ACKs would vanish.  b's own xtcp is on,
+ * for the real client; the links have no delay, so that the flood goes
+ * as fast as the machine can send it.
+ */
+#define FLOOD_MS	4000
+#define FLOOD_BACKLOG	16
+
+struct flood_stats {
+	long sent;
+	long long ms;
+};
+
+/* In b: spoofed SYNs at a's listener for FLOOD_MS; counts what it sent. */
+static int flooder(void *arg)
+{
+	struct flood_stats *st = arg;
+	uint32_t daddr = inet_addr(ADDR_A);
+	long long t0 = xtcp_now_ms();
+	uint32_t saddr;
+	int fd, i;
+	long r;
+
+	fd = xtcp_raw_hdrincl_socket();
+	if (fd < 0)
+		return 1;
+	srandom(getpid());
+	while (xtcp_now_ms() < t0 + FLOOD_MS) {
+		for (i = 0; i < 64; i++) {
+			r = random();
+			saddr = htonl(0xc6130000 | (r & 0xffff));
+			if (!ip_raw_syn(fd, saddr, daddr,
+					1024 + (r >> 16) % 60000, PORT_A,
+					random()))
+				st->sent++;
+		}
+	}
+	st->ms = xtcp_now_ms() - t0;
+	close(fd);
+	return 0;
+}
+
+FIXTURE(flood) {
+	char a[32], b[32];
+	struct flood_stats *st;
+};
+
+FIXTURE_SETUP(flood)
+{
+	self->st = mmap(NULL, sizeof(*self->st), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->st);
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	ASSERT_EQ(0, sh(TC " -n %s qdisc del dev veth0 root && "
+			TC " -n %s qdisc del dev veth0 root && "
+			IP " -n %s route add 198.19.0.0/16 via " ADDR_B,
+			self->a, self->b, self->a));
+}
+
+FIXTURE_TEARDOWN(flood)
+{
+	hosts_down(self->a, self->b);
+	munmap(self->st, sizeof(*self->st));
+}
+
+/*
+ * A listener of backlog 16 under the flood (syncookies=1, the default):
+ * once its request queue is full and it answers with cookies, a real
+ * xtcp client in b connects with at most one SYN retransmission, gets
+ * accepted, and its bytes arrive intact.  The rate of SYNs the listener
+ * took is printed (Documentation/security.rst), not asserted.
+ */
+TEST_F_TIMEOUT(flood, client_connects, 120)
+{
+	long in0, cookies0, in1, cookies1, drops;
+	long long t0, deadline;
+	char data[1000], buf[1000];
+	struct tcp_info ti;
+	int lfd, fd, s, i;
+	socklen_t len;
+	ssize_t n, got;
+	pid_t pid;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 13 + 5;
+	ASSERT_EQ(0, enter_ns(self->a));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, FLOOD_BACKLOG));
+	in0 = xtcp_counter("InSegs");
+	cookies0 = xtcp_counter("SyncookiesSent");
+	t0 = xtcp_now_ms();
+	pid = spawn_in(self->b, flooder, self->st);
+	ASSERT_LT(0, pid);
+
+	/* The client comes once the flood has filled the request queue. */
+	deadline = xtcp_now_ms() + 10000;
+	while (xtcp_counter("SyncookiesSent") == cookies0 &&
+	       xtcp_now_ms() < deadline)
+		usleep(1000);
+	ASSERT_LT(cookies0, xtcp_counter("SyncookiesSent"));
+	EXPECT_EQ(FLOOD_BACKLOG, xtcp_proc_count_state(0x03));
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	fd = bound_socket(IPPROTO_XTCP, ADDR_B, 0, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_wait(fd, ADDR_A, PORT_A));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	TH_LOG("client connected %lld ms into the flood, %u SYN(s) sent again",
+	       xtcp_now_ms() - t0, ti.tcpi_total_retrans);
+	EXPECT_GE(1, ti.tcpi_total_retrans);
+	s = accept_wait(lfd);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(xtcp_local_port(fd), peer_port(s));
+	ASSERT_EQ((ssize_t)sizeof(data), send(fd, data, sizeof(data), 0));
+	for (got = 0; got < (ssize_t)sizeof(buf); got += n) {
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+
+		ASSERT_EQ(1, poll(&pfd, 1, 5000));
+		n = recv(s, buf + got, sizeof(buf) - got, 0);
+		ASSERT_LT(0, n);
+	}
+	EXPECT_EQ(0, memcmp(buf, data, sizeof(data)));
+
+	ASSERT_EQ(0, child_status(pid));
+	ASSERT_EQ(0, enter_ns(self->a));
+	in1 = xtcp_counter("InSegs");
+	cookies1 = xtcp_counter("SyncookiesSent");
+	drops = xtcp_counter("ListenDrops");
+	EXPECT_EQ(1, xtcp_counter("SyncookiesRecv"));
+	TH_LOG("flood: %ld spoofed SYNs in %lld ms (%lld/s)", self->st->sent,
+	       self->st->ms,
+	       self->st->ms ? self->st->sent * 1000 / self->st->ms : 0);
+	TH_LOG("the listener took %ld segments, answered %ld with cookies (%lld/s), dropped %ld",
+	       in1 - in0, cookies1 - cookies0,
+	       self->st->ms ? (cookies1 - cookies0) * 1000 / self->st->ms : 0,
+	       drops);
+	close(s);
+	close(fd);
+	close(lfd);
 }
 
 TEST_HARNESS_MAIN
