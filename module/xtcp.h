@@ -155,6 +155,7 @@
 
 #include "xtcp_rto.h"
 #include "xtcp_cc_math.h"
+#include "xtcp_cookie.h"
 #include "xtcp_sack.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
@@ -738,7 +739,6 @@ struct xtcp_mib {
 
 /* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
-#define XTCP_COOKIE_MAX_AGE	2	/* Linux's MAX_SYNCOOKIE_AGE */
 #define XTCP_COOKIE_VALID	(XTCP_COOKIE_MAX_AGE * XTCP_COOKIE_PERIOD)
 
 /**

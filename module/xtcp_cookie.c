@@ -14,7 +14,8 @@
  *	cookie = H0(4-tuple) + peer ISN + (count << 24)
  *		 + ((H1(4-tuple, count) + MSS index) & 0xffffff)
  *
- * where count is the minute counter when the cookie was made.  A cookie
+ * where count is the minute counter when the cookie was made (the
+ * arithmetic is in xtcp_cookie.h, shared with the unit tests).  A cookie
  * is valid while the counter has not moved on by XTCP_COOKIE_MAX_AGE
  * (so for one to two minutes), and only when the low 24 bits, less
  * H1 at its count, give an index in the table.  Nothing else rides in
@@ -28,17 +29,7 @@
 
 #include "xtcp.h"
 
-#define XTCP_COOKIE_BITS	24
-#define XTCP_COOKIE_MASK	((1U << XTCP_COOKIE_BITS) - 1)
-
 static siphash_aligned_key_t xtcp_cookie_key[2] __read_mostly;
-
-/*
- * The MSS values a cookie can encode: Linux's msstab, the common ones
- * (RFC 9293's default, tunnels and PPPoE, Ethernet).  The peer is given
- * the largest not above the MSS it announced.
- */
-static const u16 xtcp_msstab[] = { 536, 1300, 1440, 1460 };
 
 /**
  * xtcp_cookie_init() - draw the cookie keys, at module load
@@ -80,17 +71,14 @@ static u32 xtcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
 u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
 		     __be16 dport, u32 isn, u16 *mss)
 {
+	u32 h0 = xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0);
 	u32 count = xtcp_cookie_time();
-	u32 i;
+	u32 i = xtcp_cookie_mss_index(*mss);
+	u32 h1;
 
-	for (i = ARRAY_SIZE(xtcp_msstab) - 1; i; i--)
-		if (*mss >= xtcp_msstab[i])
-			break;
-	*mss = xtcp_msstab[i];
-	return xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0) + isn +
-	       (count << XTCP_COOKIE_BITS) +
-	       ((xtcp_cookie_hash(saddr, daddr, sport, dport, count, 1) + i) &
-		XTCP_COOKIE_MASK);
+	h1 = xtcp_cookie_hash(saddr, daddr, sport, dport, count, 1);
+	*mss = xtcp_cookie_mss(i);
+	return xtcp_cookie_pack(h0, h1, isn, count, i);
 }
 
 /**
@@ -109,16 +97,13 @@ u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
 u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
 		      __be16 dport, u32 isn, u32 cookie)
 {
+	u32 h0 = xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0);
 	u32 count = xtcp_cookie_time();
-	u32 diff, i;
+	u32 age, h1;
 
-	cookie -= xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0) + isn;
-	/* The counter when it was made is in the top 8 bits. */
-	diff = (count - (cookie >> XTCP_COOKIE_BITS)) &
-	       ((u32)-1 >> XTCP_COOKIE_BITS);
-	if (diff >= XTCP_COOKIE_MAX_AGE)
+	age = xtcp_cookie_age(cookie, h0, isn, count);
+	if (age >= XTCP_COOKIE_MAX_AGE)
 		return 0;
-	i = (cookie - xtcp_cookie_hash(saddr, daddr, sport, dport,
-				       count - diff, 1)) & XTCP_COOKIE_MASK;
-	return i < ARRAY_SIZE(xtcp_msstab) ? xtcp_msstab[i] : 0;
+	h1 = xtcp_cookie_hash(saddr, daddr, sport, dport, count - age, 1);
+	return xtcp_cookie_mss(xtcp_cookie_data(cookie, h0, isn, h1));
 }
