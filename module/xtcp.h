@@ -11,6 +11,7 @@
  *	xtcp_sockopt.c	IPPROTO_TCP and SOL_XTCP socket options, TCP_INFO,
  *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
  *	xtcp_conn.c	connection setup: connect(), listeners, accept()
+ *	xtcp_cookie.c	SYN cookies
  *	xtcp_output.c	building and sending segments, Nagle and cork
  *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
  *			socket memory accounting
@@ -84,13 +85,18 @@
  *     with spin_lock_bh().
  *
  *  5. A listener's req_lock (xtcp_sock.req_lock) guards its pending
- *     requests (struct xtcp_request), nr_requests, nr_completing and
- *     accept queue: spin_lock() from softirq (segments for the listener,
- *     the SYN-ACK timer), spin_lock_bh() from process context (accept(),
- *     close()); the /proc walk takes it under a bind bucket lock.
- *     Whoever takes a request off the list under req_lock owns it, and
- *     stops its timer with del_timer_sync() after dropping the lock,
- *     since the timer takes the lock too.
+ *     requests (struct xtcp_request, on a list and in a hash table),
+ *     nr_requests, nr_completing and accept queue: spin_lock() from
+ *     softirq (segments for the listener, the SYN-ACK timer),
+ *     spin_lock_bh() from process context (accept(), close()); the /proc
+ *     walk takes it under a bind bucket lock.  Whoever takes a request
+ *     off the list under req_lock owns it, and stops its timer with
+ *     del_timer_sync() after dropping the lock, since the timer takes
+ *     the lock too.  Held for every segment a listener gets, it is held
+ *     briefly: a hash lookup, no route lookup, no allocation and no
+ *     transmission under it.  A SYN's request is allocated and routed
+ *     first, then inserted under the lock after a second look for a
+ *     duplicate; SYN-ACKs leave after the lock is dropped.
  *
  * Two more locks are leaves: nothing else is taken while one is held.
  *
@@ -149,6 +155,7 @@
 
 #include "xtcp_rto.h"
 #include "xtcp_cc_math.h"
+#include "xtcp_cookie.h"
 #include "xtcp_sack.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
@@ -320,12 +327,22 @@ enum {
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
  * @mtu_info: path MTU of the last "fragmentation needed" ICMP, waiting
  *	for xtcp_mtu_reduced()
- * @req_lock: protects @requests, @nr_requests, @nr_completing and
- *	@accept_queue of a listener (rule 5 above)
- * @requests: pending connections (struct xtcp_request) of a listener
+ * @req_lock: protects @requests, @req_hash, @nr_requests,
+ *	@nr_completing and @accept_queue of a listener (rule 5 above)
+ * @requests: pending connections (struct xtcp_request) of a listener, in
+ *	arrival order: what /proc and close() walk
+ * @req_hash: the same requests hashed by peer address and port
+ *	(xtcp_req_slot()), what segments look them up in; allocated by the
+ *	first listen(), freed with the socket
+ * @req_hash_mask: number of @req_hash chains less one
  * @nr_requests: length of @requests
- * @nr_completing: requests taken off @requests whose child socket is
- *	being created and is not in the established table yet
+ * @nr_completing: requests taken off @requests, and ACKs of SYN cookies,
+ *	whose child socket is being created and is not in the established
+ *	table yet
+ * @cookie_stamp: jiffies (never 0) when the listener last answered a SYN
+ *	with a cookie, 0 if it never did: with sysctl syncookies 1, ACKs
+ *	are checked as cookies for %XTCP_COOKIE_VALID after (Linux's
+ *	tcp_synq_overflow())
  * @accept_queue: established children waiting for accept()
  * @accept_node: link of a child in its listener's @accept_queue
  */
@@ -409,8 +426,11 @@ struct xtcp_sock {
 
 	spinlock_t req_lock;	/* see above */
 	struct list_head requests;
+	struct hlist_head *req_hash;
+	unsigned int req_hash_mask;
 	unsigned int nr_requests;
 	unsigned int nr_completing;
+	unsigned long cookie_stamp;
 	struct list_head accept_queue;
 	struct list_head accept_node;
 };
@@ -545,6 +565,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * struct xtcp_request - a connection in SYN_RECV that has no socket yet
  * @node: link in the listener's xtcp_sock.requests, under its req_lock;
  *	empty once the request's owner has taken it off the list
+ * @hnode: link in the listener's xtcp_sock.req_hash, under its req_lock
  * @listener: the listening socket; the request holds a reference
  * @laddr: local address
  * @raddr: peer address
@@ -572,6 +593,7 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  */
 struct xtcp_request {
 	struct list_head node;
+	struct hlist_node hnode;
 	struct sock *listener;
 	__be32 laddr;
 	__be32 raddr;
@@ -661,7 +683,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_RETRANSSEGS,	/* segments sent again after a timeout */
 	XTCP_MIB_ACTIVEOPENS,	/* connect() calls that sent a SYN */
 	XTCP_MIB_PASSIVEOPENS,	/* connections accepted by listeners */
-	XTCP_MIB_LISTENOVERFLOWS, /* SYNs dropped: accept queue full */
+	XTCP_MIB_LISTENOVERFLOWS, /* SYNs, ACKs dropped: accept queue full */
 	XTCP_MIB_TWCREATED,	/* TIME_WAIT entries created */
 	XTCP_MIB_TWEXPIRED,	/* TIME_WAIT entries that ran 2*MSL */
 	XTCP_MIB_TWOVERFLOWS,	/* TIME_WAIT skipped: max_tw_buckets */
@@ -688,6 +710,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT, /* TIME_WAIT ACKs held back by the limit */
 	XTCP_MIB_ABORTONTIMEOUT, /* connections that gave up retransmitting */
 	XTCP_MIB_ABORTONMEMORY,	/* orphans reset: over max_orphans */
+	XTCP_MIB_SYNCOOKIESSENT, /* SYNs answered with a cookie */
+	XTCP_MIB_SYNCOOKIESRECV, /* ACKs that carried a valid cookie */
+	XTCP_MIB_SYNCOOKIESFAILED, /* ACKs checked as cookies and refused */
+	XTCP_MIB_LISTENDROPS,	/* SYNs and final ACKs a listener dropped */
 	__XTCP_MIB_MAX
 };
 
@@ -709,6 +735,11 @@ struct xtcp_mib {
 #define XTCP_MIN_SND_MSS		48	/* as Linux's TCP_MIN_SND_MSS */
 #define XTCP_MAX_ORPHANS_DEFAULT	65536
 #define XTCP_ORPHAN_RETRIES_ALIVE	8	/* orphan_retries 0 means this */
+#define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
+
+/* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
+#define XTCP_COOKIE_PERIOD	(60 * HZ)
+#define XTCP_COOKIE_VALID	(XTCP_COOKIE_MAX_AGE * XTCP_COOKIE_PERIOD)
 
 /**
  * struct xtcp_net - xtcp's state in one network namespace
@@ -739,6 +770,9 @@ struct xtcp_mib {
  *	beyond which the namespace's orphans are reset at their next timer
  * @sysctl_orphan_retries: retransmissions an orphan makes before it gives
  *	up; 0 for 8, as Linux's tcp_orphan_retries
+ * @sysctl_syncookies: SYN cookies (Linux's tcp_syncookies): 0 never (a
+ *	SYN finding the request queue full is dropped), 1 when the request
+ *	queue is full, 2 for every SYN
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -763,6 +797,7 @@ struct xtcp_net {
 	int sysctl_min_snd_mss;
 	int sysctl_max_orphans;
 	int sysctl_orphan_retries;
+	int sysctl_syncookies;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -863,8 +898,19 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_stop(struct sock *sk);
+int xtcp_listen_alloc(struct sock *sk, int backlog);
+int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h);
+void xtcp_listen_free(struct sock *sk);
 struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
 void xtcp_conn_init(void);
+
+/* xtcp_cookie.c */
+void xtcp_cookie_init(void);
+u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
+		     __be16 dport, u32 isn, u16 *mss);
+u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
+		      __be16 dport, u32 isn, u32 cookie);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);

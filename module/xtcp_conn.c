@@ -10,6 +10,7 @@
  * lock (rules 1 and 5 in xtcp.h), so that a SYN flood never contends
  * with the user.
  */
+#include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -25,13 +26,20 @@
 #include "xtcp_trace.h"
 
 static siphash_key_t xtcp_isn_secret __read_mostly;
+static u32 xtcp_req_seed __read_mostly;
+
+/* Chains of a listener's request table: its backlog, within these. */
+#define XTCP_REQ_HASH_MIN	16
+#define XTCP_REQ_HASH_MAX	4096
 
 /**
- * xtcp_conn_init() - draw the boot-time secret of xtcp_isn()
+ * xtcp_conn_init() - draw the boot-time secrets of xtcp_isn() and of the
+ * request tables
  */
 void xtcp_conn_init(void)
 {
 	get_random_bytes(&xtcp_isn_secret, sizeof(xtcp_isn_secret));
+	xtcp_req_seed = get_random_u32();
 }
 
 /**
@@ -146,17 +154,75 @@ failure:
 	return err;
 }
 
+/**
+ * xtcp_listen_alloc() - give a listener its request table
+ * @sk: a socket about to listen, owned by the caller
+ * @backlog: its backlog, which sizes the table
+ *
+ * The table is kept across listen() calls and freed with the socket.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_listen_alloc(struct sock *sk, int backlog)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct hlist_head *hash;
+	unsigned int n, i;
+
+	xtcp_assert_sock_owned(sk);
+	if (xs->req_hash)
+		return 0;
+	n = roundup_pow_of_two(clamp(backlog, XTCP_REQ_HASH_MIN,
+				     XTCP_REQ_HASH_MAX));
+	hash = kvmalloc_array(n, sizeof(*hash), GFP_KERNEL_ACCOUNT);
+	if (!hash)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		INIT_HLIST_HEAD(&hash[i]);
+	spin_lock_bh(&xs->req_lock);
+	xs->req_hash = hash;
+	xs->req_hash_mask = n - 1;
+	spin_unlock_bh(&xs->req_lock);
+	return 0;
+}
+
+/**
+ * xtcp_listen_free() - free a socket's request table
+ * @sk: the socket being destroyed: no request is left
+ */
+void xtcp_listen_free(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WARN_ON_ONCE(xs->nr_requests);
+	kvfree(xs->req_hash);
+	xs->req_hash = NULL;
+}
+
+/* The chain of the requests from @raddr:@rport to @laddr. */
+static struct hlist_head *xtcp_req_slot(const struct xtcp_sock *xs,
+					__be32 laddr, __be32 raddr,
+					__be16 rport)
+{
+	u32 hash = jhash_3words((__force u32)raddr, (__force u32)laddr,
+				(__force u32)rport, xtcp_req_seed);
+
+	return &xs->req_hash[hash & xs->req_hash_mask];
+}
+
 /* Called with the listener's req_lock held. */
 static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
-					      const struct iphdr *iph,
-					      const struct xtcp_seg_hdr *h)
+					      __be32 laddr, __be32 raddr,
+					      __be16 rport)
+	__must_hold(&xs->req_lock)
 {
 	struct xtcp_request *req;
 
 	lockdep_assert_held(&xs->req_lock);
-	list_for_each_entry(req, &xs->requests, node) {
-		if (req->raddr == iph->saddr && req->laddr == iph->daddr &&
-		    ntohs(req->rport) == h->sport)
+	hlist_for_each_entry(req, xtcp_req_slot(xs, laddr, raddr, rport),
+			     hnode) {
+		if (req->raddr == raddr && req->laddr == laddr &&
+		    req->rport == rport)
 			return req;
 	}
 	return NULL;
@@ -171,10 +237,12 @@ static void xtcp_free_request(struct xtcp_request *req)
 /* Take @req off its listener's list: the caller then owns it. */
 static void xtcp_unlink_request(struct xtcp_sock *xs,
 				struct xtcp_request *req)
+	__must_hold(&xs->req_lock)
 {
 	lockdep_assert_held(&xs->req_lock);
 
 	list_del_init(&req->node);
+	hlist_del_init(&req->hnode);
 	xs->nr_requests--;
 }
 
@@ -207,30 +275,57 @@ static void xtcp_synack_timer(struct timer_list *t)
 		return;
 	}
 	req->retrans++;
-	xtcp_send_synack(req);
-	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 	req->expires = jiffies + min_t(unsigned long,
 				       XTCP_TIMEOUT_INIT << req->retrans,
 				       XTCP_RTO_MAX);
 	mod_timer(&req->timer, req->expires);
 	spin_unlock(&xs->req_lock);
+	/*
+	 * Outside the lock: whoever unlinks @req meanwhile waits for this
+	 * handler in del_timer_sync() before freeing it, and the fields
+	 * the SYN-ACK is made of never change.
+	 */
+	xtcp_send_synack(req);
+	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 }
 
-/* A SYN for a listener with room: remember it and answer.  req_lock held. */
-static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
-			     const struct xtcp_seg_hdr *h)
+/*
+ * The MSS @req announces, from the route back to the peer, and the
+ * window its SYN-ACK offers.  No lock held: it routes.
+ */
+static int xtcp_route_request(struct sock *sk, struct xtcp_request *req)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_request *req;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	u16 mss;
 
-	lockdep_assert_held(&xs->req_lock);
-	req = kzalloc(sizeof(*req), GFP_ATOMIC);
-	if (!req)
-		return;
+	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
+			     XTCP_MAX_WINDOW);
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
+				   req->laddr, req->rport, req->lport,
+				   xtcp_protocol, 0, req->dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	req->advmss = xtcp_advmss(&rt->dst);
+	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
+	if (mss)
+		req->advmss = min(req->advmss, mss);
+	ip_rt_put(rt);
+	req->listener = sk;
+	return 0;
+}
+
+/*
+ * Fill @req from the SYN @skb: addresses, sequence numbers, options,
+ * and what xtcp_route_request() finds.  No lock held.
+ */
+static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h,
+			     struct xtcp_request *req)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
 	req->laddr = iph->daddr;
 	req->raddr = iph->saddr;
 	req->lport = htons(h->dport);
@@ -250,31 +345,97 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 			 READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_timestamps);
 	req->ts_recent = h->opt.tsval;
 	req->ts_offset = get_random_u32();
-	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
-			     XTCP_MAX_WINDOW);
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
-				   req->laddr, req->rport, req->lport,
-				   xtcp_protocol, 0, req->dev_if);
-	if (IS_ERR(rt)) {
+	return xtcp_route_request(sk, req);
+}
+
+/* May @sk keep one more request?  req_lock held. */
+static bool xtcp_request_room(const struct sock *sk)
+	__must_hold(&xtcp_sk(sk)->req_lock)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	lockdep_assert_held(&xs->req_lock);
+	return xs->nr_requests <
+	       max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1);
+}
+
+/*
+ * A SYN for a listener that had room: remember it and answer.  The
+ * request is allocated and routed before req_lock is taken, then added
+ * unless the listener has closed, filled up or, on another CPU, taken
+ * the same SYN meanwhile.
+ */
+static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request *req, synack;
+
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req)
+		return;
+	if (xtcp_fill_request(sk, skb, h, req)) {
 		kfree(req);
 		return;
 	}
-	req->advmss = xtcp_advmss(&rt->dst);
-	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
-	if (mss)
-		req->advmss = min(req->advmss, mss);
-	ip_rt_put(rt);
-
 	sock_hold(sk);
-	req->listener = sk;
 	timer_setup(&req->timer, xtcp_synack_timer, 0);
+
+	spin_lock(&xs->req_lock);
+	if (sk->sk_state != TCP_LISTEN ||
+	    xtcp_find_request(xs, req->laddr, req->raddr, req->rport)) {
+		spin_unlock(&xs->req_lock);
+		xtcp_free_request(req);
+		return;
+	}
+	if (sk_acceptq_is_full(sk) || !xtcp_request_room(sk)) {
+		/* Filled up on another CPU since xtcp_syn_action(). */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		spin_unlock(&xs->req_lock);
+		xtcp_free_request(req);
+		return;
+	}
 	list_add_tail(&req->node, &xs->requests);
+	hlist_add_head(&req->hnode, xtcp_req_slot(xs, req->laddr, req->raddr,
+						  req->rport));
 	xs->nr_requests++;
 	req->expires = jiffies + XTCP_TIMEOUT_INIT;
 	mod_timer(&req->timer, req->expires);
 	trace_xtcp_state_change(req, req->laddr, req->lport, req->raddr,
 				req->rport, TCP_LISTEN, TCP_SYN_RECV);
-	xtcp_send_synack(req);
+	/* A copy: once the lock is dropped, the request may go. */
+	synack = *req;
+	spin_unlock(&xs->req_lock);
+	xtcp_send_synack(&synack);
+}
+
+/*
+ * A SYN answered with a cookie (xtcp_cookie.c) instead of a request.
+ * The cookie carries the peer's MSS (rounded down to a table's value)
+ * and nothing else: window scale, SACK and timestamps are not offered,
+ * so the connection goes without them.
+ */
+static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request req = {};
+	unsigned long now = jiffies;
+
+	if (xtcp_fill_request(sk, skb, h, &req))
+		return;
+	req.iss = xtcp_cookie_make(req.raddr, req.laddr, req.rport, req.lport,
+				   req.irs, &req.mss);
+	req.wscale_ok = 0;
+	req.snd_wscale = 0;
+	req.rcv_wscale = 0;
+	req.sack_ok = 0;
+	req.tstamp_ok = 0;
+	/* Written once a jiffy at most: the flood hits one cache line. */
+	if (READ_ONCE(xs->cookie_stamp) != (now ?: 1))
+		WRITE_ONCE(xs->cookie_stamp, now ?: 1);
+	xtcp_send_synack(&req);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
 }
 
 /*
@@ -298,6 +459,9 @@ static struct sock *xtcp_create_child(struct sock *sk,
 
 	INIT_HLIST_NODE(&child->sk_bind_node);
 	xs->hash_bucket = NULL;
+	xs->req_hash = NULL;
+	xs->req_hash_mask = 0;
+	xs->cookie_stamp = 0;
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	xs->ip_opt_len = 0;
 	inet->mc_list = NULL;
@@ -358,11 +522,20 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);
-	xtcp_hash(child);
-	/* sk_clone_lock() returned the copy locked; others may find it
-	 * from now on and take the lock in turn.
-	 */
+	/* sk_clone_lock() returned the copy locked. */
 	__acquire(&child->sk_lock.slock);
+	if (xtcp_hash(child)) {
+		/*
+		 * Another copy of a cookie's ACK, on another CPU, made the
+		 * connection first: this copy goes quietly.
+		 */
+		xtcp_orphan(child);
+		xtcp_done(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return NULL;
+	}
+	/* Others may find it from now on and take the lock in turn. */
 	bh_unlock_sock(child);
 	return child;
 }
@@ -376,11 +549,13 @@ static void xtcp_abort_child(struct sock *child)
 }
 
 /*
- * The final ACK of a handshake matched @req, now unlinked: create the
- * socket, queue it for accept(), and let it process the rest of the
- * segment (data, FIN).  Consumes @skb and @req.
+ * The final ACK of a handshake matched @req, which the caller owns and
+ * counted in nr_completing: create the socket, queue it for accept(),
+ * and let it process the rest of the segment (data, FIN).  Consumes
+ * @skb.
  */
-static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
+static void xtcp_complete_request(struct sock *sk,
+				  const struct xtcp_request *req,
 				  struct sk_buff *skb,
 				  const struct xtcp_seg_hdr *h)
 {
@@ -389,7 +564,6 @@ static void xtcp_complete_request(struct sock *sk, struct xtcp_request *req,
 	bool queued = false;
 
 	child = xtcp_create_child(sk, req, h);
-	xtcp_drop_request(req);
 	spin_lock(&xs->req_lock);
 	xs->nr_completing--;
 	if (!child) {
@@ -429,12 +603,19 @@ enum xtcp_listen_action {
 	XTCP_LISTEN_FORGET,	/* the request was reset: free it */
 	XTCP_LISTEN_COMPLETE,	/* the handshake is complete */
 	XTCP_LISTEN_RECHECK,	/* an ACK of no request: look again */
+	XTCP_LISTEN_SYNACK,	/* the SYN again: send the SYN-ACK again */
+	XTCP_LISTEN_REQUEST,	/* a SYN with room: make a request */
+	XTCP_LISTEN_COOKIE,	/* a SYN to answer with a cookie */
 };
 
-/* A segment for an existing request.  req_lock held. */
+/*
+ * A segment for an existing request.  req_lock held; @again gets a copy
+ * of @req to send its SYN-ACK from after the lock is dropped.
+ */
 static enum xtcp_listen_action
 xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
-		 const struct xtcp_seg_hdr *h)
+		 const struct xtcp_seg_hdr *h, struct xtcp_request *again)
+	__must_hold(&xtcp_sk(sk)->req_lock)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -447,9 +628,10 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	}
 	if (h->flags & XTCP_FLAG_SYN) {
 		/* The SYN again: our SYN-ACK was lost. */
-		if (h->seq == req->irs && !(h->flags & XTCP_FLAG_ACK))
-			xtcp_send_synack(req);
-		return XTCP_LISTEN_DROP;
+		if (h->seq != req->irs || (h->flags & XTCP_FLAG_ACK))
+			return XTCP_LISTEN_DROP;
+		*again = *req;
+		return XTCP_LISTEN_SYNACK;
 	}
 	if (!(h->flags & XTCP_FLAG_ACK))
 		return XTCP_LISTEN_DROP;
@@ -460,6 +642,7 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	if (sk_acceptq_is_full(sk)) {
 		/* Keep the request: the peer will send its ACK again. */
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 		return XTCP_LISTEN_DROP;
 	}
 	xtcp_unlink_request(xs, req);
@@ -467,19 +650,50 @@ xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
 	return XTCP_LISTEN_COMPLETE;
 }
 
-/* A segment with no request: RFC 9293 section 3.10.7.2.  req_lock held. */
+/*
+ * A SYN of no request: keep a request, answer with a cookie, or drop it,
+ * as Linux's tcp_conn_request().  req_lock held.
+ */
+static enum xtcp_listen_action xtcp_syn_action(struct sock *sk)
+	__must_hold(&xtcp_sk(sk)->req_lock)
+{
+	int cookies = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_syncookies);
+	bool want_cookie = cookies == 2 || !xtcp_request_room(sk);
+
+	lockdep_assert_held(&xtcp_sk(sk)->req_lock);
+	if (want_cookie && !cookies) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		return XTCP_LISTEN_DROP;
+	}
+	/* No cookie either: its ACK would find no room. */
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		return XTCP_LISTEN_DROP;
+	}
+	return want_cookie ? XTCP_LISTEN_COOKIE : XTCP_LISTEN_REQUEST;
+}
+
+/*
+ * A segment for a listener: for one of its requests, or else RFC 9293
+ * section 3.10.7.2.  req_lock held.
+ */
 static enum xtcp_listen_action
 xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
-		   const struct xtcp_seg_hdr *h, struct xtcp_request **reqp)
+		   const struct xtcp_seg_hdr *h, struct xtcp_request **reqp,
+		   struct xtcp_request *again)
+	__must_hold(&xtcp_sk(sk)->req_lock)
 {
+	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	lockdep_assert_held(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
-	*reqp = xtcp_find_request(xs, ip_hdr(skb), h);
+	*reqp = xtcp_find_request(xs, iph->daddr, iph->saddr,
+				  htons(h->sport));
 	if (*reqp)
-		return xtcp_request_rcv(sk, *reqp, h);
+		return xtcp_request_rcv(sk, *reqp, h, again);
 	if (h->flags & XTCP_FLAG_RST)
 		return XTCP_LISTEN_DROP;
 	/*
@@ -496,13 +710,7 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 		return XTCP_LISTEN_RECHECK;
 	if (!(h->flags & XTCP_FLAG_SYN))
 		return XTCP_LISTEN_DROP;
-	if (sk_acceptq_is_full(sk) ||
-	    xs->nr_requests >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-		return XTCP_LISTEN_DROP;
-	}
-	xtcp_new_request(sk, skb, h);
-	return XTCP_LISTEN_DROP;
+	return xtcp_syn_action(sk);
 }
 
 /**
@@ -515,7 +723,8 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
  *
  * Return: 0, or -EAGAIN for an ACK that matches no request: a child
  * created since the caller's lookup of the established table may own
- * it, and the caller looks there again before it answers with a reset.
+ * it, and the caller looks there again, then asks xtcp_cookie_ack(),
+ * before it answers with a reset.
  * A child is hashed before its request stops counting in
  * nr_completing, under req_lock, which this decision also took.
  */
@@ -525,15 +734,26 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request *req = NULL;
 	enum xtcp_listen_action action;
+	struct xtcp_request again;
 
 	spin_lock(&xs->req_lock);
-	action = xtcp_listen_decide(sk, skb, h, &req);
+	action = xtcp_listen_decide(sk, skb, h, &req, &again);
 	spin_unlock(&xs->req_lock);
 
 	switch (action) {
 	case XTCP_LISTEN_COMPLETE:
 		xtcp_complete_request(sk, req, skb, h);
+		xtcp_drop_request(req);
 		return 0;
+	case XTCP_LISTEN_SYNACK:
+		xtcp_send_synack(&again);
+		break;
+	case XTCP_LISTEN_REQUEST:
+		xtcp_new_request(sk, skb, h);
+		break;
+	case XTCP_LISTEN_COOKIE:
+		xtcp_send_cookie(sk, skb, h);
+		break;
 	case XTCP_LISTEN_FORGET:
 		xtcp_drop_request(req);
 		break;
@@ -546,6 +766,84 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		break;
 	}
 	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * xtcp_cookie_ack() - is an ACK of no request the answer to a cookie?
+ * @sk: the listener; the caller holds a reference, not its lock
+ * @skb: the segment, for which xtcp_listen_rcv() found no request and
+ *	the established table no socket
+ * @h: its decoded header
+ *
+ * Softirq context.  With sysctl syncookies 2, or 1 within
+ * %XTCP_COOKIE_VALID of the listener's last cookie (Linux checks as
+ * much), an ACK whose numbers carry a valid cookie creates the
+ * connection as the final ACK of a request does, and the rest of it
+ * goes to the new socket.
+ *
+ * Return: 0 when @skb was a cookie's ACK (consumed, even if the accept
+ * queue had no room for it), -ENOENT when it was not: the caller answers
+ * it with a reset.
+ */
+int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_seg_hdr *h)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_request req = {};
+	unsigned long stamp;
+	int cookies;
+	u16 mss;
+
+	lockdep_assert_in_softirq();
+	cookies = READ_ONCE(xn->sysctl_syncookies);
+	stamp = READ_ONCE(xs->cookie_stamp);
+	if ((h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST | XTCP_FLAG_ACK)) !=
+	    XTCP_FLAG_ACK)
+		return -ENOENT;
+	if (!cookies || (cookies == 1 &&
+			 (!stamp || time_after(jiffies,
+					       stamp + XTCP_COOKIE_VALID))))
+		return -ENOENT;
+	mss = xtcp_cookie_check(iph->saddr, iph->daddr, htons(h->sport),
+				htons(h->dport), h->seq - 1, h->ack - 1);
+	if (!mss) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESFAILED);
+		return -ENOENT;
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESRECV);
+
+	req.laddr = iph->daddr;
+	req.raddr = iph->saddr;
+	req.lport = htons(h->dport);
+	req.rport = htons(h->sport);
+	req.irs = h->seq - 1;
+	req.iss = h->ack - 1;
+	req.mss = mss;
+	req.dev_if = inet_iif(skb);
+	if (xtcp_route_request(sk, &req)) {
+		kfree_skb(skb);
+		return 0;
+	}
+
+	spin_lock(&xs->req_lock);
+	if (sk->sk_state != TCP_LISTEN) {
+		spin_unlock(&xs->req_lock);
+		return -ENOENT;
+	}
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		spin_unlock(&xs->req_lock);
+		kfree_skb(skb);
+		return 0;
+	}
+	/* Segments of this connection wait until its socket is hashed. */
+	xs->nr_completing++;
+	spin_unlock(&xs->req_lock);
+	xtcp_complete_request(sk, &req, skb, h);
 	return 0;
 }
 

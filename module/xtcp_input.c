@@ -523,7 +523,7 @@ static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
 				const struct xtcp_seg_hdr *h)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct sock *sk;
+	struct sock *sk, *child;
 	int err;
 
 	if (xtcp_tw_rcv(net, skb, h) == XTCP_TW_DONE)
@@ -535,14 +535,22 @@ static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
 		goto reset;
 	}
 	err = xtcp_listen_rcv(sk, skb, h);
-	sock_put(sk);
-	if (err != -EAGAIN)
+	if (err != -EAGAIN) {
+		sock_put(sk);
 		return 0;
+	}
 	/* A child may have been created since the first lookup. */
-	sk = xtcp_lookup(net, iph->saddr, htons(h->sport), iph->daddr,
-			 htons(h->dport), inet_iif(skb), inet_sdif(skb));
-	if (sk)
-		return xtcp_deliver(sk, skb, h->doff);
+	child = xtcp_lookup(net, iph->saddr, htons(h->sport), iph->daddr,
+			    htons(h->dport), inet_iif(skb), inet_sdif(skb));
+	if (child) {
+		sock_put(sk);
+		return xtcp_deliver(child, skb, h->doff);
+	}
+	/* Or it answers a SYN cookie, and makes the child now. */
+	err = xtcp_cookie_ack(sk, skb, h);
+	sock_put(sk);
+	if (!err)
+		return 0;
 reset:
 	xtcp_send_reset_reply(net, skb, h);
 	kfree_skb(skb);

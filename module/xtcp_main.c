@@ -98,6 +98,7 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_tw;
 	xtcp_conn_init();
+	xtcp_cookie_init();
 	step = "per-namespace state";
 	err = register_pernet_subsys(&xtcp_net_ops);
 	if (err)

@@ -1041,7 +1041,9 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 
 /**
  * xtcp_send_synack() - send (again) the SYN-ACK of a pending request
- * @req: the request; its listener's req_lock is held
+ * @req: the request, which does not change under us: a copy, or one
+ *	whose owner waits for us (its SYN-ACK timer); no lock is held, for
+ *	this allocates and routes
  */
 void xtcp_send_synack(const struct xtcp_request *req)
 {
@@ -1057,7 +1059,6 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	struct xtcp_opts opts = {};
 	struct sk_buff *skb;
 
-	lockdep_assert_held(&xtcp_sk(sk)->req_lock);
 	xtcp_syn_opts(&opts, req->advmss, req->wscale_ok, req->rcv_wscale,
 		      req->sack_ok);
 	if (req->tstamp_ok)

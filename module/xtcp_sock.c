@@ -194,6 +194,7 @@ static void xtcp_destroy_sock(struct sock *sk)
 	xtcp_stop_timers(sk);
 	xtcp_purge_queues(sk);
 	xtcp_cong_release(sk);
+	xtcp_listen_free(sk);
 	xtcp_unhash(sk);
 	xtcp_put_port(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
@@ -322,6 +323,9 @@ static int xtcp_listen_start(struct sock *sk)
 		if (err)
 			return err;
 	}
+	err = xtcp_listen_alloc(sk, READ_ONCE(sk->sk_max_ack_backlog));
+	if (err)
+		return err;
 	err = xtcp_bind_listen(sk);
 	if (err)
 		return err;

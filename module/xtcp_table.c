@@ -374,15 +374,8 @@ static bool xtcp_established_match(const struct sock *sk,
 	       sk->sk_num == hnum && xtcp_dev_match(sk, dif, sdif);
 }
 
-/*
- * Has another connection, established or in TIME_WAIT, the 4-tuple of
- * @sk?  Called with the lock of @sk's established chain held, which
- * makes the answer hold until @sk is added there: two sockets sharing a
- * port (SO_REUSEADDR) that connect to one peer at once cannot both get
- * the 4-tuple.  A connection entering TIME_WAIT is in the TIME_WAIT
- * table before it leaves the chain, so it is seen in one or the other.
- */
-static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
+/* Has another socket on @sk's established chain @sk's 4-tuple? */
+static bool xtcp_chain_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
 	__must_hold(&hb->lock)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -397,6 +390,24 @@ static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
 					   sk->sk_bound_dev_if, 0))
 			return true;
 	}
+	return false;
+}
+
+/*
+ * Has another connection, established or in TIME_WAIT, the 4-tuple of
+ * @sk?  Called with the lock of @sk's established chain held, which
+ * makes the answer hold until @sk is added there: two sockets sharing a
+ * port (SO_REUSEADDR) that connect to one peer at once cannot both get
+ * the 4-tuple.  A connection entering TIME_WAIT is in the TIME_WAIT
+ * table before it leaves the chain, so it is seen in one or the other.
+ */
+static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
+	__must_hold(&hb->lock)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (xtcp_chain_taken(hb, sk))
+		return true;
 	return xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr, inet->inet_sport,
 			      sk->sk_daddr, inet->inet_dport);
 }
@@ -406,7 +417,8 @@ static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
  * @sk: a listening or connected socket, not yet hashed
  *
  * Return: 0, or -EADDRNOTAVAIL when a connecting socket's 4-tuple is
- * taken.
+ * taken, or a listener's new child finds a socket of its 4-tuple there
+ * (two copies of a SYN cookie's ACK made a child each).
  */
 int xtcp_hash(struct sock *sk)
 {
@@ -426,7 +438,8 @@ int xtcp_hash(struct sock *sk)
 						       sk->sk_daddr,
 						       inet->inet_dport)];
 	spin_lock_bh(&hb->lock);
-	if (sk->sk_state == TCP_SYN_SENT && xtcp_tuple_taken(hb, sk)) {
+	if (sk->sk_state == TCP_SYN_SENT ? xtcp_tuple_taken(hb, sk) :
+	    sk->sk_state != TCP_LISTEN && xtcp_chain_taken(hb, sk)) {
 		err = -EADDRNOTAVAIL;
 	} else {
 		sk_nulls_add_node_rcu(sk, &hb->chain);

@@ -82,37 +82,52 @@ static inline int raw_peer_connect(struct raw_peer *p, int lfd,
 
 /*
  * The hand-made peer in @b (whose xtcp is off, so that the kernel leaves
- * its segments to the raw socket) connected from @baddr, an address of
- * @b, to a listener in @a, announcing an MSS of @mss (0 for 1000).  The
- * accepted socket, or -1; *@lfd gets the listener, *@s0 the sequence
- * number of a's first byte of data.  a's runs of segments are cut in
- * front of its veth0 (tx-gso-list off), so the peer reads one segment
- * per packet.
+ * its segments to the raw socket) at @baddr, an address of @b, facing a
+ * listener in @a (*@lfd) with backlog @backlog, and announcing an MSS of
+ * @mss (0 for 1000) when it connects; the caller is left in @b.  a's
+ * runs of segments are cut in front of its veth0 (tx-gso-list off), so
+ * the peer reads one segment per packet.  0 or -1.
  */
-static inline int raw_peer_setup_from(const char *a, const char *b,
-				      const char *baddr, uint16_t mss,
-				      struct raw_peer *p, int *lfd,
-				      uint32_t *s0)
+static inline int raw_peer_open_at(const char *a, const char *b,
+				   const char *baddr, uint16_t mss,
+				   int backlog, struct raw_peer *p, int *lfd)
 {
 	struct sockaddr_in src = xtcp_addr(baddr, 0);
-	int fd;
 
 	*p = (struct raw_peer){
+		.raw = -1,
 		.a = inet_addr(ADDR_A),
 		.b = inet_addr(baddr),
 		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
-		       .window = 65535 },
+		       .doff = XTCP_HDR_LEN, .window = 65535 },
 		.mss = mss,
 	};
 	if (ns_sh(b, "echo 0 > /proc/sys/net/xtcp/enabled") || enter_ns(a) ||
 	    ethtool_feature_off("veth0", "tx-gso-list"))
 		return -1;
 	*lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
-	if (*lfd < 0 || listen(*lfd, 1) || enter_ns(b))
+	if (*lfd < 0 || listen(*lfd, backlog) || enter_ns(b))
 		return -1;
 	p->raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
 	if (p->raw < 0 ||
 	    bind(p->raw, (struct sockaddr *)&src, sizeof(src)))
+		return -1;
+	return 0;
+}
+
+/*
+ * raw_peer_open_at() with backlog 1, then connected: the accepted
+ * socket, or -1; *@s0 gets the sequence number of a's first byte of
+ * data.
+ */
+static inline int raw_peer_setup_from(const char *a, const char *b,
+				      const char *baddr, uint16_t mss,
+				      struct raw_peer *p, int *lfd,
+				      uint32_t *s0)
+{
+	int fd;
+
+	if (raw_peer_open_at(a, b, baddr, mss, 1, p, lfd))
 		return -1;
 	fd = raw_peer_connect(p, *lfd, s0);
 	(*s0)++;

@@ -36,6 +36,7 @@
 
 #include "xtcp_ns.h"
 #include "xtcp_pkt.h"
+#include "xtcp_raw.h"
 #include "xtcp_stream.h"
 #include "kselftest_harness.h"
 
@@ -109,74 +110,13 @@ static int race_net_up(void)
 		  IP " -b -") ? -1 : 0;
 }
 
-/* A raw socket that sends whole IP datagrams (IP_HDRINCL). */
-static int raw_peer_open(void)
-{
-	return socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-}
-
-/* Send segment @h (+ @len bytes of @data) from @saddr to @daddr. */
-static int raw_peer_send(int fd, uint32_t saddr, uint32_t daddr,
-			 const struct xtcp_seg_hdr *h, const void *data,
-			 size_t len)
-{
-	struct sockaddr_in dst = { .sin_family = AF_INET,
-				   .sin_addr.s_addr = daddr };
-	uint8_t buf[20 + 60 + 2048];
-	size_t n;
-
-	n = xtcp_build_seg(buf + 20, h, data, len, saddr, daddr,
-			   IPPROTO_XTCP);
-	memset(buf, 0, 20);
-	buf[0] = 0x45;
-	buf[2] = (20 + n) >> 8;
-	buf[3] = (20 + n) & 0xff;
-	buf[8] = 64;
-	buf[9] = IPPROTO_XTCP;
-	memcpy(buf + 12, &saddr, 4);
-	memcpy(buf + 16, &daddr, 4);
-	return sendto(fd, buf, 20 + n, 0, (struct sockaddr *)&dst,
-		      sizeof(dst)) == (ssize_t)(20 + n) ? 0 : -errno;
-}
-
-static int raw_peer_syn(int fd, uint32_t saddr, uint32_t daddr,
-			unsigned short sport, unsigned short dport, uint32_t seq)
-{
-	struct xtcp_seg_hdr h = {
-		.sport = sport, .dport = dport, .seq = seq,
-		.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_SYN,
-		.window = 65535,
-	};
-
-	return raw_peer_send(fd, saddr, daddr, &h, NULL, 0);
-}
-
-/* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
-static int proc_count_state(int state)
-{
-	unsigned int st;
-	char line[256];
-	int n = 0;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (int)st == state)
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* Poll (up to @ms) until proc_count_state(@state) is @want; the last count. */
+/* Poll (up to @ms) until xtcp_proc_count_state(@state) is @want; the last count. */
 static int wait_count_state(int state, int want, int ms)
 {
 	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = proc_count_state(state)) != want &&
+	while ((n = xtcp_proc_count_state(state)) != want &&
 	       xtcp_now_ms() < deadline)
 		usleep(5000);
 	return n;
@@ -278,7 +218,7 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 
 	ASSERT_EQ(0, race_net_up());
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/synack_retries", "1"));
-	raw = raw_peer_open();
+	raw = xtcp_raw_hdrincl_socket();
 	ASSERT_LE(0, raw);
 	lfd2 = listener(RACE_LADDR, RACE_PORT2, 4096);
 	ASSERT_LE(0, lfd2);
@@ -297,8 +237,8 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 		t0 = xtcp_now_ms();
 		for (i = 0; i < syns; i++) {
 			sleep_until(t0 + 2000LL * i / syns);
-			ASSERT_EQ(0, raw_peer_syn(raw, saddr, daddr,
-						  20000 + i, port, isn + i));
+			ASSERT_EQ(0, ip_raw_syn(raw, saddr, daddr,
+						20000 + i, port, isn + i));
 			if (i % 50 == 49 || i == syns - 1)
 				ASSERT_EQ(0, wait_delivered(in0, i + 1))
 					TH_LOG("round %d: SYN %d", r, i);
@@ -317,15 +257,15 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 		sleep_until(close_at);
 		ASSERT_EQ(0, shut ? shutdown(lfd, SHUT_RD) : close(lfd));
 		/* Closing frees every request there and then. */
-		ASSERT_EQ(0, proc_count_state(0x03)) TH_LOG("round %d", r);
+		ASSERT_EQ(0, xtcp_proc_count_state(0x03)) TH_LOG("round %d", r);
 		if (shut) {
 			/* The same socket listens again and takes a SYN. */
 			ASSERT_EQ(0, listen(lfd, 4096));
 			in0 = xtcp_counter("InSegs");
-			ASSERT_EQ(0, raw_peer_syn(raw, saddr, daddr, 19999,
-						  port, isn));
+			ASSERT_EQ(0, ip_raw_syn(raw, saddr, daddr, 19999,
+						port, isn));
 			ASSERT_EQ(0, wait_delivered(in0, 1));
-			ASSERT_EQ(1, proc_count_state(0x03))
+			ASSERT_EQ(1, xtcp_proc_count_state(0x03))
 				TH_LOG("round %d: a SYN after listen()", r);
 			ASSERT_EQ(0, shutdown(lfd, SHUT_RD));
 			ASSERT_EQ(0, listen(lfd, 4096));
@@ -513,8 +453,8 @@ static int answer_synacks(struct peer_round *pr, int ms)
 		};
 		x = xtcp_stream_seed(h.dport);
 		xtcp_stream_fill(&x, data, DATA_LEN);
-		if (raw_peer_send(pr->raw, pr->saddr, pr->daddr, &a, data,
-				  DATA_LEN))
+		if (ip_raw_send(pr->raw, pr->saddr, pr->daddr, &a, data,
+				DATA_LEN))
 			return -1;
 		pr->acked[j] = 1;
 		pr->done++;
@@ -541,7 +481,7 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	pr.isn = calloc(conns, sizeof(*pr.isn));
 	pr.acked = calloc(conns, 1);
 	ASSERT_TRUE(pr.isn && pr.acked);
-	pr.raw = raw_peer_open();
+	pr.raw = xtcp_raw_hdrincl_socket();
 	ASSERT_LE(0, pr.raw);
 	pr.pfd = packet_open("xr1");
 	ASSERT_LE(0, pr.pfd);
@@ -560,9 +500,9 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 		/* SYNs, each followed by the final ACKs of the SYN-ACKs back. */
 		for (i = 0; i < conns; i++) {
 			pr.isn[i] = rand();
-			ASSERT_EQ(0, raw_peer_syn(pr.raw, pr.saddr, pr.daddr,
-						  pr.base + i, RACE_PORT,
-						  pr.isn[i]));
+			ASSERT_EQ(0, ip_raw_syn(pr.raw, pr.saddr, pr.daddr,
+						pr.base + i, RACE_PORT,
+						pr.isn[i]));
 			ASSERT_EQ(0, answer_synacks(&pr, 0));
 		}
 		ASSERT_EQ(0, answer_synacks(&pr, 10000));
@@ -582,8 +522,8 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 				.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_RST,
 			};
 
-			ASSERT_EQ(0, raw_peer_send(pr.raw, pr.saddr, pr.daddr,
-						   &a, NULL, 0));
+			ASSERT_EQ(0, ip_raw_send(pr.raw, pr.saddr, pr.daddr,
+						 &a, NULL, 0));
 		}
 		ASSERT_EQ(1, wait_proc_count(1, 10000))
 			TH_LOG("round %d: only the listener left", r);
@@ -694,7 +634,7 @@ static int world_build(struct world *w)
 	    xtcp_write_str("/proc/sys/net/xtcp/retries2", "1"))
 		return 2;
 	la = listener(ADDR_A, PORT_A, 256);
-	raw = raw_peer_open();
+	raw = xtcp_raw_hdrincl_socket();
 	if (la < 0 || raw < 0)
 		return 3;
 	if (enter_ns(w->b))
@@ -739,12 +679,12 @@ static int world_build(struct world *w)
 		close(oc[i]);
 	/* M requests that will never complete. */
 	for (i = 0; i < NS_M; i++)
-		if (raw_peer_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
+		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
 			return 14;
 	if (wait_count_state(0x03, NS_M, 10000) != NS_M ||
 	    wait_count_state(0x04, NS_O, 10000) != NS_O ||
-	    proc_count_state(0x06) != NS_T ||
-	    proc_count_state(0x01) != NS_K)
+	    xtcp_proc_count_state(0x06) != NS_T ||
+	    xtcp_proc_count_state(0x01) != NS_K)
 		return 15;
 	if (write(w->ready, "r", 1) != 1)
 		return 16;

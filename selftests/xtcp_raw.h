@@ -118,4 +118,36 @@ static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
 	return n == (ssize_t)(hl + plen) ? 0 : -errno;
 }
 
+/*
+ * Send segment @h (+ @len bytes of @data) from @saddr to @daddr, both
+ * in network order, through a socket of xtcp_raw_hdrincl_socket(): any
+ * source address, as a spoofing peer would.  0 or -errno.
+ */
+static inline int ip_raw_send(int fd, uint32_t saddr, uint32_t daddr,
+			      const struct xtcp_seg_hdr *h, const void *data,
+			      size_t len)
+{
+	uint8_t seg[XTCP_HDR_MAX_LEN + 1400];
+	size_t n;
+
+	if (len > sizeof(seg) - XTCP_HDR_MAX_LEN)
+		return -EMSGSIZE;
+	n = xtcp_build_seg(seg, h, data, len, saddr, daddr, IPPROTO_XTCP);
+	return xtcp_raw_send_ip(fd, saddr, daddr, seg, n);
+}
+
+/* A bare SYN with sequence number @seq from @saddr:@sport. */
+static inline int ip_raw_syn(int fd, uint32_t saddr, uint32_t daddr,
+			     unsigned short sport, unsigned short dport,
+			     uint32_t seq)
+{
+	struct xtcp_seg_hdr h = {
+		.sport = sport, .dport = dport, .seq = seq,
+		.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_SYN,
+		.window = 65535,
+	};
+
+	return ip_raw_send(fd, saddr, daddr, &h, NULL, 0);
+}
+
 #endif /* _XTCP_RAW_H */

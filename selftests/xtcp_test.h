@@ -301,6 +301,25 @@ static inline int xtcp_proc_count(const char *path)
 	return n;
 }
 
+/* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
+static inline int xtcp_proc_count_state(int state)
+{
+	unsigned int st;
+	char line[256];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/net/xtcp", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
+		    (int)st == state)
+			n++;
+	fclose(f);
+	return n;
+}
+
 /* Inode number of the socket behind @fd, as /proc/net/tcp shows it. */
 static inline unsigned long xtcp_sock_ino(int fd)
 {

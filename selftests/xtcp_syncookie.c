@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SYN-flood defence (issue 14, item 2; RFC 4987): SYN cookies and the
+ * listen queue limits, seen from the hand-made peer of xtcp_peer.h in b
+ * talking to a listener in a.
+ *
+ *  - syncookies=2: every SYN is answered with a cookie and leaves no
+ *    request behind; the cookie SYN-ACK offers only the MSS, rounded
+ *    down to Linux's table; the right ACK creates the connection, whose
+ *    data arrives intact;
+ *  - an ACK whose numbers carry no valid cookie creates nothing and is
+ *    answered with a RST;
+ *  - syncookies=1: a SYN that finds the request queue full gets a cookie,
+ *    one that finds the accept queue full is dropped; syncookies=0: a
+ *    SYN that finds the request queue full is dropped;
+ *  - under a flood of spoofed SYNs at a listener of backlog 16, a real
+ *    client connects with at most one SYN retransmission.
+ */
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/mman.h>
+
+#include "xtcp_peer.h"
+#include "kselftest_harness.h"
+
+#define COOKIE_ISN	1000
+
+FIXTURE(cookie) {
+	char a[32], b[32];
+	struct raw_peer p;
+	int lfd;
+};
+
+FIXTURE_SETUP(cookie)
+{
+	self->lfd = -1;
+	self->p.raw = -1;
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+}
+
+FIXTURE_TEARDOWN(cookie)
+{
+	if (self->lfd >= 0)
+		close(self->lfd);
+	if (self->p.raw >= 0)
+		close(self->p.raw);
+	hosts_down(self->a, self->b);
+}
+
+/* syncookies=@mode in a, then the peer faces a listener of @backlog. */
+static int cookie_open(struct __test_metadata *_metadata,
+		       struct _test_data_cookie *self, const char *mode,
+		       int backlog)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd),
+		 "echo %s > /proc/sys/net/xtcp/syncookies", mode);
+	if (ns_sh(self->a, cmd))
+		return -1;
+	return raw_peer_open_at(self->a, self->b, ADDR_B, 0, backlog,
+				&self->p, &self->lfd);
+}
+
+static long a_counter(struct _test_data_cookie *self, const char *name)
+{
+	return ns_counter(self->a, self->b, name);
+}
+
+/* Poll (up to 5 s) until a's counter @name is @want; the last value. */
+static long wait_a_counter(struct _test_data_cookie *self, const char *name,
+			   long want)
+{
+	long long deadline = xtcp_now_ms() + 5000;
+	long v;
+
+	while ((v = a_counter(self, name)) != want &&
+	       xtcp_now_ms() < deadline)
+		usleep(5000);
+	return v;
+}
+
+/* Entries of a's /proc/net/xtcp in @state, read from b. */
+static int a_count_state(struct _test_data_cookie *self, int state)
+{
+	int n;
+
+	if (enter_ns(self->a))
+		return -1;
+	n = xtcp_proc_count_state(state);
+	return enter_ns(self->b) ? -1 : n;
+}
+
+/*
+ * A SYN from the peer's port @port with sequence number @isn, offering
+ * what Linux offers: MSS @mss, window scale, SACK and a timestamp.
+ */
+static int syn_from(struct raw_peer *p, uint16_t port, uint32_t isn,
+		    uint16_t mss)
+{
+	int err;
+
+	p->h.sport = port;
+	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			   XTCP_OPTF_WSCALE | XTCP_OPTF_TS;
+	p->h.opt.mss = mss;
+	p->h.opt.wscale = 7;
+	p->h.opt.tsval = 4242;
+	p->h.opt.tsecr = 0;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	err = raw_peer_send(p, isn, XTCP_FLAG_SYN, NULL, 0);
+	p->h.opt.present = 0;
+	p->h.doff = XTCP_HDR_LEN;
+	return err;
+}
+
+/* a's next segment to the peer's port @port with @flags set (3 s). */
+static int answer_to(struct raw_peer *p, uint16_t port, uint8_t flags,
+		     struct xtcp_seg_hdr *h, struct xtcp_opts *o)
+{
+	uint8_t opts[40];
+	size_t optlen;
+	int err;
+
+	err = xtcp_raw_recv(p->raw, PORT_A, port, flags, h, opts, &optlen);
+	memset(o, 0, sizeof(*o));
+	if (!err)
+		xtcp_opts_decode(o, opts, optlen);
+	return err;
+}
+
+/* From port @port: the ACK of SYN-ACK @synack, with @len bytes. */
+static int ack_from(struct raw_peer *p, uint16_t port, uint32_t seq,
+		    uint32_t ack, const uint8_t *data, size_t len)
+{
+	p->h.sport = port;
+	p->h.ack = ack;
+	return raw_peer_send(p, seq, XTCP_FLAG_ACK, data, len);
+}
+
+/* accept() on a's listener within 5 s; the socket or -1. */
+static int accept_wait(int lfd)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+	if (poll(&pfd, 1, 5000) != 1)
+		return -1;
+	return accept(lfd, NULL, NULL);
+}
+
+static unsigned short peer_port(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getpeername(fd, (struct sockaddr *)&sin, &len))
+		return 0;
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * syncookies=2: the SYN-ACK carries a cookie, offers the MSS only
+ * (1400 announced: 1300, the largest of 536, 1300, 1440, 1460 not above
+ * it) and leaves no SYN_RECV entry; the ACK with 100 bytes creates the
+ * connection, without window scale, SACK or timestamps, and the bytes
+ * arrive intact.
+ */
+TEST_F_TIMEOUT(cookie, always_cookie_no_request, 60)
+{
+	uint8_t data[100], buf[200];
+	struct xtcp_seg_hdr sa, ack;
+	struct tcp_info ti;
+	struct xtcp_opts o;
+	socklen_t len;
+	int fd, i;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 7 + 3;
+	ASSERT_EQ(0, cookie_open(_metadata, self, "2", 16));
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1400));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			       &sa, &o));
+	EXPECT_EQ(COOKIE_ISN + 1, sa.ack);
+	EXPECT_EQ(XTCP_OPTF_MSS, o.present);
+	EXPECT_EQ(1, a_counter(self, "SyncookiesSent"));
+	EXPECT_EQ(0, a_count_state(self, 0x03));	/* SYN_RECV */
+	EXPECT_EQ(1, a_count_state(self, 0x0A));	/* the listener */
+
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 1, sa.seq + 1,
+			      data, sizeof(data)));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_ACK, &ack, &o));
+	EXPECT_EQ(COOKIE_ISN + 1 + sizeof(data), ack.ack);
+	EXPECT_EQ(sa.seq + 1, ack.seq);
+	fd = accept_wait(self->lfd);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PORT_B, peer_port(fd));
+	ASSERT_EQ((ssize_t)sizeof(data), recv(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, data, sizeof(data)));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(1300, ti.tcpi_snd_mss);
+	EXPECT_EQ(0, ti.tcpi_options & (TCPI_OPT_SACK | TCPI_OPT_WSCALE |
+					TCPI_OPT_TIMESTAMPS));
+	EXPECT_EQ(1, a_counter(self, "SyncookiesRecv"));
+	EXPECT_EQ(0, a_counter(self, "SyncookiesFailed"));
+	EXPECT_EQ(1, a_counter(self, "PassiveOpens"));
+	xtcp_reset_close(fd);
+}
+
+/*
+ * ACKs whose numbers carry no valid cookie: one acknowledging one more
+ * than the cookie (the SYN's MSS, 1460, is the table's last index: one
+ * more is outside it), one from another initial sequence number.  Each
+ * creates nothing and is answered with a RST (at its acknowledgment
+ * number); the right ACK then still makes the connection.
+ */
+TEST_F_TIMEOUT(cookie, bad_cookie_reset, 60)
+{
+	struct xtcp_seg_hdr sa, rst;
+	struct pollfd pfd;
+	struct xtcp_opts o;
+	int fd;
+
+	ASSERT_EQ(0, cookie_open(_metadata, self, "2", 16));
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			       &sa, &o));
+
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 1, sa.seq + 2,
+			      NULL, 0));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_RST, &rst, &o));
+	EXPECT_EQ(sa.seq + 2, rst.seq);
+	EXPECT_EQ(1, a_counter(self, "SyncookiesFailed"));
+
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 5001, sa.seq + 1,
+			      NULL, 0));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_RST, &rst, &o));
+	EXPECT_EQ(sa.seq + 1, rst.seq);
+	EXPECT_EQ(2, a_counter(self, "SyncookiesFailed"));
+	EXPECT_EQ(0, a_counter(self, "SyncookiesRecv"));
+	EXPECT_EQ(0, a_counter(self, "PassiveOpens"));
+	EXPECT_EQ(0, a_count_state(self, 0x01));	/* ESTABLISHED */
+	pfd = (struct pollfd){ .fd = self->lfd, .events = POLLIN };
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 1, sa.seq + 1,
+			      NULL, 0));
+	fd = accept_wait(self->lfd);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, a_counter(self, "SyncookiesRecv"));
+	EXPECT_EQ(2, a_counter(self, "SyncookiesFailed"));
+	xtcp_reset_close(fd);
+}
+
+/*
+ * syncookies=1, backlog 1: the first SYN gets a request (SYN_RECV, and
+ * a SYN-ACK with every option offered), the second finds the request
+ * queue full and gets a cookie.  Both complete, in either order.
+ */
+TEST_F_TIMEOUT(cookie, overflow_gets_cookie, 60)
+{
+	struct xtcp_seg_hdr sa1, sa2;
+	struct xtcp_opts o;
+	int fd1, fd2;
+
+	ASSERT_EQ(0, cookie_open(_metadata, self, "1", 1));
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			       &sa1, &o));
+	EXPECT_EQ(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE | XTCP_OPTF_SACK_PERM |
+		  XTCP_OPTF_TS, o.present);
+	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
+	EXPECT_EQ(1, a_count_state(self, 0x03));
+
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B + 1, COOKIE_ISN, 1460));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B + 1,
+			       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sa2, &o));
+	EXPECT_EQ(XTCP_OPTF_MSS, o.present);
+	EXPECT_EQ(1, a_counter(self, "SyncookiesSent"));
+	EXPECT_EQ(1, a_count_state(self, 0x03));
+
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B + 1, COOKIE_ISN + 1,
+			      sa2.seq + 1, NULL, 0));
+	fd2 = accept_wait(self->lfd);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(PORT_B + 1, peer_port(fd2));
+	EXPECT_EQ(1, a_counter(self, "SyncookiesRecv"));
+
+	/* The request's ACK carries the timestamp it agreed to. */
+	self->p.h.opt.present = XTCP_OPTF_TS;
+	self->p.h.opt.tsval = 4243;
+	self->p.h.opt.tsecr = o.tsval;
+	self->p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&self->p.h.opt);
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 1, sa1.seq + 1,
+			      NULL, 0));
+	fd1 = accept_wait(self->lfd);
+	ASSERT_LE(0, fd1);
+	EXPECT_EQ(PORT_B, peer_port(fd1));
+	EXPECT_EQ(0, a_count_state(self, 0x03));
+	EXPECT_EQ(0, a_counter(self, "ListenDrops"));
+	xtcp_reset_close(fd1);
+	xtcp_reset_close(fd2);
+}
+
+/*
+ * syncookies=0, backlog 1: the second SYN finds the request queue full
+ * and is dropped, unanswered (ListenDrops; the accept queue had room,
+ * so not ListenOverflows).
+ */
+TEST_F_TIMEOUT(cookie, no_cookies_drop, 60)
+{
+	struct xtcp_seg_hdr sa;
+	struct xtcp_opts o;
+	long in0;
+
+	ASSERT_EQ(0, cookie_open(_metadata, self, "0", 1));
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			       &sa, &o));
+	in0 = a_counter(self, "InSegs");
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B + 1, COOKIE_ISN, 1460));
+	EXPECT_EQ(-ETIMEDOUT, answer_to(&self->p, PORT_B + 1, 0, &sa, &o));
+	EXPECT_EQ(in0 + 1, a_counter(self, "InSegs"));
+	EXPECT_EQ(1, a_counter(self, "ListenDrops"));
+	EXPECT_EQ(0, a_counter(self, "ListenOverflows"));
+	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
+	EXPECT_EQ(1, a_count_state(self, 0x03));
+}
+
+/*
+ * syncookies=1, backlog 1: two connections fill the accept queue (Linux's
+ * backlog + 1); a third SYN is dropped, with no cookie either, whose ACK
+ * would find no room (ListenOverflows and ListenDrops).
+ */
+TEST_F_TIMEOUT(cookie, accept_queue_full_drops, 60)
+{
+	struct xtcp_seg_hdr sa;
+	struct xtcp_opts o;
+	long in0;
+	int i;
+
+	ASSERT_EQ(0, cookie_open(_metadata, self, "1", 1));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, syn_from(&self->p, PORT_B + i, COOKIE_ISN, 1460));
+		ASSERT_EQ(0, answer_to(&self->p, PORT_B + i,
+				       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sa, &o));
+		ASSERT_EQ(0, ack_from(&self->p, PORT_B + i, COOKIE_ISN + 1,
+				      sa.seq + 1, NULL, 0));
+		ASSERT_EQ(i + 1, wait_a_counter(self, "PassiveOpens", i + 1));
+	}
+	in0 = a_counter(self, "InSegs");
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B + 2, COOKIE_ISN, 1460));
+	EXPECT_EQ(-ETIMEDOUT, answer_to(&self->p, PORT_B + 2, 0, &sa, &o));
+	EXPECT_EQ(in0 + 1, a_counter(self, "InSegs"));
+	EXPECT_EQ(1, a_counter(self, "ListenOverflows"));
+	EXPECT_EQ(1, a_counter(self, "ListenDrops"));
+	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
+	EXPECT_EQ(2, a_count_state(self, 0x01));
+}
+
+/*
+ * The flood: spoofed SYNs from random addresses of 198.19.0.0/16 and
+ * random ports, which a routes to b, where they are dropped (b does not
+ * forward), as an attacker's SYN-ACKs would vanish.  b's own xtcp is on,
+ * for the real client; the links have no delay, so that the flood goes
+ * as fast as the machine can send it.
+ */
+#define FLOOD_MS	4000
+#define FLOOD_BACKLOG	16
+
+struct flood_stats {
+	long sent;
+	long long ms;
+};
+
+/* In b: spoofed SYNs at a's listener for FLOOD_MS; counts what it sent. */
+static int flooder(void *arg)
+{
+	struct flood_stats *st = arg;
+	uint32_t daddr = inet_addr(ADDR_A);
+	long long t0 = xtcp_now_ms();
+	uint32_t saddr;
+	int fd, i;
+	long r;
+
+	fd = xtcp_raw_hdrincl_socket();
+	if (fd < 0)
+		return 1;
+	srandom(getpid());
+	while (xtcp_now_ms() < t0 + FLOOD_MS) {
+		for (i = 0; i < 64; i++) {
+			r = random();
+			saddr = htonl(0xc6130000 | (r & 0xffff));
+			if (!ip_raw_syn(fd, saddr, daddr,
+					1024 + (r >> 16) % 60000, PORT_A,
+					random()))
+				st->sent++;
+		}
+	}
+	st->ms = xtcp_now_ms() - t0;
+	close(fd);
+	return 0;
+}
+
+FIXTURE(flood) {
+	char a[32], b[32];
+	struct flood_stats *st;
+};
+
+FIXTURE_SETUP(flood)
+{
+	self->st = mmap(NULL, sizeof(*self->st), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->st);
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	ASSERT_EQ(0, sh(TC " -n %s qdisc del dev veth0 root && "
+			TC " -n %s qdisc del dev veth0 root && "
+			IP " -n %s route add 198.19.0.0/16 via " ADDR_B,
+			self->a, self->b, self->a));
+}
+
+FIXTURE_TEARDOWN(flood)
+{
+	hosts_down(self->a, self->b);
+	munmap(self->st, sizeof(*self->st));
+}
+
+/*
+ * A listener of backlog 16 under the flood (syncookies=1, the default):
+ * once its request queue is full and it answers with cookies, a real
+ * xtcp client in b connects with at most one SYN retransmission, gets
+ * accepted, and its bytes arrive intact.  The rate of SYNs the listener
+ * took is printed (Documentation/security.rst), not asserted.
+ */
+TEST_F_TIMEOUT(flood, client_connects, 120)
+{
+	long in0, cookies0, in1, cookies1, drops;
+	long long t0, deadline;
+	char data[1000], buf[1000];
+	struct tcp_info ti;
+	int lfd, fd, s, i;
+	socklen_t len;
+	ssize_t n, got;
+	pid_t pid;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 13 + 5;
+	ASSERT_EQ(0, enter_ns(self->a));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, FLOOD_BACKLOG));
+	in0 = xtcp_counter("InSegs");
+	cookies0 = xtcp_counter("SyncookiesSent");
+	t0 = xtcp_now_ms();
+	pid = spawn_in(self->b, flooder, self->st);
+	ASSERT_LT(0, pid);
+
+	/* The client comes once the flood has filled the request queue. */
+	deadline = xtcp_now_ms() + 10000;
+	while (xtcp_counter("SyncookiesSent") == cookies0 &&
+	       xtcp_now_ms() < deadline)
+		usleep(1000);
+	ASSERT_LT(cookies0, xtcp_counter("SyncookiesSent"));
+	EXPECT_EQ(FLOOD_BACKLOG, xtcp_proc_count_state(0x03));
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	fd = bound_socket(IPPROTO_XTCP, ADDR_B, 0, true);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect_wait(fd, ADDR_A, PORT_A));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	TH_LOG("client connected %lld ms into the flood, %u SYN(s) sent again",
+	       xtcp_now_ms() - t0, ti.tcpi_total_retrans);
+	EXPECT_GE(1, ti.tcpi_total_retrans);
+	s = accept_wait(lfd);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(xtcp_local_port(fd), peer_port(s));
+	ASSERT_EQ((ssize_t)sizeof(data), send(fd, data, sizeof(data), 0));
+	for (got = 0; got < (ssize_t)sizeof(buf); got += n) {
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+
+		ASSERT_EQ(1, poll(&pfd, 1, 5000));
+		n = recv(s, buf + got, sizeof(buf) - got, 0);
+		ASSERT_LT(0, n);
+	}
+	EXPECT_EQ(0, memcmp(buf, data, sizeof(data)));
+
+	ASSERT_EQ(0, child_status(pid));
+	ASSERT_EQ(0, enter_ns(self->a));
+	in1 = xtcp_counter("InSegs");
+	cookies1 = xtcp_counter("SyncookiesSent");
+	drops = xtcp_counter("ListenDrops");
+	EXPECT_EQ(1, xtcp_counter("SyncookiesRecv"));
+	TH_LOG("flood: %ld spoofed SYNs in %lld ms (%lld/s)", self->st->sent,
+	       self->st->ms,
+	       self->st->ms ? self->st->sent * 1000 / self->st->ms : 0);
+	TH_LOG("the listener took %ld segments, answered %ld with cookies (%lld/s), dropped %ld",
+	       in1 - in0, cookies1 - cookies0,
+	       self->st->ms ? (cookies1 - cookies0) * 1000 / self->st->ms : 0,
+	       drops);
+	close(s);
+	close(fd);
+	close(lfd);
+}
+
+TEST_HARNESS_MAIN
