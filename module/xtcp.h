@@ -630,7 +630,9 @@ struct xtcp_tw {
  * @wheel: slots and clock (see xtcp_wheel.h); the slot width is
  *	2*MSL / %XTCP_WHEEL_SLOTS rounded up, in jiffies
  * @held: entries on the wheel, including killed ones not freed yet
- * @live: entries still reachable by lookups (bounded by max_tw_buckets)
+ * @live: entries still reachable by lookups
+ * @allocated: entries allocated and not freed yet, killed ones included
+ *	(bounded by max_tw_buckets); not under @lock
  * @dying: set at namespace exit: the timer must not be re-armed
  */
 struct xtcp_tw_wheel {
@@ -639,6 +641,7 @@ struct xtcp_tw_wheel {
 	struct xtcp_wheel wheel;
 	unsigned int held;
 	atomic_t live;
+	atomic_t allocated;
 	bool dying;
 };
 
