@@ -686,6 +686,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT, /* TIME_WAIT ACKs held back by the limit */
 	XTCP_MIB_ABORTONTIMEOUT, /* connections that gave up retransmitting */
 	XTCP_MIB_ABORTONMEMORY,	/* orphans reset: over max_orphans */
+	XTCP_MIB_WQUEUETOOBIG,	/* splits of sent skbs refused: queue too big */
 	__XTCP_MIB_MAX
 };
 

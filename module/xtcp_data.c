@@ -230,7 +230,10 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
  * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
  * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
  * One walk of the queue serves all the blocks; a queued skb of several
- * segments that a block covers in part is split at the block's edge.
+ * segments that a block covers in part is split at the segment boundary
+ * nearest the block's edge on the side the block does not cover, so
+ * that only whole segments are marked (splits of sent skbs are bounded
+ * too: xtcp_fragment()).
  * sacked_out counts segments (xtcp_skb_cb.segs), not skbs.
  *
  * The oldest newly marked segment that was sent only once gives an RTT
@@ -252,9 +255,10 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
-	u32 len;
+	u32 len, seg;
 
 	xtcp_assert_sock_locked(sk);
+	seg = xtcp_seg_size(xs);
 	for (i = 0; i < opt->num_sacks; i++)
 		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
 				       xtcp_max_rcv_wnd(xs) << 1, false) ==
@@ -274,8 +278,21 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 			continue;
 		/* The part after a cut is the next skb of this walk. */
 		len = xtcp_sack_cut(ok, n, cb->seq, cb->end_seq) - cb->seq;
-		if (len < skb->len && xtcp_fragment(sk, skb, len))
-			continue;
+		if (len < skb->len) {
+			/*
+			 * Cut between segments only, as Linux's
+			 * tcp_match_skb_to_sack(): a part of a segment
+			 * is never marked, and a peer SACKing odd bytes
+			 * cannot make an skb of each (CVE-2019-11477).
+			 */
+			if (len < seg ||
+			    !xtcp_sack_covered(ok, n, cb->seq, cb->seq + len))
+				len = roundup(len, seg);
+			else
+				len = rounddown(len, seg);
+			if (len < skb->len && xtcp_fragment(sk, skb, len))
+				continue;
+		}
 		if (xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
 			cb->sacked = 1;
 			xs->sacked_out += cb->segs;

@@ -53,6 +53,7 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT] = "ACKSkippedTimeWait",
 	[XTCP_MIB_ABORTONTIMEOUT] = "AbortOnTimeout",
 	[XTCP_MIB_ABORTONMEMORY] = "AbortOnMemory",
+	[XTCP_MIB_WQUEUETOOBIG]	 = "WqueueTooBig",
 };
 
 /**

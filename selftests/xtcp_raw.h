@@ -32,13 +32,15 @@ static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
 /*
  * Wait (up to 3 s) for a segment from port @sport to port @dport with
  * at least the @flags bits set.  *@h gets its header; when @opts is not
- * NULL, its options are copied there and their length into *@optlen.
- * Returns 0 or -ETIMEDOUT.
+ * NULL, its options are copied there and their length into *@optlen;
+ * when @data is not NULL, up to @cap bytes of its payload go there and
+ * the payload's length into *@dlen.  Returns 0 or -ETIMEDOUT.
  */
-static inline int xtcp_raw_recv(int raw, unsigned short sport,
-				unsigned short dport, uint8_t flags,
-				struct xtcp_seg_hdr *h, uint8_t *opts,
-				size_t *optlen)
+static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
+				     unsigned short dport, uint8_t flags,
+				     struct xtcp_seg_hdr *h, uint8_t *opts,
+				     size_t *optlen, uint8_t *data,
+				     size_t cap, size_t *dlen)
 {
 	long long deadline = xtcp_now_ms() + 3000;
 	struct pollfd pfd = { .fd = raw, .events = POLLIN };
@@ -62,9 +64,24 @@ static inline int xtcp_raw_recv(int raw, unsigned short sport,
 			*optlen = h->doff - XTCP_HDR_LEN;
 			memcpy(opts, buf + ihl + XTCP_HDR_LEN, *optlen);
 		}
+		if (data) {
+			*dlen = n - ihl - h->doff;
+			memcpy(data, buf + ihl + h->doff,
+			       *dlen < cap ? *dlen : cap);
+		}
 		return 0;
 	}
 	return -ETIMEDOUT;
+}
+
+/* xtcp_raw_recv_data() without the payload. */
+static inline int xtcp_raw_recv(int raw, unsigned short sport,
+				unsigned short dport, uint8_t flags,
+				struct xtcp_seg_hdr *h, uint8_t *opts,
+				size_t *optlen)
+{
+	return xtcp_raw_recv_data(raw, sport, dport, flags, h, opts, optlen,
+				  NULL, 0, NULL);
 }
 
 #endif /* _XTCP_RAW_H */
