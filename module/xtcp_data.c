@@ -108,21 +108,25 @@ void xtcp_mem_exit(void)
 /**
  * xtcp_wmem_charge() - account send buffer taken by the write queue
  * @sk: socket, locked
- * @size: bytes of skb truesize added to the queue (an skb queued, or
- *	one grown or split)
+ * @size: bytes of skb truesize added to the queue
+ * @force: charge even what xtcp's memory limits refuse
  *
  * sk_wmem_queued is what SO_SNDBUF bounds; the charge comes out of
- * sk_forward_alloc.  Callers that could wait checked sk_wmem_schedule()
- * first; for the others (SYN, FIN, a split) it is tried here, and the
- * charge is made even if it fails, as TCP forces its FIN: the pages are
- * given back when the skb leaves the queue.
+ * sk_forward_alloc, as sk_wmem_schedule() grants it.  Only the FIN
+ * forces its charge, as Linux's tcp_send_fin() does, so that a
+ * connection can always end: one small skb per connection.
+ *
+ * Return: true when charged, false when refused (nothing is charged;
+ * the caller waits for memory, or gives up the split).
  */
-void xtcp_wmem_charge(struct sock *sk, int size)
+bool xtcp_wmem_charge(struct sock *sk, int size, bool force)
 {
 	xtcp_assert_sock_locked(sk);
-	sk_wmem_schedule(sk, size);
+	if (!sk_wmem_schedule(sk, size) && !force)
+		return false;
 	sk_wmem_queued_add(sk, size);
 	sk_mem_charge(sk, size);
+	return true;
 }
 
 /**
@@ -329,15 +333,17 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	u32 eat = len, head = min(len, skb_headlen(skb));
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	unsigned int truesize = skb->truesize;
 	struct skb_shared_info *shinfo;
 	u32 before = cb->segs, size;
 	int i, k = 0;
 
-	/* A clone in flight shares the page table edited below. */
-	if (skb_unclone(skb, GFP_ATOMIC))
+	/*
+	 * A clone in flight shares the page table edited below.  The
+	 * private copy keeps the truesize charged, as in Linux's
+	 * tcp_trim_head(): nothing more to charge here.
+	 */
+	if (xtcp_unclone_keeptruesize(skb, GFP_ATOMIC))
 		return 0;
-	xtcp_wmem_charge(sk, skb->truesize - truesize);
 	shinfo = skb_shinfo(skb);	/* the private copy's */
 	__skb_pull(skb, head);
 	eat -= head;
@@ -790,10 +796,11 @@ static struct sk_buff *xtcp_tail_to_fill(struct sock *sk, u32 goal)
 }
 
 /*
- * A new segment at the tail of the queue, holding no data yet; NULL when
- * memory is short.  Its payload will be in page frags only.
+ * A new segment at the tail of the queue, holding no data yet, with
+ * memory granted for @payload bytes of it besides; NULL when memory is
+ * short.  Its payload will be in page frags only.
  */
-static struct sk_buff *xtcp_new_tail(struct sock *sk)
+static struct sk_buff *xtcp_new_tail(struct sock *sk, u32 payload)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -801,7 +808,7 @@ static struct sk_buff *xtcp_new_tail(struct sock *sk)
 	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
 		return NULL;
-	if (!sk_wmem_schedule(sk, skb->truesize)) {
+	if (!sk_wmem_schedule(sk, skb->truesize + payload)) {
 		kfree_skb(skb);
 		return NULL;
 	}
@@ -812,7 +819,8 @@ static struct sk_buff *xtcp_new_tail(struct sock *sk)
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge(sk, skb->truesize);
+	/* Granted above: the charge cannot fail. */
+	xtcp_wmem_charge(sk, skb->truesize, true);
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return skb;
@@ -854,14 +862,18 @@ static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 			       &msg->msg_iter);
 	if (!chunk)
 		return -EFAULT;
+	/* Every charge below was granted by sk_wmem_schedule() first. */
 	for (left = chunk; left; left -= take, off += take) {
 		skb = xtcp_tail_to_fill(sk, goal);
-		take = min(left, goal - (skb ? skb->len : 0));
-		if (!skb || skb_append_pagefrags(skb, pfrag->page, off, take)) {
-			skb = xtcp_new_tail(sk);
+		take = skb ? min(left, goal - skb->len) : 0;
+		if (skb && (!sk_wmem_schedule(sk, take) ||
+			    skb_append_pagefrags(skb, pfrag->page, off, take)))
+			skb = NULL;
+		if (!skb) {
+			take = min(left, goal);
+			skb = xtcp_new_tail(sk, take);
 			if (!skb)
 				break;
-			take = min(left, goal);
 			/* An empty skb has all its frags free. */
 			skb_append_pagefrags(skb, pfrag->page, off, take);
 		}

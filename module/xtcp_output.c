@@ -314,23 +314,29 @@ noinline int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 in_head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
-	unsigned int truesize = skb->truesize;
-	u32 data_len = skb->data_len, moved;
+	u32 data_len, moved;
 	struct sk_buff *nskb;
 
 	xtcp_assert_sock_locked(sk);
 	if (!xtcp_split_allowed(sk, skb))
 		return -ENOBUFS;
-	/* A clone in flight shares the page table that skb_split() edits. */
-	if (skb_unclone(skb, GFP_ATOMIC))
+	/*
+	 * A clone in flight shares the page table that skb_split() edits;
+	 * the private copy keeps the truesize charged (Linux's
+	 * tcp_fragment()).
+	 */
+	if (xtcp_unclone_keeptruesize(skb, GFP_ATOMIC))
 		return -ENOBUFS;
-	xtcp_wmem_charge(sk, skb->truesize - truesize);
 	nskb = alloc_skb(XTCP_HEADROOM + in_head, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOBUFS;
+	if (!xtcp_wmem_charge(sk, nskb->truesize, false)) {
+		kfree_skb(nskb);
+		return -ENOBUFS;
+	}
 	skb_reserve(nskb, XTCP_HEADROOM);
 	nskb->ip_summed = skb->ip_summed;
-	xtcp_wmem_charge(sk, nskb->truesize);
+	data_len = skb->data_len;
 	skb_split(skb, nskb, len);
 	moved = data_len - skb->data_len;
 	skb->truesize -= moved;
@@ -884,15 +890,24 @@ bool xtcp_probe(struct sock *sk)
 	return false;
 }
 
-static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+/*
+ * Queue the SYN or the FIN @skb at the tail; only the FIN is charged
+ * whatever xtcp's memory limits say.  False, @skb freed, when refused.
+ */
+static bool xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool fin = XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN;
 
+	if (!xtcp_wmem_charge(sk, skb->truesize, fin)) {
+		kfree_skb(skb);
+		return false;
+	}
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge(sk, skb->truesize);
 	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
 	if (!xs->send_head)
 		xs->send_head = skb;
+	return true;
 }
 
 /**
@@ -916,7 +931,8 @@ int xtcp_queue_syn(struct sock *sk)
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
-	xtcp_queue_tail(sk, skb);
+	if (!xtcp_queue_tail(sk, skb))
+		return -ENOBUFS;
 	xtcp_push(sk);
 	return 0;
 }

@@ -27,10 +27,12 @@
 
 FIXTURE(hostile) {
 	struct peer_conn c;
+	char mem[64];	/* sysctl mem to put back, if set */
 };
 
 FIXTURE_SETUP(hostile)
 {
+	self->mem[0] = 0;
 	self->c.lfd = -1;
 	self->c.fd = -1;
 	self->c.p.raw = -1;
@@ -38,8 +40,31 @@ FIXTURE_SETUP(hostile)
 	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 }
 
+/*
+ * Write xtcp's memory limits (sysctl mem, pages), which only the initial
+ * namespace (PID 1's) may change, then go back to @here.  The value
+ * before goes to @old (@len bytes), when not NULL.
+ */
+static int set_xtcp_mem(const char *val, const char *here, char *old,
+			size_t len)
+{
+	const char *path = "/proc/sys/net/xtcp/mem";
+	int fd, err;
+
+	fd = open("/proc/1/ns/net", O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		return -1;
+	close(fd);
+	err = old && xtcp_first_line(path, old, len);
+	if (!err)
+		err = xtcp_write_str(path, val);
+	return enter_ns(here) || err ? -1 : 0;
+}
+
 FIXTURE_TEARDOWN(hostile)
 {
+	if (self->mem[0])
+		set_xtcp_mem(self->mem, self->c.b, NULL, 0);
 	peer_conn_close(&self->c);
 	hosts_down(self->c.a, self->c.b);
 }
@@ -289,6 +314,64 @@ TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
 
 	ASSERT_EQ(5, send(c->fd, "hello", 5, 0));
 	EXPECT_EQ(0, unsent_after(c->fd, 3000));
+}
+
+/*
+ * sk_wmem_schedule() obeyed: a's write queue is charged only what xtcp's
+ * memory accounting granted, so after every write SO_MEMINFO's forward
+ * allocation is not negative.  With xtcp's memory limits (sysctl mem)
+ * at one page, and a send buffer of 16 MiB, non-blocking writes fail
+ * with EAGAIN once the pages each CPU may hold back from the global
+ * count (1 MiB) are used, far below the send buffer, and charge nothing
+ * more; with the limits back, writing resumes.  (The peer acknowledges
+ * nothing: what is written stays queued.)
+ */
+TEST_F_TIMEOUT(hostile, wmem_schedule_obeyed, 60)
+{
+	struct peer_conn *c = &self->c;
+	socklen_t len = sizeof(int);
+	long queued, total = 0, in0;
+	char buf[3000] = "";
+	int i, sndbuf = 0;
+	ssize_t n = 0;
+
+	ASSERT_EQ(100, recv(c->fd, buf, 100, 0));
+	ASSERT_EQ(0, xtcp_set_int(c->fd, SOL_SOCKET, SO_SNDBUFFORCE, 8 << 20));
+	ASSERT_EQ(0, getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(700 + 53 * i, send(c->fd, buf, 700 + 53 * i,
+					     MSG_DONTWAIT));
+		ASSERT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC))
+			TH_LOG("after write %d", i);
+	}
+
+	ASSERT_EQ(0, set_xtcp_mem("1 1 1", c->b, self->mem,
+				  sizeof(self->mem)));
+	for (i = 0; i < 8000 && n >= 0; i++) {
+		n = send(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			total += n;
+	}
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EAGAIN, errno);
+	queued = xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED);
+	TH_LOG("%ld bytes taken over the limits, %ld queued, SO_SNDBUF %d",
+	       total, queued, sndbuf);
+	EXPECT_GT(sndbuf / 2, queued);
+	EXPECT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC));
+	EXPECT_EQ(-1, send(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(queued, xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED));
+
+	ASSERT_EQ(0, set_xtcp_mem(self->mem, c->b, NULL, 0));
+	self->mem[0] = 0;
+	EXPECT_EQ(sizeof(buf), send(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC));
+	/* a retransmits meanwhile: only count what it takes in. */
+	in0 = peer_a_counter(c, "InSegs");
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK,
+				   (const uint8_t *)"alive", 5));
+	ASSERT_EQ(0, peer_wait_in_segs(c, in0, 1));
+	EXPECT_EQ(5, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
 }
 
 /*
