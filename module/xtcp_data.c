@@ -6,9 +6,10 @@
  * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
  *
  * Segments above rcv_nxt wait in an out-of-order queue and are reported
- * in SACK blocks; when memory runs short, the highest of them are pruned
- * first, and in-order data is always taken while nothing is left to
- * read, so that the segment that fills a hole always gets in.
+ * in SACK blocks; when memory runs short, runs of small ones are copied
+ * into compact buffers first, then the highest are pruned, and in-order
+ * data is always taken while nothing is left to read, so that the
+ * segment that fills a hole always gets in.
  *
  * Memory accounting follows the socket layer's protocol memory scheme, as
  * TCP's: queued skbs are charged to sk_forward_alloc (sk_mem_charge()),
@@ -471,33 +472,60 @@ static bool xtcp_skb_compact(const struct sk_buff *skb)
 }
 
 /*
- * Copy @skb, from byte @off on, into the page-sized skbs that end at
- * *@tail, placing new ones before @skb.  Returns the bytes copied.
+ * Copy the skbs of @q from @skb on that start before @end (in sequence
+ * order, without gaps, each holding just its bytes) into linear skbs of
+ * up to a page put in their place, as Linux's tcp_collapse(): a segment
+ * may have come in a buffer several times its payload.  Out of memory,
+ * it stops at an skb boundary: the copies of a part of an skb go.
  */
-static u32 xtcp_collapse_one(struct sock *sk, struct sk_buff *skb, u32 off,
-			     struct sk_buff **tail)
+static void xtcp_collapse(struct sock *sk, struct sk_buff_head *q,
+			  struct sk_buff *skb, u32 end)
 {
-	struct sk_buff *nskb = *tail;
-	u32 start = off, n;
+	struct sk_buff *nskb = NULL, *next;
+	u32 off = 0, n;
 
-	while (off < skb->len) {
+	while (skb != (struct sk_buff *)q &&
+	       xtcp_seq_before(XTCP_SKB_CB(skb)->seq, end)) {
 		if (!nskb || !skb_tailroom(nskb)) {
-			nskb = alloc_skb(SKB_MAX_HEAD(0), GFP_ATOMIC);
+			n = min_t(u32, end - XTCP_SKB_CB(skb)->seq - off,
+				  SKB_MAX_HEAD(0));
+			nskb = alloc_skb(n, GFP_ATOMIC);
 			if (!nskb)
 				break;
 			XTCP_SKB_CB(nskb)->seq = XTCP_SKB_CB(skb)->seq + off;
 			XTCP_SKB_CB(nskb)->end_seq = XTCP_SKB_CB(nskb)->seq;
-			__skb_queue_before(&sk->sk_receive_queue, skb, nskb);
+			__skb_queue_before(q, skb, nskb);
 			skb_set_owner_r(nskb, sk);
 		}
 		n = min_t(u32, skb_tailroom(nskb), skb->len - off);
-		if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
-			break;	/* cannot happen: @skb holds these bytes */
+		if (skb_copy_bits(skb, off, skb_put(nskb, n), n)) {
+			/* Cannot happen: @skb holds these bytes. */
+			__skb_trim(nskb, nskb->len - n);
+			break;
+		}
 		XTCP_SKB_CB(nskb)->end_seq += n;
 		off += n;
+		if (off < skb->len)
+			continue;
+		next = skb->next;
+		__skb_unlink(skb, q);
+		consume_skb(skb);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOLLAPSED);
+		skb = next;
+		off = 0;
 	}
-	*tail = nskb;
-	return off - start;
+	/* The last copies before @skb hold its first @off bytes. */
+	while (off) {
+		nskb = skb->prev;
+		n = min(off, nskb->len);
+		__skb_trim(nskb, nskb->len - n);
+		XTCP_SKB_CB(nskb)->end_seq -= n;
+		off -= n;
+		if (!nskb->len) {
+			__skb_unlink(nskb, q);
+			kfree_skb(nskb);
+		}
+	}
 }
 
 /*
@@ -505,33 +533,62 @@ static u32 xtcp_collapse_one(struct sock *sk, struct sk_buff *skb, u32 off,
  * holds several times its payload (a 1448-byte segment off veth can take
  * 4 KiB, a small one still more), so that the window offered from the
  * free space (xtcp_rcv_space()) would not fit: copy the unread data of
- * such skbs into page-sized ones, as Linux's tcp_collapse() does.
- * Called from segment processing, in softirq or from the backlog: a
- * reader asleep in recvmsg() walks the queue afresh when it wakes, so
- * replacing skbs under it is safe.
+ * such skbs into page-sized ones.  Called from segment processing, in
+ * softirq or from the backlog: a reader asleep in recvmsg() walks the
+ * queue afresh when it wakes, so replacing skbs under it is safe.
  */
 static void xtcp_rcv_collapse(struct sock *sk)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
-	struct sk_buff *skb, *next, *tail = NULL;
-	u32 done;
+	struct sk_buff *skb;
 
 	xtcp_assert_sock_locked(sk);
 	skb_queue_walk(q, skb)
 		if (!xtcp_skb_compact(skb))
 			break;
-	for (; skb != (struct sk_buff *)q; skb = next) {
-		next = skb->next;
-		done = xtcp_collapse_one(sk, skb, 0, &tail);
-		if (done < skb->len) {
-			/* Out of memory: the rest stays where it was. */
-			if (done && pskb_pull(skb, done))
-				XTCP_SKB_CB(skb)->seq += done;
-			break;
+	xtcp_collapse(sk, q, skb, xtcp_sk(sk)->rcv_nxt);
+}
+
+/*
+ * The same for the out-of-order queue, as Linux's
+ * tcp_collapse_ofo_queue(): each run of adjacent skbs is copied from
+ * its first skb that is not compact on, so that a peer sending tiny
+ * segments beyond a hole does not fill the buffer with their overhead.
+ * A run of one small skb would not shrink: those are passed over, and
+ * once they add up to an eighth of the buffer the walk stops, which
+ * bounds the work one segment causes (CVE-2018-5390); pruning
+ * (xtcp_ooo_prune()) deals with them.
+ */
+static void xtcp_ooo_collapse(struct sock *sk)
+{
+	struct sk_buff_head *q = &xtcp_sk(sk)->ooo_queue;
+	struct sk_buff *skb = skb_peek(q), *from;
+	u32 end, len, tiny = 0;
+	unsigned int n;
+
+	while (skb) {
+		from = NULL;
+		len = 0;
+		n = 0;
+		do {
+			if (!from && !xtcp_skb_compact(skb))
+				from = skb;
+			if (from) {
+				len += skb->len;
+				n++;
+			}
+			end = XTCP_SKB_CB(skb)->end_seq;
+			skb = skb_queue_is_last(q, skb) ? NULL : skb->next;
+		} while (skb && XTCP_SKB_CB(skb)->seq == end);
+		if (!from)
+			continue;
+		if (n == 1 && len < SKB_MAX_HEAD(0)) {
+			tiny += from->truesize;
+			if (tiny > READ_ONCE(sk->sk_rcvbuf) >> 3)
+				return;
+			continue;
 		}
-		__skb_unlink(skb, q);
-		consume_skb(skb);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOLLAPSED);
+		xtcp_collapse(sk, q, from, end);
 	}
 }
 
@@ -565,13 +622,14 @@ static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
 
 /*
  * Whether @truesize more bytes, for data at @seq, fit the receive
- * buffer: after collapsing the receive queue, then after pruning
- * out-of-order data above @seq, if they did not at first.
+ * buffer: after collapsing both queues, then after pruning out-of-order
+ * data above @seq, if they did not at first.
  */
 static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
 {
 	if (xtcp_rmem_fits(sk, truesize))
 		return true;
+	xtcp_ooo_collapse(sk);
 	xtcp_rcv_collapse(sk);
 	xtcp_ooo_prune(sk, seq, truesize);
 	return xtcp_rmem_fits(sk, truesize);
@@ -740,8 +798,13 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	if (trim >= payload)
 		return false;
 	/*
-	 * Room for the payload once collapsed (the skb itself may
-	 * overrun), out-of-order data pruned for it if need be.  With
+	 * Taken while the buffer is not over, once both queues are
+	 * collapsed and out-of-order data pruned if need be, as Linux's
+	 * tcp_try_rmem_schedule(): the skb itself may overrun it, and is
+	 * collapsed right after.  The window offered, half the free
+	 * buffer, then fits unless it is a few KiB: a window's worth of
+	 * bytes collapsed takes at most 1.25 times as much and a partly
+	 * filled page.  With
 	 * nothing left to read, it is taken whatever the buffer holds, as
 	 * Linux's tcp_data_queue() does: out-of-order data can fill the
 	 * buffer, and the segment that fills the hole before it must
@@ -749,8 +812,7 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	 */
 	if (skb_queue_empty(&sk->sk_receive_queue)) {
 		sk_rmem_schedule(sk, skb, skb->truesize);
-	} else if (!xtcp_rmem_room(sk, xs->rcv_nxt,
-				   SKB_TRUESIZE(payload - trim)) ||
+	} else if (!xtcp_rmem_room(sk, xs->rcv_nxt, 0) ||
 		   !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;

@@ -375,6 +375,51 @@ TEST_F_TIMEOUT(hostile, wmem_schedule_obeyed, 60)
 }
 
 /*
+ * Out-of-order data collapsed, as Linux's tcp_collapse_ofo_queue(): 400
+ * one-byte segments beyond a one-byte hole, sent from the highest down,
+ * each of them a buffer of hundreds of bytes when it arrives, more than
+ * the receive buffer holds.  Before it overflows, a copies the run they
+ * make into a compact buffer (RcvCollapsed) rather than prune the
+ * highest (OfoPruned: the descending order would prune for every later
+ * one) or drop the newest (OfoDrop): each is SACKed with all above it.
+ * The segment filling the hole then brings all 401 bytes to the reader
+ * as sent.
+ */
+TEST_F_TIMEOUT(hostile, ooo_tiny_segments_collapsed, 120)
+{
+	struct peer_conn *c = &self->c;
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	uint8_t got[500], b;
+	int i;
+
+	ASSERT_EQ(100, recv(c->fd, got, 100, 0));
+	for (i = 400; i >= 0; i--) {
+		b = 'a' + i % 26;
+		ASSERT_EQ(0, raw_peer_send(&c->p, c->r0 + i, XTCP_FLAG_ACK,
+					   &b, 1));
+		ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+		if (!i)
+			break;
+		ASSERT_EQ(c->r0, ack.ack) TH_LOG("segment %d", i);
+		ASSERT_LE(1, o.num_sacks);
+		ASSERT_EQ(c->r0 + i, o.sack[0].start) TH_LOG("segment %d", i);
+		ASSERT_EQ(c->r0 + 401, o.sack[0].end) TH_LOG("segment %d", i);
+	}
+	EXPECT_EQ(c->r0 + 401, ack.ack);
+	TH_LOG("%ld skbs collapsed", peer_a_counter(c, "RcvCollapsed"));
+	EXPECT_LE(1, peer_a_counter(c, "RcvCollapsed"));
+	EXPECT_EQ(0, peer_a_counter(c, "OfoPruned"));
+	EXPECT_EQ(0, peer_a_counter(c, "OfoDrop"));
+	EXPECT_EQ(400, peer_a_counter(c, "OfoQueue"));
+	ASSERT_EQ(401, recv(c->fd, got, sizeof(got), MSG_DONTWAIT));
+	for (i = 0; i < 401; i++)
+		ASSERT_EQ('a' + i % 26, got[i]) TH_LOG("byte %d", i);
+	c->r0 += 401;
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/*
  * Segments for no connection are answered with at most reset_ratelimit
  * resets a second: 20 bare ACKs to a closed port, limit 5, within a
  * second or two.
