@@ -507,6 +507,29 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 /**
+ * xtcp_unclone_keeptruesize() - skb_unclone() keeping the truesize
+ * @skb: an skb of the write queue
+ * @pri: allocation flags
+ *
+ * As Linux's skb_unclone_keeptruesize(), which modules cannot call: the
+ * write queue charged @skb's truesize once, and must give back as much;
+ * the private copy of its head is not charged again.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+static inline int xtcp_unclone_keeptruesize(struct sk_buff *skb, gfp_t pri)
+{
+	unsigned int truesize = skb->truesize;
+
+	if (!skb_cloned(skb))
+		return 0;
+	if (pskb_expand_head(skb, 0, 0, pri))
+		return -ENOMEM;
+	skb->truesize = truesize;
+	return 0;
+}
+
+/**
  * xtcp_opt_room() - bytes the options take in our next data segment
  * @xs: the socket
  *
@@ -657,7 +680,9 @@ struct xtcp_tw {
  * @wheel: slots and clock (see xtcp_wheel.h); the slot width is
  *	2*MSL / %XTCP_WHEEL_SLOTS rounded up, in jiffies
  * @held: entries on the wheel, including killed ones not freed yet
- * @live: entries still reachable by lookups (bounded by max_tw_buckets)
+ * @live: entries still reachable by lookups
+ * @allocated: entries allocated and not freed yet, killed ones included
+ *	(bounded by max_tw_buckets); not under @lock
  * @dying: set at namespace exit: the timer must not be re-armed
  */
 struct xtcp_tw_wheel {
@@ -666,6 +691,7 @@ struct xtcp_tw_wheel {
 	struct xtcp_wheel wheel;
 	unsigned int held;
 	atomic_t live;
+	atomic_t allocated;
 	bool dying;
 };
 
@@ -714,6 +740,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESRECV, /* ACKs that carried a valid cookie */
 	XTCP_MIB_SYNCOOKIESFAILED, /* ACKs checked as cookies and refused */
 	XTCP_MIB_LISTENDROPS,	/* SYNs and final ACKs a listener dropped */
+	XTCP_MIB_WQUEUETOOBIG,	/* splits of sent skbs refused: queue too big */
 	__XTCP_MIB_MAX
 };
 
@@ -1027,7 +1054,7 @@ void xtcp_write_space(struct sock *sk);
 u32 xtcp_clean_acked(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
 void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
-void xtcp_wmem_charge(struct sock *sk, int size);
+bool xtcp_wmem_charge(struct sock *sk, int size, bool force);
 void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
 extern long sysctl_xtcp_mem[3];
 extern atomic_long_t xtcp_memory_allocated;

@@ -6,9 +6,10 @@
  * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
  *
  * Segments above rcv_nxt wait in an out-of-order queue and are reported
- * in SACK blocks; when memory runs short, the highest of them are pruned
- * first, and in-order data is always taken while nothing is left to
- * read, so that the segment that fills a hole always gets in.
+ * in SACK blocks; when memory runs short, runs of small ones are copied
+ * into compact buffers first, then the highest are pruned, and in-order
+ * data is always taken while nothing is left to read, so that the
+ * segment that fills a hole always gets in.
  *
  * Memory accounting follows the socket layer's protocol memory scheme, as
  * TCP's: queued skbs are charged to sk_forward_alloc (sk_mem_charge()),
@@ -108,21 +109,25 @@ void xtcp_mem_exit(void)
 /**
  * xtcp_wmem_charge() - account send buffer taken by the write queue
  * @sk: socket, locked
- * @size: bytes of skb truesize added to the queue (an skb queued, or
- *	one grown or split)
+ * @size: bytes of skb truesize added to the queue
+ * @force: charge even what xtcp's memory limits refuse
  *
  * sk_wmem_queued is what SO_SNDBUF bounds; the charge comes out of
- * sk_forward_alloc.  Callers that could wait checked sk_wmem_schedule()
- * first; for the others (SYN, FIN, a split) it is tried here, and the
- * charge is made even if it fails, as TCP forces its FIN: the pages are
- * given back when the skb leaves the queue.
+ * sk_forward_alloc, as sk_wmem_schedule() grants it.  Only the FIN
+ * forces its charge, as Linux's tcp_send_fin() does, so that a
+ * connection can always end: one small skb per connection.
+ *
+ * Return: true when charged, false when refused (nothing is charged;
+ * the caller waits for memory, or gives up the split).
  */
-void xtcp_wmem_charge(struct sock *sk, int size)
+bool xtcp_wmem_charge(struct sock *sk, int size, bool force)
 {
 	xtcp_assert_sock_locked(sk);
-	sk_wmem_schedule(sk, size);
+	if (!sk_wmem_schedule(sk, size) && !force)
+		return false;
 	sk_wmem_queued_add(sk, size);
 	sk_mem_charge(sk, size);
+	return true;
 }
 
 /**
@@ -230,7 +235,10 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
  * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
  * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
  * One walk of the queue serves all the blocks; a queued skb of several
- * segments that a block covers in part is split at the block's edge.
+ * segments that a block covers in part is split at the segment boundary
+ * nearest the block's edge on the side the block does not cover, so
+ * that only whole segments are marked (splits of sent skbs are bounded
+ * too: xtcp_fragment()).
  * sacked_out counts segments (xtcp_skb_cb.segs), not skbs.
  *
  * The oldest newly marked segment that was sent only once gives an RTT
@@ -252,9 +260,10 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
-	u32 len;
+	u32 len, seg;
 
 	xtcp_assert_sock_locked(sk);
+	seg = xtcp_seg_size(xs);
 	for (i = 0; i < opt->num_sacks; i++)
 		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
 				       xtcp_max_rcv_wnd(xs) << 1, false) ==
@@ -274,8 +283,21 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 			continue;
 		/* The part after a cut is the next skb of this walk. */
 		len = xtcp_sack_cut(ok, n, cb->seq, cb->end_seq) - cb->seq;
-		if (len < skb->len && xtcp_fragment(sk, skb, len))
-			continue;
+		if (len < skb->len) {
+			/*
+			 * Cut between segments only, as Linux's
+			 * tcp_match_skb_to_sack(): a part of a segment
+			 * is never marked, and a peer SACKing odd bytes
+			 * cannot make an skb of each (CVE-2019-11477).
+			 */
+			if (len < seg ||
+			    !xtcp_sack_covered(ok, n, cb->seq, cb->seq + len))
+				len = roundup(len, seg);
+			else
+				len = rounddown(len, seg);
+			if (len < skb->len && xtcp_fragment(sk, skb, len))
+				continue;
+		}
 		if (xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
 			cb->sacked = 1;
 			xs->sacked_out += cb->segs;
@@ -312,15 +334,17 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	u32 eat = len, head = min(len, skb_headlen(skb));
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	unsigned int truesize = skb->truesize;
 	struct skb_shared_info *shinfo;
 	u32 before = cb->segs, size;
 	int i, k = 0;
 
-	/* A clone in flight shares the page table edited below. */
-	if (skb_unclone(skb, GFP_ATOMIC))
+	/*
+	 * A clone in flight shares the page table edited below.  The
+	 * private copy keeps the truesize charged, as in Linux's
+	 * tcp_trim_head(): nothing more to charge here.
+	 */
+	if (xtcp_unclone_keeptruesize(skb, GFP_ATOMIC))
 		return 0;
-	xtcp_wmem_charge(sk, skb->truesize - truesize);
 	shinfo = skb_shinfo(skb);	/* the private copy's */
 	__skb_pull(skb, head);
 	eat -= head;
@@ -448,33 +472,60 @@ static bool xtcp_skb_compact(const struct sk_buff *skb)
 }
 
 /*
- * Copy @skb, from byte @off on, into the page-sized skbs that end at
- * *@tail, placing new ones before @skb.  Returns the bytes copied.
+ * Copy the skbs of @q from @skb on that start before @end (in sequence
+ * order, without gaps, each holding just its bytes) into linear skbs of
+ * up to a page put in their place, as Linux's tcp_collapse(): a segment
+ * may have come in a buffer several times its payload.  Out of memory,
+ * it stops at an skb boundary: the copies of a part of an skb go.
  */
-static u32 xtcp_collapse_one(struct sock *sk, struct sk_buff *skb, u32 off,
-			     struct sk_buff **tail)
+static void xtcp_collapse(struct sock *sk, struct sk_buff_head *q,
+			  struct sk_buff *skb, u32 end)
 {
-	struct sk_buff *nskb = *tail;
-	u32 start = off, n;
+	struct sk_buff *nskb = NULL, *next;
+	u32 off = 0, n;
 
-	while (off < skb->len) {
+	while (skb != (struct sk_buff *)q &&
+	       xtcp_seq_before(XTCP_SKB_CB(skb)->seq, end)) {
 		if (!nskb || !skb_tailroom(nskb)) {
-			nskb = alloc_skb(SKB_MAX_HEAD(0), GFP_ATOMIC);
+			n = min_t(u32, end - XTCP_SKB_CB(skb)->seq - off,
+				  SKB_MAX_HEAD(0));
+			nskb = alloc_skb(n, GFP_ATOMIC);
 			if (!nskb)
 				break;
 			XTCP_SKB_CB(nskb)->seq = XTCP_SKB_CB(skb)->seq + off;
 			XTCP_SKB_CB(nskb)->end_seq = XTCP_SKB_CB(nskb)->seq;
-			__skb_queue_before(&sk->sk_receive_queue, skb, nskb);
+			__skb_queue_before(q, skb, nskb);
 			skb_set_owner_r(nskb, sk);
 		}
 		n = min_t(u32, skb_tailroom(nskb), skb->len - off);
-		if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
-			break;	/* cannot happen: @skb holds these bytes */
+		if (skb_copy_bits(skb, off, skb_put(nskb, n), n)) {
+			/* Cannot happen: @skb holds these bytes. */
+			__skb_trim(nskb, nskb->len - n);
+			break;
+		}
 		XTCP_SKB_CB(nskb)->end_seq += n;
 		off += n;
+		if (off < skb->len)
+			continue;
+		next = skb->next;
+		__skb_unlink(skb, q);
+		consume_skb(skb);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOLLAPSED);
+		skb = next;
+		off = 0;
 	}
-	*tail = nskb;
-	return off - start;
+	/* The last copies before @skb hold its first @off bytes. */
+	while (off) {
+		nskb = skb->prev;
+		n = min(off, nskb->len);
+		__skb_trim(nskb, nskb->len - n);
+		XTCP_SKB_CB(nskb)->end_seq -= n;
+		off -= n;
+		if (!nskb->len) {
+			__skb_unlink(nskb, q);
+			kfree_skb(nskb);
+		}
+	}
 }
 
 /*
@@ -482,33 +533,62 @@ static u32 xtcp_collapse_one(struct sock *sk, struct sk_buff *skb, u32 off,
  * holds several times its payload (a 1448-byte segment off veth can take
  * 4 KiB, a small one still more), so that the window offered from the
  * free space (xtcp_rcv_space()) would not fit: copy the unread data of
- * such skbs into page-sized ones, as Linux's tcp_collapse() does.
- * Called from segment processing, in softirq or from the backlog: a
- * reader asleep in recvmsg() walks the queue afresh when it wakes, so
- * replacing skbs under it is safe.
+ * such skbs into page-sized ones.  Called from segment processing, in
+ * softirq or from the backlog: a reader asleep in recvmsg() walks the
+ * queue afresh when it wakes, so replacing skbs under it is safe.
  */
 static void xtcp_rcv_collapse(struct sock *sk)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
-	struct sk_buff *skb, *next, *tail = NULL;
-	u32 done;
+	struct sk_buff *skb;
 
 	xtcp_assert_sock_locked(sk);
 	skb_queue_walk(q, skb)
 		if (!xtcp_skb_compact(skb))
 			break;
-	for (; skb != (struct sk_buff *)q; skb = next) {
-		next = skb->next;
-		done = xtcp_collapse_one(sk, skb, 0, &tail);
-		if (done < skb->len) {
-			/* Out of memory: the rest stays where it was. */
-			if (done && pskb_pull(skb, done))
-				XTCP_SKB_CB(skb)->seq += done;
-			break;
+	xtcp_collapse(sk, q, skb, xtcp_sk(sk)->rcv_nxt);
+}
+
+/*
+ * The same for the out-of-order queue, as Linux's
+ * tcp_collapse_ofo_queue(): each run of adjacent skbs is copied from
+ * its first skb that is not compact on, so that a peer sending tiny
+ * segments beyond a hole does not fill the buffer with their overhead.
+ * A run of one small skb would not shrink: those are passed over, and
+ * once they add up to an eighth of the buffer the walk stops, which
+ * bounds the work one segment causes (CVE-2018-5390); pruning
+ * (xtcp_ooo_prune()) deals with them.
+ */
+static void xtcp_ooo_collapse(struct sock *sk)
+{
+	struct sk_buff_head *q = &xtcp_sk(sk)->ooo_queue;
+	struct sk_buff *skb = skb_peek(q), *from;
+	u32 end, len, tiny = 0;
+	unsigned int n;
+
+	while (skb) {
+		from = NULL;
+		len = 0;
+		n = 0;
+		do {
+			if (!from && !xtcp_skb_compact(skb))
+				from = skb;
+			if (from) {
+				len += skb->len;
+				n++;
+			}
+			end = XTCP_SKB_CB(skb)->end_seq;
+			skb = skb_queue_is_last(q, skb) ? NULL : skb->next;
+		} while (skb && XTCP_SKB_CB(skb)->seq == end);
+		if (!from)
+			continue;
+		if (n == 1 && len < SKB_MAX_HEAD(0)) {
+			tiny += from->truesize;
+			if (tiny > READ_ONCE(sk->sk_rcvbuf) >> 3)
+				return;
+			continue;
 		}
-		__skb_unlink(skb, q);
-		consume_skb(skb);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOLLAPSED);
+		xtcp_collapse(sk, q, from, end);
 	}
 }
 
@@ -542,13 +622,14 @@ static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
 
 /*
  * Whether @truesize more bytes, for data at @seq, fit the receive
- * buffer: after collapsing the receive queue, then after pruning
- * out-of-order data above @seq, if they did not at first.
+ * buffer: after collapsing both queues, then after pruning out-of-order
+ * data above @seq, if they did not at first.
  */
 static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
 {
 	if (xtcp_rmem_fits(sk, truesize))
 		return true;
+	xtcp_ooo_collapse(sk);
 	xtcp_rcv_collapse(sk);
 	xtcp_ooo_prune(sk, seq, truesize);
 	return xtcp_rmem_fits(sk, truesize);
@@ -717,8 +798,13 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	if (trim >= payload)
 		return false;
 	/*
-	 * Room for the payload once collapsed (the skb itself may
-	 * overrun), out-of-order data pruned for it if need be.  With
+	 * Taken while the buffer is not over, once both queues are
+	 * collapsed and out-of-order data pruned if need be, as Linux's
+	 * tcp_try_rmem_schedule(): the skb itself may overrun it, and is
+	 * collapsed right after.  The window offered, half the free
+	 * buffer, then fits unless it is a few KiB: a window's worth of
+	 * bytes collapsed takes at most 1.25 times as much and a partly
+	 * filled page.  With
 	 * nothing left to read, it is taken whatever the buffer holds, as
 	 * Linux's tcp_data_queue() does: out-of-order data can fill the
 	 * buffer, and the segment that fills the hole before it must
@@ -726,8 +812,7 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	 */
 	if (skb_queue_empty(&sk->sk_receive_queue)) {
 		sk_rmem_schedule(sk, skb, skb->truesize);
-	} else if (!xtcp_rmem_room(sk, xs->rcv_nxt,
-				   SKB_TRUESIZE(payload - trim)) ||
+	} else if (!xtcp_rmem_room(sk, xs->rcv_nxt, 0) ||
 		   !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
@@ -773,10 +858,11 @@ static struct sk_buff *xtcp_tail_to_fill(struct sock *sk, u32 goal)
 }
 
 /*
- * A new segment at the tail of the queue, holding no data yet; NULL when
- * memory is short.  Its payload will be in page frags only.
+ * A new segment at the tail of the queue, holding no data yet, with
+ * memory granted for @payload bytes of it besides; NULL when memory is
+ * short.  Its payload will be in page frags only.
  */
-static struct sk_buff *xtcp_new_tail(struct sock *sk)
+static struct sk_buff *xtcp_new_tail(struct sock *sk, u32 payload)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -784,7 +870,7 @@ static struct sk_buff *xtcp_new_tail(struct sock *sk)
 	skb = alloc_skb(XTCP_HEADROOM, sk->sk_allocation);
 	if (!skb)
 		return NULL;
-	if (!sk_wmem_schedule(sk, skb->truesize)) {
+	if (!sk_wmem_schedule(sk, skb->truesize + payload)) {
 		kfree_skb(skb);
 		return NULL;
 	}
@@ -795,7 +881,8 @@ static struct sk_buff *xtcp_new_tail(struct sock *sk)
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge(sk, skb->truesize);
+	/* Granted above: the charge cannot fail. */
+	xtcp_wmem_charge(sk, skb->truesize, true);
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return skb;
@@ -837,14 +924,18 @@ static int xtcp_queue_msg(struct sock *sk, struct msghdr *msg)
 			       &msg->msg_iter);
 	if (!chunk)
 		return -EFAULT;
+	/* Every charge below was granted by sk_wmem_schedule() first. */
 	for (left = chunk; left; left -= take, off += take) {
 		skb = xtcp_tail_to_fill(sk, goal);
-		take = min(left, goal - (skb ? skb->len : 0));
-		if (!skb || skb_append_pagefrags(skb, pfrag->page, off, take)) {
-			skb = xtcp_new_tail(sk);
+		take = skb ? min(left, goal - skb->len) : 0;
+		if (skb && (!sk_wmem_schedule(sk, take) ||
+			    skb_append_pagefrags(skb, pfrag->page, off, take)))
+			skb = NULL;
+		if (!skb) {
+			take = min(left, goal);
+			skb = xtcp_new_tail(sk, take);
 			if (!skb)
 				break;
-			take = min(left, goal);
 			/* An empty skb has all its frags free. */
 			skb_append_pagefrags(skb, pfrag->page, off, take);
 		}

@@ -265,6 +265,32 @@ static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
 		xs->sacked_out += cb->segs + tcb->segs - before;
 }
 
+/*
+ * May the sent @skb be split?  Not when the write queue takes more than
+ * twice the send buffer and two 64 KiB skbs, unless @skb is the first
+ * or the last skb sent, as Linux's tcp_fragment() (CVE-2019-11477 and
+ * 11478): a peer announcing a small MSS and SACKing odd bytes would
+ * otherwise cut it into an skb per byte, each of them several hundred
+ * bytes of memory.  sendmsg() stops at the send buffer, so only splits
+ * pass the limit; the allowance keeps small send buffers usable.
+ * Unsent skbs are cut for the window, cwnd or Nagle: never refused.
+ */
+static bool xtcp_split_allowed(struct sock *sk, const struct sk_buff *skb)
+{
+	long limit = READ_ONCE(sk->sk_sndbuf) +
+		     2 * SKB_TRUESIZE(GSO_LEGACY_MAX_SIZE);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (likely((sk->sk_wmem_queued >> 1) <= limit) ||
+	    !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt) ||
+	    skb == skb_peek(&sk->sk_write_queue) ||
+	    skb_queue_is_last(&sk->sk_write_queue, skb) ||
+	    skb->next == xs->send_head)
+		return true;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WQUEUETOOBIG);
+	return false;
+}
+
 /**
  * xtcp_fragment() - split a queued skb after @len bytes of payload
  * @sk: socket, locked
@@ -272,7 +298,9 @@ static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
  * @len: payload to leave in @skb, more than 0
  *
  * Where a window, Nagle, a SACK block or a retransmission needs a
- * boundary, or the path MTU went down since @skb was queued.  The tail
+ * boundary, or the path MTU went down since @skb was queued; refused
+ * for a sent skb when the write queue is far over the send buffer
+ * (xtcp_split_allowed()).  The tail
  * goes right after it in the write queue and takes the FIN and PSH
  * flags, and the pages that hold its bytes, with their share of the
  * truesize.
@@ -286,21 +314,29 @@ noinline int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
 	u32 in_head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
-	unsigned int truesize = skb->truesize;
-	u32 data_len = skb->data_len, moved;
+	u32 data_len, moved;
 	struct sk_buff *nskb;
 
 	xtcp_assert_sock_locked(sk);
-	/* A clone in flight shares the page table that skb_split() edits. */
-	if (skb_unclone(skb, GFP_ATOMIC))
+	if (!xtcp_split_allowed(sk, skb))
 		return -ENOBUFS;
-	xtcp_wmem_charge(sk, skb->truesize - truesize);
+	/*
+	 * A clone in flight shares the page table that skb_split() edits;
+	 * the private copy keeps the truesize charged (Linux's
+	 * tcp_fragment()).
+	 */
+	if (xtcp_unclone_keeptruesize(skb, GFP_ATOMIC))
+		return -ENOBUFS;
 	nskb = alloc_skb(XTCP_HEADROOM + in_head, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOBUFS;
+	if (!xtcp_wmem_charge(sk, nskb->truesize, false)) {
+		kfree_skb(nskb);
+		return -ENOBUFS;
+	}
 	skb_reserve(nskb, XTCP_HEADROOM);
 	nskb->ip_summed = skb->ip_summed;
-	xtcp_wmem_charge(sk, nskb->truesize);
+	data_len = skb->data_len;
 	skb_split(skb, nskb, len);
 	moved = data_len - skb->data_len;
 	skb->truesize -= moved;
@@ -872,15 +908,24 @@ bool xtcp_probe(struct sock *sk)
 	return false;
 }
 
-static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+/*
+ * Queue the SYN or the FIN @skb at the tail; only the FIN is charged
+ * whatever xtcp's memory limits say.  False, @skb freed, when refused.
+ */
+static bool xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool fin = XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN;
 
+	if (!xtcp_wmem_charge(sk, skb->truesize, fin)) {
+		kfree_skb(skb);
+		return false;
+	}
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge(sk, skb->truesize);
 	xs->write_seq = XTCP_SKB_CB(skb)->end_seq;
 	if (!xs->send_head)
 		xs->send_head = skb;
+	return true;
 }
 
 /**
@@ -904,7 +949,8 @@ int xtcp_queue_syn(struct sock *sk)
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
-	xtcp_queue_tail(sk, skb);
+	if (!xtcp_queue_tail(sk, skb))
+		return -ENOBUFS;
 	xtcp_push(sk);
 	return 0;
 }

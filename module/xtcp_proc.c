@@ -57,6 +57,7 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESRECV] = "SyncookiesRecv",
 	[XTCP_MIB_SYNCOOKIESFAILED] = "SyncookiesFailed",
 	[XTCP_MIB_LISTENDROPS] = "ListenDrops",
+	[XTCP_MIB_WQUEUETOOBIG]	 = "WqueueTooBig",
 };
 
 /**

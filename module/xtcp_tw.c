@@ -154,12 +154,39 @@ static void xtcp_tw_kill(struct xtcp_tw *tw)
 	spin_unlock_bh(&b->lock);
 }
 
+/*
+ * Count one more entry of @xn's, unless max_tw_buckets are allocated
+ * already.  Entries killed early (a SYN reopened their 4-tuple) count
+ * until the wheel frees them, 2*MSL on: counting only those lookups
+ * find would let a peer that reopens connections one after the other
+ * pile up entries without bound.
+ */
+static bool xtcp_tw_reserve(struct xtcp_net *xn)
+{
+	int max = READ_ONCE(xn->sysctl_max_tw_buckets);
+	atomic_t *n = &xn->tw_wheel.allocated;
+	int old = atomic_read(n);
+
+	do {
+		if (old >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(n, &old, old + 1));
+	return true;
+}
+
+static void xtcp_tw_free(struct net *net, struct xtcp_tw *tw)
+{
+	atomic_dec(&xtcp_pernet(net)->tw_wheel.allocated);
+	kmem_cache_free(xtcp_tw_cachep, tw);
+}
+
 /**
  * xtcp_time_wait() - replace a socket by a TIME_WAIT entry
  * @sk: socket that just entered TIME_WAIT, locked
  *
  * The entry takes over the 4-tuple and the port before the socket lets
- * them go; over sysctl max_tw_buckets the connection closes without one.
+ * them go; over sysctl max_tw_buckets entries allocated (xtcp_tw_reserve())
+ * the connection closes without one.
  */
 void xtcp_time_wait(struct sock *sk)
 {
@@ -171,9 +198,11 @@ void xtcp_time_wait(struct sock *sk)
 
 	xtcp_assert_sock_locked(sk);
 	xtcp_set_state(sk, TCP_TIME_WAIT);
-	if (atomic_read(&xn->tw_wheel.live) <
-	    READ_ONCE(xn->sysctl_max_tw_buckets))
+	if (xtcp_tw_reserve(xn)) {
 		tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
+		if (!tw)
+			atomic_dec(&xn->tw_wheel.allocated);
+	}
 	if (!tw) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWOVERFLOWS);
 		xtcp_done(sk);
@@ -395,7 +424,7 @@ static unsigned int xtcp_wheel_run(struct xtcp_wheel_node *list,
 						TCP_TIME_WAIT, TCP_CLOSE);
 		}
 		spin_unlock(&b->lock);
-		kmem_cache_free(xtcp_tw_cachep, tw);
+		xtcp_tw_free(net, tw);
 		freed++;
 	}
 	return freed;
@@ -445,6 +474,7 @@ void xtcp_tw_init_net(struct net *net)
 	spin_lock_init(&w->lock);
 	timer_setup(&w->timer, xtcp_tw_tick, 0);
 	atomic_set(&w->live, 0);
+	atomic_set(&w->allocated, 0);
 }
 
 /**
@@ -473,11 +503,12 @@ void xtcp_tw_exit_net(struct net *net)
 			list = node->next;
 			tw = container_of(node, struct xtcp_tw, wheel_node);
 			xtcp_tw_kill(tw);
-			kmem_cache_free(xtcp_tw_cachep, tw);
+			xtcp_tw_free(net, tw);
 			w->held--;
 		}
 	}
-	WARN_ON_ONCE(w->held || atomic_read(&w->live));
+	WARN_ON_ONCE(w->held || atomic_read(&w->live) ||
+		     atomic_read(&w->allocated));
 }
 
 /**

@@ -27,10 +27,12 @@
 
 FIXTURE(hostile) {
 	struct peer_conn c;
+	char mem[64];	/* sysctl mem to put back, if set */
 };
 
 FIXTURE_SETUP(hostile)
 {
+	self->mem[0] = 0;
 	self->c.lfd = -1;
 	self->c.fd = -1;
 	self->c.p.raw = -1;
@@ -38,8 +40,31 @@ FIXTURE_SETUP(hostile)
 	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 }
 
+/*
+ * Write xtcp's memory limits (sysctl mem, pages), which only the initial
+ * namespace (PID 1's) may change, then go back to @here.  The value
+ * before goes to @old (@len bytes), when not NULL.
+ */
+static int set_xtcp_mem(const char *val, const char *here, char *old,
+			size_t len)
+{
+	const char *path = "/proc/sys/net/xtcp/mem";
+	int fd, err;
+
+	fd = open("/proc/1/ns/net", O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		return -1;
+	close(fd);
+	err = old && xtcp_first_line(path, old, len);
+	if (!err)
+		err = xtcp_write_str(path, val);
+	return enter_ns(here) || err ? -1 : 0;
+}
+
 FIXTURE_TEARDOWN(hostile)
 {
+	if (self->mem[0])
+		set_xtcp_mem(self->mem, self->c.b, NULL, 0);
 	peer_conn_close(&self->c);
 	hosts_down(self->c.a, self->c.b);
 }
@@ -292,6 +317,109 @@ TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
 }
 
 /*
+ * sk_wmem_schedule() obeyed: a's write queue is charged only what xtcp's
+ * memory accounting granted, so after every write SO_MEMINFO's forward
+ * allocation is not negative.  With xtcp's memory limits (sysctl mem)
+ * at one page, and a send buffer of 16 MiB, non-blocking writes fail
+ * with EAGAIN once the pages each CPU may hold back from the global
+ * count (1 MiB) are used, far below the send buffer, and charge nothing
+ * more; with the limits back, writing resumes.  (The peer acknowledges
+ * nothing: what is written stays queued.)
+ */
+TEST_F_TIMEOUT(hostile, wmem_schedule_obeyed, 60)
+{
+	struct peer_conn *c = &self->c;
+	socklen_t len = sizeof(int);
+	long queued, total = 0, in0;
+	char buf[3000] = "";
+	int i, sndbuf = 0;
+	ssize_t n = 0;
+
+	ASSERT_EQ(100, recv(c->fd, buf, 100, 0));
+	ASSERT_EQ(0, xtcp_set_int(c->fd, SOL_SOCKET, SO_SNDBUFFORCE, 8 << 20));
+	ASSERT_EQ(0, getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(700 + 53 * i, send(c->fd, buf, 700 + 53 * i,
+					     MSG_DONTWAIT));
+		ASSERT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC))
+			TH_LOG("after write %d", i);
+	}
+
+	ASSERT_EQ(0, set_xtcp_mem("1 1 1", c->b, self->mem,
+				  sizeof(self->mem)));
+	for (i = 0; i < 8000 && n >= 0; i++) {
+		n = send(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			total += n;
+	}
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EAGAIN, errno);
+	queued = xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED);
+	TH_LOG("%ld bytes taken over the limits, %ld queued, SO_SNDBUF %d",
+	       total, queued, sndbuf);
+	EXPECT_GT(sndbuf / 2, queued);
+	EXPECT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC));
+	EXPECT_EQ(-1, send(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(queued, xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED));
+
+	ASSERT_EQ(0, set_xtcp_mem(self->mem, c->b, NULL, 0));
+	self->mem[0] = 0;
+	EXPECT_EQ(sizeof(buf), send(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_LE(0, xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC));
+	/* a retransmits meanwhile: only count what it takes in. */
+	in0 = peer_a_counter(c, "InSegs");
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK,
+				   (const uint8_t *)"alive", 5));
+	ASSERT_EQ(0, peer_wait_in_segs(c, in0, 1));
+	EXPECT_EQ(5, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+}
+
+/*
+ * Out-of-order data collapsed, as Linux's tcp_collapse_ofo_queue(): 400
+ * one-byte segments beyond a one-byte hole, sent from the highest down,
+ * each of them a buffer of hundreds of bytes when it arrives, more than
+ * the receive buffer holds.  Before it overflows, a copies the run they
+ * make into a compact buffer (RcvCollapsed) rather than prune the
+ * highest (OfoPruned: the descending order would prune for every later
+ * one) or drop the newest (OfoDrop): each is SACKed with all above it.
+ * The segment filling the hole then brings all 401 bytes to the reader
+ * as sent.
+ */
+TEST_F_TIMEOUT(hostile, ooo_tiny_segments_collapsed, 120)
+{
+	struct peer_conn *c = &self->c;
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	uint8_t got[500], b;
+	int i;
+
+	ASSERT_EQ(100, recv(c->fd, got, 100, 0));
+	for (i = 400; i >= 0; i--) {
+		b = 'a' + i % 26;
+		ASSERT_EQ(0, raw_peer_send(&c->p, c->r0 + i, XTCP_FLAG_ACK,
+					   &b, 1));
+		ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+		if (!i)
+			break;
+		ASSERT_EQ(c->r0, ack.ack) TH_LOG("segment %d", i);
+		ASSERT_LE(1, o.num_sacks);
+		ASSERT_EQ(c->r0 + i, o.sack[0].start) TH_LOG("segment %d", i);
+		ASSERT_EQ(c->r0 + 401, o.sack[0].end) TH_LOG("segment %d", i);
+	}
+	EXPECT_EQ(c->r0 + 401, ack.ack);
+	TH_LOG("%ld skbs collapsed", peer_a_counter(c, "RcvCollapsed"));
+	EXPECT_LE(1, peer_a_counter(c, "RcvCollapsed"));
+	EXPECT_EQ(0, peer_a_counter(c, "OfoPruned"));
+	EXPECT_EQ(0, peer_a_counter(c, "OfoDrop"));
+	EXPECT_EQ(400, peer_a_counter(c, "OfoQueue"));
+	ASSERT_EQ(401, recv(c->fd, got, sizeof(got), MSG_DONTWAIT));
+	for (i = 0; i < 401; i++)
+		ASSERT_EQ('a' + i % 26, got[i]) TH_LOG("byte %d", i);
+	c->r0 += 401;
+	ASSERT_EQ(0, still_alive(c));
+}
+
+/*
  * Segments for no connection are answered with at most reset_ratelimit
  * resets a second: 20 bare ACKs to a closed port, limit 5, within a
  * second or two.
@@ -364,6 +492,252 @@ TEST_F_TIMEOUT(tinymss, floor_of_48, 60)
 		ASSERT_EQ(0, raw_peer_recv(&c->p, &h, &o));
 	} while (h.seq == c->s0);
 	EXPECT_EQ(c->s0 + 48, h.seq);
+}
+
+/* Bytes a writes in tinymss.sack_splits_bounded, and the pattern. */
+#define SPLIT_DATA	98304
+#define SPLIT_BYTE(i)	((uint8_t)((i) * 7 + 3))
+/* Segments of the run the peer SACKs every other one of. */
+#define SPLIT_RUN	400
+#define SPLIT_MSS	48
+
+/* Linux 6.1's SKB_TRUESIZE(GSO_LEGACY_MAX_SIZE) on x86-64. */
+#define SKB_TRUESIZE_64K	(65536 + 256 + 320)
+
+/* What the peer of tinymss.sack_splits_bounded has received. */
+struct split_rcv {
+	uint8_t seen[SPLIT_DATA];
+	uint32_t have;			/* bytes received in order */
+	uint32_t high;			/* end of the highest segment */
+	long bad;			/* bytes not as written */
+	uint32_t written;		/* bytes a's writer queued */
+};
+
+/*
+ * The next segment a sends the peer: its bytes checked against the
+ * pattern and marked received; 0, or -1 after 3 s without one.
+ */
+static int split_take(struct peer_conn *c, struct split_rcv *r)
+{
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	uint8_t seg[1500];
+	uint32_t off, i;
+	size_t n;
+
+	if (raw_peer_recv_data(&c->p, &h, &o, seg, sizeof(seg), &n))
+		return -1;
+	off = h.seq - c->s0;
+	if (!n || n > sizeof(seg) || off >= SPLIT_DATA ||
+	    n > SPLIT_DATA - off)
+		return 0;
+	for (i = 0; i < n; i++)
+		r->bad += seg[i] != SPLIT_BYTE(off + i);
+	memset(r->seen + off, 1, n);
+	if (off + n > r->high)
+		r->high = off + n;
+	while (r->have < SPLIT_DATA && r->seen[r->have])
+		r->have++;
+	return 0;
+}
+
+/* One segment, then those already there. */
+static void split_drain(struct peer_conn *c, struct split_rcv *r)
+{
+	struct pollfd pfd = { .fd = c->p.raw, .events = POLLIN };
+
+	split_take(c, r);
+	while (poll(&pfd, 1, 0) == 1 && !split_take(c, r))
+		;
+}
+
+/*
+ * The peer acknowledges @ack bytes (an offset from s0), offering @wnd
+ * bytes beyond; 0 once a has processed it, or -1.
+ */
+static int split_ack_at(struct peer_conn *c, uint32_t ack, uint16_t wnd)
+{
+	long in0 = peer_a_counter(c, "InSegs");
+
+	c->p.h.ack = c->s0 + ack;
+	c->p.h.window = wnd;
+	if (raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	return peer_wait_in_segs(c, in0, 1);
+}
+
+/* The peer acknowledges what it received in order. */
+static int split_ack(struct peer_conn *c, struct split_rcv *r, uint16_t wnd)
+{
+	return split_ack_at(c, r->have, wnd);
+}
+
+/* a's writer: queue what the send buffer takes of the pattern. */
+static void split_write(int fd, struct split_rcv *r)
+{
+	static uint8_t buf[4096];
+	uint32_t i, n;
+	ssize_t k;
+
+	while (r->written < SPLIT_DATA) {
+		n = SPLIT_DATA - r->written;
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = SPLIT_BYTE(r->written + i);
+		k = send(fd, buf, n, MSG_DONTWAIT);
+		if (k <= 0)
+			return;
+		r->written += k;
+	}
+}
+
+/* Bytes a sent and the peer has not acknowledged. */
+static int split_flight(int fd)
+{
+	return xtcp_ioctl_int(fd, SIOCOUTQ) - xtcp_ioctl_int(fd, SIOCOUTQNSD);
+}
+
+static int split_cwnd(int fd)
+{
+	struct tcp_info ti = { 0 };
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	return ti.tcpi_snd_cwnd;
+}
+
+/*
+ * The peer, acknowledging @base bytes still, opens its window up to
+ * @end (offsets from s0); 0 once the peer has all a sent, or -1.  No
+ * wait for a to count the ACK: the segments it sends say it did, and
+ * what was sent before waits no longer than needed, so that no
+ * retransmission timeout collapses a's window meanwhile (the debug
+ * kernel is slow).
+ */
+static int split_send_to(struct peer_conn *c, struct split_rcv *r,
+			 uint32_t base, uint32_t end)
+{
+	c->p.h.ack = c->s0 + base;
+	c->p.h.window = end - base;
+	if (raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	while (r->high < end)
+		if (split_take(c, r))
+			return -1;
+	return 0;
+}
+
+/*
+ * CVE-2019-11477/11478: a peer announcing a tiny MSS (a sends 48-byte
+ * segments) lets a's congestion window grow, then has a send one
+ * segment and a run of SPLIT_RUN segments (two skbs, shaped by its
+ * window), and SACKs every other segment of the run, each block cutting
+ * the run in two more places, and odd single bytes besides, which cut
+ * nothing: a marks whole segments only.  Once the write queue takes
+ * more than twice the send buffer and two 64 KiB skbs, a refuses to
+ * split sent skbs further (WqueueTooBig), but for the first and the
+ * last, so the queue stays within one split of that.  Then the peer
+ * acknowledges normally, and every byte arrives as written; once all is
+ * acknowledged the queue holds nothing.
+ */
+TEST_F_TIMEOUT(tinymss, sack_splits_bounded, 300)
+{
+	static struct split_rcv r;
+	struct peer_conn *c = &self->c;
+	socklen_t len = sizeof(int);
+	long queued, limit, in0;
+	uint32_t off, base, run, end;
+	long long deadline;
+	int acks = 0, i;
+	int sndbuf;
+
+	ASSERT_EQ(0, xtcp_set_int(c->fd, SOL_SOCKET, SO_SNDBUF, 16384));
+	ASSERT_EQ(0, getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
+	ASSERT_EQ(0, xtcp_set_int(c->fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	/* The peer takes a whole window of segments at once. */
+	ASSERT_EQ(0, xtcp_set_int(c->p.raw, SOL_SOCKET, SO_RCVBUFFORCE,
+				  8 << 20));
+	split_write(c->fd, &r);
+
+	/* Slow start: what arrived acknowledged, once a round. */
+	deadline = xtcp_now_ms() + 120000;
+	while (split_cwnd(c->fd) < SPLIT_RUN + 4 && xtcp_now_ms() < deadline) {
+		split_drain(c, &r);
+		ASSERT_EQ(0, split_ack(c, &r, 65535));
+		split_write(c->fd, &r);
+	}
+	TH_LOG("cwnd %d after %u bytes", split_cwnd(c->fd), r.have);
+	ASSERT_LE(SPLIT_RUN + 4, split_cwnd(c->fd));
+	/* Then all of it, the window closed: nothing flies. */
+	while (split_flight(c->fd) > 0 && xtcp_now_ms() < deadline) {
+		split_drain(c, &r);
+		ASSERT_EQ(0, split_ack(c, &r, 0));
+	}
+	ASSERT_EQ(0, split_flight(c->fd));
+	split_write(c->fd, &r);
+	ASSERT_LE(r.have + (SPLIT_RUN + 2) * SPLIT_MSS, r.written);
+	ASSERT_EQ(0, r.bad);
+
+	/* One segment, the run, one segment. */
+	base = r.have;
+	run = base + SPLIT_MSS;
+	end = run + SPLIT_RUN * SPLIT_MSS;
+	ASSERT_EQ(0, split_send_to(c, &r, base, run));
+	ASSERT_EQ(0, split_send_to(c, &r, base, end));
+	ASSERT_EQ((SPLIT_RUN + 1) * SPLIT_MSS, split_flight(c->fd));
+
+	/*
+	 * Every other segment of the run SACKed, four blocks an ACK, from
+	 * its last down: once that is cut off, the rest is neither the
+	 * first skb nor the last sent.
+	 */
+	c->p.h.opt.present = XTCP_OPTF_SACK;
+	in0 = peer_a_counter(c, "InSegs");
+	for (off = end - SPLIT_MSS; off > run; acks++) {
+		for (i = 0; i < XTCP_OPT_SACK_MAX && off > run;
+		     i++, off -= 2 * SPLIT_MSS) {
+			c->p.h.opt.sack[i].start = c->s0 + off;
+			c->p.h.opt.sack[i].end = c->s0 + off + SPLIT_MSS;
+		}
+		c->p.h.opt.num_sacks = i;
+		c->p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&c->p.h.opt);
+		ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL,
+					   0));
+	}
+	/* Single bytes inside segments. */
+	for (off = run + 1, i = 0; i < XTCP_OPT_SACK_MAX;
+	     i++, off += 2 * SPLIT_MSS) {
+		c->p.h.opt.sack[i].start = c->s0 + off;
+		c->p.h.opt.sack[i].end = c->s0 + off + 1;
+	}
+	c->p.h.opt.num_sacks = i;
+	c->p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&c->p.h.opt);
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, peer_wait_in_segs(c, in0, acks + 1));
+	queued = xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED);
+	limit = 2 * (sndbuf + 2 * SKB_TRUESIZE_64K);
+	TH_LOG("%d ACKs: queue %ld bytes, limit %ld, %ld splits refused",
+	       acks, queued, limit, peer_a_counter(c, "WqueueTooBig"));
+	EXPECT_LE(1, peer_a_counter(c, "WqueueTooBig"));
+	EXPECT_LT(limit, queued);
+	EXPECT_GE(limit + 4096, queued);
+
+	/* Cumulative ACKs of what arrived, until all of it did. */
+	c->p.h.opt.present = 0;
+	c->p.h.doff = XTCP_HDR_LEN;
+	deadline = xtcp_now_ms() + 120000;
+	while (r.have < SPLIT_DATA && xtcp_now_ms() < deadline) {
+		ASSERT_EQ(0, split_ack(c, &r, 65535));
+		split_write(c->fd, &r);
+		split_drain(c, &r);
+	}
+	ASSERT_EQ(SPLIT_DATA, r.have);
+	EXPECT_EQ(0, r.bad);
+	ASSERT_EQ(0, split_ack(c, &r, 65535));
+	EXPECT_EQ(0, xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED));
+	EXPECT_EQ(0, xtcp_ioctl_int(c->fd, SIOCOUTQ));
 }
 
 /*

@@ -254,8 +254,8 @@ static int peer_take_acking(struct peer_conn *c, uint32_t end, size_t mss)
 	size_t plen;
 
 	while (c->p.h.ack != end) {
-		if (xtcp_raw_recv_seg(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
-				      &h, NULL, NULL, &plen) || plen > mss)
+		if (xtcp_raw_recv_data(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
+				       &h, NULL, NULL, NULL, 0, &plen) || plen > mss)
 			return -1;
 		if ((int32_t)(h.seq + plen - c->p.h.ack) > 0)
 			c->p.h.ack = h.seq + plen;
@@ -294,8 +294,8 @@ static int peer_count_burst(struct peer_conn *c, uint32_t from)
 	size_t plen;
 	int n = 0;
 
-	while (!xtcp_raw_recv_seg(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
-				  &h, NULL, NULL, &plen)) {
+	while (!xtcp_raw_recv_data(c->p.raw, PORT_A, PORT_B, XTCP_FLAG_ACK,
+				   &h, NULL, NULL, NULL, 0, &plen)) {
 		if (!plen)
 			continue;
 		if (h.seq != next)

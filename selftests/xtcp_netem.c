@@ -14,7 +14,6 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <linux/if_packet.h>
-#include <linux/sock_diag.h>
 #include <net/ethernet.h>
 
 #include "xtcp_ns.h"
@@ -886,17 +885,6 @@ static long xtcp_mem_pages(void)
 	return mem;
 }
 
-/* Field @i (SK_MEMINFO_*) of @fd's SO_MEMINFO, or -1. */
-static long meminfo(int fd, int i)
-{
-	__u32 mem[SK_MEMINFO_VARS] = { 0 };
-	socklen_t len = sizeof(mem);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len))
-		return -1;
-	return mem[i];
-}
-
 /*
  * SO_SNDBUF bounds what waits in the send queue: towards a black hole, a
  * non-blocking send() fails with EAGAIN once it is full (xtcp: with at
@@ -933,14 +921,14 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 	if (variant->proto == IPPROTO_XTCP) {
 		EXPECT_GE(sndbuf, xtcp_ioctl_int(fd, SIOCOUTQ));
 		EXPECT_LT(xtcp_ioctl_int(fd, SIOCOUTQ),
-			  meminfo(fd, SK_MEMINFO_WMEM_QUEUED));
+			  xtcp_meminfo(fd, SK_MEMINFO_WMEM_QUEUED));
 		EXPECT_LT(0, xtcp_mem_pages());
 	}
 	ASSERT_EQ(0, heal(self->a));
 	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 20000));
 	if (variant->proto == IPPROTO_XTCP) {
-		EXPECT_EQ(0, meminfo(fd, SK_MEMINFO_WMEM_QUEUED));
-		EXPECT_EQ(0, meminfo(fd, SK_MEMINFO_FWD_ALLOC));
+		EXPECT_EQ(0, xtcp_meminfo(fd, SK_MEMINFO_WMEM_QUEUED));
+		EXPECT_EQ(0, xtcp_meminfo(fd, SK_MEMINFO_FWD_ALLOC));
 	}
 	EXPECT_EQ(0, held_close(&h, fd));
 	if (variant->proto != IPPROTO_XTCP)
@@ -975,7 +963,7 @@ TEST_F_TIMEOUT(link, queue_overhead, 60)
 			break;
 	EXPECT_EQ(EAGAIN, errno);
 	queued = xtcp_ioctl_int(fd, SIOCOUTQ);
-	charged = meminfo(fd, SK_MEMINFO_WMEM_QUEUED);
+	charged = xtcp_meminfo(fd, SK_MEMINFO_WMEM_QUEUED);
 	TH_LOG("%d bytes queued in skbs of %ld bytes", queued, charged);
 	EXPECT_LT(262144, queued);
 	EXPECT_LT(charged - queued, queued / 8);

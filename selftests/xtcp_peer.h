@@ -53,6 +53,27 @@ static inline int raw_peer_recv(struct raw_peer *p, struct xtcp_seg_hdr *h,
 }
 
 /*
+ * raw_peer_recv() that also copies up to @cap bytes of the segment's
+ * payload to @data, its length to *@dlen.
+ */
+static inline int raw_peer_recv_data(struct raw_peer *p,
+				     struct xtcp_seg_hdr *h,
+				     struct xtcp_opts *o, uint8_t *data,
+				     size_t cap, size_t *dlen)
+{
+	uint8_t opts[40];
+	size_t optlen;
+	int err;
+
+	err = xtcp_raw_recv_data(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h,
+				 opts, &optlen, data, cap, dlen);
+	memset(o, 0, sizeof(*o));
+	if (!err)
+		xtcp_opts_decode(o, opts, optlen);
+	return err;
+}
+
+/*
  * A connection from the hand-made peer in b to a listener in a, which
  * offers SACK and window scale 0; returns the accepted socket or -1.
  */

@@ -32,18 +32,16 @@ static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
 /*
  * Wait (up to 3 s) for a segment from port @sport to port @dport with
  * at least the @flags bits set.  *@h gets its header; when @opts is not
- * NULL, its options are copied there and their length into *@optlen.
- * Returns 0 or -ETIMEDOUT.
+ * NULL, its options are copied there and their length into *@optlen;
+ * when @data is not NULL, up to @cap bytes of its payload go there; the
+ * payload's length goes into *@dlen if @dlen is not NULL.  Returns 0 or
+ * -ETIMEDOUT.
  */
-/*
- * The next segment from @sport to @dport with @flags set, within 3 s:
- * its header in *@h, its options in @opts (if not NULL) and its
- * payload's length in *@plen (if not NULL).
- */
-static inline int xtcp_raw_recv_seg(int raw, unsigned short sport,
-				    unsigned short dport, uint8_t flags,
-				    struct xtcp_seg_hdr *h, uint8_t *opts,
-				    size_t *optlen, size_t *plen)
+static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
+				     unsigned short dport, uint8_t flags,
+				     struct xtcp_seg_hdr *h, uint8_t *opts,
+				     size_t *optlen, uint8_t *data,
+				     size_t cap, size_t *dlen)
 {
 	long long deadline = xtcp_now_ms() + 3000;
 	struct pollfd pfd = { .fd = raw, .events = POLLIN };
@@ -67,20 +65,24 @@ static inline int xtcp_raw_recv_seg(int raw, unsigned short sport,
 			*optlen = h->doff - XTCP_HDR_LEN;
 			memcpy(opts, buf + ihl + XTCP_HDR_LEN, *optlen);
 		}
-		if (plen)
-			*plen = n - ihl - h->doff;
+		n -= ihl + h->doff;
+		if (dlen)
+			*dlen = n;
+		if (data)
+			memcpy(data, buf + ihl + h->doff, n < cap ? n : cap);
 		return 0;
 	}
 	return -ETIMEDOUT;
 }
 
+/* xtcp_raw_recv_data() without the payload. */
 static inline int xtcp_raw_recv(int raw, unsigned short sport,
 				unsigned short dport, uint8_t flags,
 				struct xtcp_seg_hdr *h, uint8_t *opts,
 				size_t *optlen)
 {
-	return xtcp_raw_recv_seg(raw, sport, dport, flags, h, opts, optlen,
-				 NULL);
+	return xtcp_raw_recv_data(raw, sport, dport, flags, h, opts, optlen,
+				  NULL, 0, NULL);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/xtcp.h>
 
@@ -96,6 +98,20 @@ static inline bool xtcp_env_lists(const char *var, const char *name)
 		    (at[len] == ',' || !at[len]))
 			return true;
 	return false;
+}
+
+/*
+ * Field @i (SK_MEMINFO_*) of @fd's SO_MEMINFO, signed (the forward
+ * allocation may be), or LONG_MIN.
+ */
+static inline long xtcp_meminfo(int fd, int i)
+{
+	__u32 mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len))
+		return LONG_MIN;
+	return (int)mem[i];
 }
 
 /* Value of counter @name in /proc/net/xtcp_stat, or -1. */

@@ -494,4 +494,37 @@ TEST_F(twx, syn_reopens)
 	close(raw);
 }
 
+/*
+ * max_tw_buckets bounds the entries allocated, not only those lookups
+ * find: an entry a SYN reopened waits on the wheel for its slot, 2*MSL
+ * (60 s here) after it was made, and counts until then.  With a limit
+ * of 1, the next connection closes without an entry.
+ */
+TEST_F(twx, max_tw_buckets_counts_reopened)
+{
+	struct xtcp_seg_hdr fin;
+	int raw, c;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/max_tw_buckets", "1"));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, raw);
+	c = bind_client(PROTO, true);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	ASSERT_EQ(0, xtcp_raw_recv(raw, PORT, CPORT, XTCP_FLAG_FIN, &fin,
+				   NULL, NULL));
+	fin.flags = XTCP_FLAG_SYN;
+	fin.seq += 100000;
+	fin.ack = 0;
+	ASSERT_EQ(0, send_seg(raw, &fin));
+	EXPECT_EQ(1, counter_reaches("TwRecycled", 1));
+	EXPECT_EQ(0, tw_count(PROC, 0, NULL));
+
+	ASSERT_NE(0, cycle(PROTO, self->lfd));
+	EXPECT_EQ(0, tw_count(PROC, 0, NULL));
+	EXPECT_EQ(1, xtcp_counter("TwCreated"));
+	EXPECT_EQ(1, xtcp_counter("TwOverflows"));
+	close(raw);
+}
+
 TEST_HARNESS_MAIN
