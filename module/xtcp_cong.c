@@ -13,8 +13,9 @@
  *    path seen to reorder, see xtcp_take_sack()), make the
  *    oldest segment go again at once (fast retransmit) and cwnd drop to
  *    the algorithm's ssthresh; duplicate ACKs inflate it, partial ACKs
- *    deflate it (xtcp_partial_ack() sends the next hole) and the ACK of
- *    everything sent before recovery began ends it (NewReno, RFC 6582).
+ *    deflate it (xtcp_newreno_partial_ack(); xtcp_resend_holes() sends
+ *    the next hole) and the ACK of everything sent before recovery
+ *    began ends it (NewReno, RFC 6582).
  *  - Loss: a retransmission timeout drops cwnd to one segment.
  *
  * Algorithms: "reno" (NewReno, the default) and "cubic" (RFC 9438) are

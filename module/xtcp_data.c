@@ -38,8 +38,8 @@ DEFINE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
  * Send and receive buffer sizes, as net.ipv4.tcp_wmem and tcp_rmem: [0]
  * what every socket keeps under memory pressure, [1] a new socket's
  * (the core's default), [2] the most auto-tuning gives one that did not
- * set SO_RCVBUF.  The send buffer is not auto-tuned (yet): wmem[2]
- * keeps tcp_wmem's layout and bounds nothing.
+ * set SO_RCVBUF, and the most the send buffer grows to when an ACK
+ * makes room for a writer that waited (xtcp_sndbuf_expand()).
  */
 int sysctl_xtcp_wmem[3] __read_mostly = { PAGE_SIZE, 212992, 4 << 20 };
 int sysctl_xtcp_rmem[3] __read_mostly = { PAGE_SIZE, 212992, 6 << 20 };
