@@ -683,6 +683,7 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool first = !xs->packets_out;
 
 	cb->sent_us = now;
 	xtcp_persist_done(sk);
@@ -690,14 +691,20 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 	/* send_head never goes back: what it points at was never sent. */
 	WARN_ON_ONCE(!xtcp_seq_after(cb->end_seq, xs->snd_nxt));
 	/* Waiting for progress starts with the flight. */
-	if (!xs->packets_out)
+	if (first)
 		xs->una_tstamp = jiffies;
 	xs->snd_nxt = cb->end_seq;
 	cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
 	xs->packets_out += cb->segs;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
-	if (!timer_pending(&xs->rtx_timer))
+	/*
+	 * So does the retransmission timeout: the timer may still hold the
+	 * deadline of a window probe or a Nagle flush, armed while nothing
+	 * flew, which would retransmit this segment early (Linux's
+	 * tcp_event_new_data_sent() rearms it too).
+	 */
+	if (first || !timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }
 

@@ -629,6 +629,37 @@ static int split_send_to(struct peer_conn *c, struct split_rcv *r,
 	return 0;
 }
 
+/* What a's sender looks like when the peer stopped getting segments. */
+static void split_report(struct __test_metadata *_metadata,
+			 struct peer_conn *c, struct split_rcv *r,
+			 uint32_t base)
+{
+	struct tcp_info ti = { 0 };
+	socklen_t len = sizeof(ti);
+	static const char *const names[] = {
+		"RetransSegs", "Timeouts", "FastRetrans", "WqueueTooBig",
+		"OutSegs", "InSegs", "WinProbes", "RepeatTimeouts",
+	};
+	unsigned int i;
+
+	getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+	TH_LOG("peer has %u in order, high %u (base %u); flight %d, unsent %d",
+	       r->have, r->high, base, split_flight(c->fd),
+	       xtcp_ioctl_int(c->fd, SIOCOUTQNSD));
+	TH_LOG("ca_state %u retransmits %u backoff %u probes %u rto %u us",
+	       ti.tcpi_ca_state, ti.tcpi_retransmits, ti.tcpi_backoff,
+	       ti.tcpi_probes, ti.tcpi_rto);
+	TH_LOG("cwnd %u ssthresh %u unacked %u lost %u retrans %u total %u",
+	       ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_unacked,
+	       ti.tcpi_lost, ti.tcpi_retrans, ti.tcpi_total_retrans);
+	TH_LOG("wmem_queued %ld fwd_alloc %ld sndbuf %ld",
+	       xtcp_meminfo(c->fd, SK_MEMINFO_WMEM_QUEUED),
+	       xtcp_meminfo(c->fd, SK_MEMINFO_FWD_ALLOC),
+	       xtcp_meminfo(c->fd, SK_MEMINFO_SNDBUF));
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		TH_LOG("%s %ld", names[i], peer_a_counter(c, names[i]));
+}
+
 /*
  * CVE-2019-11477/11478: a peer announcing a tiny MSS (a sends 48-byte
  * segments) lets a's congestion window grow, then has a send one
@@ -684,8 +715,11 @@ TEST_F_TIMEOUT(tinymss, sack_splits_bounded, 300)
 	base = r.have;
 	run = base + SPLIT_MSS;
 	end = run + SPLIT_RUN * SPLIT_MSS;
-	ASSERT_EQ(0, split_send_to(c, &r, base, run));
-	ASSERT_EQ(0, split_send_to(c, &r, base, end));
+	if (split_send_to(c, &r, base, run) ||
+	    split_send_to(c, &r, base, end)) {
+		split_report(_metadata, c, &r, base);
+		ASSERT_TRUE(0);
+	}
 	ASSERT_EQ((SPLIT_RUN + 1) * SPLIT_MSS, split_flight(c->fd));
 
 	/*

@@ -306,6 +306,64 @@ static int peer_count_burst(struct peer_conn *c, uint32_t from)
 	return n;
 }
 
+/* The next segment a sends the peer with data in it, and when it came. */
+static int peer_next_data(struct peer_conn *c, struct xtcp_seg_hdr *h,
+			  size_t *dlen, long long *when)
+{
+	struct xtcp_opts o;
+
+	do {
+		if (raw_peer_recv_data(&c->p, h, &o, NULL, 0, dlen))
+			return -1;
+	} while (!*dlen);
+	*when = xtcp_now_ms();
+	return 0;
+}
+
+/*
+ * The peer closes its window; a's write waits, and the timer that will
+ * probe the window runs.  Halfway to it the window opens and the data
+ * leaves: from then on the timer counts a retransmission timeout, the
+ * whole of it.  Before the fix the send left the probe's deadline in
+ * place, so the data was retransmitted (and cwnd cut) half an RTO after
+ * it left, though the peer had all the time it was promised: the race
+ * that made tinymss.sack_splits_bounded fail now and then.
+ */
+TEST_F_TIMEOUT(owned, rto_restarts_on_send, 60)
+{
+	struct peer_conn *c = &self->c;
+	socklen_t len = sizeof(struct tcp_info);
+	long long sent, again;
+	struct xtcp_seg_hdr h;
+	struct tcp_info ti;
+	uint8_t data[500];
+	size_t dlen;
+	long in0;
+
+	ASSERT_EQ(0, peer_conn_open(c, ADDR_B));
+	c->p.h.ack = c->s0;
+	c->p.h.window = 0;
+	in0 = peer_a_counter(c, "InSegs");
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, peer_wait_in_segs(c, in0, 1));
+	memset(data, 'w', sizeof(data));
+	ASSERT_EQ(sizeof(data), send(c->fd, data, sizeof(data), 0));
+	ASSERT_EQ(sizeof(data), xtcp_ioctl_int(c->fd, SIOCOUTQNSD));
+	ASSERT_EQ(0, getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	usleep(ti.tcpi_rto / 2);
+
+	c->p.h.window = 65535;
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, peer_next_data(c, &h, &dlen, &sent));
+	EXPECT_EQ(c->s0, h.seq);
+	EXPECT_EQ(sizeof(data), dlen);
+	ASSERT_EQ(0, peer_next_data(c, &h, &dlen, &again));
+	EXPECT_EQ(c->s0, h.seq);
+	TH_LOG("rto %u us, retransmitted after %lld ms", ti.tcpi_rto,
+	       again - sent);
+	EXPECT_LE(ti.tcpi_rto * 3 / 4000, again - sent);
+}
+
 /*
  * Ten segments of 1000 bytes are in flight when the path says "MTU
  * 576": a sends them again in segments of 536, Nagle holding the last
