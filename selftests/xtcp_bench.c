@@ -13,6 +13,13 @@
  *                1-byte response, close, loopback
  *   lossy        seconds to move 8 MiB across a link with every
  *                impairment of xtcp_bulk's "all" path
+ *   loss1, loss5, dup5, reorder25, jitter, tbf20
+ *                seconds to echo 2 MiB (sent, and received back in
+ *                full) between two namespaces whose veth links are
+ *                impaired both ways by one thing each: netem's 5 ms
+ *                +- 2 ms delay with 1% or 5% loss, 5% duplicates or
+ *                25% reordering; a delay of 20 ms +- 10 ms; or tbf's
+ *                20 Mbit/s behind the 5 ms delay (impairments[])
  *   mem_sock     bytes of a socket: object size of the protocol's slab
  *                (XTCP, TCP)
  *   mem_tw       bytes of a TIME_WAIT entry (xtcp_tw, tw_sock_TCP)
@@ -27,6 +34,7 @@
  * that no run inherits another's TIME_WAIT entries or ports.
  */
 #include <netinet/tcp.h>
+#include <pthread.h>
 
 #include "xtcp_ns.h"
 #include "xtcp_stream.h"
@@ -36,6 +44,25 @@
 #define LOSSY_BYTES	(8 << 20)
 #define ALL_NETEM	"delay 20ms 10ms loss 5% duplicate 5% reorder 25% 50%"
 #define ALL_TBF		"rate 20mbit burst 20kb latency 100ms"
+#define ECHO_BYTES	(2 << 20)
+#define BASE_DELAY	"delay 5ms 2ms"
+
+/* The links of an impaired workload: netem, and tbf behind it. */
+struct impairment {
+	const char *name;
+	const char *netem;
+	const char *tbf;
+};
+
+static const struct impairment impairments[] = {
+	{ "loss1", BASE_DELAY " loss 1%", NULL },
+	{ "loss5", BASE_DELAY " loss 5%", NULL },
+	{ "dup5", BASE_DELAY " duplicate 5%", NULL },
+	{ "reorder25", BASE_DELAY " reorder 25% 50%", NULL },
+	{ "jitter", "delay 20ms 10ms", NULL },
+	{ "tbf20", BASE_DELAY, ALL_TBF },
+	{ "lossy", ALL_NETEM, ALL_TBF },
+};
 
 struct bench_result {
 	int err;
@@ -261,6 +288,74 @@ static double lossy(int proto, int lfd)
 	return (xtcp_now_ms() - t0) / 1e3;
 }
 
+/* Send back what comes, until the end of the stream. */
+static int echo_bulk(int lfd, struct bench_result *r)
+{
+	static char buf[1 << 16];
+	ssize_t n, off, k;
+	int fd;
+
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		return -errno;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (off = 0; off < n; off += k) {
+			k = send(fd, buf + off, n - off, MSG_NOSIGNAL);
+			if (k <= 0)
+				return -EPIPE;
+		}
+		r->bytes += n;
+	}
+	close(fd);
+	return n ? -errno : 0;
+}
+
+/* What comes back of an echo, read while the stream still goes out. */
+struct echo_back {
+	int fd;
+	int err;
+	struct xtcp_digest d;
+};
+
+static void *echo_reader(void *arg)
+{
+	struct echo_back *b = arg;
+
+	xtcp_digest_init(&b->d);
+	b->err = xtcp_recv_stream(b->fd, &b->d);
+	return NULL;
+}
+
+/* Seconds to echo ECHO_BYTES through the server; -1 if any byte differs. */
+static double impaired_echo(int proto, int lfd)
+{
+	struct echo_back back = { 0 };
+	struct bench_result r;
+	struct xtcp_digest d;
+	pthread_t reader;
+	long long t0;
+	int rfd, err;
+	pid_t pid;
+
+	xtcp_digest_init(&d);
+	pid = serve(lfd, echo_bulk, &rfd);
+	t0 = xtcp_now_ms();
+	back.fd = dial(proto, ADDR_B);
+	if (pid < 0 || back.fd < 0 ||
+	    pthread_create(&reader, NULL, echo_reader, &back))
+		return -1;
+	err = xtcp_send_stream(back.fd, 1, ECHO_BYTES, 1 << 16, &d) ||
+	      shutdown(back.fd, SHUT_WR);
+	pthread_join(reader, NULL);
+	t0 = xtcp_now_ms() - t0;
+	close(back.fd);
+	if (collect(pid, rfd, &r) || err || back.err ||
+	    r.bytes != ECHO_BYTES ||
+	    xtcp_digest_final(&back.d) != xtcp_digest_final(&d))
+		return -1;
+	return t0 / 1e3;
+}
+
 /*
  * @n connections to @lfd that the server closes first, from 127.0.0.2
  * to 127.0.0.9 in turn, so that Linux TCP has ports enough; each
@@ -359,8 +454,20 @@ static int listener(int proto, const char *addr, char *a, char *b,
 	return strcmp(addr, "127.0.0.1") && enter_ns(a) ? -1 : lfd;
 }
 
+/* The impairment workload @w names, or NULL. */
+static const struct impairment *impairment(const char *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(impairments); i++)
+		if (!strcmp(w, impairments[i].name))
+			return &impairments[i];
+	return NULL;
+}
+
 static double run(const char *w, int proto)
 {
+	const struct impairment *imp = impairment(w);
 	bool tcp = proto == IPPROTO_TCP;
 	char a[32] = "", b[32] = "";
 	double v = -1;
@@ -372,8 +479,8 @@ static double run(const char *w, int proto)
 		return slab_size(tcp ? "tw_sock_TCP" : "xtcp_tw");
 	if (!strcmp(w, "stream_veth"))
 		lfd = listener(proto, ADDR_B, a, b, NULL, NULL);
-	else if (!strcmp(w, "lossy"))
-		lfd = listener(proto, ADDR_B, a, b, ALL_NETEM, ALL_TBF);
+	else if (imp)
+		lfd = listener(proto, ADDR_B, a, b, imp->netem, imp->tbf);
 	else
 		lfd = listener(proto, "127.0.0.1", a, b, NULL, NULL);
 	if (lfd < 0)
@@ -388,6 +495,8 @@ static double run(const char *w, int proto)
 		v = crr(proto, lfd);
 	else if (!strcmp(w, "lossy"))
 		v = lossy(proto, lfd);
+	else if (imp)
+		v = impaired_echo(proto, lfd);
 	else if (!strcmp(w, "proc_tw"))
 		v = proc_tw(proto, lfd);
 	close(lfd);

@@ -10,7 +10,8 @@
 
 cd "$(dirname "$0")" || exit 1
 rounds=${XTCP_BENCH_ROUNDS:-3}
-all="stream_lo stream_veth rr crr lossy mem_sock mem_tw proc_tw"
+all="stream_lo stream_veth rr crr loss1 loss5 dup5 reorder25 jitter tbf20 lossy"
+all="$all mem_sock mem_tw proc_tw"
 # XTCP_BENCH_WORKLOADS: a comma-separated subset of them.
 workloads=$(echo "${XTCP_BENCH_WORKLOADS:-$all}" | tr , " ")
 rc=0

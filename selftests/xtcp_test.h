@@ -28,6 +28,11 @@
 #include <linux/sockios.h>
 #include <linux/xtcp.h>
 
+/* As the harness's, for programs that do without it. */
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /*
  * Tests with a Linux TCP variant run the same expectations on TCP, to
  * show they are TCP's.  The debug lane, which checks the module, sets
