@@ -16,9 +16,11 @@
  *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
  *			socket memory accounting
  *	xtcp_timer.c	retransmission and zero-window probe timer, RFC 6298
- *			RTO and backoff, keepalive timer
+ *			RTO and backoff, keepalive and delayed-ACK timers
  *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
  *	xtcp_input.c	the IP receive handler and segment dispatch
+ *	xtcp_ack.c	what an incoming ACK does: acceptance, SACK, the
+ *			write queue cleaned, RTT samples, the send window
  *	xtcp_icmp.c	ICMP errors about our segments, path MTU
  *	xtcp_cong.c	congestion control algorithms and loss recovery
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
@@ -944,6 +946,17 @@ int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb);
 
+/* xtcp_ack.c */
+bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
+	      const struct xtcp_seg_hdr *h);
+void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
+u32 xtcp_clean_acked(struct sock *sk);
+void xtcp_pcount_add(struct xtcp_sock *xs, const struct sk_buff *skb,
+		     int delta);
+void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us);
+void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr);
+void xtcp_ack_rcvd(struct sock *sk, u32 ack);
+
 /* xtcp_sockopt.c */
 int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
@@ -1026,8 +1039,6 @@ void xtcp_offload_exit(void);
 /* xtcp_timer.c */
 u32 xtcp_clock_us(void);
 void xtcp_rtt_reset(struct xtcp_sock *xs);
-void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us);
-void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr);
 u32 xtcp_ts_clock(u32 offset);
 u32 xtcp_rto_us(const struct xtcp_sock *xs);
 unsigned long xtcp_rto(const struct xtcp_sock *xs);
@@ -1038,7 +1049,6 @@ void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_run_or_defer(struct sock *sk, unsigned int bit);
 void xtcp_ack_delayed(struct sock *sk);
-void xtcp_ack_rcvd(struct sock *sk, u32 ack);
 void xtcp_persist_done(struct sock *sk);
 void xtcp_keepalive(struct sock *sk, int on);
 void xtcp_keepalive_restart(struct sock *sk);
@@ -1051,9 +1061,8 @@ int xtcp_rcv_space(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);
-u32 xtcp_clean_acked(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff);
-void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
 bool xtcp_wmem_charge(struct sock *sk, int size, bool force);
 void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
 extern long sysctl_xtcp_mem[3];

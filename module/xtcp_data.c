@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtcp data: the send queue (sk_write_queue: segments of at most one MSS,
- * kept until acknowledged) and the receive queue (sk_receive_queue:
+ * xtcp data: the send queue (sk_write_queue: skbs of up to 64 KiB, cut
+ * into segments as they leave, kept until acknowledged: xtcp_ack.c
+ * frees them) and the receive queue (sk_receive_queue:
  * in-order payload waiting for recvmsg()), with the socket layer's
  * buffer limits (SO_SNDBUF, SO_RCVBUF) and blocking rules.
  *
@@ -212,171 +213,10 @@ void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* @low_seq, sent once, SACKed now: how far did it fall behind? */
-static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
-{
-	u32 dist;
-
-	if (!xtcp_seq_before(low_seq, xs->sack_high))
-		return;
-	dist = DIV_ROUND_UP(xs->sack_high - low_seq, xtcp_seg_size(xs));
-	if (dist > xs->reordering)
-		xs->reordering = min_t(u32, dist, XTCP_MAX_REORDERING);
-}
-
 /**
- * xtcp_take_sack() - mark the segments a SACK option reports received
- * @sk: socket, locked
- * @opt: options of an acceptable ACK, with %XTCP_OPTF_SACK
- * @ack: the ACK's cumulative acknowledgment, taken before the ACK
- *	advances snd_una
+ * xtcp_sndbuf_expand() - grow the send buffer after an ACK made room
+ * @sk: socket, locked, whose writer found the queue full
  *
- * Blocks that are not plausible (RFC 2018; outside what is in flight,
- * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
- * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
- * One walk of the queue serves all the blocks; a queued skb of several
- * segments that a block covers in part is split at the segment boundary
- * nearest the block's edge on the side the block does not cover, so
- * that only whole segments are marked (splits of sent skbs are bounded
- * too: xtcp_fragment()).
- * sacked_out counts segments (xtcp_skb_cb.segs), not skbs.
- *
- * The oldest newly marked segment that was sent only once gives an RTT
- * sample, as in Linux's tcp_sacktag_write_queue(): on a lossy path
- * nearly every cumulative ACK covers a retransmission (Karn), and
- * without these samples the backoff of the timeouts would only grow.
- *
- * Such a segment below one SACKed before was not lost but overtaken:
- * the path reorders segments by that distance, and loss detection
- * waits for that many segments above a hole from now on, as Linux's
- * tcp_check_sack_reordering() (up to %XTCP_MAX_REORDERING).
- */
-void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
-	u32 high;
-	struct xtcp_sack_block ok[XTCP_OPT_SACK_MAX];
-	struct sk_buff *skb, *sample = NULL;
-	unsigned int i, n = 0;
-	struct xtcp_skb_cb *cb;
-	u32 len, seg;
-
-	xtcp_assert_sock_locked(sk);
-	seg = xtcp_seg_size(xs);
-	for (i = 0; i < opt->num_sacks; i++)
-		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
-				       xtcp_max_rcv_wnd(xs) << 1, false) ==
-		    XTCP_SACK_OK)
-			ok[n++] = opt->sack[i];
-	if (!n)
-		return;
-	/* What is below snd_una is not in flight any more. */
-	if (!xtcp_seq_after(xs->sack_high, una))
-		xs->sack_high = una;
-	high = xs->sack_high;
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head)
-			break;
-		cb = XTCP_SKB_CB(skb);
-		if (cb->sacked)
-			continue;
-		/* The part after a cut is the next skb of this walk. */
-		len = xtcp_sack_cut(ok, n, cb->seq, cb->end_seq) - cb->seq;
-		if (len < skb->len) {
-			/*
-			 * Cut between segments only, as Linux's
-			 * tcp_match_skb_to_sack(): a part of a segment
-			 * is never marked, and a peer SACKing odd bytes
-			 * cannot make an skb of each (CVE-2019-11477).
-			 */
-			if (len < seg ||
-			    !xtcp_sack_covered(ok, n, cb->seq, cb->seq + len))
-				len = roundup(len, seg);
-			else
-				len = rounddown(len, seg);
-			if (len < skb->len && xtcp_fragment(sk, skb, len))
-				continue;
-		}
-		if (xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
-			cb->sacked = 1;
-			xs->sacked_out += cb->segs;
-			if (!sample && !cb->rexmit)
-				sample = skb;
-			if (xtcp_seq_after(cb->end_seq, high))
-				high = cb->end_seq;
-		}
-	}
-	if (sample) {
-		xtcp_rtt_measure(xs, XTCP_SKB_CB(sample)->sent_us);
-		xtcp_check_reordering(xs, XTCP_SKB_CB(sample)->seq);
-	}
-	xs->sack_high = high;
-}
-
-/* @skb's @segs segments left the flight (acknowledged). */
-static void xtcp_segs_acked(struct xtcp_sock *xs, const struct sk_buff *skb,
-			    u32 segs)
-{
-	if (XTCP_SKB_CB(skb)->sacked)
-		xs->sacked_out -= min(xs->sacked_out, segs);
-	xs->packets_out -= min(xs->packets_out, segs);
-}
-
-/*
- * Drop the first @len bytes of @skb's payload, which the peer
- * acknowledged, as TCP's tcp_trim_head(): their page references go,
- * and their memory with them.  Returns the segments that left the
- * flight with them, 0 when @skb could not be trimmed (it stays whole
- * until all of it is acknowledged).
- */
-static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
-{
-	u32 eat = len, head = min(len, skb_headlen(skb));
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct skb_shared_info *shinfo;
-	u32 before = cb->segs, size;
-	int i, k = 0;
-
-	/*
-	 * A clone in flight shares the page table edited below.  The
-	 * private copy keeps the truesize charged, as in Linux's
-	 * tcp_trim_head(): nothing more to charge here.
-	 */
-	if (xtcp_unclone_keeptruesize(skb, GFP_ATOMIC))
-		return 0;
-	shinfo = skb_shinfo(skb);	/* the private copy's */
-	__skb_pull(skb, head);
-	eat -= head;
-	for (i = 0; i < shinfo->nr_frags; i++) {
-		size = skb_frag_size(&shinfo->frags[i]);
-		if (size <= eat) {
-			skb_frag_unref(skb, i);
-			eat -= size;
-			continue;
-		}
-		shinfo->frags[k] = shinfo->frags[i];
-		if (eat) {
-			skb_frag_off_add(&shinfo->frags[k], eat);
-			skb_frag_size_sub(&shinfo->frags[k], eat);
-			eat = 0;
-		}
-		k++;
-	}
-	shinfo->nr_frags = k;
-	skb->data_len -= len - head;
-	skb->len -= len - head;
-	skb->truesize -= len - head;
-	sk_wmem_queued_add(sk, -(int)(len - head));
-	sk_mem_uncharge(sk, len - head);
-	cb->seq += len;
-	cb->segs = min_t(u32, before,
-			 xtcp_skb_segs(skb->len, xtcp_seg_size(xtcp_sk(sk))));
-	xtcp_segs_acked(xtcp_sk(sk), skb, before - cb->segs);
-	return before - cb->segs;
-}
-
-/*
  * Send buffer auto-tuning, after Linux's tcp_should_expand_sndbuf() and
  * tcp_sndbuf_expand(): when a writer found the queue full and an ACK
  * makes room while cwnd is not full, the buffer grows to two congestion
@@ -386,7 +226,7 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
  * by it.  Not when the user set SO_SNDBUF, nor when xtcp's memory is
  * short.
  */
-static void xtcp_sndbuf_expand(struct sock *sk)
+void xtcp_sndbuf_expand(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 per_seg, segs;
@@ -405,64 +245,6 @@ static void xtcp_sndbuf_expand(struct sock *sk)
 		       READ_ONCE(sysctl_xtcp_wmem[2]));
 	if (sndmem > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, sndmem);
-}
-
-/**
- * xtcp_clean_acked() - free what the peer acknowledged
- * @sk: socket, locked, with snd_una just advanced
- *
- * Whole skbs are freed; one acknowledged in part is trimmed.  The ACK
- * gives an RTT sample, timed from the oldest skb it covers, unless one
- * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED):
- * then from the timestamp it echoed, if the connection uses them.
- *
- * Return: the number of segments acknowledged.
- */
-u32 xtcp_clean_acked(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sample = true, freed = false;
-	u32 sent_us = 0, acked = 0;
-	struct xtcp_skb_cb *cb;
-	struct sk_buff *skb;
-
-	xtcp_assert_sock_locked(sk);
-	while ((skb = skb_peek(&sk->sk_write_queue))) {
-		cb = XTCP_SKB_CB(skb);
-		if (xtcp_seq_after(cb->end_seq, xs->snd_una) &&
-		    !xtcp_seq_after(xs->snd_una, cb->seq))
-			break;
-		if (!freed)
-			sent_us = cb->sent_us;
-		if (cb->rexmit)
-			sample = false;
-		freed = true;
-		if (xtcp_seq_after(cb->end_seq, xs->snd_una)) {
-			acked += xtcp_trim_acked(sk, skb, xs->snd_una - cb->seq);
-			break;
-		}
-		/* Nobody acknowledges what was never sent. */
-		WARN_ON_ONCE(skb == xs->send_head);
-		xtcp_segs_acked(xs, skb, cb->segs);
-		acked += cb->segs;
-		__skb_unlink(skb, &sk->sk_write_queue);
-		xtcp_wmem_free_skb(sk, skb);
-	}
-	if (!freed)
-		return 0;
-	if (sample)
-		xtcp_rtt_measure(xs, sent_us);
-	else if (xs->rcv_tsecr)
-		xtcp_rtt_measure_ts(xs, xs->rcv_tsecr);
-	xs->retransmits = 0;
-	if (xs->snd_una == xs->snd_nxt)
-		sk_stop_timer(sk, &xs->rtx_timer);
-	else
-		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
-	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-		xtcp_sndbuf_expand(sk);
-	sk->sk_write_space(sk);
-	return acked;
 }
 
 /* A received skb that holds little more memory than data. */

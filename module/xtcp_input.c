@@ -189,45 +189,6 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }
 
-/* Window update rule of RFC 9293 section 3.10.7.4, fifth check. */
-static void xtcp_update_window(struct xtcp_sock *xs,
-			       const struct xtcp_seg_hdr *h)
-{
-	if (xtcp_seq_before(xs->snd_wl1, h->seq) ||
-	    (xs->snd_wl1 == h->seq && !xtcp_seq_before(h->ack, xs->snd_wl2))) {
-		xs->snd_wnd = (u32)h->window << xs->snd_wscale;
-		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
-		xs->snd_wl1 = h->seq;
-		xs->snd_wl2 = h->ack;
-	}
-}
-
-/*
- * RFC 5961 section 5.2: an ACK number beyond what we sent is answered
- * with an ACK, one older than the peer could still be acknowledging
- * (MAX.SND.WND below snd_una) with a challenge ACK; either way the
- * segment is dropped, its data with it (blind data injection needs a
- * believable ACK number too).  Returns whether to go on.
- */
-static bool xtcp_ack_believable(struct sock *sk, const struct sk_buff *skb,
-				const struct xtcp_seg_hdr *h)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (xtcp_seq_after(h->ack, xs->snd_nxt)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADACKDROP);
-		xtcp_send_oow_ack(sk, XTCP_SKB_CB(skb)->end_seq !=
-				  XTCP_SKB_CB(skb)->seq);
-		return false;
-	}
-	if (xtcp_seq_before(h->ack, xs->snd_una - xs->max_snd_wnd)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADACKDROP);
-		xtcp_send_challenge_ack(sk);
-		return false;
-	}
-	return true;
-}
-
 /* Has the peer acknowledged our FIN? */
 static bool xtcp_fin_acked(const struct sock *sk)
 {
@@ -245,8 +206,6 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 			 const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 acked = 0;
-	bool dupack;
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(h->ack, xs->snd_una) ||
@@ -256,28 +215,8 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		}
 		xtcp_established(sk, XTCP_EV_RCV_ACK_OF_SYN);
 	}
-	if (!xtcp_ack_believable(sk, skb, h))
+	if (!xtcp_ack(sk, skb, h))
 		return false;
-	/* Old, but believable: its data counts, its ACK and window do not
-	 * (RFC 9293 3.10.7.4: the window only from SND.UNA =< SEG.ACK).
-	 */
-	if (xtcp_seq_before(h->ack, xs->snd_una))
-		return true;
-	/* RFC 5681 section 2: what a duplicate ACK is. */
-	dupack = h->ack == xs->snd_una && xs->snd_una != xs->snd_nxt &&
-		 skb->len == h->doff &&
-		 !(h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
-		 ((u32)h->window << xs->snd_wscale) == xs->snd_wnd;
-	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
-		xtcp_take_sack(sk, &h->opt, h->ack);
-	xtcp_ack_rcvd(sk, h->ack);
-	if (xtcp_seq_after(h->ack, xs->snd_una)) {
-		xs->snd_una = h->ack;
-		xs->una_tstamp = jiffies;
-		acked = xtcp_clean_acked(sk);
-	}
-	xtcp_update_window(xs, h);
-	xtcp_cong_on_ack(sk, acked, dupack);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&

@@ -260,9 +260,7 @@ static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
 	tcb->sent_us = cb->sent_us;
 	cb->segs = xtcp_skb_segs(skb->len, seg);
 	tcb->segs = xtcp_skb_segs(tail->len, seg);
-	xs->packets_out += cb->segs + tcb->segs - before;
-	if (cb->sacked)
-		xs->sacked_out += cb->segs + tcb->segs - before;
+	xtcp_pcount_add(xs, skb, (int)(cb->segs + tcb->segs) - (int)before);
 }
 
 /*

@@ -12,7 +12,7 @@
  * owns the socket, and their references are rule 1 in xtcp.h.
  *
  * The timeout follows RFC 6298 (xtcp_rto.h): samples come from ACKs of
- * segments sent once (Karn), the RTO is bounded by 200 ms and 120 s as
+ * segments sent once (Karn; taken in xtcp_ack.c), the RTO is bounded by 200 ms and 120 s as
  * in Linux, each expiry doubles it and the doubling stays until the next
  * valid sample.  A connection gives up after sysctl retries2 (SYN:
  * syn_retries) retransmissions or, when TCP_USER_TIMEOUT is set, once
@@ -76,45 +76,6 @@ void xtcp_rtt_reset(struct xtcp_sock *xs)
 	xs->lsndtime = jiffies;
 	xs->lrcvtime = jiffies;
 	xs->una_tstamp = jiffies;
-}
-
-/**
- * xtcp_rtt_measure() - fold in the RTT of a segment acknowledged now
- * @xs: socket, locked
- * @sent_us: xtcp_clock_us() when the segment, sent only once, left
- *
- * A valid sample ends the backoff (Karn, RFC 6298 section 5).  Like Linux, a
- * sample is at least 1 us, so that a measured RTT is never 0.
- */
-void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us)
-{
-	u32 rtt = max_t(u32, xtcp_clock_us() - sent_us, 1);
-
-	xtcp_assert_sock_locked(&xs->inet.sk);
-	xtcp_rtt_sample(&xs->rtt, rtt, jiffies_to_usecs(1), XTCP_RTO_MIN_US,
-			XTCP_RTO_MAX_US);
-	xs->backoff = 0;
-}
-
-/**
- * xtcp_rtt_measure_ts() - an RTT sample from an echoed timestamp
- * @xs: socket, locked, with timestamps in use
- * @tsecr: the timestamp an ACK of new data echoed
- *
- * RFC 7323 section 4: the echo tells which transmission the ACK
- * answers, so that this sample is valid even when the data was sent
- * more than once, as Linux's tcp_rtt_tsopt_us(): a timeout's backoff
- * ends with the first ACK of what it sent again.  Milliseconds only.
- */
-void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr)
-{
-	s32 ms = xtcp_ts_clock(xs->ts_offset) - tsecr;
-
-	xtcp_assert_sock_locked(&xs->inet.sk);
-	/* An echo from the future, or older than any RTO: not ours. */
-	if (ms < 0 || (u32)ms > XTCP_RTO_MAX_US / USEC_PER_MSEC)
-		return;
-	xtcp_rtt_measure(xs, xtcp_clock_us() - ms * USEC_PER_MSEC);
 }
 
 /**
@@ -341,26 +302,6 @@ void xtcp_persist_done(struct sock *sk)
 	xs->probes_tstamp = 0;
 	xs->backoff = 0;
 	sk_stop_timer(sk, &xs->rtx_timer);
-}
-
-/**
- * xtcp_ack_rcvd() - an acceptable ACK arrived: the peer is alive
- * @sk: socket, locked
- * @ack: its acknowledgment number
- *
- * Resets the idle time of keepalive and the count of unanswered
- * probes, as Linux's tcp_ack() does for an ACK that is not older than
- * snd_una.
- */
-void xtcp_ack_rcvd(struct sock *sk, u32 ack)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xtcp_assert_sock_locked(sk);
-	if ((s32)(ack - xs->snd_una) < 0)
-		return;
-	xs->rcv_tstamp = jiffies;
-	xs->probes_out = 0;
 }
 
 /* Deferred work: softirq with no owner, or the owner's release_sock(). */
