@@ -217,6 +217,9 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!xtcp_ack(sk, skb, h))
 		return false;
+	/* Old, but believable: its data counts, nothing else (xtcp_ack()). */
+	if (xtcp_seq_before(h->ack, xs->snd_una))
+		return true;
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK) &&
