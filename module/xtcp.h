@@ -159,6 +159,7 @@
 #include "xtcp_cc_math.h"
 #include "xtcp_cookie.h"
 #include "xtcp_sack.h"
+#include "xtcp_undo.h"
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
@@ -322,6 +323,8 @@ enum {
  * @loss_epoch: number of the current loss episode (a recovery or a
  *	timeout), never 0: what xtcp_skb_cb.rexmit_epoch is compared with
  * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
+ * @undo: what the current loss episode cut, to give back if D-SACK or
+ *	timestamps prove it spurious (xtcp_undo.h)
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
  * @keepalive_timer: SO_KEEPALIVE probes
@@ -418,6 +421,7 @@ struct xtcp_sock {
 	u8 loss_epoch;
 	u8 ca_state;
 	bool cwnd_limited;
+	struct xtcp_undo undo;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
@@ -743,6 +747,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESFAILED, /* ACKs checked as cookies and refused */
 	XTCP_MIB_LISTENDROPS,	/* SYNs and final ACKs a listener dropped */
 	XTCP_MIB_WQUEUETOOBIG,	/* splits of sent skbs refused: queue too big */
+	XTCP_MIB_DSACKRECV,	/* D-SACK blocks received */
+	XTCP_MIB_DSACKUNDO,	/* recoveries undone: every resend a duplicate */
+	XTCP_MIB_LOSSUNDO,	/* timeouts undone: an original was acknowledged */
+	XTCP_MIB_FULLUNDO,	/* recoveries undone by timestamps at their end */
 	__XTCP_MIB_MAX
 };
 
@@ -986,6 +994,9 @@ void xtcp_cong_start(struct sock *sk);
 void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack);
 void xtcp_cong_on_rto(struct sock *sk);
 void xtcp_cong_mtu_lost(struct sock *sk);
+void xtcp_cong_dsack(struct sock *sk, u32 start, u32 end, u32 ack);
+void xtcp_cong_retransmitted(struct sock *sk, const struct sk_buff *skb,
+			     u32 tsval);
 const char *xtcp_cong_name(const struct sock *sk);
 int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
 		   size_t *lenp, loff_t *ppos);

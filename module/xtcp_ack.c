@@ -84,8 +84,9 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
  * @ack: the ACK's cumulative acknowledgment, taken before the ACK
  *	advances snd_una
  *
- * Blocks that are not plausible (RFC 2018; outside what is in flight,
- * or a D-SACK, RFC 2883) are ignored.  A marked segment is not sent
+ * Blocks that are not plausible (RFC 2018; outside what is in flight)
+ * are ignored; a D-SACK block (RFC 2883) marks nothing, but may prove
+ * the loss episode spurious (xtcp_cong_dsack()).  A marked segment is not sent
  * again in recovery (xtcp_cong.c); the timeout still sends the oldest.
  * One walk of the queue serves all the blocks; a queued skb of several
  * segments that a block covers in part is split at the segment boundary
@@ -110,18 +111,31 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
 	u32 high;
 	struct xtcp_sack_block ok[XTCP_OPT_SACK_MAX];
+	const struct xtcp_sack_block *b;
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
 	struct xtcp_skb_cb *cb;
 	u32 len, seg;
+	bool dsack;
 
 	xtcp_assert_sock_locked(sk);
 	seg = xtcp_seg_size(xs);
-	for (i = 0; i < opt->num_sacks; i++)
-		if (xtcp_sack_validate(&opt->sack[i], una, xs->snd_nxt,
-				       xtcp_max_rcv_wnd(xs) << 1, false) ==
-		    XTCP_SACK_OK)
-			ok[n++] = opt->sack[i];
+	dsack = xtcp_sack_is_dsack(opt->sack, opt->num_sacks, ack);
+	for (i = 0; i < opt->num_sacks; i++) {
+		b = &opt->sack[i];
+		switch (xtcp_sack_validate(b, una, xs->snd_nxt,
+					   xtcp_max_rcv_wnd(xs) << 1,
+					   dsack && !i)) {
+		case XTCP_SACK_OK:
+			ok[n++] = *b;
+			break;
+		case XTCP_SACK_DUP:
+			xtcp_cong_dsack(sk, b->start, b->end, una);
+			break;
+		case XTCP_SACK_BAD:
+			break;
+		}
+	}
 	if (!n)
 		return;
 	/* What is below snd_una is not in flight any more. */

@@ -320,6 +320,7 @@ static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_undo_start(&xs->undo, &xs->cw, xs->snd_una);
 	xtcp_newreno_enter(&xs->cw, xs->ca_ops->ssthresh(sk));
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->recover = xs->snd_nxt;
@@ -328,11 +329,98 @@ static void xtcp_enter_recovery(struct sock *sk)
 	xtcp_resend_holes(sk);
 }
 
-/* Enough evidence that the oldest segment is lost? */
+/*
+ * Enough evidence that the oldest segment is lost?  With SACK, only
+ * segments the peer holds above it count, as in Linux's
+ * tcp_time_to_recover(): a duplicate ACK that reports nothing new (the
+ * answer to a segment the network duplicated, with its D-SACK block, or
+ * a window update) is no sign of loss.  Without, duplicate ACKs count
+ * (RFC 5681 3.2).
+ */
 static bool xtcp_loss_seen(const struct xtcp_sock *xs)
 {
-	return xs->dupacks >= xs->reordering ||
-	       (xs->sack_ok && xs->sacked_out >= xs->reordering);
+	if (xs->sack_ok)
+		return xs->sacked_out >= xs->reordering;
+	return xs->dupacks >= xs->reordering;
+}
+
+/*
+ * The loss episode was spurious: its window cut is given back and the
+ * episode ends (Linux's tcp_undo_cwnd_reduction() and
+ * tcp_try_keep_open()).  Segments the peer still misses are found again
+ * as after any loss: recover moves to snd_una, so that new evidence
+ * starts a new recovery at once.
+ */
+static void xtcp_cong_undo(struct sock *sk, int mib)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_undo_cwnd(&xs->undo, &xs->cw);
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->recover = xs->snd_una;
+	xs->dupacks = 0;
+	XTCP_INC_STATS(sock_net(sk), mib);
+}
+
+/*
+ * Eifel (RFC 3522): an ACK of new data that echoes a timestamp older
+ * than the episode's first retransmission was sent for an original.
+ * After a timeout that makes the timeout spurious, as Linux's
+ * tcp_try_undo_loss(); in a recovery it is checked at the end, as
+ * tcp_try_undo_recovery() does (partial ACKs leave it alone: the other
+ * holes may be real).  Returns whether the episode was undone.
+ */
+static bool xtcp_try_undo_eifel(struct sock *sk, bool full)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_undo_delayed(&xs->undo, xs->rcv_tsecr))
+		return false;
+	if (xs->ca_state == XTCP_CA_LOSS)
+		xtcp_cong_undo(sk, XTCP_MIB_LOSSUNDO);
+	else if (full)
+		xtcp_cong_undo(sk, XTCP_MIB_FULLUNDO);
+	else
+		return false;
+	return true;
+}
+
+/**
+ * xtcp_cong_dsack() - the peer reports a range it received twice
+ * @sk: the socket, locked
+ * @start: first sequence number of the D-SACK block (RFC 2883)
+ * @end: its end
+ * @ack: snd_una once the ACK that carries it is taken
+ *  When every segment the current loss episode sent again has
+ * come back as a duplicate, nothing was lost: the episode is undone
+ * (RFC 3708 with Linux's response, tcp_try_undo_dsack()).
+ */
+void xtcp_cong_dsack(struct sock *sk, u32 start, u32 end, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_assert_sock_locked(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKRECV);
+	if (!xs->ca_ops || xs->ca_state == XTCP_CA_OPEN)
+		return;
+	if (xtcp_undo_dsack(&xs->undo, start, end, ack, xtcp_seg_size(xs)))
+		xtcp_cong_undo(sk, XTCP_MIB_DSACKUNDO);
+}
+
+/**
+ * xtcp_cong_retransmitted() - a segment of the write queue went again
+ * @sk: the socket, locked
+ * @skb: it, cut to one segment
+ * @tsval: our timestamp clock read before it was built, so that its
+ *	TSval is not older
+ */
+void xtcp_cong_retransmitted(struct sock *sk, const struct sk_buff *skb,
+			     u32 tsval)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_undo_retransmitted(&xs->undo, max_t(u32, XTCP_SKB_CB(skb)->segs, 1),
+				tsval, xs->tstamp_ok);
 }
 
 /*
@@ -378,8 +466,11 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 			/* Its SACK blocks may show more holes. */
 			xtcp_resend_holes(sk);
 		} else if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
+			if (xtcp_try_undo_eifel(sk, true))
+				return;
 			xtcp_newreno_full_ack(&xs->cw, xtcp_in_flight(xs));
 			xs->ca_state = XTCP_CA_OPEN;
+			xtcp_undo_forget(&xs->undo);
 		} else {
 			xtcp_newreno_partial_ack(&xs->cw, acked);
 			xtcp_resend_holes(sk);
@@ -389,10 +480,14 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		/* After a timeout, what was in flight then is likely lost. */
 		if (!acked)
 			break;
-		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover))
+		if (xtcp_try_undo_eifel(sk, false))
+			return;
+		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
 			xs->ca_state = XTCP_CA_OPEN;
-		else
+			xtcp_undo_forget(&xs->undo);
+		} else {
 			xtcp_resend_holes(sk);
+		}
 		break;
 	}
 	if (xs->ca_state == XTCP_CA_OPEN && xtcp_loss_seen(xs) &&
@@ -442,6 +537,9 @@ void xtcp_cong_on_rto(struct sock *sk)
 		return;
 	if (xs->ca_state != XTCP_CA_LOSS)
 		ssthresh = xs->ca_ops->ssthresh(sk);
+	/* A recovery's or an earlier timeout's cut is what to give back. */
+	if (xs->ca_state == XTCP_CA_OPEN)
+		xtcp_undo_start(&xs->undo, &xs->cw, xs->snd_una);
 	xtcp_cwnd_timeout(&xs->cw, ssthresh);
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->recover = xs->snd_nxt;
@@ -473,6 +571,8 @@ void xtcp_cong_mtu_lost(struct sock *sk)
 	xtcp_assert_sock_locked(sk);
 	if (xs->snd_una == xs->snd_nxt)
 		return;
+	/* No cut to give back: these resends are no sign of anything. */
+	xtcp_undo_forget(&xs->undo);
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->recover = xs->snd_nxt;
 	xs->dupacks = 0;

@@ -463,10 +463,12 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	u32 tsval = xtcp_ts_clock(xtcp_sk(sk)->ts_offset);
 	int err = xtcp_transmit_skb(sk, skb);
 
 	if (err)
 		return err;
+	xtcp_cong_retransmitted(sk, skb, tsval);
 	XTCP_SKB_CB(skb)->rexmit = 1;
 	XTCP_SKB_CB(skb)->rexmit_epoch = xtcp_sk(sk)->loss_epoch;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);

@@ -58,6 +58,10 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESFAILED] = "SyncookiesFailed",
 	[XTCP_MIB_LISTENDROPS] = "ListenDrops",
 	[XTCP_MIB_WQUEUETOOBIG]	 = "WqueueTooBig",
+	[XTCP_MIB_DSACKRECV]	 = "DSACKRecv",
+	[XTCP_MIB_DSACKUNDO]	 = "DSACKUndo",
+	[XTCP_MIB_LOSSUNDO]	 = "LossUndo",
+	[XTCP_MIB_FULLUNDO]	 = "FullUndo",
 };
 
 /**

@@ -1521,6 +1521,171 @@ TEST_F_TIMEOUT(linkx, sack_holes_resent_at_once, 60)
 }
 
 /*
+ * The hand-made peer acknowledges up to @ack with one D-SACK block,
+ * [@start, @end), data it received twice (RFC 2883); 0 or -1.
+ */
+static int raw_peer_dsack(struct raw_peer *p, uint32_t ack, uint32_t start,
+			  uint32_t end)
+{
+	p->h.ack = ack;
+	p->h.opt.present = XTCP_OPTF_SACK;
+	p->h.opt.num_sacks = 1;
+	p->h.opt.sack[0].start = start;
+	p->h.opt.sack[0].end = end;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/*
+ * Duplicate ACKs that report nothing new are no sign of loss when the
+ * peer SACKs (Linux's tcp_time_to_recover()): of five segments, the
+ * network delivered the first four times, and the peer answered each
+ * copy after the first with a duplicate ACK and a D-SACK block for it.
+ * a sends nothing again and keeps its window; before, the third such
+ * ACK started a fast retransmit of the second segment and halved it.
+ */
+TEST_F_TIMEOUT(linkx, dsack_dupacks_are_no_loss, 60)
+{
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd, i;
+	long timeouts;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, raw_peer_dsack(&p, s0 + 1000, s0, s0 + 1000));
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	timeouts = xtcp_counter("Timeouts");
+	TH_LOG("%ld timeouts", timeouts);
+	EXPECT_EQ(3, xtcp_counter("DSACKRecv"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(timeouts, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A fast retransmit proved spurious by D-SACK is undone (RFC 3708, as
+ * Linux's tcp_try_undo_dsack()): of five segments, the second came
+ * late, behind the other three, which the peer SACKed; a sent it again
+ * and halved its window.  Then the peer acknowledges all five with a
+ * D-SACK block for the second: both copies arrived.  cwnd and ssthresh
+ * are back to what they were, and the recovery is over.
+ */
+TEST_F_TIMEOUT(linkx, dsack_undoes_fast_retransmit, 60)
+{
+	struct tcp_info ti, before;
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	ASSERT_EQ(0, tcp_info(fd, &before));
+
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 2000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_NE(0, ti.tcpi_ca_state);
+	EXPECT_GT(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	ASSERT_EQ(0, raw_peer_dsack(&p, s0 + 5000, s0 + 1000, s0 + 2000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("DSACKRecv"));
+	EXPECT_EQ(1, xtcp_counter("DSACKUndo"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/* The next segment from a that starts at @seq, with its options. */
+static int raw_peer_seg_at(struct raw_peer *p, uint32_t seq,
+			   struct xtcp_opts *o)
+{
+	struct xtcp_seg_hdr h;
+
+	do {
+		if (raw_peer_recv(p, &h, o))
+			return -1;
+	} while (h.seq != seq);
+	return 0;
+}
+
+/*
+ * A spurious timeout is undone by Eifel detection (RFC 3522, with
+ * RFC 7323 timestamps; Linux's tcp_try_undo_loss()): the peer holds the
+ * ACK of three segments until a's timer sent the first again, then
+ * acknowledges all three echoing the first original's timestamp, older
+ * than the retransmission's: the original had arrived.  cwnd and
+ * ssthresh are back to what they were before the timeout.
+ */
+TEST_F_TIMEOUT(linkx, eifel_undoes_spurious_timeout, 60)
+{
+	static const uint8_t data[3000];
+	struct tcp_info ti, before;
+	struct xtcp_opts o;
+	struct raw_peer p;
+	uint32_t s0, ts0, seg;
+	int lfd, fd;
+
+	ASSERT_EQ(0, raw_peer_open_at(self->a, self->b, ADDR_B, 0, 1, &p,
+				      &lfd));
+	p.ts = true;
+	fd = raw_peer_connect(&p, lfd, &s0);
+	ASSERT_LE(0, fd);
+	s0++;
+	ASSERT_EQ(0, tcp_info(fd, &before));
+	ASSERT_EQ(TCPI_OPT_TIMESTAMPS,
+		  before.tcpi_options & TCPI_OPT_TIMESTAMPS);
+
+	/* Segments of 988 bytes: the option takes 12 of the 1000. */
+	seg = before.tcpi_snd_mss;
+	ASSERT_GE(sizeof(data) / 3, seg);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(3 * seg, write(fd, data, 3 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0, &o));
+	ts0 = o.tsval;
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 2 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0, &o));	/* the timeout */
+	EXPECT_LT(ts0, o.tsval);
+
+	p.h.opt.tsval = 2;
+	p.h.opt.tsecr = ts0;
+	p.h.ack = s0 + 3 * seg;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, xtcp_wait_outq_empty(fd, 3000));
+
+	ASSERT_EQ(0, tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_LE(1, xtcp_counter("Timeouts"));
+	EXPECT_EQ(1, xtcp_counter("LossUndo"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Loss recovery after a timeout ends at its recovery point (RFC 6582):
  * a sends eight segments that the hand-made receiver leaves unanswered,
  * so the timer sends the first again.  The ACK of six (partial: two

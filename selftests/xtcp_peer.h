@@ -20,6 +20,7 @@ struct raw_peer {
 	uint32_t a, b;		/* addresses, network order */
 	struct xtcp_seg_hdr h;	/* b's next segment */
 	uint16_t mss;		/* the MSS its SYN announces; 0 for 1000 */
+	bool ts;		/* its SYN offers timestamps (RFC 7323) */
 };
 
 static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
@@ -75,7 +76,9 @@ static inline int raw_peer_recv_data(struct raw_peer *p,
 
 /*
  * A connection from the hand-made peer in b to a listener in a, which
- * offers SACK and window scale 0; returns the accepted socket or -1.
+ * offers SACK and window scale 0, and timestamps if @p->ts (then its
+ * segments carry h.opt's, with a's SYN-ACK's echoed); returns the
+ * accepted socket or -1.
  */
 static inline int raw_peer_connect(struct raw_peer *p, int lfd,
 				   uint32_t *a_isn)
@@ -85,14 +88,17 @@ static inline int raw_peer_connect(struct raw_peer *p, int lfd,
 	struct xtcp_opts o;
 
 	p->h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
-			   XTCP_OPTF_WSCALE;
+			   XTCP_OPTF_WSCALE | (p->ts ? XTCP_OPTF_TS : 0);
 	p->h.opt.mss = p->mss ? : 1000;
+	p->h.opt.tsval = 1;
+	p->h.opt.tsecr = 0;
 	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
 	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_SYN, NULL, 0) ||
 	    raw_peer_recv(p, &sa, &o))
 		return -1;
-	p->h.opt.present = 0;
-	p->h.doff = XTCP_HDR_LEN;
+	p->h.opt.present = p->ts ? XTCP_OPTF_TS : 0;
+	p->h.opt.tsecr = o.tsval;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
 	p->h.ack = sa.seq + 1;
 	*a_isn = sa.seq;
 	if (raw_peer_send(p, ++p->h.seq, XTCP_FLAG_ACK, NULL, 0) ||
