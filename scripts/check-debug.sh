@@ -11,7 +11,9 @@
 #     (scripts/debug-kernel.sh; about 10 minutes cold, seconds warm)
 #  2. xtcp.ko built against it with W=1 and gcov profiling (XTCP_GCOV=1),
 #     from a copy of the sources in build/debug/src so that module/ keeps
-#     the Debian kernel's objects
+#     the Debian kernel's objects; with it the test-only module
+#     selftests/kmod/xtcp_widen.ko, which goes beside the selftests
+#     (xtcp_race loads it; the Debian lane has none)
 #  3. the selftests in the VM harness on that kernel, in two VMs at once
 #     (2 GiB each, KASAN reports all, not only the first); each VM fails
 #     the run on any WARNING, BUG, lockdep, KASAN, "sleeping function
@@ -107,8 +109,8 @@ mkdir -p "$SRC"
 tar -C "$ROOT" -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.order' \
 	--exclude='Module.symvers' --exclude='*.gcno' --exclude='*.gcda' \
-	--exclude='*.o.d' --exclude='.tmp_versions' Kbuild module include |
-	tar -C "$SRC" -xf -
+	--exclude='*.o.d' --exclude='.tmp_versions' Kbuild module include \
+	selftests/kmod | tar -C "$SRC" -xf -
 if [ -n "${XTCP_PLANT:-}" ]; then
 	echo "# planted bug: $XTCP_PLANT (scripts/plant-bug.sh): this lane must fail" >>"$TAP"
 	"$ROOT/scripts/plant-bug.sh" "$XTCP_PLANT" "$SRC" 2>>"$TAP" || finish
@@ -122,6 +124,16 @@ else
 	diag "$LOGS/module.log" 40
 	echo "not ok - module builds warning-free with W=1 and gcov for $DKVER" >>"$TAP"
 fi
+# The test-only module of xtcp_race's accept_in_widened_window, never
+# part of xtcp.ko: it goes beside the tests, where that test loads it.
+if make -C "$DK/obj" M="$SRC/selftests/kmod" W=1 modules \
+	>"$LOGS/kmod.log" 2>&1 &&
+	! grep -E 'warning:|error:' "$LOGS/kmod.log" >/dev/null; then
+	echo "ok - test module xtcp_widen builds warning-free with W=1" >>"$TAP"
+else
+	diag "$LOGS/kmod.log" 40
+	echo "not ok - test module xtcp_widen builds warning-free with W=1" >>"$TAP"
+fi
 if [ ! -f "$SRC/module/xtcp.ko" ]; then
 	echo "not ok - debug VM selftests (no xtcp.ko)" >>"$TAP"
 	finish
@@ -132,6 +144,9 @@ if ! xtcp_build_tests "$DBG/tests" >"$LOGS/tests-build.log" 2>&1; then
 	diag "$LOGS/tests-build.log"
 	echo "not ok - debug lane: selftests build" >>"$TAP"
 	finish
+fi
+if [ -f "$SRC/selftests/kmod/xtcp_widen.ko" ]; then
+	cp "$SRC/selftests/kmod/xtcp_widen.ko" "$DBG/tests/"
 fi
 if ! "$ROOT/scripts/mkinitramfs.sh" --kver "$DKVER" --modroot "$DK/modroot" \
 	--module "$SRC/module/xtcp.ko" --tests "$DBG/tests" \

@@ -11,6 +11,9 @@
  *  accept_vs_final_ack_data
  *	threads accept() and at once close, read, shut down or write while
  *	a raw peer completes handshakes with data in its final ACK
+ *  accept_in_widened_window
+ *	the same race with its window held open by the test-only module
+ *	xtcp_widen (selftests/kmod), every connection through it
  *  netns_teardown_and_unload
  *	unload attempts and namespace deletion while connections, pending
  *	requests, orphans and TIME_WAIT entries live there; then the module
@@ -51,12 +54,18 @@ FIXTURE(race) {
 	int unused;
 };
 
+/* accept_in_widened_window loaded xtcp_widen, and has not unloaded it. */
+static bool widen_loaded;
+
 FIXTURE_SETUP(race)
 {
 }
 
 FIXTURE_TEARDOWN(race)
 {
+	/* Whatever failed, later tests run without the widener. */
+	if (widen_loaded)
+		syscall(__NR_delete_module, "xtcp_widen", O_NONBLOCK);
 }
 
 static int race_env(const char *name, int def)
@@ -540,6 +549,149 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	close(pr.raw);
 	free(pr.isn);
 	free(pr.acked);
+}
+
+/*
+ * Item 2 with its window held open.  accept_vs_final_ack_data never hits
+ * it: between the child's queueing for accept() and softirq's lock on
+ * it for the rest of the final ACK lie a few instructions.  The
+ * test-only module xtcp_widen (selftests/kmod/xtcp_widen.c; the debug
+ * lane builds it and installs it beside the tests) holds softirq there
+ * until accept() owns the child, and accept() there until softirq has
+ * dealt with the segment: every connection then takes the path of the
+ * defect.  A raw peer, on CPU 0 (where its segments' softirq runs), makes
+ * WIDEN_CONNS connections one at a time with DATA_LEN bytes in the final
+ * ACK; the acceptor thread, on CPU 1, spins on accept() and reads them.
+ * Exact outcome: each segment was backlogged (none run in softirq while
+ * the user owned the socket), no wait timed out, and every read got its
+ * bytes intact.  Skipped where xtcp_widen.ko was not built (the Debian
+ * kernel's lane).
+ */
+#define WIDEN_CONNS	20
+
+/* The path of xtcp_widen.ko beside this program, in @buf; 0 or -1. */
+static int widen_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (!slash || (size_t)(slash - buf) + sizeof("/xtcp_widen.ko") > len)
+		return -1;
+	strcpy(slash, "/xtcp_widen.ko");
+	return access(buf, R_OK);
+}
+
+static long widen_count(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/xtcp_widen/parameters/%s",
+		 name);
+	return xtcp_read_long(path);
+}
+
+TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
+{
+	struct peer_round pr = {
+		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
+		.conns = 1,
+	};
+	uint32_t isn[WIDEN_CONNS];
+	struct accept_ctx ctx = {};
+	long long deadline;
+	pthread_attr_t attr;
+	char ko[PATH_MAX];
+	uint8_t acked;
+	cpu_set_t cpu;
+	long opens;
+	pthread_t th;
+	int i, fd;
+
+	if (widen_path(ko, sizeof(ko)))
+		SKIP(return, "no xtcp_widen.ko beside the tests (debug lane only)");
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, race_net_up());
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	/* The listener's port; each side waits 2 s at most. */
+	ASSERT_EQ(0, syscall(__NR_finit_module, fd, "port=24001 wait_ms=2000",
+			     0)) TH_LOG("loading %s: %s", ko, strerror(errno));
+	close(fd);
+	widen_loaded = true;
+
+	pr.acked = &acked;
+	pr.raw = xtcp_raw_hdrincl_socket();
+	ASSERT_LE(0, pr.raw);
+	pr.pfd = packet_open("xr1");
+	ASSERT_LE(0, pr.pfd);
+	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 64);
+	ASSERT_LE(0, ctx.lfd);
+	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	CPU_ZERO(&cpu);
+	CPU_SET(1, &cpu);
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setaffinity_np(&attr, sizeof(cpu), &cpu));
+	/* The only acceptor: it spins on accept(). */
+	ASSERT_EQ(0, pthread_create(&th, &attr, acceptor, &ctx));
+	CPU_ZERO(&cpu);
+	CPU_SET(0, &cpu);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu), &cpu));
+	opens = xtcp_counter("PassiveOpens");
+	srand(getpid());
+
+	for (i = 0; i < WIDEN_CONNS; i++) {
+		/* Peer ports 1 mod 4: the acceptor reads and checks the data. */
+		pr.base = 20001 + 4 * i;
+		pr.isn = &isn[i];
+		isn[i] = rand();
+		acked = 0;
+		pr.done = 0;
+		ASSERT_EQ(0, ip_raw_syn(pr.raw, pr.saddr, pr.daddr, pr.base,
+					RACE_PORT, isn[i]));
+		ASSERT_EQ(0, answer_synacks(&pr, 10000));
+		ASSERT_EQ(1, pr.done) TH_LOG("connection %d: SYN-ACK seen", i);
+		deadline = xtcp_now_ms() + 10000;
+		while (atomic_load(&ctx.handled) <= i &&
+		       xtcp_now_ms() < deadline)
+			usleep(1000);
+		ASSERT_EQ(i + 1, atomic_load(&ctx.handled))
+			TH_LOG("connection %d: accepted and read", i);
+	}
+	TH_LOG("widened %ld, backlogged %ld, run while owned %ld, timeouts %ld",
+	       widen_count("widened"), widen_count("backlogged"),
+	       widen_count("rcv_owned"), widen_count("timeouts"));
+	EXPECT_EQ(0, widen_count("timeouts"));
+	EXPECT_EQ(WIDEN_CONNS, widen_count("widened"));
+	EXPECT_EQ(0, widen_count("rcv_owned"));
+	EXPECT_EQ(WIDEN_CONNS, widen_count("backlogged"));
+	EXPECT_EQ(0, atomic_load(&ctx.bad));
+	EXPECT_EQ(opens + WIDEN_CONNS, xtcp_counter("PassiveOpens"));
+
+	atomic_store(&ctx.stop, 1);
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, syscall(__NR_delete_module, "xtcp_widen", O_NONBLOCK))
+		TH_LOG("unloading xtcp_widen: %s", strerror(errno));
+	widen_loaded = false;
+	/* Reset what the server side still has (closed, in FIN_WAIT1). */
+	for (i = 0; i < WIDEN_CONNS; i++) {
+		struct xtcp_seg_hdr a = {
+			.sport = 20001 + 4 * i, .dport = RACE_PORT,
+			.seq = isn[i] + 1 + DATA_LEN,
+			.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_RST,
+		};
+
+		ASSERT_EQ(0, ip_raw_send(pr.raw, pr.saddr, pr.daddr, &a,
+					 NULL, 0));
+	}
+	EXPECT_EQ(1, wait_proc_count(1, 10000)) TH_LOG("only the listener left");
+	close(ctx.lfd);
+	close(pr.pfd);
+	close(pr.raw);
 }
 
 /*
