@@ -81,8 +81,11 @@
  *
  *  4. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
  *     owners of one local port, sockets and TIME_WAIT entries: bind
- *     conflicts, the move to LISTEN and port release are decided under
- *     it.  Because softirq context takes it too (children inherit the
+ *     conflicts, whether connect() may share the port, the move to
+ *     LISTEN and port release are decided under it.  connect() does
+ *     not hold it with a chain's lock: it owns a port under the bind
+ *     bucket lock first, then checks its 4-tuple under the chain's.
+ *     Because softirq context takes it too (children inherit the
  *     port, TIME_WAIT entries expire), process context always takes it
  *     with spin_lock_bh().
  *
@@ -241,6 +244,9 @@ enum {
  *	socket core see an inet_sock
  * @hash_bucket: the listen or established chain the socket is on, NULL
  *	when lookups cannot find it; written under that chain's lock
+ * @connect_port: the local port came from connect()'s ephemeral choice,
+ *	not from bind() or listen(): other connections may share it
+ *	(xtcp_connect_port()); written under the port's bind bucket lock
  * @iss: initial send sequence number
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
@@ -354,6 +360,7 @@ enum {
 struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_hash_bucket *hash_bucket;
+	bool connect_port;
 
 	u32 iss;
 	u32 snd_una;
@@ -659,8 +666,8 @@ struct xtcp_request {
  * @rport: peer port
  * @snd_nxt: sequence number of our next segment (after our FIN)
  * @rcv_nxt: next sequence number expected (after the peer's FIN)
- * @expires_reuse: jiffies when 2*MSL ends, in bits 31..1; bit 0 is
- *	SO_REUSEADDR of the socket it replaced
+ * @expires_reuse: jiffies when 2*MSL ends, in bits 31..2; the bits of
+ *	%XTCP_TW_FLAGS say how the socket it replaced held its port
  *
  * Kept at 64 bytes (see xtcp_tw.c).  The locks of its links, and the
  * wheel's ownership of its memory, are in the rules above.
@@ -678,6 +685,11 @@ struct xtcp_tw {
 	u32 rcv_nxt;
 	u32 expires_reuse;
 };
+
+/* Bits of xtcp_tw.expires_reuse below the expiry time. */
+#define XTCP_TW_REUSE		1U	/* the socket set SO_REUSEADDR */
+#define XTCP_TW_CONNECT		2U	/* its port came from connect() */
+#define XTCP_TW_FLAGS		(XTCP_TW_REUSE | XTCP_TW_CONNECT)
 
 /**
  * struct xtcp_tw_wheel - the TIME_WAIT timing wheel of one namespace
@@ -886,7 +898,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 				  int dif, int sdif);
 u32 xtcp_tuple_hash(const struct net *net, __be32 laddr, u16 lport,
 		    __be32 faddr, __be16 fport);
-void xtcp_bind_tw_add(struct xtcp_tw *tw, bool reuse);
+void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk);
 void xtcp_bind_tw_del(struct xtcp_tw *tw);
 
 /* What a /proc walk visits: a socket, a pending request or TIME_WAIT. */

@@ -13,6 +13,10 @@
  *
  * The listen and established hashes are RCU hlist_nulls chains, looked
  * up from softirq without locks (see the rules in xtcp.h).
+ *
+ * connect() chooses its local port as Linux's __inet_hash_connect()
+ * does (see xtcp_port.h and xtcp_connect_port()): a port is shared by
+ * connections whose 4-tuples differ, and only by them.
  */
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -24,6 +28,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_port.h"
 
 #define XTCP_BHASH_SIZE		4096
 #define XTCP_LHASH_SIZE		256
@@ -57,6 +62,8 @@ static struct {
 	struct xtcp_hash_bucket *lhash;
 	struct xtcp_hash_bucket *ehash;
 	siphash_key_t ehash_secret;
+	siphash_key_t port_secret;
+	u32 *port_perturb;
 } xtcp_table __read_mostly;
 
 static struct xtcp_bind_bucket *xtcp_bhash_bucket(const struct net *net,
@@ -142,7 +149,8 @@ static bool xtcp_bind_conflict_tw(const struct sock *sk,
 		return false;
 	if (sk->sk_rcv_saddr && tw->laddr && sk->sk_rcv_saddr != tw->laddr)
 		return false;
-	return !(relax && sk->sk_reuse && (tw->expires_reuse & 1));
+	return !(relax && sk->sk_reuse &&
+		 (READ_ONCE(tw->expires_reuse) & XTCP_TW_REUSE));
 }
 
 static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
@@ -166,12 +174,14 @@ static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
 	return false;
 }
 
+/* @connect: the port is connect()'s choice, which others may share. */
 static void xtcp_port_own(struct xtcp_bind_bucket *b, struct sock *sk,
-			  u16 port)
+			  u16 port, bool connect)
 	__must_hold(&b->lock)
 {
 	lockdep_assert_held(&b->lock);
 	inet_sk(sk)->inet_num = port;
+	xtcp_sk(sk)->connect_port = connect;
 	sk_add_bind_node(sk, &b->owners);
 }
 
@@ -183,18 +193,19 @@ static bool xtcp_try_port(struct sock *sk, u16 port, bool relax)
 	spin_lock_bh(&b->lock);
 	taken = xtcp_port_taken(b, sk, port, relax);
 	if (!taken)
-		xtcp_port_own(b, sk, port);
+		xtcp_port_own(b, sk, port, false);
 	spin_unlock_bh(&b->lock);
 	return !taken;
 }
 
 /*
- * Pick a free port from ip_local_port_range the way Linux does: start at
- * a random offset and try one parity first -- odd for bind(port 0) and
- * listen(), even for connect(), so that the two rarely compete -- then
- * the other.  Ephemeral ports are never shared.
+ * Pick a free port for bind(port 0) or listen() from ip_local_port_range
+ * the way Linux's inet_csk_find_open_port() does: start at a random odd
+ * offset, try the odd ports, then the even ones (connect() starts with
+ * the even ones, so that the two rarely compete).  Such a port is never
+ * shared.
  */
-static int xtcp_get_ephemeral_port(struct sock *sk, bool for_connect)
+static int xtcp_get_ephemeral_port(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 	u32 remaining, offset, i;
@@ -206,8 +217,7 @@ static int xtcp_get_ephemeral_port(struct sock *sk, bool for_connect)
 	remaining = high - low;
 	if (remaining > 1)
 		remaining &= ~1U;
-	offset = get_random_u32_below(remaining);
-	offset = for_connect ? offset & ~1U : offset | 1U;
+	offset = get_random_u32_below(remaining) | 1U;
 
 	for (parity = 0; parity < 2; parity++, offset ^= 1U) {
 		port = low + offset;
@@ -239,7 +249,7 @@ int xtcp_get_port(struct sock *sk, unsigned short snum)
 {
 	xtcp_assert_sock_owned(sk);
 	if (!snum)
-		return xtcp_get_ephemeral_port(sk, false);
+		return xtcp_get_ephemeral_port(sk);
 	return xtcp_try_port(sk, snum, true) ? 0 : -EADDRINUSE;
 }
 
@@ -260,6 +270,7 @@ void xtcp_put_port(struct sock *sk)
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&sk->sk_bind_node);
 	inet->inet_num = 0;
+	xtcp_sk(sk)->connect_port = false;
 	spin_unlock_bh(&b->lock);
 }
 
@@ -277,22 +288,28 @@ void xtcp_inherit_port(struct sock *child, const struct sock *listener)
 	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(child), port);
 
 	spin_lock_bh(&b->lock);
-	xtcp_port_own(b, child, port);
+	xtcp_port_own(b, child, port, false);
 	spin_unlock_bh(&b->lock);
 }
 
 /**
  * xtcp_bind_tw_add() - let a TIME_WAIT entry keep its port bound
- * @tw: new entry, addresses and net set
- * @reuse: SO_REUSEADDR of the socket the entry replaces
+ * @tw: new entry, addresses and net set, not yet visible
+ * @sk: the socket the entry replaces, which still owns the port
+ *
+ * The entry holds the port as @sk did: with SO_REUSEADDR or not, and as
+ * connect()'s choice, which later connections may share, or not.
  */
-void xtcp_bind_tw_add(struct xtcp_tw *tw, bool reuse)
+void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk)
 {
+	u32 flags = sk->sk_reuse ? XTCP_TW_REUSE : 0;
 	struct xtcp_bind_bucket *b;
 
 	b = xtcp_bhash_bucket(read_pnet(&tw->net), ntohs(tw->lport));
-	tw->expires_reuse = (tw->expires_reuse & ~1U) | reuse;
 	spin_lock_bh(&b->lock);
+	if (xtcp_sk(sk)->connect_port)
+		flags |= XTCP_TW_CONNECT;
+	tw->expires_reuse = (tw->expires_reuse & ~XTCP_TW_FLAGS) | flags;
 	hlist_add_head(&tw->bind_node, &b->tw_owners);
 	spin_unlock_bh(&b->lock);
 }
@@ -311,12 +328,126 @@ void xtcp_bind_tw_del(struct xtcp_tw *tw)
 	spin_unlock_bh(&b->lock);
 }
 
+/*
+ * May connect() take @port, in @sk's namespace, in bind bucket @b?  Only
+ * if every socket and TIME_WAIT entry holding it got it from connect()
+ * too, as Linux 6.1 keeps to ports whose bind bucket connect() created
+ * (tb->fastreuse == -1 && tb->fastreuseport == -1): a port bound by
+ * bind() or listen() is the user's, whatever the 4-tuples.  Whether
+ * @sk's 4-tuple is free on the port is for xtcp_hash() to decide.
+ */
+static bool xtcp_port_connect_only(struct xtcp_bind_bucket *b,
+				   const struct sock *sk, u16 port)
+	__must_hold(&b->lock)
+{
+	const struct net *net = sock_net(sk);
+	struct xtcp_tw *tw;
+	struct sock *sk2;
+
+	lockdep_assert_held(&b->lock);
+	sk_for_each_bound(sk2, &b->owners) {
+		if (inet_sk(sk2)->inet_num == port &&
+		    net_eq(sock_net(sk2), net) &&
+		    !xtcp_sk(sk2)->connect_port)
+			return false;
+	}
+	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
+		if (ntohs(tw->lport) == port &&
+		    net_eq(read_pnet(&tw->net), net) &&
+		    !(READ_ONCE(tw->expires_reuse) & XTCP_TW_CONNECT))
+			return false;
+	}
+	return true;
+}
+
+/* Own @port as connect()'s choice, unless bind() or listen() hold it. */
+static bool xtcp_claim_connect_port(struct sock *sk, u16 port)
+{
+	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
+	bool ok;
+
+	spin_lock_bh(&b->lock);
+	ok = xtcp_port_connect_only(b, sk, port);
+	if (ok)
+		xtcp_port_own(b, sk, port, true);
+	spin_unlock_bh(&b->lock);
+	return ok;
+}
+
+/*
+ * RFC 6056's F(local address, remote address, remote port, secret) of
+ * algorithm 4, as Linux's secure_ipv4_port_ephemeral(): the time in 10 s
+ * units is hashed too, so that a destination's ports are not tied to it
+ * for ever.  The key is xtcp's own, never TCP's: TCP's ports tell an
+ * observer nothing about xtcp's, nor the other way round.
+ */
+static u64 xtcp_port_hash(const struct sock *sk)
+{
+	return siphash_4u32((__force u32)sk->sk_rcv_saddr,
+			    (__force u32)sk->sk_daddr,
+			    (__force u16)inet_sk(sk)->inet_dport,
+			    jiffies / (10 * HZ), &xtcp_table.port_secret);
+}
+
+/*
+ * The walk of Linux's __inet_hash_connect() (xtcp_port.h).  Each port
+ * tried is first owned in its bind bucket, then xtcp_hash() checks the
+ * 4-tuple against the established and TIME_WAIT tables and adds the
+ * socket under its established chain's lock (rule 2), or the port is
+ * given back.  Two connect() calls that try one port for one
+ * destination at once thus cannot both get the 4-tuple, and none ever
+ * holds the chain lock and a bind bucket lock together.
+ */
+static int xtcp_connect_ephemeral(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 span, start, index, i, pass;
+	int low, high, port;
+	u64 hash;
+
+	inet_sk_get_local_port_range(sk, &low, &high);
+	span = xtcp_port_span(low, high + 1);
+	hash = xtcp_port_hash(sk);
+	index = hash & (XTCP_PORT_PERTURB_SIZE - 1);
+	start = xtcp_port_start(READ_ONCE(xtcp_table.port_perturb[index]),
+				hash >> 32, span);
+
+	for (pass = 0; pass < (span > 1 ? 2 : 1); pass++, start++) {
+		for (i = 0; i < span; i += 2) {
+			port = xtcp_port_at(low, high + 1, span, start, i);
+			if (inet_is_local_reserved_port(net, port))
+				continue;
+			if (xtcp_claim_connect_port(sk, port)) {
+				inet->inet_sport = htons(port);
+				if (!xtcp_hash(sk))
+					goto found;
+				xtcp_put_port(sk);
+				inet->inet_sport = 0;
+			}
+			cond_resched();
+		}
+	}
+	return -EADDRNOTAVAIL;
+
+found:
+	/* Racy, as Linux's: a lost update only makes a start less random. */
+	WRITE_ONCE(xtcp_table.port_perturb[index],
+		   READ_ONCE(xtcp_table.port_perturb[index]) +
+		   xtcp_port_perturb_step(i, get_random_u32_below(8)));
+	return 0;
+}
+
 /**
  * xtcp_connect_port() - give a connecting socket its port and hash it
- * @sk: socket in SYN_SENT with both addresses and the peer port set
+ * @sk: socket in SYN_SENT with both addresses and the peer port set,
+ *	owned by the caller
  *
- * An unbound socket gets a free ephemeral port; a bound one keeps its
- * port if no connection, TIME_WAIT included, has the same 4-tuple.
+ * A bound socket keeps its port if no connection, TIME_WAIT included,
+ * has the same 4-tuple.  An unbound one gets a port from
+ * ip_local_port_range, none of ip_local_reserved_ports, that bind() and
+ * listen() do not hold and on which its 4-tuple is free: connections
+ * to different destinations share ports, as with Linux TCP.
  *
  * Return: 0, or -EADDRNOTAVAIL.
  */
@@ -324,8 +455,9 @@ int xtcp_connect_port(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
-	if (!inet->inet_num && xtcp_get_ephemeral_port(sk, true))
-		return -EADDRNOTAVAIL;
+	xtcp_assert_sock_owned(sk);
+	if (!inet->inet_num)
+		return xtcp_connect_ephemeral(sk);
 	inet->inet_sport = htons(inet->inet_num);
 	return xtcp_hash(sk);
 }
@@ -782,10 +914,20 @@ int xtcp_table_init(void)
 	xtcp_table.ehash = xtcp_hash_alloc(XTCP_EHASH_SIZE);
 	if (!xtcp_table.ehash)
 		goto err_ehash;
+	xtcp_table.port_perturb = kvmalloc_array(XTCP_PORT_PERTURB_SIZE,
+						 sizeof(u32), GFP_KERNEL);
+	if (!xtcp_table.port_perturb)
+		goto err_perturb;
+	get_random_bytes(xtcp_table.port_perturb,
+			 XTCP_PORT_PERTURB_SIZE * sizeof(u32));
 	get_random_bytes(&xtcp_table.ehash_secret,
 			 sizeof(xtcp_table.ehash_secret));
+	get_random_bytes(&xtcp_table.port_secret,
+			 sizeof(xtcp_table.port_secret));
 	return 0;
 
+err_perturb:
+	kvfree(xtcp_table.ehash);
 err_ehash:
 	kvfree(xtcp_table.lhash);
 err_lhash:
@@ -801,6 +943,7 @@ err_bhash:
  */
 void xtcp_table_exit(void)
 {
+	kvfree(xtcp_table.port_perturb);
 	kvfree(xtcp_table.ehash);
 	kvfree(xtcp_table.lhash);
 	kvfree(xtcp_table.bhash);

@@ -72,20 +72,24 @@ static struct xtcp_tw_bucket *xtcp_tw_bucket(const struct net *net,
  * xtcp_tw_expires() - when the 2*MSL of an entry ends
  * @tw: the entry
  *
- * Return: jiffies (to within 2, the low bit holding SO_REUSEADDR).
+ * Return: jiffies, rounded up to a multiple of 4: the low bits hold
+ * %XTCP_TW_FLAGS.
  */
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw)
 {
 	unsigned long now = jiffies;
-	u32 delta = (READ_ONCE(tw->expires_reuse) & ~1U) - (u32)now;
+	u32 at = READ_ONCE(tw->expires_reuse) & ~XTCP_TW_FLAGS;
 
-	return now + (s32)delta;
+	return now + (s32)(at - (u32)now);
 }
 
+/* Rounded up, so that an entry never lasts less than it should. */
 static void xtcp_tw_set_expires(struct xtcp_tw *tw, unsigned long when)
 {
-	WRITE_ONCE(tw->expires_reuse, ((u32)when & ~1U) |
-		   (tw->expires_reuse & 1U));
+	u32 at = ((u32)when + XTCP_TW_FLAGS) & ~XTCP_TW_FLAGS;
+	u32 flags = tw->expires_reuse & XTCP_TW_FLAGS;
+
+	WRITE_ONCE(tw->expires_reuse, at | flags);
 }
 
 static unsigned long xtcp_tw_len(const struct xtcp_net *xn)
@@ -218,7 +222,7 @@ void xtcp_time_wait(struct sock *sk)
 	xtcp_tw_set_expires(tw, jiffies + xtcp_tw_len(xn));
 	atomic_inc(&xn->tw_wheel.live);
 
-	xtcp_bind_tw_add(tw, sk->sk_reuse);
+	xtcp_bind_tw_add(tw, sk);
 	b = xtcp_tw_bucket(sock_net(sk), tw->laddr, tw->lport, tw->raddr,
 			   tw->rport);
 	spin_lock_bh(&b->lock);

@@ -125,6 +125,259 @@ TEST_F(conn, ephemeral_connect_port)
 	close(c);
 }
 
+/*
+ * Port sharing by 4-tuple (RFC 6056, Linux's __inet_hash_connect()).
+ * With a single port in ip_local_port_range every connect() must find
+ * it; the tests then tell exactly which 4-tuples are free.
+ */
+#define CPORT	43100
+
+static int listener(int proto, const char *ip, unsigned short port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -errno;
+	if (xtcp_bind(fd, ip, port) || listen(fd, 8)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Accept a connection on @lfd and check it came from local port @port. */
+static int accept_from(int lfd, unsigned short port)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	int s = accept(lfd, (struct sockaddr *)&peer, &len);
+
+	if (s < 0)
+		return -errno;
+	if (ntohs(peer.sin_port) != port) {
+		close(s);
+		return -EBADMSG;
+	}
+	return s;
+}
+
+/* One byte each way over a connection: 0 if both arrived. */
+static int ping(int c, int s)
+{
+	char b = 'x';
+
+	if (send(c, &b, 1, 0) != 1 || recv(s, &b, 1, 0) != 1 ||
+	    send(s, &b, 1, 0) != 1 || recv(c, &b, 1, 0) != 1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Three connections from the range's one port: to two ports of one
+ * address and to a second address.  Their 4-tuples differ, so they
+ * share the port, and each carries data.
+ */
+TEST_F(conn, connect_shares_port_by_tuple)
+{
+	static const struct {
+		const char *ip;
+		unsigned short port;
+	} to[3] = {
+		{ "127.0.0.1", PORT }, { "127.0.0.1", PORT + 1 },
+		{ "127.0.0.2", PORT },
+	};
+	int lfd[3], c[3], s[3], i;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	lfd[0] = self->lfd;
+	lfd[1] = listener(variant->proto, to[1].ip, to[1].port);
+	lfd[2] = listener(variant->proto, to[2].ip, to[2].port);
+	ASSERT_LE(0, lfd[1]);
+	ASSERT_LE(0, lfd[2]);
+	for (i = 0; i < 3; i++) {
+		c[i] = connect_to(variant->proto, to[i].ip, to[i].port);
+		ASSERT_LE(0, c[i]) TH_LOG("connection %d: %s", i,
+					  strerror(-c[i]));
+		EXPECT_EQ(CPORT, xtcp_local_port(c[i]));
+		s[i] = accept_from(lfd[i], CPORT);
+		ASSERT_LE(0, s[i]) TH_LOG("accept %d: %s", i, strerror(-s[i]));
+	}
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, CPORT, PORT + 1));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, ping(c[i], s[i])) TH_LOG("connection %d", i);
+		close(c[i]);
+		close(s[i]);
+	}
+	close(lfd[1]);
+	close(lfd[2]);
+}
+
+/*
+ * EADDRNOTAVAIL only when every 4-tuple is taken: with one port, a
+ * second connection to the same server fails, one to another server
+ * does not, and once the first connection is gone its 4-tuple is free.
+ */
+TEST_F(conn, connect_eaddrnotavail_only_when_taken)
+{
+	int lfd2, c0, c1, s0, s1;
+	char b;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	lfd2 = listener(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, lfd2);
+	c0 = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c0);
+	EXPECT_EQ(CPORT, xtcp_local_port(c0));
+	s0 = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s0);
+
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto, "127.0.0.1",
+					     PORT));
+	c1 = connect_to(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, c1);
+	EXPECT_EQ(CPORT, xtcp_local_port(c1));
+	s1 = accept_from(lfd2, CPORT);
+	ASSERT_LE(0, s1);
+
+	/* The server resets the first connection: nothing lingers. */
+	xtcp_reset_close(s0);
+	EXPECT_EQ(-1, recv(c0, &b, 1, 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	close(c0);
+	c0 = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c0);
+	EXPECT_EQ(CPORT, xtcp_local_port(c0));
+	s0 = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s0);
+	EXPECT_EQ(0, ping(c0, s0));
+	EXPECT_EQ(0, ping(c1, s1));
+	close(c0);
+	close(s0);
+	close(c1);
+	close(s1);
+	close(lfd2);
+}
+
+/*
+ * A connection in TIME_WAIT on the port blocks its own 4-tuple and no
+ * other.  Linux TCP gets tcp_tw_reuse 0, since its default (2) lets
+ * connect() reuse a loopback 4-tuple in TIME_WAIT, which xtcp does not.
+ */
+TEST_F(conn, connect_time_wait_blocks_own_tuple)
+{
+	const char *knob = variant->proto == IPPROTO_TCP ?
+			   "/proc/sys/net/ipv4/tcp_tw_reuse" :
+			   "/proc/sys/net/xtcp/msl_ms";
+	int lfd2, c, s;
+
+	ASSERT_EQ(0, xtcp_write_str(knob, variant->proto == IPPROTO_TCP ?
+				    "0" : "60000"));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	lfd2 = listener(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, lfd2);
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	s = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s);
+	close(c);			/* the client closes first */
+	close(s);
+	ASSERT_EQ(0x06, xtcp_wait_state(variant->proc, CPORT, PORT, 0x06));
+
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto, "127.0.0.1",
+					     PORT));
+	c = connect_to(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(CPORT, xtcp_local_port(c));
+	s = accept_from(lfd2, CPORT);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, ping(c, s));
+	/* Still there: it was not the new connection's to take. */
+	EXPECT_EQ(0x06, xtcp_proc_state(variant->proc, CPORT, PORT));
+	close(c);
+	close(s);
+	close(lfd2);
+}
+
+/*
+ * A port held by bind() -- with SO_REUSEADDR or not, on the address
+ * connect() uses or another -- is not connect()'s to share, as on
+ * Linux, whose connect() keeps to ports only connect() holds.  And a
+ * port connect() shares is not bind()'s to take on the same address.
+ */
+TEST_F(conn, connect_skips_bound_port)
+{
+	static const struct {
+		const char *ip;
+		bool reuse;
+	} binds[] = {
+		{ "127.0.0.1", false }, { "127.0.0.1", true },
+		{ "127.0.0.5", false }, { "0.0.0.0", false },
+	};
+	unsigned int i;
+	int b, c, s;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	for (i = 0; i < ARRAY_SIZE(binds); i++) {
+		b = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, b);
+		if (binds[i].reuse)
+			ASSERT_EQ(0, xtcp_set_reuseaddr(b));
+		ASSERT_EQ(0, xtcp_bind(b, binds[i].ip, CPORT));
+		EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto,
+						     "127.0.0.1", PORT))
+			TH_LOG("bound to %s", binds[i].ip);
+		close(b);
+	}
+
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(CPORT, xtcp_local_port(c));
+	s = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s);
+	b = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, "127.0.0.1", CPORT));
+	close(b);
+	close(c);
+	close(s);
+}
+
+/* ip_local_reserved_ports are never chosen, shared or not. */
+TEST_F(conn, connect_skips_reserved_port)
+{
+	int lfd2, c0, c1, s0, s1;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43101"));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_reserved_ports",
+				    "43100"));
+	lfd2 = listener(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, lfd2);
+	c0 = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c0);
+	EXPECT_EQ(CPORT + 1, xtcp_local_port(c0));
+	s0 = accept_from(self->lfd, CPORT + 1);
+	ASSERT_LE(0, s0);
+	c1 = connect_to(variant->proto, "127.0.0.1", PORT + 1);
+	ASSERT_LE(0, c1);
+	EXPECT_EQ(CPORT + 1, xtcp_local_port(c1));
+	s1 = accept_from(lfd2, CPORT + 1);
+	ASSERT_LE(0, s1);
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto, "127.0.0.1",
+					     PORT));
+	close(c0);
+	close(s0);
+	close(c1);
+	close(s1);
+	close(lfd2);
+}
+
 static int send_all(int fd, const char *buf, size_t len)
 {
 	ssize_t n;

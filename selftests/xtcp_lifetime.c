@@ -15,7 +15,9 @@
  *  - after the path MTU went down, what a write adds never joins a
  *    segment already sent, and nothing counts in flight twice;
  *  - two SO_REUSEADDR sockets on one port that connect to one peer at
- *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL.
+ *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL;
+ *    and so do two unbound sockets whose connect() can only choose one
+ *    port (issue 19: connect() shares ports by 4-tuple).
  *
  * The first two hold the socket with xtcp_owner.h (a recv() waiting on
  * a userfaultfd page); all but the last talk to it through the
@@ -448,8 +450,10 @@ static int reuse_socket(unsigned short port)
 }
 
 /*
- * One round: two sockets bound to one port connect to the same listener
- * at once.  Returns how many got the 4-tuple (EINPROGRESS or done).
+ * One round: two sockets bound to one port (or, if @port is 0, unbound
+ * ones whose ip_local_port_range has a single port) connect to the same
+ * listener at once.  Returns how many got the 4-tuple (EINPROGRESS or
+ * done).
  */
 static int tuple_round(int lfd, unsigned short port)
 {
@@ -460,7 +464,12 @@ static int tuple_round(int lfd, unsigned short port)
 
 	pthread_barrier_init(&go, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		r[i] = (struct racer){ .go = &go, .fd = reuse_socket(port) };
+		r[i] = (struct racer){
+			.go = &go,
+			.fd = port ? reuse_socket(port) :
+			      socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+				     IPPROTO_XTCP),
+		};
 		if (r[i].fd < 0)
 			return -1;
 	}
@@ -504,6 +513,48 @@ TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
 
 	for (i = 0; i < rounds; i++) {
 		won = tuple_round(self->lfd, PORT_B + i % 1000);
+		if (won != 1) {
+			TH_LOG("round %d: %d sockets got the 4-tuple", i, won);
+			break;
+		}
+	}
+	TH_LOG("%d rounds of %d", i, rounds);
+	EXPECT_EQ(rounds, i);
+}
+
+/*
+ * The same with connect() choosing the port: rounds of two unbound
+ * sockets connecting to one listener at once, in a namespace whose
+ * ip_local_port_range has a single port.  Each owns the port first,
+ * then checks the 4-tuple under its established chain's lock: exactly
+ * one gets it, the other EADDRNOTAVAIL.
+ */
+FIXTURE(eph) {
+	int lfd;
+};
+
+FIXTURE_SETUP(eph)
+{
+	ASSERT_EQ(0, xtcp_new_netns());
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	self->lfd = bound_socket(IPPROTO_XTCP, "127.0.0.1", PORT_A, false);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, listen(self->lfd, 64));
+}
+
+FIXTURE_TEARDOWN(eph)
+{
+	close(self->lfd);
+}
+
+TEST_F_TIMEOUT(eph, one_connect_per_4tuple, 300)
+{
+	const char *env = getenv("XTCP_TUPLE_ROUNDS");
+	int rounds = env ? atoi(env) : 300, i, won;
+
+	for (i = 0; i < rounds; i++) {
+		won = tuple_round(self->lfd, 0);
 		if (won != 1) {
 			TH_LOG("round %d: %d sockets got the 4-tuple", i, won);
 			break;
