@@ -257,8 +257,8 @@ static inline void xtcp_opt_put_mss(u8 *p, u16 mss)
  *   options decoded before are kept, as Linux does.
  * - When an option appears twice, the first valid instance counts.  The
  *   RFCs do not say; Linux keeps the last one, but first-wins is what
- *   xtcp_opt_mss() has always answered and a peer sending both is broken
- *   either way.
+ *   xtcp has always answered and a peer sending both is broken either
+ *   way.
  *
  * The decoder records MSS, window scale and SACK-permitted on any
  * segment: the caller enforces that they count only on a SYN (RFC 9293
@@ -369,24 +369,6 @@ static inline void xtcp_hdr_decode_opts(struct xtcp_seg_hdr *h,
 					const u8 *buf)
 {
 	xtcp_opts_decode(&h->opt, buf + XTCP_HDR_LEN, h->doff - XTCP_HDR_LEN);
-}
-
-/**
- * xtcp_opt_mss() - find the MSS option
- * @opt: first byte after the fixed header
- * @len: length of the options (data offset minus 20)
- *
- * Unknown options are skipped by their length; a malformed list ends
- * the search (see xtcp_opts_decode()).
- *
- * Return: the MSS announced, or 0 when there is none.
- */
-static inline u16 xtcp_opt_mss(const u8 *opt, unsigned int len)
-{
-	struct xtcp_opts o = {};
-
-	xtcp_opts_decode(&o, opt, len);
-	return o.present & XTCP_OPTF_MSS ? o.mss : 0;
 }
 
 /**
