@@ -568,6 +568,55 @@ static long module_refcnt(void)
 	return xtcp_read_long("/sys/module/xtcp/refcnt");
 }
 
+/*
+ * The teardown's history, printed when it fails: each change of the
+ * module's count and of the global part of /proc/net/xtcp_sockstat
+ * (orphans and sockets allocated, of every namespace), with its time.
+ */
+struct ref_trace {
+	char buf[4096];
+	size_t len;
+	long last_ref;
+	char last[128];
+};
+
+static void ref_trace_note(struct ref_trace *t, long long t0, long ref)
+{
+	char line[128] = "";
+	int orphan = -1, tw = -1;
+	long long alloc = -1;
+
+	if (!xtcp_first_line("/proc/net/xtcp_sockstat", line, sizeof(line)))
+		sscanf(line, "XTCP: inuse %*d orphan %d tw %d alloc %lld",
+		       &orphan, &tw, &alloc);
+	snprintf(line, sizeof(line), "orphan %d alloc %lld", orphan, alloc);
+	if (ref == t->last_ref && !strcmp(line, t->last))
+		return;
+	t->last_ref = ref;
+	strcpy(t->last, line);
+	if (t->len < sizeof(t->buf))
+		t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+				   "  %6lld ms: refcnt %ld, %s\n",
+				   xtcp_now_ms() - t0, ref, line);
+}
+
+/* Note a's neighbour entry for b: the way of a's resets to b's orphans. */
+static void ref_trace_neigh(struct ref_trace *t, const char *a)
+{
+	char cmd[128], line[128] = "";
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), IP " -n %s neigh show " ADDR_B, a);
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f))
+		strcpy(line, "none\n");
+	pclose(f);
+	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+			   "  at the kill, neighbour %s", line);
+}
+
 static int unload_nonblock(void)
 {
 	return syscall(__NR_delete_module, "xtcp", O_NONBLOCK) ? -errno : 0;
@@ -698,6 +747,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	long long tstart = xtcp_now_ms(), deadline;
 	int r, holder, attempts = 0, err, status, pipefd[2];
 	long long t0, t_kill;
+	struct ref_trace tr;
 	long ref, held;
 	char a[32], b[32], c;
 	pid_t pid;
@@ -740,22 +790,28 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		attempts++;
 		ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 			TH_LOG("rmmod with everything live: %d", err);
+		tr = (struct ref_trace){ .last_ref = -2 };
+		ref_trace_neigh(&tr, a);
 		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
 		t_kill = xtcp_now_ms();
+		ref_trace_note(&tr, t_kill, module_refcnt());
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		/* Orphans give up after their backoffs; keep trying to unload. */
 		deadline = xtcp_now_ms() + 60000;
 		while ((ref = module_refcnt()) != held &&
 		       xtcp_now_ms() < deadline) {
+			ref_trace_note(&tr, t_kill, ref);
 			err = unload_nonblock();
 			attempts++;
 			ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 				TH_LOG("rmmod during teardown: %d", err);
 			usleep(20000);
 		}
+		ref_trace_note(&tr, t_kill, ref);
 		ASSERT_EQ(held, ref)
-			TH_LOG("round %d: module references left", r);
+			TH_LOG("round %d: module references left; since the kill:\n%s",
+			       r, tr.buf);
 		TH_LOG("round %d: built in %lld ms, all gone %lld ms after the kill",
 		       r, t_kill - t0, xtcp_now_ms() - t_kill);
 	}
