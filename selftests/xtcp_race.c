@@ -28,6 +28,7 @@
  */
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -552,7 +553,8 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
  * data towards b, which stopped answering (netem loss 100 %).  Then the
  * namespaces are deleted and the world killed, while unload attempts
  * must fail (a socket in the test's namespace holds the module).  The
- * orphans give up after retries2=1 backoff; then the module's count is
+ * orphans (O in a, and K in b once the world's exit closes them) give
+ * up after orphan_retries=1, within 3 RTO; then the module's count is
  * back to the holder alone: every socket of both namespaces is gone.
  * At the end the module unloads (on a debug kernel, an object left in
  * its caches, a TIME_WAIT entry of a namespace not drained, would be
@@ -663,23 +665,45 @@ static int accept_n(int lfd, int *fds, int n)
 	return 0;
 }
 
+#define ORPHAN_RETRIES	"/proc/sys/net/xtcp/orphan_retries"
+
+/* Raise *@rto (us) to @fd's RTO now (TCP_INFO, backoff included). */
+static int max_rto(int fd, uint32_t *rto)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	if (ti.tcpi_rto > *rto)
+		*rto = ti.tcpi_rto;
+	return 0;
+}
+
 struct world {
 	const char *a, *b;
-	int ready;	/* pipe: the world writes one byte when it is built */
+	int ready;	/* pipe: built; the largest RTO of the orphans-to-be */
 };
 
-/* Build the world in namespaces a and b; report through ->ready, wait. */
+/*
+ * Build the world in namespaces a and b; when built, write to ->ready
+ * the largest RTO (us, u32) of the sockets that are or will be orphans
+ * (O in a, K in b), and wait.
+ */
 static int world_build(struct world *w)
 {
 	int kc[NS_K], ka[NS_K / 2], tc[NS_T], tb[NS_T], oc[NS_O], ob[NS_O];
 	uint32_t saddr = addr_be("10.98.0.1"), daddr = addr_be(ADDR_A);
 	int la, lb, lb2, raw, i, blk = 0;
+	uint32_t rto = 0;
 	char buf[4096] = { 0 };
 	ssize_t n;
 
 	if (sh(IP " -n %s route add 10.98.0.0/16 via " ADDR_B, w->a))
 		return 1;
-	if (enter_ns(w->a) ||
+	if (enter_ns(w->b) || xtcp_write_str(ORPHAN_RETRIES, "1"))
+		return 2;
+	if (enter_ns(w->a) || xtcp_write_str(ORPHAN_RETRIES, "1") ||
 	    xtcp_write_str("/proc/sys/net/xtcp/retries2", "1"))
 		return 2;
 	la = listener(ADDR_A, PORT_A, 256);
@@ -724,8 +748,11 @@ static int world_build(struct world *w)
 	if (sh(TC " -n %s qdisc change dev veth0 root netem delay 100ms loss 100%%",
 	       w->b))
 		return 13;
-	for (i = 0; i < NS_O; i++)
+	for (i = 0; i < NS_O; i++) {
+		if (max_rto(oc[i], &rto))
+			return 13;
 		close(oc[i]);
+	}
 	/* M requests that will never complete. */
 	for (i = 0; i < NS_M; i++)
 		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
@@ -735,7 +762,11 @@ static int world_build(struct world *w)
 	    xtcp_proc_count_state(0x06) != NS_T ||
 	    xtcp_proc_count_state(0x01) != NS_K)
 		return 15;
-	if (write(w->ready, "r", 1) != 1)
+	/* b's ends of the K connections become orphans at the kill. */
+	for (i = 0; i < NS_K; i++)
+		if (max_rto(kc[i], &rto))
+			return 16;
+	if (write(w->ready, &rto, sizeof(rto)) != sizeof(rto))
 		return 16;
 	for (;;)
 		pause();
@@ -749,7 +780,8 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	long long t0, t_kill;
 	struct ref_trace tr;
 	long ref, held;
-	char a[32], b[32], c;
+	uint32_t rto_us;
+	char a[32], b[32];
 	pid_t pid;
 
 	ASSERT_EQ(0, access("/sys/module/xtcp", F_OK));
@@ -779,7 +811,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 			_exit(world_build(&w));
 		}
 		close(pipefd[1]);
-		if (read(pipefd[0], &c, 1) != 1) {
+		if (read(pipefd[0], &rto_us, sizeof(rto_us)) != sizeof(rto_us)) {
 			waitpid(pid, &status, 0);
 			sh(IP " netns del %s; " IP " netns del %s", a, b);
 			ASSERT_TRUE(0) TH_LOG("round %d: world failed, exit %d",
@@ -797,8 +829,25 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		ref_trace_note(&tr, t_kill, module_refcnt());
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		/* Orphans give up after their backoffs; keep trying to unload. */
-		deadline = xtcp_now_ms() + 60000;
+		/*
+		 * Keep trying to unload until the last orphan gives up.
+		 * Their lifetime is bounded by what the world set, not by
+		 * the speed of the host: orphan_retries 1 in both
+		 * namespaces, so an orphan's first expiry retransmits (or
+		 * probes a closed window) and its second, 2 RTO later,
+		 * ends it: 3 RTO after it was closed at the latest.  The
+		 * RTO cannot grow meanwhile: b acknowledges nothing.  Left
+		 * to orphan_retries 0 (8), an orphan probing a full window
+		 * at b lives about 511 RTO, minutes (seen: 8 of a's orphans
+		 * left after 60 s, in the probe timer), and a's RSTs are no
+		 * sure end for b's orphans: b's ARP replies are lost too,
+		 * so after a slow build a's neighbour entry for b may have
+		 * failed (seen: all 30 orphans left).  The 30 s on top are
+		 * for the rest of the teardown on a slow debug kernel: the
+		 * world's exit, RCU, a failed send retried after
+		 * XTCP_RESOURCE_PROBE.
+		 */
+		deadline = xtcp_now_ms() + 3 * (rto_us / 1000 + 1) + 30000;
 		while ((ref = module_refcnt()) != held &&
 		       xtcp_now_ms() < deadline) {
 			ref_trace_note(&tr, t_kill, ref);
@@ -812,8 +861,8 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		ASSERT_EQ(held, ref)
 			TH_LOG("round %d: module references left; since the kill:\n%s",
 			       r, tr.buf);
-		TH_LOG("round %d: built in %lld ms, all gone %lld ms after the kill",
-		       r, t_kill - t0, xtcp_now_ms() - t_kill);
+		TH_LOG("round %d: built in %lld ms, RTO %u ms, all gone %lld ms after the kill",
+		       r, t_kill - t0, rto_us / 1000, xtcp_now_ms() - t_kill);
 	}
 	TH_LOG("%d rounds, %d refused unload attempts, %lld s", r, attempts,
 	       (xtcp_now_ms() - tstart) / 1000);
