@@ -24,7 +24,10 @@
  * and 100), XTCP_RACE_SECONDS (no round of them that would end past
  * this many seconds, 40), XTCP_RACE_SYNS (SYNs per round of the first,
  * 1000), XTCP_RACE_CONNS (handshakes per round of the second, 100),
- * XTCP_RACE_NS_ROUNDS (rounds of the third, 1).
+ * XTCP_RACE_NS_ROUNDS (rounds of the third, 1), XTCP_RACE_NS_AGE (seconds
+ * the third waits between building its world and tearing it down, 0;
+ * 50 brings a's neighbour entry for b to FAILED, as a slow build on a
+ * loaded debug kernel did).
  */
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -775,6 +778,7 @@ static int world_build(struct world *w)
 TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 {
 	int rounds = race_env("XTCP_RACE_NS_ROUNDS", 1);
+	int age = race_env("XTCP_RACE_NS_AGE", 0);
 	long long tstart = xtcp_now_ms(), deadline;
 	int r, holder, attempts = 0, err, status, pipefd[2];
 	long long t0, t_kill;
@@ -822,6 +826,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		attempts++;
 		ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 			TH_LOG("rmmod with everything live: %d", err);
+		sleep(age);
 		tr = (struct ref_trace){ .last_ref = -2 };
 		ref_trace_neigh(&tr, a);
 		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
