@@ -27,10 +27,14 @@
  * and 100), XTCP_RACE_SECONDS (no round of them that would end past
  * this many seconds, 40), XTCP_RACE_SYNS (SYNs per round of the first,
  * 1000), XTCP_RACE_CONNS (handshakes per round of the second, 100),
- * XTCP_RACE_NS_ROUNDS (rounds of the third, 1).
+ * XTCP_RACE_NS_ROUNDS (rounds of the third, 1), XTCP_RACE_NS_AGE (seconds
+ * the third waits between building its world and tearing it down, 0;
+ * 50 brings a's neighbour entry for b to FAILED, as a slow build on a
+ * loaded debug kernel did).
  */
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -704,7 +708,8 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
  * data towards b, which stopped answering (netem loss 100 %).  Then the
  * namespaces are deleted and the world killed, while unload attempts
  * must fail (a socket in the test's namespace holds the module).  The
- * orphans give up after retries2=1 backoff; then the module's count is
+ * orphans (O in a, and K in b once the world's exit closes them) give
+ * up after orphan_retries=1, within 3 RTO; then the module's count is
  * back to the holder alone: every socket of both namespaces is gone.
  * At the end the module unloads (on a debug kernel, an object left in
  * its caches, a TIME_WAIT entry of a namespace not drained, would be
@@ -718,6 +723,55 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 static long module_refcnt(void)
 {
 	return xtcp_read_long("/sys/module/xtcp/refcnt");
+}
+
+/*
+ * The teardown's history, printed when it fails: each change of the
+ * module's count and of the global part of /proc/net/xtcp_sockstat
+ * (orphans and sockets allocated, of every namespace), with its time.
+ */
+struct ref_trace {
+	char buf[4096];
+	size_t len;
+	long last_ref;
+	char last[128];
+};
+
+static void ref_trace_note(struct ref_trace *t, long long t0, long ref)
+{
+	char line[128] = "";
+	int orphan = -1, tw = -1;
+	long long alloc = -1;
+
+	if (!xtcp_first_line("/proc/net/xtcp_sockstat", line, sizeof(line)))
+		sscanf(line, "XTCP: inuse %*d orphan %d tw %d alloc %lld",
+		       &orphan, &tw, &alloc);
+	snprintf(line, sizeof(line), "orphan %d alloc %lld", orphan, alloc);
+	if (ref == t->last_ref && !strcmp(line, t->last))
+		return;
+	t->last_ref = ref;
+	strcpy(t->last, line);
+	if (t->len < sizeof(t->buf))
+		t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+				   "  %6lld ms: refcnt %ld, %s\n",
+				   xtcp_now_ms() - t0, ref, line);
+}
+
+/* Note a's neighbour entry for b: the way of a's resets to b's orphans. */
+static void ref_trace_neigh(struct ref_trace *t, const char *a)
+{
+	char cmd[128], line[128] = "";
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), IP " -n %s neigh show " ADDR_B, a);
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f))
+		strcpy(line, "none\n");
+	pclose(f);
+	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+			   "  at the kill, neighbour %s", line);
 }
 
 static int unload_nonblock(void)
@@ -766,23 +820,45 @@ static int accept_n(int lfd, int *fds, int n)
 	return 0;
 }
 
+#define ORPHAN_RETRIES	"/proc/sys/net/xtcp/orphan_retries"
+
+/* Raise *@rto (us) to @fd's RTO now (TCP_INFO, backoff included). */
+static int max_rto(int fd, uint32_t *rto)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	if (ti.tcpi_rto > *rto)
+		*rto = ti.tcpi_rto;
+	return 0;
+}
+
 struct world {
 	const char *a, *b;
-	int ready;	/* pipe: the world writes one byte when it is built */
+	int ready;	/* pipe: built; the largest RTO of the orphans-to-be */
 };
 
-/* Build the world in namespaces a and b; report through ->ready, wait. */
+/*
+ * Build the world in namespaces a and b; when built, write to ->ready
+ * the largest RTO (us, u32) of the sockets that are or will be orphans
+ * (O in a, K in b), and wait.
+ */
 static int world_build(struct world *w)
 {
 	int kc[NS_K], ka[NS_K / 2], tc[NS_T], tb[NS_T], oc[NS_O], ob[NS_O];
 	uint32_t saddr = addr_be("10.98.0.1"), daddr = addr_be(ADDR_A);
 	int la, lb, lb2, raw, i, blk = 0;
+	uint32_t rto = 0;
 	char buf[4096] = { 0 };
 	ssize_t n;
 
 	if (sh(IP " -n %s route add 10.98.0.0/16 via " ADDR_B, w->a))
 		return 1;
-	if (enter_ns(w->a) ||
+	if (enter_ns(w->b) || xtcp_write_str(ORPHAN_RETRIES, "1"))
+		return 2;
+	if (enter_ns(w->a) || xtcp_write_str(ORPHAN_RETRIES, "1") ||
 	    xtcp_write_str("/proc/sys/net/xtcp/retries2", "1"))
 		return 2;
 	la = listener(ADDR_A, PORT_A, 256);
@@ -827,8 +903,11 @@ static int world_build(struct world *w)
 	if (sh(TC " -n %s qdisc change dev veth0 root netem delay 100ms loss 100%%",
 	       w->b))
 		return 13;
-	for (i = 0; i < NS_O; i++)
+	for (i = 0; i < NS_O; i++) {
+		if (max_rto(oc[i], &rto))
+			return 13;
 		close(oc[i]);
+	}
 	/* M requests that will never complete. */
 	for (i = 0; i < NS_M; i++)
 		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
@@ -838,7 +917,11 @@ static int world_build(struct world *w)
 	    xtcp_proc_count_state(0x06) != NS_T ||
 	    xtcp_proc_count_state(0x01) != NS_K)
 		return 15;
-	if (write(w->ready, "r", 1) != 1)
+	/* b's ends of the K connections become orphans at the kill. */
+	for (i = 0; i < NS_K; i++)
+		if (max_rto(kc[i], &rto))
+			return 16;
+	if (write(w->ready, &rto, sizeof(rto)) != sizeof(rto))
 		return 16;
 	for (;;)
 		pause();
@@ -847,11 +930,14 @@ static int world_build(struct world *w)
 TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 {
 	int rounds = race_env("XTCP_RACE_NS_ROUNDS", 1);
+	int age = race_env("XTCP_RACE_NS_AGE", 0);
 	long long tstart = xtcp_now_ms(), deadline;
 	int r, holder, attempts = 0, err, status, pipefd[2];
 	long long t0, t_kill;
+	struct ref_trace tr;
 	long ref, held;
-	char a[32], b[32], c;
+	uint32_t rto_us;
+	char a[32], b[32];
 	pid_t pid;
 
 	ASSERT_EQ(0, access("/sys/module/xtcp", F_OK));
@@ -881,7 +967,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 			_exit(world_build(&w));
 		}
 		close(pipefd[1]);
-		if (read(pipefd[0], &c, 1) != 1) {
+		if (read(pipefd[0], &rto_us, sizeof(rto_us)) != sizeof(rto_us)) {
 			waitpid(pid, &status, 0);
 			sh(IP " netns del %s; " IP " netns del %s", a, b);
 			ASSERT_TRUE(0) TH_LOG("round %d: world failed, exit %d",
@@ -892,24 +978,48 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		attempts++;
 		ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 			TH_LOG("rmmod with everything live: %d", err);
+		sleep(age);
+		tr = (struct ref_trace){ .last_ref = -2 };
+		ref_trace_neigh(&tr, a);
 		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
 		t_kill = xtcp_now_ms();
+		ref_trace_note(&tr, t_kill, module_refcnt());
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		/* Orphans give up after their backoffs; keep trying to unload. */
-		deadline = xtcp_now_ms() + 60000;
+		/*
+		 * Keep trying to unload until the last orphan gives up.
+		 * Their lifetime is bounded by what the world set, not by
+		 * the speed of the host: orphan_retries 1 in both
+		 * namespaces, so an orphan's first expiry retransmits (or
+		 * probes a closed window) and its second, 2 RTO later,
+		 * ends it: 3 RTO after it was closed at the latest.  The
+		 * RTO cannot grow meanwhile: b acknowledges nothing.  Left
+		 * to orphan_retries 0 (8), an orphan probing a full window
+		 * at b lives about 511 RTO, minutes (seen: 8 of a's orphans
+		 * left after 60 s, in the probe timer), and a's RSTs are no
+		 * sure end for b's orphans: b's ARP replies are lost too,
+		 * so after a slow build a's neighbour entry for b may have
+		 * failed (seen: all 30 orphans left).  The 30 s on top are
+		 * for the rest of the teardown on a slow debug kernel: the
+		 * world's exit, RCU, a failed send retried after
+		 * XTCP_RESOURCE_PROBE.
+		 */
+		deadline = xtcp_now_ms() + 3 * (rto_us / 1000 + 1) + 30000;
 		while ((ref = module_refcnt()) != held &&
 		       xtcp_now_ms() < deadline) {
+			ref_trace_note(&tr, t_kill, ref);
 			err = unload_nonblock();
 			attempts++;
 			ASSERT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 				TH_LOG("rmmod during teardown: %d", err);
 			usleep(20000);
 		}
+		ref_trace_note(&tr, t_kill, ref);
 		ASSERT_EQ(held, ref)
-			TH_LOG("round %d: module references left", r);
-		TH_LOG("round %d: built in %lld ms, all gone %lld ms after the kill",
-		       r, t_kill - t0, xtcp_now_ms() - t_kill);
+			TH_LOG("round %d: module references left; since the kill:\n%s",
+			       r, tr.buf);
+		TH_LOG("round %d: built in %lld ms, RTO %u ms, all gone %lld ms after the kill",
+		       r, t_kill - t0, rto_us / 1000, xtcp_now_ms() - t_kill);
 	}
 	TH_LOG("%d rounds, %d refused unload attempts, %lld s", r, attempts,
 	       (xtcp_now_ms() - tstart) / 1000);
