@@ -36,11 +36,11 @@ static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
  * @saddr_be (network order; 0 for any) carrying a segment from port
  * @sport to port @dport with at least the @flags bits set.  @fd is a raw
  * socket of @proto, or a packet socket of xtcp_packet_socket(), which
- * also sees other protocols and what its own host sends.  *@h gets the
- * segment's header; when @opts is not NULL, its options are copied there
- * and their length into *@optlen; when @data is not NULL, up to @cap
- * bytes of its payload go there; the payload's length goes into *@dlen
- * if @dlen is not NULL.  Returns 0 or -ETIMEDOUT.
+ * also sees other protocols.  *@h gets the segment's header; when @opts
+ * is not NULL, its options are copied there and their length into
+ * *@optlen; when @data is not NULL, up to @cap bytes of its payload go
+ * there; the payload's length goes into *@dlen if @dlen is not NULL.
+ * Returns 0 or -ETIMEDOUT.
  */
 static inline int xtcp_ip_recv_data(int fd, uint8_t proto, uint32_t saddr_be,
 				    unsigned short sport, unsigned short dport,
@@ -150,20 +150,25 @@ static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
 }
 
 /*
- * A packet socket reading every IPv4 datagram that passes through @dev
- * (of the current namespace), from its IP header on, whatever its
- * destination: nonblocking, with a receive buffer of 4 MiB for bursts.
- * -1 on error.
+ * A packet socket reading every IPv4 datagram that arrives on @dev (of
+ * the current namespace), from its IP header on, whatever its
+ * destination, and none that its host sends there: nonblocking, with a
+ * receive buffer of 4 MiB for bursts.  -1 on error.
  */
 static inline int xtcp_packet_socket(const char *dev)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
 				   .sll_protocol = htons(ETH_P_IP) };
-	int fd, big = 4 << 20;
+	int fd, big = 4 << 20, one = 1;
 
 	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
 	if (fd < 0)
 		return -1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+		       sizeof(one))) {
+		close(fd);
+		return -1;
+	}
 	sll.sll_ifindex = if_nametoindex(dev);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
