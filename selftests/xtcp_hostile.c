@@ -25,19 +25,84 @@
 #include "xtcp_peer.h"
 #include "kselftest_harness.h"
 
+/*
+ * The tests of the first fixture run over Linux TCP too, with the same
+ * expectations: they are TCP's (the peer is the phantom one, which works
+ * for both).  Those of hostilex are xtcp's only, each saying where Linux
+ * differs.
+ */
 FIXTURE(hostile) {
+	struct peer_conn c;
+};
+
+FIXTURE_VARIANT(hostile) {
+	int proto;
+	const char *ratelimit;	/* per-connection limit of odd ACKs, ms */
+	const char *ack_limit;	/* challenge ACKs a second, namespace */
+};
+
+FIXTURE_VARIANT_ADD(hostile, tcp) {
+	.proto = IPPROTO_TCP,
+	.ratelimit = "/proc/sys/net/ipv4/tcp_invalid_ratelimit",
+	.ack_limit = "/proc/sys/net/ipv4/tcp_challenge_ack_limit",
+};
+
+FIXTURE_VARIANT_ADD(hostile, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.ratelimit = "/proc/sys/net/xtcp/invalid_ratelimit_ms",
+	.ack_limit = "/proc/sys/net/xtcp/challenge_ack_limit",
+};
+
+/* The phantom peer of @proto connected to a; 0 or -1. */
+static int hostile_open(struct peer_conn *c, int proto, uint16_t mss)
+{
+	c->lfd = -1;
+	c->fd = -1;
+	c->p.raw = -1;
+	c->p.mss = mss;
+	if (hosts_up(c->a, c->b, sizeof(c->a)))
+		return -1;
+	return peer_conn_open_phantom(c, proto);
+}
+
+/* Write @val to sysctl @path in a. */
+static int a_sysctl_path(struct peer_conn *c, const char *path,
+			 const char *val)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "echo %s > %s", val, path);
+	return ns_sh(c->a, cmd);
+}
+
+FIXTURE_SETUP(hostile)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, hostile_open(&self->c, variant->proto, 0));
+	/*
+	 * No namespace limit of challenge ACKs (Linux 6.1's default, and
+	 * xtcp's), whatever the namespace starts with.
+	 */
+	ASSERT_EQ(0, a_sysctl_path(&self->c, variant->ack_limit,
+				   "2147483647"));
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	peer_conn_close(&self->c);
+	hosts_down(self->c.a, self->c.b);
+}
+
+/* xtcp only: what Linux TCP does not do alike, or has no knob for. */
+FIXTURE(hostilex) {
 	struct peer_conn c;
 	char mem[64];	/* sysctl mem to put back, if set */
 };
 
-FIXTURE_SETUP(hostile)
+FIXTURE_SETUP(hostilex)
 {
 	self->mem[0] = 0;
-	self->c.lfd = -1;
-	self->c.fd = -1;
-	self->c.p.raw = -1;
-	ASSERT_EQ(0, hosts_up(self->c.a, self->c.b, sizeof(self->c.a)));
-	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
+	ASSERT_EQ(0, hostile_open(&self->c, IPPROTO_XTCP, 0));
 }
 
 /*
@@ -61,7 +126,7 @@ static int set_xtcp_mem(const char *val, const char *here, char *old,
 	return enter_ns(here) || err ? -1 : 0;
 }
 
-FIXTURE_TEARDOWN(hostile)
+FIXTURE_TEARDOWN(hostilex)
 {
 	if (self->mem[0])
 		set_xtcp_mem(self->mem, self->c.b, NULL, 0);
@@ -69,14 +134,13 @@ FIXTURE_TEARDOWN(hostile)
 	hosts_down(self->c.a, self->c.b);
 }
 
-/* Write a sysctl of a's. */
+/* Write a sysctl of a's xtcp. */
 static int a_sysctl(struct peer_conn *c, const char *name, const char *val)
 {
-	char cmd[160];
+	char path[96];
 
-	snprintf(cmd, sizeof(cmd), "echo %s > /proc/sys/net/xtcp/%s", val,
-		 name);
-	return ns_sh(c->a, cmd);
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	return a_sysctl_path(c, path, val);
 }
 
 /*
@@ -177,7 +241,7 @@ TEST_F_TIMEOUT(hostile, challenge_acks_rate_limited, 60)
 {
 	struct peer_conn *c = &self->c;
 
-	ASSERT_EQ(0, a_sysctl(c, "invalid_ratelimit_ms", "60000"));
+	ASSERT_EQ(0, a_sysctl_path(c, variant->ratelimit, "60000"));
 	EXPECT_EQ(1, answers_to(c, 10, XTCP_FLAG_RST));
 	EXPECT_EQ(0, answers_to(c, 20, XTCP_FLAG_RST));
 	EXPECT_EQ(0, answers_to(c, 0, XTCP_FLAG_SYN));
@@ -185,7 +249,7 @@ TEST_F_TIMEOUT(hostile, challenge_acks_rate_limited, 60)
 	EXPECT_EQ(2, peer_a_counter(c, "ACKSkippedChallenge"));
 	EXPECT_EQ(1, peer_a_counter(c, "SYNChallenge"));
 
-	ASSERT_EQ(0, a_sysctl(c, "invalid_ratelimit_ms", "0"));
+	ASSERT_EQ(0, a_sysctl_path(c, variant->ratelimit, "0"));
 	EXPECT_EQ(1, answers_to(c, 0, XTCP_FLAG_SYN));
 	EXPECT_EQ(2, peer_a_counter(c, "ChallengeACK"));
 	EXPECT_EQ(2, peer_a_counter(c, "SYNChallenge"));
@@ -199,7 +263,7 @@ TEST_F_TIMEOUT(hostile, challenge_acks_rate_limited, 60)
  * the per-connection limit off: of 8 doubtful RSTs sent within a
  * second or two, 1 to 3 per second started are answered.
  */
-TEST_F_TIMEOUT(hostile, challenge_ack_budget, 60)
+TEST_F_TIMEOUT(hostilex, challenge_ack_budget, 60)
 {
 	struct peer_conn *c = &self->c;
 	long long t0, t1;
@@ -225,9 +289,11 @@ TEST_F_TIMEOUT(hostile, challenge_ack_budget, 60)
 /*
  * Data whose ACK number acknowledges what a never sent never reaches
  * the reader: a drops the segment and answers with an ACK of what it
- * holds.
+ * holds (RFC 9293 section 3.10.7.4, RFC 5961 section 5.2).  xtcp only:
+ * Linux 6.1 drops such a segment without an answer (tcp_ack() returns
+ * SKB_DROP_REASON_TCP_ACK_UNSENT_DATA, and nothing sends the ACK).
  */
-TEST_F_TIMEOUT(hostile, ack_beyond_snd_nxt_drops_data, 60)
+TEST_F_TIMEOUT(hostilex, ack_beyond_snd_nxt_drops_data, 60)
 {
 	struct peer_conn *c = &self->c;
 	uint8_t data[10] = { 'x' };
@@ -268,7 +334,9 @@ TEST_F_TIMEOUT(hostile, ack_far_below_una_challenged, 60)
 	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
 	EXPECT_EQ(c->r0, ack.ack);
 	EXPECT_EQ(1, peer_a_counter(c, "ChallengeACK"));
-	EXPECT_EQ(1, peer_a_counter(c, "BadAckDrop"));
+	/* Linux counts no such drop. */
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(1, peer_a_counter(c, "BadAckDrop"));
 	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 	ASSERT_EQ(0, still_alive(c));
@@ -289,7 +357,10 @@ static int unsent_after(int fd, int ms)
 /*
  * An old ACK (one below snd_una, within the window) carrying data and a
  * zero window: the data is taken, the window is not, so a's next write
- * leaves at once.
+ * leaves at once.  a first sends 10 bytes, which the peer acknowledges:
+ * Linux takes no ACK further below snd_una than the bytes acknowledged
+ * so far ("do not accept ACK for bytes we never sent"), so that one
+ * below snd_una must acknowledge a byte a did send.
  */
 TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
 {
@@ -298,8 +369,23 @@ TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
 	struct xtcp_seg_hdr ack;
 	struct xtcp_opts o;
 	char buf[200];
+	size_t n = 0;
+	long in0;
 
 	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(10, send(c->fd, "0123456789", 10, 0));
+	do {
+		ASSERT_EQ(0, raw_peer_recv_data(&c->p, &ack, &o, NULL, 0, &n));
+	} while (!n);
+	EXPECT_EQ(c->s0, ack.seq);
+	EXPECT_EQ(10, n);
+	c->s0 += 10;
+	c->p.h.ack = c->s0;
+	in0 = peer_a_counter(c, "InSegs");
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, peer_wait_in_segs(c, in0, 1));
+	ASSERT_EQ(0, xtcp_ioctl_int(c->fd, SIOCOUTQ));
+
 	c->p.h.ack = c->s0 - 1;
 	c->p.h.window = 0;
 	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data,
@@ -326,7 +412,7 @@ TEST_F_TIMEOUT(hostile, old_ack_moves_no_window, 60)
  * more; with the limits back, writing resumes.  (The peer acknowledges
  * nothing: what is written stays queued.)
  */
-TEST_F_TIMEOUT(hostile, wmem_schedule_obeyed, 60)
+TEST_F_TIMEOUT(hostilex, wmem_schedule_obeyed, 60)
 {
 	struct peer_conn *c = &self->c;
 	socklen_t len = sizeof(int);
@@ -408,7 +494,13 @@ TEST_F_TIMEOUT(hostile, ooo_tiny_segments_collapsed, 120)
 	}
 	EXPECT_EQ(c->r0 + 401, ack.ack);
 	TH_LOG("%ld skbs collapsed", peer_a_counter(c, "RcvCollapsed"));
-	EXPECT_LE(1, peer_a_counter(c, "RcvCollapsed"));
+	/*
+	 * Linux TCP grows the receive buffer first (tcp_clamp_window(), up
+	 * to tcp_rmem[2]) and, with room for all 400, collapses nothing;
+	 * what goes on the wire is the same.
+	 */
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_LE(1, peer_a_counter(c, "RcvCollapsed"));
 	EXPECT_EQ(0, peer_a_counter(c, "OfoPruned"));
 	EXPECT_EQ(0, peer_a_counter(c, "OfoDrop"));
 	EXPECT_EQ(400, peer_a_counter(c, "OfoQueue"));
@@ -424,7 +516,7 @@ TEST_F_TIMEOUT(hostile, ooo_tiny_segments_collapsed, 120)
  * resets a second: 20 bare ACKs to a closed port, limit 5, within a
  * second or two.
  */
-TEST_F_TIMEOUT(hostile, resets_rate_limited, 60)
+TEST_F_TIMEOUT(hostilex, resets_rate_limited, 60)
 {
 	struct peer_conn *c = &self->c;
 	long long t0, t1;
@@ -452,13 +544,47 @@ TEST_F_TIMEOUT(hostile, resets_rate_limited, 60)
 
 /*
  * A peer announcing an MSS of 10 bytes: a sends segments of min_snd_mss
- * (48) bytes, never the 10 that would cut the stream into headers.
+ * (48) bytes, never the 10 that would cut the stream into headers.  Linux
+ * TCP does the same (tcp_min_snd_mss, 48).
  */
 FIXTURE(tinymss) {
 	struct peer_conn c;
 };
 
+FIXTURE_VARIANT(tinymss) {
+	int proto;
+};
+
+FIXTURE_VARIANT_ADD(tinymss, tcp) {
+	.proto = IPPROTO_TCP,
+};
+
+FIXTURE_VARIANT_ADD(tinymss, xtcp) {
+	.proto = IPPROTO_XTCP,
+};
+
 FIXTURE_SETUP(tinymss)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, hostile_open(&self->c, variant->proto, 10));
+}
+
+FIXTURE_TEARDOWN(tinymss)
+{
+	peer_conn_close(&self->c);
+	hosts_down(self->c.a, self->c.b);
+}
+
+/*
+ * The same peer, xtcp only: the bound on splitting by SACK is Linux's
+ * rule, but what the queue holds when it bites is counted in each
+ * stack's own skb sizes.
+ */
+FIXTURE(tinymssx) {
+	struct peer_conn c;
+};
+
+FIXTURE_SETUP(tinymssx)
 {
 	self->c.lfd = -1;
 	self->c.fd = -1;
@@ -468,7 +594,7 @@ FIXTURE_SETUP(tinymss)
 	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
 }
 
-FIXTURE_TEARDOWN(tinymss)
+FIXTURE_TEARDOWN(tinymssx)
 {
 	peer_conn_close(&self->c);
 	hosts_down(self->c.a, self->c.b);
@@ -544,7 +670,7 @@ static int split_take(struct peer_conn *c, struct split_rcv *r)
 /* One segment, then those already there. */
 static void split_drain(struct peer_conn *c, struct split_rcv *r)
 {
-	struct pollfd pfd = { .fd = c->p.raw, .events = POLLIN };
+	struct pollfd pfd = { .fd = raw_peer_rx_fd(&c->p), .events = POLLIN };
 
 	split_take(c, r);
 	while (poll(&pfd, 1, 0) == 1 && !split_take(c, r))
@@ -673,7 +799,7 @@ static void split_report(struct __test_metadata *_metadata,
  * acknowledges normally, and every byte arrives as written; once all is
  * acknowledged the queue holds nothing.
  */
-TEST_F_TIMEOUT(tinymss, sack_splits_bounded, 300)
+TEST_F_TIMEOUT(tinymssx, sack_splits_bounded, 300)
 {
 	static struct split_rcv r;
 	struct peer_conn *c = &self->c;
@@ -688,8 +814,8 @@ TEST_F_TIMEOUT(tinymss, sack_splits_bounded, 300)
 	ASSERT_EQ(0, getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
 	ASSERT_EQ(0, xtcp_set_int(c->fd, IPPROTO_TCP, TCP_NODELAY, 1));
 	/* The peer takes a whole window of segments at once. */
-	ASSERT_EQ(0, xtcp_set_int(c->p.raw, SOL_SOCKET, SO_RCVBUFFORCE,
-				  8 << 20));
+	ASSERT_EQ(0, xtcp_set_int(raw_peer_rx_fd(&c->p), SOL_SOCKET,
+				  SO_RCVBUFFORCE, 8 << 20));
 	split_write(c->fd, &r);
 
 	/* Slow start: what arrived acknowledged, once a round. */
@@ -895,7 +1021,9 @@ TEST_F_TIMEOUT(orphans, max_orphans_resets_the_rest, 90)
  * Simultaneous open, RFC 9293 figure 8: a connects to the peer, whose
  * SYN crosses a's; a answers it with its SYN-ACK, and the peer, which
  * did the same, sends its SYN again with the ACK of a's.  That ACK
- * completes the handshake: no bare ACK is ever sent.
+ * completes the handshake: no bare ACK is ever sent.  Linux TCP does the
+ * same (tcp_validate_incoming() lets that SYN-ACK through in SYN_RECV),
+ * and bounds SYN_RECV by tcp_syn_retries too.
  */
 FIXTURE(simopen) {
 	char a[32], b[32];
@@ -904,47 +1032,62 @@ FIXTURE(simopen) {
 	uint32_t a_isn;
 };
 
+FIXTURE_VARIANT(simopen) {
+	int proto;
+	const char *proc;
+	const char *syn_retries;
+	bool acks_synack;	/* a ACKs the SYN-ACK that completes */
+};
+
+/*
+ * Linux TCP, once established, takes that SYN-ACK (sequence number
+ * below rcv_nxt) for a retransmission and ACKs it at once
+ * (tcp_data_queue()); xtcp sends nothing until it has data.
+ */
+FIXTURE_VARIANT_ADD(simopen, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.syn_retries = "/proc/sys/net/ipv4/tcp_syn_retries",
+	.acks_synack = true,
+};
+
+FIXTURE_VARIANT_ADD(simopen, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.syn_retries = "/proc/sys/net/xtcp/syn_retries",
+};
+
 FIXTURE_SETUP(simopen)
 {
-	struct sockaddr_in dst = xtcp_addr(ADDR_B, PORT_B);
-	struct sockaddr_in src = xtcp_addr(ADDR_B, 0);
+	struct sockaddr_in dst = xtcp_addr(ADDR_P, PORT_B);
 	struct xtcp_seg_hdr syn;
+	struct xtcp_opts o;
+	char cmd[96];
 
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	self->fd = -1;
 	self->p.raw = -1;
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
-	/*
-	 * b's IP answers a's segments with "protocol unreachable", which
-	 * would end a's connect(): b's per-destination ICMP budget, longer
-	 * than a minute, starts empty and stays so.
-	 */
-	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
-	ASSERT_EQ(0, ns_sh(self->b,
-			   "echo 100000 > /proc/sys/net/ipv4/icmp_ratelimit"));
-	ASSERT_EQ(0, ns_sh(self->a, "echo 2 > /proc/sys/net/xtcp/syn_retries"));
-	self->p = (struct raw_peer){
-		.a = inet_addr(ADDR_A),
-		.b = inet_addr(ADDR_B),
-		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 5000,
-		       .window = 65535, .doff = XTCP_HDR_LEN },
-	};
-	ASSERT_EQ(0, enter_ns(self->b));
-	self->p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
-	ASSERT_LE(0, self->p.raw);
-	ASSERT_EQ(0, bind(self->p.raw, (struct sockaddr *)&src, sizeof(src)));
+	snprintf(cmd, sizeof(cmd), "echo 2 > %s", variant->syn_retries);
+	ASSERT_EQ(0, ns_sh(self->a, cmd));
+	ASSERT_EQ(0, phantom_peer_init(self->a, self->b, variant->proto,
+				       &self->p));
+	self->p.h.seq = 5000;
 	ASSERT_EQ(0, enter_ns(self->a));
-	self->fd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	self->fd = bound_socket(variant->proto, ADDR_A, PORT_A, true);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(-1, connect(self->fd, (struct sockaddr *)&dst, sizeof(dst)));
 	ASSERT_EQ(EINPROGRESS, errno);
-	ASSERT_EQ(0, xtcp_raw_recv(self->p.raw, PORT_A, PORT_B, XTCP_FLAG_SYN,
-				   &syn, NULL, NULL));
+	ASSERT_EQ(0, raw_peer_recv_from(&self->p, PORT_B, XTCP_FLAG_SYN, &syn,
+					&o, NULL, 0, NULL));
+	EXPECT_EQ(XTCP_FLAG_SYN, syn.flags);
 	self->a_isn = syn.seq;
 	/* The peer's SYN, crossing a's. */
 	ASSERT_EQ(0, raw_peer_send(&self->p, 5000, XTCP_FLAG_SYN, NULL, 0));
-	ASSERT_EQ(0, xtcp_raw_recv(self->p.raw, PORT_A, PORT_B,
-				   XTCP_FLAG_SYN | XTCP_FLAG_ACK, &syn, NULL,
-				   NULL));
+	ASSERT_EQ(0, raw_peer_recv_from(&self->p, PORT_B,
+					XTCP_FLAG_SYN | XTCP_FLAG_ACK, &syn,
+					&o, NULL, 0, NULL));
+	ASSERT_EQ(XTCP_FLAG_SYN | XTCP_FLAG_ACK, syn.flags);
 	ASSERT_EQ(self->a_isn, syn.seq);
 	ASSERT_EQ(5001, syn.ack);
 }
@@ -953,8 +1096,7 @@ FIXTURE_TEARDOWN(simopen)
 {
 	if (self->fd >= 0)
 		xtcp_reset_close(self->fd);
-	if (self->p.raw >= 0)
-		close(self->p.raw);
+	raw_peer_close(&self->p);
 	hosts_down(self->a, self->b);
 }
 
@@ -977,12 +1119,32 @@ static int connect_result(int fd, int ms)
 
 TEST_F_TIMEOUT(simopen, synack_completes, 60)
 {
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	uint8_t buf[16];
+	size_t n = 0;
+
 	self->p.h.ack = self->a_isn + 1;
 	ASSERT_EQ(0, raw_peer_send(&self->p, 5000,
 				   XTCP_FLAG_SYN | XTCP_FLAG_ACK, NULL, 0));
 	EXPECT_EQ(0, connect_result(self->fd, 5000));
-	EXPECT_EQ(0x01, xtcp_proc_state("/proc/net/xtcp", PORT_A, PORT_B));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
+	if (variant->acks_synack) {
+		ASSERT_EQ(0, raw_peer_recv_data(&self->p, &h, &o, buf,
+						sizeof(buf), &n));
+		EXPECT_EQ(XTCP_FLAG_ACK, h.flags);
+		EXPECT_EQ(self->a_isn + 1, h.seq);
+		EXPECT_EQ(5001, h.ack);
+		EXPECT_EQ(0, n);
+	}
 	EXPECT_EQ(5, send(self->fd, "hello", 5, 0));
+	/* a's next segment is the data, acknowledging the peer's SYN. */
+	ASSERT_EQ(0, raw_peer_recv_data(&self->p, &h, &o, buf, sizeof(buf),
+					&n));
+	EXPECT_EQ(self->a_isn + 1, h.seq);
+	EXPECT_EQ(5001, h.ack);
+	EXPECT_EQ(5, n);
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 }
 
 /*
@@ -997,7 +1159,7 @@ TEST_F_TIMEOUT(simopen, syn_recv_bounded_by_syn_retries, 60)
 	took = xtcp_now_ms() - t0;
 	TH_LOG("gave up after %lld ms", took);
 	EXPECT_GE(15000, took);
-	EXPECT_EQ(1, xtcp_counter("AttemptFails"));
+	EXPECT_EQ(1, xtcp_proto_counter(variant->proto, "AttemptFails"));
 }
 
 TEST_HARNESS_MAIN

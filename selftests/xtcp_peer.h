@@ -1,8 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A hand-made xtcp peer in namespace b of xtcp_ns.h's two hosts: a raw
+ * A hand-made peer in namespace b of xtcp_ns.h's two hosts: a raw
  * socket that builds every segment it sends and reads what a answers,
  * for tests that need a peer to misbehave exactly as they say.
+ *
+ * Two kinds.  The first is a raw socket of xtcp at b's own address, with
+ * xtcp off in b, so that b's xtcp does not answer a's segments.  The
+ * second, the phantom peer, is at ADDR_P, an address of the link that no
+ * host has: a reaches it through a permanent neighbour entry with a MAC
+ * nobody has, so b's veth0 takes a's datagrams to it for another host's
+ * and drops them before IP (no reset, no ICMP from b's kernel), while a
+ * packet socket on b's veth0 reads them; the peer sends through a raw
+ * socket that writes its own IP header.  Nothing in it depends on the
+ * protocol, so the same test runs over Linux TCP and over xtcp (b's TCP
+ * would answer every segment of a's to b's own address with a reset).
+ * xtcp_race's peers work the same way within one namespace.
  */
 #ifndef _XTCP_PEER_H
 #define _XTCP_PEER_H
@@ -10,18 +22,51 @@
 #include "xtcp_ns.h"
 #include "xtcp_raw.h"
 
+/* The phantom peer's address, and the MAC a sends its datagrams to. */
+#define ADDR_P	"198.18.0.9"
+#define MAC_P	"02:00:00:00:00:09"
+
 /*
- * A hand-made peer in b: a raw socket, with xtcp off in b so that b's
- * own xtcp does not answer the segments a sends it (it sends "protocol
- * unreachable" instead, which a's connection takes as a soft error).
+ * A hand-made peer in b.  The first kind: @raw a raw socket of xtcp, with
+ * xtcp off in b so that b's own xtcp does not answer the segments a sends
+ * it (it sends "protocol unreachable" instead, which a's connection
+ * takes as a soft error).  The phantom peer: @raw a raw socket for whole
+ * datagrams, @pkt the packet socket reading a's, @proto IPPROTO_TCP or
+ * IPPROTO_XTCP.
  */
 struct raw_peer {
 	int raw;
+	int pkt;		/* the phantom's packet socket */
+	bool phantom;
+	int proto;		/* the phantom's protocol */
 	uint32_t a, b;		/* addresses, network order */
 	struct xtcp_seg_hdr h;	/* b's next segment */
 	uint16_t mss;		/* the MSS its SYN announces; 0 for 1000 */
 	bool ts;		/* its SYN offers timestamps (RFC 7323) */
 };
+
+/* The protocol the peer speaks. */
+static inline int raw_peer_proto(const struct raw_peer *p)
+{
+	return p->phantom ? p->proto : IPPROTO_XTCP;
+}
+
+/* The socket the peer reads a's segments on. */
+static inline int raw_peer_rx_fd(const struct raw_peer *p)
+{
+	return p->phantom ? p->pkt : p->raw;
+}
+
+/* Close the peer's sockets. */
+static inline void raw_peer_close(struct raw_peer *p)
+{
+	if (p->raw >= 0)
+		close(p->raw);
+	if (p->phantom && p->pkt >= 0)
+		close(p->pkt);
+	p->raw = -1;
+	p->pkt = -1;
+}
 
 static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
 				uint8_t flags, const uint8_t *data,
@@ -33,24 +78,44 @@ static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
 
 	h.seq = seq;
 	h.flags = flags;
-	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a, IPPROTO_XTCP);
+	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a,
+			     raw_peer_proto(p));
+	if (p->phantom)
+		return xtcp_raw_send_ip_proto(p->raw, p->b, p->a, p->proto,
+					      seg, len);
 	return xtcp_raw_send_to(p->raw, ADDR_A, seg, len);
+}
+
+/*
+ * The next segment (within 3 s) a sends from PORT_A to the peer's port
+ * @dport with at least the @flags bits set, with its options decoded;
+ * when @data is not NULL, up to @cap bytes of its payload go there, and
+ * its length to *@dlen if @dlen is not NULL.  0 or -ETIMEDOUT.
+ */
+static inline int raw_peer_recv_from(struct raw_peer *p, uint16_t dport,
+				     uint8_t flags, struct xtcp_seg_hdr *h,
+				     struct xtcp_opts *o, uint8_t *data,
+				     size_t cap, size_t *dlen)
+{
+	uint8_t opts[40];
+	size_t optlen;
+	int err;
+
+	err = xtcp_ip_recv_data(raw_peer_rx_fd(p), raw_peer_proto(p), p->a,
+				PORT_A, dport, flags, h, opts, &optlen, data,
+				cap, dlen);
+	memset(o, 0, sizeof(*o));
+	if (!err)
+		xtcp_opts_decode(o, opts, optlen);
+	return err;
 }
 
 /* The next segment a sends the peer, with its options decoded. */
 static inline int raw_peer_recv(struct raw_peer *p, struct xtcp_seg_hdr *h,
 				struct xtcp_opts *o)
 {
-	uint8_t opts[40];
-	size_t optlen;
-	int err;
-
-	err = xtcp_raw_recv(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h, opts,
-			    &optlen);
-	memset(o, 0, sizeof(*o));
-	if (!err)
-		xtcp_opts_decode(o, opts, optlen);
-	return err;
+	return raw_peer_recv_from(p, PORT_B, XTCP_FLAG_ACK, h, o, NULL, 0,
+				  NULL);
 }
 
 /*
@@ -62,16 +127,8 @@ static inline int raw_peer_recv_data(struct raw_peer *p,
 				     struct xtcp_opts *o, uint8_t *data,
 				     size_t cap, size_t *dlen)
 {
-	uint8_t opts[40];
-	size_t optlen;
-	int err;
-
-	err = xtcp_raw_recv_data(p->raw, PORT_A, PORT_B, XTCP_FLAG_ACK, h,
-				 opts, &optlen, data, cap, dlen);
-	memset(o, 0, sizeof(*o));
-	if (!err)
-		xtcp_opts_decode(o, opts, optlen);
-	return err;
+	return raw_peer_recv_from(p, PORT_B, XTCP_FLAG_ACK, h, o, data, cap,
+				  dlen);
 }
 
 /*
@@ -143,6 +200,52 @@ static inline int raw_peer_open_at(const char *a, const char *b,
 }
 
 /*
+ * The phantom peer of @proto, at ADDR_P in @b, as the top of this file
+ * says; the caller is left in @b.  a's veth0 sends single segments (no
+ * segmentation offload), so the peer reads one segment per packet, for
+ * Linux TCP as for xtcp.  0 or -1.
+ */
+static inline int phantom_peer_init(const char *a, const char *b, int proto,
+				    struct raw_peer *p)
+{
+	*p = (struct raw_peer){
+		.raw = -1,
+		.pkt = -1,
+		.phantom = true,
+		.proto = proto,
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_P),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .doff = XTCP_HDR_LEN, .window = 65535 },
+	};
+	if (ns_sh(a, IP " neigh replace " ADDR_P " lladdr " MAC_P
+		  " dev veth0 nud permanent") ||
+	    segments_only(a) || enter_ns(b))
+		return -1;
+	p->raw = xtcp_raw_hdrincl_socket();
+	p->pkt = xtcp_packet_socket("veth0");
+	return p->raw < 0 || p->pkt < 0 ? -1 : 0;
+}
+
+/*
+ * The phantom peer of @proto facing a listener of @proto in @a (*@lfd)
+ * with backlog @backlog, and announcing an MSS of @mss (0 for 1000)
+ * when it connects; the caller is left in @b.  0 or -1.
+ */
+static inline int phantom_peer_open(const char *a, const char *b, int proto,
+				    uint16_t mss, int backlog,
+				    struct raw_peer *p, int *lfd)
+{
+	if (phantom_peer_init(a, b, proto, p) || enter_ns(a))
+		return -1;
+	p->mss = mss;
+	*lfd = bound_socket(proto, ADDR_A, PORT_A, true);
+	if (*lfd < 0 || listen(*lfd, backlog))
+		return -1;
+	return enter_ns(b);
+}
+
+/*
  * raw_peer_open_at() with backlog 1, then connected: the accepted
  * socket, or -1; *@s0 gets the sequence number of a's first byte of
  * data.
@@ -190,22 +293,32 @@ struct peer_conn {
 	uint32_t r0;		/* the peer's next sequence number */
 };
 
-/* Counter @name of /proc/net/xtcp_stat in namespace @ns, from @here. */
-static inline long ns_counter(const char *ns, const char *here,
-			      const char *name)
+/*
+ * Counter @name (xtcp's name, xtcp_proto_counter()) of @proto in
+ * namespace @ns, from @here.
+ */
+static inline long ns_proto_counter(const char *ns, const char *here,
+				    int proto, const char *name)
 {
 	long v;
 
 	if (enter_ns(ns))
 		return -1;
-	v = xtcp_counter(name);
+	v = xtcp_proto_counter(proto, name);
 	return enter_ns(here) ? -1 : v;
 }
 
-/* Counter @name of a, read from b where the peer lives. */
+/* Counter @name of /proc/net/xtcp_stat in namespace @ns, from @here. */
+static inline long ns_counter(const char *ns, const char *here,
+			      const char *name)
+{
+	return ns_proto_counter(ns, here, IPPROTO_XTCP, name);
+}
+
+/* Counter @name of a's protocol in a, read from b where the peer lives. */
 static inline long peer_a_counter(struct peer_conn *c, const char *name)
 {
-	return ns_counter(c->a, c->b, name);
+	return ns_proto_counter(c->a, c->b, raw_peer_proto(&c->p), name);
 }
 
 /*
@@ -225,18 +338,15 @@ static inline int peer_wait_in_segs(struct peer_conn *c, long before, long n)
 }
 
 /*
- * The peer connects from @baddr, an address of b, announcing the MSS in
- * c->p.mss (0 for 1000), and sends a 100 bytes, which a acknowledges;
- * 0 or -1.
+ * Once c->fd is accepted: the peer sends a 100 bytes, which a
+ * acknowledges; 0 or -1.
  */
-static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
+static inline int peer_conn_greet(struct peer_conn *c)
 {
 	uint8_t data[100] = { 1, 2, 3 };
 	struct xtcp_seg_hdr ack;
 	struct xtcp_opts o;
 
-	c->fd = raw_peer_setup_from(c->a, c->b, baddr, c->p.mss, &c->p,
-				    &c->lfd, &c->s0);
 	if (c->fd < 0)
 		return -1;
 	c->r0 = c->p.h.seq;
@@ -247,6 +357,32 @@ static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
 		return -1;
 	c->r0 += sizeof(data);
 	return 0;
+}
+
+/*
+ * The peer connects from @baddr, an address of b, announcing the MSS in
+ * c->p.mss (0 for 1000), and sends a 100 bytes, which a acknowledges;
+ * 0 or -1.
+ */
+static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
+{
+	c->fd = raw_peer_setup_from(c->a, c->b, baddr, c->p.mss, &c->p,
+				    &c->lfd, &c->s0);
+	return peer_conn_greet(c);
+}
+
+/*
+ * peer_conn_open() from the phantom peer of @proto, which a's socket of
+ * @proto accepts; 0 or -1.
+ */
+static inline int peer_conn_open_phantom(struct peer_conn *c, int proto)
+{
+	if (phantom_peer_open(c->a, c->b, proto, c->p.mss, 1, &c->p,
+			      &c->lfd))
+		return -1;
+	c->fd = raw_peer_connect(&c->p, c->lfd, &c->s0);
+	c->s0++;
+	return peer_conn_greet(c);
 }
 
 /* Send @len bytes at the peer's r0 + @off; a's answer in *@ack, *@o. */
@@ -272,8 +408,7 @@ static inline void peer_conn_close(struct peer_conn *c)
 		xtcp_reset_close(c->fd);
 	if (c->lfd >= 0)
 		close(c->lfd);
-	if (c->p.raw >= 0)
-		close(c->p.raw);
+	raw_peer_close(&c->p);
 }
 
 #endif /* _XTCP_PEER_H */

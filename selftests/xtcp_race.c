@@ -383,24 +383,6 @@ static void *acceptor(void *arg)
 	return NULL;
 }
 
-static int packet_open(const char *dev)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IP) };
-	int fd, big = 4 << 20;
-
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
-	if (fd < 0)
-		return -1;
-	sll.sll_ifindex = if_nametoindex(dev);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The next SYN-ACK from @sport read on @pfd within @ms, in *@h; 0 or -1. */
 static int read_synack(int pfd, unsigned short sport, struct xtcp_seg_hdr *h,
 		       int ms)
@@ -496,7 +478,7 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	ASSERT_TRUE(pr.isn && pr.acked);
 	pr.raw = xtcp_raw_hdrincl_socket();
 	ASSERT_LE(0, pr.raw);
-	pr.pfd = packet_open("xr1");
+	pr.pfd = xtcp_packet_socket("xr1");
 	ASSERT_LE(0, pr.pfd);
 	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 4096);
 	ASSERT_LE(0, ctx.lfd);
@@ -631,7 +613,7 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 	pr.acked = &acked;
 	pr.raw = xtcp_raw_hdrincl_socket();
 	ASSERT_LE(0, pr.raw);
-	pr.pfd = packet_open("xr1");
+	pr.pfd = xtcp_packet_socket("xr1");
 	ASSERT_LE(0, pr.pfd);
 	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 64);
 	ASSERT_LE(0, ctx.lfd);

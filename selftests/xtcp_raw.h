@@ -8,6 +8,8 @@
 #define _XTCP_RAW_H
 
 #include <poll.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 
 #include "xtcp_test.h"
 #include "xtcp_pkt.h"
@@ -30,33 +32,40 @@ static inline int xtcp_raw_send(int raw, const void *buf, size_t len)
 }
 
 /*
- * Wait (up to 3 s) for a segment from port @sport to port @dport with
- * at least the @flags bits set.  *@h gets its header; when @opts is not
- * NULL, its options are copied there and their length into *@optlen;
- * when @data is not NULL, up to @cap bytes of its payload go there; the
- * payload's length goes into *@dlen if @dlen is not NULL.  Returns 0 or
- * -ETIMEDOUT.
+ * Wait (up to 3 s) on @fd for an IPv4 datagram of protocol @proto from
+ * @saddr_be (network order; 0 for any) carrying a segment from port
+ * @sport to port @dport with at least the @flags bits set.  @fd is a raw
+ * socket of @proto, or a packet socket of xtcp_packet_socket(), which
+ * also sees other protocols.  *@h gets the segment's header; when @opts
+ * is not NULL, its options are copied there and their length into
+ * *@optlen; when @data is not NULL, up to @cap bytes of its payload go
+ * there; the payload's length goes into *@dlen if @dlen is not NULL.
+ * Returns 0 or -ETIMEDOUT.
  */
-static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
-				     unsigned short dport, uint8_t flags,
-				     struct xtcp_seg_hdr *h, uint8_t *opts,
-				     size_t *optlen, uint8_t *data,
-				     size_t cap, size_t *dlen)
+static inline int xtcp_ip_recv_data(int fd, uint8_t proto, uint32_t saddr_be,
+				    unsigned short sport, unsigned short dport,
+				    uint8_t flags, struct xtcp_seg_hdr *h,
+				    uint8_t *opts, size_t *optlen,
+				    uint8_t *data, size_t cap, size_t *dlen)
 {
 	long long deadline = xtcp_now_ms() + 3000;
-	struct pollfd pfd = { .fd = raw, .events = POLLIN };
-	uint8_t buf[1500];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t buf[2048];
 	unsigned int ihl;
 	ssize_t n;
 
 	while (xtcp_now_ms() < deadline) {
 		if (poll(&pfd, 1, 100) != 1)
 			continue;
-		n = recv(raw, buf, sizeof(buf), 0);
-		if (n < 20)
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 20 || buf[9] != proto ||
+		    (saddr_be && memcmp(buf + 12, &saddr_be, 4)))
 			continue;
+		/* The IP length, not the frame's, which may be padded. */
+		if (xtcp_get_be16(buf + 2) < n)
+			n = xtcp_get_be16(buf + 2);
 		ihl = (buf[0] & 0x0f) * 4;
-		if (xtcp_hdr_decode(h, buf + ihl, n - ihl))
+		if (n < ihl || xtcp_hdr_decode(h, buf + ihl, n - ihl))
 			continue;
 		if (h->sport != sport || h->dport != dport ||
 		    (h->flags & flags) != flags)
@@ -73,6 +82,17 @@ static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
 		return 0;
 	}
 	return -ETIMEDOUT;
+}
+
+/* xtcp_ip_recv_data() of xtcp from anyone, on a raw socket of xtcp. */
+static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
+				     unsigned short dport, uint8_t flags,
+				     struct xtcp_seg_hdr *h, uint8_t *opts,
+				     size_t *optlen, uint8_t *data,
+				     size_t cap, size_t *dlen)
+{
+	return xtcp_ip_recv_data(raw, IPPROTO_XTCP, 0, sport, dport, flags,
+				 h, opts, optlen, data, cap, dlen);
 }
 
 /* xtcp_raw_recv_data() without the payload. */
@@ -97,13 +117,13 @@ static inline int xtcp_raw_hdrincl_socket(void)
 }
 
 /*
- * Send @plen bytes at @payload as the whole payload of an xtcp datagram
- * from @saddr_be to @daddr_be (network order) through @raw, a socket of
- * xtcp_raw_hdrincl_socket(); 0 or -errno.
+ * Send @plen bytes at @payload as the whole payload of a datagram of
+ * protocol @proto from @saddr_be to @daddr_be (network order) through
+ * @raw, a socket of xtcp_raw_hdrincl_socket(); 0 or -errno.
  */
-static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
-				   uint32_t daddr_be, const void *payload,
-				   size_t plen)
+static inline int xtcp_raw_send_ip_proto(int raw, uint32_t saddr_be,
+					 uint32_t daddr_be, uint8_t proto,
+					 const void *payload, size_t plen)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET,
 				   .sin_addr.s_addr = daddr_be };
@@ -113,11 +133,50 @@ static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
 
 	if (plen > sizeof(buf) - 20)
 		return -EMSGSIZE;
-	hl = xtcp_build_ip4(buf, saddr_be, daddr_be, IPPROTO_XTCP, plen);
+	hl = xtcp_build_ip4(buf, saddr_be, daddr_be, proto, plen);
 	memcpy(buf + hl, payload, plen);
 	n = sendto(raw, buf, hl + plen, 0, (struct sockaddr *)&dst,
 		   sizeof(dst));
 	return n == (ssize_t)(hl + plen) ? 0 : -errno;
+}
+
+/* xtcp_raw_send_ip_proto() of an xtcp datagram. */
+static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
+				   uint32_t daddr_be, const void *payload,
+				   size_t plen)
+{
+	return xtcp_raw_send_ip_proto(raw, saddr_be, daddr_be, IPPROTO_XTCP,
+				      payload, plen);
+}
+
+/*
+ * A packet socket reading every IPv4 datagram that arrives on @dev (of
+ * the current namespace), from its IP header on, whatever its
+ * destination, and none that its host sends there: nonblocking, with a
+ * receive buffer of 4 MiB for bursts.  -1 on error.
+ */
+static inline int xtcp_packet_socket(const char *dev)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_IP) };
+	int fd, big = 4 << 20, one = 1;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+		       sizeof(one))) {
+		close(fd);
+		return -1;
+	}
+	sll.sll_ifindex = if_nametoindex(dev);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /*

@@ -197,6 +197,7 @@ TEST_F(rcv, listener_answers)
 	struct xtcp_seg_hdr h = syn_to(LISTEN_PORT), sa, rst;
 	uint8_t seg[64], opts[40];
 	size_t len, optlen = 0;
+	struct xtcp_opts o = {};
 
 	len = xtcp_build_seg(seg, &h, NULL, 0, self->addr, self->addr,
 			     IPPROTO_XTCP);
@@ -207,7 +208,9 @@ TEST_F(rcv, listener_answers)
 	EXPECT_EQ(h.seq + 1, sa.ack);
 	EXPECT_EQ(65535, sa.window);
 	ASSERT_EQ(4, optlen);
-	EXPECT_NE(0, xtcp_opt_mss(opts, optlen));
+	xtcp_opts_decode(&o, opts, optlen);
+	EXPECT_EQ(XTCP_OPTF_MSS, o.present);
+	EXPECT_NE(0, o.mss);
 
 	/* An unmatched acknowledgment: reset, with SEQ = SEG.ACK. */
 	h.flags = XTCP_FLAG_ACK;

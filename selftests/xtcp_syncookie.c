@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SYN-flood defence (issue 14, item 2; RFC 4987): SYN cookies and the
- * listen queue limits, seen from the hand-made peer of xtcp_peer.h in b
- * talking to a listener in a.
+ * listen queue limits, seen from the phantom peer of xtcp_peer.h in b
+ * talking to a listener in a, of Linux TCP and of xtcp.
  *
  *  - syncookies=2: every SYN is answered with a cookie and leaves no
  *    request behind; the cookie SYN-ACK offers only the MSS, rounded
@@ -25,16 +25,55 @@
 
 #define COOKIE_ISN	1000
 
+/*
+ * The cookie tests run over Linux TCP too: the peer is xtcp_peer.h's
+ * phantom one, and the expectations are the same but for two
+ * differences (Documentation/security.rst): what a cookie SYN-ACK offers
+ * (cookie_opts), where Linux keeps window scale, SACK and timestamps in
+ * the low bits of its timestamp when the SYN offers timestamps, and xtcp
+ * offers the MSS alone; and how many requests a listener keeps before
+ * its queue is full (requests): backlog + 1 for Linux 6.1
+ * (inet_csk_reqsk_queue_is_full() compares with >, as for the accept
+ * queue), backlog for xtcp.
+ */
 FIXTURE(cookie) {
 	char a[32], b[32];
 	struct raw_peer p;
 	int lfd;
+	const char *proc;	/* a's /proc/net/tcp or /proc/net/xtcp */
+};
+
+FIXTURE_VARIANT(cookie) {
+	int proto;
+	const char *proc;
+	const char *syncookies;
+	uint8_t cookie_opts;	/* what a cookie SYN-ACK offers */
+	int requests;		/* the requests a backlog of 1 holds */
+};
+
+FIXTURE_VARIANT_ADD(cookie, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.syncookies = "/proc/sys/net/ipv4/tcp_syncookies",
+	.cookie_opts = XTCP_OPTF_MSS | XTCP_OPTF_WSCALE | XTCP_OPTF_SACK_PERM |
+		       XTCP_OPTF_TS,
+	.requests = 2,
+};
+
+FIXTURE_VARIANT_ADD(cookie, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.syncookies = "/proc/sys/net/xtcp/syncookies",
+	.cookie_opts = XTCP_OPTF_MSS,
+	.requests = 1,
 };
 
 FIXTURE_SETUP(cookie)
 {
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	self->lfd = -1;
 	self->p.raw = -1;
+	self->proc = variant->proc;
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 }
 
@@ -42,29 +81,28 @@ FIXTURE_TEARDOWN(cookie)
 {
 	if (self->lfd >= 0)
 		close(self->lfd);
-	if (self->p.raw >= 0)
-		close(self->p.raw);
+	raw_peer_close(&self->p);
 	hosts_down(self->a, self->b);
 }
 
 /* syncookies=@mode in a, then the peer faces a listener of @backlog. */
-static int cookie_open(struct __test_metadata *_metadata,
-		       struct _test_data_cookie *self, const char *mode,
-		       int backlog)
+static int cookie_open(struct _test_data_cookie *self,
+		       const struct _fixture_variant_cookie *variant,
+		       const char *mode, int backlog)
 {
 	char cmd[96];
 
-	snprintf(cmd, sizeof(cmd),
-		 "echo %s > /proc/sys/net/xtcp/syncookies", mode);
+	snprintf(cmd, sizeof(cmd), "echo %s > %s", mode, variant->syncookies);
 	if (ns_sh(self->a, cmd))
 		return -1;
-	return raw_peer_open_at(self->a, self->b, ADDR_B, 0, backlog,
-				&self->p, &self->lfd);
+	return phantom_peer_open(self->a, self->b, variant->proto, 0, backlog,
+				 &self->p, &self->lfd);
 }
 
 static long a_counter(struct _test_data_cookie *self, const char *name)
 {
-	return ns_counter(self->a, self->b, name);
+	return ns_proto_counter(self->a, self->b, raw_peer_proto(&self->p),
+				name);
 }
 
 /* Poll (up to 5 s) until a's counter @name is @want; the last value. */
@@ -80,14 +118,14 @@ static long wait_a_counter(struct _test_data_cookie *self, const char *name,
 	return v;
 }
 
-/* Entries of a's /proc/net/xtcp in @state, read from b. */
+/* Entries of a's /proc/net/(x)tcp in @state, read from b. */
 static int a_count_state(struct _test_data_cookie *self, int state)
 {
 	int n;
 
 	if (enter_ns(self->a))
 		return -1;
-	n = xtcp_proc_count_state(state);
+	n = xtcp_proc_count_state_in(self->proc, state);
 	return enter_ns(self->b) ? -1 : n;
 }
 
@@ -118,15 +156,7 @@ static int syn_from(struct raw_peer *p, uint16_t port, uint32_t isn,
 static int answer_to(struct raw_peer *p, uint16_t port, uint8_t flags,
 		     struct xtcp_seg_hdr *h, struct xtcp_opts *o)
 {
-	uint8_t opts[40];
-	size_t optlen;
-	int err;
-
-	err = xtcp_raw_recv(p->raw, PORT_A, port, flags, h, opts, &optlen);
-	memset(o, 0, sizeof(*o));
-	if (!err)
-		xtcp_opts_decode(o, opts, optlen);
-	return err;
+	return raw_peer_recv_from(p, port, flags, h, o, NULL, 0, NULL);
 }
 
 /* From port @port: the ACK of SYN-ACK @synack, with @len bytes. */
@@ -176,12 +206,12 @@ TEST_F_TIMEOUT(cookie, always_cookie_no_request, 60)
 
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = i * 7 + 3;
-	ASSERT_EQ(0, cookie_open(_metadata, self, "2", 16));
+	ASSERT_EQ(0, cookie_open(self, variant, "2", 16));
 	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1400));
 	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 			       &sa, &o));
 	EXPECT_EQ(COOKIE_ISN + 1, sa.ack);
-	EXPECT_EQ(XTCP_OPTF_MSS, o.present);
+	EXPECT_EQ(variant->cookie_opts, o.present);
 	EXPECT_EQ(1, a_counter(self, "SyncookiesSent"));
 	EXPECT_EQ(0, a_count_state(self, 0x03));	/* SYN_RECV */
 	EXPECT_EQ(1, a_count_state(self, 0x0A));	/* the listener */
@@ -221,7 +251,7 @@ TEST_F_TIMEOUT(cookie, bad_cookie_reset, 60)
 	struct xtcp_opts o;
 	int fd;
 
-	ASSERT_EQ(0, cookie_open(_metadata, self, "2", 16));
+	ASSERT_EQ(0, cookie_open(self, variant, "2", 16));
 	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
 	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 			       &sa, &o));
@@ -253,78 +283,91 @@ TEST_F_TIMEOUT(cookie, bad_cookie_reset, 60)
 }
 
 /*
- * syncookies=1, backlog 1: the first SYN gets a request (SYN_RECV, and
- * a SYN-ACK with every option offered), the second finds the request
- * queue full and gets a cookie.  Both complete, in either order.
+ * syncookies=1, backlog 1: the first SYNs get a request each (SYN_RECV,
+ * and a SYN-ACK with every option offered), as many as the request
+ * queue holds (variant->requests); the next finds it full and gets a
+ * cookie.  All complete, in either order.
  */
 TEST_F_TIMEOUT(cookie, overflow_gets_cookie, 60)
 {
-	struct xtcp_seg_hdr sa1, sa2;
+	struct xtcp_seg_hdr sa[2], sc;
 	struct xtcp_opts o;
-	int fd1, fd2;
+	int n = variant->requests, fd, i;
+	uint32_t tsval[2];
 
-	ASSERT_EQ(0, cookie_open(_metadata, self, "1", 1));
-	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
-	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-			       &sa1, &o));
-	EXPECT_EQ(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE | XTCP_OPTF_SACK_PERM |
-		  XTCP_OPTF_TS, o.present);
-	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
-	EXPECT_EQ(1, a_count_state(self, 0x03));
+	ASSERT_GE(2, n);
+	ASSERT_EQ(0, cookie_open(self, variant, "1", 1));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, syn_from(&self->p, PORT_B + i, COOKIE_ISN, 1460));
+		ASSERT_EQ(0, answer_to(&self->p, PORT_B + i,
+				       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sa[i],
+				       &o));
+		EXPECT_EQ(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
+			  XTCP_OPTF_SACK_PERM | XTCP_OPTF_TS, o.present);
+		tsval[i] = o.tsval;
+		EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
+		EXPECT_EQ(i + 1, a_count_state(self, 0x03));
+	}
 
-	ASSERT_EQ(0, syn_from(&self->p, PORT_B + 1, COOKIE_ISN, 1460));
-	ASSERT_EQ(0, answer_to(&self->p, PORT_B + 1,
-			       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sa2, &o));
-	EXPECT_EQ(XTCP_OPTF_MSS, o.present);
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B + n, COOKIE_ISN, 1460));
+	ASSERT_EQ(0, answer_to(&self->p, PORT_B + n,
+			       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sc, &o));
+	EXPECT_EQ(variant->cookie_opts, o.present);
 	EXPECT_EQ(1, a_counter(self, "SyncookiesSent"));
-	EXPECT_EQ(1, a_count_state(self, 0x03));
+	EXPECT_EQ(n, a_count_state(self, 0x03));
 
-	ASSERT_EQ(0, ack_from(&self->p, PORT_B + 1, COOKIE_ISN + 1,
-			      sa2.seq + 1, NULL, 0));
-	fd2 = accept_wait(self->lfd);
-	ASSERT_LE(0, fd2);
-	EXPECT_EQ(PORT_B + 1, peer_port(fd2));
+	ASSERT_EQ(0, ack_from(&self->p, PORT_B + n, COOKIE_ISN + 1,
+			      sc.seq + 1, NULL, 0));
+	fd = accept_wait(self->lfd);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PORT_B + n, peer_port(fd));
 	EXPECT_EQ(1, a_counter(self, "SyncookiesRecv"));
+	xtcp_reset_close(fd);
 
-	/* The request's ACK carries the timestamp it agreed to. */
-	self->p.h.opt.present = XTCP_OPTF_TS;
-	self->p.h.opt.tsval = 4243;
-	self->p.h.opt.tsecr = o.tsval;
-	self->p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&self->p.h.opt);
-	ASSERT_EQ(0, ack_from(&self->p, PORT_B, COOKIE_ISN + 1, sa1.seq + 1,
-			      NULL, 0));
-	fd1 = accept_wait(self->lfd);
-	ASSERT_LE(0, fd1);
-	EXPECT_EQ(PORT_B, peer_port(fd1));
+	/* The requests' ACKs carry the timestamps they agreed to. */
+	for (i = 0; i < n; i++) {
+		self->p.h.opt.present = XTCP_OPTF_TS;
+		self->p.h.opt.tsval = 4243;
+		self->p.h.opt.tsecr = tsval[i];
+		self->p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&self->p.h.opt);
+		ASSERT_EQ(0, ack_from(&self->p, PORT_B + i, COOKIE_ISN + 1,
+				      sa[i].seq + 1, NULL, 0));
+		fd = accept_wait(self->lfd);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(PORT_B + i, peer_port(fd));
+		xtcp_reset_close(fd);
+	}
 	EXPECT_EQ(0, a_count_state(self, 0x03));
 	EXPECT_EQ(0, a_counter(self, "ListenDrops"));
-	xtcp_reset_close(fd1);
-	xtcp_reset_close(fd2);
 }
 
 /*
- * syncookies=0, backlog 1: the second SYN finds the request queue full
- * and is dropped, unanswered (ListenDrops; the accept queue had room,
- * so not ListenOverflows).
+ * syncookies=0, backlog 1: once the request queue is full, the next SYN
+ * is dropped, unanswered (ListenDrops; the accept queue had room, so not
+ * ListenOverflows).
  */
 TEST_F_TIMEOUT(cookie, no_cookies_drop, 60)
 {
+	int n = variant->requests, i;
 	struct xtcp_seg_hdr sa;
 	struct xtcp_opts o;
 	long in0;
 
-	ASSERT_EQ(0, cookie_open(_metadata, self, "0", 1));
-	ASSERT_EQ(0, syn_from(&self->p, PORT_B, COOKIE_ISN, 1460));
-	ASSERT_EQ(0, answer_to(&self->p, PORT_B, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-			       &sa, &o));
+	ASSERT_EQ(0, cookie_open(self, variant, "0", 1));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, syn_from(&self->p, PORT_B + i, COOKIE_ISN, 1460));
+		ASSERT_EQ(0, answer_to(&self->p, PORT_B + i,
+				       XTCP_FLAG_SYN | XTCP_FLAG_ACK, &sa,
+				       &o));
+	}
 	in0 = a_counter(self, "InSegs");
-	ASSERT_EQ(0, syn_from(&self->p, PORT_B + 1, COOKIE_ISN, 1460));
-	EXPECT_EQ(-ETIMEDOUT, answer_to(&self->p, PORT_B + 1, 0, &sa, &o));
+	ASSERT_EQ(0, syn_from(&self->p, PORT_B + n, COOKIE_ISN, 1460));
+	EXPECT_EQ(-ETIMEDOUT, answer_to(&self->p, PORT_B + n, 0, &sa, &o));
 	EXPECT_EQ(in0 + 1, a_counter(self, "InSegs"));
 	EXPECT_EQ(1, a_counter(self, "ListenDrops"));
 	EXPECT_EQ(0, a_counter(self, "ListenOverflows"));
 	EXPECT_EQ(0, a_counter(self, "SyncookiesSent"));
-	EXPECT_EQ(1, a_count_state(self, 0x03));
+	EXPECT_EQ(n, a_count_state(self, 0x03));
 }
 
 /*
@@ -339,7 +382,7 @@ TEST_F_TIMEOUT(cookie, accept_queue_full_drops, 60)
 	long in0;
 	int i;
 
-	ASSERT_EQ(0, cookie_open(_metadata, self, "1", 1));
+	ASSERT_EQ(0, cookie_open(self, variant, "1", 1));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, syn_from(&self->p, PORT_B + i, COOKIE_ISN, 1460));
 		ASSERT_EQ(0, answer_to(&self->p, PORT_B + i,

@@ -171,6 +171,56 @@ static inline long xtcp_mib_counter(const char *path, const char *group,
 }
 
 /*
+ * Counter @name of /proc/net/xtcp_stat for @proto IPPROTO_XTCP; for
+ * IPPROTO_TCP, Linux TCP's counter of the same meaning, in /proc/net/snmp
+ * (Tcp:) or /proc/net/netstat (TcpExt:), so that a test with a TCP
+ * variant asserts the same counts on both.  -1 when absent, and for the
+ * counters Linux has no counterpart of (BadAckDrop, OutRstSkipped ...).
+ */
+static inline long xtcp_proto_counter(int proto, const char *name)
+{
+	static const struct {
+		const char *xtcp, *tcp;
+		bool ext;	/* in TcpExt: rather than Tcp: */
+	} map[] = {
+		{ "InSegs", "InSegs" },
+		{ "OutRsts", "OutRsts" },
+		{ "ActiveOpens", "ActiveOpens" },
+		{ "PassiveOpens", "PassiveOpens" },
+		{ "EstabResets", "EstabResets" },
+		{ "AttemptFails", "AttemptFails" },
+		{ "RetransSegs", "RetransSegs" },
+		{ "ChallengeACK", "TCPChallengeACK", true },
+		{ "SYNChallenge", "TCPSYNChallenge", true },
+		{ "ACKSkippedChallenge", "TCPACKSkippedChallenge", true },
+		{ "ACKSkippedSeq", "TCPACKSkippedSeq", true },
+		{ "OfoQueue", "TCPOFOQueue", true },
+		{ "OfoDrop", "TCPOFODrop", true },
+		{ "OfoPruned", "OfoPruned", true },
+		{ "RcvCollapsed", "TCPRcvCollapsed", true },
+		{ "RcvQDrop", "TCPRcvQDrop", true },
+		{ "ListenOverflows", "ListenOverflows", true },
+		{ "ListenDrops", "ListenDrops", true },
+		{ "SyncookiesSent", "SyncookiesSent", true },
+		{ "SyncookiesRecv", "SyncookiesRecv", true },
+		{ "SyncookiesFailed", "SyncookiesFailed", true },
+		{ "WqueueTooBig", "TCPWqueueTooBig", true },
+	};
+	size_t i;
+
+	if (proto != IPPROTO_TCP)
+		return xtcp_counter(name);
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(map[i].xtcp, name))
+			return map[i].ext ?
+			       xtcp_mib_counter("/proc/net/netstat", "TcpExt:",
+						map[i].tcp) :
+			       xtcp_mib_counter("/proc/net/snmp", "Tcp:",
+						map[i].tcp);
+	return -1;
+}
+
+/*
  * Close @fd with a RST (SO_LINGER {1, 0}): nothing of it lingers, not
  * even towards a peer that stopped answering.
  */
@@ -322,15 +372,15 @@ static inline int xtcp_proc_count(const char *path)
 	return n;
 }
 
-/* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
-static inline int xtcp_proc_count_state(int state)
+/* Entries of @path (/proc/net/tcp, /proc/net/xtcp) in @state, or -1. */
+static inline int xtcp_proc_count_state_in(const char *path, int state)
 {
 	unsigned int st;
 	char line[256];
 	int n = 0;
 	FILE *f;
 
-	f = fopen("/proc/net/xtcp", "r");
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
@@ -339,6 +389,12 @@ static inline int xtcp_proc_count_state(int state)
 			n++;
 	fclose(f);
 	return n;
+}
+
+/* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
+static inline int xtcp_proc_count_state(int state)
+{
+	return xtcp_proc_count_state_in("/proc/net/xtcp", state);
 }
 
 /* Inode number of the socket behind @fd, as /proc/net/tcp shows it. */
