@@ -253,6 +253,9 @@ enum {
  * @snd_wnd: send window offered by the peer
  * @max_snd_wnd: the largest send window the peer offered: RFC 5961's
  *	MAX.SND.WND, how far below snd_una an ACK may still be believed
+ * @bytes_acked: bytes the peer acknowledged since the handshake,
+ *	saturating at U32_MAX: nor may an ACK be believed further below
+ *	snd_una than that (bytes never sent), as Linux's tp->bytes_acked
  * @snd_wl1: segment sequence number of the last window update
  * @snd_wl2: segment acknowledgment number of the last window update
  * @write_seq: sequence number after the last byte (or FIN) queued
@@ -367,6 +370,7 @@ struct xtcp_sock {
 	u32 snd_nxt;
 	u32 snd_wnd;
 	u32 max_snd_wnd;
+	u32 bytes_acked;
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 write_seq;

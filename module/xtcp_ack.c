@@ -29,7 +29,8 @@
 /*
  * RFC 5961 section 5.2: an ACK number beyond what we sent is answered
  * with an ACK, one older than the peer could still be acknowledging
- * (MAX.SND.WND below snd_una) with a challenge ACK; either way the
+ * (MAX.SND.WND below snd_una, and never below the first byte we sent,
+ * as Linux 6.1's tcp_ack()) with a challenge ACK; either way the
  * segment is dropped, its data with it (blind data injection needs a
  * believable ACK number too).  Returns whether to go on.
  */
@@ -44,7 +45,8 @@ static bool xtcp_ack_believable(struct sock *sk, const struct sk_buff *skb,
 				  XTCP_SKB_CB(skb)->seq);
 		return false;
 	}
-	if (xtcp_seq_before(h->ack, xs->snd_una - xs->max_snd_wnd)) {
+	if (xtcp_seq_before(h->ack, xs->snd_una - min(xs->max_snd_wnd,
+						      xs->bytes_acked))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADACKDROP);
 		xtcp_send_challenge_ack(sk);
 		return false;
@@ -407,6 +409,8 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_take_sack(sk, &h->opt, h->ack);
 	xtcp_ack_rcvd(sk, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
+		xs->bytes_acked = min_t(u64, (u64)xs->bytes_acked +
+					(h->ack - xs->snd_una), U32_MAX);
 		xs->snd_una = h->ack;
 		xs->una_tstamp = jiffies;
 		acked = xtcp_clean_acked(sk);

@@ -501,6 +501,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xtcp_cong_clone(child);
 	xs->snd_wnd = (u32)h->window << xs->snd_wscale;
 	xs->max_snd_wnd = xs->snd_wnd;
+	xs->bytes_acked = 0;
 	xs->last_oow_ack_time = 0;
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;

@@ -131,6 +131,7 @@ static void xtcp_take_syn(struct sock *sk, struct sk_buff *skb,
 	xs->mss = xtcp_snd_mss_floor(sk, mss);
 	xs->snd_wnd = h->window;
 	xs->max_snd_wnd = xs->snd_wnd;
+	xs->bytes_acked = 0;
 	xs->snd_wl1 = h->seq;
 	xs->snd_wl2 = h->ack;
 }

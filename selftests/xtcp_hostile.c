@@ -342,6 +342,34 @@ TEST_F_TIMEOUT(hostile, ack_far_below_una_challenged, 60)
 	ASSERT_EQ(0, still_alive(c));
 }
 
+/*
+ * An ACK number below the first byte a sent, though within the window:
+ * a sent nothing yet, so it acknowledges bytes never sent (Linux 6.1's
+ * tcp_ack() bounds MAX.SND.WND by the bytes acknowledged so far).  A
+ * challenge ACK, and the data is dropped: a blind injector guessing an
+ * ACK number on a quiet connection has no window to aim at.
+ */
+TEST_F_TIMEOUT(hostile, ack_below_first_byte_challenged, 60)
+{
+	struct peer_conn *c = &self->c;
+	uint8_t data[10] = { 'x' };
+	struct xtcp_seg_hdr ack;
+	struct xtcp_opts o;
+	char buf[200];
+
+	ASSERT_EQ(100, recv(c->fd, buf, sizeof(buf), 0));
+	c->p.h.ack = c->s0 - 1;
+	ASSERT_EQ(0, raw_peer_send(&c->p, c->r0, XTCP_FLAG_ACK, data,
+				   sizeof(data)));
+	c->p.h.ack = c->s0;
+	ASSERT_EQ(0, raw_peer_recv(&c->p, &ack, &o));
+	EXPECT_EQ(c->r0, ack.ack);
+	EXPECT_EQ(1, peer_a_counter(c, "ChallengeACK"));
+	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, still_alive(c));
+}
+
 /* Bytes of @fd not sent yet after up to @ms, or -errno. */
 static int unsent_after(int fd, int ms)
 {
