@@ -83,7 +83,7 @@ MOD_SOURCES=$(for f in "$ROOT"/module/*.[ch] "$ROOT"/include/uapi/linux/xtcp.h; 
 done)
 TRACE_HEADERS=$(ls "$ROOT"/module/*_trace.h)
 TEST_SOURCES=$(ls "$ROOT"/selftests/*.[ch] "$ROOT"/selftests/unit/*.c \
-	"$ROOT"/selftests/unit/fuzz/*.c)
+	"$ROOT"/selftests/unit/fuzz/*.c "$ROOT"/tools/*/*.[ch])
 
 make -C "$KDIR" M="$ROOT" clean >/dev/null 2>&1
 tap_check "$STATIC" "module builds warning-free with W=1" "$RES/build.log" \

@@ -5,13 +5,15 @@
 #   --vm     qemu, the Debian kernel image+headers, busybox, iproute2, kmod, cpio
 #   --debug  the debug lane: kernel build tools, gcovr (coverage report)
 #   --lint   shellcheck (optional script linting)
+#   --eco    programs run over xtcpize in the VM (iperf3, socat, curl), tshark
+#            (reads the captures), dkms, dh-dkms and debhelper (packaging)
 #   --all    all of the above (default)
 # Only runs `apt-get update` when something is missing, and checks that the
 # installed linux-image-amd64 and linux-headers-amd64 versions match.
 set -eu
 
 usage() {
-	echo "usage: $0 [--build|--vm|--debug|--lint|--all]..." >&2
+	echo "usage: $0 [--build|--vm|--debug|--lint|--eco|--all]..." >&2
 	exit 2
 }
 
@@ -19,6 +21,7 @@ BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-sourc
 VM_PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static iproute2 kmod cpio gzip xz-utils"
 DEBUG_PKGS="gcc make bc flex bison libelf-dev libssl-dev linux-source-6.1 xz-utils kmod cpio python3 gcovr"
 LINT_PKGS="shellcheck"
+ECO_PKGS="iperf3 socat curl tshark dkms dh-dkms debhelper dpkg-dev fakeroot"
 
 want=""
 [ $# -eq 0 ] && set -- --all
@@ -28,7 +31,8 @@ for arg in "$@"; do
 	--vm) want="$want $VM_PKGS" ;;
 	--debug) want="$want $DEBUG_PKGS" ;;
 	--lint) want="$want $LINT_PKGS" ;;
-	--all) want="$want $BUILD_PKGS $VM_PKGS $DEBUG_PKGS $LINT_PKGS" ;;
+	--eco) want="$want $ECO_PKGS" ;;
+	--all) want="$want $BUILD_PKGS $VM_PKGS $DEBUG_PKGS $LINT_PKGS $ECO_PKGS" ;;
 	-h | --help) usage ;;
 	*) echo "deps.sh: unknown argument: $arg" >&2; usage ;;
 	esac
