@@ -23,12 +23,14 @@ xtcp_build_module()
 	make -C "$KDIR" M="$ROOT" "$@" modules
 }
 
-# xtcp_build_tests DIR: build the selftests and install them in DIR.
+# xtcp_build_tests DIR: build the selftests and xtcpize, install them in DIR.
 xtcp_build_tests()
 {
 	rm -rf "$1"
 	make -C "$ROOT/selftests" KSFT_DIR="$KSRC/tools/testing/selftests" \
 		OUTPUT="$BUILD/selftests" INSTALL_PATH="$1" install &&
+	make -C "$ROOT/tools/xtcpize" OUTPUT="$BUILD/xtcpize" &&
+	cp "$BUILD/xtcpize/xtcpize" "$BUILD/xtcpize/libxtcpize.so" "$1/" &&
 	cp "$ROOT/scripts/demo-vm.sh" "$1/demo.sh" &&
 	cp "$ROOT/scripts/ladder.awk" "$1/ladder.awk"
 }

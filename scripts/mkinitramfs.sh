@@ -1,6 +1,7 @@
 #!/bin/bash
 # mkinitramfs.sh - build the gzip'ed newc initramfs the xtcp VM boots:
-# busybox-static (applets in /bin), bash, iproute2 ip/tc in /usr/sbin, kmod
+# busybox-static (applets in /bin), bash, iproute2 ip/tc in /usr/sbin,
+# iperf3, socat and curl when installed (the xtcpize test), kmod
 # (/sbin/modprobe & co), the Debian kernel's veth/sch_netem/sch_tbf modules (+deps),
 # xtcp.ko in /lib/modules/KVER/extra, the installed selftests in /selftests
 # (with the shared libraries of every ELF file), and scripts/vm-init.sh as
@@ -163,6 +164,14 @@ for d in /usr/lib/x86_64-linux-gnu/tc /usr/lib/tc /usr/lib64/tc; do
 	for f in "$d"/*.dist; do
 		[ -f "$f" ] && copy_file "$f"
 	done
+done
+
+# --- programs the xtcpize test runs over xtcp (deps.sh --eco) ----------
+# Optional: without them that test skips its parts.
+for prog in iperf3 socat curl; do
+	if p=$(first_existing "/usr/bin/$prog" "/bin/$prog"); then
+		copy_bin "$p" "/usr/bin/$prog"
+	fi
 done
 
 # --- kmod ---------------------------------------------------------------
