@@ -15,6 +15,14 @@
 #                   ratios of stream, rr, crr, lossy and memory workloads
 #                   (not part of make check)
 #   make vm         interactive shell in the test VM, xtcp loaded
+#   make tools      build tools/xtcpize (libxtcpize.so and xtcpize)
+#   make install    install xtcp.ko in /lib/modules/KVER/extra (KVER: the
+#                   kernel of KDIR) and run depmod, and xtcpize with its
+#                   library and man page under PREFIX (/usr/local);
+#                   DESTDIR is honoured (then depmod is left to the package)
+#   make uninstall  remove what make install installed
+#   make deb        build the xtcp-dkms Debian package (debian/, dh-dkms)
+#                   in build/deb from a copy of the tree
 #   make clean
 #
 # KDIR defaults to the running kernel's build tree when there is one,
@@ -28,11 +36,37 @@ RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 DEBIAN_KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)),$(RUNNING_KDIR),$(DEBIAN_KDIR))
 
-all: module
+# The release of the kernel KDIR belongs to, where make install puts the
+# module (Debian's headers say "6.1.192" in include/config/kernel.release,
+# the version of the source, not the release).
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+PREFIX ?= /usr/local
+MODDIR := /lib/modules/$(KVER)/extra
+
+all: module tools
 
 module:
 	$(if $(KDIR),,$(error no kernel headers: run scripts/deps.sh --build))
 	$(MAKE) -C $(KDIR) M=$(ROOT) modules
+
+tools:
+	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX)
+
+install: module tools
+	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
+	install -D -m 644 module/xtcp.ko $(DESTDIR)$(MODDIR)/xtcp.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+
+uninstall:
+	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
+	rm -f $(DESTDIR)$(MODDIR)/xtcp.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
+
+deb:
+	scripts/deb.sh
 
 check:
 	scripts/check.sh
@@ -54,6 +88,8 @@ vm:
 
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
+	$(MAKE) -C tools/xtcpize clean
 	rm -rf build
 
-.PHONY: all module check check-debug coverage demo bench vm clean
+.PHONY: all module tools install uninstall deb check check-debug coverage demo \
+	bench vm clean

@@ -4,7 +4,8 @@
 # make check: every test of xtcp, from a clean clone.
 #
 #  1. static checks: module build warning-free with W=1, sparse clean,
-#     checkpatch --strict clean, kernel-doc clean
+#     checkpatch --strict clean, kernel-doc clean; make install and
+#     uninstall, a dkms build against the headers, the xtcp-dkms .deb
 #  2. userspace unit tests of the pure logic (ASan + UBSan)
 #  3. the Debian lane: the selftests in a VM booting the Debian kernel the
 #     module is built for, with a final check that the kernel log is clean
@@ -120,6 +121,34 @@ tap_check "$STATIC" "checkpatch --strict is clean on the tests" \
 tap_check "$STATIC" "kernel-doc reports nothing" "$RES/kernel-doc.log" \
 	no_diagnostics "$RES/kernel-doc.raw.log" 'warning|error' \
 	perl "$KSRC/scripts/kernel-doc" -none $MOD_SOURCES
+
+# install_check: make install into a staging directory puts exactly the
+# module, xtcpize, its library and man page there; make uninstall
+# removes them all.
+install_check()
+{
+	local d="$BUILD/install-check" want got
+	rm -rf "$d"
+	make -C "$ROOT" KDIR="$KDIR" DESTDIR="$d" PREFIX=/usr install || return 1
+	want=$(printf '%s\n' "./lib/modules/$KVER/extra/xtcp.ko" ./usr/bin/xtcpize \
+		./usr/lib/xtcpize/libxtcpize.so ./usr/share/man/man8/xtcpize.8 | sort)
+	got=$(cd "$d" && find . -type f | sort)
+	if [ "$got" != "$want" ]; then
+		printf 'installed:\n%s\nwanted:\n%s\n' "$got" "$want"
+		return 1
+	fi
+	grep -qx 'PKGLIBDIR="/usr/lib/xtcpize"' "$d/usr/bin/xtcpize" || return 1
+	"$d/usr/bin/xtcpize" --help | grep -q '^Usage: xtcpize run' || return 1
+	make -C "$ROOT" KDIR="$KDIR" DESTDIR="$d" PREFIX=/usr uninstall || return 1
+	got=$(find "$d" -type f)
+	[ -z "$got" ] || { printf 'left after uninstall:\n%s\n' "$got"; return 1; }
+}
+tap_check "$STATIC" "make install (DESTDIR) and make uninstall" \
+	"$RES/install.log" install_check
+tap_check "$STATIC" "dkms builds xtcp.ko for $KVER (dkms.conf)" \
+	"$RES/dkms.log" "$ROOT/scripts/dkms-check.sh" "$KVER"
+tap_check "$STATIC" "dpkg-buildpackage builds xtcp-dkms (debian/, dh-dkms)" \
+	"$RES/deb.log" "$ROOT/scripts/deb.sh" "$BUILD/deb"
 
 make -C "$ROOT/selftests/unit" KSFT_DIR="$KSRC/tools/testing/selftests" \
 	OUTPUT="$BUILD/unit" run >"$RES/2-unit.tap" 2>&1 ||
