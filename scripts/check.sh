@@ -8,7 +8,8 @@
 #     uninstall, a dkms build against the headers, the xtcp-dkms .deb
 #  2. userspace unit tests of the pure logic (ASan + UBSan)
 #  3. the Debian lane: the selftests in a VM booting the Debian kernel the
-#     module is built for, with a final check that the kernel log is clean
+#     module is built for, with a final check that the kernel log is clean,
+#     and tshark reading the capture one of them made
 #  4. the debug lane (scripts/check-debug.sh, also `make check-debug`):
 #     the same selftests on a kernel built from linux-source-6.1 with
 #     KASAN, lockdep, kmemleak and gcov (cached outside the clone after
@@ -168,6 +169,10 @@ elif ! xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" \
 else
 	"$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
 		--out "$BUILD/vm" --timeout 1200 >>"$VMTAP"
+	# xtcp_capture.sh handed its capture over on the data port.
+	tap_check "$VMTAP" "tshark reads xtcp_capture.sh's capture as TCP: SYN, SYN-ACK, ACK" \
+		"$RES/pcap-check.log" "$ROOT/scripts/pcap-check.sh" \
+		--extract "$BUILD/vm/data.out" xtcp_capture "$BUILD/vm/xtcp_capture.pcap"
 fi
 
 if [ "${XTCP_DEBUG_LANE:-1}" != 0 ]; then

@@ -14,7 +14,9 @@
 #          missing (crash/panic/hang/timeout), the console tail and
 #          "not ok - vm completed" and exits 1.  OUT defaults to build/vm,
 #          timeout to 900 s; OUT is locked (flock OUT/.lock) while the VM runs.
-#   demo   console on stdio, runs /selftests/demo.sh (timeout default 600 s)
+#   demo   console on stdio, runs /selftests/demo.sh (timeout default 600 s);
+#          ttyS2 (data: the demo's capture) -> OUT/data.out, OUT defaults
+#          to build/demo
 #   shell  interactive console on stdio (Ctrl-A x quits qemu; no timeout)
 #   probe  re-run the KVM probe, refresh build/kvm-probe, print the result
 # KVER defaults to the one the initrd was built for (etc/xtcp-kver in it);
@@ -180,9 +182,14 @@ test)
 	exit 1
 	;;
 demo)
+	# ttyS2 is the data port, as in test mode: the demo's capture.
+	OUT=${OUT:-$BUILD/demo}
+	mkdir -p "$OUT"
+	rm -f "$OUT/data.out"
 	rc=0
 	timeout --foreground -k 10 "${TIMEOUT:-600}" "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" \
-		-serial mon:stdio -append "$CMDLINE" || rc=$?
+		-serial mon:stdio -serial null -serial "file:$OUT/data.out" \
+		-append "$CMDLINE" || rc=$?
 	echo "vm.sh: VM finished in $(($(date +%s) - start)) s (qemu status $rc)" >&2
 	exit "$rc"
 	;;
