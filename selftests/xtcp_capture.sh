@@ -39,9 +39,9 @@ tap_plan 5
 
 modprobe xtcp 2>/dev/null
 in0=$(xstat InSegs)
-./xtcp_pcap lo 253 "$W/xtcp.pcap" "$W/ready" 60 >"$W/count" 2>"$W/err" &
+./xtcp_pcap lo 253 "$W/xtcp.pcap" "$W/ready" 120 >"$W/count" 2>"$W/err" &
 CAP=$!
-check "capture started" wait_for 10 test -e "$W/ready"
+check "capture started" wait_for 30 test -e "$W/ready"
 check "one connection" timeout 30 ./xtcp_tool talk 253 $PORT
 check "connection closed" wait_for 10 settled
 in1=$(xstat InSegs)

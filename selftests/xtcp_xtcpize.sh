@@ -20,7 +20,7 @@ cd "$(dirname "$0")" || exit 1
 
 XTCPIZE=./xtcpize
 W=/tmp/xtcpize.t
-LIM=60
+LIM=120
 MODPROBE_PATH=$(cat /proc/sys/kernel/modprobe)
 
 [ "$(id -u)" = 0 ] || { echo "# needs root"; exit 4; }
@@ -98,7 +98,7 @@ snap
 timeout $LIM $XTCPIZE run iperf3 -4 -s -B 127.0.0.1 -p 5201 -1 -J \
 	>"$W/ips.json" 2>"$W/ips.err" &
 srv=$!
-check "iperf3 server listens on xtcp" wait_for 10 listening /proc/net/xtcp 1451
+check "iperf3 server listens on xtcp" wait_for 30 listening /proc/net/xtcp 1451
 check "iperf3 client exits 0" run_to "$W/ipc.json" "$W/ipc.err" \
 	$XTCPIZE run iperf3 -4 -c 127.0.0.1 -p 5201 -n 4194304 -N -C reno -J
 wait $srv
@@ -115,7 +115,7 @@ snap
 timeout $LIM $XTCPIZE run socat -u TCP4-LISTEN:5300,bind=127.0.0.1,reuseaddr \
 	CREATE:"$W/out" 2>"$W/ss.err" &
 srv=$!
-check "socat listens on xtcp" wait_for 10 listening /proc/net/xtcp 14B4
+check "socat listens on xtcp" wait_for 30 listening /proc/net/xtcp 14B4
 check "socat client exits 0" run_to /dev/null "$W/sc.err" \
 	$XTCPIZE run socat -u OPEN:"$W/in" TCP4:127.0.0.1:5300
 wait $srv
@@ -129,7 +129,7 @@ snap
 timeout $LIM $XTCPIZE run socat TCP4-LISTEN:8080,bind=127.0.0.1,reuseaddr \
 	EXEC:"/bin/busybox httpd -i -h $W/www" 2>"$W/hs.err" &
 srv=$!
-check "httpd listens on xtcp" wait_for 10 listening /proc/net/xtcp 1F90
+check "httpd listens on xtcp" wait_for 30 listening /proc/net/xtcp 1F90
 check "curl exits 0" run_to /dev/null "$W/curl.err" \
 	$XTCPIZE run curl -sS --max-time 30 -o "$W/got" http://127.0.0.1:8080/blob
 wait $srv
@@ -144,7 +144,7 @@ rm -f "$W/out"
 timeout $LIM $XTCPIZE run socat -u TCP6-LISTEN:5400,bind="[::1]",reuseaddr \
 	CREATE:"$W/out" 2>"$W/ss6.err" &
 srv=$!
-check "IPv6 socat listens on TCP" wait_for 10 listening /proc/net/tcp6 1518
+check "IPv6 socat listens on TCP" wait_for 30 listening /proc/net/tcp6 1518
 check "IPv6 socat client exits 0" run_to /dev/null "$W/sc6.err" \
 	$XTCPIZE run socat -u OPEN:"$W/in" TCP6:"[::1]":5400
 wait $srv
@@ -165,7 +165,7 @@ t_pas0=$(tstat PassiveOpens)
 timeout $LIM $XTCPIZE run iperf3 -4 -s -B 127.0.0.1 -p 5202 -1 -J \
 	>"$W/ips.json" 2>"$W/ips.err" &
 srv=$!
-check "fallback: iperf3 server listens on TCP" wait_for 10 listening /proc/net/tcp 1452
+check "fallback: iperf3 server listens on TCP" wait_for 30 listening /proc/net/tcp 1452
 check "fallback: iperf3 client exits 0" run_to "$W/ipc.json" "$W/ipc.err" \
 	$XTCPIZE run iperf3 -4 -c 127.0.0.1 -p 5202 -n 4194304 -J
 wait $srv
@@ -183,7 +183,7 @@ rm -f "$W/out"
 timeout $LIM $XTCPIZE run socat -u TCP4-LISTEN:5301,bind=127.0.0.1,reuseaddr \
 	CREATE:"$W/out" 2>"$W/ss.err" &
 srv=$!
-check "autoload: socat listens on xtcp" wait_for 10 listening /proc/net/xtcp 14B5
+check "autoload: socat listens on xtcp" wait_for 30 listening /proc/net/xtcp 14B5
 check "autoload: socat client exits 0" run_to /dev/null "$W/sc.err" \
 	$XTCPIZE run socat -u OPEN:"$W/in" TCP4:127.0.0.1:5301
 wait $srv
