@@ -24,6 +24,8 @@
  *	xtcp_icmp.c	ICMP errors about our segments, path MTU
  *	xtcp_cong.c	congestion control algorithms and loss recovery
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
+ *	xtcp_diag.c	xtcp_diag.ko: sock_diag (ss-style listing and
+ *			SOCK_DESTROY), a module of its own
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
  *
@@ -937,6 +939,45 @@ typedef void (*xtcp_iter_fn)(enum xtcp_entry_kind kind, const void *entry,
 			     void *arg);
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
 
+/**
+ * struct xtcp_entry_info - what /proc/net/xtcp and sock_diag show of an entry
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port, host order
+ * @dport: remote port, host order
+ * @state: TCP_* state
+ * @tx_queue: bytes sent or queued and not acknowledged
+ * @rx_queue: bytes received and not read (accept backlog of a listener)
+ * @timer: timer kind, as /proc/net/tcp: 0 none, 1 retransmit, 2 other,
+ *	3 TIME_WAIT, 4 window probe
+ * @expires: jiffies when the timer fires
+ * @retrans: retransmissions so far
+ * @uid: owner
+ * @ino: inode of the socket (0 without a socket)
+ * @refcnt: socket reference count
+ * @ptr: entry address (hashed by %pK)
+ * @kind: what the entry is
+ *
+ * Copied under the bucket lock, printed after it is dropped.
+ */
+struct xtcp_entry_info {
+	__be32 saddr;
+	__be32 daddr;
+	u16 sport;
+	u16 dport;
+	int state;
+	u32 tx_queue;
+	u32 rx_queue;
+	int timer;
+	unsigned long expires;
+	int retrans;
+	kuid_t uid;
+	unsigned long ino;
+	int refcnt;
+	const void *ptr;
+	enum xtcp_entry_kind kind;
+};
+
 /* xtcp_sock.c */
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
@@ -1126,7 +1167,12 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 		    __be32 raddr, __be16 rport);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 
+/* xtcp_sockopt.c, for xtcp_diag.ko too */
+void xtcp_get_info(struct sock *sk, struct tcp_info *info);
+
 /* xtcp_proc.c */
+void xtcp_entry_info_fill(enum xtcp_entry_kind kind, const void *entry,
+			  void *arg);
 int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
 

@@ -601,6 +601,7 @@ const char *xtcp_cong_name(const struct sock *sk)
 
 	return ops ? ops->name : xtcp_reno.name;
 }
+EXPORT_SYMBOL_GPL(xtcp_cong_name);
 
 /**
  * xtcp_proc_cong() - /proc/sys/net/xtcp/congestion_control

@@ -33,6 +33,7 @@
 #define XTCP_ALIAS_SOCK_STREAM 1
 
 unsigned int xtcp_protocol __read_mostly = IPPROTO_XTCP;
+EXPORT_SYMBOL_GPL(xtcp_protocol);
 
 static int xtcp_protocol_set(const char *val, const struct kernel_param *kp)
 {

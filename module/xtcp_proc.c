@@ -3,7 +3,8 @@
  * /proc/net/xtcp, in the exact layout of /proc/net/tcp so that tools and
  * scripts written for TCP read it, /proc/net/xtcp_stat, xtcp's
  * counters as "Name value" lines, and /proc/net/xtcp_sockstat, xtcp's
- * line of /proc/net/sockstat.  All are per network namespace.
+ * line of /proc/net/sockstat.  All are per network namespace.  The copy
+ * of an entry /proc/net/xtcp prints is also what xtcp_diag.ko reports.
  */
 #include <linux/jiffies.h>
 #include <linux/proc_fs.h>
@@ -65,45 +66,6 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 };
 
 /**
- * struct xtcp_proc_entry - what one /proc/net/xtcp line shows
- * @saddr: local address
- * @daddr: remote address
- * @sport: local port, host order
- * @dport: remote port, host order
- * @state: TCP_* state
- * @tx_queue: bytes sent or queued and not acknowledged
- * @rx_queue: bytes received and not read (accept backlog of a listener)
- * @timer: timer kind, as /proc/net/tcp: 0 none, 1 retransmit, 2 other,
- *	3 TIME_WAIT, 4 window probe
- * @expires: jiffies when the timer fires
- * @retrans: retransmissions so far
- * @uid: owner
- * @ino: inode of the socket (0 without a socket)
- * @refcnt: socket reference count
- * @ptr: entry address (hashed by %pK)
- * @kind: what the entry is
- *
- * Copied under the bucket lock, printed after it is dropped.
- */
-struct xtcp_proc_entry {
-	__be32 saddr;
-	__be32 daddr;
-	u16 sport;
-	u16 dport;
-	int state;
-	u32 tx_queue;
-	u32 rx_queue;
-	int timer;
-	unsigned long expires;
-	int retrans;
-	kuid_t uid;
-	unsigned long ino;
-	int refcnt;
-	const void *ptr;
-	enum xtcp_entry_kind kind;
-};
-
-/**
  * struct xtcp_seq_state - a reader of /proc/net/xtcp
  * @p: namespace of the reader; must be first for seq_file_net()
  * @it: table cursor, past the entry last visited
@@ -117,11 +79,11 @@ struct xtcp_seq_state {
 	struct xtcp_table_iter it;
 	struct xtcp_table_iter last;
 	loff_t last_pos;
-	struct xtcp_proc_entry entry;
+	struct xtcp_entry_info entry;
 	int num;
 };
 
-static void xtcp_proc_fill_sock(struct xtcp_proc_entry *e,
+static void xtcp_proc_fill_sock(struct xtcp_entry_info *e,
 				const struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
@@ -150,7 +112,7 @@ static void xtcp_proc_fill_sock(struct xtcp_proc_entry *e,
 	e->refcnt = refcount_read(&sk->sk_refcnt);
 }
 
-static void xtcp_proc_fill_req(struct xtcp_proc_entry *e,
+static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 			       const struct xtcp_request *req)
 {
 	lockdep_assert_held(&xtcp_sk(req->listener)->req_lock);
@@ -165,7 +127,7 @@ static void xtcp_proc_fill_req(struct xtcp_proc_entry *e,
 	e->uid = sock_i_uid(req->listener);
 }
 
-static void xtcp_proc_fill_tw(struct xtcp_proc_entry *e,
+static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,
 			      const struct xtcp_tw *tw)
 {
 	e->saddr = tw->laddr;
@@ -177,10 +139,19 @@ static void xtcp_proc_fill_tw(struct xtcp_proc_entry *e,
 	e->expires = xtcp_tw_expires(tw);
 }
 
-static void xtcp_proc_fill(enum xtcp_entry_kind kind, const void *entry,
-			   void *arg)
+/**
+ * xtcp_entry_info_fill() - copy what /proc and sock_diag show of an entry
+ * @kind: what @entry is
+ * @entry: a socket, a pending request or a TIME_WAIT entry
+ * @arg: the struct xtcp_entry_info to fill
+ *
+ * An &xtcp_iter_fn: called by xtcp_iter_next() with the entry's chain
+ * locked and softirqs off, which is what keeps @entry alive.
+ */
+void xtcp_entry_info_fill(enum xtcp_entry_kind kind, const void *entry,
+			  void *arg)
 {
-	struct xtcp_proc_entry *e = arg;
+	struct xtcp_entry_info *e = arg;
 
 	lockdep_assert_in_softirq();	/* softirqs off: see xtcp_iter_fn */
 	memset(e, 0, sizeof(*e));
@@ -198,12 +169,13 @@ static void xtcp_proc_fill(enum xtcp_entry_kind kind, const void *entry,
 		break;
 	}
 }
+EXPORT_SYMBOL_GPL(xtcp_entry_info_fill);
 
 static void *xtcp_seq_at(struct xtcp_seq_state *st, loff_t pos)
 {
 	st->num = pos - 1;
 	st->last = st->it;
-	if (!xtcp_iter_next(&st->it, xtcp_proc_fill, &st->entry)) {
+	if (!xtcp_iter_next(&st->it, xtcp_entry_info_fill, &st->entry)) {
 		st->last_pos = 0;
 		return NULL;
 	}
@@ -261,7 +233,7 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
  * and shows as zero.
  */
 static void xtcp_seq_show_entry(struct seq_file *seq,
-				const struct xtcp_proc_entry *e, int num)
+				const struct xtcp_entry_info *e, int num)
 {
 	long when = e->timer ? (long)(e->expires - jiffies) : 0;
 

@@ -93,6 +93,44 @@ void xtcp_done(struct sock *sk)
 		xtcp_destroy_orphan(sk);
 }
 
+/**
+ * xtcp_abort() - end a socket from outside, as SOCK_DESTROY asks
+ * @sk: the socket, referenced by the caller
+ * @err: what its owner's calls fail with (ECONNABORTED from sock_diag)
+ *
+ * As tcp_abort(): a listener stops listening; a connection sends a RST
+ * where tcp_need_reset() would and closes at once; an owner blocked in
+ * a call wakes with @err.  An orphan, already closing, is left alone.
+ * Process context (the proto's diag_destroy).
+ *
+ * Return: 0.
+ */
+static int xtcp_abort(struct sock *sk, int err)
+{
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_listen_stop(sk);
+	}
+	/* Softirq may be running the socket: lock it as close() does. */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		if ((1 << sk->sk_state) &
+		    (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 |
+		     TCPF_FIN_WAIT2 | TCPF_SYN_RECV))
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+		if (sk->sk_state != TCP_CLOSE)
+			xtcp_done(sk);
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	release_sock(sk);
+	return 0;
+}
+
 static void xtcp_purge_queues(struct sock *sk)
 {
 	xtcp_write_queue_purge(sk);
@@ -437,6 +475,7 @@ struct proto xtcp_prot = {
 	.hash		= xtcp_hash,
 	.unhash		= xtcp_unhash,
 	.get_port	= xtcp_get_port,
+	.diag_destroy	= xtcp_abort,
 	.put_port	= xtcp_put_port,
 	.enter_memory_pressure = xtcp_enter_memory_pressure,
 	.memory_pressure = &xtcp_memory_pressure,

@@ -196,8 +196,14 @@ static u32 xtcp_mss_cache(const struct xtcp_sock *xs)
 	       xs->ip_opt_len;
 }
 
-/* TCP_INFO: what xtcp tracks, the rest left 0; socket locked. */
-static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+/**
+ * xtcp_get_info() - fill a struct tcp_info as TCP_INFO does
+ * @sk: the socket, locked by the caller
+ * @info: what xtcp tracks of it; the rest is left 0
+ *
+ * Shared by getsockopt(TCP_INFO) and xtcp_diag.ko's INET_DIAG_INFO.
+ */
+void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct dst_entry *dst = __sk_dst_get(sk);
@@ -242,6 +248,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 						     xs->lrcvtime);
 	info->tcpi_last_ack_recv = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
 }
+EXPORT_SYMBOL_GPL(xtcp_get_info);
 
 /* Copy @len bytes of @val out, and @len as the option's length. */
 static int xtcp_put_opt(char __user *optval, int __user *optlen,

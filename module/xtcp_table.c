@@ -706,6 +706,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 	rcu_read_unlock();
 	return sk;
 }
+EXPORT_SYMBOL_GPL(xtcp_lookup_listener);
 
 /**
  * xtcp_lookup() - find the connected socket a segment is for
@@ -733,6 +734,7 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	rcu_read_unlock();
 	return sk;
 }
+EXPORT_SYMBOL_GPL(xtcp_lookup);
 
 /*
  * The walk goes chain by chain, as Linux's /proc/net/tcp: the listeners,
@@ -874,6 +876,7 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
 	}
 	return false;
 }
+EXPORT_SYMBOL_GPL(xtcp_iter_next);
 
 static struct xtcp_hash_bucket *xtcp_hash_alloc(unsigned int size)
 {

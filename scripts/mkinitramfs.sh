@@ -1,9 +1,10 @@
 #!/bin/bash
 # mkinitramfs.sh - build the gzip'ed newc initramfs the xtcp VM boots:
-# busybox-static (applets in /bin), bash, iproute2 ip/tc in /usr/sbin,
+# busybox-static (applets in /bin), bash, iproute2 ip/tc/ss in /usr/sbin,
 # iperf3, socat and curl when installed (the xtcpize test), kmod
-# (/sbin/modprobe & co), the Debian kernel's veth/sch_netem/sch_tbf modules (+deps),
-# xtcp.ko in /lib/modules/KVER/extra, the installed selftests in /selftests
+# (/sbin/modprobe & co), the Debian kernel's veth/sch_netem/sch_tbf/tcp_diag
+# modules (+deps), xtcp.ko and xtcp_diag.ko in /lib/modules/KVER/extra,
+# the installed selftests in /selftests
 # (with the shared libraries of every ELF file), and scripts/vm-init.sh as
 # /init.  Staging happens in a temp dir under build/.
 #
@@ -42,7 +43,7 @@ MODROOT=""
 MODULE=""
 TESTS=""
 OUT=""
-KMODS=(veth sch_netem sch_tbf)
+KMODS=(veth sch_netem sch_tbf tcp_diag)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) KVER=${2:?}; shift 2 ;;
@@ -159,6 +160,8 @@ IP_BIN=$(first_existing /usr/bin/ip /sbin/ip /usr/sbin/ip /bin/ip) || die "iprou
 TC_BIN=$(first_existing /sbin/tc /usr/sbin/tc /usr/bin/tc) || die "iproute2 tc not found"
 copy_bin "$IP_BIN" /usr/sbin/ip
 copy_bin "$TC_BIN" /usr/sbin/tc
+SS_BIN=$(first_existing /usr/bin/ss /bin/ss /usr/sbin/ss /sbin/ss) || die "iproute2 ss not found"
+copy_bin "$SS_BIN" /usr/sbin/ss
 # netem delay distributions (tc ... netem distribution normal)
 for d in /usr/lib/x86_64-linux-gnu/tc /usr/lib/tc /usr/lib64/tc; do
 	for f in "$d"/*.dist; do
@@ -223,6 +226,13 @@ if [ -n "$MODULE" ]; then
 	mname=${mname%%.ko*}
 	DONE_MODS[${mname//-/_}]=1
 	add_module_file "$MODULE" "extra/$(basename "$MODULE")"
+	# xtcp_diag.ko, built beside it, goes with it: inet_diag loads it
+	# through its alias, which depmod below records.
+	diag=$(dirname "$MODULE")/xtcp_diag.ko
+	if [ -f "$diag" ]; then
+		DONE_MODS[xtcp_diag]=1
+		add_module_file "$diag" "extra/xtcp_diag.ko"
+	fi
 fi
 for f in "$HMODDIR"/modules.builtin* "$HMODDIR/modules.order"; do
 	[ -e "$f" ] && cp "$f" "$SMODDIR/"

@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sock_diag (NETLINK_SOCK_DIAG, inet_diag) over xtcp's xtcp_diag.ko and
+ * Linux TCP's tcp_diag.ko, with the same expectations: what a dump lists
+ * (listener, both ends of a connection, TIME_WAIT), with which queues,
+ * owner and inode; TCP_INFO and the congestion control as attributes;
+ * state, port and bytecode filters; the lookup of one socket and its
+ * cookie check; SOCK_DESTROY and its privilege check.  And that
+ * inet_diag loads xtcp_diag.ko by its alias on the first request.
+ */
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "xtcp_test.h"
+#include "kselftest_harness.h"
+
+#define PORT		7310
+#define DIAG_MAX	16
+
+/* What one inet_diag message said. */
+struct diag_entry {
+	struct inet_diag_msg msg;
+	bool has_info;
+	struct tcp_info info;
+	char cong[16];
+};
+
+/* All states, as ss asks for them. */
+#define DIAG_ALL_STATES	0xfff
+
+struct diag_req {
+	struct nlmsghdr nlh;
+	struct inet_diag_req_v2 r;
+	struct nlattr bc_hdr;
+	unsigned char bc[64];
+};
+
+static int diag_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+			NETLINK_SOCK_DIAG);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static void diag_parse_attrs(struct diag_entry *e, struct nlmsghdr *h)
+{
+	struct nlattr *a = (void *)((char *)NLMSG_DATA(h) +
+				    NLMSG_ALIGN(sizeof(e->msg)));
+	int left = h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(e->msg)));
+
+	while (left >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= left) {
+		size_t len = a->nla_len - NLA_HDRLEN;
+		void *data = (char *)a + NLA_HDRLEN;
+
+		if (a->nla_type == INET_DIAG_INFO) {
+			e->has_info = true;
+			memcpy(&e->info, data, len < sizeof(e->info) ?
+			       len : sizeof(e->info));
+		} else if (a->nla_type == INET_DIAG_CONG) {
+			snprintf(e->cong, sizeof(e->cong), "%.*s", (int)len,
+				 (char *)data);
+		}
+		left -= NLA_ALIGN(a->nla_len);
+		a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
+/* Replies are read here; the race test talks from several threads. */
+static __thread char buf[65536];
+
+/*
+ * Send @q and read the replies into @out: the number of entries, or
+ * -errno from an NLMSG_ERROR (SOCK_DESTROY's answer: 0 on success).
+ */
+static int diag_talk(struct diag_req *q, struct diag_entry *out, int max)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	int fd, n = 0, ret = 0;
+	bool done = false;
+
+	fd = diag_open();
+	if (fd < 0)
+		return fd;
+	if (sendto(fd, q, q->nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
+		   sizeof(nl)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while (!done) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len < 0) {
+			ret = -errno;
+			goto out;
+		}
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				goto out;
+			}
+			if (n < max) {
+				memset(&out[n], 0, sizeof(out[n]));
+				memcpy(&out[n].msg, NLMSG_DATA(h),
+				       sizeof(out[n].msg));
+				diag_parse_attrs(&out[n], h);
+			}
+			n++;
+		}
+		/* A reply to a request without NLM_F_DUMP is one message. */
+		if (!(q->nlh.nlmsg_flags & NLM_F_DUMP))
+			done = true;
+	}
+	ret = n;
+out:
+	close(fd);
+	return ret;
+}
+
+static void diag_req_init(struct diag_req *q, int proto, __u16 type,
+			  __u16 flags)
+{
+	memset(q, 0, sizeof(*q));
+	q->nlh.nlmsg_len = NLMSG_LENGTH(sizeof(q->r));
+	q->nlh.nlmsg_type = type;
+	q->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	q->r.sdiag_family = AF_INET;
+	q->r.sdiag_protocol = proto;
+	q->r.idiag_states = DIAG_ALL_STATES;
+	q->r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	q->r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+}
+
+static void diag_req_bytecode(struct diag_req *q, const void *bc, size_t len)
+{
+	q->bc_hdr.nla_type = INET_DIAG_REQ_BYTECODE;
+	q->bc_hdr.nla_len = NLA_HDRLEN + len;
+	memcpy(q->bc, bc, len);
+	q->nlh.nlmsg_len = NLMSG_ALIGN(q->nlh.nlmsg_len) +
+			   NLA_ALIGN(q->bc_hdr.nla_len);
+}
+
+static int diag_dump(int proto, __u32 states, __u8 ext,
+		     struct diag_entry *out, int max)
+{
+	struct diag_req q;
+
+	diag_req_init(&q, proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = states;
+	q.r.idiag_ext = ext;
+	return diag_talk(&q, out, max);
+}
+
+/* The request naming the socket whose local end is @lport, remote @rport. */
+static void diag_req_tuple(struct diag_req *q, unsigned short lport,
+			   unsigned short rport)
+{
+	q->r.id.idiag_sport = htons(lport);
+	q->r.id.idiag_dport = htons(rport);
+	q->r.id.idiag_src[0] = htonl(INADDR_LOOPBACK);
+	q->r.id.idiag_dst[0] = rport ? htonl(INADDR_LOOPBACK) : 0;
+}
+
+/* The entry with local port @lport and remote port @rport, or NULL. */
+static struct diag_entry *diag_find(struct diag_entry *e, int n,
+				    unsigned short lport, unsigned short rport)
+{
+	int i;
+
+	for (i = 0; i < n && i < DIAG_MAX; i++)
+		if (ntohs(e[i].msg.id.idiag_sport) == lport &&
+		    ntohs(e[i].msg.id.idiag_dport) == rport)
+			return &e[i];
+	return NULL;
+}
+
+static int unload_diag_module(void)
+{
+	return syscall(__NR_delete_module, "xtcp_diag", O_NONBLOCK) ?
+	       -errno : 0;
+}
+
+/* First, with xtcp_diag.ko not loaded: inet_diag finds it by its alias. */
+TEST(xtcp_diag_autoloads)
+{
+	struct diag_entry e[DIAG_MAX];
+	int err;
+
+	ASSERT_EQ(0, xtcp_new_netns());
+	err = unload_diag_module();
+	ASSERT_TRUE(!err || err == -ENOENT);
+	ASSERT_NE(0, access("/sys/module/xtcp_diag", F_OK));
+	EXPECT_EQ(0, diag_dump(IPPROTO_XTCP, DIAG_ALL_STATES, 0, e, DIAG_MAX));
+	EXPECT_EQ(0, access("/sys/module/xtcp_diag", F_OK));
+	EXPECT_EQ(0, unload_diag_module());
+}
+
+FIXTURE(diag) {
+	int lfd;
+	int c;
+	int s;
+	unsigned short cport;
+};
+
+FIXTURE_VARIANT(diag) {
+	int proto;
+	const char *cc_sysctl;
+};
+
+FIXTURE_VARIANT_ADD(diag, tcp) {
+	.proto = IPPROTO_TCP,
+};
+
+FIXTURE_VARIANT_ADD(diag, xtcp) {
+	.proto = IPPROTO_XTCP,
+};
+
+/* A listener and one connection to it, in a namespace of their own. */
+FIXTURE_SETUP(diag)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	self->c = -1;
+	self->s = -1;
+	ASSERT_EQ(0, xtcp_new_netns());
+	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, listen(self->lfd, 8));
+	self->c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, self->c);
+	ASSERT_EQ(0, connect(self->c, (struct sockaddr *)&a, sizeof(a)));
+	self->s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, self->s);
+	self->cport = xtcp_local_port(self->c);
+}
+
+FIXTURE_TEARDOWN(diag)
+{
+	close(self->c);
+	close(self->s);
+	close(self->lfd);
+	/* Leave xtcp.ko unloadable for the tests that unload it. */
+	if (variant->proto == IPPROTO_XTCP)
+		unload_diag_module();
+}
+
+TEST_F(diag, lists_listener_and_both_ends)
+{
+	struct diag_entry e[DIAG_MAX], *l, *s, *c;
+	char data[100];
+	int n;
+
+	memset(data, 'x', sizeof(data));
+	ASSERT_EQ(100, send(self->c, data, sizeof(data), 0));
+	ASSERT_EQ(0, xtcp_wait_outq_empty(self->c, 5000));
+	n = diag_dump(variant->proto, DIAG_ALL_STATES, 0, e, DIAG_MAX);
+	ASSERT_EQ(3, n);
+	l = diag_find(e, n, PORT, 0);
+	s = diag_find(e, n, PORT, self->cport);
+	c = diag_find(e, n, self->cport, PORT);
+	ASSERT_NE(NULL, l);
+	ASSERT_NE(NULL, s);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(10, l->msg.idiag_state);	/* TCP_LISTEN */
+	EXPECT_EQ(xtcp_sock_ino(self->lfd), l->msg.idiag_inode);
+	EXPECT_EQ(1, s->msg.idiag_state);	/* TCP_ESTABLISHED */
+	EXPECT_EQ(xtcp_sock_ino(self->s), s->msg.idiag_inode);
+	EXPECT_EQ(100, s->msg.idiag_rqueue);
+	EXPECT_EQ(0, s->msg.idiag_wqueue);
+	EXPECT_EQ(1, c->msg.idiag_state);
+	EXPECT_EQ(xtcp_sock_ino(self->c), c->msg.idiag_inode);
+	EXPECT_EQ(0, c->msg.idiag_rqueue);
+	EXPECT_EQ(0, c->msg.idiag_wqueue);
+	EXPECT_EQ(getuid(), c->msg.idiag_uid);
+	EXPECT_EQ(AF_INET, c->msg.idiag_family);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), c->msg.id.idiag_src[0]);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), c->msg.id.idiag_dst[0]);
+	EXPECT_EQ(0, c->msg.idiag_timer);
+}
+
+TEST_F(diag, info_and_congestion_control)
+{
+	struct diag_entry e[DIAG_MAX], *c;
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char cc[16] = "";
+	int n;
+
+	n = diag_dump(variant->proto, 1 << 1 /* ESTABLISHED */,
+		      (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1)),
+		      e, DIAG_MAX);
+	ASSERT_EQ(2, n);
+	c = diag_find(e, n, self->cport, PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_TRUE(c->has_info);
+	ASSERT_EQ(0, getsockopt(self->c, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(1, c->info.tcpi_state);
+	EXPECT_EQ(ti.tcpi_snd_mss, c->info.tcpi_snd_mss);
+	EXPECT_EQ(ti.tcpi_advmss, c->info.tcpi_advmss);
+	EXPECT_EQ(ti.tcpi_snd_cwnd, c->info.tcpi_snd_cwnd);
+	len = sizeof(cc);
+	ASSERT_EQ(0, getsockopt(self->c, IPPROTO_TCP, TCP_CONGESTION, cc,
+				&len));
+	EXPECT_STREQ(cc, c->cong);
+}
+
+TEST_F(diag, time_wait_listed)
+{
+	struct diag_entry e[DIAG_MAX], *tw;
+	char b;
+	int n;
+
+	/* The client closes first and keeps the TIME_WAIT. */
+	close(self->c);
+	self->c = -1;
+	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
+	close(self->s);
+	self->s = -1;
+	ASSERT_EQ(0x06, xtcp_wait_state(variant->proto == IPPROTO_TCP ?
+				     "/proc/net/tcp" : "/proc/net/xtcp",
+				     self->cport, PORT, 0x06));
+	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	ASSERT_EQ(1, n);
+	tw = diag_find(e, n, self->cport, PORT);
+	ASSERT_NE(NULL, tw);
+	EXPECT_EQ(6, tw->msg.idiag_state);
+	EXPECT_EQ(3, tw->msg.idiag_timer);
+	EXPECT_LT(0, tw->msg.idiag_expires);
+	EXPECT_GE(60000, tw->msg.idiag_expires);
+	EXPECT_EQ(0, tw->msg.idiag_inode);
+	EXPECT_EQ(0, tw->msg.idiag_uid);
+}
+
+TEST_F(diag, state_and_port_filters)
+{
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+
+	ASSERT_EQ(1, diag_dump(variant->proto, 1 << 10, 0, e, DIAG_MAX));
+	EXPECT_EQ(PORT, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(10, e[0].msg.idiag_state);
+
+	/* The id's ports filter a dump as well (ss's "sport = :PORT"). */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_sport = htons(self->cport);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(self->cport, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(PORT, ntohs(e[0].msg.id.idiag_dport));
+}
+
+TEST_F(diag, bytecode_filter)
+{
+	/* "dport == cport": jump to the end when true, past it when not. */
+	struct inet_diag_bc_op bc[2] = {
+		{ .code = INET_DIAG_BC_D_EQ, .yes = 8, .no = 12 },
+		{ .no = self->cport },
+	};
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	diag_req_bytecode(&q, bc, sizeof(bc));
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(PORT, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(self->cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(xtcp_sock_ino(self->s), e[0].msg.idiag_inode);
+}
+
+TEST_F(diag, dump_one_and_cookie)
+{
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	diag_req_tuple(&q, self->cport, PORT);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(xtcp_sock_ino(self->c), e[0].msg.idiag_inode);
+
+	/* The cookie it gave names it; any other does not. */
+	q.r.id.idiag_cookie[0] = e[0].msg.id.idiag_cookie[0];
+	q.r.id.idiag_cookie[1] = e[0].msg.id.idiag_cookie[1];
+	EXPECT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
+
+	/* The listener, by its local end alone. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	diag_req_tuple(&q, PORT, 0);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(10, e[0].msg.idiag_state);
+	EXPECT_EQ(xtcp_sock_ino(self->lfd), e[0].msg.idiag_inode);
+
+	/* A connection that does not exist. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	diag_req_tuple(&q, self->cport + 1, PORT);
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
+}
+
+/*
+ * Lines of `ss -tan` (for xtcp: reading /proc/net/xtcp, as the README
+ * tells) in state @state with local address @local.
+ */
+static int ss_count(int proto, const char *state, const char *local)
+{
+	char line[512], st[32], rq[16], sq[16], loc[64];
+	int n = 0;
+	FILE *f;
+
+	f = popen(proto == IPPROTO_XTCP ?
+		  "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -tan" :
+		  "/usr/sbin/ss -tan", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %15s %15s %63s", st, rq, sq, loc) == 4 &&
+		    !strcmp(st, state) && !strcmp(loc, local))
+			n++;
+	return pclose(f) ? -1 : n;
+}
+
+TEST_F(diag, ss_lists_them)
+{
+	char local[32], server[32];
+
+	snprintf(server, sizeof(server), "127.0.0.1:%u", PORT);
+	snprintf(local, sizeof(local), "127.0.0.1:%u", self->cport);
+	EXPECT_EQ(1, ss_count(variant->proto, "LISTEN", server));
+	EXPECT_EQ(1, ss_count(variant->proto, "ESTAB", server));
+	EXPECT_EQ(1, ss_count(variant->proto, "ESTAB", local));
+}
+
+/* SOCK_DESTROY of the server's end, from a process without privilege. */
+static int destroy_unprivileged(struct diag_req *q)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(100);
+		_exit(-diag_talk(q, NULL, 0));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+TEST_F(diag, destroy_aborts)
+{
+	struct pollfd pfd = { .fd = self->c, .events = POLLIN };
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+	char b;
+	int err;
+
+	diag_req_init(&q, variant->proto, SOCK_DESTROY, NLM_F_ACK);
+	diag_req_tuple(&q, PORT, self->cport);
+	err = destroy_unprivileged(&q);
+	if (err == -EOPNOTSUPP)
+		SKIP(return, "kernel without CONFIG_INET_DIAG_DESTROY");
+	EXPECT_EQ(-EPERM, err);
+	ASSERT_EQ(0, diag_talk(&q, NULL, 0));
+
+	EXPECT_EQ(-1, recv(self->s, &b, 1, 0));
+	EXPECT_EQ(ECONNABORTED, errno);
+	/* The peer was told with a RST. */
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(-1, recv(self->c, &b, 1, 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(1, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
+			       DIAG_MAX));
+	EXPECT_EQ(10, e[0].msg.idiag_state);
+
+	/* The listener, destroyed, stops listening. */
+	diag_req_init(&q, variant->proto, SOCK_DESTROY, NLM_F_ACK);
+	diag_req_tuple(&q, PORT, 0);
+	ASSERT_EQ(0, diag_talk(&q, NULL, 0));
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
+			       DIAG_MAX));
+}
+
+/*
+ * The race: dumps with every attribute and SOCK_DESTROY of what they
+ * list, while other threads open connections, move data and close them
+ * (a third with a RST).  A dump holds a socket after its chain lock is
+ * dropped and takes the socket lock for TCP_INFO, which close(),
+ * softirq and the timers take too; the debug lane runs it under
+ * lockdep and KASAN.  A fixed budget: XTCP_DIAG_RACE_MS (3000).
+ */
+struct diag_race {
+	int proto;
+	int lfd;
+	long long deadline;
+	atomic_int dumps;
+	atomic_int destroyed;
+	atomic_int conns;
+	atomic_int bad;
+	atomic_int bad_errno;
+};
+
+/* Something no thread expected: count it, and keep its errno to show. */
+static void race_bad(struct diag_race *r, int err)
+{
+	atomic_fetch_add(&r->bad, 1);
+	atomic_store(&r->bad_errno, err);
+}
+
+static void *race_churn(void *arg)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	struct diag_race *r = arg;
+	struct pollfd p = { .fd = r->lfd, .events = POLLIN };
+	char buf[1000] = "";
+	int i, c, s;
+
+	for (i = 0; xtcp_now_ms() < r->deadline; i++) {
+		c = socket(AF_INET, SOCK_STREAM, r->proto);
+		if (c < 0) {
+			race_bad(r, errno);
+			continue;
+		}
+		/* Destroyed between the handshake and connect()'s return. */
+		if (connect(c, (struct sockaddr *)&a, sizeof(a))) {
+			if (errno != ECONNABORTED)
+				race_bad(r, errno);
+			close(c);
+			continue;
+		}
+		/* Another thread may take it: the listener does not block. */
+		s = poll(&p, 1, 1000) == 1 ? accept(r->lfd, NULL, NULL) : -1;
+		/* A destroyed connection fails its calls: that is expected. */
+		send(c, buf, sizeof(buf), MSG_NOSIGNAL);
+		if (s >= 0)
+			recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+		if (i % 3 == 0)
+			setsockopt(c, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		close(c);
+		if (s >= 0)
+			close(s);
+		atomic_fetch_add(&r->conns, 1);
+	}
+	return NULL;
+}
+
+static void *race_diag(void *arg)
+{
+	const __u8 ext = (1 << (INET_DIAG_MEMINFO - 1)) |
+			 (1 << (INET_DIAG_INFO - 1)) |
+			 (1 << (INET_DIAG_CONG - 1)) |
+			 (1 << (INET_DIAG_SKMEMINFO - 1));
+	struct diag_entry e[DIAG_MAX];
+	struct diag_race *r = arg;
+	struct diag_req q;
+	int i, n, err;
+
+	while (xtcp_now_ms() < r->deadline) {
+		n = diag_dump(r->proto, DIAG_ALL_STATES, ext, e, DIAG_MAX);
+		if (n < 0) {
+			race_bad(r, -n);
+			continue;
+		}
+		atomic_fetch_add(&r->dumps, 1);
+		for (i = 0; i < n && i < DIAG_MAX; i++) {
+			if (e[i].msg.idiag_state != 1 ||
+			    ntohs(e[i].msg.id.idiag_sport) == PORT)
+				continue;
+			diag_req_init(&q, r->proto, SOCK_DESTROY, NLM_F_ACK);
+			diag_req_tuple(&q, ntohs(e[i].msg.id.idiag_sport),
+				       ntohs(e[i].msg.id.idiag_dport));
+			err = diag_talk(&q, NULL, 0);
+			if (!err)
+				atomic_fetch_add(&r->destroyed, 1);
+			else if (err != -ENOENT && err != -EOPNOTSUPP)
+				race_bad(r, -err);
+		}
+	}
+	return NULL;
+}
+
+/* Connections of the namespace other than the listener and TIME_WAIT. */
+static int race_left(int proto)
+{
+	struct diag_entry e[DIAG_MAX];
+
+	return diag_dump(proto, DIAG_ALL_STATES & ~(1 << 6 | 1 << 10), 0, e,
+			 DIAG_MAX);
+}
+
+TEST_F(diag, races_with_churn)
+{
+	const char *ms = getenv("XTCP_DIAG_RACE_MS");
+	struct diag_race r = { .proto = variant->proto, .lfd = self->lfd };
+	pthread_t churn[2], dumper[2];
+	long long until;
+	int i;
+
+	close(self->c);
+	close(self->s);
+	self->c = -1;
+	self->s = -1;
+	ASSERT_EQ(0, fcntl(self->lfd, F_SETFL, O_NONBLOCK));
+	r.deadline = xtcp_now_ms() + (ms ? atoi(ms) : 3000);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pthread_create(&churn[i], NULL, race_churn, &r));
+		ASSERT_EQ(0, pthread_create(&dumper[i], NULL, race_diag, &r));
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(churn[i], NULL);
+		pthread_join(dumper[i], NULL);
+	}
+	TH_LOG("%d connections, %d dumps, %d destroyed",
+	       atomic_load(&r.conns), atomic_load(&r.dumps),
+	       atomic_load(&r.destroyed));
+	EXPECT_EQ(0, atomic_load(&r.bad))
+		TH_LOG("last unexpected error: %s",
+		       strerror(atomic_load(&r.bad_errno)));
+	EXPECT_LT(0, atomic_load(&r.conns));
+	EXPECT_LT(0, atomic_load(&r.dumps));
+	/*
+	 * Every connection ends: closed, reset or in TIME_WAIT, once the
+	 * listener resets those nobody accepted (their client in FIN_WAIT2).
+	 */
+	close(self->lfd);
+	self->lfd = -1;
+	until = xtcp_now_ms() + 10000;
+	while (race_left(variant->proto) && xtcp_now_ms() < until)
+		usleep(20000);
+	EXPECT_EQ(0, race_left(variant->proto));
+}
+
+TEST_HARNESS_MAIN
