@@ -16,8 +16,9 @@
 #                   (not part of make check)
 #   make vm         interactive shell in the test VM, xtcp loaded
 #   make tools      build tools/xtcpize (libxtcpize.so and xtcpize)
-#   make install    install xtcp.ko in /lib/modules/KVER/extra (KVER: the
-#                   kernel of KDIR) and run depmod, and xtcpize with its
+#   make install    install xtcp.ko and xtcp_diag.ko in
+#                   /lib/modules/KVER/extra (KVER: the kernel of KDIR)
+#                   and run depmod, and xtcpize with its
 #                   library and man page under PREFIX (/usr/local);
 #                   DESTDIR is honoured (then depmod is left to the package)
 #   make uninstall  remove what make install installed
@@ -56,12 +57,13 @@ tools:
 install: module tools
 	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
 	install -D -m 644 module/xtcp.ko $(DESTDIR)$(MODDIR)/xtcp.ko
+	install -D -m 644 module/xtcp_diag.ko $(DESTDIR)$(MODDIR)/xtcp_diag.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
 uninstall:
 	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
-	rm -f $(DESTDIR)$(MODDIR)/xtcp.ko
+	rm -f $(DESTDIR)$(MODDIR)/xtcp.ko $(DESTDIR)$(MODDIR)/xtcp_diag.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 

@@ -132,7 +132,8 @@ install_check()
 	rm -rf "$d"
 	# W=1 as the build above: kbuild finds the module up to date.
 	make -C "$ROOT" KDIR="$KDIR" W=1 DESTDIR="$d" PREFIX=/usr install || return 1
-	want=$(printf '%s\n' "./lib/modules/$KVER/extra/xtcp.ko" ./usr/bin/xtcpize \
+	want=$(printf '%s\n' "./lib/modules/$KVER/extra/xtcp.ko" \
+		"./lib/modules/$KVER/extra/xtcp_diag.ko" ./usr/bin/xtcpize \
 		./usr/lib/xtcpize/libxtcpize.so ./usr/share/man/man8/xtcpize.8 | sort)
 	got=$(cd "$d" && find . -type f | sort)
 	if [ "$got" != "$want" ]; then

@@ -5,8 +5,8 @@
 # does on a user's machine, for kernel KVER (its headers installed in
 # /lib/modules/KVER/build), in a temporary dkms tree: nothing is
 # installed and /var/lib/dkms is not touched (the module is not signed,
-# which would create a signing key there).  Checks that xtcp.ko is built
-# for KVER.
+# which would create a signing key there).  Checks that xtcp.ko and
+# xtcp_diag.ko are built for KVER.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,9 +26,11 @@ mapfile -t srcs < <(cd "$ROOT/module" &&
 sign_file=/nonexistent dkms build -m xtcp -v "$version" -k "$KVER" \
 	--dkmstree "$T/tree" --sourcetree "$T/src" >"$T/log" 2>&1 ||
 	{ tail -n 40 "$T/log"; tail -n 40 "$T/tree/xtcp/$version/build/make.log" 2>/dev/null; exit 1; }
-ko=$T/tree/xtcp/$version/$KVER/$(uname -m)/module/xtcp.ko
-[ -f "$ko" ] || { cat "$T/log"; echo "dkms-check.sh: $ko not built" >&2; exit 1; }
-vermagic=$(modinfo -F vermagic "$ko")
-[ "${vermagic%% *}" = "$KVER" ] ||
-	{ echo "dkms-check.sh: xtcp.ko is for '${vermagic%% *}', not $KVER" >&2; exit 1; }
-echo "dkms-check.sh: dkms built xtcp/$version for $KVER: xtcp.ko, vermagic $vermagic"
+for m in xtcp xtcp_diag; do
+	ko=$T/tree/xtcp/$version/$KVER/$(uname -m)/module/$m.ko
+	[ -f "$ko" ] || { cat "$T/log"; echo "dkms-check.sh: $ko not built" >&2; exit 1; }
+	vermagic=$(modinfo -F vermagic "$ko")
+	[ "${vermagic%% *}" = "$KVER" ] ||
+		{ echo "dkms-check.sh: $m.ko is for '${vermagic%% *}', not $KVER" >&2; exit 1; }
+done
+echo "dkms-check.sh: dkms built xtcp/$version for $KVER: xtcp.ko and xtcp_diag.ko, vermagic $vermagic"
