@@ -15,7 +15,8 @@
 #                   ratios of stream, rr, crr, lossy and memory workloads
 #                   (not part of make check)
 #   make vm         interactive shell in the test VM, xtcp loaded
-#   make tools      build tools/xtcpize (libxtcpize.so and xtcpize)
+#   make tools      build tools/xtcpize (libxtcpize.so and xtcpize) and
+#                   tools/xtcp-ss
 #   make install    install xtcp.ko and xtcp_diag.ko in
 #                   /lib/modules/KVER/extra (KVER: the kernel of KDIR)
 #                   and run depmod, and xtcpize with its
@@ -53,6 +54,7 @@ module:
 
 tools:
 	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX)
+	$(MAKE) -C tools/xtcp-ss PREFIX=$(PREFIX)
 
 install: module tools
 	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
@@ -60,12 +62,14 @@ install: module tools
 	install -D -m 644 module/xtcp_diag.ko $(DESTDIR)$(MODDIR)/xtcp_diag.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+	$(MAKE) -C tools/xtcp-ss PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
 uninstall:
 	$(if $(KVER),,$(error cannot tell the kernel release of $(KDIR)))
 	rm -f $(DESTDIR)$(MODDIR)/xtcp.ko $(DESTDIR)$(MODDIR)/xtcp_diag.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C tools/xtcpize PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
+	$(MAKE) -C tools/xtcp-ss PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 
 deb:
 	scripts/deb.sh
@@ -91,6 +95,7 @@ vm:
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
 	$(MAKE) -C tools/xtcpize clean
+	$(MAKE) -C tools/xtcp-ss clean
 	rm -rf build
 
 .PHONY: all module tools install uninstall deb check check-debug coverage demo \

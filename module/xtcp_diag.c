@@ -137,6 +137,9 @@ static int xtcp_diag_fill_sock(struct sock *sk, const struct xtcp_entry_info *e,
 	xtcp_diag_msg_timer(r, e);
 	r->idiag_rqueue = e->rx_queue;
 	r->idiag_wqueue = e->tx_queue;
+	/* As tcp_diag: a listener's backlog, used and allowed. */
+	if (e->state == TCP_LISTEN)
+		r->idiag_wqueue = READ_ONCE(sk->sk_max_ack_backlog);
 	if (inet_diag_msg_attrs_fill(sk, skb, r, req->idiag_ext, user_ns,
 				     net_admin) ||
 	    xtcp_diag_put_sock_attrs(sk, skb, req->idiag_ext)) {

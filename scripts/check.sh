@@ -134,6 +134,7 @@ install_check()
 	make -C "$ROOT" KDIR="$KDIR" W=1 DESTDIR="$d" PREFIX=/usr install || return 1
 	want=$(printf '%s\n' "./lib/modules/$KVER/extra/xtcp.ko" \
 		"./lib/modules/$KVER/extra/xtcp_diag.ko" ./usr/bin/xtcpize \
+		./usr/bin/xtcp-ss \
 		./usr/lib/xtcpize/libxtcpize.so ./usr/share/man/man8/xtcpize.8 | sort)
 	got=$(cd "$d" && find . -type f | sort)
 	if [ "$got" != "$want" ]; then

@@ -23,7 +23,8 @@ xtcp_build_module()
 	make -C "$KDIR" M="$ROOT" "$@" modules
 }
 
-# xtcp_build_tests DIR: build the selftests and xtcpize, install them in DIR.
+# xtcp_build_tests DIR: build the selftests, xtcpize and xtcp-ss, install
+# them in DIR.
 xtcp_build_tests()
 {
 	rm -rf "$1"
@@ -31,6 +32,8 @@ xtcp_build_tests()
 		OUTPUT="$BUILD/selftests" INSTALL_PATH="$1" install &&
 	make -C "$ROOT/tools/xtcpize" OUTPUT="$BUILD/xtcpize" &&
 	cp "$BUILD/xtcpize/xtcpize" "$BUILD/xtcpize/libxtcpize.so" "$1/" &&
+	make -C "$ROOT/tools/xtcp-ss" OUTPUT="$BUILD/xtcp-ss" &&
+	cp "$BUILD/xtcp-ss/xtcp-ss" "$1/" &&
 	cp "$ROOT/scripts/demo-vm.sh" "$1/demo.sh" &&
 	cp "$ROOT/scripts/ladder.awk" "$1/ladder.awk"
 }

@@ -443,6 +443,84 @@ TEST_F(diag, ss_lists_them)
 	EXPECT_EQ(1, ss_count(variant->proto, "ESTAB", local));
 }
 
+/* The xtcp-ss built beside this test. */
+static int xtcp_ss_path(char *path, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", path, len - sizeof("xtcp-ss"));
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return -ENOENT;
+	strcpy(slash + 1, "xtcp-ss");
+	return 0;
+}
+
+/*
+ * "STATE LOCAL PEER" of every line @cmd prints (fields 1, 4 and 5, as
+ * ss -H prints them), sorted, into @out; the number of lines or -1.
+ */
+static int ss_lines(const char *cmd, char *out, size_t len)
+{
+	char line[512], st[32], rq[16], sq[16], loc[64], peer[64];
+	char rows[DIAG_MAX][192];
+	int n = 0, i, j;
+	FILE *f;
+
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %15s %15s %63s %63s", st, rq, sq, loc,
+			   peer) == 5 && n < DIAG_MAX)
+			snprintf(rows[n++], sizeof(rows[0]), "%s %s %s\n", st,
+				 loc, peer);
+	if (pclose(f))
+		return -1;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(rows[j - 1], rows[j]) > 0; j--) {
+			char t[192];
+
+			strcpy(t, rows[j]);
+			strcpy(rows[j], rows[j - 1]);
+			strcpy(rows[j - 1], t);
+		}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		strncat(out, rows[i], len - strlen(out) - 1);
+	return n;
+}
+
+TEST_F(diag, xtcp_ss_lists_as_ss)
+{
+	char path[256], cmd[512], want[2048], got[2048];
+	char line[512], st[32], rq[16], sq[16];
+	FILE *f;
+
+	ASSERT_EQ(0, xtcp_ss_path(path, sizeof(path)));
+	snprintf(cmd, sizeof(cmd), "%s -Han -P %d", path, variant->proto);
+	ASSERT_EQ(3, ss_lines(cmd, got, sizeof(got)));
+	ASSERT_EQ(3, ss_lines(variant->proto == IPPROTO_XTCP ?
+			      "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -Htan" :
+			      "/usr/sbin/ss -Htan", want, sizeof(want)));
+	EXPECT_STREQ(want, got);
+
+	/* -l: the listener alone, its backlog as ss shows it. */
+	snprintf(cmd, sizeof(cmd), "%s -Hl -P %d", path, variant->proto);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	ASSERT_EQ(3, sscanf(line, "%31s %15s %15s", st, rq, sq));
+	EXPECT_STREQ("LISTEN", st);
+	EXPECT_STREQ("0", rq);
+	EXPECT_STREQ("8", sq);
+	EXPECT_EQ(NULL, fgets(line, sizeof(line), f));
+	EXPECT_EQ(0, pclose(f));
+}
+
 /* SOCK_DESTROY of the server's end, from a process without privilege. */
 static int destroy_unprivileged(struct diag_req *q)
 {
