@@ -161,6 +161,7 @@
 #include "xtcp_rto.h"
 #include "xtcp_cc_math.h"
 #include "xtcp_cookie.h"
+#include "xtcp_fsm.h"
 #include "xtcp_sack.h"
 #include "xtcp_undo.h"
 #include "xtcp_wheel.h"
@@ -938,8 +939,8 @@ typedef void (*xtcp_iter_fn)(enum xtcp_entry_kind kind, const void *entry,
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
 
 /* xtcp_sock.c */
-void xtcp_set_state(struct sock *sk, int state);
-void xtcp_done(struct sock *sk);
+bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
+void xtcp_done(struct sock *sk, enum xtcp_event ev);
 void xtcp_destroy_orphan(struct sock *sk);
 void xtcp_orphan(struct sock *sk);
 bool xtcp_too_many_orphans(const struct sock *sk);

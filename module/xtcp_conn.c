@@ -112,7 +112,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	sk_daddr_set(sk, fl4->daddr);
 
-	xtcp_set_state(sk, TCP_SYN_SENT);
+	xtcp_transition(sk, XTCP_EV_CONNECT);
 	err = xtcp_connect_port(sk);
 	if (err)
 		goto failure;
@@ -146,7 +146,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	return 0;
 
 failure:
-	xtcp_set_state(sk, TCP_CLOSE);
+	/* The connection never was: no SYN left, nothing to reset. */
+	xtcp_transition(sk, XTCP_EV_ABORT);
 	if (rt)
 		ip_rt_put(rt);
 	sk->sk_route_caps = 0;
@@ -517,9 +518,12 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(child);
 
-	/* The copy says LISTEN: it was SYN_RECV as a request. */
+	/*
+	 * The copy says LISTEN: it starts in the state of the request it
+	 * replaces, which the final ACK of the handshake moves on.
+	 */
 	child->sk_state = TCP_SYN_RECV;
-	xtcp_set_state(child, TCP_ESTABLISHED);
+	xtcp_transition(child, XTCP_EV_RCV_ACK_OF_SYN);
 	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);
@@ -531,7 +535,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 		 * connection first: this copy goes quietly.
 		 */
 		xtcp_orphan(child);
-		xtcp_done(child);
+		xtcp_done(child, XTCP_EV_ABORT);
 		bh_unlock_sock(child);
 		sock_put(child);
 		return NULL;
@@ -546,7 +550,7 @@ static void xtcp_abort_child(struct sock *child)
 {
 	xtcp_send_active_reset(child, GFP_ATOMIC);
 	xtcp_orphan(child);
-	xtcp_done(child);
+	xtcp_done(child, XTCP_EV_ABORT);
 }
 
 /*
