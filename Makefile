@@ -15,6 +15,8 @@
 #                   ratios of stream, rr, crr, lossy and memory workloads
 #                   (not part of make check)
 #   make vm         interactive shell in the test VM, xtcp loaded
+#   make fsm-table  rewrite Documentation/xtcp.rst's state table from
+#                   module/xtcp_fsm.h (make check fails if they differ)
 #   make clean
 #
 # KDIR defaults to the running kernel's build tree when there is one,
@@ -52,8 +54,11 @@ bench:
 vm:
 	scripts/demo.sh --shell
 
+fsm-table:
+	scripts/fsm-table.sh --update
+
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
 	rm -rf build
 
-.PHONY: all module check check-debug coverage demo bench vm clean
+.PHONY: all module check check-debug coverage demo bench vm fsm-table clean

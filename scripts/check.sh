@@ -4,7 +4,8 @@
 # make check: every test of xtcp, from a clean clone.
 #
 #  1. static checks: module build warning-free with W=1, sparse clean,
-#     checkpatch --strict clean, kernel-doc clean
+#     checkpatch --strict clean, kernel-doc clean, the state table of
+#     Documentation/xtcp.rst the one module/xtcp_fsm.h generates
 #  2. userspace unit tests of the pure logic (ASan + UBSan)
 #  3. the Debian lane: the selftests in a VM booting the Debian kernel the
 #     module is built for, with a final check that the kernel log is clean
@@ -120,6 +121,8 @@ tap_check "$STATIC" "checkpatch --strict is clean on the tests" \
 tap_check "$STATIC" "kernel-doc reports nothing" "$RES/kernel-doc.log" \
 	no_diagnostics "$RES/kernel-doc.raw.log" 'warning|error' \
 	perl "$KSRC/scripts/kernel-doc" -none $MOD_SOURCES
+tap_check "$STATIC" "Documentation's state table is module/xtcp_fsm.h's" \
+	"$RES/fsm-table.log" "$ROOT/scripts/fsm-table.sh" --check
 
 make -C "$ROOT/selftests/unit" KSFT_DIR="$KSRC/tools/testing/selftests" \
 	OUTPUT="$BUILD/unit" run >"$RES/2-unit.tap" 2>&1 ||
