@@ -7,12 +7,17 @@
  *	xtcp_main.c	registration, module parameters, init/exit order
  *	xtcp_table.c	the connection table: bind, listen and established
  *			hashes, port allocation, softirq lookups
- *	xtcp_sock.c	socket operations (struct proto, struct proto_ops)
+ *	xtcp_sock.c	socket operations (struct proto, struct proto_ops),
+ *			every state change (xtcp_transition()), the end
+ *			of a connection and orphans
  *	xtcp_sockopt.c	IPPROTO_TCP and SOL_XTCP socket options, TCP_INFO,
  *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
  *	xtcp_conn.c	connection setup: connect(), listeners, accept()
  *	xtcp_cookie.c	SYN cookies
  *	xtcp_output.c	building and sending segments, Nagle and cork
+ *	xtcp_offload.c	segmentation offload: runs of segments leave as
+ *			one GSO skb, cut up in front of the first device
+ *			that does not take it whole
  *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
  *			socket memory accounting
  *	xtcp_timer.c	retransmission and zero-window probe timer, RFC 6298
@@ -26,6 +31,10 @@
  *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
+ *
+ * The other headers hold pure logic shared with the userspace unit tests
+ * of selftests/unit/ (the state table in xtcp_fsm.h, a listener's
+ * decisions in xtcp_listen.h, ...), and the tracepoints (xtcp_trace.h).
  *
  * CONTEXTS AND LOCKING RULES
  *

@@ -8,6 +8,10 @@
  * listen() and poll() are xtcp's own because the inet versions assume
  * TCP.  Calls that need a connection (connect, accept, data transfer)
  * answer with the errno Linux TCP gives a socket that has none.
+ *
+ * Every state change of a socket, from any context, goes through
+ * xtcp_transition() here, which takes the next state from xtcp_fsm.h;
+ * xtcp_done() ends a connection and destroys an orphan.
  */
 #include <linux/errno.h>
 #include <linux/poll.h>
