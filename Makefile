@@ -25,6 +25,8 @@
 #   make uninstall  remove what make install installed
 #   make deb        build the xtcp-dkms Debian package (debian/, dh-dkms)
 #                   in build/deb from a copy of the tree
+#   make fsm-table  rewrite Documentation/xtcp.rst's state table from
+#                   module/xtcp_fsm.h (make check fails if they differ)
 #   make clean
 #
 # KDIR defaults to the running kernel's build tree when there is one,
@@ -92,6 +94,9 @@ bench:
 vm:
 	scripts/demo.sh --shell
 
+fsm-table:
+	scripts/fsm-table.sh --update
+
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(ROOT) clean)
 	$(MAKE) -C tools/xtcpize clean
@@ -99,4 +104,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module tools install uninstall deb check check-debug coverage demo \
-	bench vm clean
+	bench vm fsm-table clean

@@ -7,12 +7,17 @@
  *	xtcp_main.c	registration, module parameters, init/exit order
  *	xtcp_table.c	the connection table: bind, listen and established
  *			hashes, port allocation, softirq lookups
- *	xtcp_sock.c	socket operations (struct proto, struct proto_ops)
+ *	xtcp_sock.c	socket operations (struct proto, struct proto_ops),
+ *			every state change (xtcp_transition()), the end
+ *			of a connection and orphans
  *	xtcp_sockopt.c	IPPROTO_TCP and SOL_XTCP socket options, TCP_INFO,
  *			ioctls (SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)
  *	xtcp_conn.c	connection setup: connect(), listeners, accept()
  *	xtcp_cookie.c	SYN cookies
  *	xtcp_output.c	building and sending segments, Nagle and cork
+ *	xtcp_offload.c	segmentation offload: runs of segments leave as
+ *			one GSO skb, cut up in front of the first device
+ *			that does not take it whole
  *	xtcp_data.c	send and receive queues, sendmsg() and recvmsg(),
  *			socket memory accounting
  *	xtcp_timer.c	retransmission and zero-window probe timer, RFC 6298
@@ -28,6 +33,10 @@
  *			SOCK_DESTROY), a module of its own
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
+ *
+ * The other headers hold pure logic shared with the userspace unit tests
+ * of selftests/unit/ (the state table in xtcp_fsm.h, a listener's
+ * decisions in xtcp_listen.h, ...), and the tracepoints (xtcp_trace.h).
  *
  * CONTEXTS AND LOCKING RULES
  *
@@ -163,6 +172,7 @@
 #include "xtcp_rto.h"
 #include "xtcp_cc_math.h"
 #include "xtcp_cookie.h"
+#include "xtcp_fsm.h"
 #include "xtcp_sack.h"
 #include "xtcp_undo.h"
 #include "xtcp_wheel.h"
@@ -979,8 +989,8 @@ struct xtcp_entry_info {
 };
 
 /* xtcp_sock.c */
-void xtcp_set_state(struct sock *sk, int state);
-void xtcp_done(struct sock *sk);
+bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
+void xtcp_done(struct sock *sk, enum xtcp_event ev);
 void xtcp_destroy_orphan(struct sock *sk);
 void xtcp_orphan(struct sock *sk);
 bool xtcp_too_many_orphans(const struct sock *sk);

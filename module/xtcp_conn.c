@@ -22,6 +22,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_listen.h"
 #include "xtcp_seq.h"
 #include "xtcp_trace.h"
 
@@ -112,7 +113,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	sk_daddr_set(sk, fl4->daddr);
 
-	xtcp_set_state(sk, TCP_SYN_SENT);
+	xtcp_transition(sk, XTCP_EV_CONNECT);
 	err = xtcp_connect_port(sk);
 	if (err)
 		goto failure;
@@ -146,7 +147,8 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	return 0;
 
 failure:
-	xtcp_set_state(sk, TCP_CLOSE);
+	/* The connection never was: no SYN left, nothing to reset. */
+	xtcp_transition(sk, XTCP_EV_ABORT);
 	if (rt)
 		ip_rt_put(rt);
 	sk->sk_route_caps = 0;
@@ -389,7 +391,7 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		return;
 	}
 	if (sk_acceptq_is_full(sk) || !xtcp_request_room(sk)) {
-		/* Filled up on another CPU since xtcp_syn_action(). */
+		/* Filled up on another CPU since xtcp_listen_syn(). */
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 		spin_unlock(&xs->req_lock);
 		xtcp_free_request(req);
@@ -517,9 +519,12 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_init_timers(child);
 
-	/* The copy says LISTEN: it was SYN_RECV as a request. */
+	/*
+	 * The copy says LISTEN: it starts in the state of the request it
+	 * replaces, which the final ACK of the handshake moves on.
+	 */
 	child->sk_state = TCP_SYN_RECV;
-	xtcp_set_state(child, TCP_ESTABLISHED);
+	xtcp_transition(child, XTCP_EV_RCV_ACK_OF_SYN);
 	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	xtcp_inherit_port(child, sk);
@@ -531,7 +536,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 		 * connection first: this copy goes quietly.
 		 */
 		xtcp_orphan(child);
-		xtcp_done(child);
+		xtcp_done(child, XTCP_EV_ABORT);
 		bh_unlock_sock(child);
 		sock_put(child);
 		return NULL;
@@ -546,7 +551,7 @@ static void xtcp_abort_child(struct sock *child)
 {
 	xtcp_send_active_reset(child, GFP_ATOMIC);
 	xtcp_orphan(child);
-	xtcp_done(child);
+	xtcp_done(child, XTCP_EV_ABORT);
 }
 
 /*
@@ -597,87 +602,26 @@ static void xtcp_complete_request(struct sock *sk,
 	sk->sk_data_ready(sk);
 }
 
-/* What a listener does with a segment, decided under its req_lock. */
-enum xtcp_listen_action {
-	XTCP_LISTEN_DROP,	/* nothing more */
-	XTCP_LISTEN_RESET,	/* answer with a RST */
-	XTCP_LISTEN_FORGET,	/* the request was reset: free it */
-	XTCP_LISTEN_COMPLETE,	/* the handshake is complete */
-	XTCP_LISTEN_RECHECK,	/* an ACK of no request: look again */
-	XTCP_LISTEN_SYNACK,	/* the SYN again: send the SYN-ACK again */
-	XTCP_LISTEN_REQUEST,	/* a SYN with room: make a request */
-	XTCP_LISTEN_COOKIE,	/* a SYN to answer with a cookie */
-};
-
-/*
- * A segment for an existing request.  req_lock held; @again gets a copy
- * of @req to send its SYN-ACK from after the lock is dropped.
- */
-static enum xtcp_listen_action
-xtcp_request_rcv(struct sock *sk, struct xtcp_request *req,
-		 const struct xtcp_seg_hdr *h, struct xtcp_request *again)
+/* The room xtcp_listen.h's decisions take into account. */
+static void xtcp_listen_room(const struct sock *sk,
+			     struct xtcp_listen_room *room)
 	__must_hold(&xtcp_sk(sk)->req_lock)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	lockdep_assert_held(&xs->req_lock);
-	if (h->flags & XTCP_FLAG_RST) {
-		if (h->seq != req->irs + 1)
-			return XTCP_LISTEN_DROP;
-		xtcp_unlink_request(xs, req);
-		return XTCP_LISTEN_FORGET;
-	}
-	if (h->flags & XTCP_FLAG_SYN) {
-		/* The SYN again: our SYN-ACK was lost. */
-		if (h->seq != req->irs || (h->flags & XTCP_FLAG_ACK))
-			return XTCP_LISTEN_DROP;
-		*again = *req;
-		return XTCP_LISTEN_SYNACK;
-	}
-	if (!(h->flags & XTCP_FLAG_ACK))
-		return XTCP_LISTEN_DROP;
-	if (h->ack != req->iss + 1)
-		return XTCP_LISTEN_RESET;
-	if (h->seq != req->irs + 1)
-		return XTCP_LISTEN_DROP;
-	if (sk_acceptq_is_full(sk)) {
-		/* Keep the request: the peer will send its ACK again. */
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
-		return XTCP_LISTEN_DROP;
-	}
-	xtcp_unlink_request(xs, req);
-	xs->nr_completing++;
-	return XTCP_LISTEN_COMPLETE;
-}
-
-/*
- * A SYN of no request: keep a request, answer with a cookie, or drop it,
- * as Linux's tcp_conn_request().  req_lock held.
- */
-static enum xtcp_listen_action xtcp_syn_action(struct sock *sk)
-	__must_hold(&xtcp_sk(sk)->req_lock)
-{
-	int cookies = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_syncookies);
-	bool want_cookie = cookies == 2 || !xtcp_request_room(sk);
-
-	lockdep_assert_held(&xtcp_sk(sk)->req_lock);
-	if (want_cookie && !cookies) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
-		return XTCP_LISTEN_DROP;
-	}
-	/* No cookie either: its ACK would find no room. */
-	if (sk_acceptq_is_full(sk)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
-		return XTCP_LISTEN_DROP;
-	}
-	return want_cookie ? XTCP_LISTEN_COOKIE : XTCP_LISTEN_REQUEST;
+	room->syncookies =
+		READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_syncookies);
+	room->requests_full = !xtcp_request_room(sk);
+	room->acceptq_full = sk_acceptq_is_full(sk);
+	room->completing = xs->nr_completing;
 }
 
 /*
  * A segment for a listener: for one of its requests, or else RFC 9293
- * section 3.10.7.2.  req_lock held.
+ * section 3.10.7.2, as xtcp_listen.h decides.  req_lock held; @again
+ * gets a copy of the request to send its SYN-ACK from after the lock is
+ * dropped.
  */
 static enum xtcp_listen_action
 xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
@@ -687,31 +631,35 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_listen_action action;
+	struct xtcp_listen_room room;
+	enum xtcp_listen_count count;
+	struct xtcp_request *req;
 
 	lockdep_assert_held(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
-	*reqp = xtcp_find_request(xs, iph->daddr, iph->saddr,
-				  htons(h->sport));
-	if (*reqp)
-		return xtcp_request_rcv(sk, *reqp, h, again);
-	if (h->flags & XTCP_FLAG_RST)
-		return XTCP_LISTEN_DROP;
-	/*
-	 * Another CPU may be creating the socket this ACK belongs to (the
-	 * segments after a lost final ACK come close together): it is in
-	 * neither table yet.  Drop rather than reset a connection that
-	 * is being born; the peer sends the segment again.  Or it has
-	 * just put it in the established table, after our lookup there
-	 * missed it: the caller looks again before it resets.
-	 */
-	if ((h->flags & XTCP_FLAG_ACK) && xs->nr_completing)
-		return XTCP_LISTEN_DROP;
-	if (h->flags & XTCP_FLAG_ACK)
-		return XTCP_LISTEN_RECHECK;
-	if (!(h->flags & XTCP_FLAG_SYN))
-		return XTCP_LISTEN_DROP;
-	return xtcp_syn_action(sk);
+	xtcp_listen_room(sk, &room);
+	req = xtcp_find_request(xs, iph->daddr, iph->saddr, htons(h->sport));
+	*reqp = req;
+	if (!req) {
+		action = xtcp_listen_no_request(h->flags, &room, &count);
+	} else {
+		action = xtcp_listen_request(h->flags, h->seq, h->ack,
+					     req->irs, req->iss, &room, &count);
+		if (action == XTCP_LISTEN_SYNACK)
+			*again = *req;
+		if (action == XTCP_LISTEN_FORGET ||
+		    action == XTCP_LISTEN_COMPLETE)
+			xtcp_unlink_request(xs, req);
+		if (action == XTCP_LISTEN_COMPLETE)
+			xs->nr_completing++;
+	}
+	if (count != XTCP_LISTEN_COUNT_NONE)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+	if (count == XTCP_LISTEN_COUNT_OVERFLOW)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+	return action;
 }
 
 /**

@@ -37,6 +37,10 @@ enum xtcp_state {
  * @XTCP_EV_FIN_ACKED: the peer acknowledged our FIN
  * @XTCP_EV_RCV_RST: an acceptable reset
  * @XTCP_EV_TIMEOUT: 2*MSL in TIME_WAIT, or retransmissions exhausted
+ * @XTCP_EV_ABORT: the connection is dropped at once, by the user (an
+ *	abortive close(), connect(AF_UNSPEC)) or by the module (an ICMP
+ *	error while connecting, an orphan over the limits, a socket that
+ *	hands its TIME_WAIT to a compact entry)
  */
 enum xtcp_event {
 	XTCP_EV_CONNECT,
@@ -49,7 +53,11 @@ enum xtcp_event {
 	XTCP_EV_FIN_ACKED,
 	XTCP_EV_RCV_RST,
 	XTCP_EV_TIMEOUT,
+	XTCP_EV_ABORT,
 };
+
+/* The last event, for loops over all of them. */
+#define XTCP_EV_LAST XTCP_EV_ABORT
 
 /**
  * xtcp_fsm_next() - the state after an event
@@ -59,7 +67,8 @@ enum xtcp_event {
  *
  * A listener's SYN_RECV lives in a request entry, not in the listener,
  * so LISTEN stays LISTEN on a SYN.  A reset leaves TIME_WAIT alone
- * (RFC 1337).  An event that means nothing in @state leaves it as is.
+ * (RFC 1337).  An event that means nothing in @state leaves it as is;
+ * in particular, nothing leaves CLOSE but CONNECT and LISTEN.
  *
  * Return: the new state.
  */
@@ -116,7 +125,15 @@ static inline int xtcp_fsm_next(int state, enum xtcp_event ev, bool *send_fin)
 		return state == XTCP_LISTEN || state == XTCP_TIME_WAIT ||
 		       state == XTCP_CLOSE ? state : XTCP_CLOSE;
 	case XTCP_EV_TIMEOUT:
+		/* RFC 9293 3.10.8: the user timeout, and TIME_WAIT's. */
 		return state == XTCP_LISTEN ? state : XTCP_CLOSE;
+	case XTCP_EV_ABORT:
+		/*
+		 * RFC 9293 3.10.5: ABORT enters CLOSED from every state
+		 * (a reset is sent from the synchronized ones, by the
+		 * caller); in CLOSED, "connection does not exist".
+		 */
+		return XTCP_CLOSE;
 	}
 	return state;
 }

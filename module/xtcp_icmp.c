@@ -116,7 +116,8 @@ static void xtcp_icmp_conn_failed(struct sock *sk)
 	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft));
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 	sk_error_report(sk);
-	xtcp_done(sk);
+	/* The attempt is aborted, as Linux does (xtcp_icmp_error()). */
+	xtcp_done(sk, XTCP_EV_ABORT);
 }
 
 /**

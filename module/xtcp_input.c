@@ -83,7 +83,7 @@ static void xtcp_rcv_reset(struct sock *sk)
 	WRITE_ONCE(sk->sk_err, err);
 	/* Pairs with smp_rmb() in xtcp_poll(). */
 	smp_wmb();
-	xtcp_done(sk);
+	xtcp_done(sk, XTCP_EV_RCV_RST);
 	/*
 	 * Woken only now, a poller finds the connection closed as well as
 	 * failed (EPOLLHUP with EPOLLERR), as after Linux's tcp_reset().
@@ -146,7 +146,7 @@ static int xtcp_next(const struct sock *sk, enum xtcp_event ev)
 
 static void xtcp_established(struct sock *sk, enum xtcp_event ev)
 {
-	xtcp_set_state(sk, xtcp_next(sk, ev));
+	xtcp_transition(sk, ev);
 	xtcp_cong_start(sk);
 	sk->sk_state_change(sk);
 	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -183,7 +183,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	/* Simultaneous open: our SYN crossed theirs.  Answer with our SYN,
 	 * now carrying an ACK, and wait for theirs to be acknowledged.
 	 */
-	xtcp_set_state(sk, xtcp_next(sk, XTCP_EV_RCV_SYN));
+	xtcp_transition(sk, XTCP_EV_RCV_SYN);
 	skb = skb_peek(&sk->sk_write_queue);
 	xtcp_transmit_skb(sk, skb);
 	XTCP_SKB_CB(skb)->rexmit = 1;
@@ -227,16 +227,17 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	    xtcp_fin_acked(sk)) {
 		switch (xtcp_next(sk, XTCP_EV_FIN_ACKED)) {
 		case TCP_FIN_WAIT2:
-			xtcp_set_state(sk, TCP_FIN_WAIT2);
+			xtcp_transition(sk, XTCP_EV_FIN_ACKED);
 			if (sock_flag(sk, SOCK_DEAD))
 				xtcp_arm_fin_timeout(sk);
 			sk->sk_state_change(sk);
 			break;
 		case TCP_TIME_WAIT:
+			xtcp_transition(sk, XTCP_EV_FIN_ACKED);
 			xtcp_time_wait(sk);
 			return false;
 		case TCP_CLOSE:
-			xtcp_done(sk);
+			xtcp_done(sk, XTCP_EV_FIN_ACKED);
 			return false;
 		}
 	}
@@ -255,13 +256,14 @@ static void xtcp_rcv_fin(struct sock *sk)
 
 	if (xtcp_next(sk, XTCP_EV_RCV_FIN) == TCP_TIME_WAIT) {
 		xtcp_send_ack(sk);
+		xtcp_transition(sk, XTCP_EV_RCV_FIN);
 		xtcp_time_wait(sk);
 		return;
 	}
 	/* CLOSE_WAIT, or CLOSING when our FIN is not acknowledged yet
 	 * (simultaneous close).
 	 */
-	xtcp_set_state(sk, xtcp_next(sk, XTCP_EV_RCV_FIN));
+	xtcp_transition(sk, XTCP_EV_RCV_FIN);
 	xtcp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
@@ -278,7 +280,7 @@ static bool xtcp_data_after_close(struct sock *sk, u32 payload)
 	    !((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return false;
 	xtcp_send_active_reset(sk, GFP_ATOMIC);
-	xtcp_done(sk);
+	xtcp_done(sk, XTCP_EV_ABORT);
 	return true;
 }
 

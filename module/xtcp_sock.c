@@ -8,6 +8,10 @@
  * listen() and poll() are xtcp's own because the inet versions assume
  * TCP.  Calls that need a connection (connect, accept, data transfer)
  * answer with the errno Linux TCP gives a socket that has none.
+ *
+ * Every state change of a socket, from any context, goes through
+ * xtcp_transition() here, which takes the next state from xtcp_fsm.h;
+ * xtcp_done() ends a connection and destroys an orphan.
  */
 #include <linux/errno.h>
 #include <linux/poll.h>
@@ -21,16 +25,14 @@
 #include "xtcp_fsm.h"
 #include "xtcp_trace.h"
 
-/**
- * xtcp_set_state() - move @sk to @state
- * @sk: socket, locked (rule 1 in xtcp.h)
- * @state: a TCP_* state number
- *
- * Entering TCP_CLOSE makes the socket unreachable by lookups and gives
- * back its port unless the user bound it explicitly, as TCP does.  That
- * takes table locks: never enter TCP_CLOSE with a bucket lock held.
+/*
+ * Move @sk to @state, a TCP_* state number; only xtcp_transition()
+ * decides which.  Entering TCP_CLOSE makes the socket unreachable by
+ * lookups and gives back its port unless the user bound it explicitly,
+ * as TCP does.  That takes table locks: never enter TCP_CLOSE with a
+ * bucket lock held.
  */
-void xtcp_set_state(struct sock *sk, int state)
+static void xtcp_set_state(struct sock *sk, int state)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
@@ -56,6 +58,35 @@ void xtcp_set_state(struct sock *sk, int state)
 	}
 }
 
+/**
+ * xtcp_transition() - feed @ev to the state machine of @sk
+ * @sk: socket, locked (rule 1 in xtcp.h)
+ * @ev: what happened
+ *
+ * The one way a socket changes state: the next state is the table's
+ * (xtcp_fsm_next()), and what the transition sends or starts stays with
+ * the caller.  Callers feed an event only where it moves the connection,
+ * or where one that ends it finds it already in TCP_CLOSE (RFC 9293
+ * leaves CLOSED as it is but for an open): any other event that moves
+ * nothing means the module and the table disagree, which debug builds
+ * (CONFIG_DEBUG_NET) warn about.
+ *
+ * Return: true when the transition sends our FIN.
+ */
+bool xtcp_transition(struct sock *sk, enum xtcp_event ev)
+{
+	bool send_fin;
+	int next;
+
+	xtcp_assert_sock_locked(sk);
+	next = xtcp_fsm_next(sk->sk_state, ev, &send_fin);
+	DEBUG_NET_WARN_ON_ONCE(next == sk->sk_state &&
+			       (next != TCP_CLOSE || ev == XTCP_EV_CONNECT ||
+				ev == XTCP_EV_LISTEN));
+	xtcp_set_state(sk, next);
+	return send_fin;
+}
+
 /* Forget what was never sent or never acknowledged. */
 static void xtcp_write_queue_purge(struct sock *sk)
 {
@@ -74,16 +105,25 @@ static void xtcp_write_queue_purge(struct sock *sk)
 /**
  * xtcp_done() - the connection of @sk is over
  * @sk: socket, locked
+ * @ev: the event that ends it, one the table leads to TCP_CLOSE from
+ *	the state @sk is in
  *
  * Moves to TCP_CLOSE, stops the timers and drops the write queue: a
  * connection that was reset, timed out or aborted has nobody to send
  * it to, and TCP_NODELAY or uncorking must not find it there.  A socket
  * the user still holds is woken up to see it; an orphan is destroyed.
  */
-void xtcp_done(struct sock *sk)
+void xtcp_done(struct sock *sk, enum xtcp_event ev)
 {
 	xtcp_assert_sock_locked(sk);
-	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_transition(sk, ev);
+	/*
+	 * Should the table not close on @ev here (xtcp_transition() warned
+	 * in debug builds), the connection ends all the same: what follows
+	 * assumes it, and ABORT closes from every state.
+	 */
+	if (sk->sk_state != TCP_CLOSE)
+		xtcp_transition(sk, XTCP_EV_ABORT);
 	xtcp_stop_timers(sk);
 	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -109,7 +149,7 @@ static int xtcp_abort(struct sock *sk, int err)
 {
 	lock_sock(sk);
 	if (sk->sk_state == TCP_LISTEN) {
-		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_transition(sk, XTCP_EV_CLOSE);
 		xtcp_listen_stop(sk);
 	}
 	/* Softirq may be running the socket: lock it as close() does. */
@@ -123,7 +163,7 @@ static int xtcp_abort(struct sock *sk, int err)
 		     TCPF_FIN_WAIT2 | TCPF_SYN_RECV))
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
 		if (sk->sk_state != TCP_CLOSE)
-			xtcp_done(sk);
+			xtcp_done(sk, XTCP_EV_ABORT);
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();
@@ -251,11 +291,11 @@ static bool xtcp_close_state(struct sock *sk)
 	next = xtcp_fsm_next(sk->sk_state, XTCP_EV_CLOSE, &send_fin);
 	if (next == sk->sk_state)
 		return false;
-	if (next == TCP_CLOSE)
-		xtcp_done(sk);
-	else
-		xtcp_set_state(sk, next);
-	return send_fin;
+	if (next == TCP_CLOSE) {
+		xtcp_done(sk, XTCP_EV_CLOSE);
+		return send_fin;
+	}
+	return xtcp_transition(sk, XTCP_EV_CLOSE);
 }
 
 static void xtcp_shutdown(struct sock *sk, int how)
@@ -286,14 +326,14 @@ static void xtcp_close(struct sock *sk, long timeout)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (sk->sk_state == TCP_LISTEN) {
-		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_transition(sk, XTCP_EV_CLOSE);
 		xtcp_listen_stop(sk);
 	} else if (xtcp_discard_unread(sk) ||
 		   (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
 		/* RFC 2525 2.17: unread data or SO_LINGER {1, 0}: abort. */
 		if (sk->sk_state != TCP_CLOSE) {
 			xtcp_send_active_reset(sk, sk->sk_allocation);
-			xtcp_set_state(sk, TCP_CLOSE);
+			xtcp_transition(sk, XTCP_EV_ABORT);
 		}
 	} else if (xtcp_close_state(sk)) {
 		xtcp_send_fin(sk);
@@ -331,8 +371,9 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	int old_state = sk->sk_state;
 
 	xtcp_assert_sock_owned(sk);
+	/* An ABORT (RFC 9293 3.10.5), whose reset follows. */
 	if (old_state != TCP_CLOSE)
-		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_transition(sk, XTCP_EV_ABORT);
 	if (old_state == TCP_LISTEN)
 		xtcp_listen_stop(sk);
 	else if ((1 << old_state) & ~(TCPF_CLOSE | TCPF_SYN_SENT))

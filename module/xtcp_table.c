@@ -482,7 +482,7 @@ int xtcp_bind_listen(struct sock *sk)
 	xtcp_assert_sock_owned(sk);
 	spin_lock_bh(&b->lock);
 	if (!xtcp_port_taken(b, sk, port, true)) {
-		xtcp_set_state(sk, TCP_LISTEN);
+		xtcp_transition(sk, XTCP_EV_LISTEN);
 		err = 0;
 	}
 	spin_unlock_bh(&b->lock);

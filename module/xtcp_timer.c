@@ -110,7 +110,7 @@ static void xtcp_give_up(struct sock *sk)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
-	xtcp_done(sk);
+	xtcp_done(sk, XTCP_EV_TIMEOUT);
 }
 
 /*
@@ -139,7 +139,7 @@ static bool xtcp_orphan_dropped(struct sock *sk)
 		return false;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
 	xtcp_send_active_reset(sk, GFP_ATOMIC);
-	xtcp_done(sk);
+	xtcp_done(sk, XTCP_EV_ABORT);
 	return true;
 }
 
@@ -317,7 +317,7 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 		/* Orphaned and the peer never sent its FIN. */
 		if (sock_flag(sk, SOCK_DEAD)) {
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
-			xtcp_done(sk);
+			xtcp_done(sk, XTCP_EV_TIMEOUT);
 		}
 		return;
 	}

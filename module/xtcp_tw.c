@@ -201,7 +201,6 @@ void xtcp_time_wait(struct sock *sk)
 	struct xtcp_tw *tw = NULL;
 
 	xtcp_assert_sock_locked(sk);
-	xtcp_set_state(sk, TCP_TIME_WAIT);
 	if (xtcp_tw_reserve(xn)) {
 		tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
 		if (!tw)
@@ -209,7 +208,7 @@ void xtcp_time_wait(struct sock *sk)
 	}
 	if (!tw) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWOVERFLOWS);
-		xtcp_done(sk);
+		xtcp_done(sk, XTCP_EV_ABORT);
 		return;
 	}
 	write_pnet(&tw->net, sock_net(sk));
@@ -231,7 +230,8 @@ void xtcp_time_wait(struct sock *sk)
 	spin_unlock_bh(&b->lock);
 	xtcp_wheel_add(xn, tw);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWCREATED);
-	xtcp_done(sk);
+	/* The entry goes on with TIME_WAIT; the socket is dropped. */
+	xtcp_done(sk, XTCP_EV_ABORT);
 }
 
 static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net,

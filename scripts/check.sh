@@ -4,8 +4,10 @@
 # make check: every test of xtcp, from a clean clone.
 #
 #  1. static checks: module build warning-free with W=1, sparse clean,
-#     checkpatch --strict clean, kernel-doc clean; make install and
-#     uninstall, a dkms build against the headers, the xtcp-dkms .deb
+#     checkpatch --strict clean, kernel-doc clean, the state table of
+#     Documentation/xtcp.rst the one module/xtcp_fsm.h generates; make
+#     install and uninstall, a dkms build against the headers, the
+#     xtcp-dkms .deb
 #  2. userspace unit tests of the pure logic (ASan + UBSan)
 #  3. the Debian lane: the selftests in a VM booting the Debian kernel the
 #     module is built for, with a final check that the kernel log is clean,
@@ -122,6 +124,8 @@ tap_check "$STATIC" "checkpatch --strict is clean on the tests" \
 tap_check "$STATIC" "kernel-doc reports nothing" "$RES/kernel-doc.log" \
 	no_diagnostics "$RES/kernel-doc.raw.log" 'warning|error' \
 	perl "$KSRC/scripts/kernel-doc" -none $MOD_SOURCES
+tap_check "$STATIC" "Documentation's state table is module/xtcp_fsm.h's" \
+	"$RES/fsm-table.log" "$ROOT/scripts/fsm-table.sh" --check
 
 # install_check: make install into a staging directory puts exactly the
 # module, xtcpize, its library and man page there; make uninstall

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for module/xtcp_fsm.h: every transition of the RFC 9293
- * section 3.3.2 diagram, and every event that must change nothing.
+ * section 3.3.2 diagram, those of its event processing (section 3.10)
+ * the module uses besides, and every event that must change nothing.
  */
 #include "../../module/xtcp_fsm.h"
 #include "kselftest_harness.h"
@@ -55,6 +56,22 @@ static const struct transition diagram[] = {
 	{ XTCP_CLOSE_WAIT, XTCP_EV_TIMEOUT, XTCP_CLOSE, false },
 	{ XTCP_CLOSING, XTCP_EV_TIMEOUT, XTCP_CLOSE, false },
 	{ XTCP_LAST_ACK, XTCP_EV_TIMEOUT, XTCP_CLOSE, false },
+	/*
+	 * RFC 9293 3.10.5: ABORT enters CLOSED from every other state
+	 * (abortive close(), connect(AF_UNSPEC), an ICMP error while
+	 * connecting, an orphan over the limits, a child nobody accepts,
+	 * a socket handing its TIME_WAIT to a compact entry).
+	 */
+	{ XTCP_LISTEN, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_SYN_SENT, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_SYN_RECV, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_ESTABLISHED, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_FIN_WAIT1, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_FIN_WAIT2, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_CLOSE_WAIT, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_CLOSING, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_LAST_ACK, XTCP_EV_ABORT, XTCP_CLOSE, false },
+	{ XTCP_TIME_WAIT, XTCP_EV_ABORT, XTCP_CLOSE, false },
 };
 
 TEST(every_arrow_of_the_diagram)
@@ -88,7 +105,7 @@ TEST(nothing_else_moves)
 	bool fin;
 
 	for (state = XTCP_ESTABLISHED; state <= XTCP_CLOSING; state++) {
-		for (ev = XTCP_EV_CONNECT; ev <= XTCP_EV_TIMEOUT; ev++) {
+		for (ev = XTCP_EV_CONNECT; ev <= XTCP_EV_LAST; ev++) {
 			if (in_diagram(state, ev))
 				continue;
 			if (xtcp_fsm_next(state, ev, &fin) != state || fin) {
@@ -134,6 +151,53 @@ TEST(simultaneous_open_and_close)
 	EXPECT_EQ(XTCP_CLOSING, a);
 	a = xtcp_fsm_next(a, XTCP_EV_FIN_ACKED, &fin);
 	EXPECT_EQ(XTCP_TIME_WAIT, a);
+}
+
+/* A closed connection stays closed but for a new open (RFC 9293 3.10). */
+TEST(closed_leaves_only_on_open)
+{
+	int ev, moved = 0;
+	bool fin;
+
+	for (ev = XTCP_EV_CONNECT; ev <= XTCP_EV_LAST; ev++) {
+		if (ev == XTCP_EV_CONNECT || ev == XTCP_EV_LISTEN)
+			continue;
+		if (xtcp_fsm_next(XTCP_CLOSE, ev, &fin) != XTCP_CLOSE || fin) {
+			TH_LOG("CLOSE moved on event %d", ev);
+			moved++;
+		}
+	}
+	EXPECT_EQ(0, moved);
+}
+
+/* The module's listener: listen(), then close() or connect(AF_UNSPEC). */
+TEST(listener_closed_or_disconnected)
+{
+	int l;
+	bool fin;
+
+	l = xtcp_fsm_next(XTCP_CLOSE, XTCP_EV_LISTEN, &fin);
+	EXPECT_EQ(XTCP_LISTEN, l);
+	/* Its requests and children are the listener's own business. */
+	EXPECT_EQ(XTCP_LISTEN, xtcp_fsm_next(l, XTCP_EV_RCV_SYN, &fin));
+	EXPECT_EQ(XTCP_CLOSE, xtcp_fsm_next(l, XTCP_EV_CLOSE, &fin));
+	EXPECT_FALSE(fin);
+	EXPECT_EQ(XTCP_CLOSE, xtcp_fsm_next(l, XTCP_EV_ABORT, &fin));
+	EXPECT_FALSE(fin);
+}
+
+/* A child starts as its request, in SYN_RECV, and the final ACK
+ * establishes it; one nobody accepts is aborted.
+ */
+TEST(child_of_a_listener)
+{
+	int c;
+	bool fin;
+
+	c = xtcp_fsm_next(XTCP_SYN_RECV, XTCP_EV_RCV_ACK_OF_SYN, &fin);
+	EXPECT_EQ(XTCP_ESTABLISHED, c);
+	EXPECT_EQ(XTCP_CLOSE, xtcp_fsm_next(c, XTCP_EV_ABORT, &fin));
+	EXPECT_FALSE(fin);
 }
 
 TEST_HARNESS_MAIN
