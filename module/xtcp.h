@@ -259,6 +259,10 @@ enum {
  * @connect_port: the local port came from connect()'s ephemeral choice,
  *	not from bind() or listen(): other connections may share it
  *	(xtcp_connect_port()); written under the port's bind bucket lock
+ * @tw_reused: connect() took its 4-tuple from a TIME_WAIT entry
+ *	(xtcp_tw_taken()), which also chose @iss
+ * @reuse_rcv_nxt: that entry's rcv_nxt: the peer's new ISN must lie above
+ *	it (RFC 6191), or its SYN is dropped
  * @iss: initial send sequence number
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
@@ -376,6 +380,8 @@ struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_hash_bucket *hash_bucket;
 	bool connect_port;
+	bool tw_reused;
+	u32 reuse_rcv_nxt;
 
 	u32 iss;
 	u32 snd_una;
@@ -779,6 +785,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKUNDO,	/* recoveries undone: every resend a duplicate */
 	XTCP_MIB_LOSSUNDO,	/* timeouts undone: an original was acknowledged */
 	XTCP_MIB_FULLUNDO,	/* recoveries undone by timestamps at their end */
+	XTCP_MIB_TWREUSED,	/* TIME_WAIT 4-tuples connect() took (tw_reuse) */
+	XTCP_MIB_TWREUSESEQREJECT, /* their SYN-ACKs dropped: ISN not above */
 	__XTCP_MIB_MAX
 };
 
@@ -801,6 +809,7 @@ struct xtcp_mib {
 #define XTCP_MAX_ORPHANS_DEFAULT	65536
 #define XTCP_ORPHAN_RETRIES_ALIVE	8	/* orphan_retries 0 means this */
 #define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
+#define XTCP_TW_REUSE_DEFAULT		2	/* loopback only, as Linux's */
 
 /* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
@@ -838,6 +847,9 @@ struct xtcp_mib {
  * @sysctl_syncookies: SYN cookies (Linux's tcp_syncookies): 0 never (a
  *	SYN finding the request queue full is dropped), 1 when the request
  *	queue is full, 2 for every SYN
+ * @sysctl_tw_reuse: whether connect() may take a 4-tuple still in
+ *	TIME_WAIT when it is safe (xtcp_tw_taken()), as Linux's
+ *	tcp_tw_reuse: 0 never, 1 always, 2 on loopback only
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -863,6 +875,7 @@ struct xtcp_net {
 	int sysctl_max_orphans;
 	int sysctl_orphan_retries;
 	int sysctl_syncookies;
+	int sysctl_tw_reuse;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -1173,8 +1186,7 @@ enum xtcp_tw_verdict {
 
 enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 				 const struct xtcp_seg_hdr *h);
-bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
-		    __be32 raddr, __be16 rport);
+bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 
 /* xtcp_sockopt.c, for xtcp_diag.ko too */

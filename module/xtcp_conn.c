@@ -114,6 +114,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	sk_daddr_set(sk, fl4->daddr);
 
 	xtcp_transition(sk, XTCP_EV_CONNECT);
+	xs->tw_reused = false;
 	err = xtcp_connect_port(sk);
 	if (err)
 		goto failure;
@@ -137,8 +138,10 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	xs->ts_offset = get_random_u32();
 	xs->ts_recent = 0;
 	xs->rcv_tsecr = 0;
-	xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-			   inet->inet_sport, inet->inet_dport);
+	/* A 4-tuple taken from TIME_WAIT has its ISN already. */
+	if (!xs->tw_reused)
+		xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+				   inet->inet_sport, inet->inet_dport);
 	atomic_set(&inet->inet_id, get_random_u16());
 	err = xtcp_queue_syn(sk);
 	if (err)

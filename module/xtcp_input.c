@@ -171,6 +171,15 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!(h->flags & XTCP_FLAG_SYN))
 		return;
+	/*
+	 * RFC 6191 on a 4-tuple taken from TIME_WAIT: a peer sequence space
+	 * that overlaps the old connection's could take in its old
+	 * duplicates.  Dropped, as Linux drops a SYN-ACK that fails PAWS.
+	 */
+	if (xs->tw_reused && !xtcp_seq_after(h->seq, xs->reuse_rcv_nxt)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWREUSESEQREJECT);
+		return;
+	}
 
 	xtcp_take_syn(sk, skb, h);
 	if (ack) {

@@ -34,6 +34,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl_min_snd_mss = XTCP_MIN_SND_MSS;
 	xn->sysctl_max_orphans = XTCP_MAX_ORPHANS_DEFAULT;
 	xn->sysctl_syncookies = XTCP_SYNCOOKIES_DEFAULT;
+	xn->sysctl_tw_reuse = XTCP_TW_REUSE_DEFAULT;
 	strscpy(xn->sysctl_cong, "reno", sizeof(xn->sysctl_cong));
 	xtcp_tw_init_net(net);
 

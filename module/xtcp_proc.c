@@ -63,6 +63,8 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKUNDO]	 = "DSACKUndo",
 	[XTCP_MIB_LOSSUNDO]	 = "LossUndo",
 	[XTCP_MIB_FULLUNDO]	 = "FullUndo",
+	[XTCP_MIB_TWREUSED]	 = "TwReused",
+	[XTCP_MIB_TWREUSESEQREJECT] = "TwReuseSeqReject",
 };
 
 /**

@@ -38,6 +38,7 @@ enum {
 	XTCP_SYSCTL_MAX_ORPHANS,
 	XTCP_SYSCTL_ORPHAN_RETRIES,
 	XTCP_SYSCTL_SYNCOOKIES,
+	XTCP_SYSCTL_TW_REUSE,
 	XTCP_SYSCTL_MEM,
 	XTCP_SYSCTL_RMEM,
 	XTCP_SYSCTL_WMEM,
@@ -170,6 +171,14 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
+	[XTCP_SYSCTL_TW_REUSE] = {
+		.procname	= "tw_reuse",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
 	[XTCP_SYSCTL_MEM] = {
 		.procname	= "mem",
 		.data		= &sysctl_xtcp_mem,
@@ -229,6 +238,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_MAX_ORPHANS].data = &xn->sysctl_max_orphans;
 	table[XTCP_SYSCTL_ORPHAN_RETRIES].data = &xn->sysctl_orphan_retries;
 	table[XTCP_SYSCTL_SYNCOOKIES].data = &xn->sysctl_syncookies;
+	table[XTCP_SYSCTL_TW_REUSE].data = &xn->sysctl_tw_reuse;
 	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
 		table[XTCP_SYSCTL_RMEM].mode = 0444;

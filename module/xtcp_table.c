@@ -532,16 +532,15 @@ static bool xtcp_chain_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
  * port (SO_REUSEADDR) that connect to one peer at once cannot both get
  * the 4-tuple.  A connection entering TIME_WAIT is in the TIME_WAIT
  * table before it leaves the chain, so it is seen in one or the other.
+ * An entry that sysctl tw_reuse lets connect() have is ended instead,
+ * and @sk takes the 4-tuple over (xtcp_tw_taken()).
  */
 static bool xtcp_tuple_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
 	__must_hold(&hb->lock)
 {
-	struct inet_sock *inet = inet_sk(sk);
-
 	if (xtcp_chain_taken(hb, sk))
 		return true;
-	return xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr, inet->inet_sport,
-			      sk->sk_daddr, inet->inet_dport);
+	return xtcp_tw_taken(sk);
 }
 
 /**

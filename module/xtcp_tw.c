@@ -257,27 +257,69 @@ static struct xtcp_tw *xtcp_tw_find(struct xtcp_tw_bucket *b,
 	return NULL;
 }
 
-/**
- * xtcp_tw_exists() - is a 4-tuple in TIME_WAIT?
- * @net: namespace
- * @laddr: local address
- * @lport: local port
- * @raddr: peer address
- * @rport: peer port
- *
- * Return: true if so; connect() must not reuse it.
+/*
+ * May connect() take the 4-tuple of @tw from it (sysctl tw_reuse, as
+ * Linux's tcp_twsk_unique())?  Mode 2 limits this to loopback, where no
+ * old segment can be in flight for long; either mode waits until the
+ * entry's 2*MSL has run for a second, so that the peer's clock-driven
+ * ISN for this 4-tuple (RFC 6528: 250000 a second for xtcp, more for
+ * Linux) has moved on.  The entry keeps no timestamps (they would not
+ * fit in 64 bytes, and xtcp has no PAWS), so the safety is RFC 6191's
+ * sequence rule, both ways: our new ISN is above anything the old
+ * connection sent, past the largest unscaled window the peer may still
+ * hold open for it, and the peer's new ISN must be above what it sent
+ * (xtcp_rcv_syn_sent() drops its SYN otherwise).  The time the entry
+ * last (re)started its 2*MSL is its expiry less the current 2*MSL.
  */
-bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
-		    __be32 raddr, __be16 rport)
+static bool xtcp_tw_reusable(const struct sock *sk, const struct xtcp_tw *tw)
 {
-	struct xtcp_tw_bucket *b = xtcp_tw_bucket(net, laddr, lport, raddr,
-						  rport);
-	bool found;
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int mode = READ_ONCE(xn->sysctl_tw_reuse);
 
+	if (mode == 2 && !ipv4_is_loopback(tw->laddr) &&
+	    !ipv4_is_loopback(tw->raddr))
+		return false;
+	return mode && time_before_eq(xtcp_tw_expires(tw),
+				      jiffies + xtcp_tw_len(xn) - HZ);
+}
+
+/**
+ * xtcp_tw_taken() - does a TIME_WAIT entry hold the 4-tuple of @sk?
+ * @sk: a socket in SYN_SENT, owned by the caller, its addresses and
+ *	ports set; the lock of its established chain held
+ *
+ * An entry connect() may reuse (xtcp_tw_reusable()) is killed instead,
+ * and @sk starts above its sequence space: iss is the entry's snd_nxt +
+ * 65535 + 2, as Linux's write_seq, and the peer's new ISN must be above
+ * its rcv_nxt.
+ *
+ * Return: true if an entry keeps the 4-tuple; connect() must not take it.
+ */
+bool xtcp_tw_taken(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct net *net = sock_net(sk);
+	struct xtcp_tw_bucket *b;
+	struct xtcp_tw *tw;
+	bool taken = false;
+
+	b = xtcp_tw_bucket(net, sk->sk_rcv_saddr, inet->inet_sport,
+			   sk->sk_daddr, inet->inet_dport);
 	spin_lock_bh(&b->lock);
-	found = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
+	tw = xtcp_tw_find(b, net, sk->sk_rcv_saddr, inet->inet_sport,
+			  sk->sk_daddr, inet->inet_dport);
+	if (tw && xtcp_tw_reusable(sk, tw)) {
+		xs->iss = tw->snd_nxt + XTCP_MAX_WINDOW + 2 ? : 1;
+		xs->reuse_rcv_nxt = tw->rcv_nxt;
+		xs->tw_reused = true;
+		xtcp_tw_kill_locked(b, tw);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWREUSED);
+	} else if (tw) {
+		taken = true;
+	}
 	spin_unlock_bh(&b->lock);
-	return found;
+	return taken;
 }
 
 /**

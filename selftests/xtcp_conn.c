@@ -14,6 +14,7 @@
 #include <netinet/tcp.h>
 
 #include "xtcp_test.h"
+#include "xtcp_ns.h"
 #include "kselftest_harness.h"
 
 #define PORT	21001
@@ -262,20 +263,26 @@ TEST_F(conn, connect_eaddrnotavail_only_when_taken)
 	close(lfd2);
 }
 
+/* tcp_tw_reuse of Linux TCP, tw_reuse of xtcp. */
+static const char *tw_reuse_knob(int proto)
+{
+	return proto == IPPROTO_TCP ? "/proc/sys/net/ipv4/tcp_tw_reuse" :
+				      "/proc/sys/net/xtcp/tw_reuse";
+}
+
 /*
  * A connection in TIME_WAIT on the port blocks its own 4-tuple and no
- * other.  Linux TCP gets tcp_tw_reuse 0, since its default (2) lets
- * connect() reuse a loopback 4-tuple in TIME_WAIT, which xtcp does not.
+ * other, with tw_reuse 0 (the default, 2, lets connect() take a
+ * loopback 4-tuple a second old: see the tests below).
  */
 TEST_F(conn, connect_time_wait_blocks_own_tuple)
 {
-	const char *knob = variant->proto == IPPROTO_TCP ?
-			   "/proc/sys/net/ipv4/tcp_tw_reuse" :
-			   "/proc/sys/net/xtcp/msl_ms";
 	int lfd2, c, s;
 
-	ASSERT_EQ(0, xtcp_write_str(knob, variant->proto == IPPROTO_TCP ?
-				    "0" : "60000"));
+	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "0"));
+	if (variant->proto == IPPROTO_XTCP)
+		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/msl_ms",
+					    "60000"));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
 				    "43100 43100"));
 	lfd2 = listener(variant->proto, "127.0.0.1", PORT + 1);
@@ -300,6 +307,122 @@ TEST_F(conn, connect_time_wait_blocks_own_tuple)
 	EXPECT_EQ(0x06, xtcp_proc_state(variant->proc, CPORT, PORT));
 	close(c);
 	close(s);
+	close(lfd2);
+}
+
+/*
+ * tw_reuse: connect() may take a 4-tuple still in TIME_WAIT once the
+ * entry is a second old (Linux: once the seconds counter moved on), in
+ * mode 1 always, in mode 2 (the default) on loopback only.  Each test
+ * leaves one 4-tuple, @ip:CPORT to @ip:PORT, in TIME_WAIT, with the
+ * range reduced to CPORT so that it is the only one connect() can try.
+ */
+static int time_wait_tuple(int proto, const char *proc, int lfd,
+			   const char *ip)
+{
+	int c, s;
+
+	if (proto == IPPROTO_XTCP &&
+	    xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "60000"))
+		return -1;
+	if (xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+			   "43100 43100"))
+		return -1;
+	c = connect_to(proto, ip, PORT);
+	if (c < 0)
+		return -1;
+	s = accept_from(lfd, CPORT);
+	if (s < 0 || ping(c, s)) {
+		close(c);
+		return -1;
+	}
+	close(c);			/* the client closes first */
+	close(s);
+	return xtcp_wait_state(proc, CPORT, PORT, 0x06) == 0x06 ? 0 : -1;
+}
+
+/* Connect to @ip:PORT again and move a byte each way. */
+static int reconnect(int proto, int lfd, const char *ip)
+{
+	int c, s, err;
+
+	c = connect_to(proto, ip, PORT);
+	if (c < 0)
+		return c;
+	s = accept_from(lfd, CPORT);
+	if (s < 0) {
+		close(c);
+		return s;
+	}
+	err = ping(c, s);
+	close(c);
+	close(s);
+	return err;
+}
+
+TEST_F(conn, connect_tw_reuse_off)
+{
+	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "0"));
+	ASSERT_EQ(0, time_wait_tuple(variant->proto, variant->proc,
+				     self->lfd, "127.0.0.1"));
+	usleep(1100 * 1000);
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto, "127.0.0.1",
+					     PORT));
+	EXPECT_EQ(1, xtcp_proc_count_state_in(variant->proc, 0x06));
+	EXPECT_EQ(0, xtcp_proto_counter(variant->proto, "TwReused"));
+}
+
+TEST_F(conn, connect_tw_reuse_after_a_second)
+{
+	int c, s;
+
+	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "1"));
+	ASSERT_EQ(0, time_wait_tuple(variant->proto, variant->proc,
+				     self->lfd, "127.0.0.1"));
+	/* Linux's second may turn at any moment; xtcp counts a full one. */
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto,
+						     "127.0.0.1", PORT));
+	usleep(1100 * 1000);
+	c = connect_to(variant->proto, "127.0.0.1", PORT);
+	ASSERT_LE(0, c) TH_LOG("connect: %s", strerror(-c));
+	EXPECT_EQ(CPORT, xtcp_local_port(c));
+	s = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s);
+	/* The entry is gone: the 4-tuple is the new connection's. */
+	EXPECT_EQ(0, xtcp_proc_count_state_in(variant->proc, 0x06));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, CPORT, PORT));
+	EXPECT_EQ(1, xtcp_proto_counter(variant->proto, "TwReused"));
+	EXPECT_EQ(0, ping(c, s));
+	EXPECT_EQ(0, ping(s, c));
+	close(c);
+	close(s);
+}
+
+TEST_F(conn, connect_tw_reuse_loopback_only)
+{
+	int lfd2;
+
+	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "2"));
+	/* A veth address: local, but not loopback. */
+	ASSERT_EQ(0, sh(IP " link add xtw0 type veth peer name xtw1 && "
+			IP " addr add 10.77.0.1/24 dev xtw0 && "
+			IP " link set xtw0 up && " IP " link set xtw1 up"));
+	lfd2 = listener(variant->proto, "10.77.0.1", PORT);
+	ASSERT_LE(0, lfd2);
+	ASSERT_EQ(0, time_wait_tuple(variant->proto, variant->proc, lfd2,
+				     "10.77.0.1"));
+	usleep(1100 * 1000);
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(variant->proto, "10.77.0.1",
+					     PORT));
+	EXPECT_EQ(0, xtcp_proto_counter(variant->proto, "TwReused"));
+
+	/* The same on loopback is reused. */
+	ASSERT_EQ(0, time_wait_tuple(variant->proto, variant->proc,
+				     self->lfd, "127.0.0.1"));
+	usleep(1100 * 1000);
+	EXPECT_EQ(0, reconnect(variant->proto, self->lfd, "127.0.0.1"));
+	EXPECT_EQ(1, xtcp_proto_counter(variant->proto, "TwReused"));
 	close(lfd2);
 }
 

@@ -205,6 +205,7 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 		{ "SyncookiesRecv", "SyncookiesRecv", true },
 		{ "SyncookiesFailed", "SyncookiesFailed", true },
 		{ "WqueueTooBig", "TCPWqueueTooBig", true },
+		{ "TwReused", "TWRecycled", true },
 	};
 	size_t i;
 
