@@ -11,6 +11,15 @@
  *   rr           transactions/s of a 1-byte ping-pong for 3 s, loopback
  *   crr          connections/s for 3 s of: connect, 1-byte request,
  *                1-byte response, close, loopback
+ *   churn        crr sustained for XTCP_BENCH_CHURN_SECS (30) s, the
+ *                client closing first, so that its TIME_WAIT entries pile
+ *                up (and, once every port to the server is taken, are
+ *                reused: tw_reuse 2, the default of both): connections/s
+ *                of the whole run, then further rows, printed as "NAME
+ *                VALUE" lines: churn_first5 and churn_last5, the rate of
+ *                the first and last 5 s; churn_step, the lowest ratio of
+ *                a 5 s interval's rate to the one before; churn_tw, the
+ *                TIME_WAIT entries left at the end
  *   lossy        seconds to move 8 MiB across a link with every
  *                impairment of xtcp_bulk's "all" path
  *   loss1, loss5, dup5, reorder25, jitter, tbf20
@@ -29,12 +38,13 @@
  *                last ones still closing (Linux TCP's, whose 2*MSL is
  *                a fixed minute, may expire first on a slow machine)
  *
- * Prints the number alone; exits non-zero, printing nothing on stdout,
- * if the run failed.  Each run has a network namespace of its own, so
+ * Prints the number alone (churn: and its further rows); exits non-zero,
+ * printing nothing on stdout, if the run failed.  Each run has a network namespace of its own, so
  * that no run inherits another's TIME_WAIT entries or ports.
  */
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include "xtcp_ns.h"
 #include "xtcp_stream.h"
@@ -102,6 +112,19 @@ static int collect(pid_t pid, int rfd, struct bench_result *r)
 
 	close(rfd);
 	return child_status(pid) || !ok || r->err ? -1 : 0;
+}
+
+/*
+ * A run that failed: stop its server, which would otherwise wait in
+ * accept() for ever, holding the pipe xtcp_bench.sh reads the result on.
+ */
+static int abandon(pid_t pid, const char *what, uint64_t n)
+{
+	fprintf(stderr, "xtcp_bench: %s failed after %llu: %s\n", what,
+		(unsigned long long)n, strerror(errno));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
 }
 
 /* Receiver: bytes and time from accept to end of stream. */
@@ -259,12 +282,90 @@ static double crr(int proto, int lfd)
 	if (pid < 0)
 		return -1;
 	rate = per_second(connect_ping, proto, -1);
+	if (rate < 0)
+		return abandon(pid, __func__, 0);
 	/* A connection that brings nothing ends answer(). */
 	fd = dial(proto, "127.0.0.1");
-	if (rate < 0 || fd < 0)
+	if (fd < 0)
 		return -1;
 	close(fd);
 	return collect(pid, rfd, &r) ? -1 : rate;
+}
+
+/* TIME_WAIT entries of the namespace, from its sockstat line, or -1. */
+static long tw_entries(int proto)
+{
+	bool tcp = proto == IPPROTO_TCP;
+	const char *tag = tcp ? "TCP:" : "XTCP:";
+	char line[256], *p;
+	long n = -1;
+	FILE *f;
+
+	f = fopen(tcp ? "/proc/net/sockstat" : "/proc/net/xtcp_sockstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = strncmp(line, tag, strlen(tag)) ? NULL :
+						      strstr(line, " tw ");
+		if (p)
+			n = atol(p + 4);
+	}
+	fclose(f);
+	return n;
+}
+
+#define CHURN_STEP_MS	5000
+#define CHURN_MAX_STEPS	128
+
+/*
+ * Sustained crr: connections per CHURN_STEP_MS interval, for the whole
+ * run.  Prints the whole run's rate and the extra rows; 0 or -1.
+ */
+static int churn(int proto, int lfd)
+{
+	const char *env = getenv("XTCP_BENCH_CHURN_SECS");
+	long secs = env ? atol(env) : 30, steps, i;
+	uint64_t done[CHURN_MAX_STEPS] = { 0 }, total = 0;
+	double rate, step = 0, ratio;
+	struct bench_result r;
+	long long t0, now;
+	int rfd, fd;
+	pid_t pid;
+
+	steps = secs * 1000 / CHURN_STEP_MS;
+	if (steps < 2 || steps > CHURN_MAX_STEPS)
+		return -1;
+	pid = serve(lfd, answer, &rfd);
+	if (pid < 0)
+		return -1;
+	t0 = xtcp_now_ms();
+	do {
+		if (connect_ping(proto, -1))
+			return abandon(pid, __func__, total);
+		now = xtcp_now_ms();
+		i = (now - t0) / CHURN_STEP_MS;
+		if (i < steps)
+			done[i]++;
+		total++;
+	} while (now < t0 + steps * CHURN_STEP_MS);
+	rate = total * 1e3 / (now - t0);
+	fd = dial(proto, "127.0.0.1");
+	if (fd < 0)
+		return -1;
+	close(fd);
+	if (collect(pid, rfd, &r))
+		return -1;
+	for (i = 1; i < steps; i++) {
+		ratio = done[i - 1] ? (double)done[i] / done[i - 1] : 0;
+		if (i == 1 || ratio < step)
+			step = ratio;
+	}
+	printf("%.1f\n", rate);
+	printf("churn_first5 %.1f\n", done[0] * 1e3 / CHURN_STEP_MS);
+	printf("churn_last5 %.1f\n", done[steps - 1] * 1e3 / CHURN_STEP_MS);
+	printf("churn_step %.3f\n", step);
+	printf("churn_tw %ld\n", tw_entries(proto));
+	return 0;
 }
 
 static double lossy(int proto, int lfd)
@@ -493,6 +594,8 @@ static double run(const char *w, int proto)
 		v = rr(proto, lfd);
 	else if (!strcmp(w, "crr"))
 		v = crr(proto, lfd);
+	else if (!strcmp(w, "churn"))
+		v = churn(proto, lfd) ? -1 : -2;
 	else if (!strcmp(w, "lossy"))
 		v = lossy(proto, lfd);
 	else if (imp)
@@ -516,6 +619,8 @@ int main(int argc, char **argv)
 	}
 	proto = !strcmp(argv[2], "tcp") ? IPPROTO_TCP : IPPROTO_XTCP;
 	v = run(argv[1], proto);
+	if (v == -2)		/* printed its rows itself */
+		return 0;
 	if (v < 0)
 		return 1;
 	printf("%.1f\n", v);

@@ -10,8 +10,8 @@
 
 cd "$(dirname "$0")" || exit 1
 rounds=${XTCP_BENCH_ROUNDS:-3}
-all="stream_lo stream_veth rr crr loss1 loss5 dup5 reorder25 jitter tbf20 lossy"
-all="$all mem_sock mem_tw proc_tw"
+all="stream_lo stream_veth rr crr churn loss1 loss5 dup5 reorder25 jitter"
+all="$all tbf20 lossy mem_sock mem_tw proc_tw"
 # XTCP_BENCH_WORKLOADS: a comma-separated subset of them.
 workloads=$(echo "${XTCP_BENCH_WORKLOADS:-$all}" | tr , " ")
 rc=0
@@ -23,7 +23,15 @@ while [ "$r" -le "$rounds" ]; do
 	for w in $workloads; do
 		for p in $order; do
 			if v=$(./xtcp_bench "$w" "$p"); then
-				echo "BENCH $w $p $r $v"
+				# The first line is $w's value; a workload
+				# may add rows of its own, "NAME VALUE".
+				echo "$v" | {
+					read -r x
+					echo "BENCH $w $p $r $x"
+					while read -r k x; do
+						echo "BENCH $k $p $r $x"
+					done
+				}
 			else
 				echo "BENCH-FAIL $w $p $r"
 				rc=1
