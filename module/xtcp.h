@@ -724,12 +724,18 @@ struct xtcp_tw {
  * @allocated: entries allocated and not freed yet, killed ones included
  *	(bounded by max_tw_buckets); not under @lock
  * @dying: set at namespace exit: the timer must not be re-armed
+ * @max_tick: most entries one tick took off its slot (expired or moved)
+ *	since the namespace began: the work %XTCP_TW_QUOTA bounds
+ * @max_tick_ns: longest a tick took, in ns, from taking the wheel lock
+ *	to re-arming the timer
  */
 struct xtcp_tw_wheel {
 	spinlock_t lock;	/* see above */
 	struct timer_list timer;
 	struct xtcp_wheel wheel;
 	unsigned int held;
+	unsigned int max_tick;
+	u32 max_tick_ns;
 	atomic_t live;
 	atomic_t allocated;
 	bool dying;
@@ -1169,7 +1175,7 @@ int xtcp_mem_init(void);
 void xtcp_mem_exit(void);
 
 /* xtcp_tw.c */
-#define XTCP_TW_HASH_SIZE	16384	/* TIME_WAIT hash chains */
+#define XTCP_TW_HASH_SIZE	65536	/* TIME_WAIT hash chains */
 bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
 			unsigned int offset, xtcp_iter_fn fn, void *arg);
 int xtcp_tw_init(void);

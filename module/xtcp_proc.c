@@ -272,7 +272,9 @@ static const struct seq_operations xtcp_seq_ops = {
 static int xtcp_stat_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+	unsigned int max_tick;
 	unsigned long sum;
+	u32 max_tick_ns;
 	int i, cpu;
 
 	for (i = 0; i < __XTCP_MIB_MAX; i++) {
@@ -281,6 +283,13 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 			sum += per_cpu_ptr(xn->mib, cpu)->mibs[i];
 		seq_printf(seq, "%s %lu\n", xtcp_mib_names[i], sum);
 	}
+	/* High-water marks of the TIME_WAIT wheel, not sums. */
+	spin_lock_bh(&xn->tw_wheel.lock);
+	max_tick = xn->tw_wheel.max_tick;
+	max_tick_ns = xn->tw_wheel.max_tick_ns;
+	spin_unlock_bh(&xn->tw_wheel.lock);
+	seq_printf(seq, "TwTickMaxEntries %u\nTwTickMaxUs %u\n", max_tick,
+		   max_tick_ns / (u32)NSEC_PER_USEC);
 	return 0;
 }
 

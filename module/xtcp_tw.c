@@ -30,6 +30,7 @@
  * chosen with a shorter MSL is found early and simply moved to the slot
  * of its new expiry time.
  */
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <net/ip.h>
@@ -438,7 +439,8 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
  * is still live.
  */
 static unsigned int xtcp_wheel_run(struct xtcp_wheel_node *list,
-				   struct xtcp_wheel_node **again)
+				   struct xtcp_wheel_node **again,
+				   unsigned int *moved)
 {
 	unsigned long now = jiffies;
 	struct xtcp_wheel_node *node;
@@ -460,6 +462,7 @@ static unsigned int xtcp_wheel_run(struct xtcp_wheel_node *list,
 			spin_unlock(&b->lock);
 			node->next = *again;
 			*again = node;
+			(*moved)++;
 			continue;
 		}
 		if (live) {
@@ -481,7 +484,8 @@ static void xtcp_tw_tick(struct timer_list *t)
 	struct xtcp_tw_wheel *w = from_timer(w, t, timer);
 	struct xtcp_net *xn = container_of(w, struct xtcp_net, tw_wheel);
 	struct xtcp_wheel_node *list, *again = NULL, *node;
-	unsigned int freed;
+	unsigned int freed, moved = 0;
+	u64 t0 = ktime_get_ns();
 	struct xtcp_tw *tw;
 	bool spill;
 
@@ -492,7 +496,7 @@ static void xtcp_tw_tick(struct timer_list *t)
 		xtcp_wheel_advance(&w->wheel, xtcp_tw_tick_len(xn));
 	spin_unlock(&w->lock);
 
-	freed = xtcp_wheel_run(list, &again);
+	freed = xtcp_wheel_run(list, &again, &moved);
 
 	spin_lock(&w->lock);
 	while ((node = again)) {
@@ -506,6 +510,9 @@ static void xtcp_tw_tick(struct timer_list *t)
 	 */
 	if (w->held && !w->dying)
 		mod_timer(&w->timer, spill ? jiffies + 1 : w->wheel.next_tick);
+	/* The worst tick, for /proc/net/xtcp_stat: how well QUOTA bounds it. */
+	w->max_tick = max(w->max_tick, freed + moved);
+	w->max_tick_ns = max_t(u64, w->max_tick_ns, ktime_get_ns() - t0);
 	spin_unlock(&w->lock);
 }
 

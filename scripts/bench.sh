@@ -24,7 +24,7 @@ xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" >/dev/null
 echo "bench: booting the VM; about 15 minutes under TCG" >&2
 "$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
 	--out "$OUT" --timeout 4800 --args xtcp_bench.sh \
-	--append "xtcpenv=XTCP_TEST_TIMEOUT=4600 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3} ${XTCP_BENCH_TW:+xtcpenv=XTCP_BENCH_TW=$XTCP_BENCH_TW} ${XTCP_BENCH_CHURN_SECS:+xtcpenv=XTCP_BENCH_CHURN_SECS=$XTCP_BENCH_CHURN_SECS} ${XTCP_BENCH_WORKLOADS:+xtcpenv=XTCP_BENCH_WORKLOADS=$XTCP_BENCH_WORKLOADS}" \
+	--append "xtcpenv=XTCP_TEST_TIMEOUT=4600 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3} ${XTCP_BENCH_TW:+xtcpenv=XTCP_BENCH_TW=$XTCP_BENCH_TW} ${XTCP_BENCH_CHURN_SECS:+xtcpenv=XTCP_BENCH_CHURN_SECS=$XTCP_BENCH_CHURN_SECS} ${XTCP_BENCH_SCALE_N:+xtcpenv=XTCP_BENCH_SCALE_N=$XTCP_BENCH_SCALE_N} ${XTCP_BENCH_SCALE_SECS:+xtcpenv=XTCP_BENCH_SCALE_SECS=$XTCP_BENCH_SCALE_SECS} ${XTCP_BENCH_WORKLOADS:+xtcpenv=XTCP_BENCH_WORKLOADS=$XTCP_BENCH_WORKLOADS}" \
 	>"$OUT/vm.tap" || true
 
 status=0
@@ -99,6 +99,28 @@ sed -n 's/^# BENCH //p' "$OUT/vm.tap" | awk -v date="$(date -u +%Y-%m-%d)" \
 				goal[w], met < 0 ? "" : met ? "yes" : "NO")
 			sub(/ +\n$/, "\n", row)
 			printf "%s", row
+		}
+		if (!(("scale_entries xtcp") in vals))
+			exit
+		n = split("scale_entries entries|scale_fill_s s to make them|" \
+			  "scale_mem_mb MB of slab they took|" \
+			  "scale_bytes_entry bytes an entry|" \
+			  "scale_mem_mb_1m MB for 1M, hash included (goal <= 80)|" \
+			  "scale_proc_ms ms to read /proc/net/xtcp|" \
+			  "scale_proc_ns_line ns a line|" \
+			  "scale_proc_ms_1m ms for 1M lines|" \
+			  "scale_crr conn/s of crr meanwhile|" \
+			  "scale_tick_max most entries a wheel tick handled|" \
+			  "scale_tick_us longest wheel tick, us|" \
+			  "scale_expire_s s from the first expiry to the last|" \
+			  "scale_expire_lag_ms ms the last one expired late", sc, "|")
+		printf "\nxtcp with many TIME_WAIT entries in one namespace " \
+		       "(1M figures extrapolated linearly)\n\n"
+		for (i = 1; i <= n; i++) {
+			split(sc[i], f, " ")
+			d = substr(sc[i], length(f[1]) + 2)
+			if ((f[1] " xtcp") in vals)
+				printf "%-20s %12s  %s\n", f[1], median(f[1] " xtcp"), d
 		}
 	}' | tee "$OUT/table.txt"
 exit "$status"

@@ -38,6 +38,19 @@
  *                last ones still closing (Linux TCP's, whose 2*MSL is
  *                a fixed minute, may expire first on a slow machine)
  *
+ *   scale_tw     xtcp at scale (xtcp_bench.sh runs it once, xtcp only):
+ *                XTCP_BENCH_SCALE_N (1000000) TIME_WAIT entries in one
+ *                namespace, or as many as XTCP_BENCH_SCALE_SECS (150) s
+ *                of connections make (the client closes first, from
+ *                127.1.x.y, a port of 2000-29999 each, so that every
+ *                4-tuple differs), then, as "NAME VALUE" rows: the
+ *                entries made and the seconds it took, the slab memory
+ *                they took (MB, bytes an entry, and for 1M entries with
+ *                the hash), the time to read /proc/net/xtcp (ms, ns a
+ *                line, ms for 1M lines), crr meanwhile, the worst wheel
+ *                tick (entries, us), and the seconds from the first
+ *                expiry to the last, and how late the last one was
+ *
  * Prints the number alone (churn: and its further rows); exits non-zero,
  * printing nothing on stdout, if the run failed.  Each run has a network namespace of its own, so
  * that no run inherits another's TIME_WAIT entries or ports.
@@ -45,6 +58,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include "xtcp_ns.h"
 #include "xtcp_stream.h"
@@ -525,6 +539,173 @@ static double proc_tw(int proto, int lfd)
 	return proc_read_ns(tcp ? "/proc/net/tcp" : "/proc/net/xtcp");
 }
 
+#define SCALE_PORT0	2000	/* below ip_local_port_range */
+#define SCALE_PORTS	28000
+#define SCALE_MARGIN_S	60	/* measuring time before the first expiry */
+#define TW_HASH_BYTES	(65536 * 16)	/* XTCP_TW_HASH_SIZE chains */
+
+/* Bytes of the slab cache @cache now (SLUB's sysfs), or -1. */
+static long slab_bytes(const char *cache)
+{
+	char path[128];
+	long slabs, order;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slabs", cache);
+	slabs = xtcp_read_long(path);
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/order", cache);
+	order = xtcp_read_long(path);
+	return slabs < 0 || order < 0 ? -1 : slabs * (4096L << order);
+}
+
+/* Accept, read to the end, close; until *@stop and a last connection. */
+static int scale_server(int lfd, long *done, int *stop)
+{
+	char c;
+	int fd;
+
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			return -errno;
+		if (recv(fd, &c, 1, 0) != 0 ||
+		    __atomic_load_n(stop, __ATOMIC_RELAXED)) {
+			close(fd);
+			return __atomic_load_n(stop, __ATOMIC_RELAXED) ? 0 :
+									-EPROTO;
+		}
+		close(fd);
+		__atomic_add_fetch(done, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* Connection @i of the fill: from its own 4-tuple, closed at once. */
+static int scale_connect(int proto, long i)
+{
+	struct sockaddr_in src, dst = xtcp_addr("127.0.0.1", BENCH_PORT);
+	long a = i / SCALE_PORTS;
+	char addr[32];
+	int fd;
+
+	snprintf(addr, sizeof(addr), "127.1.%ld.%ld", a / 250, a % 250 + 1);
+	src = xtcp_addr(addr, SCALE_PORT0 + i % SCALE_PORTS);
+	fd = socket(AF_INET, SOCK_STREAM, proto);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) ||
+	    connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Wait, up to @ms, until the namespace holds @n TIME_WAIT entries. */
+static long tw_wait(int proto, long n, long long ms)
+{
+	long long end = xtcp_now_ms() + ms;
+	long tw;
+
+	while ((tw = tw_entries(proto)) != n && xtcp_now_ms() < end)
+		usleep(20000);
+	return tw;
+}
+
+static int scale_tw(int proto, int lfd)
+{
+	const char *env_n = getenv("XTCP_BENCH_SCALE_N");
+	const char *env_s = getenv("XTCP_BENCH_SCALE_SECS");
+	long n = env_n ? atol(env_n) : 1000000, made, tw, i;
+	long secs = env_s ? atol(env_s) : 150, mem0, mem1;
+	long long t0, t_fill, t_first = 0, t_last, end;
+	long *done;
+	int *stop;
+	double ns_line, rate;
+	char val[24];
+	pid_t pid;
+	int fd;
+
+	/* Entries live the fill, then SCALE_MARGIN_S s more. */
+	snprintf(val, sizeof(val), "%ld", (secs + SCALE_MARGIN_S) * 500);
+	if (xtcp_write_str("/proc/sys/net/xtcp/msl_ms", val))
+		return -1;
+	snprintf(val, sizeof(val), "%ld", n + 1000);
+	if (xtcp_write_str("/proc/sys/net/xtcp/max_tw_buckets", val))
+		return -1;
+	done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (done == MAP_FAILED)
+		return -1;
+	stop = (int *)(done + 1);
+	pid = fork();
+	if (!pid)
+		_exit(scale_server(lfd, done, stop) ? 1 : 0);
+	if (pid < 0)
+		return -1;
+
+	mem0 = slab_bytes("xtcp_tw");
+	t0 = xtcp_now_ms();
+	end = t0 + secs * 1000;
+	for (i = 0; i < n && xtcp_now_ms() < end; i++) {
+		/* Let the server keep up: a full accept queue drops SYNs. */
+		while (i - __atomic_load_n(done, __ATOMIC_RELAXED) > 64) {
+			if (xtcp_now_ms() > end + 10000)
+				return abandon(pid, "scale server", i);
+			sched_yield();
+		}
+		if (scale_connect(proto, i))
+			return abandon(pid, "scale connection", i);
+	}
+	made = i;
+	tw = tw_wait(proto, made, 30000);
+	t_fill = xtcp_now_ms();
+	t_last = t_fill;
+	mem1 = slab_bytes("xtcp_tw");
+	/* A last connection, closed at once, ends the server. */
+	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
+	fd = dial(proto, "127.0.0.1");
+	if (fd < 0)
+		return abandon(pid, "scale's last connection", made);
+	close(fd);
+	if (child_status(pid))
+		return -1;
+	if (tw != made)
+		fprintf(stderr, "%s: %ld entries of %ld\n", __func__, tw,
+			made);
+
+	printf("0\n");
+	printf("scale_entries %ld\n", tw);
+	printf("scale_fill_s %.1f\n", (t_fill - t0) / 1e3);
+	printf("scale_mem_mb %.1f\n", (mem1 - mem0) / 1e6);
+	printf("scale_bytes_entry %.1f\n", (double)(mem1 - mem0) / tw);
+	printf("scale_mem_mb_1m %.1f\n",
+	       ((double)(mem1 - mem0) / tw * 1e6 + TW_HASH_BYTES) / 1e6);
+	ns_line = proc_read_ns("/proc/net/xtcp");
+	printf("scale_proc_ms %.1f\n", ns_line * tw / 1e6);
+	printf("scale_proc_ns_line %.1f\n", ns_line);
+	printf("scale_proc_ms_1m %.1f\n", ns_line * 1e6 / 1e6);
+	rate = crr(proto, lfd);
+	printf("scale_crr %.1f\n", rate);
+	fflush(stdout);
+
+	/* Every entry expires in order, from t0 + 2*MSL on. */
+	end = t_fill + (secs + SCALE_MARGIN_S + 60) * 1000LL + (t_fill - t0);
+	while ((tw = tw_entries(proto)) > 0 && xtcp_now_ms() < end) {
+		if (!t_first && tw < made)
+			t_first = xtcp_now_ms();
+		usleep(20000);
+	}
+	t_last = xtcp_now_ms();
+	printf("scale_tick_max %ld\n", xtcp_counter("TwTickMaxEntries"));
+	printf("scale_tick_us %ld\n", xtcp_counter("TwTickMaxUs"));
+	printf("scale_expire_s %.1f\n", tw ? -1 : (t_last - t_first) / 1e3);
+	/* The last entry was due 2*MSL after the fill ended. */
+	printf("scale_expire_lag_ms %lld\n",
+	       tw ? -1 : t_last - (t_fill + (secs + SCALE_MARGIN_S) * 1000LL));
+	munmap(done, 4096);
+	return tw ? -1 : 0;
+}
+
 static double slab_size(const char *cache)
 {
 	char path[128];
@@ -596,6 +777,8 @@ static double run(const char *w, int proto)
 		v = crr(proto, lfd);
 	else if (!strcmp(w, "churn"))
 		v = churn(proto, lfd) ? -1 : -2;
+	else if (!strcmp(w, "scale_tw"))
+		v = scale_tw(proto, lfd) ? -1 : -2;
 	else if (!strcmp(w, "lossy"))
 		v = lossy(proto, lfd);
 	else if (imp)
