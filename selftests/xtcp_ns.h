@@ -311,4 +311,38 @@ static inline int segments_only(const char *ns)
 	       ethtool_feature_off("veth0", "tx-gso-list") ? -1 : 0;
 }
 
+/* Change the netem delay of both ends. */
+static inline int set_delay(const char *a, const char *b, int ms)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd),
+		 TC " qdisc change dev veth0 root netem delay %dms", ms);
+	return ns_sh(a, cmd) || ns_sh(b, cmd);
+}
+
+/*
+ * Drop everything @a sends to @b; static neighbour entries both ways keep
+ * ARP out of the picture, so that only the transport's timers decide.
+ */
+static inline int black_hole_to(const char *a, const char *b,
+				const char *b_addr)
+{
+	const char *a_addr = strcmp(b_addr, ADDR_B) ? ADDR_B : ADDR_A;
+
+	if (static_neigh(a, b, b_addr) || static_neigh(b, a, a_addr))
+		return -1;
+	return ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%");
+}
+
+static inline int black_hole(const char *a, const char *b)
+{
+	return black_hole_to(a, b, ADDR_B);
+}
+
+static inline int heal(const char *a)
+{
+	return ns_sh(a, TC " qdisc change dev veth0 root netem delay 100ms");
+}
+
 #endif /* _XTCP_NS_H */

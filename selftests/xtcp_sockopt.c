@@ -3,7 +3,7 @@
  * Socket options of level IPPROTO_TCP and SOL_XTCP, TCP_INFO, the
  * SIOCINQ/SIOCOUTQ/SIOCOUTQNSD ioctls, TCP_CORK and SO_ERROR, on
  * loopback.  (Nagle, TCP_USER_TIMEOUT and the RTO backoff need a slow or
- * black-holed path: they are in xtcp_netem.c.)
+ * black-holed path: they are in xtcp_sndbuf.c and xtcp_timers.c.)
  *
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations, each in its own network namespace; where Linux's values

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -205,6 +206,8 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 		{ "SyncookiesRecv", "SyncookiesRecv", true },
 		{ "SyncookiesFailed", "SyncookiesFailed", true },
 		{ "WqueueTooBig", "TCPWqueueTooBig", true },
+		{ "KeepAliveProbes", "TCPKeepAlive", true },
+		{ "WinProbes", "TCPWinProbe", true },
 	};
 	size_t i;
 
@@ -218,6 +221,22 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 			       xtcp_mib_counter("/proc/net/snmp", "Tcp:",
 						map[i].tcp);
 	return -1;
+}
+
+/*
+ * Wait (up to @ms) until xtcp_proto_counter() of @proto and @name reaches
+ * @min; its last value.
+ */
+static inline long xtcp_wait_proto_counter(int proto, const char *name,
+					   long min, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	long v;
+
+	while ((v = xtcp_proto_counter(proto, name)) < min &&
+	       xtcp_now_ms() < deadline)
+		usleep(20000);
+	return v;
 }
 
 /*
@@ -464,6 +483,31 @@ static inline int xtcp_set_reuseaddr(int fd)
 	int one = 1;
 
 	return setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
+/* TCP_INFO of @fd; 0 or -errno. */
+static inline int xtcp_tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) ? -errno : 0;
+}
+
+/* TCP_INFO of @fd once tcpi_sacked is @sacked (up to 1 s); 0 or -1. */
+static inline int xtcp_tcp_info_sacked(int fd, struct tcp_info *ti,
+				       unsigned int sacked)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (xtcp_tcp_info(fd, ti))
+			return -1;
+		if (ti->tcpi_sacked == sacked)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
 }
 
 #endif /* _XTCP_TEST_H */
