@@ -87,20 +87,9 @@ static inline int hosts_up(char *a, char *b, size_t len)
 /* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
 static inline bool closing_left(void)
 {
-	unsigned int st;
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (st == 0x04 || st == 0x0B || st == 0x09))
-			found = true;
-	fclose(f);
-	return found;
+	return xtcp_proc_count_states("/proc/net/xtcp",
+				      1U << TCP_FIN_WAIT1 | 1U << TCP_CLOSING |
+				      1U << TCP_LAST_ACK) > 0;
 }
 
 /*

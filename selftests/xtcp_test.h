@@ -305,6 +305,33 @@ struct xtcp_proc_sock {
 };
 
 /*
+ * Parse @line, a socket line of /proc/net/tcp or /proc/net/xtcp (they
+ * have the same columns), into *@s; false for the header or anything
+ * else.  The one parser of those files for the tests.
+ */
+static inline bool xtcp_proc_parse(const char *line, struct xtcp_proc_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %*X:%*X %*X %*u %*d %lu",
+		   &s->laddr, &s->lport, &s->raddr, &s->rport, &s->state,
+		   &s->tx_queue, &s->rx_queue, &s->inode) != 8)
+		return false;
+	s->line_len = strlen(line);
+	return true;
+}
+
+/* The next socket line of @f, a /proc/net/tcp or /proc/net/xtcp. */
+static inline bool xtcp_proc_next(FILE *f, struct xtcp_proc_sock *s)
+{
+	char line[512];
+
+	while (fgets(line, sizeof(line), f))
+		if (xtcp_proc_parse(line, s))
+			return true;
+	return false;
+}
+
+/*
  * Find the socket with local port @lport (host order) in @path
  * (/proc/net/tcp or /proc/net/xtcp).  Returns how many lines matched;
  * *@out gets the last one.
@@ -324,13 +351,7 @@ static inline int xtcp_proc_find(const char *path, unsigned int lport,
 		fclose(f);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		memset(&s, 0, sizeof(s));
-		if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %*X:%*X %*X %*u %*d %lu",
-			   &s.laddr, &s.lport, &s.raddr, &s.rport, &s.state,
-			   &s.tx_queue, &s.rx_queue, &s.inode) != 8)
-			continue;
-		s.line_len = strlen(line);
+	while (xtcp_proc_next(f, &s)) {
 		if (s.lport == lport) {
 			*out = s;
 			found++;
@@ -347,17 +368,15 @@ static inline int xtcp_proc_find(const char *path, unsigned int lport,
 static inline int xtcp_proc_state(const char *path, unsigned int lport,
 				  unsigned int rport)
 {
-	unsigned int lp, rp, st;
-	char line[512];
+	struct xtcp_proc_sock s;
 	int state = -1;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) == 3 &&
-		    lp == lport && rp == rport)
-			state = st;
+	while (xtcp_proc_next(f, &s))
+		if (s.lport == lport && s.rport == rport)
+			state = s.state;
 	fclose(f);
 	return state;
 }
@@ -391,23 +410,31 @@ static inline int xtcp_proc_count(const char *path)
 	return n;
 }
 
-/* Entries of @path (/proc/net/tcp, /proc/net/xtcp) in @state, or -1. */
-static inline int xtcp_proc_count_state_in(const char *path, int state)
+/*
+ * Entries of @path (/proc/net/tcp, /proc/net/xtcp) in any state of
+ * @mask, a set of 1 << TCP_* bits; or -1.
+ */
+static inline int xtcp_proc_count_states(const char *path, unsigned int mask)
 {
-	unsigned int st;
-	char line[256];
+	struct xtcp_proc_sock s;
 	int n = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (int)st == state)
+	while (xtcp_proc_next(f, &s))
+		if (s.state < 32 && (mask >> s.state & 1))
 			n++;
 	fclose(f);
 	return n;
+}
+
+/* Entries of @path (/proc/net/tcp, /proc/net/xtcp) in @state, or -1. */
+static inline int xtcp_proc_count_state_in(const char *path, int state)
+{
+	return xtcp_proc_count_states(path, state >= 0 && state < 32 ?
+					    1U << state : 0);
 }
 
 /* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
