@@ -537,4 +537,30 @@ static inline int xtcp_tcp_info_sacked(int fd, struct tcp_info *ti,
 	return -1;
 }
 
+/*
+ * A new network namespace with lo up, xtcp's TIME_WAIT short (msl_ms
+ * 100, so that tests end quickly), and a listener of @proto on
+ * 127.0.0.1:@port with a backlog of 8: the listener, or -errno.
+ */
+static inline int xtcp_loopback_listener(int proto, unsigned short port)
+{
+	int fd, err;
+
+	err = xtcp_new_netns();
+	if (err)
+		return err;
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	fd = socket(AF_INET, SOCK_STREAM, proto);
+	if (fd < 0)
+		return -errno;
+	err = xtcp_bind(fd, "127.0.0.1", port);
+	if (!err && listen(fd, 8))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 #endif /* _XTCP_TEST_H */
