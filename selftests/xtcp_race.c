@@ -457,15 +457,29 @@ static int answer_synacks(struct peer_round *pr, int ms)
 	return 0;
 }
 
+/*
+ * The raw peer of a round, at RACE_PADDR, reading a's segments on xr1,
+ * and the nonblocking listener it connects to, of backlog @backlog, in
+ * *@lfd; 0 or -1.
+ */
+static int race_peer_open(struct peer_round *pr, int *lfd, int backlog)
+{
+	pr->saddr = addr_be(RACE_PADDR);
+	pr->daddr = addr_be(RACE_LADDR);
+	pr->raw = xtcp_raw_hdrincl_socket();
+	pr->pfd = xtcp_packet_socket("xr1");
+	*lfd = listener(RACE_LADDR, RACE_PORT, backlog);
+	if (pr->raw < 0 || pr->pfd < 0 || *lfd < 0)
+		return -1;
+	return fcntl(*lfd, F_SETFL, O_NONBLOCK) ? -1 : 0;
+}
+
 TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 {
 	int rounds = race_env("XTCP_RACE_ROUNDS", 100);
 	int secs = race_env("XTCP_RACE_SECONDS", 40);
 	int conns = race_env("XTCP_RACE_CONNS", 100);
-	struct peer_round pr = {
-		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
-		.conns = conns,
-	};
+	struct peer_round pr = { .conns = conns };
 	long long tstart = xtcp_now_ms(), deadline;
 	struct accept_ctx ctx = {};
 	int r, i, j, total = 0;
@@ -476,13 +490,7 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	pr.isn = calloc(conns, sizeof(*pr.isn));
 	pr.acked = calloc(conns, 1);
 	ASSERT_TRUE(pr.isn && pr.acked);
-	pr.raw = xtcp_raw_hdrincl_socket();
-	ASSERT_LE(0, pr.raw);
-	pr.pfd = xtcp_packet_socket("xr1");
-	ASSERT_LE(0, pr.pfd);
-	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 4096);
-	ASSERT_LE(0, ctx.lfd);
-	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, race_peer_open(&pr, &ctx.lfd, 4096));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, acceptor, &ctx));
 	opens = xtcp_counter("PassiveOpens");
@@ -582,10 +590,7 @@ static long widen_count(const char *name)
 
 TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 {
-	struct peer_round pr = {
-		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
-		.conns = 1,
-	};
+	struct peer_round pr = { .conns = 1 };
 	uint32_t isn[WIDEN_CONNS];
 	struct accept_ctx ctx = {};
 	long long deadline;
@@ -611,13 +616,7 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 	widen_loaded = true;
 
 	pr.acked = &acked;
-	pr.raw = xtcp_raw_hdrincl_socket();
-	ASSERT_LE(0, pr.raw);
-	pr.pfd = xtcp_packet_socket("xr1");
-	ASSERT_LE(0, pr.pfd);
-	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 64);
-	ASSERT_LE(0, ctx.lfd);
-	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, race_peer_open(&pr, &ctx.lfd, 64));
 	CPU_ZERO(&cpu);
 	CPU_SET(1, &cpu);
 	ASSERT_EQ(0, pthread_attr_init(&attr));
