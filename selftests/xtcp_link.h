@@ -89,19 +89,31 @@ struct side {
 	const char *addr;	/* b's address, when not ADDR_B */
 };
 
-/* b's side of the FIN test: accept, then hold until told to go. */
-static inline int hold_b(void *arg)
+/*
+ * b's side up to a's go: listen, accept, tell a (s->ready), wait for the
+ * signal (s->go).  The connection, or -1 (listener) or -2 (accept, pipes).
+ */
+static inline int accept_then_wait(struct side *s)
 {
-	struct side *s = arg;
 	int lfd, fd;
 	char c;
 
 	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
 	if (lfd < 0 || listen(lfd, 1))
-		return 1;
+		return -1;
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
-		return 2;
+		return -2;
+	return fd;
+}
+
+/* b's side of a held connection: accept, then hold until told to go. */
+static inline int hold_b(void *arg)
+{
+	int fd = accept_then_wait(arg);
+
+	if (fd < 0)
+		return -fd;
 	close(fd);
 	return 0;
 }

@@ -103,15 +103,12 @@ TEST_F(link, simultaneous_open)
 static int close_b(void *arg)
 {
 	struct side *s = arg;
-	int lfd, fd;
+	int fd;
 	char c;
 
-	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
-	if (lfd < 0 || listen(lfd, 1))
-		return 1;
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
-		return 2;
+	fd = accept_then_wait(s);
+	if (fd < 0)
+		return -fd;
 	if (shutdown(fd, SHUT_WR) || recv(fd, &c, 1, 0) != 0)
 		return 3;
 	close(fd);
