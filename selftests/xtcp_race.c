@@ -320,20 +320,6 @@ struct accept_ctx {
 	atomic_int spinners;
 };
 
-static int read_exact(int fd, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = recv(fd, buf + got, len - got, 0);
-		if (n <= 0)
-			return -1;
-		got += n;
-	}
-	return 0;
-}
-
 static void *acceptor(void *arg)
 {
 	struct timeval tv = { .tv_sec = 10 };
@@ -365,7 +351,7 @@ static void *acceptor(void *arg)
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 			x = xtcp_stream_seed(ntohs(peer.sin_port));
 			xtcp_stream_fill(&x, want, DATA_LEN);
-			if (read_exact(fd, got, DATA_LEN) ||
+			if (xtcp_recv_all(fd, got, DATA_LEN) != DATA_LEN ||
 			    memcmp(want, got, DATA_LEN))
 				atomic_fetch_add(&ctx->bad, 1);
 			break;

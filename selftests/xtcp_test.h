@@ -63,6 +63,24 @@ static inline int xtcp_ioctl_int(int fd, unsigned long cmd)
 
 #define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
 
+/*
+ * Receive @len bytes from @fd into @buf, however many recv() calls that
+ * takes: @len, fewer at the end of the stream, or -errno.
+ */
+static inline ssize_t xtcp_recv_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = recv(fd, (char *)buf + got, len - got, 0);
+		if (n <= 0)
+			return n < 0 ? -errno : (ssize_t)got;
+		got += n;
+	}
+	return got;
+}
+
 /* Milliseconds on the monotonic clock, for deadlines. */
 static inline long long xtcp_now_ms(void)
 {
@@ -300,6 +318,8 @@ static inline int xtcp_first_line(const char *path, char *buf, size_t len)
 struct xtcp_proc_sock {
 	unsigned int laddr, lport, raddr, rport, state;
 	unsigned int tx_queue, rx_queue;
+	unsigned int timer;	/* tr: kind of timer (3 for TIME_WAIT) */
+	unsigned long when;	/* tm->when: clock ticks left */
 	unsigned long inode;
 	size_t line_len;
 };
@@ -312,9 +332,10 @@ struct xtcp_proc_sock {
 static inline bool xtcp_proc_parse(const char *line, struct xtcp_proc_sock *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %*X:%*X %*X %*u %*d %lu",
+	if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %X:%lX %*X %*u %*d %lu",
 		   &s->laddr, &s->lport, &s->raddr, &s->rport, &s->state,
-		   &s->tx_queue, &s->rx_queue, &s->inode) != 8)
+		   &s->tx_queue, &s->rx_queue, &s->timer, &s->when,
+		   &s->inode) != 10)
 		return false;
 	s->line_len = strlen(line);
 	return true;
