@@ -65,16 +65,6 @@ static int connect_to(int proto, const char *ip, unsigned short port)
 	return fd;
 }
 
-static unsigned short peer_port(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	if (getpeername(fd, (struct sockaddr *)&a, &len))
-		return 0;
-	return ntohs(a.sin_port);
-}
-
 TEST_F(conn, refused)
 {
 	EXPECT_EQ(-ECONNREFUSED, connect_to(variant->proto, "127.0.0.1",
@@ -93,7 +83,7 @@ TEST_F(conn, handshake_addresses)
 	ASSERT_LE(0, s);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), peer.sin_addr.s_addr);
 	EXPECT_EQ(xtcp_local_port(c), ntohs(peer.sin_port));
-	EXPECT_EQ(PORT, peer_port(c));
+	EXPECT_EQ(PORT, xtcp_peer_port(c));
 	EXPECT_EQ(PORT, xtcp_local_port(s));
 	len = sizeof(a);
 	ASSERT_EQ(0, getpeername(s, (struct sockaddr *)&a, &len));

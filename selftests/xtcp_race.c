@@ -687,11 +687,6 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 #define NS_T	20	/* TIME_WAIT entries */
 #define NS_O	10	/* orphans */
 
-static long module_refcnt(void)
-{
-	return xtcp_read_long("/sys/module/xtcp/refcnt");
-}
-
 /*
  * The teardown's history, printed when it fails: each change of the
  * module's count and of the global part of /proc/net/xtcp_sockstat
@@ -910,13 +905,13 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	ASSERT_EQ(0, access("/sys/module/xtcp", F_OK));
 	/* Connections earlier tests closed may still be finishing. */
 	deadline = xtcp_now_ms() + 120000;
-	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+	while (xtcp_module_refcnt() != 0 && xtcp_now_ms() < deadline)
 		usleep(50000);
-	ASSERT_EQ(0, module_refcnt());
+	ASSERT_EQ(0, xtcp_module_refcnt());
 	holder = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
 	ASSERT_LE(0, holder);
 	/* The socket and its file ops each hold the module. */
-	held = module_refcnt();
+	held = xtcp_module_refcnt();
 	ASSERT_LT(0, held);
 
 	for (r = 0; r < rounds; r++) {
@@ -950,7 +945,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		ref_trace_neigh(&tr, a);
 		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
 		t_kill = xtcp_now_ms();
-		ref_trace_note(&tr, t_kill, module_refcnt());
+		ref_trace_note(&tr, t_kill, xtcp_module_refcnt());
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		/*
@@ -972,7 +967,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		 * XTCP_RESOURCE_PROBE.
 		 */
 		deadline = xtcp_now_ms() + 3 * (rto_us / 1000 + 1) + 30000;
-		while ((ref = module_refcnt()) != held &&
+		while ((ref = xtcp_module_refcnt()) != held &&
 		       xtcp_now_ms() < deadline) {
 			ref_trace_note(&tr, t_kill, ref);
 			err = unload_nonblock();
@@ -992,7 +987,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	       (xtcp_now_ms() - tstart) / 1000);
 	ASSERT_EQ(0, close(holder));
 	deadline = xtcp_now_ms() + 10000;
-	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+	while (xtcp_module_refcnt() != 0 && xtcp_now_ms() < deadline)
 		usleep(20000);
 	ASSERT_EQ(0, unload_nonblock());
 	EXPECT_NE(0, access("/proc/net/xtcp", F_OK));

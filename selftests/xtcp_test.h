@@ -526,6 +526,32 @@ static inline unsigned short xtcp_local_port(int fd)
 	return ntohs(a.sin_port);
 }
 
+/* Remote port of @fd in host order, or 0. */
+static inline unsigned short xtcp_peer_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getpeername(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+/* The module's reference count (/sys/module/xtcp/refcnt), or -1. */
+static inline long xtcp_module_refcnt(void)
+{
+	return xtcp_read_long("/sys/module/xtcp/refcnt");
+}
+
+/* Environment variable @name as a number (strtoull, any base), or @def. */
+static inline unsigned long long xtcp_env_ull(const char *name,
+					      unsigned long long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
 static inline int xtcp_set_reuseaddr(int fd)
 {
 	int one = 1;
