@@ -160,22 +160,24 @@ fi
 # (xtcp_bulk among them, its transfers divided by XTCP_BULK_DIV and its
 # impaired paths cut to the one with all impairments, XTCP_BULK_PATHS).
 # xtcp_stall runs in both, one impaired path in each (XTCP_STALL_PATHS):
-# its 20 echoes of 2 MiB per path are the longest test after xtcp_netem.
+# its 20 echoes of 2 MiB per path are the longest test after the link
+# tests (xtcp_open to xtcp_route, the fixtures of selftests/xtcp_link.h).
 # The syscall fuzzer runs in the second for 150 s (XTCP_FUZZ_SECONDS;
 # the Debian lane's default is 30 s), before the VM's kmemleak scan; the
 # hand-made peer's tests (xtcp_lifetime, xtcp_hostile) go with the
 # namespace tests, so that both VMs take about as long.  The segment
 # fuzzer (xtcp_segfuzz) runs in the second with the Debian lane's
 # count, 24000 segments (at least 20000 in both lanes), 110 to 165 s there.
+link="xtcp_open xtcp_timers xtcp_sndbuf xtcp_recovery xtcp_offload xtcp_route"
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
-	case $t in
-	xtcp_netem | xtcp_stall | xtcp_lifetime | xtcp_hostile) ;;
+	case " $link xtcp_stall xtcp_lifetime xtcp_hostile " in
+	*" $t "*) ;;
 	*) rest+=("$t") ;;
 	esac
 done
-shards=("xtcp_netem xtcp_lifetime xtcp_hostile xtcp_stall"
+shards=("$link xtcp_lifetime xtcp_hostile xtcp_stall"
 	"${rest[*]} xtcp_stall")
 shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5"
 	"xtcpenv=XTCP_STALL_PATHS=loss1 xtcpenv=XTCP_FUZZ_SECONDS=150")

@@ -115,11 +115,6 @@ TEST(netns_isolation)
 	close(fd);
 }
 
-static long module_refcnt(void)
-{
-	return xtcp_read_long("/sys/module/xtcp/refcnt");
-}
-
 /* Leaves sockets open: the process exit and namespace teardown clean up. */
 static int open_and_leave(void)
 {
@@ -141,16 +136,16 @@ static int open_and_leave(void)
 
 TEST(netns_teardown_open_sockets)
 {
-	long before = module_refcnt();
+	long before = xtcp_module_refcnt();
 	long long deadline;
 
 	ASSERT_LE(0, before);
 	EXPECT_EQ(0, in_child_netns(open_and_leave));
 	/* Every socket pins the module: all must be released. */
 	deadline = xtcp_now_ms() + 10000;
-	while (module_refcnt() != before && xtcp_now_ms() < deadline)
+	while (xtcp_module_refcnt() != before && xtcp_now_ms() < deadline)
 		usleep(10000);
-	EXPECT_EQ(before, module_refcnt());
+	EXPECT_EQ(before, xtcp_module_refcnt());
 }
 
 TEST(sysctl_msl_ms)

@@ -382,27 +382,6 @@ static int churn(int proto, int lfd)
 	return 0;
 }
 
-static double lossy(int proto, int lfd)
-{
-	struct bench_result r;
-	struct xtcp_digest d;
-	long long t0;
-	int rfd, fd;
-	pid_t pid;
-
-	xtcp_digest_init(&d);
-	pid = serve(lfd, sink, &rfd);
-	t0 = xtcp_now_ms();
-	fd = dial(proto, ADDR_B);
-	if (pid < 0 || fd < 0 ||
-	    xtcp_send_stream(fd, 1, LOSSY_BYTES, 1 << 16, &d))
-		return -1;
-	close(fd);
-	if (collect(pid, rfd, &r) || r.bytes != LOSSY_BYTES)
-		return -1;
-	return (xtcp_now_ms() - t0) / 1e3;
-}
-
 /* Send back what comes, until the end of the stream. */
 static int echo_bulk(int lfd, struct bench_result *r)
 {
@@ -441,34 +420,40 @@ static void *echo_reader(void *arg)
 	return NULL;
 }
 
-/* Seconds to echo ECHO_BYTES through the server; -1 if any byte differs. */
-static double impaired_echo(int proto, int lfd)
+/*
+ * Seconds to move @len bytes of stream 1 from a new connection to the
+ * server on @lfd at ADDR_B: until the server saw the end of the stream
+ * (sink()), or with @echo until the last byte came back (echo_bulk()),
+ * the bytes back compared with those sent.  -1 if the transfer failed.
+ */
+static double timed_transfer(int proto, int lfd, size_t len, bool echo)
 {
 	struct echo_back back = { 0 };
 	struct bench_result r;
 	struct xtcp_digest d;
+	long long t0, t = 0;
 	pthread_t reader;
-	long long t0;
 	int rfd, err;
 	pid_t pid;
 
 	xtcp_digest_init(&d);
-	pid = serve(lfd, echo_bulk, &rfd);
+	pid = serve(lfd, echo ? echo_bulk : sink, &rfd);
 	t0 = xtcp_now_ms();
 	back.fd = dial(proto, ADDR_B);
 	if (pid < 0 || back.fd < 0 ||
-	    pthread_create(&reader, NULL, echo_reader, &back))
+	    (echo && pthread_create(&reader, NULL, echo_reader, &back)))
 		return -1;
-	err = xtcp_send_stream(back.fd, 1, ECHO_BYTES, 1 << 16, &d) ||
-	      shutdown(back.fd, SHUT_WR);
-	pthread_join(reader, NULL);
-	t0 = xtcp_now_ms() - t0;
+	err = xtcp_send_stream(back.fd, 1, len, 1 << 16, &d);
+	if (echo) {
+		err = err || shutdown(back.fd, SHUT_WR);
+		pthread_join(reader, NULL);
+		t = xtcp_now_ms() - t0;
+	}
 	close(back.fd);
-	if (collect(pid, rfd, &r) || err || back.err ||
-	    r.bytes != ECHO_BYTES ||
-	    xtcp_digest_final(&back.d) != xtcp_digest_final(&d))
+	if (collect(pid, rfd, &r) || err || back.err || r.bytes != len ||
+	    (echo && xtcp_digest_final(&back.d) != xtcp_digest_final(&d)))
 		return -1;
-	return t0 / 1e3;
+	return (echo ? t : xtcp_now_ms() - t0) / 1e3;
 }
 
 /*
@@ -780,9 +765,9 @@ static double run(const char *w, int proto)
 	else if (!strcmp(w, "scale_tw"))
 		v = scale_tw(proto, lfd) ? -1 : -2;
 	else if (!strcmp(w, "lossy"))
-		v = lossy(proto, lfd);
+		v = timed_transfer(proto, lfd, LOSSY_BYTES, false);
 	else if (imp)
-		v = impaired_echo(proto, lfd);
+		v = timed_transfer(proto, lfd, ECHO_BYTES, true);
 	else if (!strcmp(w, "proc_tw"))
 		v = proc_tw(proto, lfd);
 	close(lfd);

@@ -41,13 +41,8 @@ FIXTURE_VARIANT_ADD(conn, xtcp) {
 FIXTURE_SETUP(conn)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	ASSERT_EQ(0, xtcp_new_netns());
-	/* Short TIME_WAIT for xtcp, so that tests end quickly. */
-	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
-	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	self->lfd = xtcp_loopback_listener(variant->proto, PORT);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
-	ASSERT_EQ(0, listen(self->lfd, 8));
 }
 
 FIXTURE_TEARDOWN(conn)
@@ -71,16 +66,6 @@ static int connect_to(int proto, const char *ip, unsigned short port)
 	return fd;
 }
 
-static unsigned short peer_port(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	if (getpeername(fd, (struct sockaddr *)&a, &len))
-		return 0;
-	return ntohs(a.sin_port);
-}
-
 TEST_F(conn, refused)
 {
 	EXPECT_EQ(-ECONNREFUSED, connect_to(variant->proto, "127.0.0.1",
@@ -99,7 +84,7 @@ TEST_F(conn, handshake_addresses)
 	ASSERT_LE(0, s);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), peer.sin_addr.s_addr);
 	EXPECT_EQ(xtcp_local_port(c), ntohs(peer.sin_port));
-	EXPECT_EQ(PORT, peer_port(c));
+	EXPECT_EQ(PORT, xtcp_peer_port(c));
 	EXPECT_EQ(PORT, xtcp_local_port(s));
 	len = sizeof(a);
 	ASSERT_EQ(0, getpeername(s, (struct sockaddr *)&a, &len));
@@ -515,20 +500,6 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static ssize_t recv_all(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = recv(fd, buf + got, len - got, 0);
-		if (n <= 0)
-			return n < 0 ? -errno : (ssize_t)got;
-		got += n;
-	}
-	return got;
-}
-
 TEST_F(conn, small_messages)
 {
 	char buf[16];
@@ -539,10 +510,10 @@ TEST_F(conn, small_messages)
 	s = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, s);
 	ASSERT_EQ(5, send(c, "hello", 5, 0));
-	ASSERT_EQ(5, recv_all(s, buf, 5));
+	ASSERT_EQ(5, xtcp_recv_all(s, buf, 5));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	ASSERT_EQ(3, send(s, "abc", 3, 0));
-	ASSERT_EQ(3, recv_all(c, buf, 3));
+	ASSERT_EQ(3, xtcp_recv_all(c, buf, 3));
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	close(c);
 	close(s);
@@ -573,13 +544,13 @@ TEST_F(conn, bulk_both_ways)
 		/* Child: echo the server side back. */
 		char *buf = malloc(len);
 
-		if (!buf || recv_all(s, buf, len) != (ssize_t)len ||
+		if (!buf || xtcp_recv_all(s, buf, len) != (ssize_t)len ||
 		    send_all(s, buf, len))
 			_exit(1);
 		_exit(0);
 	}
 	ASSERT_EQ(0, send_all(c, out, len));
-	ASSERT_EQ((ssize_t)len, recv_all(c, in, len));
+	ASSERT_EQ((ssize_t)len, xtcp_recv_all(c, in, len));
 	EXPECT_EQ(0, memcmp(out, in, len));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
@@ -612,7 +583,7 @@ TEST_F(conn, bulk_one_way)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(send_all(c, out, len) ? 1 : 0);
-	ASSERT_EQ((ssize_t)len, recv_all(s, in, len));
+	ASSERT_EQ((ssize_t)len, xtcp_recv_all(s, in, len));
 	EXPECT_EQ(0, memcmp(out, in, len));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	TH_LOG("1 MiB in %lld ms, retrans %ld", xtcp_now_ms() - t0,
@@ -635,7 +606,7 @@ TEST_F(conn, half_close)
 	ASSERT_EQ(4, send(c, "data", 4, 0));
 	ASSERT_EQ(0, shutdown(c, SHUT_WR));
 	/* The peer reads the data, then EOF... */
-	EXPECT_EQ(4, recv_all(s, buf, 4));
+	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
 	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
 	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc, PORT, xtcp_local_port(c),
 					0x08));	/* CLOSE_WAIT */
@@ -643,7 +614,7 @@ TEST_F(conn, half_close)
 					0x05));	/* FIN_WAIT2 */
 	/* ...and can still send; the half-closed side still receives. */
 	ASSERT_EQ(5, send(s, "reply", 5, 0));
-	EXPECT_EQ(5, recv_all(c, buf, 5));
+	EXPECT_EQ(5, xtcp_recv_all(c, buf, 5));
 	EXPECT_EQ(0, memcmp(buf, "reply", 5));
 	/* Sending after SHUT_WR fails with EPIPE. */
 	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
@@ -668,7 +639,7 @@ TEST_F(conn, half_close_from_server)
 	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc, xtcp_local_port(c), PORT,
 					0x08));
 	ASSERT_EQ(4, send(c, "more", 4, 0));
-	EXPECT_EQ(4, recv_all(s, buf, 4));
+	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
 	EXPECT_EQ(0, memcmp(buf, "more", 4));
 	close(c);
 	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
@@ -694,7 +665,7 @@ TEST_F(conn, shutdown_read)
 	/* ...but the connection is still up both ways. */
 	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT, xtcp_local_port(c)));
 	ASSERT_EQ(2, send(s, "ok", 2, 0));
-	EXPECT_EQ(2, recv_all(c, buf, 2));
+	EXPECT_EQ(2, xtcp_recv_all(c, buf, 2));
 	close(s);
 	close(c);
 }
@@ -926,19 +897,16 @@ TEST_F(conn, accept_nonblocking_empty)
  */
 static int accept_queue_len(const char *proc, unsigned short port)
 {
-	unsigned int lp, st, rxq;
-	char line[512];
+	struct xtcp_proc_sock s;
 	int n = -1;
 	FILE *f;
 
 	f = fopen(proc, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*X:%X %*X:%*X %X %*X:%X",
-			   &lp, &st, &rxq) == 3 &&
-		    lp == port && st == 0x0A)
-			n = rxq;
+	while (xtcp_proc_next(f, &s))
+		if (s.lport == port && s.state == 0x0A)
+			n = s.rx_queue;
 	fclose(f);
 	return n;
 }

@@ -1035,13 +1035,6 @@ static void *monitor(void *arg)
 	return NULL;
 }
 
-static unsigned long long env_ull(const char *name, unsigned long long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoull(v, NULL, 0) : def;
-}
-
 /*
  * Timeouts of namespace @ns lowered, so that its sockets end quickly
  * once closed: TIME_WAIT 400 ms, FIN_WAIT2 1 s, and few retransmissions.
@@ -1084,11 +1077,6 @@ static int listener(const char *ns, const char *ip, unsigned short port)
 		return -1;
 	}
 	return fd;
-}
-
-static long module_refcnt(void)
-{
-	return xtcp_read_long("/sys/module/xtcp/refcnt");
 }
 
 static void print_stats(double secs)
@@ -1191,7 +1179,7 @@ FIXTURE_TEARDOWN(fuzz)
 	if (self->home >= 0)
 		close(self->home);
 	/* Later tests want xtcp loaded with its defaults. */
-	if (module_refcnt() < 0)
+	if (xtcp_module_refcnt() < 0)
 		sh("/sbin/modprobe xtcp");
 }
 
@@ -1252,10 +1240,10 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	int i, n = 0, stuck;
 	char path[64];
 
-	F.seconds = env_ull("XTCP_FUZZ_SECONDS", 30);
-	F.threads = env_ull("XTCP_FUZZ_THREADS", 4);
-	F.drain = env_ull("XTCP_FUZZ_DRAIN", 90);
-	F.known = env_ull("XTCP_FUZZ_KNOWN", 0);
+	F.seconds = xtcp_env_ull("XTCP_FUZZ_SECONDS", 30);
+	F.threads = xtcp_env_ull("XTCP_FUZZ_THREADS", 4);
+	F.drain = xtcp_env_ull("XTCP_FUZZ_DRAIN", 90);
+	F.known = xtcp_env_ull("XTCP_FUZZ_KNOWN", 0);
 	if (F.threads < 1 || F.threads > MAX_THREADS)
 		F.threads = 4;
 	printf("# %d s, %d workers, namespaces %s and %s%s\n", F.seconds,
@@ -1367,7 +1355,7 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 		usleep(100000);
 	snprintf(path, sizeof(path), "/sys/module/xtcp");
 	ASSERT_NE(0, access(path, F_OK))
-		TH_LOG("xtcp still loaded, refcnt %ld", module_refcnt());
+		TH_LOG("xtcp still loaded, refcnt %ld", xtcp_module_refcnt());
 	ASSERT_EQ(0, sh("/sbin/modprobe xtcp"));
 	i = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
 	ASSERT_LE(0, i);
@@ -1376,7 +1364,7 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 
 int main(int argc, char **argv)
 {
-	F.seed = env_ull("XTCP_FUZZ_SEED", 0);
+	F.seed = xtcp_env_ull("XTCP_FUZZ_SEED", 0);
 	if (!F.seed)
 		F.seed = (unsigned long long)time(NULL) * 1000003ULL ^ getpid();
 	/* The harness ends the test with _exit(): no buffered output. */

@@ -959,17 +959,15 @@ FIXTURE_TEARDOWN(orphans)
 /* Connections of a to b's listener, in a's /proc/net/xtcp. */
 static int conns_to_b(void)
 {
-	unsigned int rport, st;
-	char line[256];
+	struct xtcp_proc_sock s;
 	int n = 0;
 	FILE *f;
 
 	f = fopen("/proc/net/xtcp", "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
-		    rport == PORT_B)
+	while (xtcp_proc_next(f, &s))
+		if (s.rport == PORT_B)
 			n++;
 	fclose(f);
 	return n;

@@ -87,20 +87,9 @@ static inline int hosts_up(char *a, char *b, size_t len)
 /* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
 static inline bool closing_left(void)
 {
-	unsigned int st;
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (st == 0x04 || st == 0x0B || st == 0x09))
-			found = true;
-	fclose(f);
-	return found;
+	return xtcp_proc_count_states("/proc/net/xtcp",
+				      1U << TCP_FIN_WAIT1 | 1U << TCP_CLOSING |
+				      1U << TCP_LAST_ACK) > 0;
 }
 
 /*
@@ -309,6 +298,40 @@ static inline int segments_only(const char *ns)
 	return ethtool_off("veth0", ETHTOOL_STSO) ||
 	       ethtool_off("veth0", ETHTOOL_SGSO) ||
 	       ethtool_feature_off("veth0", "tx-gso-list") ? -1 : 0;
+}
+
+/* Change the netem delay of both ends. */
+static inline int set_delay(const char *a, const char *b, int ms)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd),
+		 TC " qdisc change dev veth0 root netem delay %dms", ms);
+	return ns_sh(a, cmd) || ns_sh(b, cmd);
+}
+
+/*
+ * Drop everything @a sends to @b; static neighbour entries both ways keep
+ * ARP out of the picture, so that only the transport's timers decide.
+ */
+static inline int black_hole_to(const char *a, const char *b,
+				const char *b_addr)
+{
+	const char *a_addr = strcmp(b_addr, ADDR_B) ? ADDR_B : ADDR_A;
+
+	if (static_neigh(a, b, b_addr) || static_neigh(b, a, a_addr))
+		return -1;
+	return ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%");
+}
+
+static inline int black_hole(const char *a, const char *b)
+{
+	return black_hole_to(a, b, ADDR_B);
+}
+
+static inline int heal(const char *a)
+{
+	return ns_sh(a, TC " qdisc change dev veth0 root netem delay 100ms");
 }
 
 #endif /* _XTCP_NS_H */

@@ -411,4 +411,114 @@ static inline void peer_conn_close(struct peer_conn *c)
 	raw_peer_close(&c->p);
 }
 
+/*
+ * a sends @n segments of 1000 bytes back to back (TCP_NODELAY) to the
+ * hand-made peer, from @s0: 0 once the peer saw them all, or -1.
+ */
+static inline int raw_peer_flight(struct raw_peer *p, int fd, uint32_t s0,
+				  unsigned int n)
+{
+	static const uint8_t data[8000];
+	unsigned int i;
+
+	if (n * 1000 > sizeof(data) ||
+	    xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1) ||
+	    write(fd, data, n * 1000) != n * 1000)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (raw_peer_wait_seq(p, s0 + i * 1000))
+			return -1;
+	return 0;
+}
+
+/*
+ * A duplicate ACK from the hand-made peer, acknowledging up to @s0, with
+ * the @n SACK blocks @blk (offsets from @s0); 0 or -1.
+ */
+static inline int raw_peer_sack(struct raw_peer *p, uint32_t s0,
+				const uint32_t blk[][2], unsigned int n)
+{
+	unsigned int i;
+
+	p->h.ack = s0;
+	p->h.opt.present = XTCP_OPTF_SACK;
+	p->h.opt.num_sacks = n;
+	for (i = 0; i < n; i++) {
+		p->h.opt.sack[i].start = s0 + blk[i][0];
+		p->h.opt.sack[i].end = s0 + blk[i][1];
+	}
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/*
+ * The hand-made peer acknowledges a's first segment (a's data starting
+ * at @s0), then sends three duplicate ACKs whose SACK block, from
+ * @s0 + @sacked, grows by a segment each; 0 or -1.
+ */
+static inline int raw_peer_three_dupacks(struct raw_peer *p, uint32_t s0,
+					 uint32_t sacked)
+{
+	int i;
+
+	p->h.ack = s0 + 1000;
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const uint32_t blk[1][2] = {
+			{ sacked - 1000, sacked + i * 1000 } };
+
+		if (raw_peer_sack(p, s0 + 1000, blk, 1))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The hand-made peer acknowledges all up to @ack, without SACK blocks;
+ * what a's @fd still has queued once it cleared that (up to 5 s), or -1.
+ */
+static inline int raw_peer_ack_all(struct raw_peer *p, int fd, uint32_t ack)
+{
+	int i;
+
+	p->h.opt.present = 0;
+	p->h.doff = XTCP_HDR_LEN;
+	p->h.ack = ack;
+	if (raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0))
+		return -1;
+	for (i = 0; i < 500 && xtcp_ioctl_int(fd, SIOCOUTQ); i++)
+		usleep(10000);
+	return xtcp_ioctl_int(fd, SIOCOUTQ);
+}
+
+/*
+ * The hand-made peer acknowledges up to @ack with one D-SACK block,
+ * [@start, @end), data it received twice (RFC 2883); 0 or -1.
+ */
+static inline int raw_peer_dsack(struct raw_peer *p, uint32_t ack,
+				 uint32_t start, uint32_t end)
+{
+	p->h.ack = ack;
+	p->h.opt.present = XTCP_OPTF_SACK;
+	p->h.opt.num_sacks = 1;
+	p->h.opt.sack[0].start = start;
+	p->h.opt.sack[0].end = end;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/* The next segment from a that starts at @seq, with its options. */
+static inline int raw_peer_seg_at(struct raw_peer *p, uint32_t seq,
+				  struct xtcp_opts *o)
+{
+	struct xtcp_seg_hdr h;
+
+	do {
+		if (raw_peer_recv(p, &h, o))
+			return -1;
+	} while (h.seq != seq);
+	return 0;
+}
+
 #endif /* _XTCP_PEER_H */

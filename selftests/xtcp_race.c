@@ -320,20 +320,6 @@ struct accept_ctx {
 	atomic_int spinners;
 };
 
-static int read_exact(int fd, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = recv(fd, buf + got, len - got, 0);
-		if (n <= 0)
-			return -1;
-		got += n;
-	}
-	return 0;
-}
-
 static void *acceptor(void *arg)
 {
 	struct timeval tv = { .tv_sec = 10 };
@@ -365,7 +351,7 @@ static void *acceptor(void *arg)
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 			x = xtcp_stream_seed(ntohs(peer.sin_port));
 			xtcp_stream_fill(&x, want, DATA_LEN);
-			if (read_exact(fd, got, DATA_LEN) ||
+			if (xtcp_recv_all(fd, got, DATA_LEN) != DATA_LEN ||
 			    memcmp(want, got, DATA_LEN))
 				atomic_fetch_add(&ctx->bad, 1);
 			break;
@@ -457,15 +443,29 @@ static int answer_synacks(struct peer_round *pr, int ms)
 	return 0;
 }
 
+/*
+ * The raw peer of a round, at RACE_PADDR, reading a's segments on xr1,
+ * and the nonblocking listener it connects to, of backlog @backlog, in
+ * *@lfd; 0 or -1.
+ */
+static int race_peer_open(struct peer_round *pr, int *lfd, int backlog)
+{
+	pr->saddr = addr_be(RACE_PADDR);
+	pr->daddr = addr_be(RACE_LADDR);
+	pr->raw = xtcp_raw_hdrincl_socket();
+	pr->pfd = xtcp_packet_socket("xr1");
+	*lfd = listener(RACE_LADDR, RACE_PORT, backlog);
+	if (pr->raw < 0 || pr->pfd < 0 || *lfd < 0)
+		return -1;
+	return fcntl(*lfd, F_SETFL, O_NONBLOCK) ? -1 : 0;
+}
+
 TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 {
 	int rounds = race_env("XTCP_RACE_ROUNDS", 100);
 	int secs = race_env("XTCP_RACE_SECONDS", 40);
 	int conns = race_env("XTCP_RACE_CONNS", 100);
-	struct peer_round pr = {
-		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
-		.conns = conns,
-	};
+	struct peer_round pr = { .conns = conns };
 	long long tstart = xtcp_now_ms(), deadline;
 	struct accept_ctx ctx = {};
 	int r, i, j, total = 0;
@@ -476,13 +476,7 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	pr.isn = calloc(conns, sizeof(*pr.isn));
 	pr.acked = calloc(conns, 1);
 	ASSERT_TRUE(pr.isn && pr.acked);
-	pr.raw = xtcp_raw_hdrincl_socket();
-	ASSERT_LE(0, pr.raw);
-	pr.pfd = xtcp_packet_socket("xr1");
-	ASSERT_LE(0, pr.pfd);
-	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 4096);
-	ASSERT_LE(0, ctx.lfd);
-	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, race_peer_open(&pr, &ctx.lfd, 4096));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, acceptor, &ctx));
 	opens = xtcp_counter("PassiveOpens");
@@ -582,10 +576,7 @@ static long widen_count(const char *name)
 
 TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 {
-	struct peer_round pr = {
-		.saddr = addr_be(RACE_PADDR), .daddr = addr_be(RACE_LADDR),
-		.conns = 1,
-	};
+	struct peer_round pr = { .conns = 1 };
 	uint32_t isn[WIDEN_CONNS];
 	struct accept_ctx ctx = {};
 	long long deadline;
@@ -611,13 +602,7 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 	widen_loaded = true;
 
 	pr.acked = &acked;
-	pr.raw = xtcp_raw_hdrincl_socket();
-	ASSERT_LE(0, pr.raw);
-	pr.pfd = xtcp_packet_socket("xr1");
-	ASSERT_LE(0, pr.pfd);
-	ctx.lfd = listener(RACE_LADDR, RACE_PORT, 64);
-	ASSERT_LE(0, ctx.lfd);
-	ASSERT_EQ(0, fcntl(ctx.lfd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, race_peer_open(&pr, &ctx.lfd, 64));
 	CPU_ZERO(&cpu);
 	CPU_SET(1, &cpu);
 	ASSERT_EQ(0, pthread_attr_init(&attr));
@@ -701,11 +686,6 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 #define NS_K	20	/* connections from b */
 #define NS_T	20	/* TIME_WAIT entries */
 #define NS_O	10	/* orphans */
-
-static long module_refcnt(void)
-{
-	return xtcp_read_long("/sys/module/xtcp/refcnt");
-}
 
 /*
  * The teardown's history, printed when it fails: each change of the
@@ -925,13 +905,13 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	ASSERT_EQ(0, access("/sys/module/xtcp", F_OK));
 	/* Connections earlier tests closed may still be finishing. */
 	deadline = xtcp_now_ms() + 120000;
-	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+	while (xtcp_module_refcnt() != 0 && xtcp_now_ms() < deadline)
 		usleep(50000);
-	ASSERT_EQ(0, module_refcnt());
+	ASSERT_EQ(0, xtcp_module_refcnt());
 	holder = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
 	ASSERT_LE(0, holder);
 	/* The socket and its file ops each hold the module. */
-	held = module_refcnt();
+	held = xtcp_module_refcnt();
 	ASSERT_LT(0, held);
 
 	for (r = 0; r < rounds; r++) {
@@ -965,7 +945,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		ref_trace_neigh(&tr, a);
 		ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", a, b));
 		t_kill = xtcp_now_ms();
-		ref_trace_note(&tr, t_kill, module_refcnt());
+		ref_trace_note(&tr, t_kill, xtcp_module_refcnt());
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		/*
@@ -987,7 +967,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 		 * XTCP_RESOURCE_PROBE.
 		 */
 		deadline = xtcp_now_ms() + 3 * (rto_us / 1000 + 1) + 30000;
-		while ((ref = module_refcnt()) != held &&
+		while ((ref = xtcp_module_refcnt()) != held &&
 		       xtcp_now_ms() < deadline) {
 			ref_trace_note(&tr, t_kill, ref);
 			err = unload_nonblock();
@@ -1007,7 +987,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 	       (xtcp_now_ms() - tstart) / 1000);
 	ASSERT_EQ(0, close(holder));
 	deadline = xtcp_now_ms() + 10000;
-	while (module_refcnt() != 0 && xtcp_now_ms() < deadline)
+	while (xtcp_module_refcnt() != 0 && xtcp_now_ms() < deadline)
 		usleep(20000);
 	ASSERT_EQ(0, unload_nonblock());
 	EXPECT_NE(0, access("/proc/net/xtcp", F_OK));

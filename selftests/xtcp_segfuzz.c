@@ -144,13 +144,6 @@ static bool seq_after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-static unsigned long long env_ull(const char *name, unsigned long long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoull(v, NULL, 0) : def;
-}
-
 /* ---- the sniffer ------------------------------------------------------ */
 
 /* Take one datagram seen on a's veth0 (either way) into G.o. */
@@ -937,8 +930,8 @@ TEST_F_TIMEOUT(segfuzz, listener_and_live_connection, 1200)
 	char buf[1];
 	int x;
 
-	G.count = env_ull("XTCP_SEGFUZZ_COUNT", 24000);
-	G.bytes[0] = env_ull("XTCP_SEGFUZZ_BYTES", 2 << 20) & ~7UL;
+	G.count = xtcp_env_ull("XTCP_SEGFUZZ_COUNT", 24000);
+	G.bytes[0] = xtcp_env_ull("XTCP_SEGFUZZ_BYTES", 2 << 20) & ~7UL;
 	G.bytes[1] = G.bytes[0] / 2 & ~7UL;
 	ASSERT_LE(MIN_COUNT, G.count)
 		TH_LOG("XTCP_SEGFUZZ_COUNT must be at least %d", MIN_COUNT);
@@ -1112,7 +1105,7 @@ TEST_F_TIMEOUT(segfuzz, listener_and_live_connection, 1200)
 
 int main(int argc, char **argv)
 {
-	G.seed = env_ull("XTCP_SEGFUZZ_SEED", 0);
+	G.seed = xtcp_env_ull("XTCP_SEGFUZZ_SEED", 0);
 	if (!G.seed)
 		G.seed = (unsigned long long)time(NULL) * 1000003ULL ^ getpid();
 	/* The harness ends the test with _exit(): no buffered output. */

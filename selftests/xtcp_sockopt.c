@@ -3,7 +3,7 @@
  * Socket options of level IPPROTO_TCP and SOL_XTCP, TCP_INFO, the
  * SIOCINQ/SIOCOUTQ/SIOCOUTQNSD ioctls, TCP_CORK and SO_ERROR, on
  * loopback.  (Nagle, TCP_USER_TIMEOUT and the RTO backoff need a slow or
- * black-holed path: they are in xtcp_netem.c.)
+ * black-holed path: they are in xtcp_sndbuf.c and xtcp_timers.c.)
  *
  * Every test runs over Linux TCP and over xtcp with the same
  * expectations, each in its own network namespace; where Linux's values
@@ -51,12 +51,8 @@ FIXTURE_VARIANT_ADD(opt, xtcp) {
 FIXTURE_SETUP(opt)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	ASSERT_EQ(0, xtcp_new_netns());
-	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
-	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	self->lfd = xtcp_loopback_listener(variant->proto, PORT);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
-	ASSERT_EQ(0, listen(self->lfd, 8));
 }
 
 FIXTURE_TEARDOWN(opt)

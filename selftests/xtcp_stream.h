@@ -170,4 +170,59 @@ static inline int xtcp_recv_stream(int fd, struct xtcp_digest *d)
 	return n ? -errno : 0;
 }
 
+/*
+ * A simpler stream for short transfers that a sink checks byte by byte:
+ * byte @i is xtcp_pattern(@i).
+ */
+/* Byte @i of what a sender sends and a sink checks. */
+static inline char xtcp_pattern(unsigned int i)
+{
+	return (char)(i * 7 % 253);
+}
+
+/* Read @fd to its end: 0 if it brought exactly @len bytes of the pattern. */
+static inline int xtcp_check_pattern(int fd, unsigned int len)
+{
+	unsigned int got = 0, i;
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (i = 0; i < n; i++)
+			if (buf[i] != xtcp_pattern(got + i))
+				return 3;
+		got += n;
+	}
+	return got == len ? 0 : 4;
+}
+
+/* Send @len bytes of xtcp_pattern() on @fd in writes of @size; 0 or -1. */
+static inline int xtcp_send_pattern_chunks(int fd, unsigned int len,
+					   unsigned int size)
+{
+	unsigned int sent = 0, i, chunk;
+	char buf[4096];
+	ssize_t n;
+
+	while (sent < len) {
+		chunk = len - sent < size ? len - sent : size;
+		for (i = 0; i < chunk; i++)
+			buf[i] = xtcp_pattern(sent + i);
+		n = send(fd, buf, chunk, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	return sent == len ? 0 : -1;
+}
+
+/* Send @len bytes of xtcp_pattern() on @fd, then close it; 0 or -1. */
+static inline int xtcp_send_pattern(int fd, unsigned int len)
+{
+	int err = xtcp_send_pattern_chunks(fd, len, 4096);
+
+	close(fd);
+	return err;
+}
+
 #endif /* _XTCP_STREAM_H */

@@ -178,16 +178,6 @@ static int accept_wait(int lfd)
 	return accept(lfd, NULL, NULL);
 }
 
-static unsigned short peer_port(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	if (getpeername(fd, (struct sockaddr *)&sin, &len))
-		return 0;
-	return ntohs(sin.sin_port);
-}
-
 /*
  * syncookies=2: the SYN-ACK carries a cookie, offers the MSS only
  * (1400 announced: 1300, the largest of 536, 1300, 1440, 1460 not above
@@ -223,7 +213,7 @@ TEST_F_TIMEOUT(cookie, always_cookie_no_request, 60)
 	EXPECT_EQ(sa.seq + 1, ack.seq);
 	fd = accept_wait(self->lfd);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(PORT_B, peer_port(fd));
+	EXPECT_EQ(PORT_B, xtcp_peer_port(fd));
 	ASSERT_EQ((ssize_t)sizeof(data), recv(fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, memcmp(buf, data, sizeof(data)));
 	len = sizeof(ti);
@@ -320,7 +310,7 @@ TEST_F_TIMEOUT(cookie, overflow_gets_cookie, 60)
 			      sc.seq + 1, NULL, 0));
 	fd = accept_wait(self->lfd);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(PORT_B + n, peer_port(fd));
+	EXPECT_EQ(PORT_B + n, xtcp_peer_port(fd));
 	EXPECT_EQ(1, a_counter(self, "SyncookiesRecv"));
 	xtcp_reset_close(fd);
 
@@ -334,7 +324,7 @@ TEST_F_TIMEOUT(cookie, overflow_gets_cookie, 60)
 				      sa[i].seq + 1, NULL, 0));
 		fd = accept_wait(self->lfd);
 		ASSERT_LE(0, fd);
-		EXPECT_EQ(PORT_B + i, peer_port(fd));
+		EXPECT_EQ(PORT_B + i, xtcp_peer_port(fd));
 		xtcp_reset_close(fd);
 	}
 	EXPECT_EQ(0, a_count_state(self, 0x03));
@@ -517,7 +507,7 @@ TEST_F_TIMEOUT(flood, client_connects, 120)
 	EXPECT_GE(1, ti.tcpi_total_retrans);
 	s = accept_wait(lfd);
 	ASSERT_LE(0, s);
-	EXPECT_EQ(xtcp_local_port(fd), peer_port(s));
+	EXPECT_EQ(xtcp_local_port(fd), xtcp_peer_port(s));
 	ASSERT_EQ((ssize_t)sizeof(data), send(fd, data, sizeof(data), 0));
 	for (got = 0; got < (ssize_t)sizeof(buf); got += n) {
 		struct pollfd pfd = { .fd = s, .events = POLLIN };

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,6 +62,24 @@ static inline int xtcp_ioctl_int(int fd, unsigned long cmd)
 }
 
 #define XTCP_PROC_LINE_LEN	150	/* /proc/net/tcp line, newline included */
+
+/*
+ * Receive @len bytes from @fd into @buf, however many recv() calls that
+ * takes: @len, fewer at the end of the stream, or -errno.
+ */
+static inline ssize_t xtcp_recv_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = recv(fd, (char *)buf + got, len - got, 0);
+		if (n <= 0)
+			return n < 0 ? -errno : (ssize_t)got;
+		got += n;
+	}
+	return got;
+}
 
 /* Milliseconds on the monotonic clock, for deadlines. */
 static inline long long xtcp_now_ms(void)
@@ -206,6 +225,8 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 		{ "SyncookiesFailed", "SyncookiesFailed", true },
 		{ "WqueueTooBig", "TCPWqueueTooBig", true },
 		{ "TwReused", "TWRecycled", true },
+		{ "KeepAliveProbes", "TCPKeepAlive", true },
+		{ "WinProbes", "TCPWinProbe", true },
 	};
 	size_t i;
 
@@ -219,6 +240,22 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 			       xtcp_mib_counter("/proc/net/snmp", "Tcp:",
 						map[i].tcp);
 	return -1;
+}
+
+/*
+ * Wait (up to @ms) until xtcp_proto_counter() of @proto and @name reaches
+ * @min; its last value.
+ */
+static inline long xtcp_wait_proto_counter(int proto, const char *name,
+					   long min, int ms)
+{
+	long long deadline = xtcp_now_ms() + ms;
+	long v;
+
+	while ((v = xtcp_proto_counter(proto, name)) < min &&
+	       xtcp_now_ms() < deadline)
+		usleep(20000);
+	return v;
 }
 
 /*
@@ -282,9 +319,39 @@ static inline int xtcp_first_line(const char *path, char *buf, size_t len)
 struct xtcp_proc_sock {
 	unsigned int laddr, lport, raddr, rport, state;
 	unsigned int tx_queue, rx_queue;
+	unsigned int timer;	/* tr: kind of timer (3 for TIME_WAIT) */
+	unsigned long when;	/* tm->when: clock ticks left */
 	unsigned long inode;
 	size_t line_len;
 };
+
+/*
+ * Parse @line, a socket line of /proc/net/tcp or /proc/net/xtcp (they
+ * have the same columns), into *@s; false for the header or anything
+ * else.  The one parser of those files for the tests.
+ */
+static inline bool xtcp_proc_parse(const char *line, struct xtcp_proc_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %X:%lX %*X %*u %*d %lu",
+		   &s->laddr, &s->lport, &s->raddr, &s->rport, &s->state,
+		   &s->tx_queue, &s->rx_queue, &s->timer, &s->when,
+		   &s->inode) != 10)
+		return false;
+	s->line_len = strlen(line);
+	return true;
+}
+
+/* The next socket line of @f, a /proc/net/tcp or /proc/net/xtcp. */
+static inline bool xtcp_proc_next(FILE *f, struct xtcp_proc_sock *s)
+{
+	char line[512];
+
+	while (fgets(line, sizeof(line), f))
+		if (xtcp_proc_parse(line, s))
+			return true;
+	return false;
+}
 
 /*
  * Find the socket with local port @lport (host order) in @path
@@ -306,13 +373,7 @@ static inline int xtcp_proc_find(const char *path, unsigned int lport,
 		fclose(f);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		memset(&s, 0, sizeof(s));
-		if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %*X:%*X %*X %*u %*d %lu",
-			   &s.laddr, &s.lport, &s.raddr, &s.rport, &s.state,
-			   &s.tx_queue, &s.rx_queue, &s.inode) != 8)
-			continue;
-		s.line_len = strlen(line);
+	while (xtcp_proc_next(f, &s)) {
 		if (s.lport == lport) {
 			*out = s;
 			found++;
@@ -329,17 +390,15 @@ static inline int xtcp_proc_find(const char *path, unsigned int lport,
 static inline int xtcp_proc_state(const char *path, unsigned int lport,
 				  unsigned int rport)
 {
-	unsigned int lp, rp, st;
-	char line[512];
+	struct xtcp_proc_sock s;
 	int state = -1;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &lp, &rp, &st) == 3 &&
-		    lp == lport && rp == rport)
-			state = st;
+	while (xtcp_proc_next(f, &s))
+		if (s.lport == lport && s.rport == rport)
+			state = s.state;
 	fclose(f);
 	return state;
 }
@@ -373,23 +432,31 @@ static inline int xtcp_proc_count(const char *path)
 	return n;
 }
 
-/* Entries of @path (/proc/net/tcp, /proc/net/xtcp) in @state, or -1. */
-static inline int xtcp_proc_count_state_in(const char *path, int state)
+/*
+ * Entries of @path (/proc/net/tcp, /proc/net/xtcp) in any state of
+ * @mask, a set of 1 << TCP_* bits; or -1.
+ */
+static inline int xtcp_proc_count_states(const char *path, unsigned int mask)
 {
-	unsigned int st;
-	char line[256];
+	struct xtcp_proc_sock s;
 	int n = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) == 1 &&
-		    (int)st == state)
+	while (xtcp_proc_next(f, &s))
+		if (s.state < 32 && (mask >> s.state & 1))
 			n++;
 	fclose(f);
 	return n;
+}
+
+/* Entries of @path (/proc/net/tcp, /proc/net/xtcp) in @state, or -1. */
+static inline int xtcp_proc_count_state_in(const char *path, int state)
+{
+	return xtcp_proc_count_states(path, state >= 0 && state < 32 ?
+					    1U << state : 0);
 }
 
 /* Entries of /proc/net/xtcp in @state (TCP_* number), or -1. */
@@ -460,11 +527,88 @@ static inline unsigned short xtcp_local_port(int fd)
 	return ntohs(a.sin_port);
 }
 
+/* Remote port of @fd in host order, or 0. */
+static inline unsigned short xtcp_peer_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getpeername(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+/* The module's reference count (/sys/module/xtcp/refcnt), or -1. */
+static inline long xtcp_module_refcnt(void)
+{
+	return xtcp_read_long("/sys/module/xtcp/refcnt");
+}
+
+/* Environment variable @name as a number (strtoull, any base), or @def. */
+static inline unsigned long long xtcp_env_ull(const char *name,
+					      unsigned long long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
 static inline int xtcp_set_reuseaddr(int fd)
 {
 	int one = 1;
 
 	return setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
+/* TCP_INFO of @fd; 0 or -errno. */
+static inline int xtcp_tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) ? -errno : 0;
+}
+
+/* TCP_INFO of @fd once tcpi_sacked is @sacked (up to 1 s); 0 or -1. */
+static inline int xtcp_tcp_info_sacked(int fd, struct tcp_info *ti,
+				       unsigned int sacked)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (xtcp_tcp_info(fd, ti))
+			return -1;
+		if (ti->tcpi_sacked == sacked)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * A new network namespace with lo up, xtcp's TIME_WAIT short (msl_ms
+ * 100, so that tests end quickly), and a listener of @proto on
+ * 127.0.0.1:@port with a backlog of 8: the listener, or -errno.
+ */
+static inline int xtcp_loopback_listener(int proto, unsigned short port)
+{
+	int fd, err;
+
+	err = xtcp_new_netns();
+	if (err)
+		return err;
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	fd = socket(AF_INET, SOCK_STREAM, proto);
+	if (fd < 0)
+		return -errno;
+	err = xtcp_bind(fd, "127.0.0.1", port);
+	if (!err && listen(fd, 8))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 #endif /* _XTCP_TEST_H */

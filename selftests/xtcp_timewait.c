@@ -13,25 +13,18 @@
 #define PORT	22001
 #define CPORT	22002
 
-struct tw_line {
-	unsigned int lport, rport, state, timer;
-	unsigned long when;	/* clock ticks left */
-};
-
 /* Count TIME_WAIT lines; *@out gets the one from @lport (if any). */
-static int tw_count(const char *proc, unsigned int lport, struct tw_line *out)
+static int tw_count(const char *proc, unsigned int lport,
+		    struct xtcp_proc_sock *out)
 {
-	struct tw_line t;
-	char line[512];
+	struct xtcp_proc_sock t;
 	int n = 0;
 	FILE *f = fopen(proc, "r");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*d: %*X:%X %*X:%X %X %*X:%*X %X:%lX",
-			   &t.lport, &t.rport, &t.state, &t.timer,
-			   &t.when) != 5 || t.state != 0x06)
+	while (xtcp_proc_next(f, &t)) {
+		if (t.state != 0x06)
 			continue;
 		n++;
 		if (out && t.lport == lport)
@@ -50,7 +43,7 @@ static int tw_count_in_pieces(const char *proc, size_t size)
 {
 	static uint8_t seen[65536];
 	char buf[4096], *line, *nl;
-	struct tw_line t;
+	struct xtcp_proc_sock t;
 	size_t have = 0;
 	int fd, n = 0;
 	ssize_t got;
@@ -64,8 +57,7 @@ static int tw_count_in_pieces(const char *proc, size_t size)
 		line = buf;
 		while ((nl = memchr(line, '\n', buf + have - line))) {
 			*nl = '\0';
-			if (sscanf(line, " %*d: %*X:%X %*X:%X %X", &t.lport,
-				   &t.rport, &t.state) == 3 && t.state == 0x06) {
+			if (xtcp_proc_parse(line, &t) && t.state == 0x06) {
 				if (seen[t.lport]++)
 					n = -1;
 				else if (n >= 0)
@@ -157,7 +149,7 @@ FIXTURE_TEARDOWN(tw)
 /* The active closer is in TIME_WAIT, shown with timer kind 3. */
 TEST_F(tw, visible_in_proc)
 {
-	struct tw_line t = { 0 };
+	struct xtcp_proc_sock t = { 0 };
 	unsigned short port;
 
 	port = cycle(variant->proto, self->lfd);
@@ -341,13 +333,11 @@ TEST_F(twx, orphan_fin_wait2_timeout)
 	t0 = xtcp_now_ms();
 	while (tw_count(PROC, 0, NULL) == 0 && xtcp_now_ms() < t0 + 3000) {
 		FILE *f = fopen(PROC, "r");
-		char line[512];
+		struct xtcp_proc_sock e;
 		bool found = false;
-		unsigned int lp, st;
 
-		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, " %*d: %*X:%X %*X:%*X %X", &lp, &st) == 2 &&
-			    lp == port && st == 0x05)
+		while (f && xtcp_proc_next(f, &e))
+			if (e.lport == port && e.state == 0x05)
 				found = true;
 		if (f)
 			fclose(f);
@@ -388,7 +378,7 @@ static int send_seg(int raw, const struct xtcp_seg_hdr *h)
 TEST_F(twx, fin_again_reacked_rst_ignored)
 {
 	struct xtcp_seg_hdr fin, ack, again;
-	struct tw_line t = { 0 };
+	struct xtcp_proc_sock t = { 0 };
 	unsigned short port;
 	int raw;
 

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Two hosts: network namespaces "a" (198.18.0.1) and "b" (198.18.0.2)
+ * joined by a veth pair, with netem on the link (xtcp_ns.h), as the
+ * fixtures of the tests that need a real delay or a lossy path:
+ * link, whose tests run over Linux TCP and over xtcp with the same
+ * expectations, and linkx, for xtcp only (its sysctls, its counters,
+ * the hand-made peer of xtcp_peer.h).  Their tests, by topic:
+ *
+ *   xtcp_open.c      opening and closing: SYN and FIN retransmission,
+ *                    simultaneous open and close, ICMP errors
+ *   xtcp_timers.c    the RTO's backoff, TCP_USER_TIMEOUT, retries2,
+ *                    keepalive, delayed ACKs
+ *   xtcp_sndbuf.c    the send side: Nagle, zero-window probes towards a
+ *                    slow reader, the send buffer's limit and overhead
+ *   xtcp_recovery.c  loss recovery: a lossy path, SACK, fast retransmit,
+ *                    D-SACK and Eifel undo, reordering (hand-made peer)
+ *   xtcp_offload.c   checksum offload and GSO runs
+ *   xtcp_route.c     a routed path and the MTU: PMTU discovery, ICMP
+ *                    from a router, IP options
+ *
+ * Include it after kselftest_harness.h: it defines the fixtures.
+ */
+#ifndef _XTCP_LINK_H
+#define _XTCP_LINK_H
+
+#include "xtcp_ns.h"
+#include "xtcp_peer.h"
+#include "xtcp_stream.h"
+
+FIXTURE(link) {
+	char a[32], b[32];
+};
+
+FIXTURE_VARIANT(link) {
+	int proto;
+	const char *proc;
+	const char *syn_retries;
+	const char *retries2;
+};
+
+FIXTURE_VARIANT_ADD(link, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.syn_retries = "/proc/sys/net/ipv4/tcp_syn_retries",
+	.retries2 = "/proc/sys/net/ipv4/tcp_retries2",
+};
+
+FIXTURE_VARIANT_ADD(link, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.syn_retries = "/proc/sys/net/xtcp/syn_retries",
+	.retries2 = "/proc/sys/net/xtcp/retries2",
+};
+
+FIXTURE_SETUP(link)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+}
+
+FIXTURE_TEARDOWN(link)
+{
+	hosts_down(self->a, self->b);
+}
+
+/* The same two hosts for tests of xtcp only: its sysctls and counters. */
+FIXTURE(linkx) {
+	char a[32], b[32];
+};
+
+FIXTURE_SETUP(linkx)
+{
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+}
+
+FIXTURE_TEARDOWN(linkx)
+{
+	hosts_down(self->a, self->b);
+}
+
+/* What a child playing b's side needs, and what it tells a. */
+struct side {
+	int proto;
+	const char *proc;
+	int go;		/* read end of the start pipe */
+	int ready;	/* write end of the "accepted" pipe */
+	unsigned int len;	/* bytes a sink expects */
+	const char *addr;	/* b's address, when not ADDR_B */
+};
+
+/*
+ * b's side up to a's go: listen, accept, tell a (s->ready), wait for the
+ * signal (s->go).  The connection, or -1 (listener) or -2 (accept, pipes).
+ */
+static inline int accept_then_wait(struct side *s)
+{
+	int lfd, fd;
+	char c;
+
+	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return -1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1 || read(s->go, &c, 1) != 1)
+		return -2;
+	return fd;
+}
+
+/* b's side of a held connection: accept, then hold until told to go. */
+static inline int hold_b(void *arg)
+{
+	int fd = accept_then_wait(arg);
+
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+/* Connect a to b's listener run by @fn in a child; the socket or -1. */
+static inline int connect_to_child(const char *b, int proto, struct side *s,
+				   int (*fn)(void *), pid_t *pid, int ready)
+{
+	int fd = -1, i;
+	char c;
+
+	*pid = spawn_in(b, fn, s);
+	for (i = 0; i < 50 && fd < 0; i++) {
+		fd = bound_socket(proto, ADDR_A, PORT_A, false);
+		if (fd >= 0 && connect_wait(fd, s->addr ? : ADDR_B, PORT_B)) {
+			close(fd);
+			fd = -1;
+			usleep(100000);
+		}
+	}
+	if (fd >= 0 && read(ready, &c, 1) != 1) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* b's side of the transfer tests: read s->len bytes and check each. */
+static inline int sink_b(void *arg)
+{
+	struct side *s = arg;
+	int lfd, fd;
+
+	lfd = bound_socket(s->proto, s->addr ? : ADDR_B, PORT_B, false);
+	if (lfd < 0 || listen(lfd, 1))
+		return 1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || write(s->ready, "r", 1) != 1)
+		return 2;
+	return xtcp_check_pattern(fd, s->len);
+}
+
+/*
+ * From namespace @a, send @s->len bytes of xtcp_pattern() to sink_b() in @b,
+ * which checks them.  0 when every byte arrived in order; else -1 (set
+ * up), -2 (connect), -3 (send) or the sink's status.
+ */
+static inline int pattern_to_sink_b(const char *a, const char *b,
+				    struct side *s)
+{
+	int ready[2], fd, err;
+	pid_t pid;
+
+	if (pipe(ready))
+		return -1;
+	s->ready = ready[1];
+	if (enter_ns(a))
+		return -1;
+	fd = connect_to_child(b, s->proto, s, sink_b, &pid, ready[0]);
+	if (fd < 0)
+		return -2;
+	err = xtcp_send_pattern(fd, s->len);
+	return err ? -3 : child_status(pid);
+}
+
+/* A connection from a to a child in b that holds it open until @go. */
+struct held {
+	int go[2], ready[2];
+	pid_t pid;
+	struct side s;
+};
+
+static inline int held_open(struct held *h, const char *b, int proto,
+			    const char *proc)
+{
+	if (pipe(h->go) || pipe(h->ready))
+		return -1;
+	h->s = (struct side){ .proto = proto, .proc = proc,
+			      .go = h->go[0], .ready = h->ready[1] };
+	return connect_to_child(b, proto, &h->s, hold_b, &h->pid,
+				h->ready[0]);
+}
+
+/*
+ * End a held connection: heal the link from a (where the test runs), so
+ * that a's RST reaches b, whose side would otherwise send its FIN into
+ * the black hole for minutes once the child closes it.
+ */
+static inline int held_close(struct held *h, int fd)
+{
+	sh(TC " qdisc change dev veth0 root netem delay 10ms");
+	xtcp_reset_close(fd);
+	if (write(h->go[1], "g", 1) != 1)
+		return -1;
+	return child_status(h->pid);
+}
+
+#endif /* _XTCP_LINK_H */

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SACK and loss recovery over a link with netem (xtcp_link.h): every
+ * byte across a lossy path, then, from the hand-made peer of
+ * xtcp_peer.h, out-of-order data reassembled with SACK, fast
+ * retransmit, holes resent at once, D-SACK (no loss, undo), Eifel's
+ * undo of a spurious timeout, the recovery point, an RTT sample from
+ * a SACK, and reordering.
+ */
+#include "kselftest_harness.h"
+#include "xtcp_link.h"
+
+/*
+ * 5% loss both ways: every byte arrives once and in order, lost segments
+ * (and lost ACKs) made good by retransmission.
+ */
+TEST_F_TIMEOUT(link, lossy_link_transfer, 120)
+{
+	struct side s = { .proto = variant->proto, .proc = variant->proc,
+			  .len = 50000 };
+
+	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
+	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 10ms loss 5%"));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
+	EXPECT_EQ(0, pattern_to_sink_b(self->a, self->b, &s));
+	if (variant->proto == IPPROTO_XTCP)
+		TH_LOG("%ld segments sent again", xtcp_counter("RetransSegs"));
+}
+
+/*
+ * A peer that allowed SACK sends 100..199 and 200..299 before 0..99:
+ * both wait above the hole, each ACK repeats rcv_nxt and reports them
+ * in one SACK block, and when the hole fills the reader gets all 300
+ * bytes in order, acknowledged at once, with no SACK block left.
+ */
+TEST_F_TIMEOUT(linkx, out_of_order_reassembled_with_sack, 60)
+{
+	struct raw_peer p = {
+		.a = inet_addr(ADDR_A),
+		.b = inet_addr(ADDR_B),
+		.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+		       .window = 65535 },
+	};
+	struct pollfd pfd = { .events = POLLIN };
+	uint8_t data[300], got[300];
+	struct xtcp_seg_hdr sa, ack;
+	struct xtcp_opts o;
+	int lfd, fd, i;
+	uint32_t isn;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 7;
+	ASSERT_EQ(0, ns_sh(self->b, "echo 0 > /proc/sys/net/xtcp/enabled"));
+	ASSERT_EQ(0, enter_ns(self->a));
+	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, enter_ns(self->b));
+	p.raw = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	ASSERT_LE(0, p.raw);
+
+	p.h.opt.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			  XTCP_OPTF_WSCALE;
+	p.h.opt.mss = 1000;
+	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
+	ASSERT_EQ(0, raw_peer_send(&p, 1000, XTCP_FLAG_SYN, NULL, 0));
+	ASSERT_EQ(0, raw_peer_recv(&p, &sa, &o));
+	EXPECT_EQ(XTCP_FLAG_SYN | XTCP_FLAG_ACK, sa.flags);
+	EXPECT_EQ(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
+		  o.present);
+
+	p.h.opt.present = 0;
+	p.h.doff = XTCP_HDR_LEN;
+	p.h.ack = sa.seq + 1;
+	isn = 1001;
+	ASSERT_EQ(0, raw_peer_send(&p, isn, XTCP_FLAG_ACK, NULL, 0));
+	pfd.fd = lfd;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	fd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 100, XTCP_FLAG_ACK, data + 100,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+	ASSERT_EQ(1, o.num_sacks);
+	EXPECT_EQ(isn + 100, o.sack[0].start);
+	EXPECT_EQ(isn + 200, o.sack[0].end);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 200, XTCP_FLAG_ACK, data + 200,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+	ASSERT_EQ(1, o.num_sacks);
+	EXPECT_EQ(isn + 100, o.sack[0].start);
+	EXPECT_EQ(isn + 300, o.sack[0].end);
+	EXPECT_EQ(-1, recv(fd, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* A duplicate of held bytes changes nothing. */
+	ASSERT_EQ(0, raw_peer_send(&p, isn + 150, XTCP_FLAG_ACK, data + 150,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn, ack.ack);
+
+	ASSERT_EQ(0, raw_peer_send(&p, isn, XTCP_FLAG_ACK, data, 100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(isn + 300, ack.ack);
+	EXPECT_EQ(0, o.present & XTCP_OPTF_SACK);
+	ASSERT_EQ(sizeof(got), recv(fd, got, sizeof(got), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(data, got, sizeof(got)));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * a sends five segments to a hand-made receiver, which acknowledges the
+ * first and then, for the third, fourth and fifth, sends three
+ * duplicate ACKs with SACK blocks: a sends the second again at once
+ * (fast retransmit, before any timeout) and halves its window (NewReno:
+ * ssthresh = cwnd / 2, cwnd being 11 then).
+ */
+TEST_F_TIMEOUT(linkx, fast_retransmit, 60)
+{
+	struct raw_peer p;
+	struct tcp_info ti;
+	socklen_t len;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 2000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(5, ti.tcpi_snd_ssthresh);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A burst of losses is sent again in one round trip: a sends eight
+ * segments; the hand-made receiver acknowledges the first and reports
+ * the last three in SACK blocks of three duplicate ACKs.  a sends the
+ * four holes between them again at once, without waiting for the
+ * partial ACK of each (NewReno alone sends one per round trip), each
+ * once: a timeout (none expected) would send only the oldest again.
+ */
+TEST_F_TIMEOUT(linkx, sack_holes_resent_at_once, 60)
+{
+	struct raw_peer p;
+	int lfd, fd, i;
+	long timeouts;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
+
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 5000));
+	for (i = 1; i <= 4; i++)
+		ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + i * 1000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 8000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	timeouts = xtcp_counter("Timeouts");
+	TH_LOG("%ld timeouts", timeouts);
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(4 + timeouts, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Duplicate ACKs that report nothing new are no sign of loss when the
+ * peer SACKs (Linux's tcp_time_to_recover()): of five segments, the
+ * network delivered the first four times, and the peer answered each
+ * copy after the first with a duplicate ACK and a D-SACK block for it.
+ * a sends nothing again and keeps its window; before, the third such
+ * ACK started a fast retransmit of the second segment and halved it.
+ */
+TEST_F_TIMEOUT(linkx, dsack_dupacks_are_no_loss, 60)
+{
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd, i;
+	long timeouts;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, raw_peer_dsack(&p, s0 + 1000, s0, s0 + 1000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	timeouts = xtcp_counter("Timeouts");
+	TH_LOG("%ld timeouts", timeouts);
+	EXPECT_EQ(3, xtcp_counter("DSACKRecv"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(timeouts, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A fast retransmit proved spurious by D-SACK is undone (RFC 3708, as
+ * Linux's tcp_try_undo_dsack()): of five segments, the second came
+ * late, behind the other three, which the peer SACKed; a sent it again
+ * and halved its window.  Then the peer acknowledges all five with a
+ * D-SACK block for the second: both copies arrived.  cwnd and ssthresh
+ * are back to what they were, and the recovery is over.
+ */
+TEST_F_TIMEOUT(linkx, dsack_undoes_fast_retransmit, 60)
+{
+	struct tcp_info ti, before;
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
+
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 2000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_NE(0, ti.tcpi_ca_state);
+	EXPECT_GT(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	ASSERT_EQ(0, raw_peer_dsack(&p, s0 + 5000, s0 + 1000, s0 + 2000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("DSACKRecv"));
+	EXPECT_EQ(1, xtcp_counter("DSACKUndo"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A spurious timeout is undone by Eifel detection (RFC 3522, with
+ * RFC 7323 timestamps; Linux's tcp_try_undo_loss()): the peer holds the
+ * ACK of three segments until a's timer sent the first again, then
+ * acknowledges all three echoing the first original's timestamp, older
+ * than the retransmission's: the original had arrived.  cwnd and
+ * ssthresh are back to what they were before the timeout.
+ */
+TEST_F_TIMEOUT(linkx, eifel_undoes_spurious_timeout, 60)
+{
+	static const uint8_t data[3000];
+	struct tcp_info ti, before;
+	struct xtcp_opts o;
+	struct raw_peer p;
+	uint32_t s0, ts0, seg;
+	int lfd, fd;
+
+	ASSERT_EQ(0, raw_peer_open_at(self->a, self->b, ADDR_B, 0, 1, &p,
+				      &lfd));
+	p.ts = true;
+	fd = raw_peer_connect(&p, lfd, &s0);
+	ASSERT_LE(0, fd);
+	s0++;
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
+	ASSERT_EQ(TCPI_OPT_TIMESTAMPS,
+		  before.tcpi_options & TCPI_OPT_TIMESTAMPS);
+
+	/* Segments of 988 bytes: the option takes 12 of the 1000. */
+	seg = before.tcpi_snd_mss;
+	ASSERT_GE(sizeof(data) / 3, seg);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(3 * seg, write(fd, data, 3 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0, &o));
+	ts0 = o.tsval;
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 2 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0, &o));	/* the timeout */
+	EXPECT_LT(ts0, o.tsval);
+
+	p.h.opt.tsval = 2;
+	p.h.opt.tsecr = ts0;
+	p.h.ack = s0 + 3 * seg;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, xtcp_wait_outq_empty(fd, 3000));
+
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_LE(1, xtcp_counter("Timeouts"));
+	EXPECT_EQ(1, xtcp_counter("LossUndo"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Loss recovery after a timeout ends at its recovery point (RFC 6582):
+ * a sends eight segments that the hand-made receiver leaves unanswered,
+ * so the timer sends the first again.  The ACK of six (partial: two
+ * still missing) makes a send the first hole at once, and lets two new
+ * segments out.  The ACK of all eight ends the recovery: the new
+ * segments are not sent again, though the ACK covers a retransmission.
+ */
+TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
+{
+	uint8_t data[2000] = { 0 };
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));	/* the timeout */
+	ASSERT_EQ(2000, write(fd, data, 2000));
+
+	p.h.ack = s0 + 6000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 6000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 8000));
+	p.h.ack = s0 + 8000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 9000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 10000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * An RTT sample ends the backoff (RFC 6298 5.7): after two timeouts of
+ * the first of three segments, the SACK of the second, sent only once,
+ * gives one though the cumulative ACK does not move, as in Linux.  On a
+ * lossy path nearly every cumulative ACK covers a retransmission: with
+ * samples from them only, the backoff would grow until the connection
+ * all but stops.
+ */
+TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
+{
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd, i;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 3));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(2, ti.tcpi_backoff);
+
+	p.h.ack = s0;
+	p.h.opt.present = XTCP_OPTF_SACK;
+	p.h.opt.num_sacks = 1;
+	p.h.opt.sack[0].start = s0 + 1000;
+	p.h.opt.sack[0].end = s0 + 2000;
+	p.h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p.h.opt);
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	for (i = 0; i < 100 && !xtcp_tcp_info(fd, &ti) && ti.tcpi_backoff; i++)
+		usleep(10000);
+	EXPECT_EQ(0, ti.tcpi_backoff);
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Reordering (Linux's tcp_check_sack_reordering()): of eight segments,
+ * the SACK of the eighth, then of the third, sent once, shows that the
+ * third was overtaken by five others, not lost.  Loss detection then
+ * waits for six SACKed segments above a hole, so that three of them
+ * (which would be enough on a path that keeps order) start no fast
+ * retransmit.
+ */
+TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
+{
+	static const uint32_t eighth[][2] = { { 7000, 8000 } };
+	static const uint32_t third[][2] = { { 2000, 3000 }, { 7000, 8000 } };
+	static const uint32_t fifth[][2] = { { 2000, 3000 }, { 4000, 5000 },
+					     { 7000, 8000 } };
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_reordering);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
+
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, eighth, 1));
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, third, 2));
+	ASSERT_EQ(0, xtcp_tcp_info_sacked(fd, &ti, 2));
+	EXPECT_EQ(6, ti.tcpi_reordering);
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, fifth, 3));
+	ASSERT_EQ(0, xtcp_tcp_info_sacked(fd, &ti, 3));
+	EXPECT_EQ(6, ti.tcpi_reordering);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(0, ti.tcpi_total_retrans);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+TEST_HARNESS_MAIN

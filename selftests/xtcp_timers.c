@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timers over a link with netem (xtcp_link.h): the RTO's backoff,
+ * TCP_USER_TIMEOUT, retries2 towards a black hole, keepalive answered
+ * and unanswered, and delayed ACKs (towards the hand-made peer).
+ */
+#include "kselftest_harness.h"
+#include "xtcp_link.h"
+
+/* Each timeout doubles the RTO, as TCP_INFO shows. */
+TEST_F_TIMEOUT(link, rto_backoff, 60)
+{
+	struct tcp_info ti;
+	long long deadline;
+	unsigned int rto0;
+	struct held h;
+	int fd, seen = 0;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	rto0 = ti.tcpi_rto;
+	TH_LOG("rto %u rtt %u rttvar %u", ti.tcpi_rto, ti.tcpi_rtt,
+	       ti.tcpi_rttvar);
+	/* 200 ms of round trip measured: more than the minimum. */
+	EXPECT_LE(200000, ti.tcpi_rtt);
+	EXPECT_LT(400000, rto0);
+	EXPECT_EQ(0, ti.tcpi_backoff);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(1, write(fd, "r", 1));
+	deadline = xtcp_now_ms() + 20000;
+	while (seen < 2 && xtcp_now_ms() < deadline) {
+		ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+		if (ti.tcpi_backoff > seen) {
+			seen = ti.tcpi_backoff;
+			EXPECT_EQ(rto0 << seen, ti.tcpi_rto);
+			EXPECT_EQ(seen, ti.tcpi_retransmits);
+			/* Linux adds its tail loss probe. */
+			EXPECT_LE(seen, ti.tcpi_total_retrans);
+			if (variant->proto == IPPROTO_XTCP)
+				EXPECT_EQ(seen, ti.tcpi_total_retrans);
+			EXPECT_EQ(1, ti.tcpi_unacked);
+		}
+		usleep(10000);
+	}
+	EXPECT_EQ(2, seen);
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/* TCP_USER_TIMEOUT aborts a connection whose data stays unacknowledged. */
+TEST_F_TIMEOUT(link, user_timeout, 60)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(int);
+	int fd, err = -1, ms = 1500;
+	long long t0, took;
+	struct held h;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms,
+				sizeof(ms)));
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(1, write(fd, "u", 1));
+	pfd.fd = fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 15000));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("aborted after %lld ms", took);
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ETIMEDOUT, err);
+	EXPECT_LE(ms - 50, took);
+	/* Linux ends on an RTO expiry after the timeout, xtcp on time. */
+	EXPECT_GE(ms + 3000, took);
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_GE(ms + 500, took);
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/* Keepalive after 1 s idle, every 1 s, giving up after 2 probes. */
+static int keepalive_on(int fd)
+{
+	return xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 1) ||
+	       xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 1) ||
+	       xtcp_set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, 2) ||
+	       xtcp_set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+}
+
+/*
+ * An idle connection with SO_KEEPALIVE whose peer answers stays up: more
+ * probes go than TCP_KEEPCNT, each answered, and the connection works.
+ */
+TEST_F_TIMEOUT(link, keepalive_answered, 60)
+{
+	socklen_t len = sizeof(int);
+	int fd, err = -1;
+	struct held h;
+	long probes;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, keepalive_on(fd));
+	probes = xtcp_wait_proto_counter(variant->proto, "KeepAliveProbes", 3,
+					 20000);
+	TH_LOG("%ld keepalive probes", probes);
+	EXPECT_LE(3, probes);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, PORT_A, PORT_B));
+	ASSERT_EQ(1, write(fd, "k", 1));
+	EXPECT_EQ(0, xtcp_wait_outq_empty(fd, 10000));
+	if (variant->proto == IPPROTO_XTCP) {
+		EXPECT_EQ(0, xtcp_counter("KeepAliveTimeouts"));
+		EXPECT_EQ(0, xtcp_counter("RetransSegs"));
+	}
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/*
+ * Keepalive towards a black hole: probes at 1 and 2 s, none answered,
+ * and at 3 s the connection ends with ETIMEDOUT.
+ */
+TEST_F_TIMEOUT(link, keepalive_black_hole, 60)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(int);
+	long long t0, took;
+	int fd, err = -1;
+	struct held h;
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(0, keepalive_on(fd));
+	pfd.fd = fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 20000));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("keepalive gave up after %lld ms", took);
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ETIMEDOUT, err);
+	EXPECT_LE(3000 - 100, took);
+	EXPECT_GE(3000 + 4000, took);
+	EXPECT_EQ(2, xtcp_proto_counter(variant->proto, "KeepAliveProbes"));
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(1, xtcp_counter("KeepAliveTimeouts"));
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+/*
+ * Delayed ACKs (RFC 1122 4.2.3.2, RFC 5681 4.2): a lone in-order
+ * segment is acknowledged when the 40 ms timer expires, not before;
+ * of two back to back, the second is acknowledged at once, with the
+ * first (no ACK of the first alone), as more than a segment (of the
+ * largest size seen) waits then.  No delay on the link.
+ */
+TEST_F_TIMEOUT(linkx, delayed_ack, 60)
+{
+	struct raw_peer p;
+	uint8_t data[200] = { 0 };
+	struct xtcp_seg_hdr ack;
+	long long t0, took;
+	struct xtcp_opts o;
+	uint32_t s0, seq;
+	int lfd, fd;
+
+	ASSERT_EQ(0, set_delay(self->a, self->b, 0));
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	seq = p.h.seq;
+
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(0, raw_peer_send(&p, seq, XTCP_FLAG_ACK, data, 100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("a lone segment acknowledged after %lld ms", took);
+	EXPECT_EQ(seq + 100, ack.ack);
+	EXPECT_LE(30, took);
+	EXPECT_GT(1000, took);
+
+	ASSERT_EQ(0, raw_peer_send(&p, seq + 100, XTCP_FLAG_ACK, data, 100));
+	ASSERT_EQ(0, raw_peer_send(&p, seq + 200, XTCP_FLAG_ACK, data + 100,
+				   100));
+	ASSERT_EQ(0, raw_peer_recv(&p, &ack, &o));
+	EXPECT_EQ(seq + 300, ack.ack);
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Data in flight towards a black hole, retries2 = 3: sent again after 1,
+ * 2 and 4 RTOs, and the connection gives up at the next expiry, 15 RTOs
+ * after the data first left, with ETIMEDOUT.
+ */
+TEST_F_TIMEOUT(linkx, retries2_black_hole, 60)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(int);
+	long long t0, took, rto_ms;
+	struct tcp_info ti;
+	int fd, err = -1;
+	struct held h;
+
+	ASSERT_EQ(0, set_delay(self->a, self->b, 10));
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(15, xtcp_read_long("/proc/sys/net/xtcp/retries2"));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/retries2", "3"));
+	fd = held_open(&h, self->b, IPPROTO_XTCP, "/proc/net/xtcp");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	rto_ms = ti.tcpi_rto / 1000;
+	t0 = xtcp_now_ms();
+	ASSERT_EQ(1, write(fd, "x", 1));
+	pfd.fd = fd;
+	ASSERT_EQ(1, poll(&pfd, 1, 40000));
+	took = xtcp_now_ms() - t0;
+	TH_LOG("gave up after %lld ms, RTO %lld ms", took, rto_ms);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ETIMEDOUT, err);
+	EXPECT_LE(15 * rto_ms - 50, took);
+	EXPECT_GE(15 * rto_ms + 3000, took);
+	EXPECT_EQ(3, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(0, held_close(&h, fd));
+}
+
+TEST_HARNESS_MAIN
