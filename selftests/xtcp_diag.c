@@ -513,7 +513,7 @@ TEST_F(diag, xtcp_ss_lists_as_ss)
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
-	ASSERT_EQ(3, sscanf(line, "%31s %15s %15s", st, rq, sq));
+	ASSERT_TRUE(sscanf(line, "%31s %15s %15s", st, rq, sq) == 3);
 	EXPECT_STREQ("LISTEN", st);
 	EXPECT_STREQ("0", rq);
 	EXPECT_STREQ("8", sq);
