@@ -150,7 +150,7 @@ static u16 xtcp_select_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 shift = syn ? 0 : xs->rcv_wscale;
-	u32 win = xtcp_rcv_space(sk), left = xtcp_rcv_wnd_left(xs);
+	u32 win = xtcp_rcv_window(sk), left = xtcp_rcv_wnd_left(xs);
 
 	if (syn)
 		win = min_t(u32, win, XTCP_MAX_WINDOW);
