@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "xtcp_test.h"
+#include "../tools/xtcp-ss/xtcp_diag_dump.h"
 #include "kselftest_harness.h"
 
 #define PORT		7310
@@ -41,15 +42,7 @@ struct diag_req {
 	unsigned char bc[64];
 };
 
-static int diag_open(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-			NETLINK_SOCK_DIAG);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static void diag_parse_attrs(struct diag_entry *e, struct nlmsghdr *h)
+static void diag_parse_attrs(struct diag_entry *e, const struct nlmsghdr *h)
 {
 	struct nlattr *a = (void *)((char *)NLMSG_DATA(h) +
 				    NLMSG_ALIGN(sizeof(e->msg)));
@@ -76,57 +69,44 @@ static void diag_parse_attrs(struct diag_entry *e, struct nlmsghdr *h)
 /* Replies are read here; the race test talks from several threads. */
 static __thread char buf[65536];
 
+/* Where diag_talk() puts what it reads: room for @max in @e, @n read. */
+struct diag_out {
+	struct diag_entry *e;
+	int max;
+	int n;
+};
+
+static void diag_take(const struct nlmsghdr *h, void *arg)
+{
+	struct diag_out *o = arg;
+
+	if (o->n < o->max) {
+		memset(&o->e[o->n], 0, sizeof(o->e[o->n]));
+		memcpy(&o->e[o->n].msg, NLMSG_DATA(h), sizeof(o->e[o->n].msg));
+		diag_parse_attrs(&o->e[o->n], h);
+	}
+	o->n++;
+}
+
 /*
  * Send @q and read the replies into @out: the number of entries, or
  * -errno from an NLMSG_ERROR (SOCK_DESTROY's answer: 0 on success).
  */
 static int diag_talk(struct diag_req *q, struct diag_entry *out, int max)
 {
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	int fd, n = 0, ret = 0;
-	bool done = false;
+	struct diag_out o = { .e = out, .max = max };
+	int fd, ret;
 
-	fd = diag_open();
+	fd = xtcp_diag_open();
 	if (fd < 0)
 		return fd;
-	if (sendto(fd, q, q->nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
-		   sizeof(nl)) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (!done) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-
-		if (len < 0) {
-			ret = -errno;
-			goto out;
-		}
-		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-				break;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				goto out;
-			}
-			if (n < max) {
-				memset(&out[n], 0, sizeof(out[n]));
-				memcpy(&out[n].msg, NLMSG_DATA(h),
-				       sizeof(out[n].msg));
-				diag_parse_attrs(&out[n], h);
-			}
-			n++;
-		}
-		/* A reply to a request without NLM_F_DUMP is one message. */
-		if (!(q->nlh.nlmsg_flags & NLM_F_DUMP))
-			done = true;
-	}
-	ret = n;
-out:
+	ret = xtcp_diag_send(fd, q, q->nlh.nlmsg_len);
+	if (!ret)
+		ret = xtcp_diag_read(fd, buf, sizeof(buf),
+				     !(q->nlh.nlmsg_flags & NLM_F_DUMP),
+				     diag_take, &o);
 	close(fd);
-	return ret;
+	return ret < 0 ? ret : o.n;
 }
 
 static void diag_req_init(struct diag_req *q, int proto, __u16 type,
