@@ -23,20 +23,34 @@
  *	xtcp_timer.c	retransmission and zero-window probe timer, RFC 6298
  *			RTO and backoff, keepalive and delayed-ACK timers
  *	xtcp_tw.c	TIME_WAIT entries and their timing wheel
- *	xtcp_input.c	the IP receive handler and segment dispatch
+ *	xtcp_input.c	the IP receive handler, segment dispatch and the
+ *			state machine of RFC 9293 "SEGMENT ARRIVES"
  *	xtcp_ack.c	what an incoming ACK does: acceptance, SACK, the
  *			write queue cleaned, RTT samples, the send window
  *	xtcp_icmp.c	ICMP errors about our segments, path MTU
  *	xtcp_cong.c	congestion control algorithms and loss recovery
- *	xtcp_proc.c	/proc/net/xtcp and /proc/net/xtcp_stat
+ *	xtcp_proc.c	/proc/net/xtcp, /proc/net/xtcp_stat and
+ *			/proc/net/xtcp_sockstat
  *	xtcp_diag.c	xtcp_diag.ko: sock_diag (ss-style listing and
  *			SOCK_DESTROY), a module of its own
  *	xtcp_sysctl.c	/proc/sys/net/xtcp/
  *	xtcp_net.c	per network namespace state
  *
- * The other headers hold pure logic shared with the userspace unit tests
- * of selftests/unit/ (the state table in xtcp_fsm.h, a listener's
- * decisions in xtcp_listen.h, ...), and the tracepoints (xtcp_trace.h).
+ * xtcp_trace.h holds the tracepoints.  The other headers hold pure logic,
+ * shared with the userspace unit tests of selftests/unit/:
+ *
+ *	xtcp_wire.h	the header and its options on the wire
+ *	xtcp_seq.h	sequence number arithmetic, segment acceptability
+ *	xtcp_fsm.h	the state table xtcp_transition() follows
+ *	xtcp_listen.h	what a listener does with a segment
+ *	xtcp_twseg.h	what a TIME_WAIT entry does with a segment
+ *	xtcp_sack.h	SACK blocks kept, sent and checked
+ *	xtcp_rto.h	the RFC 6298 retransmission timeout estimator
+ *	xtcp_cc_math.h	NewReno and CUBIC window arithmetic
+ *	xtcp_undo.h	undoing a window reduction that was for nothing
+ *	xtcp_cookie.h	SYN cookie arithmetic
+ *	xtcp_port.h	the order in which connect() tries ports
+ *	xtcp_wheel.h	the slots and clock of the TIME_WAIT wheel
  *
  * CONTEXTS AND LOCKING RULES
  *

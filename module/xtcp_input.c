@@ -26,21 +26,6 @@
 #include "xtcp_seq.h"
 #include "xtcp_trace.h"
 
-/* RFC 9293 section 3.10.7.4, first check: is the segment in the window? */
-static bool xtcp_seq_acceptable(const struct xtcp_sock *xs, u32 seq, u32 len)
-{
-	u32 wnd = xtcp_rcv_wnd_left(xs);
-	u32 last = xs->rcv_nxt + wnd - 1;
-
-	if (!len)
-		return wnd ? xtcp_seq_between(seq, xs->rcv_nxt, last) :
-			     seq == xs->rcv_nxt;
-	if (!wnd)
-		return false;
-	return xtcp_seq_between(seq, xs->rcv_nxt, last) ||
-	       xtcp_seq_between(seq + len - 1, xs->rcv_nxt, last);
-}
-
 /*
  * The timestamp option of an acceptable segment (RFC 7323 section 4.3):
  * the echo, for the RTT sample of the ACK; the peer's clock, to echo
@@ -324,7 +309,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 
 	if (xtcp_rcv_crossed_synack(sk, skb, h))
 		goto drop;
-	if (!xtcp_seq_acceptable(xs, cb->seq, cb->end_seq - cb->seq)) {
+	/* RFC 9293 section 3.10.7.4, first check: is it in the window? */
+	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
+				 xtcp_rcv_wnd_left(xs))) {
 		if (!(h->flags & XTCP_FLAG_RST))
 			xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
 					  !(h->flags & XTCP_FLAG_SYN));

@@ -5,13 +5,16 @@
  * Registration.  module_init() sets xtcp up in this order, and
  * module_exit() and every failure path undo it in exactly the reverse:
  *
- *	1. the connection table, the TIME_WAIT cache
+ *	1. the connection table, the TIME_WAIT cache, and the secrets of
+ *	   initial sequence numbers, request tables and SYN cookies
  *	2. per network namespace state (counters, /proc, sysctls, the
  *	   TIME_WAIT wheel, the control socket)
- *	3. the segmentation offload (GSO) callback for the protocol number
- *	4. struct proto, with its own socket slab and memory accounting
- *	5. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
- *	6. the IP receive handler for the protocol number
+ *	3. memory accounting: the default limits of sysctl mem and the
+ *	   count of sockets allocated
+ *	4. the segmentation offload (GSO) callback for the protocol number
+ *	5. struct proto, with its own socket slab
+ *	6. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
+ *	7. the IP receive handler for the protocol number
  *
  * so that a segment can only reach xtcp once everything it touches
  * exists, and stops reaching it before anything goes.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtcp per network namespace state: counters, sysctls and /proc files,
- * created when a namespace appears and torn down, in reverse, when it
- * goes.  User sockets pin their namespace, so none is left at exit.
+ * xtcp per network namespace state: counters, sysctls, /proc files, the
+ * TIME_WAIT wheel and the control socket that sends resets and TIME_WAIT
+ * ACKs, created when a namespace appears and torn down, in reverse, when
+ * it goes.  User sockets pin their namespace, so none is left at exit.
  */
 #include <linux/percpu.h>
 #include <net/inet_common.h>

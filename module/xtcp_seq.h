@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sequence number arithmetic (RFC 9293 section 3.4, RFC 1982).
+ * Sequence number arithmetic (RFC 9293 section 3.4, RFC 1982), and
+ * whether a segment's sequence numbers are acceptable (section 3.10.7.4).
  *
  * Pure logic shared by the module and the userspace unit tests: it must
  * not depend on anything kernel-only.
@@ -50,6 +51,42 @@ static inline bool xtcp_seq_after(u32 a, u32 b)
 static inline bool xtcp_seq_between(u32 seq, u32 lo, u32 hi)
 {
 	return hi - lo >= seq - lo;
+}
+
+/**
+ * xtcp_seq_acceptable() - may a segment be processed at all?
+ * @seq: its first sequence number (SEG.SEQ)
+ * @len: its length in sequence space (SEG.LEN: the data, plus one for a
+ *	SYN and one for a FIN)
+ * @rcv_nxt: the next sequence number expected (RCV.NXT)
+ * @wnd: what is left of the receive window advertised (RCV.WND)
+ *
+ * RFC 9293 section 3.10.7.4's first check, its four cases to the letter:
+ *
+ *	SEG.LEN  RCV.WND  acceptable when
+ *	0        0        SEG.SEQ = RCV.NXT
+ *	0        >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+ *	>0       0        never
+ *	>0       >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND, or
+ *			  RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
+ *
+ * So a segment that begins before the window and ends after it, none of
+ * its ends inside, is not acceptable, as the RFC says.
+ *
+ * Return: true when the segment is acceptable.
+ */
+static inline bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt,
+				       u32 wnd)
+{
+	u32 last = rcv_nxt + wnd - 1;
+
+	if (!len)
+		return wnd ? xtcp_seq_between(seq, rcv_nxt, last) :
+			     seq == rcv_nxt;
+	if (!wnd)
+		return false;
+	return xtcp_seq_between(seq, rcv_nxt, last) ||
+	       xtcp_seq_between(seq + len - 1, rcv_nxt, last);
 }
 
 #endif /* _XTCP_SEQ_H */

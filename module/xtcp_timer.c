@@ -12,9 +12,9 @@
  * owns the socket, and their references are rule 1 in xtcp.h.
  *
  * The timeout follows RFC 6298 (xtcp_rto.h): samples come from ACKs of
- * segments sent once (Karn; taken in xtcp_ack.c), the RTO is bounded by 200 ms and 120 s as
- * in Linux, each expiry doubles it and the doubling stays until the next
- * valid sample.  A connection gives up after sysctl retries2 (SYN:
+ * segments sent once (Karn; taken in xtcp_ack.c), the RTO is bounded by
+ * 200 ms and 120 s as in Linux, each expiry doubles it and the doubling
+ * stays until the next valid sample.  A connection gives up after sysctl retries2 (SYN:
  * syn_retries) retransmissions or, when TCP_USER_TIMEOUT is set, once
  * its oldest segment has waited that long, as in Linux where the user
  * timeout replaces the retry count.

@@ -14,6 +14,10 @@
  * locks of the three links, their order and the wheel's ownership are
  * rules 3 and 4 and the wheel lock in xtcp.h.
  *
+ * What an entry does with a segment (drop a RST, give way to a new SYN,
+ * ACK the FIN again and restart 2*MSL, ACK anything else at a limited
+ * rate) is decided in xtcp_twseg.h and carried out here.
+ *
  * An entry is killed early (a SYN reopening the 4-tuple) by unlinking it
  * from the hash chain and the bind bucket; it stays on the wheel, which
  * frees it when its slot comes up.
@@ -38,7 +42,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
-#include "xtcp_seq.h"
+#include "xtcp_twseg.h"
 #include "xtcp_trace.h"
 
 #define XTCP_TW_QUOTA		256	/* entries expired per tick */
@@ -369,9 +373,8 @@ static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
 }
 
 /*
- * What a segment does to TIME_WAIT (RFC 9293 section 3.10.7.4, RFC 1337,
- * and tcp_timewait_state_process()).  The chain lock keeps @tw alive,
- * for xtcp_send_tw_ack() too.
+ * Act on what xtcp_twseg() decides for a segment.  The chain lock keeps
+ * @tw alive, for xtcp_send_tw_ack() too.
  */
 static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 					    struct xtcp_tw_bucket *b,
@@ -380,22 +383,22 @@ static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 	__must_hold(&b->lock)
 {
 	lockdep_assert_held(&b->lock);
-	/* RFC 1337: a RST must not cut TIME_WAIT short. */
-	if (h->flags & XTCP_FLAG_RST)
+	switch (xtcp_twseg(h->flags, h->seq, tw->rcv_nxt)) {
+	case XTCP_TWSEG_DROP:
 		return XTCP_TW_DONE;
-	/* A new incarnation may start above the old sequence space. */
-	if ((h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK)) == XTCP_FLAG_SYN &&
-	    xtcp_seq_after(h->seq, tw->rcv_nxt)) {
+	case XTCP_TWSEG_REOPEN:
 		xtcp_tw_kill_locked(b, tw);
 		XTCP_INC_STATS(net, XTCP_MIB_TWRECYCLED);
 		return XTCP_TW_SYN;
-	}
-	/* The peer's FIN again: our last ACK was lost.  Start over. */
-	if (h->flags & XTCP_FLAG_FIN)
+	case XTCP_TWSEG_REARM:
 		xtcp_tw_set_expires(tw, jiffies +
 				    xtcp_tw_len(xtcp_pernet(net)));
-	else if (xtcp_tw_ack_limited(net, b))
-		return XTCP_TW_DONE;
+		break;
+	case XTCP_TWSEG_ACK:
+		if (xtcp_tw_ack_limited(net, b))
+			return XTCP_TW_DONE;
+		break;
+	}
 	xtcp_send_tw_ack(net, tw);
 	return XTCP_TW_DONE;
 }

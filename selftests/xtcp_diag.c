@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "xtcp_test.h"
+#include "../tools/xtcp-ss/xtcp_diag_dump.h"
 #include "kselftest_harness.h"
 
 #define PORT		7310
@@ -41,15 +42,7 @@ struct diag_req {
 	unsigned char bc[64];
 };
 
-static int diag_open(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-			NETLINK_SOCK_DIAG);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static void diag_parse_attrs(struct diag_entry *e, struct nlmsghdr *h)
+static void diag_parse_attrs(struct diag_entry *e, const struct nlmsghdr *h)
 {
 	struct nlattr *a = (void *)((char *)NLMSG_DATA(h) +
 				    NLMSG_ALIGN(sizeof(e->msg)));
@@ -76,57 +69,44 @@ static void diag_parse_attrs(struct diag_entry *e, struct nlmsghdr *h)
 /* Replies are read here; the race test talks from several threads. */
 static __thread char buf[65536];
 
+/* Where diag_talk() puts what it reads: room for @max in @e, @n read. */
+struct diag_out {
+	struct diag_entry *e;
+	int max;
+	int n;
+};
+
+static void diag_take(const struct nlmsghdr *h, void *arg)
+{
+	struct diag_out *o = arg;
+
+	if (o->n < o->max) {
+		memset(&o->e[o->n], 0, sizeof(o->e[o->n]));
+		memcpy(&o->e[o->n].msg, NLMSG_DATA(h), sizeof(o->e[o->n].msg));
+		diag_parse_attrs(&o->e[o->n], h);
+	}
+	o->n++;
+}
+
 /*
  * Send @q and read the replies into @out: the number of entries, or
  * -errno from an NLMSG_ERROR (SOCK_DESTROY's answer: 0 on success).
  */
 static int diag_talk(struct diag_req *q, struct diag_entry *out, int max)
 {
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	int fd, n = 0, ret = 0;
-	bool done = false;
+	struct diag_out o = { .e = out, .max = max };
+	int fd, ret;
 
-	fd = diag_open();
+	fd = xtcp_diag_open();
 	if (fd < 0)
 		return fd;
-	if (sendto(fd, q, q->nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
-		   sizeof(nl)) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (!done) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-
-		if (len < 0) {
-			ret = -errno;
-			goto out;
-		}
-		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-				break;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				goto out;
-			}
-			if (n < max) {
-				memset(&out[n], 0, sizeof(out[n]));
-				memcpy(&out[n].msg, NLMSG_DATA(h),
-				       sizeof(out[n].msg));
-				diag_parse_attrs(&out[n], h);
-			}
-			n++;
-		}
-		/* A reply to a request without NLM_F_DUMP is one message. */
-		if (!(q->nlh.nlmsg_flags & NLM_F_DUMP))
-			done = true;
-	}
-	ret = n;
-out:
+	ret = xtcp_diag_send(fd, q, q->nlh.nlmsg_len);
+	if (!ret)
+		ret = xtcp_diag_read(fd, buf, sizeof(buf),
+				     !(q->nlh.nlmsg_flags & NLM_F_DUMP),
+				     diag_take, &o);
 	close(fd);
-	return ret;
+	return ret < 0 ? ret : o.n;
 }
 
 static void diag_req_init(struct diag_req *q, int proto, __u16 type,
@@ -410,26 +390,55 @@ TEST_F(diag, dump_one_and_cookie)
 	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
 }
 
+/* The first five fields of a line of ss -t, as ss and xtcp-ss print it. */
+struct ss_row {
+	char st[32], rq[16], sq[16], loc[64], peer[64];
+};
+
 /*
- * Lines of `ss -tan` (for xtcp: reading /proc/net/xtcp, as the README
- * tells) in state @state with local address @local.
+ * The lines @cmd prints into @rows: their number, or -1 if @cmd fails,
+ * prints more than @max lines or a line of fewer than five fields.
  */
-static int ss_count(int proto, const char *state, const char *local)
+static int ss_read(const char *cmd, struct ss_row *rows, int max)
 {
-	char line[512], st[32], rq[16], sq[16], loc[64];
-	int n = 0;
+	char line[512];
+	int n = 0, bad = 0;
 	FILE *f;
 
-	f = popen(proto == IPPROTO_XTCP ?
-		  "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -tan" :
-		  "/usr/sbin/ss -tan", "r");
+	f = popen(cmd, "r");
 	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%31s %15s %15s %63s", st, rq, sq, loc) == 4 &&
-		    !strcmp(st, state) && !strcmp(loc, local))
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct ss_row *r = &rows[n];
+
+		if (n == max || sscanf(line, "%31s %15s %15s %63s %63s", r->st,
+				       r->rq, r->sq, r->loc, r->peer) != 5)
+			bad = 1;
+		else
 			n++;
-	return pclose(f) ? -1 : n;
+	}
+	return pclose(f) || bad ? -1 : n;
+}
+
+/* ss -Htan for @proto; for xtcp, of /proc/net/xtcp, as the README tells. */
+static const char *ss_cmd(int proto)
+{
+	return proto == IPPROTO_XTCP ?
+	       "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -Htan" :
+	       "/usr/sbin/ss -Htan";
+}
+
+/* Lines of ss -Htan in state @state with local address @local. */
+static int ss_count(int proto, const char *state, const char *local)
+{
+	struct ss_row rows[DIAG_MAX];
+	int n, i, found = 0;
+
+	n = ss_read(ss_cmd(proto), rows, DIAG_MAX);
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].st, state) && !strcmp(rows[i].loc, local))
+			found++;
+	return n < 0 ? -1 : found;
 }
 
 TEST_F(diag, ss_lists_them)
@@ -460,65 +469,50 @@ static int xtcp_ss_path(char *path, size_t len)
 }
 
 /*
- * "STATE LOCAL PEER" of every line @cmd prints (fields 1, 4 and 5, as
- * ss -H prints them), sorted, into @out; the number of lines or -1.
+ * "STATE LOCAL PEER" of every line @cmd prints, sorted, into @out; the
+ * number of lines or -1.
  */
 static int ss_lines(const char *cmd, char *out, size_t len)
 {
-	char line[512], st[32], rq[16], sq[16], loc[64], peer[64];
-	char rows[DIAG_MAX][192];
-	int n = 0, i, j;
-	FILE *f;
+	struct ss_row rows[DIAG_MAX];
+	char sorted[DIAG_MAX][192];
+	int n, i, j;
 
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%31s %15s %15s %63s %63s", st, rq, sq, loc,
-			   peer) == 5 && n < DIAG_MAX)
-			snprintf(rows[n++], sizeof(rows[0]), "%s %s %s\n", st,
-				 loc, peer);
-	if (pclose(f))
-		return -1;
+	n = ss_read(cmd, rows, DIAG_MAX);
+	for (i = 0; i < n; i++)
+		snprintf(sorted[i], sizeof(sorted[0]), "%.31s %.63s %.63s\n",
+			 rows[i].st, rows[i].loc, rows[i].peer);
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && strcmp(rows[j - 1], rows[j]) > 0; j--) {
+		for (j = i; j > 0 && strcmp(sorted[j - 1], sorted[j]) > 0; j--) {
 			char t[192];
 
-			strcpy(t, rows[j]);
-			strcpy(rows[j], rows[j - 1]);
-			strcpy(rows[j - 1], t);
+			strcpy(t, sorted[j]);
+			strcpy(sorted[j], sorted[j - 1]);
+			strcpy(sorted[j - 1], t);
 		}
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
-		strncat(out, rows[i], len - strlen(out) - 1);
+		strncat(out, sorted[i], len - strlen(out) - 1);
 	return n;
 }
 
 TEST_F(diag, xtcp_ss_lists_as_ss)
 {
 	char path[256], cmd[512], want[2048], got[2048];
-	char line[512], st[32], rq[16], sq[16];
-	FILE *f;
+	struct ss_row rows[DIAG_MAX];
 
 	ASSERT_EQ(0, xtcp_ss_path(path, sizeof(path)));
 	snprintf(cmd, sizeof(cmd), "%s -Han -P %d", path, variant->proto);
 	ASSERT_EQ(3, ss_lines(cmd, got, sizeof(got)));
-	ASSERT_EQ(3, ss_lines(variant->proto == IPPROTO_XTCP ?
-			      "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -Htan" :
-			      "/usr/sbin/ss -Htan", want, sizeof(want)));
+	ASSERT_EQ(3, ss_lines(ss_cmd(variant->proto), want, sizeof(want)));
 	EXPECT_STREQ(want, got);
 
 	/* -l: the listener alone, its backlog as ss shows it. */
 	snprintf(cmd, sizeof(cmd), "%s -Hl -P %d", path, variant->proto);
-	f = popen(cmd, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
-	ASSERT_TRUE(sscanf(line, "%31s %15s %15s", st, rq, sq) == 3);
-	EXPECT_STREQ("LISTEN", st);
-	EXPECT_STREQ("0", rq);
-	EXPECT_STREQ("8", sq);
-	EXPECT_EQ(NULL, fgets(line, sizeof(line), f));
-	EXPECT_EQ(0, pclose(f));
+	ASSERT_EQ(1, ss_read(cmd, rows, DIAG_MAX));
+	EXPECT_STREQ("LISTEN", rows[0].st);
+	EXPECT_STREQ("0", rows[0].rq);
+	EXPECT_STREQ("8", rows[0].sq);
 }
 
 /* SOCK_DESTROY of the server's end, from a process without privilege. */

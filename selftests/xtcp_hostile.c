@@ -997,17 +997,6 @@ static int orphans_to_black_hole(const char *a, const char *b, int n)
 	return 0;
 }
 
-/* Wait (up to @ms) until @name in a reaches @want; its last value. */
-static long counter_reaches(const char *name, long want, int ms)
-{
-	long long deadline = xtcp_now_ms() + ms;
-	long v;
-
-	while ((v = xtcp_counter(name)) < want && xtcp_now_ms() < deadline)
-		usleep(20000);
-	return v;
-}
-
 /*
  * orphan_retries 2: the orphan gives up after two retransmissions,
  * seconds after the close, and is gone; retries2 (15) would have kept
@@ -1020,7 +1009,7 @@ TEST_F_TIMEOUT(orphans, retries_bounded, 90)
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "2"));
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 1));
-	EXPECT_EQ(1, counter_reaches("AbortOnTimeout", 1, 60000));
+	EXPECT_EQ(1, xtcp_wait_counter("AbortOnTimeout", 1, 60000));
 	TH_LOG("orphan gave up after %lld ms", xtcp_now_ms() - t0);
 	EXPECT_EQ(0, conns_to_b());
 	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
@@ -1036,9 +1025,9 @@ TEST_F_TIMEOUT(orphans, max_orphans_resets_the_rest, 90)
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "3"));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/max_orphans", "1"));
 	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 3));
-	EXPECT_EQ(2, counter_reaches("AbortOnMemory", 2, 30000));
+	EXPECT_EQ(2, xtcp_wait_counter("AbortOnMemory", 2, 30000));
 	EXPECT_EQ(1, conns_to_b());
-	EXPECT_EQ(1, counter_reaches("AbortOnTimeout", 1, 60000));
+	EXPECT_EQ(1, xtcp_wait_counter("AbortOnTimeout", 1, 60000));
 	EXPECT_EQ(0, conns_to_b());
 	EXPECT_EQ(2, xtcp_counter("AbortOnMemory"));
 }

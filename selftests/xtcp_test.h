@@ -258,6 +258,12 @@ static inline long xtcp_wait_proto_counter(int proto, const char *name,
 	return v;
 }
 
+/* xtcp_wait_proto_counter() of xtcp's own counter @name. */
+static inline long xtcp_wait_counter(const char *name, long min, int ms)
+{
+	return xtcp_wait_proto_counter(IPPROTO_XTCP, name, min, ms);
+}
+
 /*
  * Close @fd with a RST (SO_LINGER {1, 0}): nothing of it lingers, not
  * even towards a peer that stopped answering.

@@ -413,17 +413,6 @@ TEST_F(twx, fin_again_reacked_rst_ignored)
 	close(raw);
 }
 
-/* Wait (up to 3 s) for counter @name to reach @want; its last value. */
-static long counter_reaches(const char *name, long want)
-{
-	long long deadline = xtcp_now_ms() + 3000;
-	long v;
-
-	while ((v = xtcp_counter(name)) < want && xtcp_now_ms() < deadline)
-		usleep(5000);
-	return v;
-}
-
 /*
  * Stray ACKs for a TIME_WAIT entry (a peer that lost track of the
  * connection): the first is answered with an ACK of the connection's
@@ -454,7 +443,7 @@ TEST_F(twx, stray_acks_rate_limited)
 	EXPECT_EQ(ack.seq, again.seq);
 	EXPECT_EQ(ack.ack, again.ack);
 	ASSERT_EQ(0, send_seg(raw, &fin));
-	EXPECT_EQ(1, counter_reaches("ACKSkippedTimeWait", 1));
+	EXPECT_EQ(1, xtcp_wait_counter("ACKSkippedTimeWait", 1, 3000));
 	ASSERT_EQ(1, tw_count(PROC, port, NULL));
 	close(raw);
 }
@@ -514,7 +503,7 @@ TEST_F(twx, max_tw_buckets_counts_reopened)
 	fin.seq += 100000;
 	fin.ack = 0;
 	ASSERT_EQ(0, send_seg(raw, &fin));
-	EXPECT_EQ(1, counter_reaches("TwRecycled", 1));
+	EXPECT_EQ(1, xtcp_wait_counter("TwRecycled", 1, 3000));
 	EXPECT_EQ(0, tw_count(PROC, 0, NULL));
 
 	ASSERT_NE(0, cycle(PROTO, self->lfd));

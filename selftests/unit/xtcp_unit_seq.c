@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for module/xtcp_seq.h: sequence space comparisons. */
+/*
+ * Unit tests for module/xtcp_seq.h: sequence space comparisons, and RFC
+ * 9293 section 3.10.7.4's acceptability of a segment in its four cases.
+ */
 #include "../../module/xtcp_seq.h"
 #include "kselftest_harness.h"
 
@@ -47,6 +50,83 @@ TEST(between_plain_and_wrapped)
 	EXPECT_TRUE(xtcp_seq_between(0x10, 0xfffffff0u, 0x10));
 	EXPECT_FALSE(xtcp_seq_between(0x11, 0xfffffff0u, 0x10));
 	EXPECT_FALSE(xtcp_seq_between(0xffffffefu, 0xfffffff0u, 0x10));
+}
+
+/* RCV.NXT 1000 and a window of 100: 1000 to 1099 acceptable. */
+#define NXT 1000u
+#define WND 100u
+
+/* SEG.LEN 0, RCV.WND 0: SEG.SEQ = RCV.NXT only. */
+TEST(acceptable_empty_in_no_window)
+{
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT, 0, NXT, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT - 1, 0, NXT, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT + 1, 0, NXT, 0));
+}
+
+/* SEG.LEN 0, RCV.WND > 0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND. */
+TEST(acceptable_empty_in_a_window)
+{
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT, 0, NXT, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT + 50, 0, NXT, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT + WND - 1, 0, NXT, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT + WND, 0, NXT, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT - 1, 0, NXT, WND));
+	/* A window of one: RCV.NXT alone. */
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT, 0, NXT, 1));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT + 1, 0, NXT, 1));
+}
+
+/* SEG.LEN > 0, RCV.WND 0: never, not even at RCV.NXT. */
+TEST(acceptable_data_in_no_window)
+{
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT, 1, NXT, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT, 1000, NXT, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT - 1, 2, NXT, 0));
+}
+
+/* SEG.LEN > 0, RCV.WND > 0: its first or its last byte in the window. */
+TEST(acceptable_data_in_a_window)
+{
+	/* Wholly inside. */
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT, 10, NXT, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT, WND, NXT, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT + WND - 1, 1, NXT, WND));
+	/* Its first byte inside, the rest past the window. */
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT + WND - 1, 50, NXT, WND));
+	/* Its last byte inside: a retransmission overlapping RCV.NXT. */
+	EXPECT_TRUE(xtcp_seq_acceptable(NXT - 10, 11, NXT, WND));
+	/* All before RCV.NXT: an old duplicate. */
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT - 10, 10, NXT, WND));
+	/* All past the window. */
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT + WND, 1, NXT, WND));
+	/* Over the whole window, neither end inside: not acceptable. */
+	EXPECT_FALSE(xtcp_seq_acceptable(NXT - 1, WND + 2, NXT, WND));
+}
+
+/* Every case with RCV.NXT and the window across 2^32. */
+TEST(acceptable_wraps)
+{
+	const u32 nxt = 0xffffffc0u;	/* window 0xffffffc0 to 0x23 */
+
+	EXPECT_TRUE(xtcp_seq_acceptable(0, 0, nxt, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(0x23, 0, nxt, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(0x24, 0, nxt, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(nxt - 1, 0, nxt, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(nxt, 0, nxt, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(0, 0, nxt, 0));
+	EXPECT_FALSE(xtcp_seq_acceptable(nxt, 1, nxt, 0));
+	/* Data across zero, first or last byte in the window. */
+	EXPECT_TRUE(xtcp_seq_acceptable(0xfffffff0u, 0x40, nxt, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(0x20, 0x10, nxt, WND));
+	EXPECT_TRUE(xtcp_seq_acceptable(nxt - 5, 6, nxt, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(nxt - 5, 5, nxt, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(0x24, 0x10, nxt, WND));
+	/* RCV.NXT exactly at 2^32 - 1 and at 0. */
+	EXPECT_TRUE(xtcp_seq_acceptable(0, 1, 0xffffffffu, 2));
+	EXPECT_FALSE(xtcp_seq_acceptable(1, 1, 0xffffffffu, 2));
+	EXPECT_TRUE(xtcp_seq_acceptable(0xffffffffu, 2, 0, WND));
+	EXPECT_FALSE(xtcp_seq_acceptable(0xffffffffu, 1, 0, WND));
 }
 
 TEST_HARNESS_MAIN

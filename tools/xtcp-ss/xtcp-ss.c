@@ -8,7 +8,8 @@
  * filters.  Addresses and ports are always numeric (-n is accepted).
  *
  * -P PROTO asks for another protocol: -P 6 lists TCP, which is how the
- * selftests show that the output is ss's.
+ * selftests show that the output is ss's.  The netlink conversation is
+ * xtcp_diag_dump.h's, which selftests/xtcp_diag.c holds too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +26,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "xtcp_diag_dump.h"
 
 #define XTCP_SS_DEFAULT_PROTO	253
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -212,15 +215,13 @@ static int send_dump(int fd, const struct options *o)
 			.idiag_states = o->states,
 		},
 	};
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
 	if (o->info)
 		q.r.idiag_ext |= (1 << (INET_DIAG_INFO - 1)) |
 				 (1 << (INET_DIAG_CONG - 1));
 	if (o->memory)
 		q.r.idiag_ext |= 1 << (INET_DIAG_SKMEMINFO - 1);
-	return sendto(fd, &q, sizeof(q), 0, (struct sockaddr *)&nl,
-		      sizeof(nl)) < 0 ? -errno : 0;
+	return xtcp_diag_send(fd, &q, sizeof(q));
 }
 
 static void print_endpoint(__be32 addr, __be16 port, bool any_port)
@@ -270,9 +271,10 @@ static void print_skmem(const __u32 *m)
 	       m[SK_MEMINFO_DROPS]);
 }
 
-/* One socket's line(s), as ss -tn prints them. */
-static void print_msg(const struct nlmsghdr *h, const struct options *o)
+/* One socket's line(s), as ss -tn prints them; @arg the options. */
+static void print_msg(const struct nlmsghdr *h, void *arg)
 {
+	const struct options *o = arg;
 	const struct inet_diag_msg *r = NLMSG_DATA(h);
 	const struct tcp_info *ti = NULL;
 	const __u32 *skmem = NULL;
@@ -312,29 +314,9 @@ static void print_msg(const struct nlmsghdr *h, const struct options *o)
 	printf("\n");
 }
 
-/* Read the dump's replies; 0 at NLMSG_DONE, or -errno. */
-static int read_dump(int fd, const struct options *o)
-{
-	static char buf[65536];
-
-	for (;;) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-
-		if (len < 0)
-			return -errno;
-		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-			print_msg(h, o);
-		}
-	}
-}
-
 int main(int argc, char **argv)
 {
+	static char buf[65536];
 	struct options o;
 	int fd, err;
 
@@ -342,9 +324,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	fd = xtcp_diag_open();
 	if (fd < 0) {
-		perror("xtcp-ss: socket(NETLINK_SOCK_DIAG)");
+		fprintf(stderr, "xtcp-ss: socket(NETLINK_SOCK_DIAG): %s\n",
+			strerror(-fd));
 		return 1;
 	}
 	if (!o.no_header)
@@ -352,7 +335,8 @@ int main(int argc, char **argv)
 		       "Send-Q", " Local Address:Port", " Peer Address:Port");
 	err = send_dump(fd, &o);
 	if (!err)
-		err = read_dump(fd, &o);
+		err = xtcp_diag_read(fd, buf, sizeof(buf), false, print_msg,
+				     &o);
 	close(fd);
 	if (err) {
 		fprintf(stderr, "xtcp-ss: %s%s\n", strerror(-err),
