@@ -6,7 +6,7 @@
  * the same tests in the same order, one as the server, one as the client
  * (XTCP_TWOHOST_ROLE); each test and variant has its own port, and the
  * two sides meet by waiting for each other with deadlines: the server
- * accepts within TH_WAIT_MS, the client retries connect() until then (the
+ * accepts within th_wait_ms(), the client retries connect() until then (the
  * other VM may still be booting, or at an earlier test).  A side whose
  * peer never comes fails at the deadline, never hangs.
  *
@@ -31,7 +31,11 @@
 #define SERVER6		"2001:2::1"
 #define CLIENT6		"2001:2::2"
 
-/* How long a side waits for the other to reach the same test. */
+/*
+ * How long a side waits for the other to reach the same test, at most:
+ * XTCP_TWOHOST_WAIT_MS (a quicker failure when trying the test without
+ * a peer), by default TH_WAIT_MS.
+ */
 #define TH_WAIT_MS	120000
 /* A blocking call on a connection gives up after this long. */
 #define TH_IO_SEC	60
@@ -234,13 +238,20 @@ static int th_listen(const struct sockaddr_storage *me, int proto,
 	return fd;
 }
 
-/* The next connection of @lfd, within TH_WAIT_MS: it, or -errno. */
+static int th_wait_ms(void)
+{
+	unsigned long long ms = xtcp_env_ull("XTCP_TWOHOST_WAIT_MS", TH_WAIT_MS);
+
+	return ms < TH_WAIT_MS ? ms : TH_WAIT_MS;
+}
+
+/* The next connection of @lfd, within th_wait_ms(): it, or -errno. */
 static int th_accept(int lfd)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
 	int fd, n;
 
-	n = poll(&p, 1, TH_WAIT_MS);
+	n = poll(&p, 1, th_wait_ms());
 	if (n <= 0)
 		return n ? -errno : -ETIMEDOUT;
 	fd = accept(lfd, NULL, NULL);
@@ -300,7 +311,7 @@ fail:
 
 /*
  * Connect from @me (any port) to @peer's @port, retrying until
- * TH_WAIT_MS have passed (refused: the server is not listening yet;
+ * th_wait_ms() have passed (refused: the server is not listening yet;
  * unreachable or timed out: its VM is not up yet): the socket, or the
  * last -errno.
  */
@@ -308,7 +319,7 @@ static int th_connect(const struct sockaddr_storage *me,
 		      const struct sockaddr_storage *peer, int proto,
 		      unsigned short port)
 {
-	long long deadline = xtcp_now_ms() + TH_WAIT_MS;
+	long long deadline = xtcp_now_ms() + th_wait_ms();
 	struct sockaddr_storage a = *peer;
 	int fd;
 
