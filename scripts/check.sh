@@ -12,6 +12,10 @@
 #  3. the Debian lane: the selftests in a VM booting the Debian kernel the
 #     module is built for, with a final check that the kernel log is clean,
 #     and tshark reading the capture one of them made
+#  3b. the two-host lane (scripts/twohost.sh): two VMs of the Debian
+#     kernel joined by a virtual link, a connection's handshake, bulk
+#     data, half-close and TIME_WAIT between them, each VM's kernel log
+#     checked
 #  4. the debug lane (scripts/check-debug.sh, also `make check-debug`):
 #     the same selftests on a kernel built from linux-source-6.1 with
 #     KASAN, lockdep, kmemleak and gcov (cached outside the clone after
@@ -164,6 +168,7 @@ make -C "$ROOT/selftests/unit" KSFT_DIR="$KSRC/tools/testing/selftests" \
 
 VMTAP="$RES/3-vm-debian.tap"
 echo "# lane: debian (Debian's kernel $KVER)" >"$VMTAP"
+TESTS_BUILT=""
 if [ ! -f "$ROOT/module/xtcp.ko" ]; then
 	echo "not ok - VM selftests (no module/xtcp.ko)" >>"$VMTAP"
 elif ! xtcp_build_tests "$BUILD/tests" >"$RES/tests-build.log" 2>&1; then
@@ -174,6 +179,7 @@ elif ! xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" \
 	sed 's/^/# /' "$RES/initramfs.log" >>"$VMTAP"
 	echo "not ok - initramfs build" >>"$VMTAP"
 else
+	TESTS_BUILT=1
 	# The lane takes 15 minutes under TCG; a hung test times out itself.
 	"$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
 		--out "$BUILD/vm" --timeout 1800 >>"$VMTAP"
@@ -181,6 +187,22 @@ else
 	tap_check "$VMTAP" "tshark reads xtcp_capture.sh's capture as TCP: SYN, SYN-ACK, ACK" \
 		"$RES/pcap-check.log" "$ROOT/scripts/pcap-check.sh" \
 		--extract "$BUILD/vm/data.out" xtcp_capture "$BUILD/vm/xtcp_capture.pcap"
+fi
+
+TWOTAP="$RES/3-vm-twohost.tap"
+echo "# lane: twohost (two VMs of Debian's kernel $KVER on one link)" >"$TWOTAP"
+if [ -z "$TESTS_BUILT" ]; then
+	echo "not ok - two-host tests (no module or selftests: see 3-vm-debian.tap)" >>"$TWOTAP"
+elif ! xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs-twohost.cpio.gz" \
+		--kmod virtio_pci --kmod virtio_net \
+		>"$RES/initramfs-twohost.log" 2>&1; then
+	sed 's/^/# /' "$RES/initramfs-twohost.log" >>"$TWOTAP"
+	echo "not ok - two-host initramfs build" >>"$TWOTAP"
+else
+	# Two VMs at once, about 25 s under TCG; a side whose peer does not
+	# come gives up on each test after 2 minutes, the VM after 10.
+	"$ROOT/scripts/twohost.sh" --initrd "$BUILD/initramfs-twohost.cpio.gz" \
+		--out "$BUILD/twohost" --timeout 600 >>"$TWOTAP"
 fi
 
 if [ "${XTCP_DEBUG_LANE:-1}" != 0 ]; then

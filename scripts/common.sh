@@ -38,9 +38,13 @@ xtcp_build_tests()
 	cp "$ROOT/scripts/ladder.awk" "$1/ladder.awk"
 }
 
-# xtcp_initramfs DIR OUT: pack xtcp.ko and the tests in DIR into OUT.
+# xtcp_initramfs DIR OUT [MKINITRAMFS ARGS...]: pack xtcp.ko and the
+# tests in DIR into OUT.
 xtcp_initramfs()
 {
+	local dir=$1 out=$2
+
+	shift 2
 	"$ROOT/scripts/mkinitramfs.sh" --kver "$KVER" \
-		--module "$ROOT/module/xtcp.ko" --tests "$1" --out "$2"
+		--module "$ROOT/module/xtcp.ko" --tests "$dir" --out "$out" "$@"
 }

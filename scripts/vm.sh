@@ -1,13 +1,13 @@
 #!/bin/bash
 # vm.sh - boot the Debian kernel (or another one, --kernel) with an xtcp
 # initramfs (scripts/mkinitramfs.sh) in qemu: 1 GiB (--mem), 2 vCPUs, no
-# NIC.  KVM is used only if a cached probe (build/kvm-probe) showed that it
+# NIC (but see --netdev).  KVM is used only if a cached probe (build/kvm-probe) showed that it
 # boots; otherwise TCG (-cpu max).
 #
 # Usage: scripts/vm.sh --mode test|demo|shell|probe --initrd FILE [--kver KVER]
 #            [--kernel BZIMAGE] [--mem MIB] [--timeout SECS] [--out DIR]
 #            [--accel auto|kvm|tcg] [--append "KERNEL ARGS"]
-#            [--args "RUN_TESTS ARGS"]
+#            [--args "RUN_TESTS ARGS"] [--netdev OPTS [--mac MAC]]
 #   test   ttyS0 -> OUT/console.log, ttyS1 (TAP) -> OUT/tap.out, ttyS2
 #          (data the VM hands back, such as gcov files) -> OUT/data.out;
 #          prints tap.out, then "ok - vm completed" or, if XTCP-VM-DONE is
@@ -19,6 +19,10 @@
 #          to build/demo
 #   shell  interactive console on stdio (Ctrl-A x quits qemu; no timeout)
 #   probe  re-run the KVM probe, refresh build/kvm-probe, print the result
+# --netdev OPTS gives the VM a virtio-net NIC on qemu's "-netdev OPTS"
+# (its id is added), with MAC address --mac (default 52:54:00:12:34:56;
+# two VMs on one link need different ones); scripts/twohost.sh joins two
+# VMs so.
 # KVER defaults to the one the initrd was built for (etc/xtcp-kver in it);
 # the kernel booted is /boot/vmlinuz-KVER unless --kernel names one (the
 # debug lane's bzImage), which must then be that KVER's.
@@ -34,7 +38,7 @@ usage() {
 usage: scripts/vm.sh --mode test|demo|shell|probe --initrd FILE [--kver KVER]
            [--kernel BZIMAGE] [--mem MIB] [--timeout SECS] [--out DIR]
            [--accel auto|kvm|tcg] [--append "KERNEL ARGS"]
-           [--args "RUN_TESTS ARGS"]
+           [--args "RUN_TESTS ARGS"] [--netdev OPTS [--mac MAC]]
 EOF
 	exit 2
 }
@@ -49,6 +53,8 @@ OUT=""
 ACCEL=${XTCP_ACCEL:-auto}
 APPEND=""
 TARGS=""
+NETDEV=""
+MAC=52:54:00:12:34:56
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mode) MODE=${2:?}; shift 2 ;;
@@ -61,6 +67,8 @@ while [ $# -gt 0 ]; do
 	--accel) ACCEL=${XTCP_ACCEL:-${2:?}}; shift 2 ;;
 	--append) APPEND=${2?}; shift 2 ;;
 	--args) TARGS=${2?}; shift 2 ;;
+	--netdev) NETDEV=${2:?}; shift 2 ;;
+	--mac) MAC=${2:?}; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "vm.sh: unknown argument: $1" >&2; usage ;;
 	esac
@@ -87,6 +95,12 @@ BASE_APPEND="console=ttyS0 panic=-1 oops=panic printk.devkmsg=on log_buf_len=4M"
 QEMU_BASE=(qemu-system-x86_64 -m "$MEM" -smp 2 -no-reboot -nodefaults
 	-no-user-config -display none -nic none
 	-kernel "$KERNEL" -initrd "$INITRD")
+# Not in QEMU_BASE: the KVM probe must not take the NIC's socket.
+QEMU_NET=()
+if [ -n "$NETDEV" ]; then
+	QEMU_NET=(-netdev "$NETDEV,id=n0"
+		-device "virtio-net-pci,netdev=n0,mac=$MAC")
+fi
 
 # kvm_probe: boot the initrd in probe mode under KVM (20 s limit); 0 if OK.
 kvm_probe() {
@@ -159,7 +173,7 @@ test)
 	rm -f "$OUT/console.log" "$OUT/tap.out" "$OUT/data.out" "$OUT/qemu.log"
 	echo "vm.sh: booting $KVER ($ACCEL_USED), logs in $OUT" >&2
 	rc=0
-	timeout -k 10 "${TIMEOUT:-900}" "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" \
+	timeout -k 10 "${TIMEOUT:-900}" "${QEMU_BASE[@]}" "${QEMU_NET[@]}" "${QEMU_ACCEL[@]}" \
 		-serial "file:$OUT/console.log" -serial "file:$OUT/tap.out" \
 		-serial "file:$OUT/data.out" \
 		-append "$CMDLINE" </dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
@@ -187,7 +201,7 @@ demo)
 	mkdir -p "$OUT"
 	rm -f "$OUT/data.out"
 	rc=0
-	timeout --foreground -k 10 "${TIMEOUT:-600}" "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" \
+	timeout --foreground -k 10 "${TIMEOUT:-600}" "${QEMU_BASE[@]}" "${QEMU_NET[@]}" "${QEMU_ACCEL[@]}" \
 		-serial mon:stdio -serial null -serial "file:$OUT/data.out" \
 		-append "$CMDLINE" || rc=$?
 	echo "vm.sh: VM finished in $(($(date +%s) - start)) s (qemu status $rc)" >&2
@@ -196,9 +210,9 @@ demo)
 shell)
 	echo "vm.sh: Ctrl-A x quits qemu, Ctrl-A h for help" >&2
 	if [ -n "$TIMEOUT" ]; then
-		exec timeout --foreground -k 10 "$TIMEOUT" "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" \
+		exec timeout --foreground -k 10 "$TIMEOUT" "${QEMU_BASE[@]}" "${QEMU_NET[@]}" "${QEMU_ACCEL[@]}" \
 			-serial mon:stdio -append "$CMDLINE"
 	fi
-	exec "${QEMU_BASE[@]}" "${QEMU_ACCEL[@]}" -serial mon:stdio -append "$CMDLINE"
+	exec "${QEMU_BASE[@]}" "${QEMU_NET[@]}" "${QEMU_ACCEL[@]}" -serial mon:stdio -append "$CMDLINE"
 	;;
 esac
