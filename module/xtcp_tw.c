@@ -8,7 +8,7 @@
  * FIN, refuse its 4-tuple to new connections and keep its port bound.
  *
  * Each entry is linked three times: in a TIME_WAIT hash chain (global,
- * keyed by the 4-tuple, singly linked), in its bind bucket's tw_owners
+ * keyed by the 4-tuple, singly linked), in its port's tw_owners
  * (see xtcp_table.c), so that bind() sees the port as taken, and on its
  * namespace's timing wheel (singly linked), which owns the memory.  The
  * locks of the three links, their order and the wheel's ownership are

@@ -36,10 +36,11 @@ static int tw_count(const char *proc, unsigned int lport,
 
 /*
  * Read @proc @size bytes at a time, each read() resuming the walk where
- * the last one stopped: TIME_WAIT lines, or -1 if a local port showed
- * twice (an entry seen twice across a resume).
+ * the last one stopped: TIME_WAIT lines from local ports @lo to @hi, or
+ * -1 if a local port showed twice (an entry seen twice across a resume).
  */
-static int tw_count_in_pieces(const char *proc, size_t size)
+static int tw_count_in_pieces(const char *proc, size_t size,
+			      unsigned int lo, unsigned int hi)
 {
 	static uint8_t seen[65536];
 	char buf[4096], *line, *nl;
@@ -57,7 +58,8 @@ static int tw_count_in_pieces(const char *proc, size_t size)
 		line = buf;
 		while ((nl = memchr(line, '\n', buf + have - line))) {
 			*nl = '\0';
-			if (xtcp_proc_parse(line, &t) && t.state == 0x06) {
+			if (xtcp_proc_parse(line, &t) && t.state == 0x06 &&
+			    t.lport >= lo && t.lport <= hi) {
 				if (seen[t.lport]++)
 					n = -1;
 				else if (n >= 0)
@@ -202,6 +204,136 @@ TEST_F(tw, reuseaddr_both_sides)
 	close(n);
 }
 
+/*
+ * Whether a port is free, or which port bind(0) and connect() find, is
+ * decided by that port's owners: TIME_WAIT entries on 64 other ports,
+ * with SO_REUSEADDR or without, change no answer.
+ */
+TEST_F(tw, other_ports_entries_change_nothing)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	unsigned short got[2];
+	int c, s[2], i, n;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43200 43201"));
+	for (i = 0; i < 64; i++) {
+		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, c);
+		if (i % 2)
+			ASSERT_EQ(0, xtcp_set_reuseaddr(c));
+		ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", CPORT + 1 + i));
+		ASSERT_EQ(CPORT + 1 + i, client_close_first(self->lfd, c));
+	}
+	ASSERT_EQ(64, tw_count(variant->proc, 0, NULL));
+
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
+	close(n);
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(0, xtcp_bind(n, "127.0.0.1", 0));
+	EXPECT_LE(43200, xtcp_local_port(n));
+	EXPECT_GE(43201, xtcp_local_port(n));
+	close(n);
+
+	/* Each of the range's two ports once, then no 4-tuple is left. */
+	for (i = 0; i < 2; i++) {
+		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+		got[i] = xtcp_local_port(c);
+		s[i] = c;
+	}
+	EXPECT_EQ(43200, got[0]);	/* connect() tries even ports first */
+	EXPECT_EQ(43201, got[1]);
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+	close(c);
+	close(s[0]);
+	close(s[1]);
+}
+
+/*
+ * An entry holds its own address and port: another address is free, the
+ * wildcard is not, not even with SO_REUSEADDR on the new socket alone;
+ * the next port is free.
+ */
+TEST_F(tw, entry_holds_its_address_and_port)
+{
+	static const struct {
+		const char *ip;
+		unsigned short port;
+		bool reuse;
+		int err;
+	} binds[] = {
+		{ "127.0.0.2", CPORT, false, 0 },
+		{ "0.0.0.0", CPORT, false, -EADDRINUSE },
+		{ "0.0.0.0", CPORT, true, -EADDRINUSE },
+		{ "127.0.0.1", CPORT + 1, false, 0 },
+		{ "0.0.0.0", CPORT + 1, false, 0 },
+	};
+	unsigned int i;
+	int c, n;
+
+	c = bind_client(variant->proto, false);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	for (i = 0; i < ARRAY_SIZE(binds); i++) {
+		n = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, n);
+		if (binds[i].reuse)
+			ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+		EXPECT_EQ(binds[i].err, xtcp_bind(n, binds[i].ip,
+						  binds[i].port))
+			TH_LOG("bind %u: %s:%u", i, binds[i].ip, binds[i].port);
+		close(n);
+	}
+}
+
+/* With SO_REUSEADDR on both, the wildcard may share the entry's port. */
+TEST_F(tw, reuseaddr_wildcard)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, true);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
+	close(n);
+}
+
+/* An entry holds its port in its own namespace only. */
+TEST_F(tw, port_held_in_own_namespace)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, false);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+
+	ASSERT_EQ(0, xtcp_new_netns());
+	EXPECT_EQ(0, tw_count(variant->proc, 0, NULL));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+}
+
 /* From here on, xtcp only: its sysctls, counters and wire details. */
 FIXTURE(twx) {
 	int lfd;
@@ -274,7 +406,7 @@ TEST_F_TIMEOUT(twx, two_thousand_entries, 300)
 		ASSERT_NE(0, cycle(PROTO, self->lfd)) TH_LOG("cycle %d", i);
 	EXPECT_EQ(2000, tw_count(PROC, 0, NULL));
 	/* About two lines a read(): each resumes the walk, none repeats. */
-	EXPECT_EQ(2000, tw_count_in_pieces(PROC, 256));
+	EXPECT_EQ(2000, tw_count_in_pieces(PROC, 256, 0, 65535));
 	EXPECT_EQ(2000, xtcp_counter("TwCreated"));
 	EXPECT_EQ(0, xtcp_counter("TwOverflows"));
 }
