@@ -953,11 +953,14 @@ enum xtcp_entry_kind {
  * @net: namespace whose entries are listed
  * @bucket: chain the cursor is in, counting the listening, connection,
  *	TIME_WAIT and bind hash chains one after another
- * @offset: entries of @net already visited in @bucket
+ * @last: address of the entry of @bucket last visited, 0 for none: a
+ *	chain's entries are visited in the order of their addresses
+ * @offset: requests visited of listener @last
  */
 struct xtcp_table_iter {
 	struct net *net;
 	unsigned int bucket;
+	unsigned long last;
 	unsigned int offset;
 };
 
@@ -1182,7 +1185,7 @@ void xtcp_mem_exit(void);
 /* xtcp_tw.c */
 #define XTCP_TW_HASH_SIZE	65536	/* TIME_WAIT hash chains */
 bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
-			unsigned int offset, xtcp_iter_fn fn, void *arg);
+			unsigned long *last, xtcp_iter_fn fn, void *arg);
 int xtcp_tw_init(void);
 void xtcp_tw_exit(void);
 void xtcp_tw_init_net(struct net *net);

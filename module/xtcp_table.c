@@ -875,35 +875,43 @@ EXPORT_SYMBOL_GPL(xtcp_lookup);
  * each followed by its pending requests; the connections; the TIME_WAIT
  * entries; and last the sockets that are only bound, which xtcp lists
  * (in TCP_CLOSE) where Linux does not.  Each step locks one chain, so
- * softirqs stay off only that long, and the cursor keeps the chain and
- * the offset in it: a whole walk costs the entries plus the chains,
- * not the square of the entries (the bind bucket of a busy port holds
- * every connection on it, which a walk of bind buckets made quadratic).
+ * softirqs stay off only that long; empty chains are passed over without
+ * their lock (a racy look at the head, nothing dereferenced), so a whole
+ * walk costs the entries plus one load a chain.
+ *
+ * Within a chain, entries are visited in the order of their addresses:
+ * the cursor keeps the chain and the address of the entry last visited,
+ * and a step takes the lowest address above it.  Unlike a count of the
+ * entries passed, which shifts when one is added at the head of the
+ * chain or one before the cursor goes, this shows every entry present
+ * for the whole walk exactly once, however many others come and go
+ * (those may be shown or not).  A listener's requests follow it by
+ * count, as they are few and come and go with the listener.
  */
 #define XTCP_ITER_EHASH		XTCP_LHASH_SIZE
 #define XTCP_ITER_TW		(XTCP_ITER_EHASH + XTCP_EHASH_SIZE)
 #define XTCP_ITER_BHASH		(XTCP_ITER_TW + XTCP_TW_HASH_SIZE)
 #define XTCP_ITER_END		(XTCP_ITER_BHASH + XTCP_BHASH_SIZE)
+#define XTCP_ITER_RESCHED	1024	/* chains between two cond_resched() */
 
-/* Is @seen, the entry being counted, the one @it wants? */
-static bool xtcp_iter_hit(struct xtcp_table_iter *it, unsigned int *seen)
-{
-	return (*seen)++ == it->offset;
-}
-
-/* A listener's pending requests, after the listener itself. */
-static bool xtcp_iter_requests(struct xtcp_table_iter *it, struct sock *sk,
-			       unsigned int *seen, xtcp_iter_fn fn, void *arg)
+/*
+ * Request @it->offset of listener @sk, its chain locked; the cursor
+ * moves past it.
+ */
+static bool xtcp_iter_request(struct xtcp_table_iter *it, struct sock *sk,
+			      xtcp_iter_fn fn, void *arg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request *req;
+	unsigned int seen = 0;
 	bool found = false;
 
 	spin_lock(&xs->req_lock);
 	list_for_each_entry(req, &xs->requests, node) {
-		if (xtcp_iter_hit(it, seen)) {
+		if (seen++ == it->offset) {
 			if (fn)
 				fn(XTCP_ENTRY_REQ, req, arg);
+			it->offset++;
 			found = true;
 			break;
 		}
@@ -912,15 +920,14 @@ static bool xtcp_iter_requests(struct xtcp_table_iter *it, struct sock *sk,
 	return found;
 }
 
-/* Entry @it->offset of a listening or connection hash chain. */
+/* The next entry of a listening or connection hash chain. */
 static bool xtcp_iter_chain(struct xtcp_table_iter *it,
 			    struct xtcp_hash_bucket *hb, xtcp_iter_fn fn,
 			    void *arg)
 {
+	struct sock *sk, *last = NULL, *next = NULL;
 	struct hlist_nulls_node *node;
-	unsigned int seen = 0;
-	bool found = false;
-	struct sock *sk;
+	bool found = true;
 
 	if (hlist_nulls_empty(&hb->chain))
 		return false;
@@ -928,33 +935,38 @@ static bool xtcp_iter_chain(struct xtcp_table_iter *it,
 	sk_nulls_for_each(sk, node, &hb->chain) {
 		if (!net_eq(sock_net(sk), it->net))
 			continue;
-		if (xtcp_iter_hit(it, &seen)) {
-			if (fn)
-				fn(XTCP_ENTRY_SOCK, sk, arg);
-			found = true;
-			break;
-		}
-		if (sk->sk_state == TCP_LISTEN &&
-		    xtcp_iter_requests(it, sk, &seen, fn, arg)) {
-			found = true;
-			break;
-		}
+		if ((unsigned long)sk == it->last)
+			last = sk;
+		else if ((unsigned long)sk > it->last &&
+			 (!next || (unsigned long)sk < (unsigned long)next))
+			next = sk;
 	}
+	if (last && last->sk_state == TCP_LISTEN &&
+	    xtcp_iter_request(it, last, fn, arg))
+		goto out;
+	if (next) {
+		if (fn)
+			fn(XTCP_ENTRY_SOCK, next, arg);
+		it->last = (unsigned long)next;
+		it->offset = 0;
+		goto out;
+	}
+	found = false;
+out:
 	spin_unlock_bh(&hb->lock);
 	return found;
 }
 
 /*
- * Entry @it->offset of the sockets of bind bucket @b in no hash chain;
- * other namespaces' ports are passed over whole.
+ * The next socket of bind bucket @b in no hash chain; other namespaces'
+ * ports are passed over whole.
  */
 static bool xtcp_iter_bound(struct xtcp_table_iter *it,
 			    struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
 			    void *arg)
 {
 	struct xtcp_bind_port *bp;
-	unsigned int seen = 0;
-	struct sock *sk;
+	struct sock *sk, *next = NULL;
 
 	if (hlist_empty(&b->ports))
 		return false;
@@ -963,16 +975,18 @@ static bool xtcp_iter_bound(struct xtcp_table_iter *it,
 		if (!net_eq(read_pnet(&bp->net), it->net))
 			continue;
 		sk_for_each_bound(sk, &bp->owners) {
-			if (!sk_unhashed(sk) || !xtcp_iter_hit(it, &seen))
-				continue;
-			if (fn)
-				fn(XTCP_ENTRY_SOCK, sk, arg);
-			spin_unlock_bh(&b->lock);
-			return true;
+			if (sk_unhashed(sk) && (unsigned long)sk > it->last &&
+			    (!next || (unsigned long)sk < (unsigned long)next))
+				next = sk;
 		}
 	}
+	if (next) {
+		if (fn)
+			fn(XTCP_ENTRY_SOCK, next, arg);
+		it->last = (unsigned long)next;
+	}
 	spin_unlock_bh(&b->lock);
-	return false;
+	return next;
 }
 
 static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
@@ -987,7 +1001,7 @@ static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
 				       fn, arg);
 	if (i < XTCP_ITER_BHASH)
 		return xtcp_tw_iter_chain(it->net, i - XTCP_ITER_TW,
-					  it->offset, fn, arg);
+					  &it->last, fn, arg);
 	return xtcp_iter_bound(it, &xtcp_table.bhash[i - XTCP_ITER_BHASH],
 			       fn, arg);
 }
@@ -999,19 +1013,24 @@ static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
  *	go away while @fn reads it; may be NULL to skip the entry
  * @arg: cookie for @fn
  *
- * No lock is held between calls: an entry that moves meanwhile may be
- * missed or seen twice, as with TCP's /proc/net/tcp.  A step costs the
- * length of one chain, and the empty chains before the next entry.
+ * No lock is held between calls.  An entry present from the start of
+ * the walk to its end is visited once; one added or removed meanwhile
+ * may be visited or not.  A step costs the length of one chain, and a
+ * look at the empty chains before the next entry.  Process context: it
+ * may sleep between chains.
  *
  * Return: true when an entry was visited, false at the end of the table.
  */
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
 {
-	for (; it->bucket < XTCP_ITER_END; it->bucket++, it->offset = 0) {
-		if (xtcp_iter_at(it, fn, arg)) {
-			it->offset++;
+	might_sleep();
+	for (; it->bucket < XTCP_ITER_END; it->bucket++) {
+		if (xtcp_iter_at(it, fn, arg))
 			return true;
-		}
+		it->last = 0;
+		it->offset = 0;
+		if (it->bucket % XTCP_ITER_RESCHED == XTCP_ITER_RESCHED - 1)
+			cond_resched();
 	}
 	return false;
 }

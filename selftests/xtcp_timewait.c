@@ -411,6 +411,139 @@ TEST_F_TIMEOUT(twx, two_thousand_entries, 300)
 	EXPECT_EQ(0, xtcp_counter("TwOverflows"));
 }
 
+/*
+ * Each read() of /proc/net/xtcp resumes the walk past the entry last
+ * shown, even when entries were added to its chain or removed before
+ * it meanwhile.  Listeners on ports 256 apart share a listening chain
+ * (xtcp_lhash_slot()), which makes the change land in the chain being
+ * read; reads of one line each stop the walk between two of them.
+ */
+#define LPORT0	31000
+#define NLISTEN	8
+
+static int listen_on(unsigned short port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, PROTO);
+
+	if (fd < 0 || xtcp_bind(fd, "127.0.0.1", port) || listen(fd, 8))
+		return -1;
+	return fd;
+}
+
+/* The listener port line @line shows, if one of ours, or 0. */
+static unsigned short our_listener(const char *line)
+{
+	struct xtcp_proc_sock t;
+
+	if (!xtcp_proc_parse(line, &t) || t.state != 0x0a ||
+	    t.lport < LPORT0 || (t.lport - LPORT0) % 256)
+		return 0;
+	return t.lport;
+}
+
+TEST_F(twx, proc_resumes_past_changes)
+{
+	int lfd[NLISTEN + 1], seen[NLISTEN + 1] = { 0 };
+	int fd, shown = 0, closed = 0, i;
+	char line[XTCP_PROC_LINE_LEN + 1];
+	unsigned short port;
+	ssize_t n;
+
+	lfd[NLISTEN] = -1;
+
+	for (i = 0; i < NLISTEN; i++) {
+		lfd[i] = listen_on(LPORT0 + 256 * i);
+		ASSERT_LE(0, lfd[i]);
+	}
+	fd = open(PROC, O_RDONLY);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, line, XTCP_PROC_LINE_LEN)) > 0) {
+		ASSERT_EQ(XTCP_PROC_LINE_LEN, n);
+		line[n] = '\0';
+		port = our_listener(line);
+		if (!port)
+			continue;
+		seen[(port - LPORT0) / 256]++;
+		shown++;
+		/* Amid the chain: one listener more at its head ... */
+		if (shown == 3) {
+			lfd[NLISTEN] = listen_on(LPORT0 + 256 * NLISTEN);
+			ASSERT_LE(0, lfd[NLISTEN]);
+		}
+		/* ... and two fewer among those already shown. */
+		for (i = 0; shown == 5 && i < NLISTEN && closed < 2; i++) {
+			if (seen[i]) {
+				close(lfd[i]);
+				lfd[i] = -1;
+				closed++;
+			}
+		}
+	}
+	EXPECT_EQ(0, n);
+	close(fd);
+	/* Each listener there all along, once; the new one once at most. */
+	for (i = 0; i < NLISTEN; i++)
+		EXPECT_EQ(1, seen[i]) TH_LOG("listener %d", LPORT0 + 256 * i);
+	EXPECT_GE(1, seen[NLISTEN]);
+	for (i = 0; i <= NLISTEN; i++)
+		if (lfd[i] >= 0)
+			close(lfd[i]);
+}
+
+/*
+ * Entries there all along are listed once in every read of the file,
+ * in pieces, while other connections come and go and leave TIME_WAIT
+ * entries of their own (from a child process, on another listener).
+ */
+#define STABLE0	30000
+#define NSTABLE	500
+
+static void churn_connections(void)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 1);
+	int lfd = listen_on(PORT + 1), c, s;
+	char b;
+
+	for (;;) {
+		c = socket(AF_INET, SOCK_STREAM, PROTO);
+		if (lfd < 0 || c < 0 ||
+		    connect(c, (struct sockaddr *)&a, sizeof(a)))
+			_exit(1);
+		s = accept(lfd, NULL, NULL);
+		close(c);
+		if (s < 0 || recv(s, &b, 1, 0) != 0)
+			_exit(1);
+		close(s);
+	}
+}
+
+TEST_F_TIMEOUT(twx, proc_lists_each_once_under_churn, 300)
+{
+	int i, c, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_msl(600000));
+	for (i = 0; i < NSTABLE; i++) {
+		c = socket(AF_INET, SOCK_STREAM, PROTO);
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", STABLE0 + i));
+		ASSERT_EQ(STABLE0 + i, client_close_first(self->lfd, c));
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		churn_connections();
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(NSTABLE, tw_count_in_pieces(PROC, 200, STABLE0,
+						      STABLE0 + NSTABLE - 1))
+			TH_LOG("read %d", i);
+	/* The churn ran all along: it made entries of its own. */
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_LT(NSTABLE, tw_count(PROC, 0, NULL));
+}
+
 TEST_F(twx, max_tw_buckets)
 {
 	int i;
