@@ -20,7 +20,9 @@
  *                the first and last 5 s; churn_step, the lowest ratio of
  *                a 5 s interval's rate to the one before; churn_tw, the
  *                TIME_WAIT entries left at the end; churn_reused, the
- *                4-tuples connect() took over from TIME_WAIT; and
+ *                4-tuples connect() took over from TIME_WAIT;
+ *                churn_seq_reject, their SYN-ACKs dropped (RFC 6191,
+ *                xtcp only) and churn_retrans, segments sent again; and
  *                churn_atS, the rate of the 5 s up to second S
  *   lossy        seconds to move 8 MiB across a link with every
  *                impairment of xtcp_bulk's "all" path
@@ -385,6 +387,11 @@ static int churn(int proto, int lfd)
 	 * TIME_WAIT, and each interval's rate, for tap.out.
 	 */
 	printf("churn_reused %ld\n", xtcp_proto_counter(proto, "TwReused"));
+	/* A SYN-ACK dropped by RFC 6191's rule costs a SYN timeout. */
+	printf("churn_seq_reject %ld\n",
+	       xtcp_proto_counter(proto, "TwReuseSeqReject"));
+	printf("churn_retrans %ld\n",
+	       xtcp_proto_counter(proto, "RetransSegs"));
 	for (i = 0; i < steps; i++)
 		printf("churn_at%ld %.1f\n", (i + 1) * CHURN_STEP_MS / 1000,
 		       done[i] * 1e3 / CHURN_STEP_MS);
