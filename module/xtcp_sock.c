@@ -98,6 +98,8 @@ static void xtcp_write_queue_purge(struct sock *sk)
 	xs->send_head = NULL;
 	xs->packets_out = 0;
 	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
 	xs->max_packets_out = 0;
 	xs->cwnd_limited = false;
 }
