@@ -378,6 +378,8 @@ enum {
  *	reaches @tlp_high_seq (RFC 8985 7.3)
  * @tlp_retrans: that probe sent an old segment again, not new data
  * @tlp_dsack: a D-SACK block came since it left: the probe was a copy
+ * @dsack_dups: segments D-SACK blocks reported; above total_retrans,
+ *	the path duplicates, and the blocks are not taken (Linux's)
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
  * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer; also
  *	RACK's reordering timer and the tail loss probe (@rtx_mode)
@@ -491,6 +493,7 @@ struct xtcp_sock {
 	bool tlp_out;
 	bool tlp_retrans;
 	bool tlp_dsack;
+	u32 dsack_dups;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;

@@ -276,6 +276,7 @@ void xtcp_cong_start(struct sock *sk)
 	xs->lost_out = 0;
 	xs->retrans_out = 0;
 	xs->tlp_out = false;
+	xs->dsack_dups = 0;
 	xtcp_rack_init(&xs->rack);
 	if (xs->ca_ops && xs->ca_ops->init)
 		xs->ca_ops->init(sk);
@@ -530,7 +531,13 @@ static bool xtcp_loss_seen(const struct xtcp_sock *xs)
 	       xtcp_newreno_is_full_ack(xs->snd_una, xs->recover);
 }
 
-/* A loss episode ends: the window is ssthresh (Linux's tcp_end_cwnd_reduction()). */
+/*
+ * A loss episode ends: the window is ssthresh (Linux's
+ * tcp_end_cwnd_reduction()).  Its cut may still be undone: on a path
+ * that reorders, the ACK that ends it comes for the late originals,
+ * and the D-SACK blocks for the copies sent again come after it, as
+ * Linux keeps undo_marker until the next episode (xtcp_cong_dsack()).
+ */
 static void xtcp_recovery_done(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -539,7 +546,6 @@ static void xtcp_recovery_done(struct sock *sk)
 		xs->cw.cwnd = max(xs->cw.ssthresh, 1U);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->cw.cwnd_cnt = 0;
-	xtcp_undo_forget(&xs->undo);
 	xtcp_rack_recovery_ended(&xs->rack);
 }
 
@@ -554,13 +560,18 @@ static void xtcp_cong_undo(struct sock *sk, int mib)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	bool open = xs->ca_state == XTCP_CA_OPEN;
+
 	xtcp_undo_cwnd(&xs->undo, &xs->cw);
+	XTCP_INC_STATS(sock_net(sk), mib);
+	/* Undone once over: lost_out and recover are the new episode's. */
+	if (open)
+		return;
 	xtcp_unmark_lost(sk);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->recover = xs->snd_una;
 	xs->dupacks = 0;
 	xtcp_rack_recovery_ended(&xs->rack);
-	XTCP_INC_STATS(sock_net(sk), mib);
 }
 
 /*
@@ -596,20 +607,40 @@ static bool xtcp_try_undo_eifel(struct sock *sk, bool full)
  * The path reordered (or duplicated) more than RACK allowed for: its
  * reordering window grows (xtcp_rack_dsack()).  A block for the copy a
  * tail loss probe sent says that the probe repaired nothing.  When
- * every segment the current loss episode sent again has come back as a
+ * every segment the last loss episode sent again has come back as a
  * duplicate, nothing was lost: the episode is undone (RFC 3708 with
- * Linux's response, tcp_try_undo_dsack()).
+ * Linux's response, tcp_try_undo_dsack()), also once it is over, as
+ * Linux does in the Open state: on a path that reorders, the blocks
+ * come after the ACK that ended it.
  */
 void xtcp_cong_dsack(struct sock *sk, u32 start, u32 end, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xs);
+	bool tlp = false;
 
 	xtcp_assert_sock_locked(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKRECV);
-	xtcp_rack_dsack(&xs->rack, xs->snd_una, xs->snd_nxt);
-	if (xs->tlp_out && xs->tlp_retrans && end == xs->tlp_high_seq)
+	/*
+	 * More duplicates than we ever sent copies: the path duplicates
+	 * (netem, a bad link), and the block says nothing of what we
+	 * sent again, as Linux's tcp_dsack_seen() judges.
+	 */
+	xs->dsack_dups += seg ? DIV_ROUND_UP(end - start, seg) : 1;
+	if (xs->dsack_dups > xs->total_retrans)
+		return;
+	if (xs->tlp_out && xs->tlp_retrans && end == xs->tlp_high_seq) {
 		xs->tlp_dsack = true;
-	if (!xs->ca_ops || xs->ca_state == XTCP_CA_OPEN)
+		tlp = true;
+	}
+	/*
+	 * Only reordering RACK did not allow for widens its window: not a
+	 * tail loss probe's copy (a timer sent it, not RACK), nor a path
+	 * never seen to reorder (Linux's tcp_dsack_seen()).
+	 */
+	if (xs->reord_seen && !tlp)
+		xtcp_rack_dsack(&xs->rack, xs->snd_una, xs->snd_nxt);
+	if (!xs->ca_ops)
 		return;
 	if (xtcp_undo_dsack(&xs->undo, start, end, ack, xtcp_seg_size(xs)))
 		xtcp_cong_undo(sk, XTCP_MIB_DSACKUNDO);

@@ -457,8 +457,13 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 		       prev->next) : skb_peek(&xs->ooo_queue);
 	if (next && xtcp_seq_before(XTCP_SKB_CB(next)->seq, end))
 		end = XTCP_SKB_CB(next)->seq;
-	if (!xtcp_seq_before(seq, end))
-		return false;	/* held already */
+	if (!xtcp_seq_before(seq, end)) {
+		/* Held already: a D-SACK block says so (RFC 2883). */
+		if (xs->sack_ok)
+			xtcp_sack_set_dsack(&xs->sack, cb->seq,
+					    cb->seq + skb->len - doff);
+		return false;
+	}
 	if (!pskb_pull(skb, doff) || pskb_trim(skb, end - seq))
 		return false;
 
@@ -577,6 +582,10 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
 		return xtcp_ooo_queue(sk, skb, doff);
 	trim = xs->rcv_nxt - cb->seq;
+	/* What came before again: a D-SACK block says so (RFC 2883). */
+	if (trim && xs->sack_ok)
+		xtcp_sack_set_dsack(&xs->sack, cb->seq,
+				    cb->seq + min(trim, payload));
 	if (trim >= payload)
 		return false;
 	/*

@@ -325,9 +325,21 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_rcv_crossed_synack(sk, skb, h))
 		goto drop;
 	if (!xtcp_seq_acceptable(xs, cb->seq, cb->end_seq - cb->seq)) {
-		if (!(h->flags & XTCP_FLAG_RST))
-			xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
-					  !(h->flags & XTCP_FLAG_SYN));
+		if (h->flags & XTCP_FLAG_RST)
+			goto drop;
+		/*
+		 * Data received before, again: a D-SACK block tells the
+		 * sender (RFC 2883), as Linux's tcp_send_dupack(), so that
+		 * it can undo a recovery the copy was sent for.
+		 */
+		if (payload && xs->sack_ok &&
+		    xtcp_seq_before(cb->seq, xs->rcv_nxt))
+			xtcp_sack_set_dsack(&xs->sack, cb->seq,
+					    xtcp_seq_before(cb->seq + payload,
+							    xs->rcv_nxt) ?
+					    cb->seq + payload : xs->rcv_nxt);
+		xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
+				  !(h->flags & XTCP_FLAG_SYN));
 		goto drop;
 	}
 	if (h->flags & XTCP_FLAG_RST) {
