@@ -343,6 +343,9 @@ enum {
  * @sack: out-of-order ranges we hold, for the SACK option of our ACKs
  * @ooo_queue: segments received above rcv_nxt, in sequence order, not
  *	overlapping; charged to the receive buffer
+ * @ooo_fin_seq: sequence number of a FIN received above rcv_nxt
+ * @ooo_fin: @ooo_fin_seq is set: the FIN is taken once rcv_nxt reaches
+ *	it (xtcp_rcv_synchronized()), as Linux keeps one out of order
  * @ca_ops: congestion control algorithm
  * @ca_priv: its state
  * @cw: congestion window and slow start threshold, in segments
@@ -468,6 +471,8 @@ struct xtcp_sock {
 	u32 rcv_tsecr;
 	struct xtcp_sack_list sack;
 	struct sk_buff_head ooo_queue;
+	u32 ooo_fin_seq;
+	bool ooo_fin;
 
 	struct xtcp_cong_ops *ca_ops;
 	u64 ca_priv[8];

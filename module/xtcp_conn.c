@@ -499,6 +499,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->rcv_tsecr = 0;
 	xtcp_sack_init(&xs->sack);
 	skb_queue_head_init(&xs->ooo_queue);
+	xs->ooo_fin = false;
 	xs->packets_out = 0;
 	xs->sacked_out = 0;
 	xs->lost_out = 0;

@@ -396,6 +396,8 @@ static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
 	       (skb = skb_peek_tail(&xs->ooo_queue)) &&
 	       xtcp_seq_after(XTCP_SKB_CB(skb)->seq, seq)) {
 		__skb_unlink(skb, &xs->ooo_queue);
+		/* A FIN above what goes is sent again with it. */
+		xs->ooo_fin = false;
 		xtcp_sack_forget_above(&xs->sack, XTCP_SKB_CB(skb)->seq);
 		kfree_skb(skb);
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
@@ -419,9 +421,9 @@ static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
 
 /*
  * Keep a segment that arrived above rcv_nxt, trimmed of what the queue
- * holds already, and report it in our SACK blocks.  A segment carrying a
- * FIN is not kept (the FIN would need the state machine once the hole
- * fills): the peer sends it again.  Returns true when @skb was kept.
+ * holds already, and report it in our SACK blocks.  A FIN it carries
+ * is not kept with it: xtcp_rcv_synchronized() remembers it
+ * (xtcp_sock.ooo_fin).  Returns true when @skb was kept.
  */
 static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 			   unsigned int doff)
@@ -431,8 +433,7 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 	struct sk_buff *prev = NULL, *next;
 	u32 seq = cb->seq, end;
 
-	if (cb->flags & XTCP_FLAG_FIN)
-		return false;
+	cb->flags &= ~XTCP_FLAG_FIN;
 	if (!xtcp_rmem_room(sk, seq, skb->truesize) ||
 	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
