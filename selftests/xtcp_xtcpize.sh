@@ -78,21 +78,20 @@ end_bytes()
 {
 	awk -v k="\"$1\":" '$1 == k { s = 1 } s && /"bytes":/ { gsub(/[^0-9]/, "", $2); print $2; exit }' "$2"
 }
-# sent_4mib DESC FILE: a client asked for -n 4194304 sent 4 MiB, and
-# the server received every byte of it.  iperf3's sockets are
-# nonblocking: a write cut short by a full send buffer still counts as
-# one of its 128 KiB blocks, so the client may send up to a block more
-# (Linux TCP does the same).
+# sent_4mib DESC FILE: a client asked for -n 4194304 sent 4 MiB.
+# iperf3's sockets are nonblocking: a write cut short by a full send
+# buffer still counts as one of its 128 KiB blocks, so the client may
+# send up to a block more (over Linux TCP too).  What the server counts
+# is no check: it stops counting when the client's end of test reaches
+# it over the control connection, data still in flight or not.
 sent_4mib()
 {
 	sent=$(end_bytes sum_sent "$2")
-	echo "# $1 sent $sent bytes"
+	echo "# $1 sent $sent bytes, the server counted $(end_bytes sum_received "$2")"
 	check "$1 sent 4 MiB" test "${sent:-0}" -ge 4194304 -a "${sent:-0}" -lt 4325376
-	check_eq "$1: the server received it all" "$sent" \
-		"$(end_bytes sum_received "$2")"
 }
 
-tap_plan 64
+tap_plan 62
 
 for p in iperf3 socat curl; do
 	check "$p is in the VM" test -x /usr/bin/$p
