@@ -105,7 +105,8 @@
  *     process context, spin_lock() from softirq.
  *
  *  4. A bind bucket lock (struct xtcp_bind_bucket.lock) serialises the
- *     owners of one local port, sockets and TIME_WAIT entries: bind
+ *     owners of the local ports in the bucket (struct xtcp_bind_port,
+ *     one per namespace and port), sockets and TIME_WAIT entries: bind
  *     conflicts, whether connect() may share the port, the move to
  *     LISTEN and port release are decided under it.  connect() does
  *     not hold it with a chain's lock: it owns a port under the bind
@@ -194,6 +195,7 @@
 #include "xtcp_wheel.h"
 #include "xtcp_wire.h"
 
+struct xtcp_bind_port;
 struct xtcp_hash_bucket;
 
 #define XTCP_CA_NAME_MAX	16
@@ -284,6 +286,8 @@ enum {
  *	socket core see an inet_sock
  * @hash_bucket: the listen or established chain the socket is on, NULL
  *	when lookups cannot find it; written under that chain's lock
+ * @bind_port: the owners of its local port (xtcp_table.c), NULL while
+ *	it owns none; written under the port's bind bucket lock
  * @connect_port: the local port came from connect()'s ephemeral choice,
  *	not from bind() or listen(): other connections may share it
  *	(xtcp_connect_port()); written under the port's bind bucket lock
@@ -431,6 +435,7 @@ enum {
 struct xtcp_sock {
 	struct inet_sock inet;
 	struct xtcp_hash_bucket *hash_bucket;
+	struct xtcp_bind_port *bind_port;
 	bool connect_port;
 	bool tw_reused;
 	u32 reuse_rcv_nxt;
@@ -752,7 +757,7 @@ struct xtcp_request {
 
 /**
  * struct xtcp_tw - a connection in TIME_WAIT, without a socket
- * @bind_node: link in its bind bucket's TIME_WAIT owners: the entry keeps
+ * @bind_node: link in its port's TIME_WAIT owners: the entry keeps
  *	its local port bound, as Linux's TIME_WAIT sockets do
  * @hash_next: next entry of its TIME_WAIT hash chain
  * @wheel_node: link in its timing wheel slot
@@ -1001,7 +1006,7 @@ int xtcp_table_init(void);
 void xtcp_table_exit(void);
 int xtcp_get_port(struct sock *sk, unsigned short snum);
 void xtcp_put_port(struct sock *sk);
-void xtcp_inherit_port(struct sock *child, const struct sock *listener);
+int xtcp_inherit_port(struct sock *child, const struct sock *listener);
 int xtcp_connect_port(struct sock *sk);
 int xtcp_bind_listen(struct sock *sk);
 int xtcp_hash(struct sock *sk);
@@ -1027,11 +1032,14 @@ enum xtcp_entry_kind {
  * @net: namespace whose entries are listed
  * @bucket: chain the cursor is in, counting the listening, connection,
  *	TIME_WAIT and bind hash chains one after another
- * @offset: entries of @net already visited in @bucket
+ * @last: address of the entry of @bucket last visited, 0 for none: a
+ *	chain's entries are visited in the order of their addresses
+ * @offset: requests visited of listener @last
  */
 struct xtcp_table_iter {
 	struct net *net;
 	unsigned int bucket;
+	unsigned long last;
 	unsigned int offset;
 };
 
@@ -1271,7 +1279,7 @@ void xtcp_mem_exit(void);
 /* xtcp_tw.c */
 #define XTCP_TW_HASH_SIZE	65536	/* TIME_WAIT hash chains */
 bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
-			unsigned int offset, xtcp_iter_fn fn, void *arg);
+			unsigned long *last, xtcp_iter_fn fn, void *arg);
 int xtcp_tw_init(void);
 void xtcp_tw_exit(void);
 void xtcp_tw_init_net(struct net *net);

@@ -464,6 +464,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	inet = inet_sk(child);
 
 	INIT_HLIST_NODE(&child->sk_bind_node);
+	xs->bind_port = NULL;
 	xs->hash_bucket = NULL;
 	xs->req_hash = NULL;
 	xs->req_hash_mask = 0;
@@ -535,13 +536,14 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xtcp_transition(child, XTCP_EV_RCV_ACK_OF_SYN);
 	xtcp_cong_start(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
-	xtcp_inherit_port(child, sk);
 	/* sk_clone_lock() returned the copy locked. */
 	__acquire(&child->sk_lock.slock);
-	if (xtcp_hash(child)) {
+	if (xtcp_inherit_port(child, sk) || xtcp_hash(child)) {
 		/*
 		 * Another copy of a cookie's ACK, on another CPU, made the
-		 * connection first: this copy goes quietly.
+		 * connection first (or, rarely, the listener's port struct
+		 * had gone and could not be made again): this copy goes
+		 * quietly.
 		 */
 		xtcp_orphan(child);
 		xtcp_done(child, XTCP_EV_ABORT);

@@ -253,7 +253,8 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	struct xtcp_table_iter it = {
 		.net = sock_net(skb->sk),
 		.bucket = cb->args[0],
-		.offset = cb->args[1],
+		.last = cb->args[1],
+		.offset = cb->args[2],
 	};
 	struct xtcp_table_iter at;
 
@@ -276,7 +277,8 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 	}
 	cb->args[0] = it.bucket;
-	cb->args[1] = it.offset;
+	cb->args[1] = it.last;
+	cb->args[2] = it.offset;
 }
 
 /*

@@ -76,7 +76,8 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
  * @p: namespace of the reader; must be first for seq_file_net()
  * @it: table cursor, past the entry last visited
  * @last: the cursor before that entry, to visit it again
- * @last_pos: its position in the file, 0 for none
+ * @last_pos: its position in the file (or that of the end of the walk),
+ *	0 for none
  * @entry: the entry being shown
  * @num: its line number ("sl" column)
  */
@@ -177,15 +178,19 @@ void xtcp_entry_info_fill(enum xtcp_entry_kind kind, const void *entry,
 }
 EXPORT_SYMBOL_GPL(xtcp_entry_info_fill);
 
+/*
+ * The entry at @pos, the next of the walk.  The end of the walk is a
+ * position too: the read() after the one that reached it (and got the
+ * last lines) asks for it again, and must not start the walk over, which
+ * would show again, at shifted positions, entries already shown.
+ */
 static void *xtcp_seq_at(struct xtcp_seq_state *st, loff_t pos)
 {
 	st->num = pos - 1;
 	st->last = st->it;
-	if (!xtcp_iter_next(&st->it, xtcp_entry_info_fill, &st->entry)) {
-		st->last_pos = 0;
-		return NULL;
-	}
 	st->last_pos = pos;
+	if (!xtcp_iter_next(&st->it, xtcp_entry_info_fill, &st->entry))
+		return NULL;
 	return &st->entry;
 }
 

@@ -5,9 +5,11 @@
  * xtcp keeps its own tables, separate from TCP's inet_hashinfo, shared by
  * all network namespaces with the namespace folded into every key:
  *
- *  - bind hash: every socket that owns a local port, keyed by (net, port).
- *    Bind conflicts and port allocation are decided here, under the
- *    bucket lock.  /proc/net/xtcp walks it.
+ *  - bind hash: one struct xtcp_bind_port per (net, port) in use, with
+ *    the sockets and TIME_WAIT entries that own the port.  Bind
+ *    conflicts and port allocation are decided here, under the bucket
+ *    lock, by the port's own owners.  /proc/net/xtcp walks it for the
+ *    sockets that are only bound.
  *  - listen hash: listening sockets, keyed by (net, port).
  *  - established hash: connected sockets, keyed by the 4-tuple.
  *
@@ -30,20 +32,45 @@
 #include "xtcp.h"
 #include "xtcp_port.h"
 
-#define XTCP_BHASH_SIZE		4096
+#define XTCP_BHASH_SIZE		16384
 #define XTCP_LHASH_SIZE		256
 #define XTCP_EHASH_SIZE		16384
 
 /**
- * struct xtcp_bind_bucket - owners of local ports that hash together
- * @lock: serialises bind, listen and port release on these ports
+ * struct xtcp_bind_port - the owners of one local port in one namespace
+ * @node: link in its bind bucket's @ports
+ * @net: the namespace
+ * @port: the port, host order
+ * @user_owners: owners, sockets and TIME_WAIT entries, that did not get
+ *	the port from connect(): while there are any, connect() does not
+ *	share the port (xtcp_port_connect_only())
+ * @tw_noreuse: TIME_WAIT entries whose socket had no SO_REUSEADDR
  * @owners: the sockets, linked through sk_bind_node
  * @tw_owners: TIME_WAIT entries, which keep their port bound
+ *
+ * As Linux's inet_bind_bucket: whether a port is free, or may be shared,
+ * is decided by its own owners, never by other ports' (rule 4 in
+ * xtcp.h: every field is under the bind bucket's lock).  It lives while
+ * it has an owner.
+ */
+struct xtcp_bind_port {
+	struct hlist_node node;
+	possible_net_t net;
+	u16 port;
+	unsigned int user_owners;
+	unsigned int tw_noreuse;
+	struct hlist_head owners;
+	struct hlist_head tw_owners;
+};
+
+/**
+ * struct xtcp_bind_bucket - the ports that hash together
+ * @lock: serialises bind, listen and port release on these ports
+ * @ports: their struct xtcp_bind_port, one per port and namespace
  */
 struct xtcp_bind_bucket {
 	spinlock_t lock;	/* bind/listen/release of these ports */
-	struct hlist_head owners;
-	struct hlist_head tw_owners;
+	struct hlist_head ports;
 };
 
 /**
@@ -64,6 +91,7 @@ static struct {
 	siphash_key_t ehash_secret;
 	siphash_key_t port_secret;
 	u32 *port_perturb;
+	struct kmem_cache *port_cachep;
 } xtcp_table __read_mostly;
 
 static struct xtcp_bind_bucket *xtcp_bhash_bucket(const struct net *net,
@@ -145,57 +173,142 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 static bool xtcp_bind_conflict_tw(const struct sock *sk,
 				  const struct xtcp_tw *tw, bool relax)
 {
-	if (!net_eq(sock_net(sk), read_pnet(&tw->net)))
-		return false;
 	if (sk->sk_rcv_saddr && tw->laddr && sk->sk_rcv_saddr != tw->laddr)
 		return false;
 	return !(relax && sk->sk_reuse &&
 		 (READ_ONCE(tw->expires_reuse) & XTCP_TW_REUSE));
 }
 
-static bool xtcp_port_taken(struct xtcp_bind_bucket *b, const struct sock *sk,
-			    u16 port, bool relax)
+/* The port struct of @port in @net, or NULL when nothing owns it. */
+static struct xtcp_bind_port *xtcp_bind_port_find(struct xtcp_bind_bucket *b,
+						  const struct net *net,
+						  u16 port)
 	__must_hold(&b->lock)
 {
+	struct xtcp_bind_port *bp;
+
+	lockdep_assert_held(&b->lock);
+	hlist_for_each_entry(bp, &b->ports, node)
+		if (bp->port == port && net_eq(read_pnet(&bp->net), net))
+			return bp;
+	return NULL;
+}
+
+/*
+ * A port struct for @port in @net, which nothing owns yet.  GFP_ATOMIC
+ * under the bucket lock, as Linux's inet_bind_bucket_create(): a child
+ * inherits its port in softirq.
+ */
+static struct xtcp_bind_port *xtcp_bind_port_new(struct xtcp_bind_bucket *b,
+						 struct net *net, u16 port)
+	__must_hold(&b->lock)
+{
+	struct xtcp_bind_port *bp;
+
+	lockdep_assert_held(&b->lock);
+	bp = kmem_cache_zalloc(xtcp_table.port_cachep, GFP_ATOMIC);
+	if (!bp)
+		return NULL;
+	write_pnet(&bp->net, net);
+	bp->port = port;
+	hlist_add_head(&bp->node, &b->ports);
+	return bp;
+}
+
+/*
+ * The port struct of @port in @net, created if nothing owns the port
+ * yet (xtcp_bind_port_new()).
+ */
+static struct xtcp_bind_port *xtcp_bind_port_get(struct xtcp_bind_bucket *b,
+						 struct net *net, u16 port)
+	__must_hold(&b->lock)
+{
+	struct xtcp_bind_port *bp = xtcp_bind_port_find(b, net, port);
+
+	if (bp)
+		return bp;
+	return xtcp_bind_port_new(b, net, port);
+}
+
+/* Free @bp once its last owner has gone. */
+static void xtcp_bind_port_put(struct xtcp_bind_bucket *b,
+			       struct xtcp_bind_port *bp)
+	__must_hold(&b->lock)
+{
+	lockdep_assert_held(&b->lock);
+	if (!hlist_empty(&bp->owners) || !hlist_empty(&bp->tw_owners))
+		return;
+	WARN_ON_ONCE(bp->user_owners || bp->tw_noreuse);
+	hlist_del(&bp->node);
+	kmem_cache_free(xtcp_table.port_cachep, bp);
+}
+
+/*
+ * Does an owner of @bp's port keep @sk off it?  The sockets are walked
+ * (there are few, bar ports that connect() shares, which bind() then
+ * walks as Linux does); the TIME_WAIT entries, which may be many, only
+ * when their counts cannot decide: a wildcard @sk overlaps all of them.
+ */
+static bool xtcp_port_taken(struct xtcp_bind_bucket *b,
+			    struct xtcp_bind_port *bp, const struct sock *sk,
+			    bool relax)
+	__must_hold(&b->lock)
+{
+	bool reuse = relax && sk->sk_reuse;
 	struct xtcp_tw *tw;
 	struct sock *sk2;
 
 	lockdep_assert_held(&b->lock);
-	sk_for_each_bound(sk2, &b->owners) {
-		if (inet_sk(sk2)->inet_num == port &&
-		    xtcp_bind_conflict(sk, sk2, relax))
+	sk_for_each_bound(sk2, &bp->owners) {
+		if (xtcp_bind_conflict(sk, sk2, relax))
 			return true;
 	}
-	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
-		if (ntohs(tw->lport) == port &&
-		    xtcp_bind_conflict_tw(sk, tw, relax))
+	if (hlist_empty(&bp->tw_owners) || (reuse && !bp->tw_noreuse))
+		return false;
+	if (!sk->sk_rcv_saddr)
+		return true;
+	hlist_for_each_entry(tw, &bp->tw_owners, bind_node) {
+		if (xtcp_bind_conflict_tw(sk, tw, relax))
 			return true;
 	}
 	return false;
 }
 
 /* @connect: the port is connect()'s choice, which others may share. */
-static void xtcp_port_own(struct xtcp_bind_bucket *b, struct sock *sk,
-			  u16 port, bool connect)
+static void xtcp_port_own(struct xtcp_bind_bucket *b,
+			  struct xtcp_bind_port *bp, struct sock *sk,
+			  bool connect)
 	__must_hold(&b->lock)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	lockdep_assert_held(&b->lock);
-	inet_sk(sk)->inet_num = port;
-	xtcp_sk(sk)->connect_port = connect;
-	sk_add_bind_node(sk, &b->owners);
+	inet_sk(sk)->inet_num = bp->port;
+	xs->connect_port = connect;
+	xs->bind_port = bp;
+	if (!connect)
+		bp->user_owners++;
+	sk_add_bind_node(sk, &bp->owners);
 }
 
-static bool xtcp_try_port(struct sock *sk, u16 port, bool relax)
+/* 0, -EADDRINUSE, or -ENOMEM when the port struct cannot be made. */
+static int xtcp_try_port(struct sock *sk, u16 port, bool relax)
 {
 	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
-	bool taken;
+	struct xtcp_bind_port *bp;
+	int err = -EADDRINUSE;
 
 	spin_lock_bh(&b->lock);
-	taken = xtcp_port_taken(b, sk, port, relax);
-	if (!taken)
-		xtcp_port_own(b, sk, port, false);
+	bp = xtcp_bind_port_find(b, sock_net(sk), port);
+	if (!bp || !xtcp_port_taken(b, bp, sk, relax)) {
+		if (!bp)
+			bp = xtcp_bind_port_new(b, sock_net(sk), port);
+		err = bp ? 0 : -ENOMEM;
+		if (bp)
+			xtcp_port_own(b, bp, sk, false);
+	}
 	spin_unlock_bh(&b->lock);
-	return !taken;
+	return err;
 }
 
 /*
@@ -210,7 +323,7 @@ static int xtcp_get_ephemeral_port(struct sock *sk)
 	struct net *net = sock_net(sk);
 	u32 remaining, offset, i;
 	int low, high, port;
-	int parity;
+	int parity, err;
 
 	inet_sk_get_local_port_range(sk, &low, &high);
 	high++;
@@ -226,8 +339,9 @@ static int xtcp_get_ephemeral_port(struct sock *sk)
 				port -= remaining;
 			if (inet_is_local_reserved_port(net, port))
 				continue;
-			if (xtcp_try_port(sk, port, false))
-				return 0;
+			err = xtcp_try_port(sk, port, false);
+			if (err != -EADDRINUSE)
+				return err;
 			cond_resched();
 		}
 	}
@@ -242,15 +356,15 @@ static int xtcp_get_ephemeral_port(struct sock *sk)
  * Called by inet_bind() and by listen() on an unbound socket, in process
  * context with the socket lock held.  Sets inet_num on success.
  *
- * Return: 0, or -EADDRINUSE when the port conflicts with another owner
- * (or no ephemeral port is free).
+ * Return: 0, -EADDRINUSE when the port conflicts with another owner
+ * (or no ephemeral port is free), or -ENOMEM.
  */
 int xtcp_get_port(struct sock *sk, unsigned short snum)
 {
 	xtcp_assert_sock_owned(sk);
 	if (!snum)
 		return xtcp_get_ephemeral_port(sk);
-	return xtcp_try_port(sk, snum, true) ? 0 : -EADDRINUSE;
+	return xtcp_try_port(sk, snum, true);
 }
 
 /**
@@ -262,15 +376,22 @@ int xtcp_get_port(struct sock *sk, unsigned short snum)
 void xtcp_put_port(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_bind_bucket *b;
+	struct xtcp_bind_port *bp;
 
 	if (hlist_unhashed(&sk->sk_bind_node))
 		return;
 	b = xtcp_bhash_bucket(sock_net(sk), inet->inet_num);
 	spin_lock_bh(&b->lock);
+	bp = xs->bind_port;
 	hlist_del_init(&sk->sk_bind_node);
+	if (!xs->connect_port)
+		bp->user_owners--;
+	xtcp_bind_port_put(b, bp);
 	inet->inet_num = 0;
-	xtcp_sk(sk)->connect_port = false;
+	xs->connect_port = false;
+	xs->bind_port = NULL;
 	spin_unlock_bh(&b->lock);
 }
 
@@ -280,16 +401,25 @@ void xtcp_put_port(struct sock *sk)
  * @listener: the listener it was accepted on
  *
  * Connected children own the port too, as in Linux, so that it stays
- * bound while they live.  No conflict check: the 4-tuple is new.
+ * bound while they live.  No conflict check: the 4-tuple is new.  The
+ * port struct is looked up rather than taken from @listener, which a
+ * concurrent close() may be taking off the port.
+ *
+ * Return: 0, or -ENOMEM (the listener left, and the port struct could
+ * not be made again).
  */
-void xtcp_inherit_port(struct sock *child, const struct sock *listener)
+int xtcp_inherit_port(struct sock *child, const struct sock *listener)
 {
 	u16 port = inet_sk(listener)->inet_num;
 	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(child), port);
+	struct xtcp_bind_port *bp;
 
 	spin_lock_bh(&b->lock);
-	xtcp_port_own(b, child, port, false);
+	bp = xtcp_bind_port_get(b, sock_net(child), port);
+	if (bp)
+		xtcp_port_own(b, bp, child, false);
 	spin_unlock_bh(&b->lock);
+	return bp ? 0 : -ENOMEM;
 }
 
 /**
@@ -304,27 +434,42 @@ void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk)
 {
 	u32 flags = sk->sk_reuse ? XTCP_TW_REUSE : 0;
 	struct xtcp_bind_bucket *b;
+	struct xtcp_bind_port *bp;
 
 	b = xtcp_bhash_bucket(read_pnet(&tw->net), ntohs(tw->lport));
 	spin_lock_bh(&b->lock);
+	bp = xtcp_sk(sk)->bind_port;
 	if (xtcp_sk(sk)->connect_port)
 		flags |= XTCP_TW_CONNECT;
+	else
+		bp->user_owners++;
+	if (!(flags & XTCP_TW_REUSE))
+		bp->tw_noreuse++;
 	tw->expires_reuse = (tw->expires_reuse & ~XTCP_TW_FLAGS) | flags;
-	hlist_add_head(&tw->bind_node, &b->tw_owners);
+	hlist_add_head(&tw->bind_node, &bp->tw_owners);
 	spin_unlock_bh(&b->lock);
 }
 
 /**
  * xtcp_bind_tw_del() - release the port of a TIME_WAIT entry
- * @tw: entry; may already be released
+ * @tw: entry still holding its port
  */
 void xtcp_bind_tw_del(struct xtcp_tw *tw)
 {
+	u32 flags = READ_ONCE(tw->expires_reuse) & XTCP_TW_FLAGS;
+	struct net *net = read_pnet(&tw->net);
 	struct xtcp_bind_bucket *b;
+	struct xtcp_bind_port *bp;
 
-	b = xtcp_bhash_bucket(read_pnet(&tw->net), ntohs(tw->lport));
+	b = xtcp_bhash_bucket(net, ntohs(tw->lport));
 	spin_lock_bh(&b->lock);
+	bp = xtcp_bind_port_find(b, net, ntohs(tw->lport));
 	hlist_del_init(&tw->bind_node);
+	if (!(flags & XTCP_TW_CONNECT))
+		bp->user_owners--;
+	if (!(flags & XTCP_TW_REUSE))
+		bp->tw_noreuse--;
+	xtcp_bind_port_put(b, bp);
 	spin_unlock_bh(&b->lock);
 }
 
@@ -333,45 +478,35 @@ void xtcp_bind_tw_del(struct xtcp_tw *tw)
  * if every socket and TIME_WAIT entry holding it got it from connect()
  * too, as Linux 6.1 keeps to ports whose bind bucket connect() created
  * (tb->fastreuse == -1 && tb->fastreuseport == -1): a port bound by
- * bind() or listen() is the user's, whatever the 4-tuples.  Whether
- * @sk's 4-tuple is free on the port is for xtcp_hash() to decide.
+ * bind() or listen() is the user's, whatever the 4-tuples.  The port's
+ * count of such owners decides, however many connections share it;
+ * whether @sk's 4-tuple is free on the port is for xtcp_hash() to decide.
  */
 static bool xtcp_port_connect_only(struct xtcp_bind_bucket *b,
-				   const struct sock *sk, u16 port)
+				   const struct xtcp_bind_port *bp)
 	__must_hold(&b->lock)
 {
-	const struct net *net = sock_net(sk);
-	struct xtcp_tw *tw;
-	struct sock *sk2;
-
 	lockdep_assert_held(&b->lock);
-	sk_for_each_bound(sk2, &b->owners) {
-		if (inet_sk(sk2)->inet_num == port &&
-		    net_eq(sock_net(sk2), net) &&
-		    !xtcp_sk(sk2)->connect_port)
-			return false;
-	}
-	hlist_for_each_entry(tw, &b->tw_owners, bind_node) {
-		if (ntohs(tw->lport) == port &&
-		    net_eq(read_pnet(&tw->net), net) &&
-		    !(READ_ONCE(tw->expires_reuse) & XTCP_TW_CONNECT))
-			return false;
-	}
-	return true;
+	return !bp->user_owners;
 }
 
-/* Own @port as connect()'s choice, unless bind() or listen() hold it. */
+/*
+ * Own @port as connect()'s choice, unless bind() or listen() hold it (or
+ * its port struct cannot be made).
+ */
 static bool xtcp_claim_connect_port(struct sock *sk, u16 port)
 {
 	struct xtcp_bind_bucket *b = xtcp_bhash_bucket(sock_net(sk), port);
-	bool ok;
+	struct xtcp_bind_port *bp;
 
 	spin_lock_bh(&b->lock);
-	ok = xtcp_port_connect_only(b, sk, port);
-	if (ok)
-		xtcp_port_own(b, sk, port, true);
+	bp = xtcp_bind_port_get(b, sock_net(sk), port);
+	if (bp && !xtcp_port_connect_only(b, bp))
+		bp = NULL;
+	if (bp)
+		xtcp_port_own(b, bp, sk, true);
 	spin_unlock_bh(&b->lock);
-	return ok;
+	return bp;
 }
 
 /*
@@ -481,7 +616,7 @@ int xtcp_bind_listen(struct sock *sk)
 
 	xtcp_assert_sock_owned(sk);
 	spin_lock_bh(&b->lock);
-	if (!xtcp_port_taken(b, sk, port, true)) {
+	if (!xtcp_port_taken(b, xtcp_sk(sk)->bind_port, sk, true)) {
 		xtcp_transition(sk, XTCP_EV_LISTEN);
 		err = 0;
 	}
@@ -740,35 +875,43 @@ EXPORT_SYMBOL_GPL(xtcp_lookup);
  * each followed by its pending requests; the connections; the TIME_WAIT
  * entries; and last the sockets that are only bound, which xtcp lists
  * (in TCP_CLOSE) where Linux does not.  Each step locks one chain, so
- * softirqs stay off only that long, and the cursor keeps the chain and
- * the offset in it: a whole walk costs the entries plus the chains,
- * not the square of the entries (the bind bucket of a busy port holds
- * every connection on it, which a walk of bind buckets made quadratic).
+ * softirqs stay off only that long; empty chains are passed over without
+ * their lock (a racy look at the head, nothing dereferenced), so a whole
+ * walk costs the entries plus one load a chain.
+ *
+ * Within a chain, entries are visited in the order of their addresses:
+ * the cursor keeps the chain and the address of the entry last visited,
+ * and a step takes the lowest address above it.  Unlike a count of the
+ * entries passed, which shifts when one is added at the head of the
+ * chain or one before the cursor goes, this shows every entry present
+ * for the whole walk exactly once, however many others come and go
+ * (those may be shown or not).  A listener's requests follow it by
+ * count, as they are few and come and go with the listener.
  */
 #define XTCP_ITER_EHASH		XTCP_LHASH_SIZE
 #define XTCP_ITER_TW		(XTCP_ITER_EHASH + XTCP_EHASH_SIZE)
 #define XTCP_ITER_BHASH		(XTCP_ITER_TW + XTCP_TW_HASH_SIZE)
 #define XTCP_ITER_END		(XTCP_ITER_BHASH + XTCP_BHASH_SIZE)
+#define XTCP_ITER_RESCHED	1024	/* chains between two cond_resched() */
 
-/* Is @seen, the entry being counted, the one @it wants? */
-static bool xtcp_iter_hit(struct xtcp_table_iter *it, unsigned int *seen)
-{
-	return (*seen)++ == it->offset;
-}
-
-/* A listener's pending requests, after the listener itself. */
-static bool xtcp_iter_requests(struct xtcp_table_iter *it, struct sock *sk,
-			       unsigned int *seen, xtcp_iter_fn fn, void *arg)
+/*
+ * Request @it->offset of listener @sk, its chain locked; the cursor
+ * moves past it.
+ */
+static bool xtcp_iter_request(struct xtcp_table_iter *it, struct sock *sk,
+			      xtcp_iter_fn fn, void *arg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request *req;
+	unsigned int seen = 0;
 	bool found = false;
 
 	spin_lock(&xs->req_lock);
 	list_for_each_entry(req, &xs->requests, node) {
-		if (xtcp_iter_hit(it, seen)) {
+		if (seen++ == it->offset) {
 			if (fn)
 				fn(XTCP_ENTRY_REQ, req, arg);
+			it->offset++;
 			found = true;
 			break;
 		}
@@ -777,15 +920,14 @@ static bool xtcp_iter_requests(struct xtcp_table_iter *it, struct sock *sk,
 	return found;
 }
 
-/* Entry @it->offset of a listening or connection hash chain. */
+/* The next entry of a listening or connection hash chain. */
 static bool xtcp_iter_chain(struct xtcp_table_iter *it,
 			    struct xtcp_hash_bucket *hb, xtcp_iter_fn fn,
 			    void *arg)
 {
+	struct sock *sk, *last = NULL, *next = NULL;
 	struct hlist_nulls_node *node;
-	unsigned int seen = 0;
-	bool found = false;
-	struct sock *sk;
+	bool found = true;
 
 	if (hlist_nulls_empty(&hb->chain))
 		return false;
@@ -793,46 +935,58 @@ static bool xtcp_iter_chain(struct xtcp_table_iter *it,
 	sk_nulls_for_each(sk, node, &hb->chain) {
 		if (!net_eq(sock_net(sk), it->net))
 			continue;
-		if (xtcp_iter_hit(it, &seen)) {
-			if (fn)
-				fn(XTCP_ENTRY_SOCK, sk, arg);
-			found = true;
-			break;
-		}
-		if (sk->sk_state == TCP_LISTEN &&
-		    xtcp_iter_requests(it, sk, &seen, fn, arg)) {
-			found = true;
-			break;
-		}
+		if ((unsigned long)sk == it->last)
+			last = sk;
+		else if ((unsigned long)sk > it->last &&
+			 (!next || (unsigned long)sk < (unsigned long)next))
+			next = sk;
 	}
+	if (last && last->sk_state == TCP_LISTEN &&
+	    xtcp_iter_request(it, last, fn, arg))
+		goto out;
+	if (next) {
+		if (fn)
+			fn(XTCP_ENTRY_SOCK, next, arg);
+		it->last = (unsigned long)next;
+		it->offset = 0;
+		goto out;
+	}
+	found = false;
+out:
 	spin_unlock_bh(&hb->lock);
 	return found;
 }
 
-/* Entry @it->offset of the sockets of bind bucket @b in no hash chain. */
+/*
+ * The next socket of bind bucket @b in no hash chain; other namespaces'
+ * ports are passed over whole.
+ */
 static bool xtcp_iter_bound(struct xtcp_table_iter *it,
 			    struct xtcp_bind_bucket *b, xtcp_iter_fn fn,
 			    void *arg)
 {
-	unsigned int seen = 0;
-	bool found = false;
-	struct sock *sk;
+	struct xtcp_bind_port *bp;
+	struct sock *sk, *next = NULL;
 
-	if (hlist_empty(&b->owners))
+	if (hlist_empty(&b->ports))
 		return false;
 	spin_lock_bh(&b->lock);
-	sk_for_each_bound(sk, &b->owners) {
-		if (!net_eq(sock_net(sk), it->net) || !sk_unhashed(sk))
+	hlist_for_each_entry(bp, &b->ports, node) {
+		if (!net_eq(read_pnet(&bp->net), it->net))
 			continue;
-		if (xtcp_iter_hit(it, &seen)) {
-			if (fn)
-				fn(XTCP_ENTRY_SOCK, sk, arg);
-			found = true;
-			break;
+		sk_for_each_bound(sk, &bp->owners) {
+			if (sk_unhashed(sk) && (unsigned long)sk > it->last &&
+			    (!next || (unsigned long)sk < (unsigned long)next))
+				next = sk;
 		}
 	}
+	if (next) {
+		if (fn)
+			fn(XTCP_ENTRY_SOCK, next, arg);
+		it->last = (unsigned long)next;
+	}
 	spin_unlock_bh(&b->lock);
-	return found;
+	return next;
 }
 
 static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
@@ -847,7 +1001,7 @@ static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
 				       fn, arg);
 	if (i < XTCP_ITER_BHASH)
 		return xtcp_tw_iter_chain(it->net, i - XTCP_ITER_TW,
-					  it->offset, fn, arg);
+					  &it->last, fn, arg);
 	return xtcp_iter_bound(it, &xtcp_table.bhash[i - XTCP_ITER_BHASH],
 			       fn, arg);
 }
@@ -859,19 +1013,24 @@ static bool xtcp_iter_at(struct xtcp_table_iter *it, xtcp_iter_fn fn,
  *	go away while @fn reads it; may be NULL to skip the entry
  * @arg: cookie for @fn
  *
- * No lock is held between calls: an entry that moves meanwhile may be
- * missed or seen twice, as with TCP's /proc/net/tcp.  A step costs the
- * length of one chain, and the empty chains before the next entry.
+ * No lock is held between calls.  An entry present from the start of
+ * the walk to its end is visited once; one added or removed meanwhile
+ * may be visited or not.  A step costs the length of one chain, and a
+ * look at the empty chains before the next entry.  Process context: it
+ * may sleep between chains.
  *
  * Return: true when an entry was visited, false at the end of the table.
  */
 bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg)
 {
-	for (; it->bucket < XTCP_ITER_END; it->bucket++, it->offset = 0) {
-		if (xtcp_iter_at(it, fn, arg)) {
-			it->offset++;
+	might_sleep();
+	for (; it->bucket < XTCP_ITER_END; it->bucket++) {
+		if (xtcp_iter_at(it, fn, arg))
 			return true;
-		}
+		it->last = 0;
+		it->offset = 0;
+		if (it->bucket % XTCP_ITER_RESCHED == XTCP_ITER_RESCHED - 1)
+			cond_resched();
 	}
 	return false;
 }
@@ -907,9 +1066,11 @@ int xtcp_table_init(void)
 		goto err_bhash;
 	for (i = 0; i < XTCP_BHASH_SIZE; i++) {
 		spin_lock_init(&xtcp_table.bhash[i].lock);
-		INIT_HLIST_HEAD(&xtcp_table.bhash[i].owners);
-		INIT_HLIST_HEAD(&xtcp_table.bhash[i].tw_owners);
+		INIT_HLIST_HEAD(&xtcp_table.bhash[i].ports);
 	}
+	xtcp_table.port_cachep = KMEM_CACHE(xtcp_bind_port, 0);
+	if (!xtcp_table.port_cachep)
+		goto err_port;
 	xtcp_table.lhash = xtcp_hash_alloc(XTCP_LHASH_SIZE);
 	if (!xtcp_table.lhash)
 		goto err_lhash;
@@ -933,6 +1094,8 @@ err_perturb:
 err_ehash:
 	kvfree(xtcp_table.lhash);
 err_lhash:
+	kmem_cache_destroy(xtcp_table.port_cachep);
+err_port:
 	kvfree(xtcp_table.bhash);
 err_bhash:
 	return -ENOMEM;
@@ -948,5 +1111,6 @@ void xtcp_table_exit(void)
 	kvfree(xtcp_table.port_perturb);
 	kvfree(xtcp_table.ehash);
 	kvfree(xtcp_table.lhash);
+	kmem_cache_destroy(xtcp_table.port_cachep);
 	kvfree(xtcp_table.bhash);
 }

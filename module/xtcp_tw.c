@@ -8,7 +8,7 @@
  * FIN, refuse its 4-tuple to new connections and keep its port bound.
  *
  * Each entry is linked three times: in a TIME_WAIT hash chain (global,
- * keyed by the 4-tuple, singly linked), in its bind bucket's tw_owners
+ * keyed by the 4-tuple, singly linked), in its port's tw_owners
  * (see xtcp_table.c), so that bind() sees the port as taken, and on its
  * namespace's timing wheel (singly linked), which owns the memory.  The
  * locks of the three links, their order and the wheel's ownership are
@@ -328,33 +328,39 @@ bool xtcp_tw_taken(struct sock *sk)
 }
 
 /**
- * xtcp_tw_iter_chain() - visit one entry of a TIME_WAIT hash chain
+ * xtcp_tw_iter_chain() - visit the next entry of a TIME_WAIT hash chain
  * @net: namespace whose entries count
  * @chain: the chain, below %XTCP_TW_HASH_SIZE
- * @offset: entries of @net in the chain to pass over
+ * @last: the address of the entry visited last, 0 for none; set to the
+ *	one visited now (the walk goes up the addresses: see
+ *	xtcp_iter_next())
  * @fn: called on the entry, the chain locked and softirqs off; or NULL
  * @arg: cookie for @fn
  *
  * Return: true when the chain had such an entry.
  */
 bool xtcp_tw_iter_chain(struct net *net, unsigned int chain,
-			unsigned int offset, xtcp_iter_fn fn, void *arg)
+			unsigned long *last, xtcp_iter_fn fn, void *arg)
 {
 	struct xtcp_tw_bucket *b = &xtcp_tw_hash[chain];
-	struct xtcp_tw *tw;
+	struct xtcp_tw *tw, *next = NULL;
 
 	if (!READ_ONCE(b->head))
 		return false;
 	spin_lock_bh(&b->lock);
 	for (tw = b->head; tw; tw = tw->hash_next) {
-		if (!net_eq(read_pnet(&tw->net), net) || offset--)
-			continue;
+		if (net_eq(read_pnet(&tw->net), net) &&
+		    (unsigned long)tw > *last &&
+		    (!next || (unsigned long)tw < (unsigned long)next))
+			next = tw;
+	}
+	if (next) {
 		if (fn)
-			fn(XTCP_ENTRY_TW, tw, arg);
-		break;
+			fn(XTCP_ENTRY_TW, next, arg);
+		*last = (unsigned long)next;
 	}
 	spin_unlock_bh(&b->lock);
-	return tw;
+	return next;
 }
 
 /*

@@ -4,7 +4,9 @@
 # make bench: xtcp against Linux TCP in one boot of the test VM.  Builds
 # xtcp.ko and the tools for the VM's kernel, runs selftests/xtcp_bench.sh
 # there (each workload alternately over both protocols, 3 rounds, or
-# XTCP_BENCH_ROUNDS; XTCP_BENCH_WORKLOADS=a,b runs only those), then
+# XTCP_BENCH_ROUNDS; XTCP_BENCH_WORKLOADS=a,b runs only those;
+# XTCP_BENCH_MEM is the VM's memory in MiB, 1024 by default, which a
+# million TIME_WAIT entries, 65 MB, leave room enough), then
 # prints the medians, the ratio xtcp/TCP and the
 # issue's target for each, with the date and kernel.  The raw
 # measurements stay in build/bench/tap.out.  Not part of make check: the
@@ -23,7 +25,8 @@ xtcp_build_tests "$BUILD/tests" >"$OUT/tests.log" 2>&1 ||
 xtcp_initramfs "$BUILD/tests" "$BUILD/initramfs.cpio.gz" >/dev/null
 echo "bench: booting the VM; about 15 minutes under TCG" >&2
 "$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
-	--out "$OUT" --timeout 4800 --args xtcp_bench.sh \
+	--out "$OUT" --timeout 4800 --mem "${XTCP_BENCH_MEM:-1024}" \
+	--args xtcp_bench.sh \
 	--append "xtcpenv=XTCP_TEST_TIMEOUT=4600 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3} ${XTCP_BENCH_TW:+xtcpenv=XTCP_BENCH_TW=$XTCP_BENCH_TW} ${XTCP_BENCH_CHURN_SECS:+xtcpenv=XTCP_BENCH_CHURN_SECS=$XTCP_BENCH_CHURN_SECS} ${XTCP_BENCH_SCALE_N:+xtcpenv=XTCP_BENCH_SCALE_N=$XTCP_BENCH_SCALE_N} ${XTCP_BENCH_SCALE_SECS:+xtcpenv=XTCP_BENCH_SCALE_SECS=$XTCP_BENCH_SCALE_SECS} ${XTCP_BENCH_WORKLOADS:+xtcpenv=XTCP_BENCH_WORKLOADS=$XTCP_BENCH_WORKLOADS}" \
 	>"$OUT/vm.tap" || true
 
@@ -115,7 +118,8 @@ sed -n 's/^# BENCH //p' "$OUT/vm.tap" | awk -v date="$(date -u +%Y-%m-%d)" \
 			  "scale_expire_s s from the first expiry to the last|" \
 			  "scale_expire_lag_ms ms the last one expired late", sc, "|")
 		printf "\nxtcp with many TIME_WAIT entries in one namespace " \
-		       "(1M figures extrapolated linearly)\n\n"
+		       "(figures for 1M extrapolated linearly from the " \
+		       "entries made)\n\n"
 		for (i = 1; i <= n; i++) {
 			split(sc[i], f, " ")
 			d = substr(sc[i], length(f[1]) + 2)

@@ -19,7 +19,11 @@
  *                VALUE" lines: churn_first5 and churn_last5, the rate of
  *                the first and last 5 s; churn_step, the lowest ratio of
  *                a 5 s interval's rate to the one before; churn_tw, the
- *                TIME_WAIT entries left at the end
+ *                TIME_WAIT entries left at the end; churn_reused, the
+ *                4-tuples connect() took over from TIME_WAIT;
+ *                churn_seq_reject, their SYN-ACKs dropped (RFC 6191,
+ *                xtcp only) and churn_retrans, segments sent again; and
+ *                churn_atS, the rate of the 5 s up to second S
  *   lossy        seconds to move 8 MiB across a link with every
  *                impairment of xtcp_bulk's "all" path
  *   loss1, loss5, dup5, reorder25, jitter, tbf20
@@ -385,6 +389,18 @@ static int churn(int proto, int lfd)
 	printf("churn_last5 %.1f\n", done[steps - 1] * 1e3 / CHURN_STEP_MS);
 	printf("churn_step %.3f\n", step);
 	printf("churn_tw %ld\n", tw_entries(proto));
+	/* What a slowdown would come from: the 4-tuples taken over from
+	 * TIME_WAIT, and each interval's rate, for tap.out.
+	 */
+	printf("churn_reused %ld\n", xtcp_proto_counter(proto, "TwReused"));
+	/* A SYN-ACK dropped by RFC 6191's rule costs a SYN timeout. */
+	printf("churn_seq_reject %ld\n",
+	       xtcp_proto_counter(proto, "TwReuseSeqReject"));
+	printf("churn_retrans %ld\n",
+	       xtcp_proto_counter(proto, "RetransSegs"));
+	for (i = 0; i < steps; i++)
+		printf("churn_at%ld %.1f\n", (i + 1) * CHURN_STEP_MS / 1000,
+		       done[i] * 1e3 / CHURN_STEP_MS);
 	return 0;
 }
 
@@ -533,6 +549,7 @@ static double proc_tw(int proto, int lfd)
 #define SCALE_PORT0	2000	/* below ip_local_port_range */
 #define SCALE_PORTS	28000
 #define SCALE_MARGIN_S	60	/* measuring time before the first expiry */
+#define SCALE_FILLERS	2	/* processes making them, one a VM CPU */
 #define TW_HASH_BYTES	(65536 * 16)	/* XTCP_TW_HASH_SIZE chains */
 
 /* Bytes of the slab cache @cache now (SLUB's sysfs), or -1. */
@@ -548,34 +565,18 @@ static long slab_bytes(const char *cache)
 	return slabs < 0 || order < 0 ? -1 : slabs * (4096L << order);
 }
 
-/* Accept, read to the end, close; until *@stop and a last connection. */
-static int scale_server(int lfd, long *done, int *stop)
+/*
+ * Connection @i of the fill, to the listener @lfd on @port: from its own
+ * 4-tuple, the client closing first.  Both ends are this process's, so
+ * that a connection costs no context switch: under TCG, handing each
+ * one to a server process halved the rate.
+ */
+static int scale_connect(int proto, int lfd, unsigned short port, long i)
 {
-	char c;
-	int fd;
-
-	for (;;) {
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0)
-			return -errno;
-		if (recv(fd, &c, 1, 0) != 0 ||
-		    __atomic_load_n(stop, __ATOMIC_RELAXED)) {
-			close(fd);
-			return __atomic_load_n(stop, __ATOMIC_RELAXED) ? 0 :
-									-EPROTO;
-		}
-		close(fd);
-		__atomic_add_fetch(done, 1, __ATOMIC_RELAXED);
-	}
-}
-
-/* Connection @i of the fill: from its own 4-tuple, closed at once. */
-static int scale_connect(int proto, long i)
-{
-	struct sockaddr_in src, dst = xtcp_addr("127.0.0.1", BENCH_PORT);
+	struct sockaddr_in src, dst = xtcp_addr("127.0.0.1", port);
 	long a = i / SCALE_PORTS;
-	char addr[32];
-	int fd;
+	char addr[32], c;
+	int fd, s;
 
 	snprintf(addr, sizeof(addr), "127.1.%ld.%ld", a / 250, a % 250 + 1);
 	src = xtcp_addr(addr, SCALE_PORT0 + i % SCALE_PORTS);
@@ -587,8 +588,45 @@ static int scale_connect(int proto, long i)
 		close(fd);
 		return -1;
 	}
+	s = accept(lfd, NULL, NULL);
 	close(fd);
+	if (s < 0)
+		return -1;
+	/* The client's FIN first: the entry is the client's. */
+	if (recv(s, &c, 1, 0) != 0) {
+		close(s);
+		return -1;
+	}
+	close(s);
 	return 0;
+}
+
+/*
+ * Filler @k of SCALE_FILLERS: connections @k, @k + SCALE_FILLERS, ...
+ * below @n until @end, on a listener of its own (the first uses @lfd);
+ * their number in made[@k].  Exits.
+ */
+static void scale_filler(int proto, int lfd, int k, long n, long long end,
+			 long *made)
+{
+	unsigned short port = BENCH_PORT + k;
+	long i;
+
+	if (k)
+		lfd = bound_socket(proto, "127.0.0.1", port, false);
+	if (lfd < 0 || listen(lfd, 128))
+		_exit(1);
+	for (i = k; i < n; i += SCALE_FILLERS) {
+		if (!(i % 1024) && xtcp_now_ms() >= end)
+			break;
+		if (scale_connect(proto, lfd, port, i)) {
+			fprintf(stderr, "xtcp_bench: scale connection %ld: %s\n",
+				i, strerror(errno));
+			_exit(1);
+		}
+		made[k]++;
+	}
+	_exit(0);
 }
 
 /* Wait, up to @ms, until the namespace holds @n TIME_WAIT entries. */
@@ -606,15 +644,14 @@ static int scale_tw(int proto, int lfd)
 {
 	const char *env_n = getenv("XTCP_BENCH_SCALE_N");
 	const char *env_s = getenv("XTCP_BENCH_SCALE_SECS");
-	long n = env_n ? atol(env_n) : 1000000, made, tw, i;
+	long n = env_n ? atol(env_n) : 1000000, made_all, tw;
 	long secs = env_s ? atol(env_s) : 150, mem0, mem1;
 	long long t0, t_fill, t_first = 0, t_last, end;
-	long *done;
-	int *stop;
+	pid_t pid[SCALE_FILLERS];
+	int k, err = 0;
 	double ns_line, rate;
 	char val[24];
-	pid_t pid;
-	int fd;
+	long *made;
 
 	/* Entries live the fill, then SCALE_MARGIN_S s more. */
 	snprintf(val, sizeof(val), "%ld", (secs + SCALE_MARGIN_S) * 500);
@@ -623,46 +660,33 @@ static int scale_tw(int proto, int lfd)
 	snprintf(val, sizeof(val), "%ld", n + 1000);
 	if (xtcp_write_str("/proc/sys/net/xtcp/max_tw_buckets", val))
 		return -1;
-	done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	made = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (done == MAP_FAILED)
-		return -1;
-	stop = (int *)(done + 1);
-	pid = fork();
-	if (!pid)
-		_exit(scale_server(lfd, done, stop) ? 1 : 0);
-	if (pid < 0)
+	if (made == MAP_FAILED)
 		return -1;
 
 	mem0 = slab_bytes("xtcp_tw");
 	t0 = xtcp_now_ms();
-	end = t0 + secs * 1000;
-	for (i = 0; i < n && xtcp_now_ms() < end; i++) {
-		/* Let the server keep up: a full accept queue drops SYNs. */
-		while (i - __atomic_load_n(done, __ATOMIC_RELAXED) > 64) {
-			if (xtcp_now_ms() > end + 10000)
-				return abandon(pid, "scale server", i);
-			sched_yield();
-		}
-		if (scale_connect(proto, i))
-			return abandon(pid, "scale connection", i);
+	for (k = 0; k < SCALE_FILLERS; k++) {
+		pid[k] = fork();
+		if (!pid[k])
+			scale_filler(proto, lfd, k, n, t0 + secs * 1000, made);
+		if (pid[k] < 0)
+			return -1;
 	}
-	made = i;
-	tw = tw_wait(proto, made, 30000);
-	t_fill = xtcp_now_ms();
-	t_last = t_fill;
-	mem1 = slab_bytes("xtcp_tw");
-	/* A last connection, closed at once, ends the server. */
-	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
-	fd = dial(proto, "127.0.0.1");
-	if (fd < 0)
-		return abandon(pid, "scale's last connection", made);
-	close(fd);
-	if (child_status(pid))
+	for (k = 0, made_all = 0; k < SCALE_FILLERS; k++) {
+		if (child_status(pid[k]))
+			err = -1;
+		made_all += made[k];
+	}
+	if (err)
 		return -1;
-	if (tw != made)
+	tw = tw_wait(proto, made_all, 30000);
+	t_fill = xtcp_now_ms();
+	mem1 = slab_bytes("xtcp_tw");
+	if (tw != made_all)
 		fprintf(stderr, "%s: %ld entries of %ld\n", __func__, tw,
-			made);
+			made_all);
 
 	printf("0\n");
 	printf("scale_entries %ld\n", tw);
@@ -682,7 +706,7 @@ static int scale_tw(int proto, int lfd)
 	/* Every entry expires in order, from t0 + 2*MSL on. */
 	end = t_fill + (secs + SCALE_MARGIN_S + 60) * 1000LL + (t_fill - t0);
 	while ((tw = tw_entries(proto)) > 0 && xtcp_now_ms() < end) {
-		if (!t_first && tw < made)
+		if (!t_first && tw < made_all)
 			t_first = xtcp_now_ms();
 		usleep(20000);
 	}
@@ -693,7 +717,7 @@ static int scale_tw(int proto, int lfd)
 	/* The last entry was due 2*MSL after the fill ended. */
 	printf("scale_expire_lag_ms %lld\n",
 	       tw ? -1 : t_last - (t_fill + (secs + SCALE_MARGIN_S) * 1000LL));
-	munmap(done, 4096);
+	munmap(made, 4096);
 	return tw ? -1 : 0;
 }
 

@@ -36,10 +36,11 @@ static int tw_count(const char *proc, unsigned int lport,
 
 /*
  * Read @proc @size bytes at a time, each read() resuming the walk where
- * the last one stopped: TIME_WAIT lines, or -1 if a local port showed
- * twice (an entry seen twice across a resume).
+ * the last one stopped: TIME_WAIT lines from local ports @lo to @hi, or
+ * -1 if a local port showed twice (an entry seen twice across a resume).
  */
-static int tw_count_in_pieces(const char *proc, size_t size)
+static int tw_count_in_pieces(const char *proc, size_t size,
+			      unsigned int lo, unsigned int hi)
 {
 	static uint8_t seen[65536];
 	char buf[4096], *line, *nl;
@@ -57,7 +58,8 @@ static int tw_count_in_pieces(const char *proc, size_t size)
 		line = buf;
 		while ((nl = memchr(line, '\n', buf + have - line))) {
 			*nl = '\0';
-			if (xtcp_proc_parse(line, &t) && t.state == 0x06) {
+			if (xtcp_proc_parse(line, &t) && t.state == 0x06 &&
+			    t.lport >= lo && t.lport <= hi) {
 				if (seen[t.lport]++)
 					n = -1;
 				else if (n >= 0)
@@ -202,6 +204,136 @@ TEST_F(tw, reuseaddr_both_sides)
 	close(n);
 }
 
+/*
+ * Whether a port is free, or which port bind(0) and connect() find, is
+ * decided by that port's owners: TIME_WAIT entries on 64 other ports,
+ * with SO_REUSEADDR or without, change no answer.
+ */
+TEST_F(tw, other_ports_entries_change_nothing)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	unsigned short got[2];
+	int c, s[2], i, n;
+
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43200 43201"));
+	for (i = 0; i < 64; i++) {
+		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, c);
+		if (i % 2)
+			ASSERT_EQ(0, xtcp_set_reuseaddr(c));
+		ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", CPORT + 1 + i));
+		ASSERT_EQ(CPORT + 1 + i, client_close_first(self->lfd, c));
+	}
+	ASSERT_EQ(64, tw_count(variant->proc, 0, NULL));
+
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
+	close(n);
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(0, xtcp_bind(n, "127.0.0.1", 0));
+	EXPECT_LE(43200, xtcp_local_port(n));
+	EXPECT_GE(43201, xtcp_local_port(n));
+	close(n);
+
+	/* Each of the range's two ports once, then no 4-tuple is left. */
+	for (i = 0; i < 2; i++) {
+		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+		got[i] = xtcp_local_port(c);
+		s[i] = c;
+	}
+	EXPECT_EQ(43200, got[0]);	/* connect() tries even ports first */
+	EXPECT_EQ(43201, got[1]);
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+	close(c);
+	close(s[0]);
+	close(s[1]);
+}
+
+/*
+ * An entry holds its own address and port: another address is free, the
+ * wildcard is not, not even with SO_REUSEADDR on the new socket alone;
+ * the next port is free.
+ */
+TEST_F(tw, entry_holds_its_address_and_port)
+{
+	static const struct {
+		const char *ip;
+		unsigned short port;
+		bool reuse;
+		int err;
+	} binds[] = {
+		{ "127.0.0.2", CPORT, false, 0 },
+		{ "0.0.0.0", CPORT, false, -EADDRINUSE },
+		{ "0.0.0.0", CPORT, true, -EADDRINUSE },
+		{ "127.0.0.1", CPORT + 1, false, 0 },
+		{ "0.0.0.0", CPORT + 1, false, 0 },
+	};
+	unsigned int i;
+	int c, n;
+
+	c = bind_client(variant->proto, false);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	for (i = 0; i < ARRAY_SIZE(binds); i++) {
+		n = socket(AF_INET, SOCK_STREAM, variant->proto);
+		ASSERT_LE(0, n);
+		if (binds[i].reuse)
+			ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+		EXPECT_EQ(binds[i].err, xtcp_bind(n, binds[i].ip,
+						  binds[i].port))
+			TH_LOG("bind %u: %s:%u", i, binds[i].ip, binds[i].port);
+		close(n);
+	}
+}
+
+/* With SO_REUSEADDR on both, the wildcard may share the entry's port. */
+TEST_F(tw, reuseaddr_wildcard)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, true);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
+	close(n);
+}
+
+/* An entry holds its port in its own namespace only. */
+TEST_F(tw, port_held_in_own_namespace)
+{
+	int c, n;
+
+	c = bind_client(variant->proto, false);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+
+	ASSERT_EQ(0, xtcp_new_netns());
+	EXPECT_EQ(0, tw_count(variant->proc, 0, NULL));
+	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
+	close(n);
+}
+
 /* From here on, xtcp only: its sysctls, counters and wire details. */
 FIXTURE(twx) {
 	int lfd;
@@ -279,9 +411,142 @@ TEST_F_TIMEOUT(twx, two_thousand_entries, 300)
 	EXPECT_EQ(2000, xtcp_wait_counter("TwCreated", 2000, 5000));
 	EXPECT_EQ(2000, tw_count(PROC, 0, NULL));
 	/* About two lines a read(): each resumes the walk, none repeats. */
-	EXPECT_EQ(2000, tw_count_in_pieces(PROC, 256));
+	EXPECT_EQ(2000, tw_count_in_pieces(PROC, 256, 0, 65535));
 	EXPECT_EQ(2000, xtcp_counter("TwCreated"));
 	EXPECT_EQ(0, xtcp_counter("TwOverflows"));
+}
+
+/*
+ * Each read() of /proc/net/xtcp resumes the walk past the entry last
+ * shown, even when entries were added to its chain or removed before
+ * it meanwhile.  Listeners on ports 256 apart share a listening chain
+ * (xtcp_lhash_slot()), which makes the change land in the chain being
+ * read; reads of one line each stop the walk between two of them.
+ */
+#define LPORT0	31000
+#define NLISTEN	8
+
+static int listen_on(unsigned short port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, PROTO);
+
+	if (fd < 0 || xtcp_bind(fd, "127.0.0.1", port) || listen(fd, 8))
+		return -1;
+	return fd;
+}
+
+/* The listener port line @line shows, if one of ours, or 0. */
+static unsigned short our_listener(const char *line)
+{
+	struct xtcp_proc_sock t;
+
+	if (!xtcp_proc_parse(line, &t) || t.state != 0x0a ||
+	    t.lport < LPORT0 || (t.lport - LPORT0) % 256)
+		return 0;
+	return t.lport;
+}
+
+TEST_F(twx, proc_resumes_past_changes)
+{
+	int lfd[NLISTEN + 1], seen[NLISTEN + 1] = { 0 };
+	int fd, shown = 0, closed = 0, i;
+	char line[XTCP_PROC_LINE_LEN + 1];
+	unsigned short port;
+	ssize_t n;
+
+	lfd[NLISTEN] = -1;
+
+	for (i = 0; i < NLISTEN; i++) {
+		lfd[i] = listen_on(LPORT0 + 256 * i);
+		ASSERT_LE(0, lfd[i]);
+	}
+	fd = open(PROC, O_RDONLY);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, line, XTCP_PROC_LINE_LEN)) > 0) {
+		ASSERT_EQ(XTCP_PROC_LINE_LEN, n);
+		line[n] = '\0';
+		port = our_listener(line);
+		if (!port)
+			continue;
+		seen[(port - LPORT0) / 256]++;
+		shown++;
+		/* Amid the chain: one listener more at its head ... */
+		if (shown == 3) {
+			lfd[NLISTEN] = listen_on(LPORT0 + 256 * NLISTEN);
+			ASSERT_LE(0, lfd[NLISTEN]);
+		}
+		/* ... and two fewer among those already shown. */
+		for (i = 0; shown == 5 && i < NLISTEN && closed < 2; i++) {
+			if (seen[i]) {
+				close(lfd[i]);
+				lfd[i] = -1;
+				closed++;
+			}
+		}
+	}
+	EXPECT_EQ(0, n);
+	close(fd);
+	/* Each listener there all along, once; the new one once at most. */
+	for (i = 0; i < NLISTEN; i++)
+		EXPECT_EQ(1, seen[i]) TH_LOG("listener %d", LPORT0 + 256 * i);
+	EXPECT_GE(1, seen[NLISTEN]);
+	for (i = 0; i <= NLISTEN; i++)
+		if (lfd[i] >= 0)
+			close(lfd[i]);
+}
+
+/*
+ * Entries there all along are listed once in every read of the file,
+ * in pieces, while other connections come and go and leave TIME_WAIT
+ * entries of their own (from a child process, on another listener).
+ */
+#define STABLE0	30000
+#define NSTABLE	500
+
+static void churn_connections(void)
+{
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 1);
+	int lfd = listen_on(PORT + 1), c, s;
+	char b;
+
+	for (;;) {
+		c = socket(AF_INET, SOCK_STREAM, PROTO);
+		if (lfd < 0 || c < 0 ||
+		    connect(c, (struct sockaddr *)&a, sizeof(a)))
+			_exit(1);
+		s = accept(lfd, NULL, NULL);
+		close(c);
+		if (s < 0 || recv(s, &b, 1, 0) != 0)
+			_exit(1);
+		close(s);
+	}
+}
+
+TEST_F_TIMEOUT(twx, proc_lists_each_once_under_churn, 300)
+{
+	int i, c, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_msl(600000));
+	for (i = 0; i < NSTABLE; i++) {
+		c = socket(AF_INET, SOCK_STREAM, PROTO);
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", STABLE0 + i));
+		ASSERT_EQ(STABLE0 + i, client_close_first(self->lfd, c));
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		churn_connections();
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(NSTABLE, tw_count_in_pieces(PROC, 200, STABLE0,
+						      STABLE0 + NSTABLE - 1))
+			TH_LOG("read %d", i);
+	/* The churn ran all along: it made entries of its own. */
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_LT(NSTABLE, tw_count(PROC, 0, NULL));
 }
 
 TEST_F(twx, max_tw_buckets)
