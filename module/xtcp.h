@@ -48,6 +48,10 @@
  *	xtcp_rto.h	the RFC 6298 retransmission timeout estimator
  *	xtcp_cc_math.h	NewReno and CUBIC window arithmetic
  *	xtcp_undo.h	undoing a window reduction that was for nothing
+ *	xtcp_rack.h	RACK-TLP (RFC 8985): which segments are lost, when
+ *			to probe the tail
+ *	xtcp_prr.h	Proportional Rate Reduction (RFC 6937): what a
+ *			recovery may send
  *	xtcp_cookie.h	SYN cookie arithmetic
  *	xtcp_port.h	the order in which connect() tries ports
  *	xtcp_wheel.h	the slots and clock of the TIME_WAIT wheel
