@@ -369,7 +369,8 @@ enum {
  *	overlapping; charged to the receive buffer
  * @ooo_fin_seq: sequence number of a FIN received above rcv_nxt
  * @ooo_fin: @ooo_fin_seq is set: the FIN is taken once rcv_nxt reaches
- *	it (xtcp_rcv_synchronized()), as Linux keeps one out of order
+ *	it (xtcp_rcv_synchronized()), as Linux keeps one out of order, and
+ *	forgotten if data takes rcv_nxt past it (xtcp_queue_data())
  * @ca_ops: congestion control algorithm
  * @ca_priv: its state
  * @cw: congestion window and slow start threshold, in segments

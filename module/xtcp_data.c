@@ -695,6 +695,15 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 		xtcp_rcv_collapse(sk);
 	if (!skb_queue_empty(&xs->ooo_queue))
 		xtcp_ooo_drain(sk);
+	/*
+	 * Data past a FIN remembered out of order: that FIN was no end,
+	 * and is forgotten, as Linux drops the out-of-order skb that held
+	 * it once rcv_nxt is past its end.  Kept, it would end the
+	 * connection when rcv_nxt came round to its sequence number again,
+	 * 4 GiB later.
+	 */
+	if (xs->ooo_fin && xtcp_seq_after(xs->rcv_nxt, xs->ooo_fin_seq))
+		xs->ooo_fin = false;
 	if (xs->sack_ok)
 		xtcp_sack_advance(&xs->sack, xs->rcv_nxt);
 	if (!sock_flag(sk, SOCK_DEAD))
