@@ -950,7 +950,10 @@ bool xtcp_probe(struct sock *sk)
  *
  * One new segment leaves if the peer's window takes it, whatever cwnd
  * says, as Linux's tcp_send_loss_probe() (RFC 8985 7.3: new data is
- * the better probe, since its ACK tells of everything before it).
+ * the better probe, since its ACK tells of everything before it).  One
+ * only, however many send_head holds: xtcp_transmit_skb() cuts it to a
+ * segment first, as Linux's probe splits the skb at one MSS, so that the
+ * probe does not send a burst past cwnd.
  *
  * Return: true when it left.
  */

@@ -499,6 +499,55 @@ TEST_F_TIMEOUT(linkx, tlp_repairs_tail_loss, 60)
 }
 
 /*
+ * A tail loss probe of new data is one segment (RFC 8985 7.3, as
+ * Linux's tcp_send_loss_probe(), which cuts the skb to one MSS): a
+ * writes 20 segments at once, its initial window lets 10 leave, and the
+ * other 10 wait in one skb.  The hand-made peer stays silent: the probe
+ * is the eleventh segment alone, and the next to come is the timeout's
+ * copy of the first.
+ */
+TEST_F_TIMEOUT(linkx, tlp_new_data_is_one_segment, 60)
+{
+	static const uint8_t data[20000];
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	struct tcp_info ti;
+	struct raw_peer p;
+	int lfd, fd, i;
+	size_t dlen;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	ASSERT_EQ(1000, ti.tcpi_snd_mss);
+	ASSERT_EQ(10, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	for (i = 0; i <= 10; i++) {
+		do {
+			ASSERT_EQ(0, raw_peer_recv_data(&p, &h, &o, NULL, 0,
+							&dlen));
+		} while (!dlen);
+		EXPECT_EQ(s0 + i * 1000, h.seq);
+		EXPECT_EQ(1000, dlen);
+	}
+	do {
+		ASSERT_EQ(0, raw_peer_recv_data(&p, &h, &o, NULL, 0, &dlen));
+	} while (!dlen);
+	EXPECT_EQ(s0, h.seq);	/* the timeout */
+	EXPECT_EQ(1000, dlen);
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(1, xtcp_counter("Timeouts"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Reordering within RACK's window is no loss: of five segments, the
  * third overtakes the second.  The peer SACKs the third, then at once
  * acknowledges up to the fourth (the second arrived): a quarter of the
