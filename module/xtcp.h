@@ -48,6 +48,10 @@
  *	xtcp_rto.h	the RFC 6298 retransmission timeout estimator
  *	xtcp_cc_math.h	NewReno and CUBIC window arithmetic
  *	xtcp_undo.h	undoing a window reduction that was for nothing
+ *	xtcp_rack.h	RACK-TLP (RFC 8985): which segments are lost, when
+ *			to probe the tail
+ *	xtcp_prr.h	Proportional Rate Reduction (RFC 6937): what a
+ *			recovery may send
  *	xtcp_cookie.h	SYN cookie arithmetic
  *	xtcp_port.h	the order in which connect() tries ports
  *	xtcp_wheel.h	the slots and clock of the TIME_WAIT wheel
@@ -188,6 +192,8 @@
 #include "xtcp_cc_math.h"
 #include "xtcp_cookie.h"
 #include "xtcp_fsm.h"
+#include "xtcp_prr.h"
+#include "xtcp_rack.h"
 #include "xtcp_sack.h"
 #include "xtcp_undo.h"
 #include "xtcp_wheel.h"
@@ -261,6 +267,18 @@ enum {
 	XTCP_KEEPALIVE_TIMER_DEFERRED,
 	XTCP_DELACK_TIMER_DEFERRED,
 	XTCP_DEFERRED_MAX
+};
+
+/*
+ * What xtcp_sock.rtx_timer stands for when it expires (xtcp_timer.c), as
+ * Linux's icsk_pending: the retransmission timeout (also window probes
+ * and the orphaned FIN_WAIT2), RACK's reordering timer, or a tail loss
+ * probe.  Whoever arms the timer sets the mode with it.
+ */
+enum {
+	XTCP_TIMER_RTO,
+	XTCP_TIMER_REO,
+	XTCP_TIMER_TLP,
 };
 
 /* Longest an ACK of in-order data waits for a second segment (Linux's). */
@@ -349,12 +367,21 @@ enum {
  * @sack: out-of-order ranges we hold, for the SACK option of our ACKs
  * @ooo_queue: segments received above rcv_nxt, in sequence order, not
  *	overlapping; charged to the receive buffer
+ * @ooo_fin_seq: sequence number of a FIN received above rcv_nxt
+ * @ooo_fin: @ooo_fin_seq is set: the FIN is taken once rcv_nxt reaches
+ *	it (xtcp_rcv_synchronized()), as Linux keeps one out of order, and
+ *	forgotten if data takes rcv_nxt past it (xtcp_queue_data())
  * @ca_ops: congestion control algorithm
  * @ca_priv: its state
  * @cw: congestion window and slow start threshold, in segments
  * @recover: snd_nxt when the last recovery began (RFC 6582)
  * @packets_out: segments sent and not acknowledged
  * @sacked_out: of those, segments the peer reported in SACK blocks
+ * @lost_out: of those, segments marked lost (RACK, or a timeout) and not
+ *	SACKed since
+ * @retrans_out: segments sent again and not yet acknowledged, SACKed or
+ *	marked lost again: with the two above, RFC 6675's pipe
+ *	(xtcp_in_flight())
  * @max_packets_out: the largest packets_out of the window that ends at
  *	@max_packets_seq
  * @max_packets_seq: snd_nxt when @max_packets_out was taken
@@ -364,14 +391,28 @@ enum {
  * @reordering: duplicate ACKs, or SACKed segments above a hole, that
  *	make it lost: RFC 6675's DupThresh, raised to how far the path was
  *	seen to reorder segments (xtcp_take_sack())
+ * @reord_seen: a segment sent once was SACKed below one SACKed before
+ *	(Linux's reord_seen): RACK keeps its reordering window then
  * @dupacks: duplicate ACKs in a row
  * @loss_epoch: number of the current loss episode (a recovery or a
  *	timeout), never 0: what xtcp_skb_cb.rexmit_epoch is compared with
  * @ca_state: %XTCP_CA_OPEN, %XTCP_CA_RECOVERY or %XTCP_CA_LOSS
  * @undo: what the current loss episode cut, to give back if D-SACK or
  *	timestamps prove it spurious (xtcp_undo.h)
+ * @rack: RACK's state (RFC 8985, xtcp_rack.h)
+ * @prr: Proportional Rate Reduction's counts in a recovery (RFC 6937)
+ * @tlp_high_seq: snd_nxt when the tail loss probe in flight left
+ * @tlp_out: a tail loss probe is in flight: no other until an ACK
+ *	reaches @tlp_high_seq (RFC 8985 7.3)
+ * @tlp_retrans: that probe sent an old segment again, not new data
+ * @tlp_dsack: a D-SACK block came since it left: the probe was a copy
+ * @dsack_dups: segments D-SACK blocks reported; above total_retrans,
+ *	the path duplicates, and the blocks are not taken (Linux's)
  * @send_head: first skb of sk_write_queue not sent yet, or NULL
- * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer
+ * @rtx_timer: retransmission, window probe and FIN_WAIT2 timer; also
+ *	RACK's reordering timer and the tail loss probe (@rtx_mode)
+ * @rtx_mode: %XTCP_TIMER_RTO, %XTCP_TIMER_REO or %XTCP_TIMER_TLP: what
+ *	@rtx_timer was last armed for
  * @keepalive_timer: SO_KEEPALIVE probes
  * @delack_timer: a delayed ACK (RFC 1122 4.2.3.2) is due
  * @deferred: %XTCP_*_DEFERRED bits, work left for release_sock()
@@ -457,6 +498,8 @@ struct xtcp_sock {
 	u32 rcv_tsecr;
 	struct xtcp_sack_list sack;
 	struct sk_buff_head ooo_queue;
+	u32 ooo_fin_seq;
+	bool ooo_fin;
 
 	struct xtcp_cong_ops *ca_ops;
 	u64 ca_priv[8];
@@ -464,18 +507,29 @@ struct xtcp_sock {
 	u32 recover;
 	u32 packets_out;
 	u32 sacked_out;
+	u32 lost_out;
+	u32 retrans_out;
 	u32 max_packets_out;
 	u32 max_packets_seq;
 	u32 sack_high;
 	u16 reordering;
+	bool reord_seen;
 	u8 dupacks;
 	u8 loss_epoch;
 	u8 ca_state;
 	bool cwnd_limited;
 	struct xtcp_undo undo;
+	struct xtcp_rack rack;
+	struct xtcp_prr prr;
+	u32 tlp_high_seq;
+	bool tlp_out;
+	bool tlp_retrans;
+	bool tlp_dsack;
+	u32 dsack_dups;
 
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
+	u8 rtx_mode;
 	struct timer_list keepalive_timer;
 	struct timer_list delack_timer;
 	unsigned long deferred;
@@ -539,6 +593,12 @@ static inline void xtcp_assert_sock_owned(const struct sock *sk)
  * @sent_us: when a queued skb was first sent (xtcp_clock_us())
  * @segs: what a queued skb sent counts in packets_out: the segments it
  *	left as (xtcp_skb_segs()); 0 until sent
+ * @lost: a sent skb is marked lost (counted in lost_out): RACK or a
+ *	timeout decided so, and no SACK block reported it since
+ * @retrans: a sent skb was sent again and that copy is in flight
+ *	(counted in retrans_out)
+ * @xmit_us: when a queued skb was last sent, retransmissions included:
+ *	RACK's clock (RFC 8985's xmit_ts)
  * @rexmit_epoch: the loss episode (xtcp_sock.loss_epoch) in which it
  *	was last sent again: once per episode (xtcp_cong.c)
  *
@@ -558,7 +618,10 @@ struct xtcp_skb_cb {
 	u8 sacked;
 	u8 rexmit_epoch;
 	u16 segs;
+	u8 lost;
+	u8 retrans;
 	u32 sent_us;
+	u32 xmit_us;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -815,6 +878,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_FULLUNDO,	/* recoveries undone by timestamps at their end */
 	XTCP_MIB_TWREUSED,	/* TIME_WAIT 4-tuples connect() took (tw_reuse) */
 	XTCP_MIB_TWREUSESEQREJECT, /* their SYN-ACKs dropped: ISN not above */
+	XTCP_MIB_RACKLOST,	/* segments RACK marked lost (RFC 8985) */
+	XTCP_MIB_TLPPROBES,	/* tail loss probes sent */
+	XTCP_MIB_TLPRECOVERY,	/* losses a tail loss probe repaired */
+	XTCP_MIB_REOTIMEOUTS,	/* RACK reordering timer expiries */
 	__XTCP_MIB_MAX
 };
 
@@ -1068,10 +1135,11 @@ void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb);
 /* xtcp_ack.c */
 bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	      const struct xtcp_seg_hdr *h);
-void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
+u32 xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
 u32 xtcp_clean_acked(struct sock *sk);
 void xtcp_pcount_add(struct xtcp_sock *xs, const struct sk_buff *skb,
 		     int delta);
+void xtcp_skb_unmark(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_rtt_measure(struct xtcp_sock *xs, u32 sent_us);
 void xtcp_rtt_measure_ts(struct xtcp_sock *xs, u32 tsecr);
 void xtcp_ack_rcvd(struct sock *sk, u32 ack);
@@ -1087,11 +1155,18 @@ int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
  * xtcp_in_flight() - segments the network holds, by our estimate
  * @xs: the socket
  *
- * Return: segments sent, not acknowledged nor reported by SACK.
+ * RFC 6675's pipe, as Linux's tcp_packets_in_flight(): segments sent,
+ * not acknowledged, reported by SACK nor marked lost, plus the copies
+ * sent again that are still out.
+ *
+ * Return: the pipe, in segments.
  */
 static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
-	return xs->packets_out - xs->sacked_out;
+	u32 left = xs->sacked_out + xs->lost_out;
+
+	left = xs->packets_out > left ? xs->packets_out - left : 0;
+	return left + xs->retrans_out;
 }
 
 /* xtcp_cong.c */
@@ -1102,7 +1177,11 @@ void xtcp_cong_init(struct sock *sk);
 void xtcp_cong_clone(struct sock *child);
 void xtcp_cong_release(struct sock *sk);
 void xtcp_cong_start(struct sock *sk);
-void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack);
+void xtcp_cong_on_ack(struct sock *sk, u32 acked, u32 sacked, bool dupack);
+void xtcp_cong_sent(struct sock *sk, u32 segs);
+void xtcp_rack_reo_timeout(struct sock *sk);
+void xtcp_tlp_schedule(struct sock *sk);
+void xtcp_tlp_timeout_fired(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);
 void xtcp_cong_mtu_lost(struct sock *sk);
 void xtcp_cong_dsack(struct sock *sk, u32 start, u32 end, u32 ack);
@@ -1134,6 +1213,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_push_mode(struct sock *sk, unsigned int nonagle);
 void xtcp_push(struct sock *sk);
 bool xtcp_probe(struct sock *sk);
+bool xtcp_send_new_probe(struct sock *sk);
 u32 xtcp_size_goal(const struct sock *sk);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_send_probe(struct sock *sk);
@@ -1166,6 +1246,7 @@ u32 xtcp_rto_us(const struct xtcp_sock *xs);
 unsigned long xtcp_rto(const struct xtcp_sock *xs);
 void xtcp_init_timers(struct sock *sk);
 void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when);
+void xtcp_rearm_rto(struct sock *sk);
 void xtcp_arm_fin_timeout(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);

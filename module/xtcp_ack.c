@@ -74,6 +74,7 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
 
 	if (!xtcp_seq_before(low_seq, xs->sack_high))
 		return;
+	xs->reord_seen = true;
 	dist = DIV_ROUND_UP(xs->sack_high - low_seq, xtcp_seg_size(xs));
 	if (dist > xs->reordering)
 		xs->reordering = min_t(u32, dist, XTCP_MAX_REORDERING);
@@ -105,9 +106,17 @@ static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
  * Such a segment below one SACKed before was not lost but overtaken:
  * the path reorders segments by that distance, and loss detection
  * waits for that many segments above a hole from now on, as Linux's
- * tcp_check_sack_reordering() (up to %XTCP_MAX_REORDERING).
+ * tcp_check_sack_reordering() (up to %XTCP_MAX_REORDERING), and RACK
+ * keeps its reordering window (xtcp_rack_reo_wnd()).
+ *
+ * Every newly marked segment is delivered for RACK (xtcp_rack_advance());
+ * one marked lost, or whose copy sent again was in flight, counts there
+ * no more (lost_out, retrans_out), as in Linux's tcp_sacktag_one().
+ *
+ * Return: the segments newly marked (PRR's DeliveredData, with what the
+ * cumulative ACK covers).
  */
-void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
+u32 xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 una = xtcp_seq_after(ack, xs->snd_una) ? ack : xs->snd_una;
@@ -116,8 +125,8 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 	const struct xtcp_sack_block *b;
 	struct sk_buff *skb, *sample = NULL;
 	unsigned int i, n = 0;
+	u32 len, seg, now, newly = 0;
 	struct xtcp_skb_cb *cb;
-	u32 len, seg;
 	bool dsack;
 
 	xtcp_assert_sock_locked(sk);
@@ -139,7 +148,8 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 		}
 	}
 	if (!n)
-		return;
+		return 0;
+	now = xtcp_clock_us();
 	/* What is below snd_una is not in flight any more. */
 	if (!xtcp_seq_after(xs->sack_high, una))
 		xs->sack_high = una;
@@ -168,8 +178,12 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 				continue;
 		}
 		if (xtcp_sack_covered(ok, n, cb->seq, cb->end_seq)) {
+			xtcp_rack_advance(&xs->rack, cb->xmit_us, cb->end_seq,
+					  now, cb->rexmit, xs->rtt.min_rtt_us);
+			xtcp_skb_unmark(xs, skb);
 			cb->sacked = 1;
 			xs->sacked_out += cb->segs;
+			newly += cb->segs;
 			if (!sample && !cb->rexmit)
 				sample = skb;
 			if (xtcp_seq_after(cb->end_seq, high))
@@ -181,6 +195,7 @@ void xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack)
 		xtcp_check_reordering(xs, XTCP_SKB_CB(sample)->seq);
 	}
 	xs->sack_high = high;
+	return newly;
 }
 
 static void xtcp_count_add(u32 *count, int delta)
@@ -194,15 +209,42 @@ static void xtcp_count_add(u32 *count, int delta)
  * @skb: a sent skb of the write queue
  * @delta: segments it gained (a split's rounding) or lost (acknowledged)
  *
- * packets_out, and sacked_out when @skb is SACKed, count segments
- * (xtcp_skb_cb.segs), as Linux's tcp_adjust_pcount(); never below zero.
+ * packets_out, and sacked_out, lost_out and retrans_out as @skb is
+ * SACKed, lost or sent again, count segments (xtcp_skb_cb.segs), as
+ * Linux's tcp_adjust_pcount(); never below zero.
  */
 void xtcp_pcount_add(struct xtcp_sock *xs, const struct sk_buff *skb,
 		     int delta)
 {
-	if (XTCP_SKB_CB(skb)->sacked)
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked)
 		xtcp_count_add(&xs->sacked_out, delta);
+	if (cb->lost)
+		xtcp_count_add(&xs->lost_out, delta);
+	if (cb->retrans)
+		xtcp_count_add(&xs->retrans_out, delta);
 	xtcp_count_add(&xs->packets_out, delta);
+}
+
+/**
+ * xtcp_skb_unmark() - a sent skb is neither lost nor being sent again
+ * @xs: socket, locked
+ * @skb: a sent skb of the write queue
+ *
+ * The peer holds it (SACK), or an undo said it was never lost; its
+ * segments leave lost_out and retrans_out.
+ */
+void xtcp_skb_unmark(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->lost)
+		xtcp_count_add(&xs->lost_out, -(int)cb->segs);
+	if (cb->retrans)
+		xtcp_count_add(&xs->retrans_out, -(int)cb->segs);
+	cb->lost = 0;
+	cb->retrans = 0;
 }
 
 /*
@@ -266,14 +308,15 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
  * gives an RTT sample, timed from the oldest skb it covers, unless one
  * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED):
  * then from the timestamp it echoed, if the connection uses them.
+ * Each skb it covers is delivered for RACK (xtcp_rack_advance()).
  *
  * Return: the number of segments acknowledged.
  */
 u32 xtcp_clean_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 sent_us = 0, acked = 0, now = xtcp_clock_us();
 	bool sample = true, freed = false;
-	u32 sent_us = 0, acked = 0;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
 
@@ -285,6 +328,11 @@ u32 xtcp_clean_acked(struct sock *sk)
 			break;
 		if (!freed)
 			sent_us = cb->sent_us;
+		if (!cb->sacked)
+			xtcp_rack_advance(&xs->rack, cb->xmit_us,
+					  xtcp_seq_after(cb->end_seq, xs->snd_una) ?
+					  xs->snd_una : cb->end_seq,
+					  now, cb->rexmit, xs->rtt.min_rtt_us);
 		if (cb->rexmit)
 			sample = false;
 		freed = true;
@@ -389,7 +437,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	      const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 acked = 0;
+	u32 acked = 0, sacked = 0;
 	bool dupack;
 
 	xtcp_assert_sock_locked(sk);
@@ -406,7 +454,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		 !(h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
 		 ((u32)h->window << xs->snd_wscale) == xs->snd_wnd;
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
-		xtcp_take_sack(sk, &h->opt, h->ack);
+		sacked = xtcp_take_sack(sk, &h->opt, h->ack);
 	xtcp_ack_rcvd(sk, h->ack);
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->bytes_acked = min_t(u64, (u64)xs->bytes_acked +
@@ -416,6 +464,6 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		acked = xtcp_clean_acked(sk);
 	}
 	xtcp_update_window(xs, h);
-	xtcp_cong_on_ack(sk, acked, dupack);
+	xtcp_cong_on_ack(sk, acked, sacked, dupack);
 	return true;
 }

@@ -8,15 +8,21 @@
  *
  *  - Open: every ACK of new data lets the algorithm grow cwnd (slow
  *    start, then congestion avoidance: RFC 5681).
- *  - Recovery: the third duplicate ACK, or SACK blocks reporting three
- *    segments above the oldest one (RFC 6675's DupThresh; more on a
- *    path seen to reorder, see xtcp_take_sack()), make the
- *    oldest segment go again at once (fast retransmit) and cwnd drop to
- *    the algorithm's ssthresh; duplicate ACKs inflate it, partial ACKs
- *    deflate it (xtcp_newreno_partial_ack(); xtcp_resend_holes() sends
- *    the next hole) and the ACK of everything sent before recovery
- *    began ends it (NewReno, RFC 6582).
- *  - Loss: a retransmission timeout drops cwnd to one segment.
+ *  - Loss detection is RACK (RFC 8985, xtcp_rack.h): on every ACK, a
+ *    segment sent before the most recently sent one delivered, and
+ *    older than its round trip plus a reordering window, is lost
+ *    (lost_out); one that may become so arms the reordering timer.
+ *    Without SACK, the third duplicate ACK marks the oldest lost.
+ *  - Recovery: the first segment marked lost starts it (RFC 6675, with
+ *    RFC 6582's recover); cwnd drops towards the algorithm's ssthresh
+ *    as Proportional Rate Reduction (RFC 6937, xtcp_prr.h) says, sending
+ *    against RFC 6675's pipe (xtcp_in_flight()), lost segments first;
+ *    the ACK of everything sent before it began ends it.
+ *  - Tail loss probes (RFC 8985 7): with data in flight and no loss,
+ *    the retransmission timer first sends a probe after two SRTTs, whose
+ *    ACK gives RACK something to reason from.
+ *  - Loss: a retransmission timeout drops cwnd to one segment and marks
+ *    everything in flight lost.
  *
  * Algorithms: "reno" (NewReno, the default) and "cubic" (RFC 9438) are
  * built in; other modules may add theirs with xtcp_register_cong(),
@@ -265,7 +271,13 @@ void xtcp_cong_start(struct sock *sk)
 	xs->recover = xs->snd_una;
 	xs->dupacks = 0;
 	xs->reordering = XTCP_DUPTHRESH;
+	xs->reord_seen = false;
 	xs->sack_high = xs->snd_una;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
+	xs->tlp_out = false;
+	xs->dsack_dups = 0;
+	xtcp_rack_init(&xs->rack);
 	if (xs->ca_ops && xs->ca_ops->init)
 		xs->ca_ops->init(sk);
 }
@@ -277,89 +289,289 @@ static void xtcp_new_loss_epoch(struct xtcp_sock *xs)
 }
 
 /*
- * Send again, each once per loss episode and at most cwnd of them, the
- * oldest segment in flight that the peer does not hold (NewReno: at the
- * start of a recovery and on each partial ACK, RFC 6582 section 3.2,
- * step 3), and every other one that SACK blocks passed over by as many
- * segments as make one lost (RFC 6675's IsLost() with DupThresh
- * raised to the reordering seen).  NewReno alone sends one hole per
- * round trip, and a burst of losses (a whole GSO skb dropped by a qdisc)
- * would take as many round trips as it has segments.
+ * @skb is lost: it counts in lost_out, and a copy of it sent again, if
+ * any, is lost too (it leaves retrans_out), as Linux's
+ * tcp_mark_skb_lost().
  */
-static void xtcp_resend_holes(struct sock *sk)
+static void xtcp_mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->retrans) {
+		xs->retrans_out -= min_t(u32, xs->retrans_out, cb->segs);
+		cb->retrans = 0;
+	}
+	if (!cb->lost) {
+		cb->lost = 1;
+		xs->lost_out += cb->segs;
+	}
+}
+
+/* Every segment in flight the peer did not SACK is lost (a timeout). */
+static void xtcp_mark_all_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 budget = max(xs->cw.cwnd, 1U);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		if (!XTCP_SKB_CB(skb)->sacked)
+			xtcp_mark_lost(xs, skb);
+	}
+}
+
+/* An undo: what was marked lost was not (Linux's unmark_loss). */
+static void xtcp_unmark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		XTCP_SKB_CB(skb)->lost = 0;
+	}
+	xs->lost_out = 0;
+}
+
+/*
+ * RACK (RFC 8985 6.2, step 5): every segment in flight that was sent
+ * before the most recently sent one delivered, and has waited a round
+ * trip and the reordering window since, is lost; a copy sent again
+ * too (a lost retransmission).  Segments already marked lost and not
+ * sent again since wait for xtcp_resend_lost().  Returns how long until
+ * the next segment would be lost, 0 if none: the reordering timer.
+ */
+static u32 xtcp_rack_detect(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us(), reo, wait, next = 0;
 	u32 sacked_below = 0;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
-	bool oldest = true;
 
+	if (!xs->rack.has_sample)
+		return 0;
+	reo = xtcp_rack_reo_wnd(&xs->rack, xs->rtt.min_rtt_us,
+				xs->rtt.srtt_us, xs->reord_seen,
+				xs->ca_state != XTCP_CA_OPEN ||
+				xs->sacked_out >= xs->reordering);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head || !budget)
+		if (skb == xs->send_head)
+			break;
+		cb = XTCP_SKB_CB(skb);
+		if (cb->sacked)
+			sacked_below += cb->segs;
+		if (cb->sacked || (cb->lost && !cb->retrans))
+			continue;
+		if (xtcp_rack_check(&xs->rack, cb->xmit_us, cb->end_seq, now,
+				    reo, &wait)) {
+			/*
+			 * On a path seen to reorder, RACK's window, which
+			 * grows only by a quarter of the minimum RTT per
+			 * round trip with D-SACK, is short where the
+			 * minimum RTT is far below the reordering (netem's
+			 * jitter, or a reordered segment that skips the
+			 * delay): every reordering would be a spurious
+			 * recovery.  There a segment is lost when as many
+			 * segments are SACKed above it as the path was seen
+			 * to reorder by (RFC 6675's IsLost() with DupThresh
+			 * raised, which RFC 8985 6.2 lets a sender keep), or
+			 * once the window RACK allows at most, an SRTT,
+			 * passed too.
+			 */
+			if (xs->reord_seen &&
+			    xs->sacked_out - min(sacked_below, xs->sacked_out) <
+			    xs->reordering &&
+			    !xtcp_rack_check(&xs->rack, cb->xmit_us,
+					     cb->end_seq, now,
+					     max(reo, xs->rtt.srtt_us), &wait)) {
+				if (wait && (!next || wait < next))
+					next = wait;
+				continue;
+			}
+			xtcp_mark_lost(xs, skb);
+			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RACKLOST,
+				       cb->segs);
+		} else if (wait) {
+			if (!next || wait < next)
+				next = wait;
+		} else if (!cb->rexmit) {
+			/*
+			 * Sent once, after the delivered one: so was all
+			 * that follows (new data leaves in order), and a
+			 * copy sent again later still.
+			 */
+			break;
+		}
+	}
+	return next;
+}
+
+/*
+ * Send again, oldest first, the segments marked lost and not sent
+ * again since, while the pipe is below cwnd (RFC 6675's NextSeg() rule
+ * 1, as Linux's tcp_xmit_retransmit_queue()): PRR in a recovery, slow
+ * start after a timeout, decides how many.  The oldest sent again
+ * restarts the retransmission timeout (unless RACK's timer is due
+ * first), as in Linux: its copy needs a round trip too.
+ */
+static void xtcp_resend_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+
+	if (!xs->lost_out)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head ||
+		    xtcp_in_flight(xs) >= xs->cw.cwnd)
 			return;
 		cb = XTCP_SKB_CB(skb);
-		if (cb->sacked) {
-			sacked_below += cb->segs;
-			continue;
-		}
-		if (!oldest && xs->sacked_out - sacked_below < xs->reordering)
-			return;
-		oldest = false;
-		if (cb->rexmit_epoch == xs->loss_epoch)
+		if (!cb->lost || cb->retrans || cb->sacked)
 			continue;
 		/* It leaves cut to a segment: the rest is the next skb. */
 		if (xtcp_retransmit_skb(sk, skb))
 			return;	/* out of memory: the next ACK tries again */
-		budget--;
+		if (skb == skb_peek(&sk->sk_write_queue) &&
+		    !(xs->rtx_mode == XTCP_TIMER_REO &&
+		      timer_pending(&xs->rtx_timer)))
+			xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 	}
 }
 
-/* Fast retransmit: RFC 5681 3.2 with NewReno's recover (RFC 6582). */
+/*
+ * Without SACK nothing tells which segment is missing but the oldest
+ * (RFC 6582): it is lost when a recovery begins and on each partial
+ * ACK, as Linux's tcp_newreno_mark_lost().
+ */
+static void xtcp_mark_head_lost(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != xtcp_sk(sk)->send_head &&
+	    !XTCP_SKB_CB(skb)->retrans)
+		xtcp_mark_lost(xtcp_sk(sk), skb);
+}
+
+/*
+ * Fast recovery begins (RFC 6675 section 5, with RFC 6582's recover):
+ * ssthresh from the algorithm; cwnd follows PRR from here
+ * (xtcp_prr_ack()), and the segments marked lost go again.
+ */
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_undo_start(&xs->undo, &xs->cw, xs->snd_una);
-	xtcp_newreno_enter(&xs->cw, xs->ca_ops->ssthresh(sk));
+	xs->cw.ssthresh = xs->ca_ops->ssthresh(sk);
+	xs->cw.cwnd_cnt = 0;
+	xtcp_prr_init(&xs->prr, xs->packets_out);
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->recover = xs->snd_nxt;
+	xs->tlp_out = false;
 	xtcp_new_loss_epoch(xs);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
-	xtcp_resend_holes(sk);
 }
 
 /*
- * Enough evidence that the oldest segment is lost?  With SACK, only
- * segments the peer holds above it count, as in Linux's
- * tcp_time_to_recover(): a duplicate ACK that reports nothing new (the
- * answer to a segment the network duplicated, with its D-SACK block, or
- * a window update) is no sign of loss.  Without, duplicate ACKs count
- * (RFC 5681 3.2).
+ * An ACK of the recovery delivered @delivered segments: cwnd is the
+ * pipe plus what PRR lets out (RFC 6937), and at least the first
+ * retransmission goes, as Linux's tcp_cwnd_reduction().
+ */
+static void xtcp_prr_ack(struct sock *sk, u32 delivered)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 pipe = xtcp_in_flight(xs), sndcnt;
+
+	sndcnt = xtcp_prr_sndcnt(&xs->prr, delivered, pipe, xs->cw.ssthresh);
+	if (!sndcnt && !xs->prr.out && xs->lost_out)
+		sndcnt = 1;
+	xs->cw.cwnd = max(pipe + sndcnt, 1U);
+}
+
+/*
+ * What the peer got above the hole before the recovery began: the
+ * segments it SACKed, or without SACK one per duplicate ACK.  They left
+ * the network in the episode that showed the loss, and count as PRR's
+ * first DeliveredData, so that a burst of losses found at once goes
+ * again at once as far as slow start allows (PRR-SSRB), not one
+ * segment per ACK still to come.
+ */
+static u32 xtcp_episode_delivered(const struct xtcp_sock *xs)
+{
+	return xs->sack_ok ? xs->sacked_out : xs->dupacks;
+}
+
+/**
+ * xtcp_cong_sent() - segments left: PRR counts them in a recovery
+ * @sk: the socket, locked
+ * @segs: how many, new or sent again
+ */
+void xtcp_cong_sent(struct sock *sk, u32 segs)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xtcp_prr_sent(&xs->prr, segs);
+}
+
+/*
+ * Without SACK, duplicate ACKs count (RFC 5681 3.2); with SACK, RACK
+ * decides (xtcp_rack_detect()): a recovery begins when it marks a
+ * segment lost.
  */
 static bool xtcp_loss_seen(const struct xtcp_sock *xs)
 {
 	if (xs->sack_ok)
-		return xs->sacked_out >= xs->reordering;
-	return xs->dupacks >= xs->reordering;
+		return xs->lost_out;
+	return xs->dupacks >= xs->reordering &&
+	       xtcp_newreno_is_full_ack(xs->snd_una, xs->recover);
+}
+
+/*
+ * A loss episode ends: the window is ssthresh (Linux's
+ * tcp_end_cwnd_reduction()).  Its cut may still be undone: on a path
+ * that reorders, the ACK that ends it comes for the late originals,
+ * and the D-SACK blocks for the copies sent again come after it, as
+ * Linux keeps undo_marker until the next episode (xtcp_cong_dsack()).
+ */
+static void xtcp_recovery_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xs->cw.cwnd = max(xs->cw.ssthresh, 1U);
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->cw.cwnd_cnt = 0;
+	xtcp_rack_recovery_ended(&xs->rack);
 }
 
 /*
  * The loss episode was spurious: its window cut is given back and the
  * episode ends (Linux's tcp_undo_cwnd_reduction() and
- * tcp_try_keep_open()).  Segments the peer still misses are found again
- * as after any loss: recover moves to snd_una, so that new evidence
- * starts a new recovery at once.
+ * tcp_try_keep_open()), and nothing stays marked lost.  Segments the
+ * peer still misses are found again as after any loss: recover moves to
+ * snd_una, so that new evidence starts a new recovery at once.
  */
 static void xtcp_cong_undo(struct sock *sk, int mib)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	bool open = xs->ca_state == XTCP_CA_OPEN;
+
 	xtcp_undo_cwnd(&xs->undo, &xs->cw);
+	XTCP_INC_STATS(sock_net(sk), mib);
+	/* Undone once over: lost_out and recover are the new episode's. */
+	if (open)
+		return;
+	xtcp_unmark_lost(sk);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->recover = xs->snd_una;
 	xs->dupacks = 0;
-	XTCP_INC_STATS(sock_net(sk), mib);
+	xtcp_rack_recovery_ended(&xs->rack);
 }
 
 /*
@@ -391,17 +603,44 @@ static bool xtcp_try_undo_eifel(struct sock *sk, bool full)
  * @start: first sequence number of the D-SACK block (RFC 2883)
  * @end: its end
  * @ack: snd_una once the ACK that carries it is taken
- *  When every segment the current loss episode sent again has
- * come back as a duplicate, nothing was lost: the episode is undone
- * (RFC 3708 with Linux's response, tcp_try_undo_dsack()).
+ *
+ * The path reordered (or duplicated) more than RACK allowed for: its
+ * reordering window grows (xtcp_rack_dsack()).  A block for the copy a
+ * tail loss probe sent says that the probe repaired nothing.  When
+ * every segment the last loss episode sent again has come back as a
+ * duplicate, nothing was lost: the episode is undone (RFC 3708 with
+ * Linux's response, tcp_try_undo_dsack()), also once it is over, as
+ * Linux does in the Open state: on a path that reorders, the blocks
+ * come after the ACK that ended it.
  */
 void xtcp_cong_dsack(struct sock *sk, u32 start, u32 end, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xs);
+	bool tlp = false;
 
 	xtcp_assert_sock_locked(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKRECV);
-	if (!xs->ca_ops || xs->ca_state == XTCP_CA_OPEN)
+	/*
+	 * More duplicates than we ever sent copies: the path duplicates
+	 * (netem, a bad link), and the block says nothing of what we
+	 * sent again, as Linux's tcp_dsack_seen() judges.
+	 */
+	xs->dsack_dups += seg ? DIV_ROUND_UP(end - start, seg) : 1;
+	if (xs->dsack_dups > xs->total_retrans)
+		return;
+	if (xs->tlp_out && xs->tlp_retrans && end == xs->tlp_high_seq) {
+		xs->tlp_dsack = true;
+		tlp = true;
+	}
+	/*
+	 * Only reordering RACK did not allow for widens its window: not a
+	 * tail loss probe's copy (a timer sent it, not RACK), nor a path
+	 * never seen to reorder (Linux's tcp_dsack_seen()).
+	 */
+	if (xs->reord_seen && !tlp)
+		xtcp_rack_dsack(&xs->rack, xs->snd_una, xs->snd_nxt);
+	if (!xs->ca_ops)
 		return;
 	if (xtcp_undo_dsack(&xs->undo, start, end, ack, xtcp_seg_size(xs)))
 		xtcp_cong_undo(sk, XTCP_MIB_DSACKUNDO);
@@ -439,16 +678,83 @@ static bool xtcp_cwnd_limited(const struct xtcp_sock *xs)
 	       xs->cw.cwnd < 2 * xs->max_packets_out;
 }
 
+/*
+ * The ACK of a tail loss probe (RFC 8985 7.4, as Linux's
+ * tcp_process_tlp_ack()): when it covers the probe and no D-SACK said
+ * the probe was a copy of what had arrived, the probe repaired a loss:
+ * the window is cut once, as for any loss (Linux's CWR), and no
+ * recovery follows.
+ */
+static void xtcp_tlp_ack(struct sock *sk, u32 acked, u32 sacked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->tlp_out || xtcp_seq_before(xs->snd_una, xs->tlp_high_seq))
+		return;
+	if (!xs->tlp_retrans || xs->tlp_dsack) {
+		xs->tlp_out = false;
+	} else if (xtcp_seq_after(xs->snd_una, xs->tlp_high_seq)) {
+		xs->tlp_out = false;
+		if (xs->ca_state != XTCP_CA_OPEN)
+			return;
+		xs->cw.ssthresh = xs->ca_ops->ssthresh(sk);
+		xs->cw.cwnd = max(min(xs->cw.cwnd, xs->cw.ssthresh), 1U);
+		xs->cw.cwnd_cnt = 0;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TLPRECOVERY);
+	} else if (!acked && !sacked) {
+		/* A pure duplicate ACK: the original and the probe came. */
+		xs->tlp_out = false;
+	}
+}
+
+/* Arm @sk's rtx_timer for @mode in @us microseconds. */
+static void xtcp_arm_mode(struct sock *sk, u8 mode, u32 us)
+{
+	xtcp_reset_rtx_timer(sk, max_t(unsigned long, usecs_to_jiffies(us),
+				       1));
+	xtcp_sk(sk)->rtx_mode = mode;
+}
+
+/*
+ * After an ACK: RACK's reordering timer when a segment may be lost in
+ * @reo_wait us, else a tail loss probe when the ACK made progress,
+ * else the retransmission timeout, as Linux's tcp_set_xmit_timer() and
+ * tcp_rack_reo_timeout().
+ */
+static void xtcp_set_xmit_timer(struct sock *sk, u32 reo_wait, bool progress)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->packets_out)
+		return;
+	if (reo_wait) {
+		/* A jiffy more: a timer may expire up to a jiffy early. */
+		xtcp_arm_mode(sk, XTCP_TIMER_REO,
+			      reo_wait + jiffies_to_usecs(1));
+		return;
+	}
+	if (xs->rtx_mode == XTCP_TIMER_REO && timer_pending(&xs->rtx_timer))
+		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
+	if (progress)
+		xtcp_tlp_schedule(sk);
+}
+
 /**
  * xtcp_cong_on_ack() - what an acceptable ACK means for the window
  * @sk: the socket, locked
  * @acked: segments it newly acknowledged (0 for a duplicate)
+ * @sacked: segments it newly reported in SACK blocks
  * @dupack: it is a duplicate ACK (RFC 5681 section 2): nothing new
  *	acknowledged, no data, no window change, data in flight
+ *
+ * RACK marks what the ACK shows lost (xtcp_rack_detect()); a segment
+ * marked lost starts a recovery, whose window PRR sets; the lost
+ * segments go again as the pipe allows.  The timer is set last.
  */
-void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
+void xtcp_cong_on_ack(struct sock *sk, u32 acked, u32 sacked, bool dupack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 reo_wait;
 
 	xtcp_assert_sock_locked(sk);
 	if (!xs->ca_ops || sk->sk_state == TCP_SYN_SENT)
@@ -457,46 +763,178 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, bool dupack)
 		xs->dupacks = 0;
 	else if (dupack)
 		xs->dupacks++;
+	xtcp_tlp_ack(sk, acked, sacked);
+	reo_wait = xtcp_rack_detect(sk);
 
 	switch (xs->ca_state) {
 	case XTCP_CA_RECOVERY:
-		if (!acked) {
-			if (dupack)
-				xtcp_newreno_dupack(&xs->cw);
-			/* Its SACK blocks may show more holes. */
-			xtcp_resend_holes(sk);
-		} else if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
+		if (acked && xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
 			if (xtcp_try_undo_eifel(sk, true))
-				return;
-			xtcp_newreno_full_ack(&xs->cw, xtcp_in_flight(xs));
-			xs->ca_state = XTCP_CA_OPEN;
-			xtcp_undo_forget(&xs->undo);
-		} else {
-			xtcp_newreno_partial_ack(&xs->cw, acked);
-			xtcp_resend_holes(sk);
-		}
-		return;
-	case XTCP_CA_LOSS:
-		/* After a timeout, what was in flight then is likely lost. */
-		if (!acked)
+				break;
+			xtcp_recovery_done(sk);
 			break;
-		if (xtcp_try_undo_eifel(sk, false))
-			return;
-		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
-			xs->ca_state = XTCP_CA_OPEN;
-			xtcp_undo_forget(&xs->undo);
-		} else {
-			xtcp_resend_holes(sk);
 		}
+		if (acked && !xs->sack_ok)
+			xtcp_mark_head_lost(sk);
+		xtcp_prr_ack(sk, acked + sacked + (!xs->sack_ok && dupack));
+		xtcp_resend_lost(sk);
+		break;
+	case XTCP_CA_LOSS:
+		/* After a timeout, what was in flight then is lost. */
+		if (!acked) {
+			xtcp_resend_lost(sk);
+			break;
+		}
+		if (xtcp_try_undo_eifel(sk, false))
+			break;
+		if (xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
+			xtcp_recovery_done(sk);
+		} else {
+			if (xtcp_cwnd_limited(xs))
+				xs->ca_ops->cong_avoid(sk, acked);
+			xtcp_resend_lost(sk);
+			break;
+		}
+		fallthrough;
+	case XTCP_CA_OPEN:
+		if (xtcp_loss_seen(xs)) {
+			if (!xs->sack_ok)
+				xtcp_mark_head_lost(sk);
+			xtcp_enter_recovery(sk);
+			xtcp_prr_ack(sk, acked + xtcp_episode_delivered(xs));
+			xtcp_resend_lost(sk);
+			break;
+		}
+		if (acked && xtcp_cwnd_limited(xs))
+			xs->ca_ops->cong_avoid(sk, acked);
 		break;
 	}
-	if (xs->ca_state == XTCP_CA_OPEN && xtcp_loss_seen(xs) &&
-	    xtcp_newreno_is_full_ack(xs->snd_una, xs->recover)) {
-		xtcp_enter_recovery(sk);
+	xtcp_set_xmit_timer(sk, reo_wait, acked || sacked);
+}
+
+/**
+ * xtcp_rack_reo_timeout() - RACK's reordering timer expired
+ * @sk: the socket, locked, with data in flight
+ *
+ * What RACK waited for may now be lost (RFC 8985 6.3): marked, it
+ * starts a recovery or goes again in one, as Linux's
+ * tcp_rack_reo_timeout().
+ */
+void xtcp_rack_reo_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lost = xs->lost_out, reo_wait;
+
+	xtcp_assert_sock_locked(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_REOTIMEOUTS);
+	xtcp_rearm_rto(sk);
+	if (!xs->ca_ops)
 		return;
+	reo_wait = xtcp_rack_detect(sk);
+	if (xs->lost_out != lost) {
+		if (xs->ca_state == XTCP_CA_OPEN) {
+			xtcp_enter_recovery(sk);
+			xtcp_prr_ack(sk, xtcp_episode_delivered(xs));
+		}
+		xtcp_resend_lost(sk);
 	}
-	if (acked && xtcp_cwnd_limited(xs))
-		xs->ca_ops->cong_avoid(sk, acked);
+	if (reo_wait)
+		xtcp_arm_mode(sk, XTCP_TIMER_REO,
+			      reo_wait + jiffies_to_usecs(1));
+}
+
+/**
+ * xtcp_tlp_schedule() - arm a tail loss probe instead of the RTO
+ * @sk: the socket, locked, that just sent new data or had an ACK
+ *
+ * With data in flight, SACK, no loss episode and no probe already out
+ * (RFC 8985 7.2; Linux's tcp_schedule_loss_probe()), the probe is due in
+ * xtcp_tlp_timeout(), never after the timeout it would forestall.  A
+ * reordering timer pending is left alone: it comes first.
+ */
+void xtcp_tlp_schedule(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rto_us = xtcp_rto_us(xs);
+	long left;
+
+	xtcp_assert_sock_locked(sk);
+	if (!xs->sack_ok || !xs->packets_out || xs->tlp_out ||
+	    xs->ca_state != XTCP_CA_OPEN ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;
+	if (timer_pending(&xs->rtx_timer)) {
+		if (xs->rtx_mode == XTCP_TIMER_REO)
+			return;
+		if (xs->rtx_mode == XTCP_TIMER_RTO) {
+			left = (long)(xs->rtx_timer.expires - jiffies);
+			rto_us = left > 0 ? jiffies_to_usecs(left) : 1;
+		}
+	}
+	xtcp_arm_mode(sk, XTCP_TIMER_TLP,
+		      xtcp_tlp_timeout(xs->rtt.has_sample ? xs->rtt.srtt_us : 0,
+				       xs->packets_out, rto_us));
+}
+
+/* The last segment sent, cut off its skb; NULL if none. */
+static struct sk_buff *xtcp_last_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg = xtcp_seg_size(xs);
+	struct sk_buff *skb;
+
+	if (xs->send_head) {
+		if (xs->send_head == skb_peek(&sk->sk_write_queue))
+			return NULL;
+		skb = skb_queue_prev(&sk->sk_write_queue, xs->send_head);
+	} else {
+		skb = skb_peek_tail(&sk->sk_write_queue);
+	}
+	if (!skb)
+		return NULL;
+	if (skb->len > seg &&
+	    !xtcp_fragment(sk, skb, rounddown(skb->len - 1, seg)))
+		skb = skb->next;
+	return skb;
+}
+
+/**
+ * xtcp_tlp_timeout_fired() - the probe timeout expired (RFC 8985 7.3)
+ * @sk: the socket, locked, with data in flight
+ *
+ * New data goes if the peer's window takes it, else the last segment
+ * sent goes again; either way its ACK shows RACK what the tail of the
+ * flight became.  One probe a flight; the retransmission timeout is
+ * armed behind it.
+ */
+void xtcp_tlp_timeout_fired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	xtcp_assert_sock_locked(sk);
+	if (xs->ca_state == XTCP_CA_OPEN && !xs->tlp_out &&
+	    xs->packets_out && xs->sack_ok &&
+	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		if (xtcp_send_new_probe(sk)) {
+			xs->tlp_retrans = false;
+			sent = true;
+		} else {
+			skb = xtcp_last_sent(sk);
+			if (skb && !xtcp_retransmit_skb(sk, skb)) {
+				xs->tlp_retrans = true;
+				sent = true;
+			}
+		}
+	}
+	if (sent) {
+		xs->tlp_out = true;
+		xs->tlp_dsack = false;
+		xs->tlp_high_seq = xs->snd_nxt;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TLPPROBES);
+	}
+	xtcp_rearm_rto(sk);
 }
 
 /*
@@ -525,7 +963,9 @@ static void xtcp_sack_clear(struct sock *sk)
  *
  * RFC 5681 3.1: ssthresh from the algorithm (once per loss episode),
  * cwnd one segment; RFC 6582 3.2 step 4: recover = snd_nxt; RFC 2018
- * section 8: SACK marks are forgotten.
+ * section 8: SACK marks are forgotten; every segment in flight is lost
+ * (RFC 8985 6.3, as Linux's tcp_enter_loss()), and goes again as slow
+ * start lets it.
  */
 void xtcp_cong_on_rto(struct sock *sk)
 {
@@ -545,7 +985,9 @@ void xtcp_cong_on_rto(struct sock *sk)
 	xs->recover = xs->snd_nxt;
 	xtcp_new_loss_epoch(xs);
 	xs->dupacks = 0;
+	xs->tlp_out = false;
 	xtcp_sack_clear(sk);
+	xtcp_mark_all_lost(sk);
 	if (xs->ca_ops->on_rto)
 		xs->ca_ops->on_rto(sk);
 }
@@ -557,16 +999,15 @@ void xtcp_cong_on_rto(struct sock *sk)
  * Every segment in flight was too large for the path (Linux's
  * tcp_simple_retransmit()): a loss episode begins, without a window
  * reduction, since the network did not signal congestion, and each
- * segment the peer does not hold leaves again, cut to the new size, as
- * far as cwnd allows; ACKs send the rest as in any loss episode.  The
- * segments stay where they are in the write queue, before send_head,
- * so that new data is never added to one a clone of may be in flight.
+ * segment the peer does not hold is lost and leaves again, cut to the
+ * new size, as far as cwnd allows; ACKs send the rest as in any loss
+ * episode.  The segments stay where they are in the write queue, before
+ * send_head, so that new data is never added to one a clone of may be
+ * in flight.
  */
 void xtcp_cong_mtu_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 budget = max(xs->cw.cwnd, 1U);
-	struct sk_buff *skb;
 
 	xtcp_assert_sock_locked(sk);
 	if (xs->snd_una == xs->snd_nxt)
@@ -576,17 +1017,10 @@ void xtcp_cong_mtu_lost(struct sock *sk)
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->recover = xs->snd_nxt;
 	xs->dupacks = 0;
+	xs->tlp_out = false;
 	xtcp_new_loss_epoch(xs);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head || !budget)
-			break;
-		if (XTCP_SKB_CB(skb)->sacked)
-			continue;
-		/* Cut to a segment: the rest is the next skb, sent next. */
-		if (xtcp_retransmit_skb(sk, skb))
-			break;	/* out of memory: the RTO sends it again */
-		budget--;
-	}
+	xtcp_mark_all_lost(sk);
+	xtcp_resend_lost(sk);
 }
 
 /**

@@ -502,8 +502,11 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->rcv_tsecr = 0;
 	xtcp_sack_init(&xs->sack);
 	skb_queue_head_init(&xs->ooo_queue);
+	xs->ooo_fin = false;
 	xs->packets_out = 0;
 	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
 	xs->max_packets_out = 0;
 	xs->cwnd_limited = false;
 	xtcp_cong_clone(child);

@@ -456,6 +456,8 @@ static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
 	       (skb = skb_peek_tail(&xs->ooo_queue)) &&
 	       xtcp_seq_after(XTCP_SKB_CB(skb)->seq, seq)) {
 		__skb_unlink(skb, &xs->ooo_queue);
+		/* A FIN above what goes is sent again with it. */
+		xs->ooo_fin = false;
 		xtcp_sack_forget_above(&xs->sack, XTCP_SKB_CB(skb)->seq);
 		kfree_skb(skb);
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
@@ -485,9 +487,9 @@ static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
 
 /*
  * Keep a segment that arrived above rcv_nxt, trimmed of what the queue
- * holds already, and report it in our SACK blocks.  A segment carrying a
- * FIN is not kept (the FIN would need the state machine once the hole
- * fills): the peer sends it again.  Returns true when @skb was kept.
+ * holds already, and report it in our SACK blocks.  A FIN it carries
+ * is not kept with it: xtcp_rcv_synchronized() remembers it
+ * (xtcp_sock.ooo_fin).  Returns true when @skb was kept.
  */
 static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 			   unsigned int doff)
@@ -497,8 +499,7 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 	struct sk_buff *prev = NULL, *next;
 	u32 seq = cb->seq, end;
 
-	if (cb->flags & XTCP_FLAG_FIN)
-		return false;
+	cb->flags &= ~XTCP_FLAG_FIN;
 	if (!xtcp_rmem_room(sk, seq, skb->truesize) ||
 	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
@@ -523,8 +524,13 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 		       prev->next) : skb_peek(&xs->ooo_queue);
 	if (next && xtcp_seq_before(XTCP_SKB_CB(next)->seq, end))
 		end = XTCP_SKB_CB(next)->seq;
-	if (!xtcp_seq_before(seq, end))
-		return false;	/* held already */
+	if (!xtcp_seq_before(seq, end)) {
+		/* Held already: a D-SACK block says so (RFC 2883). */
+		if (xs->sack_ok)
+			xtcp_sack_set_dsack(&xs->sack, cb->seq,
+					    cb->seq + skb->len - doff);
+		return false;
+	}
 	if (!pskb_pull(skb, doff) || pskb_trim(skb, end - seq))
 		return false;
 
@@ -644,6 +650,10 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
 		return xtcp_ooo_queue(sk, skb, doff);
 	trim = xs->rcv_nxt - cb->seq;
+	/* What came before again: a D-SACK block says so (RFC 2883). */
+	if (trim && xs->sack_ok)
+		xtcp_sack_set_dsack(&xs->sack, cb->seq,
+				    cb->seq + min(trim, payload));
 	if (trim >= payload)
 		return false;
 	/*
@@ -685,6 +695,15 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 		xtcp_rcv_collapse(sk);
 	if (!skb_queue_empty(&xs->ooo_queue))
 		xtcp_ooo_drain(sk);
+	/*
+	 * Data past a FIN remembered out of order: that FIN was no end,
+	 * and is forgotten, as Linux drops the out-of-order skb that held
+	 * it once rcv_nxt is past its end.  Kept, it would end the
+	 * connection when rcv_nxt came round to its sequence number again,
+	 * 4 GiB later.
+	 */
+	if (xs->ooo_fin && xtcp_seq_after(xs->rcv_nxt, xs->ooo_fin_seq))
+		xs->ooo_fin = false;
 	if (xs->sack_ok)
 		xtcp_sack_advance(&xs->sack, xs->rcv_nxt);
 	if (!sock_flag(sk, SOCK_DEAD))

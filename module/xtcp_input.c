@@ -304,6 +304,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 payload = skb->len - h->doff;
+	bool h_fin = h->flags & XTCP_FLAG_FIN;
 	u32 fin_seq = cb->end_seq - 1;
 	bool queued = false, in_order;
 
@@ -312,9 +313,21 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	/* RFC 9293 section 3.10.7.4, first check: is it in the window? */
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
 				 xtcp_rcv_wnd_left(xs))) {
-		if (!(h->flags & XTCP_FLAG_RST))
-			xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
-					  !(h->flags & XTCP_FLAG_SYN));
+		if (h->flags & XTCP_FLAG_RST)
+			goto drop;
+		/*
+		 * Data received before, again: a D-SACK block tells the
+		 * sender (RFC 2883), as Linux's tcp_send_dupack(), so that
+		 * it can undo a recovery the copy was sent for.
+		 */
+		if (payload && xs->sack_ok &&
+		    xtcp_seq_before(cb->seq, xs->rcv_nxt))
+			xtcp_sack_set_dsack(&xs->sack, cb->seq,
+					    xtcp_seq_before(cb->seq + payload,
+							    xs->rcv_nxt) ?
+					    cb->seq + payload : xs->rcv_nxt);
+		xtcp_send_oow_ack(sk, cb->end_seq != cb->seq &&
+				  !(h->flags & XTCP_FLAG_SYN));
 		goto drop;
 	}
 	if (h->flags & XTCP_FLAG_RST) {
@@ -340,15 +353,33 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		queued = xtcp_queue_data(sk, skb, h->doff);
 
-	if ((h->flags & XTCP_FLAG_FIN) && fin_seq == xs->rcv_nxt &&
+	/*
+	 * A FIN above a hole waits for the hole to fill, as in Linux's
+	 * tcp_data_queue_ofo(): with a path that reorders, the peer would
+	 * otherwise find it lost only by its retransmission timeout, since
+	 * no SACK block reports a FIN.
+	 */
+	if (h_fin && xtcp_seq_after(fin_seq, xs->rcv_nxt) &&
+	    ((1 << sk->sk_state) &
+	     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))) {
+		xs->ooo_fin_seq = fin_seq;
+		xs->ooo_fin = true;
+	}
+	if (xs->ooo_fin && xs->ooo_fin_seq == xs->rcv_nxt) {
+		fin_seq = xs->rcv_nxt;
+		h_fin = true;
+	}
+	if (h_fin && fin_seq == xs->rcv_nxt &&
 	    ((1 << sk->sk_state) &
 	     (TCPF_SYN_RECV | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-	      TCPF_FIN_WAIT2)))
+	      TCPF_FIN_WAIT2))) {
+		xs->ooo_fin = false;
 		xtcp_rcv_fin(sk);
-	else if (queued && in_order && !(h->flags & XTCP_FLAG_FIN))
+	} else if (queued && in_order && !(h->flags & XTCP_FLAG_FIN)) {
 		xtcp_ack_delayed(sk);
-	else if (payload || (h->flags & XTCP_FLAG_FIN))
+	} else if (payload || (h->flags & XTCP_FLAG_FIN)) {
 		xtcp_send_ack(sk);
+	}
 drop:
 	if (!queued)
 		kfree_skb(skb);

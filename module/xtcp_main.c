@@ -85,6 +85,8 @@ static int __init xtcp_init(void)
 	int err;
 
 	BUILD_BUG_ON(XTCP_ALIAS_SOCK_STREAM != SOCK_STREAM);
+	BUILD_BUG_ON(sizeof(struct xtcp_skb_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON((int)XTCP_ESTABLISHED != (int)TCP_ESTABLISHED ||
 		     (int)XTCP_TIME_WAIT != (int)TCP_TIME_WAIT ||
 		     (int)XTCP_LISTEN != (int)TCP_LISTEN ||

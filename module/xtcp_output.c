@@ -263,7 +263,10 @@ static void xtcp_count_split(struct sock *sk, struct sk_buff *skb,
 
 	tcb->rexmit = cb->rexmit;
 	tcb->sacked = cb->sacked;
+	tcb->lost = cb->lost;
+	tcb->retrans = cb->retrans;
 	tcb->sent_us = cb->sent_us;
+	tcb->xmit_us = cb->xmit_us;
 	cb->segs = xtcp_skb_segs(skb->len, seg);
 	tcb->segs = xtcp_skb_segs(tail->len, seg);
 	xtcp_pcount_add(xs, skb, (int)(cb->segs + tcb->segs) - (int)before);
@@ -464,21 +467,33 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
  * Its ACK will give no RTT sample (Karn).  Only a segment that left
  * counts as sent again in this loss episode, as in Linux's
  * tcp_retransmit_skb(): one that did not is still owed to the peer.
+ * The copy is in flight (retrans_out) from now on, and RACK times the
+ * segment from now (xtcp_skb_cb.xmit_us).
  *
  * Return: 0, or what xtcp_transmit_skb() returned when it did not leave.
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	u32 tsval = xtcp_ts_clock(xtcp_sk(sk)->ts_offset);
-	int err = xtcp_transmit_skb(sk, skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	int err;
 
+	err = xtcp_transmit_skb(sk, skb);
 	if (err)
 		return err;
+	cb = XTCP_SKB_CB(skb);
 	xtcp_cong_retransmitted(sk, skb, tsval);
-	XTCP_SKB_CB(skb)->rexmit = 1;
-	XTCP_SKB_CB(skb)->rexmit_epoch = xtcp_sk(sk)->loss_epoch;
+	cb->rexmit = 1;
+	cb->rexmit_epoch = xs->loss_epoch;
+	cb->xmit_us = xtcp_clock_us();
+	if (!cb->retrans) {
+		cb->retrans = 1;
+		xs->retrans_out += cb->segs;
+	}
+	xtcp_cong_sent(sk, cb->segs);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	xtcp_sk(sk)->total_retrans++;
+	xs->total_retrans++;
 	return 0;
 }
 
@@ -692,6 +707,9 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 	bool first = !xs->packets_out;
 
 	cb->sent_us = now;
+	cb->xmit_us = now;
+	cb->lost = 0;
+	cb->retrans = 0;
 	xtcp_persist_done(sk);
 
 	/* send_head never goes back: what it points at was never sent. */
@@ -702,15 +720,18 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u32 now)
 	xs->snd_nxt = cb->end_seq;
 	cb->segs = xtcp_skb_segs(skb->len, xtcp_seg_size(xs));
 	xs->packets_out += cb->segs;
+	xtcp_cong_sent(sk, cb->segs);
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	/*
 	 * So does the retransmission timeout: the timer may still hold the
 	 * deadline of a window probe or a Nagle flush, armed while nothing
 	 * flew, which would retransmit this segment early (Linux's
-	 * tcp_event_new_data_sent() rearms it too).
+	 * tcp_event_new_data_sent() rearms it too); a tail loss probe is
+	 * scheduled again after the push (xtcp_tlp_schedule()).
 	 */
-	if (first || !timer_pending(&xs->rtx_timer))
+	if (first || !timer_pending(&xs->rtx_timer) ||
+	    xs->rtx_mode == XTCP_TIMER_TLP)
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }
 
@@ -877,6 +898,8 @@ void xtcp_push_mode(struct sock *sk, unsigned int nonagle)
 			xtcp_sent(sk, xs->send_head, now);
 	}
 	xtcp_cwnd_validate(sk, xs->snd_nxt != start);
+	if (xs->snd_nxt != start)
+		xtcp_tlp_schedule(sk);
 	if (xs->send_head && !timer_pending(&xs->rtx_timer))
 		xtcp_reset_rtx_timer(sk, xtcp_rto(xs));
 }
@@ -919,6 +942,34 @@ bool xtcp_probe(struct sock *sk)
 	if (!xtcp_transmit_skb(sk, skb))
 		xtcp_sent(sk, skb, xtcp_clock_us());
 	return false;
+}
+
+/**
+ * xtcp_send_new_probe() - a tail loss probe of new data
+ * @sk: socket, locked, with data in flight
+ *
+ * One new segment leaves if the peer's window takes it, whatever cwnd
+ * says, as Linux's tcp_send_loss_probe() (RFC 8985 7.3: new data is
+ * the better probe, since its ACK tells of everything before it).  One
+ * only, however many send_head holds: xtcp_transmit_skb() cuts it to a
+ * segment first, as Linux's probe splits the skb at one MSS, so that the
+ * probe does not send a burst past cwnd.
+ *
+ * Return: true when it left.
+ */
+bool xtcp_send_new_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+	u32 seg = xtcp_seg_size(xs);
+
+	xtcp_assert_sock_locked(sk);
+	if (!skb || xtcp_window_quota(xs, skb) < min(skb->len, seg))
+		return false;
+	if (xtcp_transmit_skb(sk, skb))
+		return false;
+	xtcp_sent(sk, skb, xtcp_clock_us());
+	return true;
 }
 
 /*

@@ -65,6 +65,10 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_FULLUNDO]	 = "FullUndo",
 	[XTCP_MIB_TWREUSED]	 = "TwReused",
 	[XTCP_MIB_TWREUSESEQREJECT] = "TwReuseSeqReject",
+	[XTCP_MIB_RACKLOST]	 = "RackLost",
+	[XTCP_MIB_TLPPROBES]	 = "TLPProbes",
+	[XTCP_MIB_TLPRECOVERY]	 = "TLPRecovery",
+	[XTCP_MIB_REOTIMEOUTS]	 = "RackReoTimeouts",
 };
 
 /**

@@ -98,6 +98,8 @@ static void xtcp_write_queue_purge(struct sock *sk)
 	xs->send_head = NULL;
 	xs->packets_out = 0;
 	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
 	xs->max_packets_out = 0;
 	xs->cwnd_limited = false;
 }
@@ -176,6 +178,7 @@ static void xtcp_purge_queues(struct sock *sk)
 	xtcp_write_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
+	xtcp_sk(sk)->ooo_fin = false;
 	xtcp_sack_init(&xtcp_sk(sk)->sack);
 }
 

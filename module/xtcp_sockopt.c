@@ -229,6 +229,8 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rcv_ssthresh = xs->rcv_ssthresh;
 	info->tcpi_ca_state = xs->ca_state;
 	info->tcpi_sacked = xs->sacked_out;
+	info->tcpi_lost = xs->lost_out;
+	info->tcpi_retrans = xs->retrans_out;
 	info->tcpi_reordering = xs->reordering;
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_snd_wnd = xs->snd_wnd;

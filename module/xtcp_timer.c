@@ -309,9 +309,17 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	u8 mode;
 
 	xtcp_assert_sock_locked(sk);
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	/*
+	 * Armed again since it expired (the work was deferred to
+	 * release_sock(), and an ACK from the backlog moved the deadline):
+	 * the new expiry does the work, when due.
+	 */
+	if (timer_pending(&xs->rtx_timer))
 		return;
 	if (sk->sk_state == TCP_FIN_WAIT2) {
 		/* Orphaned and the peer never sent its FIN. */
@@ -326,6 +334,16 @@ static void xtcp_rtx_timer_handler(struct sock *sk)
 		return;
 	if (skb == xs->send_head) {
 		xtcp_persist(sk);
+		return;
+	}
+	mode = xs->rtx_mode;
+	xs->rtx_mode = XTCP_TIMER_RTO;
+	if (mode == XTCP_TIMER_REO) {
+		xtcp_rack_reo_timeout(sk);
+		return;
+	}
+	if (mode == XTCP_TIMER_TLP) {
+		xtcp_tlp_timeout_fired(sk);
 		return;
 	}
 	if (xtcp_timed_out(sk)) {
@@ -563,11 +581,41 @@ void xtcp_init_timers(struct sock *sk)
  * xtcp_reset_rtx_timer() - (re)arm the retransmission timer
  * @sk: socket, locked
  * @when: delay in jiffies
+ *
+ * For the retransmission timeout (also a window probe, a Nagle flush
+ * or the FIN_WAIT2 timeout); the callers that arm it for RACK's
+ * reordering timer or a tail loss probe set xtcp_sock.rtx_mode after.
  */
 void xtcp_reset_rtx_timer(struct sock *sk, unsigned long when)
 {
 	xtcp_assert_sock_locked(sk);
+	xtcp_sk(sk)->rtx_mode = XTCP_TIMER_RTO;
 	sk_reset_timer(sk, &xtcp_sk(sk)->rtx_timer, jiffies + when);
+}
+
+/**
+ * xtcp_rearm_rto() - the retransmission timeout, from now
+ * @sk: socket, locked, with data in flight
+ *
+ * After a tail loss probe or RACK's reordering timer took its place: a
+ * full RTO, but, with TCP_USER_TIMEOUT, no later than the user timeout
+ * of the oldest segment, so that the connection still ends on time.
+ */
+void xtcp_rearm_rto(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 user_timeout = READ_ONCE(xs->user_timeout);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	unsigned long when = xtcp_rto(xs);
+	long left;
+
+	if (user_timeout && skb && skb != xs->send_head) {
+		left = msecs_to_jiffies(user_timeout) -
+		       usecs_to_jiffies(xtcp_clock_us() -
+					XTCP_SKB_CB(skb)->sent_us);
+		when = left <= 0 ? 1 : min_t(unsigned long, when, left);
+	}
+	xtcp_reset_rtx_timer(sk, when);
 }
 
 /**

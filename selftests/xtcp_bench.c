@@ -55,6 +55,12 @@
  *                tick (entries, us), and the seconds from the first
  *                expiry to the last, and how late the last one was
  *
+ * With XTCP_BENCH_STAT set, an impaired workload also prints, on
+ * stderr, the counters of both namespaces that are not zero after the
+ * run ("STAT WORKLOAD PROTO NS NAME VALUE": /proc/net/xtcp_stat for
+ * xtcp, TcpExt and RetransSegs for Linux TCP), to tell what the loss
+ * recovery did.
+ *
  * Prints the number alone (churn: and its further rows); exits non-zero,
  * printing nothing on stdout, if the run failed.  Each run has a network namespace of its own, so
  * that no run inherits another's TIME_WAIT entries or ports.
@@ -756,6 +762,71 @@ static const struct impairment *impairment(const char *w)
 	return NULL;
 }
 
+/* Print @path's "NAME VALUE" lines that are not 0, on stderr. */
+static void stat_pairs(const char *tag, const char *path)
+{
+	char name[64];
+	FILE *f = fopen(path, "r");
+	unsigned long long v;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%63s %llu", name, &v) == 2)
+		if (v)
+			fprintf(stderr, "STAT %s %s %llu\n", tag, name, v);
+	fclose(f);
+}
+
+/*
+ * Print the non-zero fields of @path's "@prefix:" lines, which come in
+ * pairs, names then values (/proc/net/netstat, /proc/net/snmp).
+ */
+static void stat_table(const char *tag, const char *path, const char *prefix)
+{
+	char names[4096], vals[4096], *n, *v, *sn, *sv;
+	static const char delim[] = { ' ', '\n', 0 };
+	FILE *f = fopen(path, "r");
+	size_t len = strlen(prefix);
+
+	if (!f)
+		return;
+	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, prefix, len) || strncmp(vals, prefix, len))
+			continue;
+		n = strtok_r(names + len, delim, &sn);
+		v = strtok_r(vals + len, delim, &sv);
+		for (; n && v; n = strtok_r(NULL, delim, &sn),
+		     v = strtok_r(NULL, delim, &sv))
+			if (strcmp(v, "0"))
+				fprintf(stderr, "STAT %s %s %s\n", tag, n, v);
+	}
+	fclose(f);
+}
+
+/* XTCP_BENCH_STAT: the loss recovery's counters of namespaces @a, @b. */
+static void print_stats(const char *w, bool tcp, const char *a,
+			const char *b)
+{
+	char tag[96];
+	int i;
+
+	if (!getenv("XTCP_BENCH_STAT"))
+		return;
+	for (i = 0; i < 2; i++) {
+		snprintf(tag, sizeof(tag), "%s %s %s", w, tcp ? "tcp" : "xtcp",
+			 i ? "b" : "a");
+		if (enter_ns(i ? b : a))
+			continue;
+		if (tcp) {
+			stat_table(tag, "/proc/net/netstat", "TcpExt:");
+			stat_table(tag, "/proc/net/snmp", "Tcp:");
+		} else {
+			stat_pairs(tag, "/proc/net/xtcp_stat");
+		}
+	}
+	enter_ns(a);
+}
+
 static double run(const char *w, int proto)
 {
 	const struct impairment *imp = impairment(w);
@@ -792,6 +863,8 @@ static double run(const char *w, int proto)
 		v = timed_transfer(proto, lfd, LOSSY_BYTES, false);
 	else if (imp)
 		v = timed_transfer(proto, lfd, ECHO_BYTES, true);
+	if (imp)
+		print_stats(w, tcp, a, b);
 	else if (!strcmp(w, "proc_tw"))
 		v = proc_tw(proto, lfd);
 	close(lfd);

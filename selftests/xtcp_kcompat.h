@@ -18,4 +18,10 @@ typedef int32_t s32;
 
 #define U32_MAX UINT32_MAX
 
+/* <linux/math64.h>: a plain division where u64 divides natively. */
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
+
 #endif /* _XTCP_KCOMPAT_H */

@@ -372,9 +372,13 @@ TEST_F_TIMEOUT(owned, rto_restarts_on_send, 60)
  * piece, to which a write of 100 bytes is added.  Once the peer holds
  * and acknowledged all, nothing counts as in flight (tcpi_unacked,
  * Linux's packets_out, and SIOCOUTQ are 0), so a write of more than a
- * congestion window leaves as exactly one window of segments.  Before
- * the fix, sendmsg() added to the piece already sent, whose segments
- * then counted in flight twice, for good: the window was short by them.
+ * congestion window leaves as exactly one window of segments.  The
+ * peer stays silent: two SRTTs later one tail loss probe goes, a new
+ * segment past cwnd (RFC 8985 7.3, as Linux's tcp_send_loss_probe()),
+ * and then nothing new until the timeout sends the oldest again.
+ * Before the fix, sendmsg() added to the piece already sent, whose
+ * segments then counted in flight twice, for good: the window was
+ * short by them.
  */
 TEST_F_TIMEOUT(owned, mtu_drop_counts_once, 60)
 {
@@ -382,6 +386,7 @@ TEST_F_TIMEOUT(owned, mtu_drop_counts_once, 60)
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
 	uint32_t end;
+	long probes;
 	int cwnd;
 
 	ASSERT_EQ(0, peer_conn_open(&self->c, ADDR_B));
@@ -400,8 +405,11 @@ TEST_F_TIMEOUT(owned, mtu_drop_counts_once, 60)
 
 	cwnd = ti.tcpi_snd_cwnd;
 	ASSERT_GT(40, cwnd);
+	probes = peer_a_counter(&self->c, "TLPProbes");
+	ASSERT_LE(0, probes);
 	ASSERT_EQ(sizeof(data), send(self->c.fd, data, sizeof(data), 0));
-	EXPECT_EQ(cwnd, peer_count_burst(&self->c, end + 100));
+	EXPECT_EQ(cwnd + 1, peer_count_burst(&self->c, end + 100));
+	EXPECT_EQ(probes + 1, peer_a_counter(&self->c, "TLPProbes"));
 }
 
 FIXTURE(tuple) {

@@ -323,10 +323,12 @@ TEST_F_TIMEOUT(linkx, eifel_undoes_spurious_timeout, 60)
 /*
  * Loss recovery after a timeout ends at its recovery point (RFC 6582):
  * a sends eight segments that the hand-made receiver leaves unanswered,
- * so the timer sends the first again.  The ACK of six (partial: two
- * still missing) makes a send the first hole at once, and lets two new
- * segments out.  The ACK of all eight ends the recovery: the new
- * segments are not sent again, though the ACK covers a retransmission.
+ * so a tail loss probe sends the eighth again, then the timer the
+ * first, and everything in flight counts as lost (RFC 8985 6.3).  The
+ * ACK of six (partial: two still missing) makes a send both holes at
+ * once, and lets two new segments out.  The ACK of all eight ends the
+ * recovery: the new segments are not sent again, though the ACK covers
+ * a retransmission.
  */
 TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 {
@@ -351,7 +353,9 @@ TEST_F_TIMEOUT(linkx, recovery_ends_at_recover_point, 60)
 	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 10000));
 
 	ASSERT_EQ(0, enter_ns(self->a));
-	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(1, xtcp_counter("Timeouts"));
+	EXPECT_EQ(4, xtcp_counter("RetransSegs"));
 	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
 	xtcp_reset_close(fd);
 	close(lfd);
@@ -400,9 +404,12 @@ TEST_F_TIMEOUT(linkx, sack_sample_ends_backoff, 60)
  * Reordering (Linux's tcp_check_sack_reordering()): of eight segments,
  * the SACK of the eighth, then of the third, sent once, shows that the
  * third was overtaken by five others, not lost.  Loss detection then
- * waits for six SACKed segments above a hole, so that three of them
- * (which would be enough on a path that keeps order) start no fast
- * retransmit.
+ * waits for six SACKed segments above a hole, and RACK keeps its
+ * reordering window (RFC 8985 6.2), so that three of them (which would
+ * be enough on a path that keeps order) mark nothing lost and start no
+ * fast retransmit.  Data take 800 ms to the peer, its ACKs 20 ms back:
+ * RACK's window, a quarter of the minimum RTT, outlasts the checks,
+ * each a 20 ms trip after the last.
  */
 TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 {
@@ -415,6 +422,8 @@ TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 	int lfd, fd;
 	uint32_t s0;
 
+	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 800ms"));
+	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 20ms"));
 	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
@@ -429,9 +438,224 @@ TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 	ASSERT_EQ(0, xtcp_tcp_info_sacked(fd, &ti, 3));
 	EXPECT_EQ(6, ti.tcpi_reordering);
 	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(0, ti.tcpi_lost);
 	EXPECT_EQ(0, ti.tcpi_total_retrans);
 	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_counter("RackLost"));
 	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/* RACK-TLP */
+
+/*
+ * A tail loss is repaired by a tail loss probe (RFC 8985 7), not by the
+ * timeout: of five segments the last is lost, and the hand-made peer
+ * acknowledges the other four.  Nothing comes after it, so no SACK
+ * can show it missing; two round trips later a sends it again (no new
+ * data waits), before the RTO would expire.  The peer's ACK of it ends
+ * the episode; the ACK of the next segment, beyond the probe, says the
+ * probe repaired a loss: ssthresh falls once, without a recovery.
+ */
+TEST_F_TIMEOUT(linkx, tlp_repairs_tail_loss, 60)
+{
+	static const uint8_t more[1000];
+	struct tcp_info ti, probed;
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	p.h.ack = s0 + 4000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 4000));	/* the probe */
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &probed));
+	EXPECT_EQ(0, probed.tcpi_ca_state);
+	EXPECT_EQ(0, probed.tcpi_lost);
+	EXPECT_EQ(0, probed.tcpi_retrans);
+	EXPECT_EQ(1, probed.tcpi_total_retrans);
+
+	ASSERT_EQ(sizeof(more), write(fd, more, sizeof(more)));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 5000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 6000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_GT(probed.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(1, xtcp_counter("TLPRecovery"));
+	EXPECT_EQ(0, xtcp_counter("Timeouts"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A tail loss probe of new data is one segment (RFC 8985 7.3, as
+ * Linux's tcp_send_loss_probe(), which cuts the skb to one MSS): a
+ * writes 20 segments at once, its initial window lets 10 leave, and the
+ * other 10 wait in one skb.  The hand-made peer stays silent: the probe
+ * is the eleventh segment alone, and the next to come is the timeout's
+ * copy of the first.
+ */
+TEST_F_TIMEOUT(linkx, tlp_new_data_is_one_segment, 60)
+{
+	static const uint8_t data[20000];
+	struct xtcp_seg_hdr h;
+	struct xtcp_opts o;
+	struct tcp_info ti;
+	struct raw_peer p;
+	int lfd, fd, i;
+	size_t dlen;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	ASSERT_EQ(1000, ti.tcpi_snd_mss);
+	ASSERT_EQ(10, ti.tcpi_snd_cwnd);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	for (i = 0; i <= 10; i++) {
+		do {
+			ASSERT_EQ(0, raw_peer_recv_data(&p, &h, &o, NULL, 0,
+							&dlen));
+		} while (!dlen);
+		EXPECT_EQ(s0 + i * 1000, h.seq);
+		EXPECT_EQ(1000, dlen);
+	}
+	do {
+		ASSERT_EQ(0, raw_peer_recv_data(&p, &h, &o, NULL, 0, &dlen));
+	} while (!dlen);
+	EXPECT_EQ(s0, h.seq);	/* the timeout */
+	EXPECT_EQ(1000, dlen);
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(1, xtcp_counter("Timeouts"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Reordering within RACK's window is no loss: of five segments, the
+ * third overtakes the second.  The peer SACKs the third, then at once
+ * acknowledges up to the fourth (the second arrived): a quarter of the
+ * minimum RTT had not passed, and a sends nothing again.
+ */
+TEST_F_TIMEOUT(linkx, rack_reordering_within_window, 60)
+{
+	static const uint32_t third[][2] = { { 1000, 2000 } };	/* from s0 + 1000 */
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, third, 1));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_counter("RackLost"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(0, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * Beyond the window, RACK marks exactly the missing segment lost: of
+ * five segments the second is lost, and the peer SACKs the third only,
+ * one segment, below DupThresh, which alone would wait for the RTO.
+ * RACK's reordering timer expires a quarter of the minimum RTT later:
+ * the second, sent before the third, is lost, a recovery begins and
+ * sends it, and it alone, again.
+ */
+TEST_F_TIMEOUT(linkx, rack_marks_lost_beyond_window, 60)
+{
+	static const uint32_t third[][2] = { { 1000, 2000 } };	/* from s0 + 1000 */
+	struct tcp_info ti;
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	p.h.ack = s0 + 1000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, third, 1));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_ca_state);
+	EXPECT_EQ(1, ti.tcpi_lost);
+	EXPECT_EQ(1, ti.tcpi_retrans);
+	EXPECT_EQ(1, ti.tcpi_sacked);
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("RackLost"));
+	EXPECT_EQ(1, xtcp_counter("RackReoTimeouts"));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(0, xtcp_counter("Timeouts"));
+	EXPECT_EQ(0, xtcp_counter("TLPProbes"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * A retransmission lost again is found by RACK, not by the timeout
+ * (RFC 8985 6.2: the copy's own send time counts): of six segments the
+ * second is lost and the next three SACKed, so it goes again at once.
+ * That copy is lost too; a new segment written after it arrives and is
+ * SACKed: the copy, sent before it, is lost, and goes a third time.
+ */
+TEST_F_TIMEOUT(linkx, rack_finds_lost_retransmission, 60)
+{
+	static const uint32_t after[][2] = { { 1000, 6000 } };	/* from s0 + 1000 */
+	static const uint8_t more[1000];
+	struct tcp_info ti;
+	struct raw_peer p;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 6));
+	ASSERT_EQ(0, raw_peer_three_dupacks(&p, s0, 2000));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));	/* lost again */
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_ca_state);
+	EXPECT_EQ(1, ti.tcpi_lost);
+	EXPECT_EQ(1, ti.tcpi_retrans);
+
+	ASSERT_EQ(sizeof(more), write(fd, more, sizeof(more)));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 6000));
+	ASSERT_EQ(0, raw_peer_sack(&p, s0 + 1000, after, 1));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 1000));
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 7000));
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(2, xtcp_counter("RackLost"));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+	EXPECT_EQ(0, xtcp_counter("Timeouts"));
 	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);

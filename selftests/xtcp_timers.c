@@ -36,10 +36,10 @@ TEST_F_TIMEOUT(link, rto_backoff, 60)
 			seen = ti.tcpi_backoff;
 			EXPECT_EQ(rto0 << seen, ti.tcpi_rto);
 			EXPECT_EQ(seen, ti.tcpi_retransmits);
-			/* Linux adds its tail loss probe. */
+			/* Both add a tail loss probe (RFC 8985 7). */
 			EXPECT_LE(seen, ti.tcpi_total_retrans);
 			if (variant->proto == IPPROTO_XTCP)
-				EXPECT_EQ(seen, ti.tcpi_total_retrans);
+				EXPECT_EQ(seen + 1, ti.tcpi_total_retrans);
 			EXPECT_EQ(1, ti.tcpi_unacked);
 		}
 		usleep(10000);
@@ -195,15 +195,17 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 }
 
 /*
- * Data in flight towards a black hole, retries2 = 3: sent again after 1,
- * 2 and 4 RTOs, and the connection gives up at the next expiry, 15 RTOs
- * after the data first left, with ETIMEDOUT.
+ * Data in flight towards a black hole, retries2 = 3: a tail loss probe
+ * sends it again after two SRTTs and a delayed ACK's allowance, or the
+ * RTO if sooner (RFC 8985 7.2), then the timer after 1, 2 and 4 more
+ * RTOs, and the connection gives up at the next expiry, the probe's
+ * timeout and 15 RTOs after the data first left, with ETIMEDOUT.
  */
 TEST_F_TIMEOUT(linkx, retries2_black_hole, 60)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	socklen_t len = sizeof(int);
-	long long t0, took, rto_ms;
+	long long t0, took, rto_ms, pto_ms;
 	struct tcp_info ti;
 	int fd, err = -1;
 	struct held h;
@@ -217,17 +219,23 @@ TEST_F_TIMEOUT(linkx, retries2_black_hole, 60)
 	ASSERT_EQ(0, black_hole(self->a, self->b));
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
 	rto_ms = ti.tcpi_rto / 1000;
+	pto_ms = 2 * ti.tcpi_rtt / 1000 + 200;
+	if (pto_ms > rto_ms)
+		pto_ms = rto_ms;
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(1, write(fd, "x", 1));
 	pfd.fd = fd;
 	ASSERT_EQ(1, poll(&pfd, 1, 40000));
 	took = xtcp_now_ms() - t0;
-	TH_LOG("gave up after %lld ms, RTO %lld ms", took, rto_ms);
+	TH_LOG("gave up after %lld ms, RTO %lld ms, PTO %lld ms", took, rto_ms,
+	       pto_ms);
 	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
 	EXPECT_EQ(ETIMEDOUT, err);
-	EXPECT_LE(15 * rto_ms - 50, took);
-	EXPECT_GE(15 * rto_ms + 3000, took);
-	EXPECT_EQ(3, xtcp_counter("RetransSegs"));
+	EXPECT_LE(pto_ms + 15 * rto_ms - 50, took);
+	EXPECT_GE(pto_ms + 15 * rto_ms + 3000, took);
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(3, xtcp_counter("Timeouts"));
+	EXPECT_EQ(4, xtcp_counter("RetransSegs"));
 	EXPECT_EQ(0, held_close(&h, fd));
 }
 
