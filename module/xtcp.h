@@ -40,7 +40,8 @@
  * shared with the userspace unit tests of selftests/unit/:
  *
  *	xtcp_wire.h	the header and its options on the wire
- *	xtcp_seq.h	sequence number arithmetic, segment acceptability
+ *	xtcp_seq.h	sequence number arithmetic, segment acceptability,
+ *			the duplicate ACK rule
  *	xtcp_fsm.h	the state table xtcp_transition() follows
  *	xtcp_listen.h	what a listener does with a segment
  *	xtcp_twseg.h	what a TIME_WAIT entry does with a segment

@@ -448,11 +448,10 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (xtcp_seq_before(h->ack, xs->snd_una))
 		return true;
-	/* RFC 5681 section 2: what a duplicate ACK is. */
-	dupack = h->ack == xs->snd_una && xs->snd_una != xs->snd_nxt &&
-		 skb->len == h->doff &&
-		 !(h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
-		 ((u32)h->window << xs->snd_wscale) == xs->snd_wnd;
+	dupack = xtcp_dupack(h->ack, xs->snd_una, xs->snd_nxt,
+			     skb->len - h->doff,
+			     h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN),
+			     (u32)h->window << xs->snd_wscale, xs->snd_wnd);
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
 		sacked = xtcp_take_sack(sk, &h->opt, h->ack);
 	xtcp_ack_rcvd(sk, h->ack);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sequence number arithmetic (RFC 9293 section 3.4, RFC 1982), and
- * whether a segment's sequence numbers are acceptable (section 3.10.7.4).
+ * Sequence number arithmetic (RFC 9293 section 3.4, RFC 1982), whether
+ * a segment's sequence numbers are acceptable (section 3.10.7.4), and
+ * whether an ACK is a duplicate (RFC 5681 section 2).
  *
  * Pure logic shared by the module and the userspace unit tests: it must
  * not depend on anything kernel-only.
@@ -87,6 +88,33 @@ static inline bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt,
 		return false;
 	return xtcp_seq_between(seq, rcv_nxt, last) ||
 	       xtcp_seq_between(seq + len - 1, rcv_nxt, last);
+}
+
+/**
+ * xtcp_dupack() - is an ACK a duplicate, as RFC 5681 section 2 defines it?
+ * @ack: SEG.ACK
+ * @snd_una: oldest unacknowledged sequence number (SND.UNA)
+ * @snd_nxt: next sequence number to send (SND.NXT)
+ * @seg_len: data the segment carries, in bytes
+ * @syn_or_fin: the segment carries SYN or FIN
+ * @wnd: the window it advertises, scaled
+ * @snd_wnd: the send window it would replace (SND.WND)
+ *
+ * All five conditions of the RFC: (a) data is outstanding, (b) the
+ * segment carries none, (c) neither SYN nor FIN is on, (d) SEG.ACK
+ * equals SND.UNA, the highest acknowledged, and (e) the window is the
+ * one last advertised.  A segment with data or a window update is how
+ * the peer says more than "a segment arrived out of order", so fast
+ * retransmit must not count it.
+ *
+ * Return: true when the ACK is a duplicate.
+ */
+static inline bool xtcp_dupack(u32 ack, u32 snd_una, u32 snd_nxt,
+			       u32 seg_len, bool syn_or_fin, u32 wnd,
+			       u32 snd_wnd)
+{
+	return snd_una != snd_nxt && !seg_len && !syn_or_fin &&
+	       ack == snd_una && wnd == snd_wnd;
 }
 
 #endif /* _XTCP_SEQ_H */

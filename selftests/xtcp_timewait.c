@@ -175,33 +175,47 @@ static int bind_client(int proto, bool reuse)
 	return c;
 }
 
+/* A TIME_WAIT entry on 127.0.0.1:CPORT, its socket bound with @reuse. */
+static void tw_entry_on_cport(struct __test_metadata *_metadata, int proto,
+			      int lfd, bool reuse)
+{
+	int c = bind_client(proto, reuse);
+
+	ASSERT_LE(0, c);
+	ASSERT_EQ(CPORT, client_close_first(lfd, c));
+}
+
+/* bind() of a new socket, SO_REUSEADDR set or not: 0 or -errno. */
+static int tw_try_bind(int proto, const char *ip, unsigned short port,
+		       bool reuse)
+{
+	int n = socket(AF_INET, SOCK_STREAM, proto);
+	int err;
+
+	if (n < 0)
+		return -errno;
+	err = reuse ? xtcp_set_reuseaddr(n) : 0;
+	if (!err)
+		err = xtcp_bind(n, ip, port);
+	close(n);
+	return err;
+}
+
 /* The entry keeps its port bound, as Linux's TIME_WAIT sockets do. */
 TEST_F(tw, holds_port)
 {
-	int c, n;
-
-	c = bind_client(variant->proto, false);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
-	ASSERT_EQ(0, xtcp_set_reuseaddr(n));
+	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
+	EXPECT_EQ(-EADDRINUSE,
+		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
 	/* SO_REUSEADDR on the new socket alone is not enough. */
-	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
-	close(n);
+	EXPECT_EQ(-EADDRINUSE,
+		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, true));
 }
 
 TEST_F(tw, reuseaddr_both_sides)
 {
-	int c, n;
-
-	c = bind_client(variant->proto, true);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
-	n = bind_client(variant->proto, true);
-	EXPECT_LE(0, n);
-	close(n);
+	tw_entry_on_cport(_metadata, variant->proto, self->lfd, true);
+	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, true));
 }
 
 /*
@@ -227,14 +241,8 @@ TEST_F(tw, other_ports_entries_change_nothing)
 	}
 	ASSERT_EQ(64, tw_count(variant->proc, 0, NULL));
 
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
-	close(n);
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
-	close(n);
+	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, "0.0.0.0", CPORT, false));
 	n = socket(AF_INET, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, n);
 	ASSERT_EQ(0, xtcp_bind(n, "127.0.0.1", 0));
@@ -281,57 +289,34 @@ TEST_F(tw, entry_holds_its_address_and_port)
 		{ "0.0.0.0", CPORT + 1, false, 0 },
 	};
 	unsigned int i;
-	int c, n;
+	int err;
 
-	c = bind_client(variant->proto, false);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
+	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
 	for (i = 0; i < ARRAY_SIZE(binds); i++) {
-		n = socket(AF_INET, SOCK_STREAM, variant->proto);
-		ASSERT_LE(0, n);
-		if (binds[i].reuse)
-			ASSERT_EQ(0, xtcp_set_reuseaddr(n));
-		EXPECT_EQ(binds[i].err, xtcp_bind(n, binds[i].ip,
-						  binds[i].port))
+		err = tw_try_bind(variant->proto, binds[i].ip, binds[i].port,
+				  binds[i].reuse);
+		EXPECT_EQ(binds[i].err, err)
 			TH_LOG("bind %u: %s:%u", i, binds[i].ip, binds[i].port);
-		close(n);
 	}
 }
 
 /* With SO_REUSEADDR on both, the wildcard may share the entry's port. */
 TEST_F(tw, reuseaddr_wildcard)
 {
-	int c, n;
-
-	c = bind_client(variant->proto, true);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	ASSERT_EQ(0, xtcp_set_reuseaddr(n));
-	EXPECT_EQ(0, xtcp_bind(n, "0.0.0.0", CPORT));
-	close(n);
+	tw_entry_on_cport(_metadata, variant->proto, self->lfd, true);
+	EXPECT_EQ(0, tw_try_bind(variant->proto, "0.0.0.0", CPORT, true));
 }
 
 /* An entry holds its port in its own namespace only. */
 TEST_F(tw, port_held_in_own_namespace)
 {
-	int c, n;
-
-	c = bind_client(variant->proto, false);
-	ASSERT_LE(0, c);
-	ASSERT_EQ(CPORT, client_close_first(self->lfd, c));
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	EXPECT_EQ(-EADDRINUSE, xtcp_bind(n, "127.0.0.1", CPORT));
-	close(n);
+	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
+	EXPECT_EQ(-EADDRINUSE,
+		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
 
 	ASSERT_EQ(0, xtcp_new_netns());
 	EXPECT_EQ(0, tw_count(variant->proc, 0, NULL));
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, n);
-	EXPECT_EQ(0, xtcp_bind(n, "127.0.0.1", CPORT));
-	close(n);
+	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
 }
 
 /* From here on, xtcp only: its sysctls, counters and wire details. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for module/xtcp_seq.h: sequence space comparisons, and RFC
- * 9293 section 3.10.7.4's acceptability of a segment in its four cases.
+ * Unit tests for module/xtcp_seq.h: sequence space comparisons, RFC
+ * 9293 section 3.10.7.4's acceptability of a segment in its four cases,
+ * and RFC 5681's duplicate ACK, each of its five conditions.
  */
 #include "../../module/xtcp_seq.h"
 #include "kselftest_harness.h"
@@ -127,6 +128,41 @@ TEST(acceptable_wraps)
 	EXPECT_FALSE(xtcp_seq_acceptable(1, 1, 0xffffffffu, 2));
 	EXPECT_TRUE(xtcp_seq_acceptable(0xffffffffu, 2, 0, WND));
 	EXPECT_FALSE(xtcp_seq_acceptable(0xffffffffu, 1, 0, WND));
+}
+
+/* SND.UNA 1000, 3000 bytes out, a 64 KiB window: the duplicate, then
+ * each condition of RFC 5681 section 2 broken alone.
+ */
+TEST(dupack_each_condition)
+{
+	const u32 una = 1000, nxt = 4000, wnd = 65536;
+
+	EXPECT_TRUE(xtcp_dupack(una, una, nxt, 0, false, wnd, wnd));
+	/* (a) nothing outstanding */
+	EXPECT_FALSE(xtcp_dupack(una, una, una, 0, false, wnd, wnd));
+	/* (b) it carries data */
+	EXPECT_FALSE(xtcp_dupack(una, una, nxt, 1, false, wnd, wnd));
+	/* (c) SYN or FIN */
+	EXPECT_FALSE(xtcp_dupack(una, una, nxt, 0, true, wnd, wnd));
+	/* (d) it acknowledges more, or less, than SND.UNA */
+	EXPECT_FALSE(xtcp_dupack(una + 1, una, nxt, 0, false, wnd, wnd));
+	EXPECT_FALSE(xtcp_dupack(una - 1, una, nxt, 0, false, wnd, wnd));
+	/* (e) a window update, larger or smaller */
+	EXPECT_FALSE(xtcp_dupack(una, una, nxt, 0, false, wnd + 128, wnd));
+	EXPECT_FALSE(xtcp_dupack(una, una, nxt, 0, false, wnd - 128, wnd));
+}
+
+/* Across 2^32 the rule is the same: equality, not order. */
+TEST(dupack_wraps)
+{
+	EXPECT_TRUE(xtcp_dupack(0xfffffff0u, 0xfffffff0u, 0x100, 0, false,
+				4096, 4096));
+	EXPECT_FALSE(xtcp_dupack(0x10, 0xfffffff0u, 0x100, 0, false,
+				 4096, 4096));
+	/* SND.NXT wrapped to exactly SND.UNA would be 2^32 bytes out:
+	 * never, so equal means nothing is outstanding.
+	 */
+	EXPECT_FALSE(xtcp_dupack(0, 0, 0, 0, false, 4096, 4096));
 }
 
 TEST_HARNESS_MAIN
