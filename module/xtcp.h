@@ -164,8 +164,10 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/siphash.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -475,6 +477,91 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/*
+ * Addresses of either family.  Where xtcp keeps or compares addresses
+ * apart from a socket (requests, lookups, cookies, initial sequence
+ * numbers) they are struct in6_addr, an IPv4 address v4-mapped
+ * (::ffff:a.b.c.d), as the IPv6 socket API shows IPv4 peers: a
+ * v4-mapped address means the segments travel over IPv4.
+ */
+static inline bool xtcp_addr_is_v4(const struct in6_addr *a)
+{
+	return ipv6_addr_v4mapped(a);
+}
+
+static inline __be32 xtcp_addr_v4(const struct in6_addr *a)
+{
+	return a->s6_addr32[3];
+}
+
+static inline void xtcp_addr_set_v4(struct in6_addr *a, __be32 addr)
+{
+	ipv6_addr_set_v4mapped(addr, a);
+}
+
+/**
+ * xtcp_siphash6() - keyed hash of two IPv6 addresses and two words
+ * @a: first address
+ * @b: second address
+ * @x: first word
+ * @y: second word
+ * @key: the key
+ *
+ * For the IPv6 keys of the tables, initial sequence numbers and cookies,
+ * whose IPv4 keys are siphash_4u32()s: every address bit counts, so that
+ * peers choosing addresses cannot aim at one value.
+ *
+ * Return: the hash.
+ */
+static inline u32 xtcp_siphash6(const struct in6_addr *a,
+				const struct in6_addr *b, u32 x, u32 y,
+				const siphash_key_t *key)
+{
+	const struct {
+		struct in6_addr a;
+		struct in6_addr b;
+		u32 x;
+		u32 y;
+	} __aligned(SIPHASH_ALIGNMENT) in = { .a = *a, .b = *b, .x = x, .y = y };
+
+	return siphash(&in, sizeof(in), key);
+}
+
+/**
+ * xtcp_sk_is_v4() - does the connection of @sk travel over IPv4?
+ * @sk: a connected or connecting socket
+ *
+ * An AF_INET socket, or an AF_INET6 one whose peer is v4-mapped (a
+ * dual-stack socket talking to an IPv4 peer), which then keeps its
+ * addresses in the IPv4 fields too, as Linux TCP does.
+ *
+ * Return: true over IPv4.
+ */
+static inline bool xtcp_sk_is_v4(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET ||
+	       ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+}
+
+/**
+ * xtcp_skb_addrs() - the addresses of a received segment
+ * @skb: a segment that came over IPv4 or IPv6
+ * @saddr: set to its source address (IPv4 v4-mapped)
+ * @daddr: set to its destination address
+ */
+static inline void xtcp_skb_addrs(const struct sk_buff *skb,
+				  struct in6_addr *saddr,
+				  struct in6_addr *daddr)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		xtcp_addr_set_v4(saddr, ip_hdr(skb)->saddr);
+		xtcp_addr_set_v4(daddr, ip_hdr(skb)->daddr);
+	} else {
+		*saddr = ipv6_hdr(skb)->saddr;
+		*daddr = ipv6_hdr(skb)->daddr;
+	}
+}
+
 /**
  * xtcp_assert_sock_locked() - rule 1: may @sk's state machine run here?
  * @sk: the socket
@@ -625,8 +712,8 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  *	empty once the request's owner has taken it off the list
  * @hnode: link in the listener's xtcp_sock.req_hash, under its req_lock
  * @listener: the listening socket; the request holds a reference
- * @laddr: local address
- * @raddr: peer address
+ * @laddr: local address, an IPv4 one v4-mapped (xtcp_addr_is_v4())
+ * @raddr: peer address, of the same family as @laddr
  * @lport: local port
  * @rport: peer port
  * @iss: our initial sequence number
@@ -653,8 +740,8 @@ struct xtcp_request {
 	struct list_head node;
 	struct hlist_node hnode;
 	struct sock *listener;
-	__be32 laddr;
-	__be32 raddr;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -1016,7 +1103,8 @@ bool xtcp_too_many_orphans(const struct sock *sk);
 int xtcp_orphans(void);
 
 /* xtcp_conn.c */
-u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 xtcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
+	     __be16 sport, __be16 dport);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
@@ -1030,9 +1118,11 @@ void xtcp_conn_init(void);
 
 /* xtcp_cookie.c */
 void xtcp_cookie_init(void);
-u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
+u32 xtcp_cookie_make(const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport,
 		     __be16 dport, u32 isn, u16 *mss);
-u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
+u16 xtcp_cookie_check(const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport,
 		      __be16 dport, u32 isn, u32 cookie);
 
 /* xtcp_input.c */

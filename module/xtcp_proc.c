@@ -118,8 +118,8 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 			       const struct xtcp_request *req)
 {
 	lockdep_assert_held(&xtcp_sk(req->listener)->req_lock);
-	e->saddr = req->laddr;
-	e->daddr = req->raddr;
+	e->saddr = xtcp_addr_v4(&req->laddr);
+	e->daddr = xtcp_addr_v4(&req->raddr);
 	e->sport = ntohs(req->lport);
 	e->dport = ntohs(req->rport);
 	e->state = TCP_SYN_RECV;

@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/tcp_states.h>
 
@@ -113,26 +114,23 @@ static bool xtcp_dev_overlap(const struct sock *sk, const struct sock *sk2)
 	return !dev || !dev2 || dev == dev2;
 }
 
-static bool xtcp_addr_overlap(const struct sock *sk, const struct sock *sk2)
-{
-	__be32 addr = sk->sk_rcv_saddr;
-	__be32 addr2 = sk2->sk_rcv_saddr;
-
-	return !addr || !addr2 || addr == addr2;
-}
-
 /*
  * Linux TCP's rule (inet_bind_conflict()), SO_REUSEPORT aside: two
  * sockets may share a local port when their devices or addresses cannot
  * overlap, or, when @relax, when both set SO_REUSEADDR and the owner
  * already there is not listening.  Ephemeral ports are never shared.
+ * Addresses overlap as inet_rcv_saddr_equal() says, across families: a
+ * wildcard overlaps everything of its family, and an IPv6 one also every
+ * IPv4 address unless IPV6_V6ONLY is set; a v4-mapped address is its
+ * IPv4 one.
  */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 			       bool relax)
 {
 	if (sk == sk2 || !net_eq(sock_net(sk), sock_net(sk2)))
 		return false;
-	if (!xtcp_dev_overlap(sk, sk2) || !xtcp_addr_overlap(sk, sk2))
+	if (!xtcp_dev_overlap(sk, sk2) ||
+	    !inet_rcv_saddr_equal(sk, sk2, true))
 		return false;
 	return !(relax && sk->sk_reuse && sk2->sk_reuse &&
 		 READ_ONCE(sk2->sk_state) != TCP_LISTEN);
