@@ -18,6 +18,7 @@
 #include <net/inet_common.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -74,6 +75,48 @@ u32 xtcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
 }
 
 /**
+ * xtcp_connect_syn() - the part of an active open both families share
+ * @sk: socket in SYN_SENT, hashed with its port, its route set
+ *
+ * Takes the MSS from the route, chooses the window scale, the
+ * timestamp offset and the ISN, and queues the SYN.
+ *
+ * Return: 0 or a negative errno; the caller undoes the open on error.
+ */
+int xtcp_connect_syn(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct in6_addr laddr, raddr;
+	int err;
+
+	xtcp_assert_sock_owned(sk);
+	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
+	if (xs->user_mss)
+		xs->advmss = min(xs->advmss, xs->user_mss);
+	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
+	xs->rcv_wscale = xtcp_choose_wscale(sk);
+	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
+	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
+	xs->ts_offset = get_random_u32();
+	xs->ts_recent = 0;
+	xs->rcv_tsecr = 0;
+	/* A 4-tuple taken from TIME_WAIT has its ISN already. */
+	if (!xs->tw_reused) {
+		xtcp_sk_addrs(sk, &laddr, &raddr);
+		xs->iss = xtcp_isn(&laddr, &raddr, inet->inet_sport,
+				   inet->inet_dport);
+	}
+	atomic_set(&inet->inet_id, get_random_u16());
+	err = xtcp_queue_syn(sk);
+	if (err)
+		return err;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	return 0;
+}
+
+/**
  * xtcp_v4_connect() - start an active open
  * @sk: socket in TCP_CLOSE, locked (inet_stream_connect())
  * @uaddr: the peer
@@ -87,12 +130,10 @@ u32 xtcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
  */
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	__be16 orig_sport, orig_dport;
-	struct in6_addr laddr, raddr;
 	struct flowi4 *fl4;
 	struct rtable *rt;
 	int err;
@@ -136,28 +177,9 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	sk_setup_caps(sk, &rt->dst);
 	rt = NULL;
 
-	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
-	if (xs->user_mss)
-		xs->advmss = min(xs->advmss, xs->user_mss);
-	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
-	xs->rcv_wscale = xtcp_choose_wscale(sk);
-	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
-	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
-	xs->ts_offset = get_random_u32();
-	xs->ts_recent = 0;
-	xs->rcv_tsecr = 0;
-	/* A 4-tuple taken from TIME_WAIT has its ISN already. */
-	if (!xs->tw_reused) {
-		xtcp_addr_set_v4(&laddr, inet->inet_saddr);
-		xtcp_addr_set_v4(&raddr, inet->inet_daddr);
-		xs->iss = xtcp_isn(&laddr, &raddr, inet->inet_sport,
-				   inet->inet_dport);
-	}
-	atomic_set(&inet->inet_id, get_random_u16());
-	err = xtcp_queue_syn(sk);
+	err = xtcp_connect_syn(sk);
 	if (err)
 		goto failure;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	return 0;
 
 failure:
@@ -320,25 +342,36 @@ static void xtcp_synack_timer(struct timer_list *t)
 static int xtcp_route_request(struct sock *sk, struct xtcp_request *req)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+	struct flowi6 fl6;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	u16 mss;
 
 	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
 			     XTCP_MAX_WINDOW);
-	if (!xtcp_addr_is_v4(&req->raddr))
-		return -EAFNOSUPPORT;
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
-				   xtcp_addr_v4(&req->raddr),
-				   xtcp_addr_v4(&req->laddr), req->rport,
-				   req->lport, xtcp_protocol, 0, req->dev_if);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	req->advmss = xtcp_advmss(&rt->dst);
+	if (xtcp_addr_is_v4(&req->raddr)) {
+		rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
+					   xtcp_addr_v4(&req->raddr),
+					   xtcp_addr_v4(&req->laddr),
+					   req->rport, req->lport,
+					   xtcp_protocol, 0, req->dev_if);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		dst = &rt->dst;
+	} else {
+		dst = xtcp_v6_route(sock_net(sk), sk, &fl6, &req->laddr,
+				    &req->raddr, req->lport, req->rport,
+				    rt6_need_strict(&req->raddr) ?
+				    req->dev_if : 0);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+	}
+	req->advmss = xtcp_advmss(dst);
 	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
 	if (mss)
 		req->advmss = min(req->advmss, mss);
-	ip_rt_put(rt);
+	dst_release(dst);
 	req->listener = sk;
 	return 0;
 }
@@ -357,7 +390,7 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 	req->irs = h->seq;
 	req->iss = xtcp_isn(&req->laddr, &req->raddr, req->lport,
 			    req->rport);
-	req->dev_if = inet_iif(skb);
+	req->dev_if = xtcp_skb_iif(skb);
 	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
 		   h->opt.mss : XTCP_MSS_DEFAULT;
 	req->wscale_ok = !!(h->opt.present & XTCP_OPTF_WSCALE);
@@ -426,9 +459,8 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 	xs->nr_requests++;
 	req->expires = jiffies + XTCP_TIMEOUT_INIT;
 	mod_timer(&req->timer, req->expires);
-	trace_xtcp_state_change(req, xtcp_addr_v4(&req->laddr), req->lport,
-				xtcp_addr_v4(&req->raddr), req->rport,
-				TCP_LISTEN, TCP_SYN_RECV);
+	trace_xtcp_state_change(req, &req->laddr, req->lport, &req->raddr,
+				req->rport, TCP_LISTEN, TCP_SYN_RECV);
 	/* A copy: once the lock is dropped, the request may go. */
 	synack = *req;
 	spin_unlock(&xs->req_lock);
@@ -494,6 +526,8 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	inet->inet_saddr = xtcp_addr_v4(&req->laddr);
 	sk_rcv_saddr_set(child, inet->inet_saddr);
 	sk_daddr_set(child, xtcp_addr_v4(&req->raddr));
+	if (child->sk_family == AF_INET6)
+		xtcp_v6_child_init(child, req);
 	inet->inet_dport = req->rport;
 	inet->inet_sport = req->lport;
 	inet->inet_num = ntohs(req->lport);
@@ -794,7 +828,7 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	req.irs = h->seq - 1;
 	req.iss = h->ack - 1;
 	req.mss = mss;
-	req.dev_if = inet_iif(skb);
+	req.dev_if = xtcp_skb_iif(skb);
 	if (xtcp_route_request(sk, &req)) {
 		kfree_skb(skb);
 		return 0;

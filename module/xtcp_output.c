@@ -22,7 +22,9 @@
 #include <linux/error-injection.h>
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
+#include <net/inet6_connection_sock.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -39,9 +41,10 @@
 u16 xtcp_advmss(const struct dst_entry *dst)
 {
 	unsigned int mtu = dst_mtu(dst);
+	unsigned int iph = dst->ops->family == AF_INET6 ?
+			   sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 
-	return clamp_t(unsigned int, mtu - sizeof(struct iphdr) - XTCP_HDR_LEN,
-		       88, 65535);
+	return clamp_t(unsigned int, mtu - iph - XTCP_HDR_LEN, 88, 65535);
 }
 
 /**
@@ -99,22 +102,6 @@ static __sum16 xtcp_pseudo_csum(const struct in6_addr *saddr,
 					 xtcp_addr_v4(daddr), len,
 					 xtcp_protocol, base);
 	return csum_ipv6_magic(saddr, daddr, len, xtcp_protocol, base);
-}
-
-/*
- * The addresses of @sk's segments: IPv4 ones v4-mapped.  An IPv6
- * socket's source is its local address once connected.
- */
-static void xtcp_sk_addrs(const struct sock *sk, struct in6_addr *saddr,
-			  struct in6_addr *daddr)
-{
-	if (xtcp_sk_is_v4(sk)) {
-		xtcp_addr_set_v4(saddr, inet_sk(sk)->inet_saddr);
-		xtcp_addr_set_v4(daddr, sk->sk_daddr);
-	} else {
-		*saddr = sk->sk_v6_rcv_saddr;
-		*daddr = sk->sk_v6_daddr;
-	}
 }
 
 /*
@@ -242,23 +229,30 @@ static struct xtcp_opts *xtcp_build_header(struct sock *sk,
 	return o;
 }
 
-/* Hand @skb, holding @segs segments, to IP on @sk's route. */
+/*
+ * Hand @skb, holding @segs segments, to IP or IPv6 on @sk's route:
+ * inet6_csk_xmit() routes an IPv6 socket from its addresses and keeps
+ * the route with its cookie, as ip_queue_xmit() does for IPv4.
+ */
 static int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb,
 			unsigned int segs)
 {
 	int err;
 
-	/* The control block is IP's from here (IPCB), as in TCP. */
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	/* The control block is IP's from here (IPCB, IP6CB), as in TCP. */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 	skb_set_owner_w(skb, sk);
-	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	if (xtcp_sk_is_v4(sk))
+		err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	else
+		err = inet6_csk_xmit(sk, skb, NULL);
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs);
 	return net_xmit_eval(err);
 }
 
 static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_opts opts = {}, *o;
 	struct in6_addr saddr, daddr;
 	struct xtcp_seg_hdr h;
@@ -266,9 +260,8 @@ static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
 	if (skb->len)
 		xtcp_sk(sk)->lsndtime = jiffies;
-	trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr, &h,
-			   skb->len);
 	xtcp_sk_addrs(sk, &saddr, &daddr);
+	trace_xtcp_segment(true, &saddr, &daddr, &h, skb->len);
 	xtcp_push_header(skb, &h, o, &saddr, &daddr, xtcp_csum_offload(sk));
 	return xtcp_ip_xmit(sk, skb, 1);
 }
@@ -428,18 +421,18 @@ static void xtcp_trace_run_segs(struct sock *sk,
 				const struct sk_buff *skb, u32 mss, bool last)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_seg_hdr h = *run_h;
+	struct in6_addr saddr, daddr;
 	u32 off, len;
 
+	xtcp_sk_addrs(sk, &saddr, &daddr);
 	for (off = 0; off < skb->len; off += len) {
 		len = min(skb->len - off, mss);
 		h.seq = cb->seq + off;
 		h.flags = XTCP_FLAG_ACK;
 		if (last && off + len == skb->len)
 			h.flags |= cb->flags;
-		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
-				   &h, len);
+		trace_xtcp_segment(true, &saddr, &daddr, &h, len);
 	}
 }
 
@@ -1033,7 +1026,8 @@ static void xtcp_send_direct(struct net *net, const struct sock *via,
 	struct rtable *rt;
 
 	if (!xtcp_addr_is_v4(saddr)) {
-		kfree_skb(skb);
+		xtcp_v6_send_direct(net, via, skb, saddr, daddr, sport, dport,
+				    oif);
 		return;
 	}
 	rt = ip_route_output_ports(net, &fl4, NULL, xtcp_addr_v4(daddr),
@@ -1059,10 +1053,18 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_HEADROOM);
-	trace_xtcp_segment(true, xtcp_addr_v4(saddr), xtcp_addr_v4(daddr), h,
-			   0);
+	trace_xtcp_segment(true, saddr, daddr, h, 0);
 	xtcp_push_header(skb, h, opts, saddr, daddr, false);
 	return skb;
+}
+
+/* The namespace's control socket for @addr's family; RCU read side. */
+static struct sock *xtcp_ctl_sk(struct net *net, const struct in6_addr *addr)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	return xtcp_addr_is_v4(addr) ? READ_ONCE(xn->ctl_sk) :
+				       READ_ONCE(xn->ctl_sk6);
 }
 
 /*
@@ -1118,15 +1120,15 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			  !!(h->flags & XTCP_FLAG_FIN);
 		rst.flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
 	}
+	xtcp_skb_addrs(in, &saddr, &daddr);
 	rcu_read_lock();
-	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	ctl_sk = xtcp_ctl_sk(net, &daddr);
 	if (ctl_sk) {
-		xtcp_skb_addrs(in, &saddr, &daddr);
 		skb = xtcp_alloc_bare(&rst, NULL, &daddr, &saddr);
 		if (skb) {
 			xtcp_send_direct(net, ctl_sk, skb, &daddr, &saddr,
 					 htons(rst.sport), htons(rst.dport),
-					 inet_iif(in));
+					 xtcp_skb_iif(in));
 			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 		}
 	}
@@ -1182,10 +1184,9 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 	struct sock *ctl_sk;
 	struct sk_buff *skb;
 
-	xtcp_addr_set_v4(&laddr, tw->laddr);
-	xtcp_addr_set_v4(&raddr, tw->raddr);
+	xtcp_tw_addrs(tw, &laddr, &raddr);
 	rcu_read_lock();
-	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	ctl_sk = xtcp_ctl_sk(net, &laddr);
 	if (ctl_sk) {
 		skb = xtcp_alloc_bare(&h, NULL, &laddr, &raddr);
 		if (skb)
