@@ -289,6 +289,8 @@ enum {
  * @rcv_wnd: receive window last advertised
  * @rcv_wup: rcv_nxt when @rcv_wnd was advertised: the window's right
  *	edge, @rcv_wup + @rcv_wnd, never moves left (RFC 9293 3.8.6)
+ * @rcv_ssthresh: the most the window may offer now, as Linux's: the
+ *	first window, grown by xtcp_grow_window() as data arrives
  * @mss: largest payload the peer accepts in one segment
  * @advmss: the MSS announced to the peer
  * @user_mss: TCP_MAXSEG set by the user, 0 if none: caps @advmss
@@ -404,6 +406,7 @@ struct xtcp_sock {
 	u32 rcvq_space;
 	u32 rcv_wnd;
 	u32 rcv_wup;
+	u32 rcv_ssthresh;
 
 	u16 mss;
 	u16 advmss;
@@ -1390,6 +1393,7 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
 int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 int flags, int *addr_len);
 int xtcp_rcv_space(const struct sock *sk);
+u32 xtcp_rcv_window(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u32 xtcp_inq(const struct sock *sk);
 void xtcp_write_space(struct sock *sk);

@@ -97,6 +97,7 @@ int xtcp_connect_syn(struct sock *sk)
 		xs->advmss = min(xs->advmss, xs->user_mss);
 	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
 	xs->rcv_wscale = xtcp_choose_wscale(sk);
+	xs->rcv_ssthresh = min_t(u32, xtcp_rcv_space(sk), XTCP_MAX_WINDOW);
 	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
 	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
 	xs->ts_offset = get_random_u32();
@@ -542,6 +543,7 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wnd = req->rcv_wnd;
 	xs->rcv_wup = xs->rcv_nxt;
+	xs->rcv_ssthresh = req->rcv_wnd;
 	xs->advmss = req->advmss;
 	xs->mss = xtcp_snd_mss_floor(sk, min(req->mss, req->advmss));
 	xs->wscale_ok = req->wscale_ok;

@@ -160,6 +160,66 @@ int xtcp_rcv_space(const struct sock *sk)
 }
 
 /**
+ * xtcp_rcv_window() - the receive window to offer now
+ * @sk: the socket
+ *
+ * The free space (xtcp_rcv_space()), but no more than rcv_ssthresh: the
+ * window opens as fast as data arrives to fill it, not at once to all
+ * the buffer may hold.
+ *
+ * Return: the window in bytes.
+ */
+u32 xtcp_rcv_window(const struct sock *sk)
+{
+	return min_t(u32, xtcp_rcv_space(sk), xtcp_sk(sk)->rcv_ssthresh);
+}
+
+/*
+ * For an skb that takes more than twice its payload (the window is half
+ * the free buffer), as Linux's __tcp_grow_window(): the window may still
+ * grow while it is small enough for the largest buffer, rmem[2], to hold
+ * it with that overhead.  Returns the step, or 0.
+ */
+static u32 xtcp_grow_step_costly(const struct xtcp_sock *xs,
+				 const struct sk_buff *skb)
+{
+	u32 window = READ_ONCE(sysctl_xtcp_rmem[2]) / 4;
+	u32 truesize = skb->truesize / 4;
+
+	while (xs->rcv_ssthresh <= window) {
+		if (truesize <= skb->len)
+			return 2 * (xs->rcv_mss ? : xs->advmss);
+		truesize >>= 1;
+		window >>= 1;
+	}
+	return 0;
+}
+
+/*
+ * The receive window's slow start, after Linux's tcp_grow_window(): each
+ * segment taken lets rcv_ssthresh grow by two segments, or by twice its
+ * own length, up to the free space, unless its skb wastes so much memory
+ * that a window that large would not fit the buffer.  A reader that does
+ * not read leaves no free space to grow into.
+ */
+static void xtcp_grow_window(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 room = min_t(u32, xtcp_max_rcv_wnd(xs), xtcp_rcv_space(sk));
+	u32 incr;
+
+	if (room <= xs->rcv_ssthresh || READ_ONCE(xtcp_memory_pressure))
+		return;
+	if (skb->truesize / 2 <= skb->len)
+		incr = 2 * xs->advmss;
+	else
+		incr = xtcp_grow_step_costly(xs, skb);
+	if (incr)
+		xs->rcv_ssthresh += min(room - xs->rcv_ssthresh,
+					max_t(u32, incr, 2 * skb->len));
+}
+
+/**
  * xtcp_rcv_wnd_left() - what is left of the window last advertised
  * @xs: the socket
  *
@@ -409,10 +469,16 @@ static void xtcp_ooo_prune(struct sock *sk, u32 seq, unsigned int truesize)
  */
 static bool xtcp_rmem_room(struct sock *sk, u32 seq, unsigned int truesize)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	if (xtcp_rmem_fits(sk, truesize))
 		return true;
 	xtcp_ooo_collapse(sk);
 	xtcp_rcv_collapse(sk);
+	if (xtcp_rmem_fits(sk, truesize))
+		return true;
+	/* The window outgrew the memory: start it over, as tcp_prune_queue(). */
+	xs->rcv_ssthresh = min_t(u32, xs->rcv_ssthresh, 4U * xs->advmss);
 	xtcp_ooo_prune(sk, seq, truesize);
 	return xtcp_rmem_fits(sk, truesize);
 }
@@ -476,6 +542,7 @@ static bool xtcp_ooo_queue(struct sock *sk, struct sk_buff *skb,
 	else
 		__skb_queue_head(&xs->ooo_queue, skb);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
+	xtcp_grow_window(sk, skb);
 	return true;
 }
 
@@ -611,6 +678,9 @@ bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, unsigned int doff)
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	/* Not for tiny segments: as Linux, whose test is 128 bytes. */
+	if (skb->len >= 128)
+		xtcp_grow_window(sk, skb);
 	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		xtcp_rcv_collapse(sk);
 	if (!skb_queue_empty(&xs->ooo_queue))
@@ -799,7 +869,7 @@ static void xtcp_window_update(struct sock *sk)
 	u32 step = min_t(u32, xs->rcv_mss ? : xs->advmss,
 			 xtcp_max_rcv_wnd(xs) / 2);
 	u32 left = xtcp_rcv_wnd_left(xs);
-	u32 space = xtcp_rcv_space(sk);
+	u32 space = xtcp_rcv_window(sk);
 
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) &&

@@ -52,15 +52,21 @@ u16 xtcp_advmss(const struct dst_entry *dst)
  * @sk: the connecting or listening socket
  *
  * Large enough for a window of the largest receive buffer the socket
- * may get (as Linux's tcp_select_initial_window()).
+ * may get, as Linux's tcp_select_initial_window(): auto-tuning takes a
+ * buffer the user did not size up to rmem[2], and SO_RCVBUF up to
+ * rmem_max; a buffer the user sized offers at most half of itself.  The
+ * shift is fixed for the connection's life, so one chosen from the
+ * first buffer alone would cap the window of every buffer grown later.
  *
  * Return: the shift, 0..14.
  */
 u8 xtcp_choose_wscale(const struct sock *sk)
 {
-	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
-			  READ_ONCE(sysctl_rmem_max));
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
 
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		space = max3(space, (u32)READ_ONCE(sysctl_xtcp_rmem[2]),
+			     (u32)READ_ONCE(sysctl_rmem_max));
 	return clamp_t(int, ilog2(space) - 15, 0, XTCP_WSCALE_MAX);
 }
 
@@ -167,7 +173,7 @@ static u16 xtcp_select_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 shift = syn ? 0 : xs->rcv_wscale;
-	u32 win = xtcp_rcv_space(sk), left = xtcp_rcv_wnd_left(xs);
+	u32 win = xtcp_rcv_window(sk), left = xtcp_rcv_wnd_left(xs);
 
 	if (syn)
 		win = min_t(u32, win, XTCP_MAX_WINDOW);

@@ -230,6 +230,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_min_rtt = xs->rtt.has_sample ? xs->rtt.min_rtt_us : ~0U;
 	info->tcpi_snd_cwnd = xs->cw.cwnd;
 	info->tcpi_snd_ssthresh = xs->cw.ssthresh;
+	info->tcpi_rcv_ssthresh = xs->rcv_ssthresh;
 	info->tcpi_ca_state = xs->ca_state;
 	info->tcpi_sacked = xs->sacked_out;
 	info->tcpi_reordering = xs->reordering;

@@ -546,6 +546,46 @@ TEST_F(opt, rcvbuf_autotune)
 	close(s);
 }
 
+/* tcpi_rcv_ssthresh of @fd, or -1. */
+static long rcv_ssthresh(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	return ti.tcpi_rcv_ssthresh;
+}
+
+/*
+ * The window opens as data arrives and is read, as Linux's
+ * rcv_ssthresh: at most 64 KiB at first; data arriving for a reader
+ * that does not read can open it only as far as half the buffer, the
+ * most the free space offers; 16 MiB read as fast as they come let it
+ * grow past 64 KiB, as the buffer grows with the reader.
+ */
+TEST_F(opt, rcv_ssthresh_follows_the_reader)
+{
+	static char buf[32768];
+	long first;
+	int c, s;
+
+	ASSERT_EQ(0, connect_pair(variant->proto, self->lfd, &c, &s));
+	first = rcv_ssthresh(s);
+	EXPECT_LT(0, first);
+	EXPECT_GE(65535, first);
+	ASSERT_EQ(sizeof(buf), write(c, buf, sizeof(buf)));
+	ASSERT_EQ(sizeof(buf), wait_ioctl(s, SIOCINQ, sizeof(buf)));
+	EXPECT_LE(first, rcv_ssthresh(s));
+	EXPECT_GE(get_buf(s, SO_RCVBUF) / 2, rcv_ssthresh(s));
+	ASSERT_EQ(0, read_n(s, sizeof(buf)));
+	ASSERT_EQ(0, stream_16m(c, s));
+	EXPECT_LT(65536, rcv_ssthresh(s));
+	TH_LOG("rcv_ssthresh %ld -> %ld", first, rcv_ssthresh(s));
+	close(c);
+	close(s);
+}
+
 /*
  * A send buffer the user did not size grows with cwnd, as Linux TCP's
  * tcp_sndbuf_expand(), up to [2] of its sysctl (tcp_wmem, xtcp's wmem:
