@@ -184,8 +184,10 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/siphash.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -552,6 +554,155 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/*
+ * Addresses of either family.  Where xtcp keeps or compares addresses
+ * apart from a socket (requests, lookups, cookies, initial sequence
+ * numbers) they are struct in6_addr, an IPv4 address v4-mapped
+ * (::ffff:a.b.c.d), as the IPv6 socket API shows IPv4 peers: a
+ * v4-mapped address means the segments travel over IPv4.
+ */
+static inline bool xtcp_addr_is_v4(const struct in6_addr *a)
+{
+	return ipv6_addr_v4mapped(a);
+}
+
+static inline __be32 xtcp_addr_v4(const struct in6_addr *a)
+{
+	return a->s6_addr32[3];
+}
+
+static inline void xtcp_addr_set_v4(struct in6_addr *a, __be32 addr)
+{
+	ipv6_addr_set_v4mapped(addr, a);
+}
+
+/**
+ * xtcp_siphash6() - keyed hash of two IPv6 addresses and two words
+ * @a: first address
+ * @b: second address
+ * @x: first word
+ * @y: second word
+ * @key: the key
+ *
+ * For the IPv6 keys of the tables, initial sequence numbers and cookies,
+ * whose IPv4 keys are siphash_4u32()s: every address bit counts, so that
+ * peers choosing addresses cannot aim at one value.
+ *
+ * Return: the hash.
+ */
+static inline u32 xtcp_siphash6(const struct in6_addr *a,
+				const struct in6_addr *b, u32 x, u32 y,
+				const siphash_key_t *key)
+{
+	const struct {
+		struct in6_addr a;
+		struct in6_addr b;
+		u32 x;
+		u32 y;
+	} __aligned(SIPHASH_ALIGNMENT) in = { .a = *a, .b = *b, .x = x, .y = y };
+
+	return siphash(&in, sizeof(in), key);
+}
+
+static inline bool xtcp_addr_loopback(const struct in6_addr *a)
+{
+	return xtcp_addr_is_v4(a) ? ipv4_is_loopback(xtcp_addr_v4(a)) :
+				    ipv6_addr_loopback(a);
+}
+
+/**
+ * xtcp_addr_to_sa() - an address and port as a sockaddr, for printing
+ * @buf: room for a struct sockaddr_in6, zeroed
+ * @a: the address, IPv4 v4-mapped (which becomes a sockaddr_in)
+ * @port: the port, host order
+ *
+ * What the tracepoints print with %pISpc: "192.0.2.1:80" or
+ * "[2001:db8::1]:80".
+ */
+static inline void xtcp_addr_to_sa(void *buf, const struct in6_addr *a,
+				   u16 port)
+{
+	struct sockaddr_in6 *sin6 = buf;
+	struct sockaddr_in *sin = buf;
+
+	if (xtcp_addr_is_v4(a)) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = xtcp_addr_v4(a);
+	} else {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = *a;
+	}
+}
+
+/**
+ * xtcp_sk_is_v4() - does the connection of @sk travel over IPv4?
+ * @sk: a connected or connecting socket
+ *
+ * An AF_INET socket, or an AF_INET6 one whose peer is v4-mapped (a
+ * dual-stack socket talking to an IPv4 peer), which then keeps its
+ * addresses in the IPv4 fields too, as Linux TCP does.
+ *
+ * Return: true over IPv4.
+ */
+static inline bool xtcp_sk_is_v4(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET ||
+	       ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+}
+
+/* The device a received segment came in on, and its l3 master's. */
+static inline int xtcp_skb_iif(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IP) ? inet_iif(skb) :
+						  inet6_iif(skb);
+}
+
+static inline int xtcp_skb_sdif(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IP) ? inet_sdif(skb) :
+						  inet6_sdif(skb);
+}
+
+/**
+ * xtcp_sk_addrs() - the addresses of a socket's connection
+ * @sk: a socket
+ * @laddr: set to its local (bound) address, IPv4 v4-mapped
+ * @raddr: set to its peer's address
+ */
+static inline void xtcp_sk_addrs(const struct sock *sk,
+				 struct in6_addr *laddr,
+				 struct in6_addr *raddr)
+{
+	if (xtcp_sk_is_v4(sk)) {
+		xtcp_addr_set_v4(laddr, sk->sk_rcv_saddr);
+		xtcp_addr_set_v4(raddr, sk->sk_daddr);
+	} else {
+		*laddr = sk->sk_v6_rcv_saddr;
+		*raddr = sk->sk_v6_daddr;
+	}
+}
+
+/**
+ * xtcp_skb_addrs() - the addresses of a received segment
+ * @skb: a segment that came over IPv4 or IPv6
+ * @saddr: set to its source address (IPv4 v4-mapped)
+ * @daddr: set to its destination address
+ */
+static inline void xtcp_skb_addrs(const struct sk_buff *skb,
+				  struct in6_addr *saddr,
+				  struct in6_addr *daddr)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		xtcp_addr_set_v4(saddr, ip_hdr(skb)->saddr);
+		xtcp_addr_set_v4(daddr, ip_hdr(skb)->daddr);
+	} else {
+		*saddr = ipv6_hdr(skb)->saddr;
+		*daddr = ipv6_hdr(skb)->daddr;
+	}
+}
+
 /**
  * xtcp_assert_sock_locked() - rule 1: may @sk's state machine run here?
  * @sk: the socket
@@ -583,7 +734,8 @@ static inline void xtcp_assert_sock_owned(const struct sock *sk)
 
 /**
  * struct xtcp_skb_cb - xtcp's part of skb->cb
- * @header: IP's control block, left in place for the IP layer
+ * @header: IP's or IPv6's control block, left in place for the IP layer
+ *	(inet6_iif() reads it on receive)
  * @seq: first sequence number of the segment
  * @end_seq: @seq + payload length + SYN + FIN
  * @flags: %XTCP_FLAG_* of the segment
@@ -611,6 +763,7 @@ static inline void xtcp_assert_sock_owned(const struct sock *sk)
 struct xtcp_skb_cb {
 	union {
 		struct inet_skb_parm h4;
+		struct inet6_skb_parm h6;
 	} header;
 	u32 seq;
 	u32 end_seq;
@@ -711,8 +864,8 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  *	empty once the request's owner has taken it off the list
  * @hnode: link in the listener's xtcp_sock.req_hash, under its req_lock
  * @listener: the listening socket; the request holds a reference
- * @laddr: local address
- * @raddr: peer address
+ * @laddr: local address, an IPv4 one v4-mapped (xtcp_addr_is_v4())
+ * @raddr: peer address, of the same family as @laddr
  * @lport: local port
  * @rport: peer port
  * @iss: our initial sequence number
@@ -739,8 +892,8 @@ struct xtcp_request {
 	struct list_head node;
 	struct hlist_node hnode;
 	struct sock *listener;
-	__be32 laddr;
-	__be32 raddr;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -793,6 +946,48 @@ struct xtcp_tw {
 	u32 rcv_nxt;
 	u32 expires_reuse;
 };
+
+/**
+ * struct xtcp_tw6 - a TIME_WAIT entry of an IPv6 connection
+ * @tw: the entry, with laddr and raddr 0: no IPv4 connection has a
+ *	peer at 0.0.0.0 (IP drops such a source as a martian), so IPv4
+ *	keys never match it, and xtcp_tw_is_v6() tells it apart
+ * @laddr: local address
+ * @raddr: peer address
+ *
+ * From a cache of its own, so that IPv4 entries stay at 64 bytes.
+ */
+struct xtcp_tw6 {
+	struct xtcp_tw tw;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+};
+
+static inline bool xtcp_tw_is_v6(const struct xtcp_tw *tw)
+{
+	return !tw->raddr;
+}
+
+/**
+ * xtcp_tw_addrs() - the addresses of a TIME_WAIT entry
+ * @tw: the entry
+ * @laddr: set to its local address, IPv4 v4-mapped
+ * @raddr: set to its peer's
+ */
+static inline void xtcp_tw_addrs(const struct xtcp_tw *tw,
+				 struct in6_addr *laddr,
+				 struct in6_addr *raddr)
+{
+	const struct xtcp_tw6 *tw6 = container_of(tw, struct xtcp_tw6, tw);
+
+	if (xtcp_tw_is_v6(tw)) {
+		*laddr = tw6->laddr;
+		*raddr = tw6->raddr;
+	} else {
+		xtcp_addr_set_v4(laddr, tw->laddr);
+		xtcp_addr_set_v4(raddr, tw->raddr);
+	}
+}
 
 /* Bits of xtcp_tw.expires_reuse below the expiry time. */
 #define XTCP_TW_REUSE		1U	/* the socket set SO_REUSEADDR */
@@ -916,6 +1111,7 @@ struct xtcp_mib {
  * @mib: per-cpu counters
  * @sysctl_hdr: registration of /proc/sys/net/xtcp for this namespace
  * @ctl_sk: kernel socket that sends resets and TIME_WAIT acknowledgments
+ * @ctl_sk6: the same for IPv6
  * @tw_wheel: the TIME_WAIT timing wheel
  * @sysctl_msl_ms: maximum segment lifetime in ms; TIME_WAIT lasts 2*MSL
  * @sysctl_syn_retries: SYN retransmissions before connect() gives up
@@ -955,6 +1151,7 @@ struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header *sysctl_hdr;
 	struct sock *ctl_sk;
+	struct sock *ctl_sk6;
 	struct xtcp_tw_wheel tw_wheel;
 	int sysctl_msl_ms;
 	int sysctl_syn_retries;
@@ -1021,8 +1218,14 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif, int sdif);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 				  int dif, int sdif);
-u32 xtcp_tuple_hash(const struct net *net, __be32 laddr, u16 lport,
-		    __be32 faddr, __be16 fport);
+struct sock *xtcp_lookup6(struct net *net, const struct in6_addr *saddr,
+			  __be16 sport, const struct in6_addr *daddr,
+			  __be16 dport, int dif, int sdif);
+struct sock *xtcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *daddr, u16 hnum,
+				   int dif, int sdif);
+u32 xtcp_tuple_hash(const struct net *net, const struct in6_addr *laddr,
+		    u16 lport, const struct in6_addr *faddr, __be16 fport);
 void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk);
 void xtcp_bind_tw_del(struct xtcp_tw *tw);
 
@@ -1079,6 +1282,11 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  * @refcnt: socket reference count
  * @ptr: entry address (hashed by %pK)
  * @kind: what the entry is
+ * @family: AF_INET or AF_INET6: which of /proc/net/xtcp and
+ *	/proc/net/xtcp6 shows the entry (an AF_INET6 socket talking to an
+ *	IPv4 peer is in xtcp6, as with TCP)
+ * @saddr6: local address of an AF_INET6 entry
+ * @daddr6: remote address of an AF_INET6 entry
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -1098,9 +1306,14 @@ struct xtcp_entry_info {
 	int refcnt;
 	const void *ptr;
 	enum xtcp_entry_kind kind;
+	sa_family_t family;
+	struct in6_addr saddr6;
+	struct in6_addr daddr6;
 };
 
 /* xtcp_sock.c */
+int xtcp_listen(struct socket *sock, int backlog);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
 void xtcp_done(struct sock *sk, enum xtcp_event ev);
 void xtcp_destroy_orphan(struct sock *sk);
@@ -1109,7 +1322,9 @@ bool xtcp_too_many_orphans(const struct sock *sk);
 int xtcp_orphans(void);
 
 /* xtcp_conn.c */
-u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 xtcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
+	     __be16 sport, __be16 dport);
+int xtcp_connect_syn(struct sock *sk);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
@@ -1123,13 +1338,16 @@ void xtcp_conn_init(void);
 
 /* xtcp_cookie.c */
 void xtcp_cookie_init(void);
-u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
+u32 xtcp_cookie_make(const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport,
 		     __be16 dport, u32 isn, u16 *mss);
-u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
+u16 xtcp_cookie_check(const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport,
 		      __be16 dport, u32 isn, u32 cookie);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_rcv(struct net *net, struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb);
 
@@ -1192,8 +1410,25 @@ const char *xtcp_cong_name(const struct sock *sk);
 int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
 		   size_t *lenp, loff_t *ppos);
 
+/* xtcp_ipv6.c */
+int xtcp_ipv6_init(void);
+void xtcp_ipv6_exit(void);
+struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
+				struct flowi6 *fl6,
+				const struct in6_addr *saddr,
+				const struct in6_addr *daddr, __be16 sport,
+				__be16 dport, int oif);
+void xtcp_v6_send_direct(struct net *net, const struct sock *via,
+			 struct sk_buff *skb, const struct in6_addr *saddr,
+			 const struct in6_addr *daddr, __be16 sport,
+			 __be16 dport, int oif);
+void xtcp_v6_child_init(struct sock *child, const struct xtcp_request *req);
+int xtcp_v6_rcv(struct sk_buff *skb);
+
 /* xtcp_icmp.c */
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+		u8 code, int offset, __be32 info);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_deferred(struct sock *sk);
 

@@ -18,6 +18,7 @@
 #include <net/inet_common.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -45,8 +46,8 @@ void xtcp_conn_init(void)
 
 /**
  * xtcp_isn() - initial sequence number of a connection (RFC 6528)
- * @saddr: local address
- * @daddr: peer address
+ * @saddr: local address (IPv4 v4-mapped)
+ * @daddr: peer address, of the same family
  * @sport: local port
  * @dport: peer port
  *
@@ -57,13 +58,63 @@ void xtcp_conn_init(void)
  *
  * Return: the ISN.
  */
-u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+u32 xtcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
+	     __be16 sport, __be16 dport)
 {
-	u32 hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
-				(u32)(__force u16)sport << 16 |
-				(__force u16)dport, &xtcp_isn_secret);
+	u32 ports = (u32)(__force u16)sport << 16 | (__force u16)dport;
+	u32 hash;
 
+	if (xtcp_addr_is_v4(saddr))
+		hash = siphash_3u32((__force u32)xtcp_addr_v4(saddr),
+				    (__force u32)xtcp_addr_v4(daddr), ports,
+				    &xtcp_isn_secret);
+	else
+		hash = xtcp_siphash6(saddr, daddr, ports, 0,
+				     &xtcp_isn_secret);
 	return hash + (u32)div_u64(ktime_get_ns(), 4000);
+}
+
+/**
+ * xtcp_connect_syn() - the part of an active open both families share
+ * @sk: socket in SYN_SENT, hashed with its port, its route set
+ *
+ * Takes the MSS from the route, chooses the window scale, the
+ * timestamp offset and the ISN, and queues the SYN.
+ *
+ * Return: 0 or a negative errno; the caller undoes the open on error.
+ */
+int xtcp_connect_syn(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct in6_addr laddr, raddr;
+	int err;
+
+	xtcp_assert_sock_owned(sk);
+	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
+	if (xs->user_mss)
+		xs->advmss = min(xs->advmss, xs->user_mss);
+	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
+	xs->rcv_wscale = xtcp_choose_wscale(sk);
+	xs->rcv_ssthresh = min_t(u32, xtcp_rcv_space(sk), XTCP_MAX_WINDOW);
+	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
+	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
+	xs->ts_offset = get_random_u32();
+	xs->ts_recent = 0;
+	xs->rcv_tsecr = 0;
+	/* A 4-tuple taken from TIME_WAIT has its ISN already. */
+	if (!xs->tw_reused) {
+		xtcp_sk_addrs(sk, &laddr, &raddr);
+		xs->iss = xtcp_isn(&laddr, &raddr, inet->inet_sport,
+				   inet->inet_dport);
+	}
+	atomic_set(&inet->inet_id, get_random_u16());
+	err = xtcp_queue_syn(sk);
+	if (err)
+		return err;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	return 0;
 }
 
 /**
@@ -80,7 +131,6 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
  */
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -128,26 +178,9 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	sk_setup_caps(sk, &rt->dst);
 	rt = NULL;
 
-	xs->advmss = xtcp_advmss(__sk_dst_get(sk));
-	if (xs->user_mss)
-		xs->advmss = min(xs->advmss, xs->user_mss);
-	xs->mss = min_t(u16, XTCP_MSS_DEFAULT, xs->advmss);
-	xs->rcv_wscale = xtcp_choose_wscale(sk);
-	xs->rcv_ssthresh = min_t(u32, xtcp_rcv_space(sk), XTCP_MAX_WINDOW);
-	/* Offered in the SYN; xtcp_take_syn() keeps it if answered. */
-	xs->tstamp_ok = !!READ_ONCE(xn->sysctl_timestamps);
-	xs->ts_offset = get_random_u32();
-	xs->ts_recent = 0;
-	xs->rcv_tsecr = 0;
-	/* A 4-tuple taken from TIME_WAIT has its ISN already. */
-	if (!xs->tw_reused)
-		xs->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-				   inet->inet_sport, inet->inet_dport);
-	atomic_set(&inet->inet_id, get_random_u16());
-	err = xtcp_queue_syn(sk);
+	err = xtcp_connect_syn(sk);
 	if (err)
 		goto failure;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	return 0;
 
 failure:
@@ -205,12 +238,19 @@ void xtcp_listen_free(struct sock *sk)
 	xs->req_hash = NULL;
 }
 
-/* The chain of the requests from @raddr:@rport to @laddr. */
+/*
+ * The chain of the requests from @raddr:@rport to @laddr.  Every bit of
+ * the peer's address counts: one who holds a whole IPv6 prefix cannot
+ * fill one chain by choosing addresses.
+ */
 static struct hlist_head *xtcp_req_slot(const struct xtcp_sock *xs,
-					__be32 laddr, __be32 raddr,
+					const struct in6_addr *laddr,
+					const struct in6_addr *raddr,
 					__be16 rport)
 {
-	u32 hash = jhash_3words((__force u32)raddr, (__force u32)laddr,
+	u32 rhash = jhash2((__force const u32 *)raddr->s6_addr32, 4,
+			   xtcp_req_seed);
+	u32 hash = jhash_3words(rhash, ipv6_addr_hash(laddr),
 				(__force u32)rport, xtcp_req_seed);
 
 	return &xs->req_hash[hash & xs->req_hash_mask];
@@ -218,7 +258,8 @@ static struct hlist_head *xtcp_req_slot(const struct xtcp_sock *xs,
 
 /* Called with the listener's req_lock held. */
 static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
-					      __be32 laddr, __be32 raddr,
+					      const struct in6_addr *laddr,
+					      const struct in6_addr *raddr,
 					      __be16 rport)
 	__must_hold(&xs->req_lock)
 {
@@ -227,8 +268,8 @@ static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
 	lockdep_assert_held(&xs->req_lock);
 	hlist_for_each_entry(req, xtcp_req_slot(xs, laddr, raddr, rport),
 			     hnode) {
-		if (req->raddr == raddr && req->laddr == laddr &&
-		    req->rport == rport)
+		if (ipv6_addr_equal(&req->raddr, raddr) &&
+		    ipv6_addr_equal(&req->laddr, laddr) && req->rport == rport)
 			return req;
 	}
 	return NULL;
@@ -302,22 +343,36 @@ static void xtcp_synack_timer(struct timer_list *t)
 static int xtcp_route_request(struct sock *sk, struct xtcp_request *req)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+	struct flowi6 fl6;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	u16 mss;
 
 	req->rcv_wnd = min_t(int, READ_ONCE(sk->sk_rcvbuf) / 2,
 			     XTCP_MAX_WINDOW);
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, req->raddr,
-				   req->laddr, req->rport, req->lport,
-				   xtcp_protocol, 0, req->dev_if);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	req->advmss = xtcp_advmss(&rt->dst);
+	if (xtcp_addr_is_v4(&req->raddr)) {
+		rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
+					   xtcp_addr_v4(&req->raddr),
+					   xtcp_addr_v4(&req->laddr),
+					   req->rport, req->lport,
+					   xtcp_protocol, 0, req->dev_if);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		dst = &rt->dst;
+	} else {
+		dst = xtcp_v6_route(sock_net(sk), sk, &fl6, &req->laddr,
+				    &req->raddr, req->lport, req->rport,
+				    rt6_need_strict(&req->raddr) ?
+				    req->dev_if : 0);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+	}
+	req->advmss = xtcp_advmss(dst);
 	mss = READ_ONCE(xs->user_mss);	/* the listener is not locked */
 	if (mss)
 		req->advmss = min(req->advmss, mss);
-	ip_rt_put(rt);
+	dst_release(dst);
 	req->listener = sk;
 	return 0;
 }
@@ -330,15 +385,13 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 			     const struct xtcp_seg_hdr *h,
 			     struct xtcp_request *req)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
+	xtcp_skb_addrs(skb, &req->raddr, &req->laddr);
 	req->lport = htons(h->dport);
 	req->rport = htons(h->sport);
 	req->irs = h->seq;
-	req->iss = xtcp_isn(req->laddr, req->raddr, req->lport, req->rport);
-	req->dev_if = inet_iif(skb);
+	req->iss = xtcp_isn(&req->laddr, &req->raddr, req->lport,
+			    req->rport);
+	req->dev_if = xtcp_skb_iif(skb);
 	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
 		   h->opt.mss : XTCP_MSS_DEFAULT;
 	req->wscale_ok = !!(h->opt.present & XTCP_OPTF_WSCALE);
@@ -389,7 +442,7 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 
 	spin_lock(&xs->req_lock);
 	if (sk->sk_state != TCP_LISTEN ||
-	    xtcp_find_request(xs, req->laddr, req->raddr, req->rport)) {
+	    xtcp_find_request(xs, &req->laddr, &req->raddr, req->rport)) {
 		spin_unlock(&xs->req_lock);
 		xtcp_free_request(req);
 		return;
@@ -402,12 +455,12 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		return;
 	}
 	list_add_tail(&req->node, &xs->requests);
-	hlist_add_head(&req->hnode, xtcp_req_slot(xs, req->laddr, req->raddr,
-						  req->rport));
+	hlist_add_head(&req->hnode, xtcp_req_slot(xs, &req->laddr,
+						  &req->raddr, req->rport));
 	xs->nr_requests++;
 	req->expires = jiffies + XTCP_TIMEOUT_INIT;
 	mod_timer(&req->timer, req->expires);
-	trace_xtcp_state_change(req, req->laddr, req->lport, req->raddr,
+	trace_xtcp_state_change(req, &req->laddr, req->lport, &req->raddr,
 				req->rport, TCP_LISTEN, TCP_SYN_RECV);
 	/* A copy: once the lock is dropped, the request may go. */
 	synack = *req;
@@ -430,8 +483,8 @@ static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
 
 	if (xtcp_fill_request(sk, skb, h, &req))
 		return;
-	req.iss = xtcp_cookie_make(req.raddr, req.laddr, req.rport, req.lport,
-				   req.irs, &req.mss);
+	req.iss = xtcp_cookie_make(&req.raddr, &req.laddr, req.rport,
+				   req.lport, req.irs, &req.mss);
 	req.wscale_ok = 0;
 	req.snd_wscale = 0;
 	req.rcv_wscale = 0;
@@ -472,9 +525,11 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	xs->ip_opt_len = 0;
 	inet->mc_list = NULL;
-	inet->inet_saddr = req->laddr;
-	sk_rcv_saddr_set(child, req->laddr);
-	sk_daddr_set(child, req->raddr);
+	inet->inet_saddr = xtcp_addr_v4(&req->laddr);
+	sk_rcv_saddr_set(child, inet->inet_saddr);
+	sk_daddr_set(child, xtcp_addr_v4(&req->raddr));
+	if (child->sk_family == AF_INET6)
+		xtcp_v6_child_init(child, req);
 	inet->inet_dport = req->rport;
 	inet->inet_sport = req->lport;
 	inet->inet_num = ntohs(req->lport);
@@ -639,9 +694,9 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 		   struct xtcp_request *again)
 	__must_hold(&xtcp_sk(sk)->req_lock)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum xtcp_listen_action action;
+	struct in6_addr saddr, daddr;
 	struct xtcp_listen_room room;
 	enum xtcp_listen_count count;
 	struct xtcp_request *req;
@@ -650,7 +705,8 @@ xtcp_listen_decide(struct sock *sk, struct sk_buff *skb,
 	if (sk->sk_state != TCP_LISTEN)
 		return XTCP_LISTEN_RESET;
 	xtcp_listen_room(sk, &room);
-	req = xtcp_find_request(xs, iph->daddr, iph->saddr, htons(h->sport));
+	xtcp_skb_addrs(skb, &saddr, &daddr);
+	req = xtcp_find_request(xs, &daddr, &saddr, htons(h->sport));
 	*reqp = req;
 	if (!req) {
 		action = xtcp_listen_no_request(h->flags, &room, &count);
@@ -749,7 +805,6 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_request req = {};
 	unsigned long stamp;
@@ -766,7 +821,8 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 			 (!stamp || time_after(jiffies,
 					       stamp + XTCP_COOKIE_VALID))))
 		return -ENOENT;
-	mss = xtcp_cookie_check(iph->saddr, iph->daddr, htons(h->sport),
+	xtcp_skb_addrs(skb, &req.raddr, &req.laddr);
+	mss = xtcp_cookie_check(&req.raddr, &req.laddr, htons(h->sport),
 				htons(h->dport), h->seq - 1, h->ack - 1);
 	if (!mss) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESFAILED);
@@ -774,14 +830,12 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESRECV);
 
-	req.laddr = iph->daddr;
-	req.raddr = iph->saddr;
 	req.lport = htons(h->dport);
 	req.rport = htons(h->sport);
 	req.irs = h->seq - 1;
 	req.iss = h->ack - 1;
 	req.mss = mss;
-	req.dev_if = inet_iif(skb);
+	req.dev_if = xtcp_skb_iif(skb);
 	if (xtcp_route_request(sk, &req)) {
 		kfree_skb(skb);
 		return 0;

@@ -49,17 +49,23 @@ static u32 xtcp_cookie_time(void)
 }
 
 /* The MACs: the peer's address and port first, as they came in. */
-static u32 xtcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
+static u32 xtcp_cookie_hash(const struct in6_addr *saddr,
+			    const struct in6_addr *daddr, __be16 sport,
 			    __be16 dport, u32 count, int c)
 {
-	return siphash_4u32((__force u32)saddr, (__force u32)daddr,
-			    (__force u32)sport << 16 | (__force u32)dport,
-			    count, &xtcp_cookie_key[c]);
+	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
+
+	if (!xtcp_addr_is_v4(saddr))
+		return xtcp_siphash6(saddr, daddr, ports, count,
+				     &xtcp_cookie_key[c]);
+	return siphash_4u32((__force u32)xtcp_addr_v4(saddr),
+			    (__force u32)xtcp_addr_v4(daddr), ports, count,
+			    &xtcp_cookie_key[c]);
 }
 
 /**
  * xtcp_cookie_make() - the initial sequence number of a cookie SYN-ACK
- * @saddr: the peer's address
+ * @saddr: the peer's address (IPv4 v4-mapped)
  * @daddr: ours
  * @sport: the peer's port
  * @dport: ours
@@ -68,7 +74,8 @@ static u32 xtcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
  *
  * Return: the cookie.
  */
-u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
+u32 xtcp_cookie_make(const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport,
 		     __be16 dport, u32 isn, u16 *mss)
 {
 	u32 h0 = xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0);
@@ -83,7 +90,7 @@ u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
 
 /**
  * xtcp_cookie_check() - is an ACK the answer to one of our cookies?
- * @saddr: the peer's address
+ * @saddr: the peer's address (IPv4 v4-mapped)
  * @daddr: ours
  * @sport: the peer's port
  * @dport: ours
@@ -94,7 +101,8 @@ u32 xtcp_cookie_make(__be32 saddr, __be32 daddr, __be16 sport,
  * Return: the MSS the cookie encodes, or 0 when it is not a cookie we
  * made in the last %XTCP_COOKIE_MAX_AGE minutes.
  */
-u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport,
+u16 xtcp_cookie_check(const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport,
 		      __be16 dport, u32 isn, u32 cookie)
 {
 	u32 h0 = xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0);

@@ -208,7 +208,8 @@ static bool xtcp_diag_wanted(const struct inet_diag_req_v2 *req,
 			     const struct xtcp_entry_info *e)
 {
 	/* A socket only bound: /proc/net/xtcp lists it, Linux's diag not. */
-	if (e->state == TCP_CLOSE || !(req->idiag_states & (1 << e->state)))
+	if (e->family != AF_INET || e->state == TCP_CLOSE ||
+	    !(req->idiag_states & (1 << e->state)))
 		return false;
 	if (req->id.idiag_sport && req->id.idiag_sport != htons(e->sport))
 		return false;

@@ -18,6 +18,9 @@
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
 #include <net/icmp.h>
+#include <net/inet6_connection_sock.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -32,8 +35,11 @@
  */
 static struct dst_entry *xtcp_update_pmtu(struct sock *sk, u32 mtu)
 {
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	struct dst_entry *dst;
 
+	if (!xtcp_sk_is_v4(sk))
+		return inet6_csk_update_pmtu(sk, mtu);
+	dst = __sk_dst_check(sk, 0);
 	if (!dst && inet_sk_rebuild_header(sk))
 		return NULL;
 	dst = __sk_dst_get(sk);
@@ -78,7 +84,7 @@ static void xtcp_icmp_frag_needed(struct sock *sk, u32 mtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+	if (xtcp_sk_is_v4(sk) && inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
 		return;
 	WRITE_ONCE(xs->mtu_info, mtu);
 	xtcp_run_or_defer(sk, XTCP_MTU_REDUCED_DEFERRED);
@@ -139,7 +145,8 @@ void xtcp_icmp_deferred(struct sock *sk)
  */
 static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
 {
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	u32 cookie = xtcp_sk_is_v4(sk) ? 0 : inet6_sk(sk)->dst_cookie;
+	struct dst_entry *dst = __sk_dst_check(sk, cookie);
 
 	xtcp_assert_sock_locked(sk);	/* and not owned: softirq */
 	if (dst)
@@ -149,12 +156,15 @@ static void xtcp_icmp_redirect(struct sock *sk, struct sk_buff *skb)
 /* Socket locked by bh_lock_sock(); @seq checked against the flight. */
 static void xtcp_icmp_error(struct sock *sk, int err)
 {
+	bool recverr = xtcp_sk_is_v4(sk) ? inet_sk(sk)->recverr :
+					   inet6_sk(sk)->recverr;
+
 	lockdep_assert_held(&sk->sk_lock.slock);
 	if (sk->sk_state == TCP_SYN_SENT) {
 		/* RFC 1122 4.2.3.9 leaves this open; Linux ends it. */
 		WRITE_ONCE(sk->sk_err_soft, err);
 		xtcp_run_or_defer(sk, XTCP_ICMP_ERR_DEFERRED);
-	} else if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+	} else if (!sock_owned_by_user(sk) && recverr) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {
@@ -212,6 +222,83 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		goto out;
 	}
 	err = xtcp_icmp_errno(type, code);
+	if (err)
+		xtcp_icmp_error(sk, -err);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
+/*
+ * The error an ICMPv6 message stands for, as a negative errno, 0 when
+ * it means nothing to the connection: icmpv6_err_convert()'s, but for
+ * "next header unknown", what a host that does not run xtcp answers
+ * (RFC 8200 4), which is a refusal for this transport as "protocol
+ * unreachable" is over IPv4.
+ */
+static int xtcp_icmp6_errno(u8 type, u8 code)
+{
+	int err;
+
+	if (type == ICMPV6_PARAMPROB && code == ICMPV6_UNK_NEXTHDR)
+		return -ECONNREFUSED;
+	icmpv6_err_convert(type, code, &err);
+	return -err;
+}
+
+/**
+ * xtcp_v6_err() - an ICMPv6 error about a segment we sent
+ * @skb: the ICMPv6 message, data at the copy of our IPv6 header
+ * @opt: its IPv6 control block
+ * @type: ICMPv6 type
+ * @code: ICMPv6 code
+ * @offset: where our header starts in @skb's data
+ * @info: the message's info field (the MTU for "packet too big")
+ *
+ * Softirq context.  As xtcp_v4_err(): taken only for a connection with
+ * the quoted sequence number in flight; "packet too big" lowers the
+ * path MTU (RFC 8201), a redirect updates the route, and the errors
+ * end a connection being opened.
+ *
+ * Return: 0, or -ENOENT when no connection matches.
+ */
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+		u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
+	const u8 *th = skb->data + offset;
+	struct net *net = dev_net(skb->dev);
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 seq;
+	int err;
+
+	lockdep_assert_in_softirq();
+	sk = xtcp_lookup6(net, &hdr->daddr, get_unaligned((__be16 *)(th + 2)),
+			  &hdr->saddr, get_unaligned((__be16 *)th),
+			  skb->dev->ifindex, inet6_sdif(skb));
+	if (!sk)
+		return -ENOENT;
+	seq = get_unaligned_be32(th + 4);
+	xs = xtcp_sk(sk);
+	bh_lock_sock(sk);
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		goto out;
+	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
+		goto out;
+	if (type == NDISC_REDIRECT) {
+		if (!sock_owned_by_user(sk))
+			xtcp_icmp_redirect(sk, skb);
+		goto out;
+	}
+	if (type == ICMPV6_PKT_TOOBIG) {
+		/* An MTU below IPv6's minimum is a forgery (RFC 8201 4). */
+		if (ntohl(info) >= IPV6_MIN_MTU)
+			xtcp_icmp_frag_needed(sk, ntohl(info));
+		goto out;
+	}
+	err = xtcp_icmp6_errno(type, code);
 	if (err)
 		xtcp_icmp_error(sk, -err);
 out:

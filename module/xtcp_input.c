@@ -15,6 +15,7 @@
 #include <linux/skbuff.h>
 #include <linux/filter.h>
 #include <net/icmp.h>
+#include <net/ip6_checksum.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -424,7 +425,11 @@ drop:
 
 static bool xtcp_csum_bad(struct sk_buff *skb)
 {
-	return skb_checksum_init(skb, xtcp_protocol, inet_compute_pseudo) ||
+	if (skb->protocol == htons(ETH_P_IP))
+		return skb_checksum_init(skb, xtcp_protocol,
+					 inet_compute_pseudo) ||
+		       skb_checksum_complete(skb);
+	return skb_checksum_init(skb, xtcp_protocol, ip6_compute_pseudo) ||
 	       skb_checksum_complete(skb);
 }
 
@@ -480,8 +485,11 @@ void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb)
 static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
 			unsigned int doff)
 {
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) ||
-	    sk_filter_trim_cap(sk, skb, doff)) {
+	bool pass = skb->protocol == htons(ETH_P_IP) ?
+		    xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) :
+		    xfrm6_policy_check(sk, XFRM_POLICY_IN, skb);
+
+	if (!pass || sk_filter_trim_cap(sk, skb, doff)) {
 		sock_put(sk);
 		kfree_skb(skb);
 		return 0;
@@ -494,14 +502,15 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb,
 static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
 				const struct xtcp_seg_hdr *h)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	int dif = xtcp_skb_iif(skb), sdif = xtcp_skb_sdif(skb);
+	struct in6_addr saddr, daddr;
 	struct sock *sk, *child;
 	int err;
 
 	if (xtcp_tw_rcv(net, skb, h) == XTCP_TW_DONE)
 		return 0;
-	sk = xtcp_lookup_listener(net, iph->daddr, h->dport, inet_iif(skb),
-				  inet_sdif(skb));
+	xtcp_skb_addrs(skb, &saddr, &daddr);
+	sk = xtcp_lookup_listener6(net, &daddr, h->dport, dif, sdif);
 	if (!sk) {
 		XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
 		goto reset;
@@ -512,8 +521,8 @@ static int xtcp_rcv_unconnected(struct net *net, struct sk_buff *skb,
 		return 0;
 	}
 	/* A child may have been created since the first lookup. */
-	child = xtcp_lookup(net, iph->saddr, htons(h->sport), iph->daddr,
-			    htons(h->dport), inet_iif(skb), inet_sdif(skb));
+	child = xtcp_lookup6(net, &saddr, htons(h->sport), &daddr,
+			     htons(h->dport), dif, sdif);
 	if (child) {
 		sock_put(sk);
 		return xtcp_deliver(child, skb, h->doff);
@@ -530,29 +539,23 @@ reset:
 }
 
 /**
- * xtcp_v4_rcv() - IPv4 receive handler for xtcp segments
- * @skb: the datagram, network header pulled
+ * xtcp_rcv() - the receive path of both families
+ * @net: namespace the segment arrived in
+ * @skb: a segment sent to a unicast address of ours, IP or IPv6 header
+ *	checked and pulled
  *
- * Softirq context.  Consumes @skb.
+ * Softirq context: called by xtcp_v4_rcv() and xtcp_v6_rcv() once
+ * they have checked what only their family knows.  Consumes @skb.
  *
- * Return: 0, always: a negative value would ask IP to resubmit.
+ * Return: 0, always.
  */
-int xtcp_v4_rcv(struct sk_buff *skb)
+int xtcp_rcv(struct net *net, struct sk_buff *skb)
 {
-	struct net *net = dev_net(skb->dev);
-	const struct iphdr *iph;
+	struct in6_addr saddr, daddr;
 	struct xtcp_seg_hdr h;
 	struct sock *sk;
 
 	lockdep_assert_in_softirq();
-	/* A stream is between two unicast addresses: broadcasts and
-	 * multicasts get no answer, not even a reset.
-	 */
-	if (skb->pkt_type != PACKET_HOST ||
-	    skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
-		goto discard;
-	if (!READ_ONCE(xtcp_pernet(net)->sysctl_enabled))
-		goto unknown_protocol;
 	if (!pskb_may_pull(skb, XTCP_HDR_LEN) ||
 	    xtcp_hdr_decode(&h, skb->data, skb->len) ||
 	    !pskb_may_pull(skb, h.doff))
@@ -563,25 +566,49 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		goto csum_error;
 	xtcp_fill_cb(skb, &h);
 
-	iph = ip_hdr(skb);
-	trace_xtcp_segment(false, iph->daddr, iph->saddr, &h,
-			   skb->len - h.doff);
-	sk = xtcp_lookup(net, iph->saddr, htons(h.sport), iph->daddr,
-			 htons(h.dport), inet_iif(skb), inet_sdif(skb));
+	xtcp_skb_addrs(skb, &saddr, &daddr);
+	trace_xtcp_segment(false, &daddr, &saddr, &h, skb->len - h.doff);
+	sk = xtcp_lookup6(net, &saddr, htons(h.sport), &daddr, htons(h.dport),
+			  xtcp_skb_iif(skb), xtcp_skb_sdif(skb));
 	if (sk)
 		return xtcp_deliver(sk, skb, h.doff);
 	return xtcp_rcv_unconnected(net, skb, &h);
 
-unknown_protocol:
-	/* What ip_local_deliver_finish() does without a handler. */
-	__IP_INC_STATS(net, IPSTATS_MIB_INUNKNOWNPROTOS);
-	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
-	goto discard;
 csum_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
 	goto discard;
 hdr_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INHDRERRORS);
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * xtcp_v4_rcv() - IPv4 receive handler for xtcp segments
+ * @skb: the datagram, network header pulled
+ *
+ * Softirq context.  Consumes @skb.
+ *
+ * Return: 0, always: a negative value would ask IP to resubmit.
+ */
+int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+
+	lockdep_assert_in_softirq();
+	/* A stream is between two unicast addresses: broadcasts and
+	 * multicasts get no answer, not even a reset.
+	 */
+	if (skb->pkt_type != PACKET_HOST ||
+	    skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		goto discard;
+	if (READ_ONCE(xtcp_pernet(net)->sysctl_enabled))
+		return xtcp_rcv(net, skb);
+
+	/* What ip_local_deliver_finish() does without a handler. */
+	__IP_INC_STATS(net, IPSTATS_MIB_INUNKNOWNPROTOS);
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
 discard:
 	kfree_skb(skb);
 	return 0;

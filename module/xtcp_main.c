@@ -15,6 +15,7 @@
  *	5. struct proto, with its own socket slab
  *	6. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
  *	7. the IP receive handler for the protocol number
+ *	8. the same three for IPv6 (xtcp_ipv6.c): socket(AF_INET6, ...)
  *
  * so that a segment can only reach xtcp once everything it touches
  * exists, and stops reaching it before anything goes.
@@ -130,9 +131,15 @@ static int __init xtcp_init(void)
 		err = -EBUSY;
 		goto err_add_protocol;
 	}
+	step = "IPv6";
+	err = xtcp_ipv6_init();
+	if (err)
+		goto err_ipv6;
 	pr_info("xtcp: serving IP protocol %u\n", xtcp_protocol);
 	return 0;
 
+err_ipv6:
+	inet_del_protocol(&xtcp_net_protocol, xtcp_protocol);
 err_add_protocol:
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
@@ -153,6 +160,7 @@ err_table:
 
 static void __exit xtcp_exit(void)
 {
+	xtcp_ipv6_exit();
 	inet_del_protocol(&xtcp_net_protocol, xtcp_protocol);
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
@@ -169,3 +177,4 @@ module_exit(xtcp_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("xtcp: an experimental TCP-like transport");
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_XTCP, XTCP_ALIAS_SOCK_STREAM);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_XTCP, XTCP_ALIAS_SOCK_STREAM);

@@ -43,6 +43,10 @@ static int __net_init xtcp_net_init(struct net *net)
 				   xtcp_protocol, net);
 	if (err)
 		goto err_ctl_sk;
+	err = inet_ctl_sock_create(&xn->ctl_sk6, PF_INET6, SOCK_RAW,
+				   xtcp_protocol, net);
+	if (err)
+		goto err_ctl_sk6;
 	err = xtcp_sysctl_init_net(net);
 	if (err)
 		goto err_sysctl;
@@ -54,6 +58,8 @@ static int __net_init xtcp_net_init(struct net *net)
 err_proc:
 	xtcp_sysctl_exit_net(net);
 err_sysctl:
+	inet_ctl_sock_destroy(xn->ctl_sk6);
+err_ctl_sk6:
 	inet_ctl_sock_destroy(xn->ctl_sk);
 err_ctl_sk:
 	free_percpu(xn->mib);
@@ -64,14 +70,16 @@ static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 
-	struct sock *ctl_sk = xn->ctl_sk;
+	struct sock *ctl_sk = xn->ctl_sk, *ctl_sk6 = xn->ctl_sk6;
 
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
 	xtcp_tw_exit_net(net);
-	/* Softirq senders read ctl_sk under RCU. */
+	/* Softirq senders read ctl_sk and ctl_sk6 under RCU. */
 	WRITE_ONCE(xn->ctl_sk, NULL);
+	WRITE_ONCE(xn->ctl_sk6, NULL);
 	synchronize_net();
+	inet_ctl_sock_destroy(ctl_sk6);
 	inet_ctl_sock_destroy(ctl_sk);
 	free_percpu(xn->mib);
 }

@@ -44,13 +44,15 @@
  * @sk: socket, locked
  *
  * Its route must take (or segment in software) SKB_GSO_FRAGLIST skbs.
+ * Only over IPv4: the GSO callback is registered for IPv4 alone.
  *
  * Return: true when xtcp_gso_add() may be used.
  */
 bool xtcp_gso_capable(const struct sock *sk)
 {
 	xtcp_assert_sock_locked(sk);
-	return sk_can_gso(sk) && sk->sk_gso_max_segs > 1;
+	return xtcp_sk_is_v4(sk) && sk_can_gso(sk) &&
+	       sk->sk_gso_max_segs > 1;
 }
 
 /**

@@ -22,7 +22,9 @@
 #include <linux/error-injection.h>
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
+#include <net/inet6_connection_sock.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -39,9 +41,10 @@
 u16 xtcp_advmss(const struct dst_entry *dst)
 {
 	unsigned int mtu = dst_mtu(dst);
+	unsigned int iph = dst->ops->family == AF_INET6 ?
+			   sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 
-	return clamp_t(unsigned int, mtu - sizeof(struct iphdr) - XTCP_HDR_LEN,
-		       88, 65535);
+	return clamp_t(unsigned int, mtu - iph - XTCP_HDR_LEN, 88, 65535);
 }
 
 /**
@@ -93,6 +96,21 @@ static void xtcp_ts_opt(struct xtcp_opts *o, u32 offset, u32 ts_recent)
 }
 
 /*
+ * The sum of the pseudo-header of a segment of @len bytes from @saddr to
+ * @daddr (RFC 9293 3.1, RFC 8200 8.1), folded with @base.
+ */
+static __sum16 xtcp_pseudo_csum(const struct in6_addr *saddr,
+				const struct in6_addr *daddr, u32 len,
+				__wsum base)
+{
+	if (xtcp_addr_is_v4(saddr))
+		return csum_tcpudp_magic(xtcp_addr_v4(saddr),
+					 xtcp_addr_v4(daddr), len,
+					 xtcp_protocol, base);
+	return csum_ipv6_magic(saddr, daddr, len, xtcp_protocol, base);
+}
+
+/*
  * Push the header of @h, with the options @opts (none when NULL), in
  * front of the payload of @skb and checksum the whole segment over the
  * pseudo-header of @saddr -> @daddr.  With @offload the device computes
@@ -102,7 +120,8 @@ static void xtcp_ts_opt(struct xtcp_opts *o, u32 offset, u32 ts_recent)
 static unsigned int xtcp_push_header(struct sk_buff *skb,
 				     const struct xtcp_seg_hdr *h,
 				     const struct xtcp_opts *opts,
-				     __be32 saddr, __be32 daddr, bool offload)
+				     const struct in6_addr *saddr,
+				     const struct in6_addr *daddr, bool offload)
 {
 	unsigned int optlen = opts ? xtcp_opts_len(opts) : 0;
 	struct xtcp_seg_hdr hdr = *h;
@@ -117,15 +136,13 @@ static unsigned int xtcp_push_header(struct sk_buff *skb,
 	if (optlen)
 		xtcp_opts_encode(p + XTCP_HDR_LEN, opts);
 	if (offload) {
-		check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
-					   xtcp_protocol, 0);
+		check = ~xtcp_pseudo_csum(saddr, daddr, skb->len, 0);
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = XTCP_CSUM_OFFSET;
 	} else {
-		check = csum_tcpudp_magic(saddr, daddr, skb->len,
-					  xtcp_protocol,
-					  skb_checksum(skb, 0, skb->len, 0));
+		check = xtcp_pseudo_csum(saddr, daddr, skb->len,
+					 skb_checksum(skb, 0, skb->len, 0));
 		skb->ip_summed = CHECKSUM_NONE;
 	}
 	put_unaligned(check, (__sum16 *)(p + XTCP_CSUM_OFFSET));
@@ -218,33 +235,40 @@ static struct xtcp_opts *xtcp_build_header(struct sock *sk,
 	return o;
 }
 
-/* Hand @skb, holding @segs segments, to IP on @sk's route. */
+/*
+ * Hand @skb, holding @segs segments, to IP or IPv6 on @sk's route:
+ * inet6_csk_xmit() routes an IPv6 socket from its addresses and keeps
+ * the route with its cookie, as ip_queue_xmit() does for IPv4.
+ */
 static int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb,
 			unsigned int segs)
 {
 	int err;
 
-	/* The control block is IP's from here (IPCB), as in TCP. */
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	/* The control block is IP's from here (IPCB, IP6CB), as in TCP. */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 	skb_set_owner_w(skb, sk);
-	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	if (xtcp_sk_is_v4(sk))
+		err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	else
+		err = inet6_csk_xmit(sk, skb, NULL);
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs);
 	return net_xmit_eval(err);
 }
 
 static int __xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_opts opts = {}, *o;
+	struct in6_addr saddr, daddr;
 	struct xtcp_seg_hdr h;
 
 	o = xtcp_build_header(sk, XTCP_SKB_CB(skb), &h, &opts);
 	if (skb->len)
 		xtcp_sk(sk)->lsndtime = jiffies;
-	trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr, &h,
-			   skb->len);
-	xtcp_push_header(skb, &h, o, inet->inet_saddr, inet->inet_daddr,
-			 xtcp_csum_offload(sk));
+	xtcp_sk_addrs(sk, &saddr, &daddr);
+	trace_xtcp_segment(true, &saddr, &daddr, &h, skb->len);
+	xtcp_push_header(skb, &h, o, &saddr, &daddr, xtcp_csum_offload(sk));
 	return xtcp_ip_xmit(sk, skb, 1);
 }
 
@@ -406,18 +430,18 @@ static void xtcp_trace_run_segs(struct sock *sk,
 				const struct sk_buff *skb, u32 mss, bool last)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_seg_hdr h = *run_h;
+	struct in6_addr saddr, daddr;
 	u32 off, len;
 
+	xtcp_sk_addrs(sk, &saddr, &daddr);
 	for (off = 0; off < skb->len; off += len) {
 		len = min(skb->len - off, mss);
 		h.seq = cb->seq + off;
 		h.flags = XTCP_FLAG_ACK;
 		if (last && off + len == skb->len)
 			h.flags |= cb->flags;
-		trace_xtcp_segment(true, inet->inet_saddr, inet->inet_daddr,
-				   &h, len);
+		trace_xtcp_segment(true, &saddr, &daddr, &h, len);
 	}
 }
 
@@ -431,9 +455,9 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
 			     unsigned int n)
 {
 	u32 mss = xtcp_seg_size(xtcp_sk(sk));
-	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_opts opts = {}, *o;
 	unsigned int sent, doff, segs;
+	struct in6_addr saddr, daddr;
 	struct sk_buff *run, *last;
 	struct xtcp_seg_hdr h;
 
@@ -452,8 +476,8 @@ static int xtcp_transmit_run(struct sock *sk, struct sk_buff *skb,
 	xtcp_sk(sk)->lsndtime = jiffies;
 	/* The run's header: the first segment's, with the last's flags. */
 	h.flags = XTCP_SKB_CB(last)->flags | XTCP_FLAG_ACK;
-	doff = xtcp_push_header(run, &h, o, inet->inet_saddr,
-				inet->inet_daddr, true);
+	xtcp_sk_addrs(sk, &saddr, &daddr);
+	doff = xtcp_push_header(run, &h, o, &saddr, &daddr, true);
 	xtcp_gso_seal(run, doff, mss);
 	segs = skb_shinfo(run)->gso_segs;
 	return xtcp_ip_xmit(sk, run, segs) ? : sent;
@@ -1051,26 +1075,35 @@ void xtcp_send_fin(struct sock *sk)
  * on behalf of @via (a listener or the control socket).
  */
 static void xtcp_send_direct(struct net *net, const struct sock *via,
-			     struct sk_buff *skb, __be32 saddr, __be32 daddr,
-			     __be16 sport, __be16 dport, int oif)
+			     struct sk_buff *skb, const struct in6_addr *saddr,
+			     const struct in6_addr *daddr, __be16 sport,
+			     __be16 dport, int oif)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, dport, sport,
+	if (!xtcp_addr_is_v4(saddr)) {
+		xtcp_v6_send_direct(net, via, skb, saddr, daddr, sport, dport,
+				    oif);
+		return;
+	}
+	rt = ip_route_output_ports(net, &fl4, NULL, xtcp_addr_v4(daddr),
+				   xtcp_addr_v4(saddr), dport, sport,
 				   xtcp_protocol, 0, oif);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return;
 	}
 	skb_dst_set(skb, &rt->dst);
-	ip_build_and_send_pkt(skb, via, saddr, daddr, NULL, 0);
+	ip_build_and_send_pkt(skb, via, xtcp_addr_v4(saddr),
+			      xtcp_addr_v4(daddr), NULL, 0);
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 }
 
 static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 				       const struct xtcp_opts *opts,
-				       __be32 saddr, __be32 daddr)
+				       const struct in6_addr *saddr,
+				       const struct in6_addr *daddr)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_HEADROOM, GFP_ATOMIC);
 
@@ -1080,6 +1113,15 @@ static struct sk_buff *xtcp_alloc_bare(const struct xtcp_seg_hdr *h,
 	trace_xtcp_segment(true, saddr, daddr, h, 0);
 	xtcp_push_header(skb, h, opts, saddr, daddr, false);
 	return skb;
+}
+
+/* The namespace's control socket for @addr's family; RCU read side. */
+static struct sock *xtcp_ctl_sk(struct net *net, const struct in6_addr *addr)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	return xtcp_addr_is_v4(addr) ? READ_ONCE(xn->ctl_sk) :
+				       READ_ONCE(xn->ctl_sk6);
 }
 
 /*
@@ -1114,11 +1156,11 @@ static bool xtcp_reset_limited(struct net *net)
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			   const struct xtcp_seg_hdr *h)
 {
-	const struct iphdr *iph = ip_hdr(in);
 	struct xtcp_seg_hdr rst = {
 		.sport = h->dport,
 		.dport = h->sport,
 	};
+	struct in6_addr saddr, daddr;
 	struct sock *ctl_sk;
 	struct sk_buff *skb;
 
@@ -1135,14 +1177,15 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			  !!(h->flags & XTCP_FLAG_FIN);
 		rst.flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
 	}
+	xtcp_skb_addrs(in, &saddr, &daddr);
 	rcu_read_lock();
-	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	ctl_sk = xtcp_ctl_sk(net, &daddr);
 	if (ctl_sk) {
-		skb = xtcp_alloc_bare(&rst, NULL, iph->daddr, iph->saddr);
+		skb = xtcp_alloc_bare(&rst, NULL, &daddr, &saddr);
 		if (skb) {
-			xtcp_send_direct(net, ctl_sk, skb, iph->daddr,
-					 iph->saddr, htons(rst.sport),
-					 htons(rst.dport), inet_iif(in));
+			xtcp_send_direct(net, ctl_sk, skb, &daddr, &saddr,
+					 htons(rst.sport), htons(rst.dport),
+					 xtcp_skb_iif(in));
 			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 		}
 	}
@@ -1173,10 +1216,11 @@ void xtcp_send_synack(const struct xtcp_request *req)
 		      req->sack_ok);
 	if (req->tstamp_ok)
 		xtcp_ts_opt(&opts, req->ts_offset, req->ts_recent);
-	skb = xtcp_alloc_bare(&h, &opts, req->laddr, req->raddr);
+	skb = xtcp_alloc_bare(&h, &opts, &req->laddr, &req->raddr);
 	if (skb)
-		xtcp_send_direct(sock_net(sk), sk, skb, req->laddr, req->raddr,
-				 req->lport, req->rport, req->dev_if);
+		xtcp_send_direct(sock_net(sk), sk, skb, &req->laddr,
+				 &req->raddr, req->lport, req->rport,
+				 req->dev_if);
 }
 
 /**
@@ -1193,16 +1237,18 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 		.ack = tw->rcv_nxt,
 		.flags = XTCP_FLAG_ACK,
 	};
+	struct in6_addr laddr, raddr;
 	struct sock *ctl_sk;
 	struct sk_buff *skb;
 
+	xtcp_tw_addrs(tw, &laddr, &raddr);
 	rcu_read_lock();
-	ctl_sk = READ_ONCE(xtcp_pernet(net)->ctl_sk);
+	ctl_sk = xtcp_ctl_sk(net, &laddr);
 	if (ctl_sk) {
-		skb = xtcp_alloc_bare(&h, NULL, tw->laddr, tw->raddr);
+		skb = xtcp_alloc_bare(&h, NULL, &laddr, &raddr);
 		if (skb)
-			xtcp_send_direct(net, ctl_sk, skb, tw->laddr,
-					 tw->raddr, tw->lport, tw->rport, 0);
+			xtcp_send_direct(net, ctl_sk, skb, &laddr, &raddr,
+					 tw->lport, tw->rport, 0);
 	}
 	rcu_read_unlock();
 }

@@ -72,8 +72,9 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 };
 
 /**
- * struct xtcp_seq_state - a reader of /proc/net/xtcp
+ * struct xtcp_seq_state - a reader of /proc/net/xtcp or /proc/net/xtcp6
  * @p: namespace of the reader; must be first for seq_file_net()
+ * @family: AF_INET or AF_INET6: the entries the file shows
  * @it: table cursor, past the entry last visited
  * @last: the cursor before that entry, to visit it again
  * @last_pos: its position in the file (or that of the end of the walk),
@@ -83,6 +84,7 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
  */
 struct xtcp_seq_state {
 	struct seq_net_private p;
+	sa_family_t family;
 	struct xtcp_table_iter it;
 	struct xtcp_table_iter last;
 	loff_t last_pos;
@@ -96,8 +98,13 @@ static void xtcp_proc_fill_sock(struct xtcp_entry_info *e,
 	const struct inet_sock *inet = inet_sk(sk);
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
+	e->family = sk->sk_family;
 	e->saddr = inet->inet_rcv_saddr;
 	e->daddr = inet->inet_daddr;
+	if (e->family == AF_INET6) {
+		e->saddr6 = sk->sk_v6_rcv_saddr;
+		e->daddr6 = sk->sk_v6_daddr;
+	}
 	e->sport = ntohs(inet->inet_sport);
 	e->dport = ntohs(inet->inet_dport);
 	e->state = inet_sk_state_load(sk);
@@ -123,8 +130,11 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 			       const struct xtcp_request *req)
 {
 	lockdep_assert_held(&xtcp_sk(req->listener)->req_lock);
-	e->saddr = req->laddr;
-	e->daddr = req->raddr;
+	e->family = req->listener->sk_family;
+	e->saddr = xtcp_addr_v4(&req->laddr);
+	e->daddr = xtcp_addr_v4(&req->raddr);
+	e->saddr6 = req->laddr;
+	e->daddr6 = req->raddr;
 	e->sport = ntohs(req->lport);
 	e->dport = ntohs(req->rport);
 	e->state = TCP_SYN_RECV;
@@ -137,8 +147,10 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,
 			      const struct xtcp_tw *tw)
 {
+	e->family = xtcp_tw_is_v6(tw) ? AF_INET6 : AF_INET;
 	e->saddr = tw->laddr;
 	e->daddr = tw->raddr;
+	xtcp_tw_addrs(tw, &e->saddr6, &e->daddr6);
 	e->sport = ntohs(tw->lport);
 	e->dport = ntohs(tw->rport);
 	e->state = TCP_TIME_WAIT;
@@ -178,6 +190,17 @@ void xtcp_entry_info_fill(enum xtcp_entry_kind kind, const void *entry,
 }
 EXPORT_SYMBOL_GPL(xtcp_entry_info_fill);
 
+/* The next entry of the file's family, with @st->last the cursor before it. */
+static bool xtcp_seq_step(struct xtcp_seq_state *st)
+{
+	do {
+		st->last = st->it;
+		if (!xtcp_iter_next(&st->it, xtcp_entry_info_fill, &st->entry))
+			return false;
+	} while (st->entry.family != st->family);
+	return true;
+}
+
 /*
  * The entry at @pos, the next of the walk.  The end of the walk is a
  * position too: the read() after the one that reached it (and got the
@@ -187,9 +210,8 @@ EXPORT_SYMBOL_GPL(xtcp_entry_info_fill);
 static void *xtcp_seq_at(struct xtcp_seq_state *st, loff_t pos)
 {
 	st->num = pos - 1;
-	st->last = st->it;
 	st->last_pos = pos;
-	if (!xtcp_iter_next(&st->it, xtcp_entry_info_fill, &st->entry))
+	if (!xtcp_seq_step(st))
 		return NULL;
 	return &st->entry;
 }
@@ -211,6 +233,8 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	struct xtcp_seq_state *st = seq->private;
 	loff_t skip;
 
+	/* Which file this is: the data of its proc entry. */
+	st->family = (uintptr_t)pde_data(file_inode(seq->file));
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	if (*pos == st->last_pos) {
@@ -219,7 +243,7 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	}
 	xtcp_seq_rewind(seq, st);
 	for (skip = 1; skip < *pos; skip++)
-		if (!xtcp_iter_next(&st->it, NULL, NULL))
+		if (!xtcp_seq_step(st))
 			return NULL;
 	return xtcp_seq_at(st, *pos);
 }
@@ -258,10 +282,40 @@ static void xtcp_seq_show_entry(struct seq_file *seq,
 		seq_printf(seq, " %lu %lu %u %u %d", 0UL, 0UL, 0, 0, 0);
 }
 
+/*
+ * The same for /proc/net/xtcp6, as get_tcp6_sock(), get_openreq6() and
+ * get_timewait6_sock(): each address as four 32-bit words.
+ */
+static void xtcp_seq_show_entry6(struct seq_file *seq,
+				 const struct xtcp_entry_info *e, int num)
+{
+	long when = e->timer ? (long)(e->expires - jiffies) : 0;
+	const __be32 *src = e->saddr6.s6_addr32;
+	const __be32 *dst = e->daddr6.s6_addr32;
+
+	seq_printf(seq, "%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK",
+		   num, src[0], src[1], src[2], src[3], e->sport,
+		   dst[0], dst[1], dst[2], dst[3], e->dport, e->state,
+		   e->tx_queue, e->rx_queue, e->timer,
+		   jiffies_delta_to_clock_t(when), e->retrans,
+		   from_kuid_munged(seq_user_ns(seq), e->uid), 0, e->ino,
+		   e->refcnt, e->ptr);
+	if (e->kind == XTCP_ENTRY_SOCK)
+		seq_printf(seq, " %lu %lu %u %u %d", 0UL, 0UL, 0, 0, 0);
+	seq_putc(seq, '\n');
+}
+
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_seq_state *st = seq->private;
 
+	if (st->family == AF_INET6) {
+		if (v == SEQ_START_TOKEN)
+			seq_puts(seq, "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+		else
+			xtcp_seq_show_entry6(seq, v, st->num);
+		return 0;
+	}
 	seq_setwidth(seq, XTCP_PROC_LINE_WIDTH);
 	if (v == SEQ_START_TOKEN)
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
@@ -327,9 +381,14 @@ static int xtcp_sockstat_show(struct seq_file *seq, void *v)
  */
 int xtcp_proc_init_net(struct net *net)
 {
-	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
-			     sizeof(struct xtcp_seq_state)))
+	if (!proc_create_net_data("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+				  sizeof(struct xtcp_seq_state),
+				  (void *)(uintptr_t)AF_INET))
 		goto err_xtcp;
+	if (!proc_create_net_data("xtcp6", 0444, net->proc_net, &xtcp_seq_ops,
+				  sizeof(struct xtcp_seq_state),
+				  (void *)(uintptr_t)AF_INET6))
+		goto err_xtcp6;
 	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
 				    xtcp_stat_show, NULL))
 		goto err_stat;
@@ -341,6 +400,8 @@ int xtcp_proc_init_net(struct net *net)
 err_sockstat:
 	remove_proc_entry("xtcp_stat", net->proc_net);
 err_stat:
+	remove_proc_entry("xtcp6", net->proc_net);
+err_xtcp6:
 	remove_proc_entry("xtcp", net->proc_net);
 err_xtcp:
 	return -ENOMEM;
@@ -354,5 +415,6 @@ void xtcp_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_stat", net->proc_net);
+	remove_proc_entry("xtcp6", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

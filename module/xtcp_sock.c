@@ -35,15 +35,18 @@
 static void xtcp_set_state(struct sock *sk, int state)
 {
 	const struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr laddr, raddr;
 
 	xtcp_assert_sock_locked(sk);
 	/* A socket leaving TIME_WAIT hands the connection to its compact
 	 * entry, whose end after 2*MSL is traced instead.
 	 */
-	if (!(sk->sk_state == TCP_TIME_WAIT && state == TCP_CLOSE))
-		trace_xtcp_state_change(sk, inet->inet_rcv_saddr,
-					inet->inet_sport, inet->inet_daddr,
+	if (trace_xtcp_state_change_enabled() &&
+	    !(sk->sk_state == TCP_TIME_WAIT && state == TCP_CLOSE)) {
+		xtcp_sk_addrs(sk, &laddr, &raddr);
+		trace_xtcp_state_change(sk, &laddr, inet->inet_sport, &raddr,
 					inet->inet_dport, sk->sk_state, state);
+	}
 	if (state == TCP_CLOSE) {
 		xtcp_unhash(sk);
 		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
@@ -426,7 +429,7 @@ static int xtcp_listen_start(struct sock *sk)
  *
  * Return: 0, -EINVAL for a socket that cannot listen, or -EADDRINUSE.
  */
-static int xtcp_listen(struct socket *sock, int backlog)
+int xtcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
 	int err = -EINVAL;
@@ -463,8 +466,7 @@ static bool xtcp_readable(const struct sock *sk)
  *
  * Return: the ready events.
  */
-static __poll_t xtcp_poll(struct file *file, struct socket *sock,
-			  poll_table *wait)
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct sock *sk = sock->sk;
 	__poll_t mask = 0;

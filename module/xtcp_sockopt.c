@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 #include <linux/sockios.h>
 #include <uapi/linux/tcp.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -179,6 +180,9 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		return xtcp_tcp_setsockopt(sk, optname, optval, optlen);
 	if (level == SOL_XTCP)
 		return -ENOPROTOOPT;
+	/* IPv6 levels on an AF_INET6 socket; SOL_IP is IPv4's on both. */
+	if (sk->sk_family == AF_INET6 && level != SOL_IP)
+		return ipv6_setsockopt(sk, level, optname, optval, optlen);
 	err = ip_setsockopt(sk, level, optname, optval, optlen);
 	if (!err && level == SOL_IP && optname == IP_OPTIONS)
 		xtcp_ip_options_set(sk);
@@ -351,6 +355,8 @@ int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		return xtcp_tcp_getsockopt(sk, optname, optval, optlen);
 	if (level == SOL_XTCP)
 		return -ENOPROTOOPT;
+	if (sk->sk_family == AF_INET6 && level != SOL_IP)
+		return ipv6_getsockopt(sk, level, optname, optval, optlen);
 	return ip_getsockopt(sk, level, optname, optval, optlen);
 }
 

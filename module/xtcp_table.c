@@ -26,6 +26,7 @@
 #include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/tcp_states.h>
 
@@ -110,24 +111,30 @@ static u32 xtcp_lhash_slot(const struct net *net, u16 port)
 /**
  * xtcp_tuple_hash() - keyed hash of a connection's 4-tuple
  * @net: namespace
- * @laddr: local address
+ * @laddr: local address (IPv4 v4-mapped)
  * @lport: local port, host order
- * @faddr: foreign address
+ * @faddr: foreign address, of the same family
  * @fport: foreign port, network order
  *
  * Return: a siphash of the tuple under a boot-time random key, so that
  * peers cannot aim at one chain.
  */
-u32 xtcp_tuple_hash(const struct net *net, __be32 laddr, u16 lport,
-		    __be32 faddr, __be16 fport)
+u32 xtcp_tuple_hash(const struct net *net, const struct in6_addr *laddr,
+		    u16 lport, const struct in6_addr *faddr, __be16 fport)
 {
-	return siphash_4u32((__force u32)laddr, (__force u32)faddr,
-			    (u32)lport << 16 | (__force u16)fport,
+	u32 ports = (u32)lport << 16 | (__force u16)fport;
+
+	if (!xtcp_addr_is_v4(faddr))
+		return xtcp_siphash6(laddr, faddr, ports, net_hash_mix(net),
+				     &xtcp_table.ehash_secret);
+	return siphash_4u32((__force u32)xtcp_addr_v4(laddr),
+			    (__force u32)xtcp_addr_v4(faddr), ports,
 			    net_hash_mix(net), &xtcp_table.ehash_secret);
 }
 
-static u32 xtcp_ehash_slot(const struct net *net, __be32 laddr, u16 lport,
-			   __be32 faddr, __be16 fport)
+static u32 xtcp_ehash_slot(const struct net *net,
+			   const struct in6_addr *laddr, u16 lport,
+			   const struct in6_addr *faddr, __be16 fport)
 {
 	return xtcp_tuple_hash(net, laddr, lport, faddr, fport) &
 	       (XTCP_EHASH_SIZE - 1);
@@ -141,29 +148,62 @@ static bool xtcp_dev_overlap(const struct sock *sk, const struct sock *sk2)
 	return !dev || !dev2 || dev == dev2;
 }
 
-static bool xtcp_addr_overlap(const struct sock *sk, const struct sock *sk2)
-{
-	__be32 addr = sk->sk_rcv_saddr;
-	__be32 addr2 = sk2->sk_rcv_saddr;
-
-	return !addr || !addr2 || addr == addr2;
-}
-
 /*
  * Linux TCP's rule (inet_bind_conflict()), SO_REUSEPORT aside: two
  * sockets may share a local port when their devices or addresses cannot
  * overlap, or, when @relax, when both set SO_REUSEADDR and the owner
  * already there is not listening.  Ephemeral ports are never shared.
+ * Addresses overlap as inet_rcv_saddr_equal() says, across families: a
+ * wildcard overlaps everything of its family, and an IPv6 one also every
+ * IPv4 address unless IPV6_V6ONLY is set; a v4-mapped address is its
+ * IPv4 one.
  */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 			       bool relax)
 {
 	if (sk == sk2 || !net_eq(sock_net(sk), sock_net(sk2)))
 		return false;
-	if (!xtcp_dev_overlap(sk, sk2) || !xtcp_addr_overlap(sk, sk2))
+	if (!xtcp_dev_overlap(sk, sk2) ||
+	    !inet_rcv_saddr_equal(sk, sk2, true))
 		return false;
 	return !(relax && sk->sk_reuse && sk2->sk_reuse &&
 		 READ_ONCE(sk2->sk_state) != TCP_LISTEN);
+}
+
+/*
+ * Do the local addresses of @sk and of a TIME_WAIT entry overlap?  As
+ * inet_rcv_saddr_equal() for a socket: an IPv6 entry's address overlaps
+ * an IPv6 socket's when equal or either is a wildcard, and an IPv4
+ * socket's only when that is 0.0.0.0; an IPv4 entry's overlaps an IPv6
+ * socket's IPv4 address (0.0.0.0 for a wildcard, the v4-mapped one, or
+ * none when the socket is IPV6_V6ONLY).
+ */
+static bool xtcp_tw_addr_overlap(const struct sock *sk,
+				 const struct xtcp_tw *tw)
+{
+	const struct xtcp_tw6 *tw6 = container_of(tw, struct xtcp_tw6, tw);
+
+	if (xtcp_tw_is_v6(tw)) {
+		if (sk->sk_family != AF_INET6)
+			return !sk->sk_rcv_saddr;
+		return ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+		       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &tw6->laddr);
+	}
+	if (ipv6_only_sock(sk))
+		return false;
+	return !sk->sk_rcv_saddr || sk->sk_rcv_saddr == tw->laddr;
+}
+
+/*
+ * Is @sk bound to a wildcard that overlaps every TIME_WAIT entry's
+ * address, of both families: 0.0.0.0, or :: without IPV6_V6ONLY?
+ */
+static bool xtcp_sk_wildcard_all(const struct sock *sk)
+{
+	if (sk->sk_family == AF_INET6)
+		return ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
+		       !ipv6_only_sock(sk);
+	return !sk->sk_rcv_saddr;
 }
 
 /*
@@ -173,7 +213,7 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
 static bool xtcp_bind_conflict_tw(const struct sock *sk,
 				  const struct xtcp_tw *tw, bool relax)
 {
-	if (sk->sk_rcv_saddr && tw->laddr && sk->sk_rcv_saddr != tw->laddr)
+	if (!xtcp_tw_addr_overlap(sk, tw))
 		return false;
 	return !(relax && sk->sk_reuse &&
 		 (READ_ONCE(tw->expires_reuse) & XTCP_TW_REUSE));
@@ -265,7 +305,7 @@ static bool xtcp_port_taken(struct xtcp_bind_bucket *b,
 	}
 	if (hlist_empty(&bp->tw_owners) || (reuse && !bp->tw_noreuse))
 		return false;
-	if (!sk->sk_rcv_saddr)
+	if (xtcp_sk_wildcard_all(sk))
 		return true;
 	hlist_for_each_entry(tw, &bp->tw_owners, bind_node) {
 		if (xtcp_bind_conflict_tw(sk, tw, relax))
@@ -518,6 +558,11 @@ static bool xtcp_claim_connect_port(struct sock *sk, u16 port)
  */
 static u64 xtcp_port_hash(const struct sock *sk)
 {
+	if (!xtcp_sk_is_v4(sk))
+		return xtcp_siphash6(&sk->sk_v6_rcv_saddr, &sk->sk_v6_daddr,
+				     (__force u16)inet_sk(sk)->inet_dport,
+				     jiffies / (10 * HZ),
+				     &xtcp_table.port_secret);
 	return siphash_4u32((__force u32)sk->sk_rcv_saddr,
 			    (__force u32)sk->sk_daddr,
 			    (__force u16)inet_sk(sk)->inet_dport,
@@ -631,14 +676,27 @@ static bool xtcp_dev_match(const struct sock *sk, int dif, int sdif)
 	return !dev || dev == dif || dev == sdif;
 }
 
+/*
+ * An IPv4 segment matches an AF_INET socket or a dual-stack AF_INET6 one
+ * talking to a v4-mapped peer, by the IPv4 fields both keep; an IPv6
+ * segment only an AF_INET6 socket.
+ */
 static bool xtcp_established_match(const struct sock *sk,
-				   const struct net *net, __be32 saddr,
-				   __be16 sport, __be32 daddr, u16 hnum,
+				   const struct net *net,
+				   const struct in6_addr *saddr, __be16 sport,
+				   const struct in6_addr *daddr, u16 hnum,
 				   int dif, int sdif)
 {
-	return net_eq(sock_net(sk), net) && sk->sk_daddr == saddr &&
-	       sk->sk_rcv_saddr == daddr && inet_sk(sk)->inet_dport == sport &&
-	       sk->sk_num == hnum && xtcp_dev_match(sk, dif, sdif);
+	if (!net_eq(sock_net(sk), net) || inet_sk(sk)->inet_dport != sport ||
+	    sk->sk_num != hnum || !xtcp_dev_match(sk, dif, sdif))
+		return false;
+	if (xtcp_addr_is_v4(saddr))
+		return xtcp_sk_is_v4(sk) &&
+		       sk->sk_daddr == xtcp_addr_v4(saddr) &&
+		       sk->sk_rcv_saddr == xtcp_addr_v4(daddr);
+	return sk->sk_family == AF_INET6 &&
+	       ipv6_addr_equal(&sk->sk_v6_daddr, saddr) &&
+	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, daddr);
 }
 
 /* Has another socket on @sk's established chain @sk's 4-tuple? */
@@ -646,13 +704,15 @@ static bool xtcp_chain_taken(struct xtcp_hash_bucket *hb, struct sock *sk)
 	__must_hold(&hb->lock)
 {
 	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr laddr, raddr;
 	struct hlist_nulls_node *node;
 	struct sock *sk2;
 
 	lockdep_assert_held(&hb->lock);
+	xtcp_sk_addrs(sk, &laddr, &raddr);
 	sk_nulls_for_each(sk2, node, &hb->chain) {
-		if (xtcp_established_match(sk2, sock_net(sk), sk->sk_daddr,
-					   inet->inet_dport, sk->sk_rcv_saddr,
+		if (xtcp_established_match(sk2, sock_net(sk), &raddr,
+					   inet->inet_dport, &laddr,
 					   inet->inet_num,
 					   sk->sk_bound_dev_if, 0))
 			return true;
@@ -691,18 +751,20 @@ int xtcp_hash(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
+	struct in6_addr laddr, raddr;
 	struct xtcp_hash_bucket *hb;
 	int err = 0;
 
 	if (sk->sk_state == TCP_CLOSE)
 		return 0;
-	if (sk->sk_state == TCP_LISTEN)
+	if (sk->sk_state == TCP_LISTEN) {
 		hb = &xtcp_table.lhash[xtcp_lhash_slot(net, inet->inet_num)];
-	else
-		hb = &xtcp_table.ehash[xtcp_ehash_slot(net, sk->sk_rcv_saddr,
-						       inet->inet_num,
-						       sk->sk_daddr,
+	} else {
+		xtcp_sk_addrs(sk, &laddr, &raddr);
+		hb = &xtcp_table.ehash[xtcp_ehash_slot(net, &laddr,
+						       inet->inet_num, &raddr,
 						       inet->inet_dport)];
+	}
 	spin_lock_bh(&hb->lock);
 	if (sk->sk_state == TCP_SYN_SENT ? xtcp_tuple_taken(hb, sk) :
 	    sk->sk_state != TCP_LISTEN && xtcp_chain_taken(hb, sk)) {
@@ -735,9 +797,16 @@ void xtcp_unhash(struct sock *sk)
 	spin_unlock_bh(&hb->lock);
 }
 
-/* Higher is better; -1 is no match.  An exact address beats a wildcard. */
+/*
+ * Higher is better; -1 is no match.  An exact address beats a wildcard.
+ * IPv6 segments go to AF_INET6 listeners; IPv4 ones to AF_INET listeners
+ * and to dual-stack AF_INET6 ones (not IPV6_V6ONLY), bound to :: or to a
+ * v4-mapped address, whose IPv4 address inet6_bind() set too; an
+ * AF_INET listener wins a tie, as with Linux TCP.
+ */
 static int xtcp_listen_score(const struct sock *sk, const struct net *net,
-			     __be32 daddr, u16 hnum, int dif, int sdif)
+			     const struct in6_addr *daddr, u16 hnum, int dif,
+			     int sdif)
 {
 	int score = 1;
 
@@ -745,18 +814,34 @@ static int xtcp_listen_score(const struct sock *sk, const struct net *net,
 	    READ_ONCE(sk->sk_state) != TCP_LISTEN ||
 	    !xtcp_dev_match(sk, dif, sdif))
 		return -1;
-	if (sk->sk_rcv_saddr) {
-		if (sk->sk_rcv_saddr != daddr)
+	if (!xtcp_addr_is_v4(daddr)) {
+		if (sk->sk_family != AF_INET6)
 			return -1;
-		score += 2;
+		if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr)) {
+			if (!ipv6_addr_equal(&sk->sk_v6_rcv_saddr, daddr))
+				return -1;
+			score += 4;
+		}
+	} else {
+		if (ipv6_only_sock(sk))
+			return -1;
+		if (sk->sk_rcv_saddr) {
+			if (sk->sk_rcv_saddr != xtcp_addr_v4(daddr))
+				return -1;
+			score += 4;
+		}
+		if (sk->sk_family == AF_INET)
+			score += 2;
 	}
 	if (READ_ONCE(sk->sk_bound_dev_if))
 		score++;
 	return score;
 }
 
-static struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
-					    __be16 sport, __be32 daddr,
+static struct sock *xtcp_lookup_established(struct net *net,
+					    const struct in6_addr *saddr,
+					    __be16 sport,
+					    const struct in6_addr *daddr,
 					    u16 hnum, int dif, int sdif)
 {
 	u32 slot = xtcp_ehash_slot(net, daddr, hnum, saddr, sport);
@@ -784,7 +869,8 @@ begin:
 	return NULL;
 }
 
-static struct sock *__xtcp_lookup_listener(struct net *net, __be32 daddr,
+static struct sock *__xtcp_lookup_listener(struct net *net,
+					   const struct in6_addr *daddr,
 					   u16 hnum, int dif, int sdif)
 {
 	u32 slot = xtcp_lhash_slot(net, hnum);
@@ -833,6 +919,30 @@ begin:
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 				  int dif, int sdif)
 {
+	struct in6_addr addr;
+
+	xtcp_addr_set_v4(&addr, daddr);
+	return xtcp_lookup_listener6(net, &addr, hnum, dif, sdif);
+}
+EXPORT_SYMBOL_GPL(xtcp_lookup_listener);
+
+/**
+ * xtcp_lookup_listener6() - find the listener a segment is for, by any
+ *	address
+ * @net: namespace the segment arrived in
+ * @daddr: destination address of the segment, IPv4 v4-mapped
+ * @hnum: destination port, host order
+ * @dif: index of the device the segment arrived on
+ * @sdif: index of its l3 master device, or 0
+ *
+ * As xtcp_lookup_listener(), for segments of either family.
+ *
+ * Return: the listener with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *daddr, u16 hnum,
+				   int dif, int sdif)
+{
 	struct sock *sk;
 
 	rcu_read_lock();
@@ -840,7 +950,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, u16 hnum,
 	rcu_read_unlock();
 	return sk;
 }
-EXPORT_SYMBOL_GPL(xtcp_lookup_listener);
+EXPORT_SYMBOL_GPL(xtcp_lookup_listener6);
 
 /**
  * xtcp_lookup() - find the connected socket a segment is for
@@ -859,16 +969,42 @@ EXPORT_SYMBOL_GPL(xtcp_lookup_listener);
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif, int sdif)
 {
-	u16 hnum = ntohs(dport);
+	struct in6_addr s, d;
+
+	xtcp_addr_set_v4(&s, saddr);
+	xtcp_addr_set_v4(&d, daddr);
+	return xtcp_lookup6(net, &s, sport, &d, dport, dif, sdif);
+}
+EXPORT_SYMBOL_GPL(xtcp_lookup);
+
+/**
+ * xtcp_lookup6() - find the connected socket a segment is for, by any
+ *	address
+ * @net: namespace the segment arrived in
+ * @saddr: source address of the segment (the peer), IPv4 v4-mapped
+ * @sport: source port of the segment
+ * @daddr: destination address of the segment (local)
+ * @dport: destination port of the segment
+ * @dif: index of the device the segment arrived on
+ * @sdif: index of its l3 master device, or 0
+ *
+ * As xtcp_lookup(), for segments of either family.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup6(struct net *net, const struct in6_addr *saddr,
+			  __be16 sport, const struct in6_addr *daddr,
+			  __be16 dport, int dif, int sdif)
+{
 	struct sock *sk;
 
 	rcu_read_lock();
-	sk = xtcp_lookup_established(net, saddr, sport, daddr, hnum, dif,
-				     sdif);
+	sk = xtcp_lookup_established(net, saddr, sport, daddr, ntohs(dport),
+				     dif, sdif);
 	rcu_read_unlock();
 	return sk;
 }
-EXPORT_SYMBOL_GPL(xtcp_lookup);
+EXPORT_SYMBOL_GPL(xtcp_lookup6);
 
 /*
  * The walk goes chain by chain, as Linux's /proc/net/tcp: the listeners,

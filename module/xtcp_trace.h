@@ -39,44 +39,41 @@
 		{ 0x40, "ECE" }, { 0x80, "CWR" })
 
 TRACE_EVENT(xtcp_state_change,
-	TP_PROTO(const void *obj, __be32 laddr, __be16 lport, __be32 raddr,
-		 __be16 rport, int oldstate, int newstate),
+	TP_PROTO(const void *obj, const struct in6_addr *laddr, __be16 lport,
+		 const struct in6_addr *raddr, __be16 rport, int oldstate,
+		 int newstate),
 	TP_ARGS(obj, laddr, lport, raddr, rport, oldstate, newstate),
 	TP_STRUCT__entry(
 		__field(const void *, obj)
-		__field(u32, laddr)
-		__field(u32, raddr)
-		__field(u16, lport)
-		__field(u16, rport)
+		__array(u8, local, sizeof(struct sockaddr_in6))
+		__array(u8, remote, sizeof(struct sockaddr_in6))
 		__field(int, oldstate)
 		__field(int, newstate)
 	),
 	TP_fast_assign(
 		__entry->obj = obj;
-		__entry->laddr = (__force u32)laddr;
-		__entry->raddr = (__force u32)raddr;
-		__entry->lport = ntohs(lport);
-		__entry->rport = ntohs(rport);
+		memset(__entry->local, 0, sizeof(__entry->local));
+		memset(__entry->remote, 0, sizeof(__entry->remote));
+		xtcp_addr_to_sa(__entry->local, laddr, ntohs(lport));
+		xtcp_addr_to_sa(__entry->remote, raddr, ntohs(rport));
 		__entry->oldstate = oldstate;
 		__entry->newstate = newstate;
 	),
-	TP_printk("obj=%p local=%pI4:%u remote=%pI4:%u %s -> %s",
-		  __entry->obj, &__entry->laddr, __entry->lport,
-		  &__entry->raddr, __entry->rport,
+	TP_printk("obj=%p local=%pISpc remote=%pISpc %s -> %s",
+		  __entry->obj, __entry->local, __entry->remote,
 		  xtcp_show_state(__entry->oldstate),
 		  xtcp_show_state(__entry->newstate))
 );
 
 TRACE_EVENT(xtcp_segment,
-	TP_PROTO(bool out, __be32 laddr, __be32 raddr,
-		 const struct xtcp_seg_hdr *h, u32 len),
+	TP_PROTO(bool out, const struct in6_addr *laddr,
+		 const struct in6_addr *raddr, const struct xtcp_seg_hdr *h,
+		 u32 len),
 	TP_ARGS(out, laddr, raddr, h, len),
 	TP_STRUCT__entry(
 		__field(bool, out)
-		__field(u32, laddr)
-		__field(u32, raddr)
-		__field(u16, lport)
-		__field(u16, rport)
+		__array(u8, local, sizeof(struct sockaddr_in6))
+		__array(u8, remote, sizeof(struct sockaddr_in6))
 		__field(u8, flags)
 		__field(u32, seq)
 		__field(u32, ack)
@@ -85,19 +82,21 @@ TRACE_EVENT(xtcp_segment,
 	),
 	TP_fast_assign(
 		__entry->out = out;
-		__entry->laddr = (__force u32)laddr;
-		__entry->raddr = (__force u32)raddr;
-		__entry->lport = out ? h->sport : h->dport;
-		__entry->rport = out ? h->dport : h->sport;
+		memset(__entry->local, 0, sizeof(__entry->local));
+		memset(__entry->remote, 0, sizeof(__entry->remote));
+		xtcp_addr_to_sa(__entry->local, laddr,
+				out ? h->sport : h->dport);
+		xtcp_addr_to_sa(__entry->remote, raddr,
+				out ? h->dport : h->sport);
 		__entry->flags = h->flags;
 		__entry->seq = h->seq;
 		__entry->ack = h->ack;
 		__entry->len = len;
 		__entry->window = h->window;
 	),
-	TP_printk("%s local=%pI4:%u remote=%pI4:%u flags=%s seq=%u ack=%u len=%u win=%u",
-		  __entry->out ? "out" : "in", &__entry->laddr,
-		  __entry->lport, &__entry->raddr, __entry->rport,
+	TP_printk("%s local=%pISpc remote=%pISpc flags=%s seq=%u ack=%u len=%u win=%u",
+		  __entry->out ? "out" : "in", __entry->local,
+		  __entry->remote,
 		  xtcp_show_flags(__entry->flags), __entry->seq,
 		  __entry->ack, __entry->len, __entry->window)
 );
@@ -106,10 +105,8 @@ TRACE_EVENT(xtcp_retransmit_timeout,
 	TP_PROTO(const struct sock *sk),
 	TP_ARGS(sk),
 	TP_STRUCT__entry(
-		__field(u32, laddr)
-		__field(u32, raddr)
-		__field(u16, lport)
-		__field(u16, rport)
+		__array(u8, local, sizeof(struct sockaddr_in6))
+		__array(u8, remote, sizeof(struct sockaddr_in6))
 		__field(u32, snd_una)
 		__field(u32, snd_nxt)
 		__field(u32, rcv_nxt)
@@ -120,12 +117,16 @@ TRACE_EVENT(xtcp_retransmit_timeout,
 	),
 	TP_fast_assign(
 		const struct xtcp_sock *xs = xtcp_sk(sk);
+		struct in6_addr laddr, raddr;
 		u32 now = jiffies;
 
-		__entry->laddr = (__force u32)inet_sk(sk)->inet_saddr;
-		__entry->raddr = (__force u32)inet_sk(sk)->inet_daddr;
-		__entry->lport = ntohs(inet_sk(sk)->inet_sport);
-		__entry->rport = ntohs(inet_sk(sk)->inet_dport);
+		xtcp_sk_addrs(sk, &laddr, &raddr);
+		memset(__entry->local, 0, sizeof(__entry->local));
+		memset(__entry->remote, 0, sizeof(__entry->remote));
+		xtcp_addr_to_sa(__entry->local, &laddr,
+				ntohs(inet_sk(sk)->inet_sport));
+		xtcp_addr_to_sa(__entry->remote, &raddr,
+				ntohs(inet_sk(sk)->inet_dport));
 		__entry->snd_una = xs->snd_una;
 		__entry->snd_nxt = xs->snd_nxt;
 		__entry->rcv_nxt = xs->rcv_nxt;
@@ -134,10 +135,9 @@ TRACE_EVENT(xtcp_retransmit_timeout,
 		__entry->una_age_ms = jiffies_to_msecs(now - xs->una_tstamp);
 		__entry->rcv_age_ms = jiffies_to_msecs(now - xs->lrcvtime);
 	),
-	TP_printk("local=%pI4:%u remote=%pI4:%u snd_una=%u snd_nxt=%u rcv_nxt=%u retransmits=%u rto_ms=%u una_age_ms=%u rcv_age_ms=%u",
-		  &__entry->laddr, __entry->lport, &__entry->raddr,
-		  __entry->rport, __entry->snd_una, __entry->snd_nxt,
-		  __entry->rcv_nxt, __entry->retransmits, __entry->rto_ms,
+	TP_printk("local=%pISpc remote=%pISpc snd_una=%u snd_nxt=%u rcv_nxt=%u retransmits=%u rto_ms=%u una_age_ms=%u rcv_age_ms=%u",
+		  __entry->local, __entry->remote, __entry->snd_una,
+		  __entry->snd_nxt, __entry->rcv_nxt, __entry->retransmits, __entry->rto_ms,
 		  __entry->una_age_ms, __entry->rcv_age_ms)
 );
 

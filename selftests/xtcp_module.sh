@@ -52,7 +52,7 @@ stop_holder()
 	return 0
 }
 
-tap_plan 31
+tap_plan 36
 
 # Connections that earlier tests closed may still be finishing (FIN
 # retransmissions, FIN_WAIT2): give them time to release the module.
@@ -61,6 +61,8 @@ wait_for 120 sh -c '[ "$(cat /sys/module/xtcp/refcnt)" = 0 ]'
 
 check "xtcp is loaded" loaded
 check_eq "default protocol is 253" 253 "$(proto_param)"
+check "IPv6 proto in /proc/net/protocols" grep -q '^XTCPv6 ' /proc/net/protocols
+check "/proc/net/xtcp6 exists" test -e /proc/net/xtcp6
 
 # Unload is refused while a socket exists, then succeeds.
 check "holder has a listening socket" start_holder
@@ -70,10 +72,13 @@ check "module still loaded" loaded
 stop_holder
 check "rmmod succeeds once the socket is closed" rmmod xtcp
 check "/proc/net/xtcp removed" gone /proc/net/xtcp
+check "/proc/net/xtcp6 removed" gone /proc/net/xtcp6
 check "/proc/net/xtcp_stat removed" gone /proc/net/xtcp_stat
 check "/proc/sys/net/xtcp removed" gone /proc/sys/net/xtcp
 check "proto gone from /proc/net/protocols" no_xtcp_in '^XTCP ' /proc/net/protocols
 check "socket slab destroyed" no_xtcp_in '^XTCP ' /proc/slabinfo
+check "IPv6 proto gone from /proc/net/protocols" no_xtcp_in '^XTCPv6 ' /proc/net/protocols
+check "IPv6 socket slab destroyed" no_xtcp_in '^XTCPv6 ' /proc/slabinfo
 
 # socket(AF_INET, SOCK_STREAM, 253) loads the module through its alias.
 check_eq "socket() autoloads xtcp" ok "$($TOOL socket 253)"

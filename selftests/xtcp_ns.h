@@ -84,12 +84,17 @@ static inline int hosts_up(char *a, char *b, size_t len)
 		  a, b, a, b, ca, cb) ? -1 : 0;
 }
 
-/* Does /proc/net/xtcp list a connection in FIN_WAIT1, CLOSING, LAST_ACK? */
+/*
+ * Does /proc/net/xtcp or /proc/net/xtcp6 list a connection in FIN_WAIT1,
+ * CLOSING, LAST_ACK?
+ */
 static inline bool closing_left(void)
 {
-	return xtcp_proc_count_states("/proc/net/xtcp",
-				      1U << TCP_FIN_WAIT1 | 1U << TCP_CLOSING |
-				      1U << TCP_LAST_ACK) > 0;
+	unsigned int closing = 1U << TCP_FIN_WAIT1 | 1U << TCP_CLOSING |
+			       1U << TCP_LAST_ACK;
+
+	return xtcp_proc_count_states("/proc/net/xtcp", closing) > 0 ||
+	       xtcp_proc_count_states("/proc/net/xtcp6", closing) > 0;
 }
 
 /*

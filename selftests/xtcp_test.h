@@ -333,17 +333,25 @@ struct xtcp_proc_sock {
 
 /*
  * Parse @line, a socket line of /proc/net/tcp or /proc/net/xtcp (they
- * have the same columns), into *@s; false for the header or anything
- * else.  The one parser of those files for the tests.
+ * have the same columns), or of /proc/net/tcp6 or /proc/net/xtcp6, into
+ * *@s; false for the header or anything else.  The one parser of those
+ * files for the tests.
  */
 static inline bool xtcp_proc_parse(const char *line, struct xtcp_proc_sock *s)
 {
+	char la[33], ra[33];
+
 	memset(s, 0, sizeof(*s));
-	if (sscanf(line, " %*d: %X:%X %X:%X %X %X:%X %X:%lX %*X %*u %*d %lu",
-		   &s->laddr, &s->lport, &s->raddr, &s->rport, &s->state,
+	if (sscanf(line, " %*d: %32[0-9A-F]:%X %32[0-9A-F]:%X %X %X:%X %X:%lX %*X %*u %*d %lu",
+		   la, &s->lport, ra, &s->rport, &s->state,
 		   &s->tx_queue, &s->rx_queue, &s->timer, &s->when,
 		   &s->inode) != 10)
 		return false;
+	/* /proc/net/tcp6's 32-digit addresses are left at 0. */
+	if (strlen(la) == 8 && strlen(ra) == 8) {
+		s->laddr = strtoul(la, NULL, 16);
+		s->raddr = strtoul(ra, NULL, 16);
+	}
 	s->line_len = strlen(line);
 	return true;
 }

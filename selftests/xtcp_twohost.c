@@ -17,8 +17,7 @@
  * TIME_WAIT (the closer holds the entry with the connection's 4-tuple;
  * on xtcp it ends after 2*MSL and is counted in /proc/net/xtcp_stat).
  * Every test runs over Linux TCP and over xtcp, IPv4 and IPv6, with the
- * same expectations; the xtcp IPv6 variant skips while the module has no
- * AF_INET6 socket.
+ * same expectations.
  */
 #include <poll.h>
 
@@ -395,13 +394,8 @@ FIXTURE_SETUP(th)
 		SKIP(longjmp(_metadata->env, 1),
 		     "one side of a two-VM test: run by scripts/twohost.sh");
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	/* Both sides fail (or skip) here alike, neither waits for the other. */
+	/* Both sides fail here alike, neither waits for the other. */
 	fd = socket(variant->family, SOCK_STREAM, variant->proto);
-	if (fd < 0 && variant->family == AF_INET6 &&
-	    variant->proto == IPPROTO_XTCP)
-		SKIP(longjmp(_metadata->env, 1),
-		     "xtcp has no IPv6 yet: socket(AF_INET6, SOCK_STREAM, %d): %s",
-		     IPPROTO_XTCP, strerror(errno));
 	ASSERT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
 	close(fd);
 	self->server = !strcmp(role, "server");

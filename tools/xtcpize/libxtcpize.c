@@ -10,8 +10,8 @@
  * The protocol number is $XTCPIZE_PROTOCOL if set, else the loaded
  * module's "protocol" parameter, else 253 (socket() with 253 loads the
  * module if it is installed).  If the xtcp socket cannot be made (no
- * module, or AF_INET6, which xtcp does not serve yet), the program gets
- * a TCP socket and one warning on stderr per process.
+ * module), the program gets a TCP socket and one warning on stderr per
+ * process.
  */
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp over IPv6: socket(AF_INET6, SOCK_STREAM, protocol).
+ *
+ * An AF_INET6 socket is an xtcp socket with struct ipv6_pinfo at its end
+ * (struct xtcp6_sock): Linux 6.1 finds a socket's ipv6_pinfo at
+ * sk_prot->obj_size less its size (inet6_sk_generic()), so it must be
+ * the last member.  Everything else is IPv4's: the same connection
+ * table, state machine, timers, TIME_WAIT wheel, request and cookie
+ * code, which key addresses as struct in6_addr (IPv4 v4-mapped, see
+ * xtcp.h).  What this file adds is what only IPv6 knows:
+ *
+ *  - the struct proto (xtcp_prot with the ipv6_pinfo room and
+ *    xtcp_v6_connect()), proto_ops (the inet6_* helpers) and protosw;
+ *  - connect() to an IPv6 peer; a dual-stack socket connecting to a
+ *    v4-mapped address runs xtcp_v4_connect() and then travels over
+ *    IPv4, as Linux TCP's does;
+ *  - the receive handler, which checks what only IPv6 knows and hands
+ *    the segment to xtcp_rcv();
+ *  - routing and sending segments that have no socket (resets, SYN-ACKs,
+ *    TIME_WAIT acknowledgments) with ip6_xmit();
+ *  - a child socket's IPv6 part, from its listener's.
+ *
+ * ICMPv6 errors and path MTU are in xtcp_icmp.c (xtcp_v6_err()).
+ * Segments of a connection leave through inet6_csk_xmit() in
+ * xtcp_output.c.
+ */
+#include <linux/ipv6.h>
+#include <linux/module.h>
+#include <net/addrconf.h>
+#include <net/inet6_connection_sock.h>
+#include <net/inet_common.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/protocol.h>
+#include <net/tcp_states.h>
+#include <net/transp_v6.h>
+
+#include "xtcp.h"
+#include "xtcp_fsm.h"
+
+/**
+ * struct xtcp6_sock - an AF_INET6 xtcp socket
+ * @xs: the xtcp socket
+ * @inet6: its IPv6 part; must be last (see above)
+ */
+struct xtcp6_sock {
+	struct xtcp_sock xs;
+	struct ipv6_pinfo inet6;
+};
+
+static struct proto xtcpv6_prot;
+
+/**
+ * xtcp_v6_route() - route a flow of ours over IPv6
+ * @net: namespace
+ * @sk: the socket the flow belongs to, or one sending for it (a
+ *	listener, the control socket)
+ * @fl6: set to the flow
+ * @saddr: local address
+ * @daddr: peer address
+ * @sport: local port
+ * @dport: peer port
+ * @oif: output interface, or 0
+ *
+ * Return: the route, with a reference, or an ERR_PTR().
+ */
+struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
+				struct flowi6 *fl6,
+				const struct in6_addr *saddr,
+				const struct in6_addr *daddr, __be16 sport,
+				__be16 dport, int oif)
+{
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = xtcp_protocol;
+	fl6->daddr = *daddr;
+	fl6->saddr = *saddr;
+	fl6->flowi6_oif = oif;
+	fl6->fl6_sport = sport;
+	fl6->fl6_dport = dport;
+	fl6->flowi6_uid = sock_net_uid(net, sk);
+	return ip6_dst_lookup_flow(net, sk, fl6, NULL);
+}
+
+/**
+ * xtcp_v6_send_direct() - send a segment that has no socket over IPv6
+ * @net: namespace
+ * @via: who sends it: the listener of a request, or the namespace's
+ *	IPv6 control socket
+ * @skb: the segment, checksummed; consumed
+ * @saddr: its source, ours
+ * @daddr: its destination
+ * @sport: its source port
+ * @dport: its destination port
+ * @oif: the interface the segment it answers came in on, or 0
+ *
+ * Softirq or process context.
+ */
+void xtcp_v6_send_direct(struct net *net, const struct sock *via,
+			 struct sk_buff *skb, const struct in6_addr *saddr,
+			 const struct in6_addr *daddr, __be16 sport,
+			 __be16 dport, int oif)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	/* The interface counts only for a link-local peer, as for TCP. */
+	if (!rt6_need_strict(daddr))
+		oif = 0;
+	dst = xtcp_v6_route(net, via, &fl6, saddr, daddr, sport, dport, oif);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, dst);
+	ip6_xmit(via, skb, &fl6, 0, NULL, 0, 0);
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+}
+
+/**
+ * xtcp_v6_child_init() - the IPv6 part of a new connection's socket
+ * @child: the copy of an AF_INET6 listener, not yet visible
+ * @req: the request it completes
+ *
+ * sk_clone_lock() copied the listener's ipv6_pinfo and its pointer: the
+ * child points at its own copy, and keeps none of the listener's
+ * options, multicast and flow label lists, which belong to the
+ * listener (Linux's tcp_v6_syn_recv_sock() does the same).  A child of
+ * a v4-mapped request keeps its addresses v4-mapped, and travels over
+ * IPv4 with the IPv4 fields the caller set.
+ */
+void xtcp_v6_child_init(struct sock *child, const struct xtcp_request *req)
+{
+	struct ipv6_pinfo *np = &((struct xtcp6_sock *)child)->inet6;
+	struct inet_sock *inet = inet_sk(child);
+
+	inet->pinet6 = np;
+	np->ipv6_mc_list = NULL;
+	np->ipv6_ac_list = NULL;
+	np->ipv6_fl_list = NULL;
+	np->pktoptions = NULL;
+	np->rxpmtu = NULL;
+	RCU_INIT_POINTER(np->opt, NULL);
+	np->mcast_oif = req->dev_if;
+	np->saddr = req->laddr;
+	child->sk_v6_rcv_saddr = req->laddr;
+	child->sk_v6_daddr = req->raddr;
+	if (xtcp_addr_is_v4(&req->raddr))
+		return;
+	/* The IPv4 fields of an IPv6 connection, as Linux sets them. */
+	inet->inet_saddr = LOOPBACK4_IPV6;
+	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+	inet->inet_daddr = LOOPBACK4_IPV6;
+	/* A link-local peer is only reachable on its link. */
+	if (!child->sk_bound_dev_if &&
+	    ipv6_addr_type(&req->raddr) & IPV6_ADDR_LINKLOCAL)
+		child->sk_bound_dev_if = req->dev_if;
+}
+
+/* A dual-stack socket connecting to a v4-mapped address: over IPv4. */
+static int xtcp_v6_connect_mapped(struct sock *sk,
+				  const struct sockaddr_in6 *usin)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = usin->sin6_port,
+		.sin_addr.s_addr = usin->sin6_addr.s6_addr32[3],
+	};
+	int err;
+
+	if (ipv6_only_sock(sk))
+		return -ENETUNREACH;
+	/* xtcp_sk_is_v4() reads it from here on. */
+	sk->sk_v6_daddr = usin->sin6_addr;
+	err = xtcp_v4_connect(sk, (struct sockaddr *)&sin, sizeof(sin));
+	if (err) {
+		sk->sk_v6_daddr = in6addr_any;
+		return err;
+	}
+	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_saddr, &np->saddr);
+	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_rcv_saddr,
+			       &sk->sk_v6_rcv_saddr);
+	return 0;
+}
+
+/**
+ * xtcp_v6_connect() - start an active open of an AF_INET6 socket
+ * @sk: socket in TCP_CLOSE, locked (inet_stream_connect())
+ * @uaddr: the peer, a struct sockaddr_in6
+ * @addr_len: length of @uaddr
+ *
+ * As dccp_v6_connect(): routes to the peer, chooses the source address,
+ * then takes a port and sends the SYN as xtcp_v4_connect() does.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
+			   int addr_len)
+{
+	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct in6_addr daddr, saddr;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int addr_type;
+	int err;
+
+	xtcp_assert_sock_owned(sk);
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	if (usin->sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	daddr = usin->sin6_addr;
+	/* connect() to :: means loopback (BSD'ism), as with TCP. */
+	if (ipv6_addr_any(&daddr))
+		daddr.s6_addr[15] = 1;
+	addr_type = ipv6_addr_type(&daddr);
+	if (addr_type & IPV6_ADDR_MULTICAST)
+		return -ENETUNREACH;
+	if (addr_type == IPV6_ADDR_MAPPED)
+		return xtcp_v6_connect_mapped(sk, usin);
+	if (addr_type & IPV6_ADDR_LINKLOCAL) {
+		if (addr_len >= sizeof(struct sockaddr_in6) &&
+		    usin->sin6_scope_id) {
+			if (sk->sk_bound_dev_if &&
+			    sk->sk_bound_dev_if != usin->sin6_scope_id)
+				return -EINVAL;
+			sk->sk_bound_dev_if = usin->sin6_scope_id;
+		}
+		/* A link-local peer needs a link. */
+		if (!sk->sk_bound_dev_if)
+			return -EINVAL;
+	}
+	/* A socket bound to a v4-mapped address cannot reach IPv6. */
+	if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+		return -ENETUNREACH;
+
+	saddr = ipv6_addr_any(&sk->sk_v6_rcv_saddr) ? np->saddr :
+						       sk->sk_v6_rcv_saddr;
+	dst = xtcp_v6_route(sock_net(sk), sk, &fl6, &saddr, &daddr,
+			    inet->inet_sport, usin->sin6_port,
+			    sk->sk_bound_dev_if);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	sk->sk_v6_daddr = daddr;
+	if (ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		sk->sk_v6_rcv_saddr = fl6.saddr;
+	np->saddr = sk->sk_v6_rcv_saddr;
+	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+	inet->inet_saddr = LOOPBACK4_IPV6;
+	inet->inet_daddr = LOOPBACK4_IPV6;
+	inet->inet_dport = usin->sin6_port;
+	ip6_dst_store(sk, dst, NULL, NULL);
+
+	xtcp_transition(sk, XTCP_EV_CONNECT);
+	xs->tw_reused = false;
+	err = xtcp_connect_port(sk);
+	if (err)
+		goto failure;
+	err = xtcp_connect_syn(sk);
+	if (err)
+		goto failure;
+	return 0;
+
+failure:
+	/* The connection never was: no SYN left, nothing to reset. */
+	xtcp_transition(sk, XTCP_EV_ABORT);
+	__sk_dst_reset(sk);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	sk->sk_v6_daddr = in6addr_any;
+	return err;
+}
+
+/**
+ * xtcp_v6_rcv() - IPv6 receive handler for xtcp segments
+ * @skb: the datagram, IPv6 header and extension headers pulled
+ *
+ * Softirq context.  Consumes @skb.  Segments to a multicast address and
+ * from a v4-mapped one (a spoof: no IPv6 host has one) are dropped
+ * without an answer, as TCP drops them.
+ *
+ * Return: 0, always.
+ */
+int xtcp_v6_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	lockdep_assert_in_softirq();
+	if (skb->pkt_type != PACKET_HOST ||
+	    ipv6_addr_is_multicast(&ip6h->daddr) ||
+	    ipv6_addr_v4mapped(&ip6h->saddr))
+		goto discard;
+	if (READ_ONCE(xtcp_pernet(net)->sysctl_enabled))
+		return xtcp_rcv(net, skb);
+
+	/* What ip6_protocol_deliver_rcu() does without a handler. */
+	__IP6_INC_STATS(net, __in6_dev_get(skb->dev),
+			IPSTATS_MIB_INUNKNOWNPROTOS);
+	icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_UNK_NEXTHDR,
+		    IP6CB(skb)->nhoff);
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+static const struct proto_ops xtcp6_stream_ops = {
+	.family		= PF_INET6,
+	.owner		= THIS_MODULE,
+	.release	= inet6_release,
+	.bind		= inet6_bind,
+	.connect	= inet_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet6_getname,
+	.poll		= xtcp_poll,
+	.ioctl		= inet6_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= xtcp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= inet6_compat_ioctl,
+#endif
+};
+
+static struct inet_protosw xtcp6_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &xtcpv6_prot,
+	.ops		= &xtcp6_stream_ops,
+};
+
+static const struct inet6_protocol xtcp6_protocol = {
+	.handler	= xtcp_v6_rcv,
+	.err_handler	= xtcp_v6_err,
+	.flags		= INET6_PROTO_NOPOLICY | INET6_PROTO_FINAL,
+};
+
+/**
+ * xtcp_ipv6_init() - register xtcp for IPv6
+ *
+ * After IPv4's registration, in the same order (struct proto, protosw,
+ * receive handler); undone in reverse by xtcp_ipv6_exit().  The struct
+ * proto is xtcp_prot's, with room for the ipv6_pinfo and IPv6's
+ * connect().
+ *
+ * Return: 0, or a negative errno (-EBUSY when another protocol has the
+ * number for IPv6).
+ */
+int xtcp_ipv6_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(offsetof(struct xtcp6_sock, inet6) +
+		     sizeof(struct ipv6_pinfo) != sizeof(struct xtcp6_sock));
+	xtcpv6_prot = xtcp_prot;
+	strscpy(xtcpv6_prot.name, "XTCPv6", sizeof(xtcpv6_prot.name));
+	xtcpv6_prot.connect = xtcp_v6_connect;
+	xtcpv6_prot.obj_size = sizeof(struct xtcp6_sock);
+	err = proto_register(&xtcpv6_prot, 1);
+	if (err)
+		return err;
+	xtcp6_protosw.protocol = xtcp_protocol;
+	err = inet6_register_protosw(&xtcp6_protosw);
+	if (err)
+		goto err_protosw;
+	err = inet6_add_protocol(&xtcp6_protocol, xtcp_protocol);
+	if (err) {
+		err = -EBUSY;
+		goto err_protocol;
+	}
+	return 0;
+
+err_protocol:
+	inet6_unregister_protosw(&xtcp6_protosw);
+err_protosw:
+	proto_unregister(&xtcpv6_prot);
+	return err;
+}
+
+/**
+ * xtcp_ipv6_exit() - unregister xtcp for IPv6
+ */
+void xtcp_ipv6_exit(void)
+{
+	inet6_del_protocol(&xtcp6_protocol, xtcp_protocol);
+	inet6_unregister_protosw(&xtcp6_protosw);
+	proto_unregister(&xtcpv6_prot);
+}

@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_INET6 sockets: connections over ::1 and between two namespaces,
+ * data, half-close, TIME_WAIT and resets, /proc/net/xtcp6 (as
+ * /proc/net/tcp6), dual-stack sockets (v4-mapped peers, IPV6_V6ONLY,
+ * bind conflicts across families) and ICMPv6 refusals.
+ *
+ * Every test runs twice, over Linux TCP and over xtcp, with the same
+ * expectations, each in its own network namespace.
+ */
+#include <sys/wait.h>
+#include <netinet/tcp.h>
+
+#include "xtcp_test.h"
+#include "xtcp_ns.h"
+#include "kselftest_harness.h"
+
+#define PORT	24001
+
+static struct sockaddr_in6 addr6(const char *ip, unsigned short port)
+{
+	struct sockaddr_in6 a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	return a;
+}
+
+static int bind6(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_in6 a = addr6(ip, port);
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+}
+
+/* An AF_INET6 listener on @ip:@port, IPV6_V6ONLY as @v6only; or -errno. */
+static int listener6(int proto, const char *ip, unsigned short port,
+		     int v6only)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, proto);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = xtcp_set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) ? -errno :
+	      bind6(fd, ip, port);
+	if (!err && listen(fd, 8))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int connect6(int proto, const char *ip, unsigned short port)
+{
+	struct sockaddr_in6 a = addr6(ip, port);
+	int fd = socket(AF_INET6, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int connect4(int proto, const char *ip, unsigned short port)
+{
+	struct sockaddr_in a = xtcp_addr(ip, port);
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The address @sa holds, as text. */
+static const char *ntop6(const struct sockaddr_in6 *sa, char *buf,
+			 size_t len)
+{
+	return inet_ntop(AF_INET6, &sa->sin6_addr, buf, len);
+}
+
+/* Byte @i of the test stream: not periodic in any power of two. */
+static unsigned char pattern(size_t i)
+{
+	return (i * 131 + i / 997) & 0xff;
+}
+
+/*
+ * Send @len bytes of the pattern on @fd from a child, which then
+ * closes it; return the child, or -1.
+ */
+static pid_t send_pattern(int fd, size_t len)
+{
+	unsigned char buf[4096];
+	size_t off, n, i;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (off = 0; off < len; off += n) {
+		n = len - off < sizeof(buf) ? len - off : sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = pattern(off + i);
+		if (send(fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n)
+			_exit(1);
+	}
+	close(fd);
+	_exit(0);
+}
+
+/* Read @len bytes of the pattern from @fd: 0, or -1 on a mismatch. */
+static int recv_pattern(int fd, size_t len)
+{
+	unsigned char buf[4096];
+	size_t total = 0;
+	ssize_t n, i;
+
+	while (total < len) {
+		n = recv(fd, buf, len - total < sizeof(buf) ? len - total :
+			 sizeof(buf), 0);
+		if (n <= 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (buf[i] != pattern(total + i))
+				return -1;
+		total += n;
+	}
+	return 0;
+}
+
+static int child_ok(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+FIXTURE(ip6) {
+	int lfd;
+};
+
+FIXTURE_VARIANT(ip6) {
+	int proto;
+	const char *proc;	/* IPv4 sockets */
+	const char *proc6;	/* IPv6 sockets */
+};
+
+FIXTURE_VARIANT_ADD(ip6, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.proc6 = "/proc/net/tcp6",
+};
+
+FIXTURE_VARIANT_ADD(ip6, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.proc6 = "/proc/net/xtcp6",
+};
+
+/* A namespace with lo up and a listener on [::1]:PORT. */
+FIXTURE_SETUP(ip6)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, xtcp_new_netns());
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	self->lfd = listener6(variant->proto, "::1", PORT, 1);
+	ASSERT_LE(0, self->lfd);
+}
+
+FIXTURE_TEARDOWN(ip6)
+{
+	close(self->lfd);
+}
+
+TEST_F(ip6, refused)
+{
+	EXPECT_EQ(-ECONNREFUSED, connect6(variant->proto, "::1", PORT + 1));
+}
+
+TEST_F(ip6, handshake_addresses)
+{
+	struct sockaddr_in6 peer, a;
+	socklen_t len = sizeof(peer);
+	char buf[INET6_ADDRSTRLEN];
+	int c, s;
+
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, (struct sockaddr *)&peer, &len);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(sizeof(peer), len);
+	EXPECT_EQ(AF_INET6, peer.sin6_family);
+	EXPECT_STREQ("::1", ntop6(&peer, buf, sizeof(buf)));
+	EXPECT_EQ(xtcp_local_port(c), ntohs(peer.sin6_port));
+	len = sizeof(a);
+	ASSERT_EQ(0, getsockname(c, (struct sockaddr *)&a, &len));
+	EXPECT_STREQ("::1", ntop6(&a, buf, sizeof(buf)));
+	len = sizeof(a);
+	ASSERT_EQ(0, getpeername(c, (struct sockaddr *)&a, &len));
+	EXPECT_EQ(PORT, ntohs(a.sin6_port));
+	EXPECT_STREQ("::1", ntop6(&a, buf, sizeof(buf)));
+	/* Listed in the IPv6 file, in /proc/net/tcp6's layout, only. */
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc6, xtcp_local_port(c),
+					PORT));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc6, PORT,
+					xtcp_local_port(c)));
+	EXPECT_EQ(0x0A, xtcp_proc_state(variant->proc6, PORT, 0));
+	EXPECT_EQ(-1, xtcp_proc_state(variant->proc, xtcp_local_port(c),
+				      PORT));
+	close(c);
+	close(s);
+}
+
+/* The same layout as /proc/net/tcp6: an IPv6 address is 32 digits. */
+TEST_F(ip6, proc6_layout)
+{
+	char line[512], want[512];
+	bool found = false;
+	FILE *f;
+
+	ASSERT_EQ(0, xtcp_first_line(variant->proc6, line, sizeof(line)));
+	ASSERT_EQ(0, xtcp_first_line("/proc/net/tcp6", want, sizeof(want)));
+	EXPECT_STREQ(want, line);
+	/* ::1 as the kernel prints it: four host-order words. */
+	snprintf(want, sizeof(want), "%08X%08X%08X%08X:%04X", 0, 0, 0,
+		 htonl(1), PORT);
+	f = fopen(variant->proc6, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want) && strstr(line, " 0A "))
+			found = true;
+	fclose(f);
+	EXPECT_TRUE(found);
+}
+
+TEST_F(ip6, data_both_ways)
+{
+	const size_t len = 1 << 20;
+	pid_t pc, ps;
+	char buf[1];
+	int c, s;
+
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	/* One way, then the other: a child sends, we read. */
+	pc = send_pattern(c, len);
+	ASSERT_LT(0, pc);
+	EXPECT_EQ(0, recv_pattern(s, len));
+	EXPECT_EQ(0, child_ok(pc));
+	ps = send_pattern(s, len);
+	ASSERT_LT(0, ps);
+	EXPECT_EQ(0, recv_pattern(c, len));
+	EXPECT_EQ(0, child_ok(ps));
+	/* Then each side's FIN, and nothing more. */
+	EXPECT_EQ(0, shutdown(c, SHUT_WR));
+	EXPECT_EQ(0, recv(s, buf, 1, 0));
+	EXPECT_EQ(0, shutdown(s, SHUT_WR));
+	EXPECT_EQ(0, recv(c, buf, 1, 0));
+	close(c);
+	close(s);
+}
+
+TEST_F(ip6, half_close)
+{
+	char buf[8];
+	int c, s;
+
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(4, send(c, "data", 4, 0));
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc6, PORT,
+					xtcp_local_port(c), 0x08));
+	EXPECT_EQ(0x05, xtcp_wait_state(variant->proc6, xtcp_local_port(c),
+					PORT, 0x05));
+	ASSERT_EQ(5, send(s, "reply", 5, 0));
+	EXPECT_EQ(5, xtcp_recv_all(c, buf, 5));
+	EXPECT_EQ(0, memcmp(buf, "reply", 5));
+	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	close(s);
+	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
+	close(c);
+}
+
+TEST_F(ip6, active_close_time_wait)
+{
+	unsigned short cport;
+	char buf[4];
+	int c, s, c2;
+
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	cport = xtcp_local_port(c);
+	close(c);
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0x08, xtcp_proc_state(variant->proc6, PORT, cport));
+	close(s);
+	EXPECT_EQ(0x06, xtcp_wait_state(variant->proc6, cport, PORT, 0x06));
+	EXPECT_EQ(-1, xtcp_wait_state(variant->proc6, PORT, cport, -1));
+	/* The entry holds its port: bind() to it fails, as with TCP. */
+	c2 = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c2);
+	EXPECT_EQ(-EADDRINUSE, bind6(c2, "::1", cport));
+	close(c2);
+}
+
+TEST_F(ip6, linger_zero_resets)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned short cport;
+	char buf[4];
+	int c, s;
+
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	cport = xtcp_local_port(c);
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(c);
+	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(-1, xtcp_proc_state(variant->proc6, cport, PORT));
+	close(s);
+}
+
+/*
+ * syncookies=2: every SYN is answered with a cookie (keyed over the
+ * whole IPv6 4-tuple), and the ACK carrying it makes the connection.
+ */
+TEST_F(ip6, syn_cookies)
+{
+	const char *path = variant->proto == IPPROTO_TCP ?
+			   "/proc/sys/net/ipv4/tcp_syncookies" :
+			   "/proc/sys/net/xtcp/syncookies";
+	long sent, recvd;
+	char buf[4];
+	int c, s;
+
+	ASSERT_EQ(0, xtcp_write_str(path, "2"));
+	sent = xtcp_proto_counter(variant->proto, "SyncookiesSent");
+	recvd = xtcp_proto_counter(variant->proto, "SyncookiesRecv");
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(sent + 1, xtcp_proto_counter(variant->proto,
+					       "SyncookiesSent"));
+	EXPECT_EQ(recvd + 1, xtcp_proto_counter(variant->proto,
+						"SyncookiesRecv"));
+	ASSERT_EQ(4, send(c, "ck6!", 4, 0));
+	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
+	EXPECT_EQ(0, memcmp(buf, "ck6!", 4));
+	close(c);
+	close(s);
+}
+
+/* Ports across families: a dual-stack wildcard holds IPv4's too. */
+TEST_F(ip6, bind_conflicts)
+{
+	int a, b;
+
+	a = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, xtcp_set_int(a, IPPROTO_IPV6, IPV6_V6ONLY, 0));
+	ASSERT_EQ(0, bind6(a, "::", PORT + 2));
+	b = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(-EADDRINUSE, bind6(b, "::1", PORT + 2));
+	close(b);
+	b = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, "127.0.0.1", PORT + 2));
+	close(b);
+	close(a);
+
+	/* IPV6_V6ONLY leaves IPv4's port free. */
+	a = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, xtcp_set_int(a, IPPROTO_IPV6, IPV6_V6ONLY, 1));
+	ASSERT_EQ(0, bind6(a, "::", PORT + 3));
+	b = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(0, xtcp_bind(b, "127.0.0.1", PORT + 3));
+	close(b);
+	close(a);
+}
+
+/* One dual-stack listener serves both families (iperf3, nginx, ...). */
+TEST_F(ip6, dual_stack_listener)
+{
+	struct sockaddr_in6 peer;
+	socklen_t len = sizeof(peer);
+	char buf[INET6_ADDRSTRLEN];
+	int l, c4, c6, s4, s6;
+
+	l = listener6(variant->proto, "::", PORT + 4, 0);
+	ASSERT_LE(0, l);
+	c4 = connect4(variant->proto, "127.0.0.1", PORT + 4);
+	ASSERT_LE(0, c4);
+	s4 = accept(l, (struct sockaddr *)&peer, &len);
+	ASSERT_LE(0, s4);
+	EXPECT_EQ(AF_INET6, peer.sin6_family);
+	EXPECT_STREQ("::ffff:127.0.0.1", ntop6(&peer, buf, sizeof(buf)));
+	EXPECT_EQ(xtcp_local_port(c4), ntohs(peer.sin6_port));
+	c6 = connect6(variant->proto, "::1", PORT + 4);
+	ASSERT_LE(0, c6);
+	len = sizeof(peer);
+	s6 = accept(l, (struct sockaddr *)&peer, &len);
+	ASSERT_LE(0, s6);
+	EXPECT_STREQ("::1", ntop6(&peer, buf, sizeof(buf)));
+	/* Both carry data; the IPv4 client is in the IPv4 file. */
+	ASSERT_EQ(3, send(c4, "v4!", 3, 0));
+	EXPECT_EQ(3, xtcp_recv_all(s4, buf, 3));
+	EXPECT_EQ(0, memcmp(buf, "v4!", 3));
+	ASSERT_EQ(3, send(s6, "v6!", 3, 0));
+	EXPECT_EQ(3, xtcp_recv_all(c6, buf, 3));
+	EXPECT_EQ(0, memcmp(buf, "v6!", 3));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc, xtcp_local_port(c4),
+					PORT + 4));
+	EXPECT_EQ(0x01, xtcp_proc_state(variant->proc6, PORT + 4,
+					xtcp_local_port(c4)));
+	close(c4);
+	close(c6);
+	close(s4);
+	close(s6);
+	close(l);
+}
+
+TEST_F(ip6, v6only_refuses_ipv4)
+{
+	int l;
+
+	l = listener6(variant->proto, "::", PORT + 5, 1);
+	ASSERT_LE(0, l);
+	EXPECT_EQ(-ECONNREFUSED, connect4(variant->proto, "127.0.0.1",
+					  PORT + 5));
+	close(l);
+}
+
+/* An AF_INET6 socket reaches an IPv4 listener at a v4-mapped address. */
+TEST_F(ip6, mapped_connect)
+{
+	struct sockaddr_in6 a;
+	socklen_t len = sizeof(a);
+	char buf[INET6_ADDRSTRLEN];
+	int l, c, s, v6;
+
+	l = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, xtcp_bind(l, "127.0.0.1", PORT + 6));
+	ASSERT_EQ(0, listen(l, 8));
+	c = connect6(variant->proto, "::ffff:127.0.0.1", PORT + 6);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, getsockname(c, (struct sockaddr *)&a, &len));
+	EXPECT_STREQ("::ffff:127.0.0.1", ntop6(&a, buf, sizeof(buf)));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(4, send(c, "ping", 4, 0));
+	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
+	EXPECT_EQ(0, memcmp(buf, "ping", 4));
+	close(c);
+	close(s);
+	/* Not with IPV6_V6ONLY. */
+	v6 = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, v6);
+	ASSERT_EQ(0, xtcp_set_int(v6, IPPROTO_IPV6, IPV6_V6ONLY, 1));
+	a = addr6("::ffff:127.0.0.1", PORT + 6);
+	EXPECT_EQ(-1, connect(v6, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(ENETUNREACH, errno);
+	close(v6);
+	close(l);
+}
+
+/*
+ * A host that does not run the protocol refuses the SYN: TCP with a
+ * RST, xtcp's peer with xtcp off with ICMPv6 "unknown next header",
+ * which xtcp_v6_err() turns into ECONNREFUSED.
+ */
+TEST_F(ip6, refused_by_icmpv6)
+{
+	struct sockaddr_in6 a = addr6("::1", PORT + 7);
+	int c;
+
+	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	if (variant->proto == IPPROTO_XTCP)
+		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/enabled", "0"));
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	close(c);
+	if (variant->proto == IPPROTO_XTCP)
+		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/enabled", "1"));
+}
+
+/* Two hosts joined by a veth pair, by IPv6 addresses. */
+TEST_F(ip6, two_namespaces)
+{
+	const size_t len = 256 << 10;
+	unsigned short cport;
+	char a[32], b[32];
+	int l, c, s;
+	pid_t pc;
+
+	snprintf(a, sizeof(a), "x6a%d", getpid());
+	snprintf(b, sizeof(b), "x6b%d", getpid());
+	ASSERT_EQ(0, sh(IP " netns add %s && " IP " netns add %s && " IP
+			" -n %s link add veth0 type veth peer name veth0 netns %s && "
+			IP " -n %s addr add fd00::1/64 dev veth0 nodad && "
+			IP " -n %s addr add fd00::2/64 dev veth0 nodad && "
+			IP " -n %s link set veth0 up && " IP " -n %s link set veth0 up",
+			a, b, a, b, a, b, a, b));
+	ASSERT_EQ(0, enter_ns(b));
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	l = listener6(variant->proto, "fd00::2", PORT + 8, 1);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, enter_ns(a));
+	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
+	c = connect6(variant->proto, "fd00::2", PORT + 8);
+	ASSERT_LE(0, c);
+	cport = xtcp_local_port(c);
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	pc = send_pattern(c, len);
+	ASSERT_LT(0, pc);
+	EXPECT_EQ(0, recv_pattern(s, len));
+	EXPECT_EQ(0, child_ok(pc));
+	EXPECT_EQ(0, shutdown(c, SHUT_WR));
+	EXPECT_EQ(0, recv(s, a, 1, 0));
+	close(s);
+	EXPECT_EQ(0, recv(c, a, 1, 0));
+	close(c);
+	close(l);
+	/* We closed first: TIME_WAIT on our side, in namespace a. */
+	EXPECT_EQ(0x06, xtcp_wait_state(variant->proc6, cport, PORT + 8,
+					0x06));
+	hosts_down(a, b);
+}
+
+/*
+ * A routed path, a -- r -- b, for the ICMPv6 errors a router sends: r's
+ * link to b has IPv6's minimum MTU, 1280, and r has no route to
+ * fd00:9::/64.
+ */
+FIXTURE(route6) {
+	char a[32], r[32], b[32];
+};
+
+FIXTURE_VARIANT(route6) {
+	int proto;
+};
+
+FIXTURE_VARIANT_ADD(route6, tcp) {
+	.proto = IPPROTO_TCP,
+};
+
+FIXTURE_VARIANT_ADD(route6, xtcp) {
+	.proto = IPPROTO_XTCP,
+};
+
+FIXTURE_SETUP(route6)
+{
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	snprintf(self->a, sizeof(self->a), "x6a%d", getpid());
+	snprintf(self->r, sizeof(self->r), "x6r%d", getpid());
+	snprintf(self->b, sizeof(self->b), "x6b%d", getpid());
+	ASSERT_EQ(0, sh(IP " netns add %s && " IP " netns add %s && " IP
+			" netns add %s", self->a, self->r, self->b));
+	ASSERT_EQ(0, sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s && "
+			IP " -n %s link add veth0 type veth peer name veth1 netns %s",
+			self->a, self->r, self->b, self->r));
+	ASSERT_EQ(0, ns_sh(self->a, IP " link set lo up && " IP " link set veth0 up && "
+			   IP " addr add fd00:1::1/64 dev veth0 nodad && "
+			   IP " route add default via fd00:1::fe"));
+	ASSERT_EQ(0, ns_sh(self->r, IP " link set lo up && " IP " link set veth0 up && "
+			   IP " link set veth1 mtu 1280 up && "
+			   IP " addr add fd00:1::fe/64 dev veth0 nodad && "
+			   IP " addr add fd00:2::fe/64 dev veth1 nodad && "
+			   IP " route add unreachable fd00:9::/64"));
+	ASSERT_EQ(0, ns_sh(self->b, IP " link set lo up && " IP " link set veth0 up && "
+			   IP " addr add fd00:2::2/64 dev veth0 nodad && "
+			   IP " route add default via fd00:2::fe"));
+	ASSERT_EQ(0, enter_ns(self->r));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv6/conf/all/forwarding",
+				    "1"));
+}
+
+FIXTURE_TEARDOWN(route6)
+{
+	settle(self->a);
+	settle(self->b);
+	sh(IP " netns del %s; " IP " netns del %s; " IP " netns del %s",
+	   self->a, self->r, self->b);
+}
+
+/* The router's "no route" ends connect() with its errno. */
+TEST_F_TIMEOUT(route6, unreachable, 60)
+{
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(-ENETUNREACH, connect6(variant->proto, "fd00:9::1", PORT));
+}
+
+/*
+ * Both ends announce an MSS for a 1500-byte MTU; r cannot forward such
+ * segments to b and says "packet too big, MTU 1280".  The sender lowers
+ * its segment size, sends again what was lost, and every byte arrives.
+ */
+TEST_F_TIMEOUT(route6, path_mtu_lowered, 90)
+{
+	const size_t len = 200000;
+	int l, c, s;
+	char buf[1];
+	pid_t pc;
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	l = listener6(variant->proto, "fd00:2::2", PORT, 1);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, enter_ns(self->a));
+	c = connect6(variant->proto, "fd00:2::2", PORT);
+	ASSERT_LE(0, c);
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	pc = send_pattern(c, len);
+	ASSERT_LT(0, pc);
+	EXPECT_EQ(0, recv_pattern(s, len));
+	EXPECT_EQ(0, child_ok(pc));
+	EXPECT_EQ(0, shutdown(c, SHUT_WR));
+	EXPECT_EQ(0, recv(s, buf, 1, 0));
+	/* The route learnt the path's MTU. */
+	EXPECT_EQ(0, sh(IP " -6 route get fd00:2::2 | grep -q 'mtu 1280'"));
+	close(s);
+	close(c);
+	close(l);
+}
+
+TEST_HARNESS_MAIN
