@@ -76,6 +76,17 @@ wait_for()
 	return 1
 }
 
+# unload_xtcp: rmmod xtcp once no connection holds it (up to 120 s:
+# connections earlier tests closed may still be finishing), after
+# xtcp_diag.ko, which holds it too: a C test killed before its teardown
+# leaves that one loaded.
+unload_xtcp()
+{
+	rmmod xtcp_diag 2>/dev/null
+	wait_for 120 sh -c '[ "$(cat /sys/module/xtcp/refcnt)" = 0 ]'
+	rmmod xtcp
+}
+
 tap_end()
 {
 	echo "# Totals: pass:$_tap_pass fail:$_tap_fail xfail:0 xpass:0 skip:0 error:0"

@@ -44,7 +44,7 @@ failslab_set()
 
 tap_plan 9
 
-rmmod xtcp 2>/dev/null
+unload_xtcp 2>/dev/null
 check "xtcp unloaded before the sweep" nothing_left
 
 KO=$(find "/lib/modules/$(uname -r)" -name xtcp.ko | head -n 1)

@@ -55,8 +55,10 @@ stop_holder()
 tap_plan 36
 
 # Connections that earlier tests closed may still be finishing (FIN
-# retransmissions, FIN_WAIT2): give them time to release the module.
+# retransmissions, FIN_WAIT2): give them time to release the module;
+# xtcp_diag.ko, which holds it, goes first.
 modprobe xtcp 2>/dev/null
+rmmod xtcp_diag 2>/dev/null
 wait_for 120 sh -c '[ "$(cat /sys/module/xtcp/refcnt)" = 0 ]'
 
 check "xtcp is loaded" loaded

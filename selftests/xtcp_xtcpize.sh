@@ -166,9 +166,7 @@ opens_eq "IPv6" 1 0
 
 # --- no module, no autoload: TCP and one warning per process ------------
 WARN4="xtcpize: cannot open an IPv4 xtcp socket (protocol 253): Protocol not supported; using TCP"
-# Connections that earlier tests closed may still hold the module.
-wait_for 120 sh -c '[ "$(cat /sys/module/xtcp/refcnt)" = 0 ]'
-rmmod xtcp
+unload_xtcp
 check "xtcp unloaded" not_loaded
 echo /bin/false >/proc/sys/kernel/modprobe
 t_pas0=$(tstat PassiveOpens)
