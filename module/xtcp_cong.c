@@ -347,7 +347,7 @@ static u32 xtcp_rack_detect(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xtcp_clock_us(), reo, wait, next = 0;
-	u32 sacked_below = 0;
+	u32 sacked_below = 0, above;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
 
@@ -367,23 +367,13 @@ static u32 xtcp_rack_detect(struct sock *sk)
 			continue;
 		if (xtcp_rack_check(&xs->rack, cb->xmit_us, cb->end_seq, now,
 				    reo, &wait)) {
-			/*
-			 * On a path seen to reorder, RACK's window, which
-			 * grows only by a quarter of the minimum RTT per
-			 * round trip with D-SACK, is short where the
-			 * minimum RTT is far below the reordering (netem's
-			 * jitter, or a reordered segment that skips the
-			 * delay): every reordering would be a spurious
-			 * recovery.  There a segment is lost when as many
-			 * segments are SACKed above it as the path was seen
-			 * to reorder by (RFC 6675's IsLost() with DupThresh
-			 * raised, which RFC 8985 6.2 lets a sender keep), or
-			 * once the window RACK allows at most, an SRTT,
-			 * passed too.
+			/* Or late only, on a path that reorders, until
+			 * an SRTT passed too.
 			 */
-			if (xs->reord_seen &&
-			    xs->sacked_out - min(sacked_below, xs->sacked_out) <
-			    xs->reordering &&
+			above = xs->sacked_out - min(sacked_below,
+						     xs->sacked_out);
+			if (xtcp_rack_reordered_yet(xs->reord_seen, above,
+						    xs->reordering) &&
 			    !xtcp_rack_check(&xs->rack, cb->xmit_us,
 					     cb->end_seq, now,
 					     max(reo, xs->rtt.srtt_us), &wait)) {

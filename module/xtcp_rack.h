@@ -225,6 +225,30 @@ static inline bool xtcp_rack_check(const struct xtcp_rack *r, u32 xmit_us,
 }
 
 /**
+ * xtcp_rack_reordered_yet() - may a segment RACK finds lost be only late?
+ * @reord_seen: the path was seen to reorder (a D-SACK, or a hole filled
+ *	by an original)
+ * @sacked_above: segments SACKed above the segment
+ * @reordering: by how many segments the path was seen to reorder
+ *
+ * RACK's window grows only by a quarter of the minimum RTT per round
+ * trip with D-SACK: where the minimum RTT is far below the reordering
+ * (netem's jitter, or a reordered segment that skips the delay) every
+ * reordering would be a spurious recovery.  On a path seen to reorder,
+ * a segment is not taken as lost while fewer segments are SACKed above
+ * it than the path reorders by (RFC 6675's IsLost() with DupThresh
+ * raised, which RFC 8985 6.2 lets a sender keep); the caller still
+ * takes it as lost once the widest window RACK allows, an SRTT, passed.
+ *
+ * Return: true when the segment may still be only reordered.
+ */
+static inline bool xtcp_rack_reordered_yet(bool reord_seen, u32 sacked_above,
+					   u32 reordering)
+{
+	return reord_seen && sacked_above < reordering;
+}
+
+/**
  * xtcp_tlp_timeout() - when to send a tail loss probe (RFC 8985 7.2)
  * @srtt_us: smoothed RTT, 0 if none yet
  * @packets_out: segments in flight

@@ -168,6 +168,19 @@ TEST(dsack_widens_once_a_round_and_persists_16_recoveries)
 	EXPECT_EQ(1, r.reo_mult);
 }
 
+/* DupThresh raised to the reordering seen, only on a path seen to reorder. */
+TEST(reordered_yet_counts_sacked_above)
+{
+	/* Never seen to reorder: RACK's verdict stands. */
+	EXPECT_FALSE(xtcp_rack_reordered_yet(false, 0, 3));
+	EXPECT_FALSE(xtcp_rack_reordered_yet(false, 10, 3));
+	/* Seen to reorder by 5: fewer than 5 SACKed above may be late. */
+	EXPECT_TRUE(xtcp_rack_reordered_yet(true, 0, 5));
+	EXPECT_TRUE(xtcp_rack_reordered_yet(true, 4, 5));
+	EXPECT_FALSE(xtcp_rack_reordered_yet(true, 5, 5));
+	EXPECT_FALSE(xtcp_rack_reordered_yet(true, 6, 5));
+}
+
 TEST(tlp_timeout)
 {
 	/* Two SRTTs. */
