@@ -130,6 +130,10 @@ tap_check "$STATIC" "kernel-doc reports nothing" "$RES/kernel-doc.log" \
 	perl "$KSRC/scripts/kernel-doc" -none $MOD_SOURCES
 tap_check "$STATIC" "Documentation's state table is module/xtcp_fsm.h's" \
 	"$RES/fsm-table.log" "$ROOT/scripts/fsm-table.sh" --check
+# Debian's python3 and python3-docutils, not whatever python3 PATH finds.
+tap_check "$STATIC" "docutils parses Documentation/ without a report" \
+	"$RES/rst-check.log" /usr/bin/python3 "$ROOT/scripts/rst-check.py" \
+	"$ROOT"/Documentation/*.rst
 
 # install_check: make install into a staging directory puts exactly the
 # module, xtcpize, its library and man page there; make uninstall

@@ -4,7 +4,8 @@
 #            and its runtime libraries (the libFuzzer targets of the unit lane)
 #   --vm     qemu, the Debian kernel image+headers, busybox, iproute2, kmod, cpio
 #   --debug  the debug lane: kernel build tools, gcovr (coverage report)
-#   --lint   shellcheck (optional script linting)
+#   --lint   shellcheck (optional script linting), python3-docutils
+#            (Documentation/ must parse)
 #   --eco    programs run over xtcpize in the VM (iperf3, socat, curl), tshark
 #            (reads the captures), dkms, dh-dkms and debhelper (packaging)
 #   --all    all of the above (default)
@@ -20,7 +21,7 @@ usage() {
 BUILD_PKGS="gcc make kmod bc flex bison libelf-dev libssl-dev sparse linux-source-6.1 xz-utils linux-image-amd64 linux-headers-amd64 clang libclang-rt-dev"
 VM_PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static iproute2 kmod cpio gzip xz-utils"
 DEBUG_PKGS="gcc make bc flex bison libelf-dev libssl-dev linux-source-6.1 xz-utils kmod cpio python3 gcovr"
-LINT_PKGS="shellcheck"
+LINT_PKGS="shellcheck python3-docutils"
 ECO_PKGS="iperf3 socat curl tshark dkms dh-dkms debhelper dpkg-dev fakeroot"
 
 want=""
