@@ -1078,6 +1078,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_TLPPROBES,	/* tail loss probes sent */
 	XTCP_MIB_TLPRECOVERY,	/* losses a tail loss probe repaired */
 	XTCP_MIB_REOTIMEOUTS,	/* RACK reordering timer expiries */
+	XTCP_MIB_PARTIALUNDO,	/* recoveries undone by timestamps before it */
 	__XTCP_MIB_MAX
 };
 
@@ -1396,7 +1397,9 @@ void xtcp_cong_init(struct sock *sk);
 void xtcp_cong_clone(struct sock *child);
 void xtcp_cong_release(struct sock *sk);
 void xtcp_cong_start(struct sock *sk);
-void xtcp_cong_on_ack(struct sock *sk, u32 acked, u32 sacked, bool dupack);
+void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked, u32 sacked,
+		      bool dupack);
+void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq);
 void xtcp_cong_sent(struct sock *sk, u32 segs);
 void xtcp_rack_reo_timeout(struct sock *sk);
 void xtcp_tlp_schedule(struct sock *sk);

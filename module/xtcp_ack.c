@@ -67,8 +67,15 @@ static void xtcp_update_window(struct xtcp_sock *xs,
 	}
 }
 
-/* @low_seq, sent once, SACKed now: how far did it fall behind? */
-static void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
+/**
+ * xtcp_check_reordering() - how far behind did a late segment fall?
+ * @xs: socket, locked
+ * @low_seq: the segment, sent once, delivered now below SACKed data
+ *
+ * The path reorders by as many segments as were SACKed above it
+ * (Linux's tcp_check_sack_reordering()).
+ */
+void xtcp_check_reordering(struct xtcp_sock *xs, u32 low_seq)
 {
 	u32 dist;
 
@@ -437,7 +444,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	      const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 acked = 0, sacked = 0;
+	u32 acked = 0, sacked = 0, prior_una;
 	bool dupack;
 
 	xtcp_assert_sock_locked(sk);
@@ -455,6 +462,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
 		sacked = xtcp_take_sack(sk, &h->opt, h->ack);
 	xtcp_ack_rcvd(sk, h->ack);
+	prior_una = xs->snd_una;
 	if (xtcp_seq_after(h->ack, xs->snd_una)) {
 		xs->bytes_acked = min_t(u64, (u64)xs->bytes_acked +
 					(h->ack - xs->snd_una), U32_MAX);
@@ -463,6 +471,6 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		acked = xtcp_clean_acked(sk);
 	}
 	xtcp_update_window(xs, h);
-	xtcp_cong_on_ack(sk, acked, sacked, dupack);
+	xtcp_cong_on_ack(sk, prior_una, acked, sacked, dupack);
 	return true;
 }

@@ -587,6 +587,28 @@ static bool xtcp_try_undo_eifel(struct sock *sk, bool full)
 	return true;
 }
 
+/*
+ * Eifel on a partial ACK of a recovery, as Linux's tcp_try_undo_partial():
+ * the hole at @prior_una was filled by a late original, not by the copy
+ * sent for it (the ACK echoes a timestamp older than the episode's first
+ * retransmission).  The path reorders at least that far.  Once no copy
+ * is in flight any more, the recovery sent nothing that was needed and
+ * is undone; while copies are out, loss detection goes on as before
+ * (Linux stops marking and resending then, until a later ACK).
+ */
+static bool xtcp_try_undo_partial(struct sock *sk, u32 prior_una)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_undo_delayed(&xs->undo, xs->rcv_tsecr))
+		return false;
+	xtcp_check_reordering(xs, prior_una);
+	if (xs->retrans_out)
+		return false;
+	xtcp_cong_undo(sk, XTCP_MIB_PARTIALUNDO);
+	return true;
+}
+
 /**
  * xtcp_cong_dsack() - the peer reports a range it received twice
  * @sk: the socket, locked
@@ -732,6 +754,7 @@ static void xtcp_set_xmit_timer(struct sock *sk, u32 reo_wait, bool progress)
 /**
  * xtcp_cong_on_ack() - what an acceptable ACK means for the window
  * @sk: the socket, locked
+ * @prior_una: snd_una before the ACK
  * @acked: segments it newly acknowledged (0 for a duplicate)
  * @sacked: segments it newly reported in SACK blocks
  * @dupack: it is a duplicate ACK (RFC 5681 section 2): nothing new
@@ -741,7 +764,8 @@ static void xtcp_set_xmit_timer(struct sock *sk, u32 reo_wait, bool progress)
  * marked lost starts a recovery, whose window PRR sets; the lost
  * segments go again as the pipe allows.  The timer is set last.
  */
-void xtcp_cong_on_ack(struct sock *sk, u32 acked, u32 sacked, bool dupack)
+void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked, u32 sacked,
+		      bool dupack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 reo_wait;
@@ -764,6 +788,8 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked, u32 sacked, bool dupack)
 			xtcp_recovery_done(sk);
 			break;
 		}
+		if (acked && xtcp_try_undo_partial(sk, prior_una))
+			break;
 		if (acked && !xs->sack_ok)
 			xtcp_mark_head_lost(sk);
 		xtcp_prr_ack(sk, acked + sacked + (!xs->sack_ok && dupack));

@@ -4,7 +4,8 @@
  * byte across a lossy path, then, from the hand-made peer of
  * xtcp_peer.h, out-of-order data reassembled with SACK, fast
  * retransmit, holes resent at once, D-SACK (no loss, undo), Eifel's
- * undo of a spurious timeout, the recovery point, an RTT sample from
+ * undo of a spurious timeout and of a recovery on a partial ACK, the
+ * recovery point, an RTT sample from
  * a SACK, and reordering.
  */
 #include "kselftest_harness.h"
@@ -315,6 +316,100 @@ TEST_F_TIMEOUT(linkx, eifel_undoes_spurious_timeout, 60)
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_LE(1, xtcp_counter("Timeouts"));
 	EXPECT_EQ(1, xtcp_counter("LossUndo"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
+ * The hand-made peer, which uses timestamps, acknowledges up to @ack
+ * echoing @tsecr, with one SACK block [@start, @end) unless @end is 0;
+ * 0 or -1.
+ */
+static int peer_ack_ts(struct raw_peer *p, uint32_t ack, uint32_t start,
+		       uint32_t end, uint32_t tsecr)
+{
+	p->h.ack = ack;
+	p->h.opt.present = XTCP_OPTF_TS | (end ? XTCP_OPTF_SACK : 0);
+	p->h.opt.tsecr = tsecr;
+	p->h.opt.num_sacks = end ? 1 : 0;
+	p->h.opt.sack[0].start = start;
+	p->h.opt.sack[0].end = end;
+	p->h.doff = XTCP_HDR_LEN + xtcp_opts_len(&p->h.opt);
+	return raw_peer_send(p, p->h.seq, XTCP_FLAG_ACK, NULL, 0);
+}
+
+/* Wait (up to 3 s) until @fd has @n segments in flight; 0 or -1. */
+static int wait_unacked(int fd, struct tcp_info *ti, unsigned int n)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (xtcp_tcp_info(fd, ti))
+			return -1;
+		if (ti->tcpi_unacked == n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * A recovery that a partial ACK proves spurious is undone (Eifel on a
+ * partial ACK, as Linux's tcp_try_undo_partial()): of six segments the
+ * second came late, behind the next three, which the peer SACKed; a
+ * sent it again and cut its window.  Then the original arrives and the
+ * peer acknowledges five segments, not the sixth, still on its way,
+ * echoing the original's timestamp, older than the copy's.  No copy is
+ * in flight any more: cwnd and ssthresh are back and the recovery is
+ * over, though the ACK is partial.
+ */
+TEST_F_TIMEOUT(linkx, partial_ack_of_delayed_original_undoes, 60)
+{
+	static const uint8_t data[6000];
+	struct tcp_info ti, before;
+	struct xtcp_opts o;
+	struct raw_peer p;
+	uint32_t s0, ts1, seg, i;
+	int lfd, fd;
+
+	ASSERT_EQ(0, raw_peer_open_at(self->a, self->b, ADDR_B, 0, 1, &p,
+				      &lfd));
+	p.ts = true;
+	fd = raw_peer_connect(&p, lfd, &s0);
+	ASSERT_LE(0, fd);
+	s0++;
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
+	seg = before.tcpi_snd_mss;
+	ASSERT_GE(sizeof(data) / 6, seg);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(6 * seg, write(fd, data, 6 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0 + seg, &o));
+	ts1 = o.tsval;
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 5 * seg));
+
+	ASSERT_EQ(0, peer_ack_ts(&p, s0 + seg, 0, 0, ts1));
+	for (i = 3; i <= 5; i++)
+		ASSERT_EQ(0, peer_ack_ts(&p, s0 + seg, s0 + 2 * seg,
+					 s0 + i * seg, ts1));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0 + seg, &o));	/* the copy */
+	EXPECT_LT(ts1, o.tsval);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_ca_state);
+	EXPECT_GT(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+
+	ASSERT_EQ(0, peer_ack_ts(&p, s0 + 5 * seg, 0, 0, ts1));
+	ASSERT_EQ(0, wait_unacked(fd, &ti, 1));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	EXPECT_EQ(0, ti.tcpi_lost);
+	/* The second fell behind three segments SACKed above it. */
+	EXPECT_LE(4, ti.tcpi_reordering);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("FastRetrans"));
+	EXPECT_EQ(1, xtcp_counter("PartialUndo"));
+	EXPECT_EQ(0, xtcp_counter("FullUndo"));
 	xtcp_reset_close(fd);
 	close(lfd);
 	close(p.raw);
