@@ -55,6 +55,10 @@
  *                tick (entries, us), and the seconds from the first
  *                expiry to the last, and how late the last one was
  *
+ * XTCP_BENCH_TS=0 (or 1) turns RFC 7323 timestamps off (or on) for both
+ * protocols in the namespaces the workloads make, to measure what they
+ * are worth.
+ *
  * With XTCP_BENCH_STAT set, an impaired workload also prints, on
  * stderr, the counters of both namespaces that are not zero after the
  * run ("STAT WORKLOAD PROTO NS NAME VALUE": /proc/net/xtcp_stat for
@@ -729,6 +733,26 @@ static double slab_size(const char *cache)
 	return xtcp_read_long(path);
 }
 
+/*
+ * XTCP_BENCH_TS=0 or 1: timestamps (RFC 7323) off or on for both
+ * protocols in namespace @ns (NULL: the current one); unset leaves
+ * each protocol's default, on for both.
+ */
+static int bench_timestamps(const char *ns)
+{
+	const char *ts = getenv("XTCP_BENCH_TS");
+	char cmd[160];
+
+	if (!ts)
+		return 0;
+	if (strcmp(ts, "0") && strcmp(ts, "1"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "echo %s > %s && echo %s > %s",
+		 ts, "/proc/sys/net/xtcp/timestamps",
+		 ts, "/proc/sys/net/ipv4/tcp_timestamps");
+	return ns ? ns_sh(ns, cmd) : system(cmd);
+}
+
 /* A listener at @addr, in a namespace of its own or in b of a new pair. */
 static int listener(int proto, const char *addr, char *a, char *b,
 		    const char *netem, const char *tbf)
@@ -736,9 +760,10 @@ static int listener(int proto, const char *addr, char *a, char *b,
 	int lfd;
 
 	if (!strcmp(addr, "127.0.0.1")) {
-		if (xtcp_new_netns())
+		if (xtcp_new_netns() || bench_timestamps(NULL))
 			return -1;
-	} else if (hosts_up(a, b, 32) || impair(a, netem, tbf) ||
+	} else if (hosts_up(a, b, 32) || bench_timestamps(a) ||
+		   bench_timestamps(b) || impair(a, netem, tbf) ||
 		   impair(b, netem, tbf) || static_neigh(a, b, ADDR_B) ||
 		   static_neigh(b, a, ADDR_A) ||
 		   (netem && (segments_only(a) || segments_only(b))) ||
