@@ -5,7 +5,8 @@
 # xtcp.ko and the tools for the VM's kernel, runs selftests/xtcp_bench.sh
 # there (each workload alternately over both protocols, 3 rounds, or
 # XTCP_BENCH_ROUNDS; XTCP_BENCH_WORKLOADS=a,b runs only those;
-# XTCP_BENCH_TS=0 or 1 turns timestamps off or on for both protocols;
+# XTCP_BENCH_TS=0 or 1 turns timestamps off or on for both protocols,
+# XTCP_BENCH_CC=reno sets both to reno (default: cubic, Linux's);
 # XTCP_BENCH_MEM is the VM's memory in MiB, 1024 by default, which a
 # million TIME_WAIT entries, 65 MB, leave room enough), then
 # prints the medians, the ratio xtcp/TCP and the
@@ -28,7 +29,7 @@ echo "bench: booting the VM; about 15 minutes under TCG" >&2
 "$ROOT/scripts/vm.sh" --mode test --initrd "$BUILD/initramfs.cpio.gz" \
 	--out "$OUT" --timeout 4800 --mem "${XTCP_BENCH_MEM:-1024}" \
 	--args xtcp_bench.sh \
-	--append "xtcpenv=XTCP_TEST_TIMEOUT=4600 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3} ${XTCP_BENCH_TW:+xtcpenv=XTCP_BENCH_TW=$XTCP_BENCH_TW} ${XTCP_BENCH_CHURN_SECS:+xtcpenv=XTCP_BENCH_CHURN_SECS=$XTCP_BENCH_CHURN_SECS} ${XTCP_BENCH_SCALE_N:+xtcpenv=XTCP_BENCH_SCALE_N=$XTCP_BENCH_SCALE_N} ${XTCP_BENCH_SCALE_SECS:+xtcpenv=XTCP_BENCH_SCALE_SECS=$XTCP_BENCH_SCALE_SECS} ${XTCP_BENCH_WORKLOADS:+xtcpenv=XTCP_BENCH_WORKLOADS=$XTCP_BENCH_WORKLOADS} ${XTCP_BENCH_TS:+xtcpenv=XTCP_BENCH_TS=$XTCP_BENCH_TS}" \
+	--append "xtcpenv=XTCP_TEST_TIMEOUT=4600 xtcpenv=XTCP_BENCH_ROUNDS=${XTCP_BENCH_ROUNDS:-3} ${XTCP_BENCH_TW:+xtcpenv=XTCP_BENCH_TW=$XTCP_BENCH_TW} ${XTCP_BENCH_CHURN_SECS:+xtcpenv=XTCP_BENCH_CHURN_SECS=$XTCP_BENCH_CHURN_SECS} ${XTCP_BENCH_SCALE_N:+xtcpenv=XTCP_BENCH_SCALE_N=$XTCP_BENCH_SCALE_N} ${XTCP_BENCH_SCALE_SECS:+xtcpenv=XTCP_BENCH_SCALE_SECS=$XTCP_BENCH_SCALE_SECS} ${XTCP_BENCH_WORKLOADS:+xtcpenv=XTCP_BENCH_WORKLOADS=$XTCP_BENCH_WORKLOADS} ${XTCP_BENCH_TS:+xtcpenv=XTCP_BENCH_TS=$XTCP_BENCH_TS} ${XTCP_BENCH_CC:+xtcpenv=XTCP_BENCH_CC=$XTCP_BENCH_CC}" \
 	>"$OUT/vm.tap" || true
 
 status=0

@@ -55,9 +55,10 @@
  *                tick (entries, us), and the seconds from the first
  *                expiry to the last, and how late the last one was
  *
- * XTCP_BENCH_TS=0 (or 1) turns RFC 7323 timestamps off (or on) for both
- * protocols in the namespaces the workloads make, to measure what they
- * are worth.
+ * Both protocols run the same congestion control in the namespaces the
+ * workloads make: cubic, Linux's default, or XTCP_BENCH_CC=reno.
+ * XTCP_BENCH_TS=0 (or 1) turns RFC 7323 timestamps off (or on) for both,
+ * to measure what they are worth.
  *
  * With XTCP_BENCH_STAT set, an impaired workload also prints, on
  * stderr, the counters of both namespaces that are not zero after the
@@ -734,22 +735,30 @@ static double slab_size(const char *cache)
 }
 
 /*
- * XTCP_BENCH_TS=0 or 1: timestamps (RFC 7323) off or on for both
- * protocols in namespace @ns (NULL: the current one); unset leaves
- * each protocol's default, on for both.
+ * The settings both protocols share in namespace @ns (NULL: the current
+ * one): the congestion control, XTCP_BENCH_CC or cubic, Linux's default
+ * (xtcp's is reno); and with XTCP_BENCH_TS=0 or 1, timestamps (RFC 7323)
+ * off or on, else each protocol's default, on for both.
  */
-static int bench_timestamps(const char *ns)
+static int bench_settings(const char *ns)
 {
+	const char *cc = getenv("XTCP_BENCH_CC") ? : "cubic";
 	const char *ts = getenv("XTCP_BENCH_TS");
-	char cmd[160];
+	char cmd[320];
+	int n;
 
-	if (!ts)
-		return 0;
-	if (strcmp(ts, "0") && strcmp(ts, "1"))
+	if (ts && strcmp(ts, "0") && strcmp(ts, "1"))
 		return -1;
-	snprintf(cmd, sizeof(cmd), "echo %s > %s && echo %s > %s",
-		 ts, "/proc/sys/net/xtcp/timestamps",
-		 ts, "/proc/sys/net/ipv4/tcp_timestamps");
+	if (strcmp(cc, "cubic") && strcmp(cc, "reno"))
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "echo %s > %s && echo %s > %s",
+		     cc, "/proc/sys/net/xtcp/congestion_control",
+		     cc, "/proc/sys/net/ipv4/tcp_congestion_control");
+	if (ts)
+		snprintf(cmd + n, sizeof(cmd) - n,
+			 " && echo %s > %s && echo %s > %s",
+			 ts, "/proc/sys/net/xtcp/timestamps",
+			 ts, "/proc/sys/net/ipv4/tcp_timestamps");
 	return ns ? ns_sh(ns, cmd) : system(cmd);
 }
 
@@ -760,10 +769,10 @@ static int listener(int proto, const char *addr, char *a, char *b,
 	int lfd;
 
 	if (!strcmp(addr, "127.0.0.1")) {
-		if (xtcp_new_netns() || bench_timestamps(NULL))
+		if (xtcp_new_netns() || bench_settings(NULL))
 			return -1;
-	} else if (hosts_up(a, b, 32) || bench_timestamps(a) ||
-		   bench_timestamps(b) || impair(a, netem, tbf) ||
+	} else if (hosts_up(a, b, 32) || bench_settings(a) ||
+		   bench_settings(b) || impair(a, netem, tbf) ||
 		   impair(b, netem, tbf) || static_neigh(a, b, ADDR_B) ||
 		   static_neigh(b, a, ADDR_A) ||
 		   (netem && (segments_only(a) || segments_only(b))) ||
