@@ -859,6 +859,16 @@ void xtcp_rack_reo_timeout(struct sock *sk)
 			      reo_wait + jiffies_to_usecs(1));
 }
 
+/*
+ * The states that send data or a FIN, and so may lose a flight's tail:
+ * as Linux 6.1's tcp_schedule_loss_probe(), which asks no state.  A
+ * program that writes and then shuts down or closes sends much of its
+ * data in FIN_WAIT1 or LAST_ACK; the probe resends the FIN too when it
+ * is the last segment sent.
+ */
+#define XTCP_TLP_STATES	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |	\
+			 TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK)
+
 /**
  * xtcp_tlp_schedule() - arm a tail loss probe instead of the RTO
  * @sk: the socket, locked, that just sent new data or had an ACK
@@ -877,7 +887,7 @@ void xtcp_tlp_schedule(struct sock *sk)
 	xtcp_assert_sock_locked(sk);
 	if (!xs->sack_ok || !xs->packets_out || xs->tlp_out ||
 	    xs->ca_state != XTCP_CA_OPEN ||
-	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	    !((1 << sk->sk_state) & XTCP_TLP_STATES))
 		return;
 	if (timer_pending(&xs->rtx_timer)) {
 		if (xs->rtx_mode == XTCP_TIMER_REO)
@@ -932,7 +942,7 @@ void xtcp_tlp_timeout_fired(struct sock *sk)
 	xtcp_assert_sock_locked(sk);
 	if (xs->ca_state == XTCP_CA_OPEN && !xs->tlp_out &&
 	    xs->packets_out && xs->sack_ok &&
-	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+	    ((1 << sk->sk_state) & XTCP_TLP_STATES)) {
 		if (xtcp_send_new_probe(sk)) {
 			xs->tlp_retrans = false;
 			sent = true;

@@ -594,6 +594,42 @@ TEST_F_TIMEOUT(linkx, tlp_repairs_tail_loss, 60)
 }
 
 /*
+ * Tail loss probes go after a FIN too, as Linux 6.1 sends them in any
+ * state: a writes five segments and shuts down its side, and the
+ * hand-made peer acknowledges four.  The fifth and the FIN are the
+ * tail; the probe, not the timeout, sends the last segment, the FIN,
+ * again, and the peer's ACK of everything leaves a in FIN_WAIT2.
+ */
+TEST_F_TIMEOUT(linkx, tlp_after_fin, 60)
+{
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd;
+	uint32_t s0;
+
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 5));
+	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 5000));	/* the FIN */
+	p.h.ack = s0 + 4000;
+	ASSERT_EQ(0, raw_peer_send(&p, p.h.seq, XTCP_FLAG_ACK, NULL, 0));
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 5000));	/* the probe */
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 5001));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(TCP_FIN_WAIT2, ti.tcpi_state);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
+	EXPECT_EQ(0, xtcp_counter("Timeouts"));
+	EXPECT_EQ(1, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * A tail loss probe of new data is one segment (RFC 8985 7.3, as
  * Linux's tcp_send_loss_probe(), which cuts the skb to one MSS): a
  * writes 20 segments at once, its initial window lets 10 leave, and the
