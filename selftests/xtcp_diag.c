@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 
 #include "xtcp_test.h"
+#include "xtcp_ns.h"
 #include "../tools/xtcp-ss/xtcp_diag_dump.h"
 #include "kselftest_harness.h"
 
@@ -818,6 +819,102 @@ TEST_F(diag, dual_stack_v4_mapped)
 	close(sfd);
 	close(c);
 	close(lfd);
+}
+
+/*
+ * A pending request of an IPv6 listener: two namespaces joined by a
+ * veth, whose listener side drops all it sends (netem, static neighbour
+ * entries both ways), so the SYN-ACK is lost and the request stays in
+ * SYN_RECV.  An AF_INET6 dump lists it with its IPv6 addresses, no
+ * inode, the SYN-ACK timer; port and bytecode filters select it; an
+ * AF_INET dump does not list it.
+ */
+TEST_F(diag, request_listed)
+{
+	struct inet_diag_bc_op bc[2] = {
+		{ .code = INET_DIAG_BC_D_EQ, .yes = 8, .no = 12 },
+		{ 0 },
+	};
+	struct sockaddr_in6 la = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(PORT + 2),
+	};
+	struct in6_addr a_addr, b_addr;
+	struct diag_entry e[DIAG_MAX];
+	char a[32], b[32];
+	unsigned short cport;
+	struct diag_req q;
+	long long until;
+	int l, c, n;
+
+	if (variant->family != AF_INET6)
+		SKIP(return, "an IPv6 test: run by the tcp6 and xtcp6 variants");
+	snprintf(a, sizeof(a), "xd6a%d", getpid());
+	snprintf(b, sizeof(b), "xd6b%d", getpid());
+	ASSERT_EQ(0, sh(IP " netns add %s && " IP " netns add %s && " IP
+			" -n %s link add veth0 type veth peer name veth0 netns %s && "
+			IP " -n %s addr add fd00::1/64 dev veth0 nodad && "
+			IP " -n %s addr add fd00::2/64 dev veth0 nodad && "
+			IP " -n %s link set veth0 up && " IP " -n %s link set veth0 up",
+			a, b, a, b, a, b, a, b));
+	ASSERT_EQ(0, static_neigh(a, b, "fd00::2"));
+	ASSERT_EQ(0, static_neigh(b, a, "fd00::1"));
+	ASSERT_EQ(0, ns_sh(b, TC " qdisc add dev veth0 root netem loss 100%"));
+	inet_pton(AF_INET6, "fd00::1", &a_addr);
+	inet_pton(AF_INET6, "fd00::2", &b_addr);
+
+	ASSERT_EQ(0, enter_ns(b));
+	l = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l);
+	la.sin6_addr = b_addr;
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&la, sizeof(la)));
+	ASSERT_EQ(0, listen(l, 8));
+	ASSERT_EQ(0, enter_ns(a));
+	c = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(-1, connect(c, (struct sockaddr *)&la, sizeof(la)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	cport = xtcp_local_port(c);
+	ASSERT_EQ(0, enter_ns(b));
+
+	/* The SYN crosses at once; the request is listed from then on. */
+	until = xtcp_now_ms() + 5000;
+	do {
+		n = diag_dump(variant->proto, 1 << 3 /* SYN_RECV */, 0, e,
+			      DIAG_MAX);
+	} while (n == 0 && xtcp_now_ms() < until && !usleep(10000));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(3, e[0].msg.idiag_state);
+	EXPECT_EQ(PORT + 2, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(0, memcmp(&b_addr, e[0].msg.id.idiag_src, 16));
+	EXPECT_EQ(0, memcmp(&a_addr, e[0].msg.id.idiag_dst, 16));
+	EXPECT_EQ(0, e[0].msg.idiag_inode);
+	EXPECT_EQ(1, e[0].msg.idiag_timer);
+	EXPECT_LT(0, e[0].msg.idiag_expires);
+
+	/* The id's remote port, and bytecode on it, select it. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_dport = htons(cport);
+	EXPECT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	q.r.id.idiag_dport = htons(cport + 1);
+	EXPECT_EQ(0, diag_talk(&q, e, DIAG_MAX));
+	for (n = 0; n < 2; n++) {
+		diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY,
+			      NLM_F_DUMP);
+		q.r.idiag_states = 1 << 3;
+		bc[1].no = cport + n;
+		diag_req_bytecode(&q, bc, sizeof(bc));
+		EXPECT_EQ(!n, diag_talk(&q, e, DIAG_MAX));
+	}
+
+	diag_family = AF_INET;
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
+			       DIAG_MAX));
+	close(l);
+	close(c);
+	sh(IP " netns del %s; " IP " netns del %s", a, b);
 }
 
 /* SOCK_DESTROY of the server's end, from a process without privilege. */
