@@ -1416,6 +1416,7 @@ int xtcp_proc_cong(struct ctl_table *table, int write, void *buffer,
 /* xtcp_ipv6.c */
 int xtcp_ipv6_init(void);
 void xtcp_ipv6_exit(void);
+int xtcp_v6_inuse(struct net *net);
 struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
 				struct flowi6 *fl6,
 				const struct in6_addr *saddr,

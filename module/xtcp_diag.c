@@ -16,6 +16,11 @@
  * a reference held, because TCP_INFO takes the socket lock; a request or
  * TIME_WAIT entry, which has no lock of its own, is reported from the
  * copy while the chain is still locked.
+ *
+ * Both families are answered, each with its own entries, as tcp_diag
+ * answers them: an AF_INET6 socket talking to an IPv4 peer is listed by
+ * an AF_INET6 request, with its addresses v4-mapped, and never by an
+ * AF_INET one (which is what /proc/net/xtcp and /proc/net/xtcp6 show).
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
@@ -167,12 +172,18 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 		return -EMSGSIZE;
 	r = nlmsg_data(nlh);
 	memset(r, 0, sizeof(*r));
-	r->idiag_family = AF_INET;
+	r->idiag_family = e->family;
 	r->idiag_state = e->state;
 	r->id.idiag_sport = htons(e->sport);
 	r->id.idiag_dport = htons(e->dport);
-	r->id.idiag_src[0] = e->saddr;
-	r->id.idiag_dst[0] = e->daddr;
+	/* In the fields inet_diag_msg_common_fill() uses for the family. */
+	if (e->family == AF_INET6) {
+		memcpy(r->id.idiag_src, &e->saddr6, sizeof(e->saddr6));
+		memcpy(r->id.idiag_dst, &e->daddr6, sizeof(e->daddr6));
+	} else {
+		r->id.idiag_src[0] = e->saddr;
+		r->id.idiag_dst[0] = e->daddr;
+	}
 	r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	xtcp_diag_msg_timer(r, e);
@@ -183,7 +194,8 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 /*
  * inet_diag_bc_sk() reads a struct sock; for an entry that has none,
  * hand it a zeroed TIME_WAIT one holding the entry's addresses and
- * ports: in that state it reads only struct sock_common and tw_mark.
+ * ports: in that state it reads only struct sock_common and tw_mark,
+ * the addresses from the fields of the family (entry_fill_addrs()).
  * It is a scratch copy on the stack, never in any table.
  */
 static bool xtcp_diag_bc_entry(const struct nlattr *bc,
@@ -194,21 +206,30 @@ static bool xtcp_diag_bc_entry(const struct nlattr *bc,
 	if (!bc)
 		return true;
 	memset(&probe, 0, sizeof(probe));
-	probe.tw_family = AF_INET;
+	probe.tw_family = e->family;
 	probe.tw_state = TCP_TIME_WAIT;
-	probe.tw_rcv_saddr = e->saddr;
-	probe.tw_daddr = e->daddr;
+	if (e->family == AF_INET6) {
+		probe.tw_v6_rcv_saddr = e->saddr6;
+		probe.tw_v6_daddr = e->daddr6;
+	} else {
+		probe.tw_rcv_saddr = e->saddr;
+		probe.tw_daddr = e->daddr;
+	}
 	probe.tw_num = e->sport;
 	probe.tw_dport = htons(e->dport);
 	return inet_diag_bc_sk(bc, (struct sock *)&probe);
 }
 
-/* The state and port conditions of the request, as inet_diag_dump_icsk(). */
+/*
+ * The family, state and port conditions of the request, as
+ * inet_diag_dump_icsk(): the family is the entry's own (its socket's,
+ * or its listener's for a request), not that of the packets it sees.
+ */
 static bool xtcp_diag_wanted(const struct inet_diag_req_v2 *req,
 			     const struct xtcp_entry_info *e)
 {
 	/* A socket only bound: /proc/net/xtcp lists it, Linux's diag not. */
-	if (e->family != AF_INET || e->state == TCP_CLOSE ||
+	if (e->family != req->sdiag_family || e->state == TCP_CLOSE ||
 	    !(req->idiag_states & (1 << e->state)))
 		return false;
 	if (req->id.idiag_sport && req->id.idiag_sport != htons(e->sport))
@@ -259,8 +280,6 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	};
 	struct xtcp_table_iter at;
 
-	if (req->sdiag_family != AF_INET)
-		return;		/* no IPv6 yet */
 	for (;;) {
 		at = it;
 		w.sk = NULL;
@@ -282,27 +301,52 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->args[2] = it.offset;
 }
 
-/*
- * The socket a request names, referenced.  The addresses are swapped,
- * as in inet_diag_find_one_icsk(): xtcp_lookup() takes them as a
- * received segment carries them.  A listener matches only a request
- * with no remote end, so that asking for a connection that is gone can
- * never return (or SOCK_DESTROY) the listener on its port.
+/**
+ * xtcp_diag_find() - the socket a request names
+ * @net: the requester's namespace
+ * @req: the request, its addresses those of @req->sdiag_family
+ *
+ * The addresses are swapped, as in inet_diag_find_one_icsk():
+ * xtcp_lookup6() takes them as a received segment carries them.  An
+ * AF_INET request's addresses are looked up v4-mapped, as the segments
+ * of an IPv4 connection are, and an AF_INET6 request's as they are: a
+ * v4-mapped pair names the connection over IPv4 that a dual-stack socket
+ * has (inet_lookup() in Linux).  As there, the request's family does not
+ * have to be the socket's: its cookie tells them apart.  A listener
+ * matches only a request with no remote end, so that asking for a
+ * connection that is gone can never return (or SOCK_DESTROY) the
+ * listener on its port.
+ *
+ * Return: the socket, referenced, or ERR_PTR(-ENOENT) (-EINVAL for a
+ * family other than these two, which inet_diag does not pass).
  */
 static struct sock *xtcp_diag_find(struct net *net,
 				   const struct inet_diag_req_v2 *req)
 {
+	struct in6_addr src, dst;
 	struct sock *sk;
 
-	if (req->sdiag_family != AF_INET)
-		return ERR_PTR(-ENOENT);
-	sk = xtcp_lookup(net, req->id.idiag_dst[0], req->id.idiag_dport,
-			 req->id.idiag_src[0], req->id.idiag_sport,
-			 req->id.idiag_if, 0);
-	if (!sk && !req->id.idiag_dst[0] && !req->id.idiag_dport)
-		sk = xtcp_lookup_listener(net, req->id.idiag_src[0],
-					  ntohs(req->id.idiag_sport),
-					  req->id.idiag_if, 0);
+	switch (req->sdiag_family) {
+	case AF_INET:
+		xtcp_addr_set_v4(&src, req->id.idiag_src[0]);
+		xtcp_addr_set_v4(&dst, req->id.idiag_dst[0]);
+		break;
+	case AF_INET6:
+		memcpy(&src, req->id.idiag_src, sizeof(src));
+		memcpy(&dst, req->id.idiag_dst, sizeof(dst));
+		break;
+	default:
+		return ERR_PTR(-EINVAL);
+	}
+	sk = xtcp_lookup6(net, &dst, req->id.idiag_dport, &src,
+			  req->id.idiag_sport, req->id.idiag_if, 0);
+	/* No remote end: 0.0.0.0 (v4-mapped) or ::, and port 0. */
+	if (!sk && !req->id.idiag_dport &&
+	    (ipv6_addr_any(&dst) ||
+	     (xtcp_addr_is_v4(&dst) && !xtcp_addr_v4(&dst))))
+		sk = xtcp_lookup_listener6(net, &src,
+					   ntohs(req->id.idiag_sport),
+					   req->id.idiag_if, 0);
 	if (!sk)
 		return ERR_PTR(-ENOENT);
 	if (sock_diag_check_cookie(sk, req->id.idiag_cookie)) {

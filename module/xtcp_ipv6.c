@@ -50,6 +50,8 @@ struct xtcp6_sock {
 };
 
 static struct proto xtcpv6_prot;
+/* xtcpv6_prot is registered: its inuse counter is its own. */
+static bool xtcpv6_prot_registered;
 
 /**
  * xtcp_v6_route() - route a flow of ours over IPv6
@@ -369,6 +371,7 @@ int xtcp_ipv6_init(void)
 	err = proto_register(&xtcpv6_prot, 1);
 	if (err)
 		return err;
+	WRITE_ONCE(xtcpv6_prot_registered, true);
 	xtcp6_protosw.protocol = xtcp_protocol;
 	err = inet6_register_protosw(&xtcp6_protosw);
 	if (err)
@@ -383,6 +386,7 @@ int xtcp_ipv6_init(void)
 err_protocol:
 	inet6_unregister_protosw(&xtcp6_protosw);
 err_protosw:
+	WRITE_ONCE(xtcpv6_prot_registered, false);
 	proto_unregister(&xtcpv6_prot);
 	return err;
 }
@@ -394,5 +398,24 @@ void xtcp_ipv6_exit(void)
 {
 	inet6_del_protocol(&xtcp6_protocol, xtcp_protocol);
 	inet6_unregister_protosw(&xtcp6_protosw);
+	WRITE_ONCE(xtcpv6_prot_registered, false);
 	proto_unregister(&xtcpv6_prot);
+}
+
+/**
+ * xtcp_v6_inuse() - the AF_INET6 xtcp sockets of a namespace
+ * @net: the namespace
+ *
+ * What sock_prot_inuse_add() counts for xtcpv6_prot, as
+ * /proc/net/sockstat6 shows TCP6's count; 0 while xtcpv6_prot is not
+ * registered, as when the namespace's /proc files are read during
+ * xtcp's load or unload: its counter index is not its own then.
+ *
+ * Return: the count.
+ */
+int xtcp_v6_inuse(struct net *net)
+{
+	if (!READ_ONCE(xtcpv6_prot_registered))
+		return 0;
+	return sock_prot_inuse_get(net, &xtcpv6_prot);
 }

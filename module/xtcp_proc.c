@@ -2,8 +2,9 @@
 /*
  * /proc/net/xtcp, in the exact layout of /proc/net/tcp so that tools and
  * scripts written for TCP read it, /proc/net/xtcp_stat, xtcp's
- * counters as "Name value" lines, and /proc/net/xtcp_sockstat, xtcp's
- * line of /proc/net/sockstat.  All are per network namespace.  The copy
+ * counters as "Name value" lines, and /proc/net/xtcp_sockstat and
+ * /proc/net/xtcp_sockstat6, xtcp's lines of /proc/net/sockstat and
+ * /proc/net/sockstat6.  All are per network namespace.  The copy
  * of an entry /proc/net/xtcp prints is also what xtcp_diag.ko reports.
  */
 #include <linux/jiffies.h>
@@ -374,6 +375,17 @@ static int xtcp_sockstat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * As the TCP6 line of /proc/net/sockstat6: the AF_INET6 sockets of the
+ * namespace (the XTCP line of xtcp_sockstat counts the AF_INET ones).
+ */
+static int xtcp_sockstat6_show(struct seq_file *seq, void *v)
+{
+	seq_printf(seq, "XTCP6: inuse %d\n",
+		   xtcp_v6_inuse(seq_file_single_net(seq)));
+	return 0;
+}
+
 /**
  * xtcp_proc_init_net() - create the /proc/net files of xtcp
  * @net: new namespace
@@ -396,8 +408,13 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
 				    xtcp_sockstat_show, NULL))
 		goto err_sockstat;
+	if (!proc_create_net_single("xtcp_sockstat6", 0444, net->proc_net,
+				    xtcp_sockstat6_show, NULL))
+		goto err_sockstat6;
 	return 0;
 
+err_sockstat6:
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 err_sockstat:
 	remove_proc_entry("xtcp_stat", net->proc_net);
 err_stat:
@@ -414,6 +431,7 @@ err_xtcp:
  */
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_sockstat6", net->proc_net);
 	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_stat", net->proc_net);
 	remove_proc_entry("xtcp6", net->proc_net);

@@ -7,6 +7,12 @@
  * state, port and bytecode filters; the lookup of one socket and its
  * cookie check; SOCK_DESTROY and its privilege check.  And that
  * inet_diag loads xtcp_diag.ko by its alias on the first request.
+ *
+ * The fixture runs over IPv4 (variants tcp, xtcp) and over IPv6 on ::1
+ * (tcp6, xtcp6) with the same test bodies: each dump, lookup and
+ * destroy asks in the fixture's family (diag_family), and a dump of the
+ * other family must not list the fixture's sockets.  A dual-stack
+ * listener's sockets are AF_INET6 ones with v4-mapped addresses.
  */
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -18,11 +24,15 @@
 #include <sys/wait.h>
 
 #include "xtcp_test.h"
+#include "xtcp_ns.h"
 #include "../tools/xtcp-ss/xtcp_diag_dump.h"
 #include "kselftest_harness.h"
 
 #define PORT		7310
 #define DIAG_MAX	16
+
+/* The family the fixture's sockets are of, and its requests ask for. */
+static int diag_family = AF_INET;
 
 /* What one inet_diag message said. */
 struct diag_entry {
@@ -116,7 +126,7 @@ static void diag_req_init(struct diag_req *q, int proto, __u16 type,
 	q->nlh.nlmsg_len = NLMSG_LENGTH(sizeof(q->r));
 	q->nlh.nlmsg_type = type;
 	q->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
-	q->r.sdiag_family = AF_INET;
+	q->r.sdiag_family = diag_family;
 	q->r.sdiag_protocol = proto;
 	q->r.idiag_states = DIAG_ALL_STATES;
 	q->r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
@@ -143,14 +153,70 @@ static int diag_dump(int proto, __u32 states, __u8 ext,
 	return diag_talk(&q, out, max);
 }
 
+/* The loopback address of diag_family as inet_diag_sockid holds it. */
+static void diag_loopback_id(__be32 addr[4])
+{
+	memset(addr, 0, 16);
+	if (diag_family == AF_INET6)
+		memcpy(addr, &in6addr_loopback, 16);
+	else
+		addr[0] = htonl(INADDR_LOOPBACK);
+}
+
+/* The loopback address of diag_family and @port; its length. */
+static socklen_t diag_loopback_sa(struct sockaddr_storage *ss,
+				  unsigned short port)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (diag_family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		a6->sin6_addr = in6addr_loopback;
+		return sizeof(*a6);
+	}
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sizeof(*a);
+}
+
+/* "127.0.0.1:PORT" or "[::1]:PORT", as ss prints a loopback end. */
+static void diag_loopback_str(char *buf, size_t len, unsigned short port)
+{
+	snprintf(buf, len, diag_family == AF_INET6 ? "[::1]:%u" :
+		 "127.0.0.1:%u", port);
+}
+
 /* The request naming the socket whose local end is @lport, remote @rport. */
 static void diag_req_tuple(struct diag_req *q, unsigned short lport,
 			   unsigned short rport)
 {
 	q->r.id.idiag_sport = htons(lport);
 	q->r.id.idiag_dport = htons(rport);
-	q->r.id.idiag_src[0] = htonl(INADDR_LOOPBACK);
-	q->r.id.idiag_dst[0] = rport ? htonl(INADDR_LOOPBACK) : 0;
+	diag_loopback_id(q->r.id.idiag_src);
+	if (rport)
+		diag_loopback_id(q->r.id.idiag_dst);
+}
+
+/* Is @addr, an inet_diag_sockid address, the loopback of diag_family? */
+static bool diag_is_loopback(const __be32 addr[4])
+{
+	__be32 lo[4];
+
+	diag_loopback_id(lo);
+	return !memcmp(lo, addr, sizeof(lo));
+}
+
+/* /proc/net/tcp or /proc/net/xtcp, of diag_family. */
+static const char *diag_proc_path(int proto)
+{
+	if (diag_family == AF_INET6)
+		return proto == IPPROTO_TCP ? "/proc/net/tcp6" :
+		       "/proc/net/xtcp6";
+	return proto == IPPROTO_TCP ? "/proc/net/tcp" : "/proc/net/xtcp";
 }
 
 /* The entry with local port @lport and remote port @rport, or NULL. */
@@ -196,33 +262,51 @@ FIXTURE(diag) {
 
 FIXTURE_VARIANT(diag) {
 	int proto;
-	const char *cc_sysctl;
+	int family;
 };
 
 FIXTURE_VARIANT_ADD(diag, tcp) {
 	.proto = IPPROTO_TCP,
+	.family = AF_INET,
 };
 
 FIXTURE_VARIANT_ADD(diag, xtcp) {
 	.proto = IPPROTO_XTCP,
+	.family = AF_INET,
 };
 
-/* A listener and one connection to it, in a namespace of their own. */
+FIXTURE_VARIANT_ADD(diag, tcp6) {
+	.proto = IPPROTO_TCP,
+	.family = AF_INET6,
+};
+
+FIXTURE_VARIANT_ADD(diag, xtcp6) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
+};
+
+/*
+ * A listener on the loopback address of the variant's family and one
+ * connection to it, in a namespace of their own.
+ */
 FIXTURE_SETUP(diag)
 {
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	struct sockaddr_storage a;
+	socklen_t len;
 
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	diag_family = variant->family;
 	self->c = -1;
 	self->s = -1;
 	ASSERT_EQ(0, xtcp_new_netns());
-	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	self->lfd = socket(diag_family, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	len = diag_loopback_sa(&a, PORT);
+	ASSERT_EQ(0, bind(self->lfd, (struct sockaddr *)&a, len));
 	ASSERT_EQ(0, listen(self->lfd, 8));
-	self->c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	self->c = socket(diag_family, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, self->c);
-	ASSERT_EQ(0, connect(self->c, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, connect(self->c, (struct sockaddr *)&a, len));
 	self->s = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, self->s);
 	self->cport = xtcp_local_port(self->c);
@@ -257,6 +341,10 @@ TEST_F(diag, lists_listener_and_both_ends)
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(10, l->msg.idiag_state);	/* TCP_LISTEN */
 	EXPECT_EQ(xtcp_sock_ino(self->lfd), l->msg.idiag_inode);
+	EXPECT_EQ(diag_family, l->msg.idiag_family);
+	EXPECT_TRUE(diag_is_loopback(l->msg.id.idiag_src));
+	EXPECT_EQ(0, l->msg.id.idiag_dst[0] | l->msg.id.idiag_dst[1] |
+		     l->msg.id.idiag_dst[2] | l->msg.id.idiag_dst[3]);
 	EXPECT_EQ(1, s->msg.idiag_state);	/* TCP_ESTABLISHED */
 	EXPECT_EQ(xtcp_sock_ino(self->s), s->msg.idiag_inode);
 	EXPECT_EQ(100, s->msg.idiag_rqueue);
@@ -266,10 +354,23 @@ TEST_F(diag, lists_listener_and_both_ends)
 	EXPECT_EQ(0, c->msg.idiag_rqueue);
 	EXPECT_EQ(0, c->msg.idiag_wqueue);
 	EXPECT_EQ(getuid(), c->msg.idiag_uid);
-	EXPECT_EQ(AF_INET, c->msg.idiag_family);
-	EXPECT_EQ(htonl(INADDR_LOOPBACK), c->msg.id.idiag_src[0]);
-	EXPECT_EQ(htonl(INADDR_LOOPBACK), c->msg.id.idiag_dst[0]);
+	EXPECT_EQ(diag_family, c->msg.idiag_family);
+	EXPECT_TRUE(diag_is_loopback(c->msg.id.idiag_src));
+	EXPECT_TRUE(diag_is_loopback(c->msg.id.idiag_dst));
 	EXPECT_EQ(0, c->msg.idiag_timer);
+	EXPECT_EQ(diag_family, s->msg.idiag_family);
+	EXPECT_TRUE(diag_is_loopback(s->msg.id.idiag_src));
+	EXPECT_TRUE(diag_is_loopback(s->msg.id.idiag_dst));
+}
+
+/* A dump of the other family lists none of them, as tcp_diag's. */
+TEST_F(diag, other_family_not_listed)
+{
+	struct diag_entry e[DIAG_MAX];
+
+	diag_family = variant->family == AF_INET ? AF_INET6 : AF_INET;
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
+			       DIAG_MAX));
 }
 
 TEST_F(diag, info_and_congestion_control)
@@ -298,6 +399,39 @@ TEST_F(diag, info_and_congestion_control)
 	EXPECT_STREQ(cc, c->cong);
 }
 
+/*
+ * A dump of the TIME_WAIT entries with the bytecode "src ADDR:@port":
+ * ADDR the loopback address of diag_family, or with @other the next
+ * address (127.0.0.2, ::2).  The number of entries, or -errno.
+ */
+static int diag_dump_src_cond(int proto, unsigned short port, bool other)
+{
+	struct {
+		struct inet_diag_bc_op op;
+		struct inet_diag_hostcond cond;
+		__be32 addr[4];
+	} bc = {};
+	size_t len = sizeof(bc.op) + sizeof(bc.cond) +
+		     (diag_family == AF_INET6 ? 16 : 4);
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+
+	/* Jump to the end when it holds, one word past it when not. */
+	bc.op.code = INET_DIAG_BC_S_COND;
+	bc.op.yes = len;
+	bc.op.no = len + 4;
+	bc.cond.family = diag_family;
+	bc.cond.prefix_len = diag_family == AF_INET6 ? 128 : 32;
+	bc.cond.port = port;
+	diag_loopback_id(bc.addr);
+	if (other)
+		bc.addr[diag_family == AF_INET6 ? 3 : 0] ^= htonl(3);
+	diag_req_init(&q, proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 6;	/* TIME_WAIT */
+	diag_req_bytecode(&q, &bc, len);
+	return diag_talk(&q, e, DIAG_MAX);
+}
+
 TEST_F(diag, time_wait_listed)
 {
 	struct diag_entry e[DIAG_MAX], *tw;
@@ -310,9 +444,8 @@ TEST_F(diag, time_wait_listed)
 	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
 	close(self->s);
 	self->s = -1;
-	ASSERT_EQ(0x06, xtcp_wait_state(variant->proto == IPPROTO_TCP ?
-				     "/proc/net/tcp" : "/proc/net/xtcp",
-				     self->cport, PORT, 0x06));
+	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
+					self->cport, PORT, 0x06));
 	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
 	ASSERT_EQ(1, n);
 	tw = diag_find(e, n, self->cport, PORT);
@@ -323,6 +456,16 @@ TEST_F(diag, time_wait_listed)
 	EXPECT_GE(60000, tw->msg.idiag_expires);
 	EXPECT_EQ(0, tw->msg.idiag_inode);
 	EXPECT_EQ(0, tw->msg.idiag_uid);
+	EXPECT_EQ(diag_family, tw->msg.idiag_family);
+	EXPECT_TRUE(diag_is_loopback(tw->msg.id.idiag_src));
+	EXPECT_TRUE(diag_is_loopback(tw->msg.id.idiag_dst));
+
+	/*
+	 * Bytecode reads the entry's addresses too: "src [::1]:cport"
+	 * (127.0.0.1 over IPv4) keeps it, another address drops it.
+	 */
+	EXPECT_EQ(1, diag_dump_src_cond(variant->proto, self->cport, false));
+	EXPECT_EQ(0, diag_dump_src_cond(variant->proto, self->cport, true));
 }
 
 TEST_F(diag, state_and_port_filters)
@@ -420,12 +563,21 @@ static int ss_read(const char *cmd, struct ss_row *rows, int max)
 	return pclose(f) || bad ? -1 : n;
 }
 
-/* ss -Htan for @proto; for xtcp, of /proc/net/xtcp, as the README tells. */
+/* What makes ss read xtcp's /proc files instead of asking tcp_diag. */
+#define SS_XTCP_PROC "PROC_NET_TCP=/proc/net/xtcp PROC_NET_TCP6=/proc/net/xtcp6 "
+
+/*
+ * ss -Htan for @proto, of diag_family (-4 or -6); for xtcp, of
+ * /proc/net/xtcp and /proc/net/xtcp6, as the README tells.
+ */
 static const char *ss_cmd(int proto)
 {
-	return proto == IPPROTO_XTCP ?
-	       "PROC_NET_TCP=/proc/net/xtcp /usr/sbin/ss -Htan" :
-	       "/usr/sbin/ss -Htan";
+	if (diag_family == AF_INET6)
+		return proto == IPPROTO_XTCP ?
+		       SS_XTCP_PROC "/usr/sbin/ss -Htan -6" :
+		       "/usr/sbin/ss -Htan -6";
+	return proto == IPPROTO_XTCP ? SS_XTCP_PROC "/usr/sbin/ss -Htan -4" :
+				       "/usr/sbin/ss -Htan -4";
 }
 
 /* Lines of ss -Htan in state @state with local address @local. */
@@ -445,8 +597,8 @@ TEST_F(diag, ss_lists_them)
 {
 	char local[32], server[32];
 
-	snprintf(server, sizeof(server), "127.0.0.1:%u", PORT);
-	snprintf(local, sizeof(local), "127.0.0.1:%u", self->cport);
+	diag_loopback_str(server, sizeof(server), PORT);
+	diag_loopback_str(local, sizeof(local), self->cport);
 	EXPECT_EQ(1, ss_count(variant->proto, "LISTEN", server));
 	EXPECT_EQ(1, ss_count(variant->proto, "ESTAB", server));
 	EXPECT_EQ(1, ss_count(variant->proto, "ESTAB", local));
@@ -469,19 +621,38 @@ static int xtcp_ss_path(char *path, size_t len)
 }
 
 /*
- * "STATE LOCAL PEER" of every line @cmd prints, sorted, into @out; the
- * number of lines or -1.
+ * An end "[::]:PORT" as "*:PORT": ss prints :: so unless the socket is
+ * IPV6_V6ONLY (INET_DIAG_SKV6ONLY), which /proc/net/tcp6's lines do not
+ * tell, so ss reading /proc prints "*" for every socket.
  */
-static int ss_lines(const char *cmd, char *out, size_t len)
+static void ss_unv6only(char *end)
+{
+	if (strncmp(end, "[::]:", 5))
+		return;
+	end[0] = '*';
+	memmove(end + 1, end + 4, strlen(end + 4) + 1);
+}
+
+/*
+ * "STATE LOCAL PEER" of every line @cmd prints, sorted, into @out; the
+ * number of lines or -1.  With @as_proc, as ss reading /proc would print
+ * them: no IPV6_V6ONLY (see ss_unv6only()).
+ */
+static int ss_lines(const char *cmd, char *out, size_t len, bool as_proc)
 {
 	struct ss_row rows[DIAG_MAX];
 	char sorted[DIAG_MAX][192];
 	int n, i, j;
 
 	n = ss_read(cmd, rows, DIAG_MAX);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (as_proc) {
+			ss_unv6only(rows[i].loc);
+			ss_unv6only(rows[i].peer);
+		}
 		snprintf(sorted[i], sizeof(sorted[0]), "%.31s %.63s %.63s\n",
 			 rows[i].st, rows[i].loc, rows[i].peer);
+	}
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && strcmp(sorted[j - 1], sorted[j]) > 0; j--) {
 			char t[192];
@@ -496,23 +667,254 @@ static int ss_lines(const char *cmd, char *out, size_t len)
 	return n;
 }
 
+/*
+ * xtcp-ss's lines against ss's: for xtcp, ss reads /proc (ss_cmd()),
+ * whose lines do not say IPV6_V6ONLY.
+ */
+#define SS_READS_PROC(proto)	((proto) == IPPROTO_XTCP)
+
 TEST_F(diag, xtcp_ss_lists_as_ss)
 {
+	const char *fam = diag_family == AF_INET6 ? "-6" : "-4";
 	char path[256], cmd[512], want[2048], got[2048];
+	bool as_proc = SS_READS_PROC(variant->proto);
 	struct ss_row rows[DIAG_MAX];
+	char listener[32];
 
 	ASSERT_EQ(0, xtcp_ss_path(path, sizeof(path)));
-	snprintf(cmd, sizeof(cmd), "%s -Han -P %d", path, variant->proto);
-	ASSERT_EQ(3, ss_lines(cmd, got, sizeof(got)));
-	ASSERT_EQ(3, ss_lines(ss_cmd(variant->proto), want, sizeof(want)));
+	snprintf(cmd, sizeof(cmd), "%s -Han %s -P %d", path, fam,
+		 variant->proto);
+	ASSERT_EQ(3, ss_lines(cmd, got, sizeof(got), as_proc));
+	ASSERT_EQ(3, ss_lines(ss_cmd(variant->proto), want, sizeof(want),
+			      false));
 	EXPECT_STREQ(want, got);
 
 	/* -l: the listener alone, its backlog as ss shows it. */
-	snprintf(cmd, sizeof(cmd), "%s -Hl -P %d", path, variant->proto);
+	snprintf(cmd, sizeof(cmd), "%s -Hl %s -P %d", path, fam,
+		 variant->proto);
 	ASSERT_EQ(1, ss_read(cmd, rows, DIAG_MAX));
 	EXPECT_STREQ("LISTEN", rows[0].st);
 	EXPECT_STREQ("0", rows[0].rq);
 	EXPECT_STREQ("8", rows[0].sq);
+	diag_loopback_str(listener, sizeof(listener), PORT);
+	EXPECT_STREQ(listener, rows[0].loc);
+	/* Bound to ::1, it is IPV6_V6ONLY (__inet6_bind()): ss says [::]. */
+	EXPECT_STREQ(diag_family == AF_INET6 ? "[::]:*" : "0.0.0.0:*",
+		     rows[0].peer);
+
+	/* Without -4 or -6, both families: the same three lines. */
+	snprintf(cmd, sizeof(cmd), "%s -Han -P %d", path, variant->proto);
+	ASSERT_EQ(3, ss_lines(cmd, got, sizeof(got), as_proc));
+	EXPECT_STREQ(want, got);
+	/* And the other family alone: none. */
+	snprintf(cmd, sizeof(cmd), "%s -Han %s -P %d", path,
+		 diag_family == AF_INET6 ? "-4" : "-6", variant->proto);
+	EXPECT_EQ(0, ss_lines(cmd, got, sizeof(got), false));
+}
+
+/*
+ * A dual-stack listener and an IPv4 client: the listener and the
+ * connection it accepted are AF_INET6 sockets, listed by an AF_INET6
+ * dump only, the accepted one with its IPv4 addresses v4-mapped; the
+ * client is an AF_INET socket.  An AF_INET6 request naming the v4-mapped
+ * pair finds the accepted one, and xtcp-ss prints them as ss does.
+ */
+TEST_F(diag, dual_stack_v4_mapped)
+{
+	const __be32 mapped[4] = { 0, 0, htonl(0xffff),
+				   htonl(INADDR_LOOPBACK) };
+	const __be32 any[4] = {};
+	struct sockaddr_in6 any6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(PORT + 1),
+	};
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 1);
+	char path[256], cmd[512], want[2048], got[2048], line[128];
+	struct diag_entry e[DIAG_MAX], *l, *s;
+	unsigned short cport;
+	struct diag_req q;
+	int lfd, c, sfd, n;
+
+	if (variant->family != AF_INET6)
+		SKIP(return, "an IPv6 test: run by the tcp6 and xtcp6 variants");
+	lfd = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, xtcp_set_int(lfd, IPPROTO_IPV6, IPV6_V6ONLY, 0));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&any6, sizeof(any6)));
+	ASSERT_EQ(0, listen(lfd, 8));
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	sfd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, sfd);
+	cport = xtcp_local_port(c);
+
+	/* AF_INET6, local port PORT + 1: the listener and the accepted one. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_sport = htons(PORT + 1);
+	n = diag_talk(&q, e, DIAG_MAX);
+	ASSERT_EQ(2, n);
+	l = diag_find(e, n, PORT + 1, 0);
+	s = diag_find(e, n, PORT + 1, cport);
+	ASSERT_NE(NULL, l);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(AF_INET6, l->msg.idiag_family);
+	EXPECT_EQ(10, l->msg.idiag_state);
+	EXPECT_EQ(xtcp_sock_ino(lfd), l->msg.idiag_inode);
+	EXPECT_EQ(0, memcmp(any, l->msg.id.idiag_src, sizeof(any)));
+	EXPECT_EQ(0, memcmp(any, l->msg.id.idiag_dst, sizeof(any)));
+	EXPECT_EQ(AF_INET6, s->msg.idiag_family);
+	EXPECT_EQ(1, s->msg.idiag_state);
+	EXPECT_EQ(xtcp_sock_ino(sfd), s->msg.idiag_inode);
+	EXPECT_EQ(0, memcmp(mapped, s->msg.id.idiag_src, sizeof(mapped)));
+	EXPECT_EQ(0, memcmp(mapped, s->msg.id.idiag_dst, sizeof(mapped)));
+
+	/* AF_INET: the client alone, none of the AF_INET6 sockets. */
+	diag_family = AF_INET;
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_dport = htons(PORT + 1);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET, e[0].msg.idiag_family);
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(xtcp_sock_ino(c), e[0].msg.idiag_inode);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), e[0].msg.id.idiag_src[0]);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), e[0].msg.id.idiag_dst[0]);
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_sport = htons(PORT + 1);
+	EXPECT_EQ(0, diag_talk(&q, e, DIAG_MAX));
+
+	/* The accepted one, by its v4-mapped pair in an AF_INET6 request. */
+	diag_family = AF_INET6;
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	q.r.id.idiag_sport = htons(PORT + 1);
+	q.r.id.idiag_dport = htons(cport);
+	memcpy(q.r.id.idiag_src, mapped, sizeof(mapped));
+	memcpy(q.r.id.idiag_dst, mapped, sizeof(mapped));
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(xtcp_sock_ino(sfd), e[0].msg.idiag_inode);
+
+	/* xtcp-ss -6 and -4 print what ss prints: the fixture's three too. */
+	ASSERT_EQ(0, xtcp_ss_path(path, sizeof(path)));
+	snprintf(cmd, sizeof(cmd), "%s -Han -6 -P %d", path, variant->proto);
+	ASSERT_EQ(5, ss_lines(cmd, got, sizeof(got), false));
+	/* Not IPV6_V6ONLY: "*" for ::, the IPv4 peer v4-mapped. */
+	snprintf(line, sizeof(line), "LISTEN *:%u *:*\n", PORT + 1);
+	EXPECT_NE(NULL, strstr(got, line));
+	snprintf(line, sizeof(line),
+		 "ESTAB [::ffff:127.0.0.1]:%u [::ffff:127.0.0.1]:%u\n",
+		 PORT + 1, cport);
+	EXPECT_NE(NULL, strstr(got, line));
+	ASSERT_EQ(5, ss_lines(cmd, got, sizeof(got),
+			      SS_READS_PROC(variant->proto)));
+	ASSERT_EQ(5, ss_lines(ss_cmd(variant->proto), want, sizeof(want),
+			      false));
+	EXPECT_STREQ(want, got);
+	diag_family = AF_INET;
+	snprintf(cmd, sizeof(cmd), "%s -Han -4 -P %d", path, variant->proto);
+	ASSERT_EQ(1, ss_lines(cmd, got, sizeof(got), false));
+	ASSERT_EQ(1, ss_lines(ss_cmd(variant->proto), want, sizeof(want),
+			      false));
+	EXPECT_STREQ(want, got);
+	close(sfd);
+	close(c);
+	close(lfd);
+}
+
+/*
+ * A pending request of an IPv6 listener: two namespaces joined by a
+ * veth, whose listener side drops all it sends (netem, static neighbour
+ * entries both ways), so the SYN-ACK is lost and the request stays in
+ * SYN_RECV.  An AF_INET6 dump lists it with its IPv6 addresses, no
+ * inode, the SYN-ACK timer; port and bytecode filters select it; an
+ * AF_INET dump does not list it.
+ */
+TEST_F(diag, request_listed)
+{
+	struct inet_diag_bc_op bc[2] = {
+		{ .code = INET_DIAG_BC_D_EQ, .yes = 8, .no = 12 },
+		{ 0 },
+	};
+	struct sockaddr_in6 la = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(PORT + 2),
+	};
+	struct in6_addr a_addr, b_addr;
+	struct diag_entry e[DIAG_MAX];
+	char a[32], b[32];
+	unsigned short cport;
+	struct diag_req q;
+	long long until;
+	int l, c, n;
+
+	if (variant->family != AF_INET6)
+		SKIP(return, "an IPv6 test: run by the tcp6 and xtcp6 variants");
+	snprintf(a, sizeof(a), "xd6a%d", getpid());
+	snprintf(b, sizeof(b), "xd6b%d", getpid());
+	ASSERT_EQ(0, sh(IP " netns add %s && " IP " netns add %s && " IP
+			" -n %s link add veth0 type veth peer name veth0 netns %s && "
+			IP " -n %s addr add fd00::1/64 dev veth0 nodad && "
+			IP " -n %s addr add fd00::2/64 dev veth0 nodad && "
+			IP " -n %s link set veth0 up && " IP " -n %s link set veth0 up",
+			a, b, a, b, a, b, a, b));
+	ASSERT_EQ(0, static_neigh(a, b, "fd00::2"));
+	ASSERT_EQ(0, static_neigh(b, a, "fd00::1"));
+	ASSERT_EQ(0, ns_sh(b, TC " qdisc add dev veth0 root netem loss 100%"));
+	inet_pton(AF_INET6, "fd00::1", &a_addr);
+	inet_pton(AF_INET6, "fd00::2", &b_addr);
+
+	ASSERT_EQ(0, enter_ns(b));
+	l = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l);
+	la.sin6_addr = b_addr;
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&la, sizeof(la)));
+	ASSERT_EQ(0, listen(l, 8));
+	ASSERT_EQ(0, enter_ns(a));
+	c = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(-1, connect(c, (struct sockaddr *)&la, sizeof(la)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	cport = xtcp_local_port(c);
+	ASSERT_EQ(0, enter_ns(b));
+
+	/* The SYN crosses at once; the request is listed from then on. */
+	until = xtcp_now_ms() + 5000;
+	do {
+		n = diag_dump(variant->proto, 1 << 3 /* SYN_RECV */, 0, e,
+			      DIAG_MAX);
+	} while (n == 0 && xtcp_now_ms() < until && !usleep(10000));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(3, e[0].msg.idiag_state);
+	EXPECT_EQ(PORT + 2, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(0, memcmp(&b_addr, e[0].msg.id.idiag_src, 16));
+	EXPECT_EQ(0, memcmp(&a_addr, e[0].msg.id.idiag_dst, 16));
+	EXPECT_EQ(0, e[0].msg.idiag_inode);
+	EXPECT_EQ(1, e[0].msg.idiag_timer);
+	EXPECT_LT(0, e[0].msg.idiag_expires);
+
+	/* The id's remote port, and bytecode on it, select it. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.id.idiag_dport = htons(cport);
+	EXPECT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	q.r.id.idiag_dport = htons(cport + 1);
+	EXPECT_EQ(0, diag_talk(&q, e, DIAG_MAX));
+	for (n = 0; n < 2; n++) {
+		diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY,
+			      NLM_F_DUMP);
+		q.r.idiag_states = 1 << 3;
+		bc[1].no = cport + n;
+		diag_req_bytecode(&q, bc, sizeof(bc));
+		EXPECT_EQ(!n, diag_talk(&q, e, DIAG_MAX));
+	}
+
+	diag_family = AF_INET;
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
+			       DIAG_MAX));
+	close(l);
+	close(c);
+	sh(IP " netns del %s; " IP " netns del %s", a, b);
 }
 
 /* SOCK_DESTROY of the server's end, from a process without privilege. */
@@ -762,6 +1164,9 @@ TEST_F(diag, races_with_churn)
 	long long until;
 	int i;
 
+	/* The lookups of both families are covered by destroy_aborts. */
+	if (variant->family == AF_INET6)
+		SKIP(return, "run over IPv4 only, to keep the program short");
 	close(self->c);
 	close(self->s);
 	self->c = -1;

@@ -2,8 +2,9 @@
 /*
  * AF_INET6 sockets: connections over ::1 and between two namespaces,
  * data, half-close, TIME_WAIT and resets, /proc/net/xtcp6 (as
- * /proc/net/tcp6), dual-stack sockets (v4-mapped peers, IPV6_V6ONLY,
- * bind conflicts across families) and ICMPv6 refusals.
+ * /proc/net/tcp6) and /proc/net/xtcp_sockstat6 (as sockstat6),
+ * dual-stack sockets (v4-mapped peers, IPV6_V6ONLY, bind conflicts
+ * across families) and ICMPv6 refusals.
  *
  * Every test runs twice, over Linux TCP and over xtcp, with the same
  * expectations, each in its own network namespace.
@@ -248,6 +249,50 @@ TEST_F(ip6, proc6_layout)
 			found = true;
 	fclose(f);
 	EXPECT_TRUE(found);
+}
+
+/* The "inuse" count of line @tag ("TCP6:") of @path; -1 if none. */
+static int sockstat_inuse(const char *path, const char *tag)
+{
+	char line[256];
+	int n = -1;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, tag, strlen(tag)) &&
+		    sscanf(line + strlen(tag), " inuse %d", &n) != 1)
+			n = -1;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The AF_INET6 sockets of the namespace, counted as /proc/net/sockstat6
+ * counts TCP's (/proc/net/xtcp_sockstat6 for xtcp): the listener, then
+ * with both ends of a connection; the IPv4 line counts none of them.
+ */
+TEST_F(ip6, sockstat6_inuse)
+{
+	const bool x = variant->proto == IPPROTO_XTCP;
+	const char *path6 = x ? "/proc/net/xtcp_sockstat6" :
+				"/proc/net/sockstat6";
+	const char *path = x ? "/proc/net/xtcp_sockstat" : "/proc/net/sockstat";
+	const char *tag6 = x ? "XTCP6:" : "TCP6:";
+	const char *tag = x ? "XTCP:" : "TCP:";
+	int c, s;
+
+	EXPECT_EQ(1, sockstat_inuse(path6, tag6));
+	c = connect6(variant->proto, "::1", PORT);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(3, sockstat_inuse(path6, tag6));
+	EXPECT_EQ(0, sockstat_inuse(path, tag));
+	close(c);
+	close(s);
 }
 
 TEST_F(ip6, data_both_ways)

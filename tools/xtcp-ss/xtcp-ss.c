@@ -4,8 +4,12 @@
  * (xtcp_diag.ko, loaded by inet_diag on the first request).  Debian 12's
  * ss cannot ask inet_diag for a protocol other than its own few; this
  * asks for xtcp's and prints what ss prints, for the options that matter
- * when reading a transport: -l, -a, -n, -i, -e, -m, -H and state
- * filters.  Addresses and ports are always numeric (-n is accepted).
+ * when reading a transport: -l, -a, -n, -i, -e, -m, -H, -4, -6 and
+ * state filters.  Addresses and ports are always numeric (-n is
+ * accepted).  As ss, it lists both families unless told one, the AF_INET
+ * sockets first, and prints an IPv6 address in brackets (an IPv4 peer of
+ * a dual-stack socket v4-mapped, [::ffff:192.0.2.1]:80), the unspecified
+ * one as "*" unless the socket is IPV6_V6ONLY.
  *
  * -P PROTO asks for another protocol: -P 6 lists TCP, which is how the
  * selftests show that the output is ss's.  The netlink conversation is
@@ -80,6 +84,8 @@ static const struct {
 struct options {
 	unsigned int states;
 	int proto;
+	bool v4;
+	bool v6;
 	bool info;
 	bool extended;
 	bool memory;
@@ -89,11 +95,14 @@ struct options {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: xtcp-ss [-l|-a] [-n] [-i] [-e] [-m] [-H] [-P PROTO] [state STATE]...\n"
+		"Usage: xtcp-ss [-l|-a] [-n] [-i] [-e] [-m] [-H] [-4|-6] [-P PROTO] [state STATE]...\n"
 		"List xtcp sockets as `ss -t` lists TCP's (numeric addresses).\n"
 		"  -l        listening sockets only\n"
 		"  -a        all sockets (default: connections only)\n"
 		"  -n        numeric addresses and ports (always)\n"
+		"  -4        IPv4 (AF_INET) sockets only\n"
+		"  -6        IPv6 (AF_INET6) sockets only, dual-stack ones too\n"
+		"            (default: both families)\n"
 		"  -i        TCP_INFO: algorithm, RTT, RTO, MSS, window\n"
 		"  -e        owner, inode and cookie\n"
 		"  -m        socket memory (skmem)\n"
@@ -153,6 +162,12 @@ static int parse_flag(char c, struct options *o)
 	case 'H':
 		o->no_header = true;
 		break;
+	case '4':
+		o->v4 = true;
+		break;
+	case '6':
+		o->v6 = true;
+		break;
 	case 'n':
 	case 't':
 		break;
@@ -193,12 +208,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (by_state)
 		o->states = by_state;
+	/* As ss: neither (or both) of -4 and -6 lists both families. */
+	if (!o->v4 && !o->v6) {
+		o->v4 = true;
+		o->v6 = true;
+	}
 	if (o->proto < 0)
 		o->proto = xtcp_proto();
 	return o->proto > 0 && o->proto < 256 ? 0 : -1;
 }
 
-static int send_dump(int fd, const struct options *o)
+static int send_dump(int fd, const struct options *o, int family)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -210,7 +230,7 @@ static int send_dump(int fd, const struct options *o)
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
 		},
 		.r = {
-			.sdiag_family = AF_INET,
+			.sdiag_family = family,
 			.sdiag_protocol = o->proto,
 			.idiag_states = o->states,
 		},
@@ -224,15 +244,30 @@ static int send_dump(int fd, const struct options *o)
 	return xtcp_diag_send(fd, &q, sizeof(q));
 }
 
-static void print_endpoint(__be32 addr, __be16 port, bool any_port)
+/*
+ * One end as ss prints it: "192.0.2.1:80", "[2001:db8::1]:80", a port 0
+ * as "*", and the unspecified IPv6 address as "*" unless the socket is
+ * IPV6_V6ONLY (then "[::]"), so that a dual-stack listener reads "*:80".
+ */
+static void print_endpoint(int family, const __be32 *addr, __be16 port,
+			   bool v6only)
 {
-	char buf[INET_ADDRSTRLEN + 8], ip[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN + 16], ip[INET6_ADDRSTRLEN + 2];
+	char portbuf[8] = "*";
 
-	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
-	if (any_port && !port)
-		snprintf(buf, sizeof(buf), "%s:*", addr ? ip : "0.0.0.0");
-	else
-		snprintf(buf, sizeof(buf), "%s:%u", ip, ntohs(port));
+	if (port)
+		snprintf(portbuf, sizeof(portbuf), "%u", ntohs(port));
+	if (family != AF_INET6) {
+		inet_ntop(AF_INET, addr, ip, sizeof(ip));
+	} else if (!v6only && !addr[0] && !addr[1] && !addr[2] && !addr[3]) {
+		strcpy(ip, "*");
+	} else {
+		char a6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, addr, a6, sizeof(a6));
+		snprintf(ip, sizeof(ip), "[%s]", a6);
+	}
+	snprintf(buf, sizeof(buf), "%s:%s", ip, portbuf);
 	printf(" %-21s", buf);
 }
 
@@ -280,6 +315,7 @@ static void print_msg(const struct nlmsghdr *h, void *arg)
 	const __u32 *skmem = NULL;
 	const struct rtattr *a;
 	char cong[16] = "";
+	bool v6only = false;
 	int len;
 
 	a = (const struct rtattr *)(r + 1);
@@ -294,12 +330,17 @@ static void print_msg(const struct nlmsghdr *h, void *arg)
 		else if (a->rta_type == INET_DIAG_SKMEMINFO &&
 			 RTA_PAYLOAD(a) >= (int)(SK_MEMINFO_VARS * sizeof(__u32)))
 			skmem = RTA_DATA(a);
+		else if (a->rta_type == INET_DIAG_SKV6ONLY &&
+			 RTA_PAYLOAD(a) >= 1)
+			v6only = *(const __u8 *)RTA_DATA(a);
 	}
 	printf("%-10s %6u %6u", r->idiag_state < SS_MAX &&
 	       state_name[r->idiag_state] ? state_name[r->idiag_state] : "UNKNOWN",
 	       r->idiag_rqueue, r->idiag_wqueue);
-	print_endpoint(r->id.idiag_src[0], r->id.idiag_sport, true);
-	print_endpoint(r->id.idiag_dst[0], r->id.idiag_dport, true);
+	print_endpoint(r->idiag_family, r->id.idiag_src, r->id.idiag_sport,
+		       v6only);
+	print_endpoint(r->idiag_family, r->id.idiag_dst, r->id.idiag_dport,
+		       v6only);
 	if (o->extended) {
 		printf(" uid:%u ino:%u", r->idiag_uid, r->idiag_inode);
 		if (r->id.idiag_cookie[0] != INET_DIAG_NOCOOKIE)
@@ -333,8 +374,16 @@ int main(int argc, char **argv)
 	if (!o.no_header)
 		printf("%-10s %6s %6s %-21s %-21s\n", "State", "Recv-Q",
 		       "Send-Q", " Local Address:Port", " Peer Address:Port");
-	err = send_dump(fd, &o);
-	if (!err)
+	/* One dump a family, AF_INET first, as ss asks them. */
+	err = 0;
+	if (o.v4)
+		err = send_dump(fd, &o, AF_INET);
+	if (!err && o.v4)
+		err = xtcp_diag_read(fd, buf, sizeof(buf), false, print_msg,
+				     &o);
+	if (!err && o.v6)
+		err = send_dump(fd, &o, AF_INET6);
+	if (!err && o.v6)
 		err = xtcp_diag_read(fd, buf, sizeof(buf), false, print_msg,
 				     &o);
 	close(fd);
