@@ -179,9 +179,9 @@ static void xtcp_tw_kill(struct xtcp_tw *tw)
 /*
  * Count one more entry of @xn's, unless max_tw_buckets are allocated
  * already.  Entries killed early (a SYN reopened their 4-tuple, a RST
- * ended them) count until the wheel frees them, 2*MSL on: counting only those lookups
- * find would let a peer that reopens connections one after the other
- * pile up entries without bound.
+ * ended them) count until the wheel frees them, 2*MSL on: counting only
+ * those lookups find would let a peer that reopens connections one after
+ * the other pile up entries without bound.
  */
 static bool xtcp_tw_reserve(struct xtcp_net *xn)
 {
