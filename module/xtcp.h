@@ -1079,6 +1079,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_TLPRECOVERY,	/* losses a tail loss probe repaired */
 	XTCP_MIB_REOTIMEOUTS,	/* RACK reordering timer expiries */
 	XTCP_MIB_PARTIALUNDO,	/* recoveries undone by timestamps before it */
+	XTCP_MIB_TWKILLEDBYRST,	/* TIME_WAIT ended by a RST at rcv_nxt */
 	__XTCP_MIB_MAX
 };
 
@@ -1102,6 +1103,7 @@ struct xtcp_mib {
 #define XTCP_ORPHAN_RETRIES_ALIVE	8	/* orphan_retries 0 means this */
 #define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
 #define XTCP_TW_REUSE_DEFAULT		2	/* loopback only, as Linux's */
+#define XTCP_RFC1337_DEFAULT		0	/* as Linux's tcp_rfc1337 */
 
 /* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
@@ -1143,6 +1145,8 @@ struct xtcp_mib {
  * @sysctl_tw_reuse: whether connect() may take a 4-tuple still in
  *	TIME_WAIT when it is safe (xtcp_tw_taken()), as Linux's
  *	tcp_tw_reuse: 0 never, 1 always, 2 on loopback only
+ * @sysctl_rfc1337: 1 lets no RST end TIME_WAIT (RFC 1337); 0, as Linux's
+ *	tcp_rfc1337, lets one at exactly the entry's rcv_nxt end it
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -1170,6 +1174,7 @@ struct xtcp_net {
 	int sysctl_orphan_retries;
 	int sysctl_syncookies;
 	int sysctl_tw_reuse;
+	int sysctl_rfc1337;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;

@@ -67,8 +67,10 @@ enum xtcp_event {
  *
  * A listener's SYN_RECV lives in a request entry, not in the listener,
  * so LISTEN stays LISTEN on a SYN.  A reset leaves TIME_WAIT alone
- * (RFC 1337).  An event that means nothing in @state leaves it as is;
- * in particular, nothing leaves CLOSE but CONNECT and LISTEN.
+ * here: a socket hands TIME_WAIT over to an entry at once, and what an
+ * entry does with a RST (sysctl rfc1337) is xtcp_twseg()'s.  An event
+ * that means nothing in @state leaves it as is; in particular, nothing
+ * leaves CLOSE but CONNECT and LISTEN.
  *
  * Return: the new state.
  */

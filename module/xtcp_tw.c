@@ -14,13 +14,15 @@
  * locks of the three links, their order and the wheel's ownership are
  * rules 3 and 4 and the wheel lock in xtcp.h.
  *
- * What an entry does with a segment (drop a RST, give way to a new SYN,
- * ACK the FIN again and restart 2*MSL, ACK anything else at a limited
- * rate) is decided in xtcp_twseg.h and carried out here.
+ * What an entry does with a segment (end at a RST of exactly its rcv_nxt
+ * unless sysctl rfc1337 is set, drop any other RST, give way to a new
+ * SYN, ACK the FIN again and restart 2*MSL, ACK anything else at a
+ * limited rate) is decided in xtcp_twseg.h and carried out here.
  *
- * An entry is killed early (a SYN reopening the 4-tuple) by unlinking it
- * from the hash chain and the bind bucket; it stays on the wheel, which
- * frees it when its slot comes up.
+ * An entry is killed early (a SYN reopening the 4-tuple, that RST, or
+ * connect() taking the 4-tuple over) by unlinking it from the hash chain
+ * and the bind bucket; it stays on the wheel, which frees it when its
+ * slot comes up.
  *
  * The wheel (one per namespace) has XTCP_WHEEL_SLOTS slots of width
  * tick = ceil(2*MSL / XTCP_WHEEL_SLOTS) jiffies, advanced by one timer that
@@ -176,10 +178,10 @@ static void xtcp_tw_kill(struct xtcp_tw *tw)
 
 /*
  * Count one more entry of @xn's, unless max_tw_buckets are allocated
- * already.  Entries killed early (a SYN reopened their 4-tuple) count
- * until the wheel frees them, 2*MSL on: counting only those lookups
- * find would let a peer that reopens connections one after the other
- * pile up entries without bound.
+ * already.  Entries killed early (a SYN reopened their 4-tuple, a RST
+ * ended them) count until the wheel frees them, 2*MSL on: counting only
+ * those lookups find would let a peer that reopens connections one after
+ * the other pile up entries without bound.
  */
 static bool xtcp_tw_reserve(struct xtcp_net *xn)
 {
@@ -419,6 +421,27 @@ static bool xtcp_tw_ack_limited(struct net *net, struct xtcp_tw_bucket *b)
 }
 
 /*
+ * End @tw for a RST at its rcv_nxt: unreachable at once, as when a SYN
+ * reopens its 4-tuple, and freed by the wheel; traced as an expiry is,
+ * which the wheel then skips.
+ */
+static void xtcp_tw_kill_by_rst(struct net *net, struct xtcp_tw_bucket *b,
+				struct xtcp_tw *tw)
+	__must_hold(&b->lock)
+{
+	struct in6_addr laddr, raddr;
+
+	lockdep_assert_held(&b->lock);
+	xtcp_tw_kill_locked(b, tw);
+	XTCP_INC_STATS(net, XTCP_MIB_TWKILLEDBYRST);
+	if (!trace_xtcp_state_change_enabled())
+		return;
+	xtcp_tw_addrs(tw, &laddr, &raddr);
+	trace_xtcp_state_change(tw, &laddr, tw->lport, &raddr, tw->rport,
+				TCP_TIME_WAIT, TCP_CLOSE);
+}
+
+/*
  * Act on what xtcp_twseg() decides for a segment.  The chain lock keeps
  * @tw alive, for xtcp_send_tw_ack() too.
  */
@@ -428,9 +451,14 @@ static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 					    const struct xtcp_seg_hdr *h)
 	__must_hold(&b->lock)
 {
+	bool rfc1337 = READ_ONCE(xtcp_pernet(net)->sysctl_rfc1337);
+
 	lockdep_assert_held(&b->lock);
-	switch (xtcp_twseg(h->flags, h->seq, tw->rcv_nxt)) {
+	switch (xtcp_twseg(h->flags, h->seq, tw->rcv_nxt, rfc1337)) {
 	case XTCP_TWSEG_DROP:
+		return XTCP_TW_DONE;
+	case XTCP_TWSEG_KILL:
+		xtcp_tw_kill_by_rst(net, b, tw);
 		return XTCP_TW_DONE;
 	case XTCP_TWSEG_REOPEN:
 		xtcp_tw_kill_locked(b, tw);

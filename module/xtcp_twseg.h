@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What a TIME_WAIT entry does with a segment of its 4-tuple: RFC 9293
- * section 3.10.7.4 for TIME-WAIT, RFC 1337's fix against TIME-WAIT
- * assassination (a RST, whatever its sequence number, must not cut
- * TIME_WAIT short) and, as Linux's tcp_timewait_state_process(), a SYN
- * above the old sequence space reopening the 4-tuple.
+ * section 3.10.7.4 for TIME-WAIT, a RST as Linux's
+ * tcp_timewait_state_process() takes it (sysctl rfc1337, below) and, as
+ * Linux again, a SYN above the old sequence space reopening the 4-tuple.
  *
- * A pure function of the segment's flags and sequence number and of the
- * entry's rcv_nxt, shared by the module (xtcp_tw.c acts on the answer:
- * kills the entry, restarts its 2*MSL, rate-limits and sends the ACK)
- * and the userspace unit tests: it must not depend on anything
- * kernel-only.
+ * A RST: RFC 1337 ("TIME-WAIT Assassination Hazards in TCP") shows that
+ * an old duplicate RST, or any RST a peer sends while TIME_WAIT lasts,
+ * can end TIME_WAIT early and let old segments into a new incarnation
+ * of the 4-tuple; its fix is to ignore every RST in TIME_WAIT, which
+ * sysctl rfc1337 = 1 does.  Linux's default (tcp_rfc1337 = 0), and
+ * xtcp's, ends TIME_WAIT on a RST whose sequence number is exactly the
+ * entry's rcv_nxt and ignores any other: the peer that answers our ACK
+ * with a RST from SYN_SENT (it wants the 4-tuple for a new connection
+ * whose ISN is not above the old one's) puts our ACK's number there, so
+ * its retransmitted SYN finds the 4-tuple free, while a blind attacker
+ * must hit one number in 2^32.
+ *
+ * A pure function of the segment's flags and sequence number, of the
+ * entry's rcv_nxt and of the sysctl, shared by the module (xtcp_tw.c
+ * acts on the answer: kills the entry, restarts its 2*MSL, rate-limits
+ * and sends the ACK) and the userspace unit tests: it must not depend on
+ * anything kernel-only.
  */
 #ifndef _XTCP_TWSEG_H
 #define _XTCP_TWSEG_H
@@ -22,8 +33,10 @@
 
 /**
  * enum xtcp_twseg_action - what a TIME_WAIT entry does with a segment
- * @XTCP_TWSEG_DROP: a RST: drop it, send nothing and keep TIME_WAIT
- *	(RFC 1337)
+ * @XTCP_TWSEG_DROP: a RST that does not end TIME_WAIT: drop it, send
+ *	nothing (no ACK to a RST, as Linux) and keep 2*MSL as it runs
+ * @XTCP_TWSEG_KILL: a RST at exactly rcv_nxt, with sysctl rfc1337 0: end
+ *	TIME_WAIT now, send nothing
  * @XTCP_TWSEG_REOPEN: a SYN above the old sequence space: close the
  *	entry and let the SYN open a new connection
  * @XTCP_TWSEG_REARM: the peer's FIN again, our last ACK was lost: start
@@ -34,6 +47,7 @@
  */
 enum xtcp_twseg_action {
 	XTCP_TWSEG_DROP,
+	XTCP_TWSEG_KILL,
 	XTCP_TWSEG_REOPEN,
 	XTCP_TWSEG_REARM,
 	XTCP_TWSEG_ACK,
@@ -44,6 +58,7 @@ enum xtcp_twseg_action {
  * @flags: the segment's %XTCP_FLAG_* flags
  * @seq: its sequence number
  * @rcv_nxt: the entry's rcv_nxt, just past the peer's FIN
+ * @rfc1337: sysctl rfc1337: true to let no RST end TIME_WAIT
  *
  * Neither the acknowledgment number nor the window is looked at: the
  * entry has nothing left to send or to receive, so whatever is not a
@@ -53,10 +68,12 @@ enum xtcp_twseg_action {
  * Return: what the entry does.
  */
 static inline enum xtcp_twseg_action xtcp_twseg(u8 flags, u32 seq,
-						u32 rcv_nxt)
+						u32 rcv_nxt, bool rfc1337)
 {
+	/* Whatever else it carries (SYN, FIN, data), as Linux. */
 	if (flags & XTCP_FLAG_RST)
-		return XTCP_TWSEG_DROP;
+		return !rfc1337 && seq == rcv_nxt ? XTCP_TWSEG_KILL :
+						     XTCP_TWSEG_DROP;
 	/* A new incarnation may start above the old sequence space. */
 	if ((flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK)) == XTCP_FLAG_SYN &&
 	    xtcp_seq_after(seq, rcv_nxt))

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TIME_WAIT: how long it lasts, what it answers, the port and 4-tuple it
- * holds, how many entries a namespace keeps.
+ * TIME_WAIT: how long it lasts, what it answers (a RST among others),
+ * the port and 4-tuple it holds, how many entries a namespace keeps.
  *
  * The client always closes first, so the TIME_WAIT entry is the
  * client's: local port CPORT (or an ephemeral one), remote port PORT.
- * Each test runs in its own network namespace.
+ * Each test runs in its own network namespace; those of twrst in two,
+ * facing xtcp_peer.h's phantom peer.
  */
-#include "xtcp_raw.h"
+#include "xtcp_peer.h"
 #include "kselftest_harness.h"
 
 #define PORT	22001
@@ -319,6 +320,261 @@ TEST_F(tw, port_held_in_own_namespace)
 	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
 }
 
+/*
+ * A RST in TIME_WAIT, as Linux's tcp_timewait_state_process(): with
+ * rfc1337 0 (tcp_rfc1337, both defaults) one at exactly the entry's
+ * rcv_nxt ends it and frees its port; any other is dropped without an
+ * answer; with rfc1337 1 every one is.
+ *
+ * Not over loopback: there the entry's ACKs reach the host's own
+ * listener on the old server port (or no socket), whose RST, at
+ * exactly the ACK's number, would end the entry too.  The peer is the
+ * phantom one of xtcp_peer.h, which nothing answers for; the
+ * connection from it to a is closed by a first, so the entry is a's,
+ * on ADDR_A:PORT_A.
+ */
+FIXTURE(twrst) {
+	char a[32], b[32];
+	struct raw_peer p;
+	int lfd;
+	uint32_t rcv_nxt;		/* the entry's */
+	struct xtcp_seg_hdr last;	/* its last ACK, of the peer's FIN */
+};
+
+FIXTURE_VARIANT(twrst) {
+	int proto;
+	const char *proc;
+	const char *rfc1337;
+	const char *ratelimit;
+};
+
+FIXTURE_VARIANT_ADD(twrst, tcp) {
+	.proto = IPPROTO_TCP,
+	.proc = "/proc/net/tcp",
+	.rfc1337 = "/proc/sys/net/ipv4/tcp_rfc1337",
+	.ratelimit = "/proc/sys/net/ipv4/tcp_invalid_ratelimit",
+};
+
+FIXTURE_VARIANT_ADD(twrst, xtcp) {
+	.proto = IPPROTO_XTCP,
+	.proc = "/proc/net/xtcp",
+	.rfc1337 = "/proc/sys/net/xtcp/rfc1337",
+	.ratelimit = "/proc/sys/net/xtcp/invalid_ratelimit_ms",
+};
+
+/* Write @val to sysctl @path of a. */
+static int twrst_sysctl(const char *a, const char *path, const char *val)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "echo %s > %s", val, path);
+	return ns_sh(a, cmd);
+}
+
+/*
+ * The phantom peer connects to a's listener (left open, without
+ * SO_REUSEADDR); a closes first, the peer answers with its FIN, and a
+ * is in TIME_WAIT.  a answers every ACK out of its window
+ * (invalid_ratelimit 0), so that a test can ask the entry whether it
+ * is still there as often as it needs.  The test runs in b.
+ */
+FIXTURE_SETUP(twrst)
+{
+	struct xtcp_seg_hdr fin;
+	struct xtcp_opts o;
+	uint32_t a_isn;
+	int fd;
+
+	self->lfd = -1;
+	self->p.raw = -1;
+	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	ASSERT_EQ(0, twrst_sysctl(self->a, variant->ratelimit, "0"));
+	ASSERT_EQ(0, phantom_peer_open(self->a, self->b, variant->proto, 0, 1,
+				       &self->p, &self->lfd));
+	fd = raw_peer_connect(&self->p, self->lfd, &a_isn);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, raw_peer_recv_from(&self->p, PORT_B, XTCP_FLAG_FIN, &fin,
+					&o, NULL, 0, NULL));
+	ASSERT_EQ(a_isn + 1, fin.seq);
+	self->p.h.ack = fin.seq + 1;
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->p.h.seq,
+				   XTCP_FLAG_FIN | XTCP_FLAG_ACK, NULL, 0));
+	self->rcv_nxt = self->p.h.seq + 1;
+	ASSERT_EQ(0, raw_peer_recv(&self->p, &self->last, &o));
+	ASSERT_EQ(fin.seq + 1, self->last.seq);
+	ASSERT_EQ(self->rcv_nxt, self->last.ack);
+	ASSERT_EQ(0, enter_ns(self->a));
+	ASSERT_EQ(1, tw_count(variant->proc, PORT_A, NULL));
+	ASSERT_EQ(0, enter_ns(self->b));
+}
+
+FIXTURE_TEARDOWN(twrst)
+{
+	if (self->lfd >= 0)
+		close(self->lfd);
+	raw_peer_close(&self->p);
+	hosts_down(self->a, self->b);
+}
+
+/*
+ * Segments a sends the peer: those within @wait ms if none comes, else
+ * those within @settle ms of the first, which goes to *@first.
+ * Segments cross the link in order, so whatever a answered before
+ * comes before what it answers last, and right after it: a short
+ * @settle is enough to see it.
+ */
+static int twrst_segments(struct raw_peer *p, int wait, int settle,
+			  struct xtcp_seg_hdr *first)
+{
+	long long end = xtcp_now_ms() + wait;
+	struct pollfd pfd = { .fd = p->pkt, .events = POLLIN };
+	struct xtcp_seg_hdr h;
+	uint8_t buf[2048];
+	unsigned int ihl;
+	int n = 0;
+	ssize_t len;
+
+	while (xtcp_now_ms() < end) {
+		if (poll(&pfd, 1, 10) != 1)
+			continue;
+		len = recv(p->pkt, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 20 || buf[9] != p->proto ||
+		    memcmp(buf + 12, &p->a, 4))
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		if (len < ihl || xtcp_hdr_decode(&h, buf + ihl, len - ihl) ||
+		    h.sport != PORT_A || h.dport != PORT_B)
+			continue;
+		if (!n++) {
+			*first = h;
+			end = xtcp_now_ms() + settle;
+		}
+	}
+	return n;
+}
+
+/*
+ * Is a's entry still there, and did it stay quiet?  An ACK below its
+ * rcv_nxt gets the ACK of the connection's end, and it is the one
+ * segment a sends (had it answered an earlier RST, that answer would
+ * come first); the entry is listed in a and holds its port against a
+ * bind() without SO_REUSEADDR (the listener closed first, if open).
+ */
+static void twrst_still_there(struct __test_metadata *_metadata,
+			      struct _test_data_twrst *self, int proto,
+			      const char *proc)
+{
+	struct xtcp_seg_hdr h = { 0 };
+
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt - 1, XTCP_FLAG_ACK,
+				   NULL, 0));
+	EXPECT_EQ(1, twrst_segments(&self->p, 3000, 300, &h));
+	EXPECT_EQ(XTCP_FLAG_ACK, h.flags);
+	EXPECT_EQ(self->last.seq, h.seq);
+	EXPECT_EQ(self->rcv_nxt, h.ack);
+	ASSERT_EQ(0, enter_ns(self->a));
+	if (self->lfd >= 0)
+		close(self->lfd);
+	self->lfd = -1;
+	EXPECT_EQ(1, tw_count(proc, PORT_A, NULL));
+	EXPECT_EQ(-EADDRINUSE, tw_try_bind(proto, ADDR_A, PORT_A, false));
+	if (proto == IPPROTO_XTCP)
+		EXPECT_EQ(0, xtcp_counter("TwKilledByRst"));
+	ASSERT_EQ(0, enter_ns(self->b));
+}
+
+/* Wait (up to 3 s) until no TIME_WAIT is listed in @proc; 0 or -1. */
+static int tw_wait_none(const char *proc)
+{
+	long long end = xtcp_now_ms() + 3000;
+
+	while (tw_count(proc, 0, NULL) != 0) {
+		if (xtcp_now_ms() > end)
+			return -1;
+		usleep(5000);
+	}
+	return 0;
+}
+
+/* rfc1337 0 (the default): one number off, either side, is not enough. */
+TEST_F(twrst, rst_off_rcv_nxt_ignored)
+{
+	ASSERT_EQ(0, enter_ns(self->a));
+	ASSERT_EQ(0, xtcp_read_long(variant->rfc1337));
+	/* xtcp's knob is 0 or 1 (Linux's takes any u8). */
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(-EINVAL, xtcp_write_str(variant->rfc1337, "2"));
+	ASSERT_EQ(0, enter_ns(self->b));
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt + 1, XTCP_FLAG_RST,
+				   NULL, 0));
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt - 1,
+				   XTCP_FLAG_RST | XTCP_FLAG_ACK, NULL, 0));
+	twrst_still_there(_metadata, self, variant->proto, variant->proc);
+}
+
+/*
+ * rfc1337 1: not even a RST at exactly rcv_nxt ends TIME_WAIT; back at
+ * 0, the same RST does, and the port is free for bind().
+ */
+TEST_F(twrst, rst_at_rcv_nxt_ends_it_unless_rfc1337)
+{
+	ASSERT_EQ(0, twrst_sysctl(self->a, variant->rfc1337, "1"));
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt, XTCP_FLAG_RST,
+				   NULL, 0));
+	twrst_still_there(_metadata, self, variant->proto, variant->proc);
+	ASSERT_EQ(0, twrst_sysctl(self->a, variant->rfc1337, "0"));
+
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt, XTCP_FLAG_RST,
+				   NULL, 0));
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_read_long(variant->rfc1337));
+	EXPECT_EQ(0, tw_wait_none(variant->proc));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, ADDR_A, PORT_A, false));
+	if (variant->proto == IPPROTO_XTCP) {
+		EXPECT_EQ(1, xtcp_counter("TwKilledByRst"));
+		EXPECT_EQ(0, xtcp_counter("TwRecycled"));
+	}
+	ASSERT_EQ(0, enter_ns(self->b));
+	/* No answer to the RST that ended it. */
+	EXPECT_EQ(0, twrst_segments(&self->p, 500, 0, &self->last));
+}
+
+/*
+ * Why rfc1337 0 is the default: the peer connects again from the same
+ * port with an ISN below the entry's rcv_nxt.  The entry answers the
+ * SYN with its ACK; the peer, in SYN_SENT, answers that ACK with a RST
+ * at its acknowledgment number, which ends TIME_WAIT, and its next SYN
+ * gets the listener's SYN-ACK.
+ */
+TEST_F(twrst, old_isn_syn_gets_through_after_rst)
+{
+	uint32_t isn = self->rcv_nxt - 100000;
+	struct xtcp_seg_hdr h = { 0 };
+	struct xtcp_opts o;
+
+	ASSERT_EQ(0, raw_peer_send(&self->p, isn, XTCP_FLAG_SYN, NULL, 0));
+	ASSERT_EQ(1, twrst_segments(&self->p, 3000, 300, &h));
+	EXPECT_EQ(XTCP_FLAG_ACK, h.flags);
+	EXPECT_EQ(self->last.seq, h.seq);
+	EXPECT_EQ(self->rcv_nxt, h.ack);
+
+	ASSERT_EQ(0, raw_peer_send(&self->p, h.ack, XTCP_FLAG_RST, NULL, 0));
+	ASSERT_EQ(0, raw_peer_send(&self->p, isn, XTCP_FLAG_SYN, NULL, 0));
+	ASSERT_EQ(0, raw_peer_recv_from(&self->p, PORT_B,
+					XTCP_FLAG_SYN | XTCP_FLAG_ACK, &h, &o,
+					NULL, 0, NULL));
+	EXPECT_EQ(isn + 1, h.ack);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, tw_count(variant->proc, 0, NULL));
+	if (variant->proto == IPPROTO_XTCP) {
+		EXPECT_EQ(1, xtcp_counter("TwKilledByRst"));
+		EXPECT_EQ(0, xtcp_counter("TwRecycled"));
+	}
+	ASSERT_EQ(0, enter_ns(self->b));
+}
+
 /* From here on, xtcp only: its sysctls, counters and wire details. */
 FIXTURE(twx) {
 	int lfd;
@@ -334,6 +590,12 @@ FIXTURE_SETUP(twx)
 	 * debug kernel, within two_thousand_entries).
 	 */
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/tw_reuse", "0"));
+	/*
+	 * Entries made to answer here send their ACK to our own listener
+	 * on PORT, whose RST, at exactly the entry's rcv_nxt, would end
+	 * them with rfc1337 0 (see twrst); they must last.
+	 */
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/rfc1337", "1"));
 	self->lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
 	ASSERT_LE(0, self->lfd);
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->lfd));
@@ -627,8 +889,8 @@ static int send_seg(int raw, const struct xtcp_seg_hdr *h)
 
 /*
  * The peer's FIN again (our last ACK lost): TIME_WAIT acknowledges it
- * again, with the same numbers, and restarts its 2*MSL.  A RST does not
- * end TIME_WAIT early (RFC 1337).
+ * again, with the same numbers, and restarts its 2*MSL.  A RST one past
+ * rcv_nxt does not end it (tw.rst_* above for the rest).
  */
 TEST_F(twx, fin_again_reacked_rst_ignored)
 {
@@ -661,7 +923,7 @@ TEST_F(twx, fin_again_reacked_rst_ignored)
 	EXPECT_LT(150, t.when);		/* 2 s again */
 
 	fin.flags = XTCP_FLAG_RST;
-	fin.seq++;
+	fin.seq += 2;
 	ASSERT_EQ(0, send_seg(raw, &fin));
 	usleep(100000);
 	EXPECT_EQ(1, tw_count(PROC, port, NULL));

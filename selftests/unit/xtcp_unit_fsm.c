@@ -44,7 +44,7 @@ static const struct transition diagram[] = {
 	{ XTCP_CLOSING, XTCP_EV_RCV_RST, XTCP_CLOSE, false },
 	{ XTCP_LAST_ACK, XTCP_EV_RCV_RST, XTCP_CLOSE, false },
 	{ XTCP_SYN_SENT, XTCP_EV_RCV_RST, XTCP_CLOSE, false },
-	/* ...but TIME_WAIT (RFC 1337) and LISTEN. */
+	/* ...but TIME_WAIT (its entry decides: xtcp_twseg.h) and LISTEN. */
 	{ XTCP_TIME_WAIT, XTCP_EV_RCV_RST, XTCP_TIME_WAIT, false },
 	{ XTCP_LISTEN, XTCP_EV_RCV_RST, XTCP_LISTEN, false },
 	/* Retransmissions exhausted, or an orphaned FIN_WAIT2 timed out. */
