@@ -1361,7 +1361,7 @@ void xtcp_rcv_or_backlog(struct sock *sk, struct sk_buff *skb);
 bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	      const struct xtcp_seg_hdr *h);
 u32 xtcp_take_sack(struct sock *sk, const struct xtcp_opts *opt, u32 ack);
-u32 xtcp_clean_acked(struct sock *sk);
+u32 xtcp_clean_acked(struct sock *sk, u32 prior_fack);
 void xtcp_pcount_add(struct xtcp_sock *xs, const struct sk_buff *skb,
 		     int delta);
 void xtcp_skb_unmark(struct xtcp_sock *xs, struct sk_buff *skb);

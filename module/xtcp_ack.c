@@ -310,19 +310,25 @@ static u32 xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 len)
 /**
  * xtcp_clean_acked() - free what the peer acknowledged
  * @sk: socket, locked, with snd_una just advanced
+ * @prior_fack: the highest sequence number SACKed before the ACK, or
+ *	snd_una before it if none
  *
  * Whole skbs are freed; one acknowledged in part is trimmed.  The ACK
  * gives an RTT sample, timed from the oldest skb it covers, unless one
  * of them was retransmitted (Karn; Linux's FLAG_RETRANS_DATA_ACKED):
  * then from the timestamp it echoed, if the connection uses them.
- * Each skb it covers is delivered for RACK (xtcp_rack_advance()).
+ * Each skb it covers is delivered for RACK (xtcp_rack_advance()).  An
+ * skb sent once and never SACKed that lay below data SACKed before this
+ * ACK arrived late: the path reorders that far (Linux's
+ * tcp_clean_rtx_queue(), "non-retransmitted hole got filled").
  *
  * Return: the number of segments acknowledged.
  */
-u32 xtcp_clean_acked(struct sock *sk)
+u32 xtcp_clean_acked(struct sock *sk, u32 prior_fack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 sent_us = 0, acked = 0, now = xtcp_clock_us();
+	u32 reord = xs->snd_nxt;
 	bool sample = true, freed = false;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
@@ -342,6 +348,8 @@ u32 xtcp_clean_acked(struct sock *sk)
 					  now, cb->rexmit, xs->rtt.min_rtt_us);
 		if (cb->rexmit)
 			sample = false;
+		else if (!cb->sacked && xtcp_seq_before(cb->seq, reord))
+			reord = cb->seq;
 		freed = true;
 		if (xtcp_seq_after(cb->end_seq, xs->snd_una)) {
 			acked += xtcp_trim_acked(sk, skb, xs->snd_una - cb->seq);
@@ -356,6 +364,8 @@ u32 xtcp_clean_acked(struct sock *sk)
 	}
 	if (!freed)
 		return 0;
+	if (xtcp_seq_before(reord, prior_fack))
+		xtcp_check_reordering(xs, reord);
 	if (sample)
 		xtcp_rtt_measure(xs, sent_us);
 	else if (xs->rcv_tsecr)
@@ -444,7 +454,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	      const struct xtcp_seg_hdr *h)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 acked = 0, sacked = 0, prior_una;
+	u32 acked = 0, sacked = 0, prior_una, prior_fack;
 	bool dupack;
 
 	xtcp_assert_sock_locked(sk);
@@ -459,6 +469,8 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			     skb->len - h->doff,
 			     h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN),
 			     (u32)h->window << xs->snd_wscale, xs->snd_wnd);
+	prior_fack = xtcp_seq_after(xs->sack_high, xs->snd_una) ?
+		     xs->sack_high : xs->snd_una;
 	if (xs->sack_ok && (h->opt.present & XTCP_OPTF_SACK))
 		sacked = xtcp_take_sack(sk, &h->opt, h->ack);
 	xtcp_ack_rcvd(sk, h->ack);
@@ -468,7 +480,7 @@ bool xtcp_ack(struct sock *sk, struct sk_buff *skb,
 					(h->ack - xs->snd_una), U32_MAX);
 		xs->snd_una = h->ack;
 		xs->una_tstamp = jiffies;
-		acked = xtcp_clean_acked(sk);
+		acked = xtcp_clean_acked(sk, prior_fack);
 	}
 	xtcp_update_window(xs, h);
 	xtcp_cong_on_ack(sk, prior_una, acked, sacked, dupack);

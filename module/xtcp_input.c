@@ -170,7 +170,8 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	xtcp_take_syn(sk, skb, h);
 	if (ack) {
 		xs->snd_una = h->ack;
-		xtcp_clean_acked(sk);
+		/* Only our SYN was in flight: nothing SACKed above it. */
+		xtcp_clean_acked(sk, xs->iss);
 		xtcp_established(sk, XTCP_EV_RCV_SYNACK);
 		xtcp_send_ack(sk);
 		return;

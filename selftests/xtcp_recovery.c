@@ -543,6 +543,45 @@ TEST_F_TIMEOUT(linkx, reordering_raises_dupthresh, 60)
 	close(p.raw);
 }
 
+/*
+ * A late original that a cumulative ACK covers shows reordering too, as
+ * in Linux's tcp_clean_rtx_queue(): of eight segments the peer SACKs the
+ * last two, too few to start a recovery, then acknowledges all eight:
+ * the first six, sent once and never SACKed, arrived behind the eighth,
+ * so the path reorders by eight segments (from the first to the highest
+ * SACKed byte, as Linux measures it).  Nothing was sent again.  Delays as in
+ * reordering_raises_dupthresh keep RACK's window open meanwhile.
+ */
+TEST_F_TIMEOUT(linkx, late_original_acked_raises_reordering, 60)
+{
+	static const uint32_t last_two[][2] = { { 6000, 8000 } };
+	struct raw_peer p;
+	struct tcp_info ti;
+	int lfd, fd;
+	uint32_t s0;
+
+	ASSERT_EQ(0, ns_sh(self->a, TC " qdisc change dev veth0 root netem delay 800ms"));
+	ASSERT_EQ(0, ns_sh(self->b, TC " qdisc change dev veth0 root netem delay 20ms"));
+	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, raw_peer_flight(&p, fd, s0, 8));
+
+	ASSERT_EQ(0, raw_peer_sack(&p, s0, last_two, 1));
+	ASSERT_EQ(0, xtcp_tcp_info_sacked(fd, &ti, 2));
+	EXPECT_EQ(3, ti.tcpi_reordering);
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	ASSERT_EQ(0, raw_peer_ack_all(&p, fd, s0 + 8000));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(8, ti.tcpi_reordering);
+	EXPECT_EQ(0, ti.tcpi_total_retrans);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(0, xtcp_counter("RackLost"));
+	EXPECT_EQ(0, xtcp_counter("FastRetrans"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
 /* RACK-TLP */
 
 /*
