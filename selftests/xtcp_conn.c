@@ -376,6 +376,12 @@ static int reconnect(int proto, int lfd, const char *ip)
 
 TEST_F(conn, connect_tw_reuse_off)
 {
+	/*
+	 * Its second of waiting would show no more over IPv6, whose reuse
+	 * connect_tw_reuse_after_a_second shows: keep the program short.
+	 */
+	if (variant->family == AF_INET6)
+		SKIP(return, "IPv4 only: a 1 s wait for a refusal");
 	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "0"));
 	ASSERT_EQ(0, time_wait_tuple(variant->proto, variant->proc,
 				     self->lfd, variant->lo));
