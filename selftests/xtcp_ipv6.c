@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AF_INET6 sockets: connections over ::1 and between two namespaces,
- * data, half-close, TIME_WAIT and resets, /proc/net/xtcp6 (as
- * /proc/net/tcp6) and /proc/net/xtcp_sockstat6 (as sockstat6),
- * dual-stack sockets (v4-mapped peers, IPV6_V6ONLY, bind conflicts
- * across families) and ICMPv6 refusals.
+ * AF_INET6 sockets, what is IPv6's own: connections between two
+ * namespaces, /proc/net/xtcp6 (as /proc/net/tcp6) and
+ * /proc/net/xtcp_sockstat6 (as sockstat6), syncookies, dual-stack
+ * sockets (v4-mapped peers, IPV6_V6ONLY, bind conflicts across
+ * families), ICMPv6 refusals and errors, path MTU.  Connections over
+ * ::1 as such -- data, half-close, TIME_WAIT, resets -- are the tests
+ * of xtcp_conn.c, xtcp_socket.c and xtcp_sockopt.c, whose fixtures run
+ * over IPv6 too (variants tcp6, xtcp6).
  *
  * Every test runs twice, over Linux TCP and over xtcp, with the same
  * expectations, each in its own network namespace.
@@ -190,11 +193,6 @@ FIXTURE_TEARDOWN(ip6)
 	close(self->lfd);
 }
 
-TEST_F(ip6, refused)
-{
-	EXPECT_EQ(-ECONNREFUSED, connect6(variant->proto, "::1", PORT + 1));
-}
-
 TEST_F(ip6, handshake_addresses)
 {
 	struct sockaddr_in6 peer, a;
@@ -292,106 +290,6 @@ TEST_F(ip6, sockstat6_inuse)
 	EXPECT_EQ(3, sockstat_inuse(path6, tag6));
 	EXPECT_EQ(0, sockstat_inuse(path, tag));
 	close(c);
-	close(s);
-}
-
-TEST_F(ip6, data_both_ways)
-{
-	const size_t len = 1 << 20;
-	pid_t pc, ps;
-	char buf[1];
-	int c, s;
-
-	c = connect6(variant->proto, "::1", PORT);
-	ASSERT_LE(0, c);
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
-	/* One way, then the other: a child sends, we read. */
-	pc = send_pattern(c, len);
-	ASSERT_LT(0, pc);
-	EXPECT_EQ(0, recv_pattern(s, len));
-	EXPECT_EQ(0, child_ok(pc));
-	ps = send_pattern(s, len);
-	ASSERT_LT(0, ps);
-	EXPECT_EQ(0, recv_pattern(c, len));
-	EXPECT_EQ(0, child_ok(ps));
-	/* Then each side's FIN, and nothing more. */
-	EXPECT_EQ(0, shutdown(c, SHUT_WR));
-	EXPECT_EQ(0, recv(s, buf, 1, 0));
-	EXPECT_EQ(0, shutdown(s, SHUT_WR));
-	EXPECT_EQ(0, recv(c, buf, 1, 0));
-	close(c);
-	close(s);
-}
-
-TEST_F(ip6, half_close)
-{
-	char buf[8];
-	int c, s;
-
-	c = connect6(variant->proto, "::1", PORT);
-	ASSERT_LE(0, c);
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
-	ASSERT_EQ(4, send(c, "data", 4, 0));
-	ASSERT_EQ(0, shutdown(c, SHUT_WR));
-	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
-	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
-	EXPECT_EQ(0x08, xtcp_wait_state(variant->proc6, PORT,
-					xtcp_local_port(c), 0x08));
-	EXPECT_EQ(0x05, xtcp_wait_state(variant->proc6, xtcp_local_port(c),
-					PORT, 0x05));
-	ASSERT_EQ(5, send(s, "reply", 5, 0));
-	EXPECT_EQ(5, xtcp_recv_all(c, buf, 5));
-	EXPECT_EQ(0, memcmp(buf, "reply", 5));
-	EXPECT_EQ(-1, send(c, "x", 1, MSG_NOSIGNAL));
-	EXPECT_EQ(EPIPE, errno);
-	close(s);
-	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
-	close(c);
-}
-
-TEST_F(ip6, active_close_time_wait)
-{
-	unsigned short cport;
-	char buf[4];
-	int c, s, c2;
-
-	c = connect6(variant->proto, "::1", PORT);
-	ASSERT_LE(0, c);
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
-	cport = xtcp_local_port(c);
-	close(c);
-	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
-	EXPECT_EQ(0x08, xtcp_proc_state(variant->proc6, PORT, cport));
-	close(s);
-	EXPECT_EQ(0x06, xtcp_wait_state(variant->proc6, cport, PORT, 0x06));
-	EXPECT_EQ(-1, xtcp_wait_state(variant->proc6, PORT, cport, -1));
-	/* The entry holds its port: bind() to it fails, as with TCP. */
-	c2 = socket(AF_INET6, SOCK_STREAM, variant->proto);
-	ASSERT_LE(0, c2);
-	EXPECT_EQ(-EADDRINUSE, bind6(c2, "::1", cport));
-	close(c2);
-}
-
-TEST_F(ip6, linger_zero_resets)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	unsigned short cport;
-	char buf[4];
-	int c, s;
-
-	c = connect6(variant->proto, "::1", PORT);
-	ASSERT_LE(0, c);
-	s = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, s);
-	cport = xtcp_local_port(c);
-	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
-	close(c);
-	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), 0));
-	EXPECT_EQ(ECONNRESET, errno);
-	EXPECT_EQ(-1, xtcp_proc_state(variant->proc6, cport, PORT));
 	close(s);
 }
 

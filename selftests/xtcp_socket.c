@@ -4,9 +4,11 @@
  * ephemeral ports, SO_REUSEADDR, listen, /proc/net/xtcp, poll and the
  * errno of calls that need a connection.
  *
- * Every test runs twice, over Linux TCP and over xtcp, with the same
- * expectations: xtcp must behave as TCP does.  Each test runs in its own
- * network namespace, so ports and sysctls never leak between tests.
+ * Every test runs over Linux TCP and over xtcp with the same
+ * expectations: xtcp must behave as TCP does.  And over IPv4 and IPv6
+ * (variants tcp, xtcp, tcp6, xtcp6), with the same test bodies on each
+ * family's addresses.  Each test runs in its own network namespace, so
+ * ports and sysctls never leak between tests.
  */
 #include <poll.h>
 #include <signal.h>
@@ -22,17 +24,52 @@ FIXTURE(sock) {
 
 FIXTURE_VARIANT(sock) {
 	int proto;
-	const char *proc;
+	int family;
+	const char *proc;	/* the sockets of that family */
+	const char *lo;		/* its loopback address */
+	const char *any;	/* its wildcard */
+	const char *foreign;	/* an address no interface has */
+	const char *proc_lo;	/* lo as the proc file prints it */
 };
 
 FIXTURE_VARIANT_ADD(sock, tcp) {
 	.proto = IPPROTO_TCP,
+	.family = AF_INET,
 	.proc = "/proc/net/tcp",
+	.lo = "127.0.0.1",
+	.any = "0.0.0.0",
+	.foreign = "198.18.0.1",
+	.proc_lo = "0100007F",
 };
 
 FIXTURE_VARIANT_ADD(sock, xtcp) {
 	.proto = IPPROTO_XTCP,
+	.family = AF_INET,
 	.proc = "/proc/net/xtcp",
+	.lo = "127.0.0.1",
+	.any = "0.0.0.0",
+	.foreign = "198.18.0.1",
+	.proc_lo = "0100007F",
+};
+
+FIXTURE_VARIANT_ADD(sock, tcp6) {
+	.proto = IPPROTO_TCP,
+	.family = AF_INET6,
+	.proc = "/proc/net/tcp6",
+	.lo = "::1",
+	.any = "::",
+	.foreign = "2001:db8::1",
+	.proc_lo = "00000000000000000000000001000000",
+};
+
+FIXTURE_VARIANT_ADD(sock, xtcp6) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
+	.proc = "/proc/net/xtcp6",
+	.lo = "::1",
+	.any = "::",
+	.foreign = "2001:db8::1",
+	.proc_lo = "00000000000000000000000001000000",
 };
 
 FIXTURE_SETUP(sock)
@@ -42,7 +79,8 @@ FIXTURE_SETUP(sock)
 
 	ASSERT_EQ(0, xtcp_new_netns());
 	for (i = 0; i < 4; i++) {
-		self->fds[i] = socket(AF_INET, SOCK_STREAM, variant->proto);
+		self->fds[i] = socket(variant->family, SOCK_STREAM,
+				      variant->proto);
 		ASSERT_LE(0, self->fds[i]) TH_LOG("socket: %s", strerror(errno));
 	}
 }
@@ -81,81 +119,86 @@ TEST_F(sock, socket_options)
 
 TEST_F(sock, bind_getsockname)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a, want;
 	socklen_t len = sizeof(a);
 
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
 	ASSERT_EQ(0, getsockname(self->fds[0], (struct sockaddr *)&a, &len));
-	EXPECT_EQ(sizeof(a), len);
-	EXPECT_EQ(AF_INET, a.sin_family);
-	EXPECT_EQ(htonl(INADDR_LOOPBACK), a.sin_addr.s_addr);
-	EXPECT_EQ(PORT, ntohs(a.sin_port));
+	EXPECT_EQ(xtcp_sockaddr(variant->lo, PORT, &want), len);
+	EXPECT_EQ(variant->family, a.ss_family);
+	EXPECT_TRUE(xtcp_sockaddr_is(&a, variant->lo));
+	EXPECT_EQ(PORT, xtcp_sockaddr_port(&a));
 }
 
 TEST_F(sock, bind_twice_einval)
 {
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
-	EXPECT_EQ(-EINVAL, bind_fd(self->fds[0], "127.0.0.1", PORT + 1));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	EXPECT_EQ(-EINVAL, bind_fd(self->fds[0], variant->lo, PORT + 1));
 }
 
 TEST_F(sock, bind_foreign_address)
 {
-	EXPECT_EQ(-EADDRNOTAVAIL, bind_fd(self->fds[0], "198.18.0.1", PORT));
+	EXPECT_EQ(-EADDRNOTAVAIL, bind_fd(self->fds[0], variant->foreign,
+					  PORT));
 }
 
 TEST_F(sock, bind_eaddrinuse)
 {
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], variant->lo, PORT));
 	/* A wildcard overlaps every address. */
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[2], "0.0.0.0", PORT));
-	/* Another address on the same port does not conflict. */
-	EXPECT_EQ(0, bind_fd(self->fds[3], "127.0.0.2", PORT));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[2], variant->any, PORT));
+	/*
+	 * Another address on the same port does not conflict: IPv4's,
+	 * with a second loopback address (IPv6 has none).
+	 */
+	if (variant->family == AF_INET)
+		EXPECT_EQ(0, bind_fd(self->fds[3], "127.0.0.2", PORT));
 }
 
 TEST_F(sock, bind_after_close)
 {
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
 	ASSERT_EQ(0, listen(self->fds[0], 1));
 	close(self->fds[0]);
 	self->fds[0] = -1;
-	EXPECT_EQ(0, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	EXPECT_EQ(0, bind_fd(self->fds[1], variant->lo, PORT));
 }
 
 TEST_F(sock, reuseaddr_both_bound)
 {
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[0]));
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[1]));
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
-	EXPECT_EQ(0, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	EXPECT_EQ(0, bind_fd(self->fds[1], variant->lo, PORT));
 }
 
 TEST_F(sock, reuseaddr_needs_both)
 {
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[0]));
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], variant->lo, PORT));
 
-	ASSERT_EQ(0, bind_fd(self->fds[2], "127.0.0.1", PORT + 1));
+	ASSERT_EQ(0, bind_fd(self->fds[2], variant->lo, PORT + 1));
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[3]));
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[3], "127.0.0.1", PORT + 1));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[3], variant->lo, PORT + 1));
 }
 
 TEST_F(sock, reuseaddr_not_with_listener)
 {
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[0]));
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[1]));
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
 	ASSERT_EQ(0, listen(self->fds[0], 1));
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], variant->lo, PORT));
 }
 
 TEST_F(sock, reuseaddr_one_listener)
 {
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[0]));
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[1]));
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
-	ASSERT_EQ(0, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[1], variant->lo, PORT));
 	EXPECT_EQ(0, listen(self->fds[0], 1));
 	EXPECT_EQ(-1, listen(self->fds[1], 1));
 	EXPECT_EQ(EADDRINUSE, errno);
@@ -167,17 +210,17 @@ TEST_F(sock, ephemeral_port_range)
 
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
 				    "41000 41001"));
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", 0));
-	ASSERT_EQ(0, bind_fd(self->fds[1], "127.0.0.1", 0));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, 0));
+	ASSERT_EQ(0, bind_fd(self->fds[1], variant->lo, 0));
 	p0 = xtcp_local_port(self->fds[0]);
 	p1 = xtcp_local_port(self->fds[1]);
 	EXPECT_TRUE(p0 == 41000 || p0 == 41001) TH_LOG("port %u", p0);
 	EXPECT_TRUE(p1 == 41000 || p1 == 41001) TH_LOG("port %u", p1);
 	EXPECT_NE(p0, p1);
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[2], "127.0.0.1", 0));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[2], variant->lo, 0));
 	/* Ephemeral ports are never shared, SO_REUSEADDR or not. */
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[3]));
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[3], "127.0.0.1", 0));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[3], variant->lo, 0));
 }
 
 TEST_F(sock, listen_autobind)
@@ -198,20 +241,23 @@ TEST_F(sock, listen_in_proc)
 	int val = 0;
 	socklen_t len = sizeof(val);
 
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
 	ASSERT_EQ(0, listen(self->fds[0], 5));
 	ASSERT_EQ(0, getsockopt(self->fds[0], SOL_SOCKET, SO_ACCEPTCONN, &val, &len));
 	EXPECT_EQ(1, val);
 
 	ASSERT_EQ(1, xtcp_proc_find(variant->proc, PORT, &ps));
-	EXPECT_EQ(0x0100007F, ps.laddr);
-	EXPECT_EQ(0, ps.raddr);
+	EXPECT_STREQ(variant->proc_lo, ps.la);
+	EXPECT_EQ(strlen(variant->proc_lo), strspn(ps.ra, "0"));
+	EXPECT_EQ(strlen(variant->proc_lo), strlen(ps.ra));
 	EXPECT_EQ(0, ps.rport);
 	EXPECT_EQ(0x0A, ps.state);
 	EXPECT_EQ(0, ps.tx_queue);
 	EXPECT_EQ(0, ps.rx_queue);
 	EXPECT_EQ(xtcp_sock_ino(self->fds[0]), ps.inode);
-	EXPECT_EQ(XTCP_PROC_LINE_LEN, ps.line_len);
+	/* /proc/net/tcp pads its lines to one length, tcp6 does not. */
+	if (variant->family == AF_INET)
+		EXPECT_EQ(XTCP_PROC_LINE_LEN, ps.line_len);
 
 	close(self->fds[0]);
 	self->fds[0] = -1;
@@ -222,7 +268,7 @@ TEST_F(sock, listen_again_and_stop)
 {
 	struct xtcp_proc_sock ps;
 
-	ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
 	ASSERT_EQ(0, listen(self->fds[0], 5));
 	/* listen() on a listener only changes the backlog. */
 	ASSERT_EQ(0, listen(self->fds[0], 10));
@@ -230,7 +276,7 @@ TEST_F(sock, listen_again_and_stop)
 	ASSERT_EQ(0, shutdown(self->fds[0], SHUT_RD));
 	if (xtcp_proc_find(variant->proc, PORT, &ps) == 1)
 		EXPECT_NE(0x0A, ps.state);
-	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], "127.0.0.1", PORT));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], variant->lo, PORT));
 	EXPECT_EQ(0, listen(self->fds[0], 5));
 	ASSERT_EQ(1, xtcp_proc_find(variant->proc, PORT, &ps));
 	EXPECT_EQ(0x0A, ps.state);
@@ -246,10 +292,13 @@ TEST_F(sock, proc_header)
 {
 	char tcp[256], mine[256];
 
-	ASSERT_EQ(0, xtcp_first_line("/proc/net/tcp", tcp, sizeof(tcp)));
+	ASSERT_EQ(0, xtcp_first_line(xtcp_proc_path(IPPROTO_TCP,
+						    variant->family),
+				     tcp, sizeof(tcp)));
 	ASSERT_EQ(0, xtcp_first_line(variant->proc, mine, sizeof(mine)));
 	EXPECT_STREQ(tcp, mine);
-	EXPECT_EQ(XTCP_PROC_LINE_LEN, strlen(mine));
+	if (variant->family == AF_INET)
+		EXPECT_EQ(XTCP_PROC_LINE_LEN, strlen(mine));
 }
 
 TEST_F(sock, poll_unconnected)

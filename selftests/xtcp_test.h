@@ -324,6 +324,7 @@ static inline int xtcp_first_line(const char *path, char *buf, size_t len)
  */
 struct xtcp_proc_sock {
 	unsigned int laddr, lport, raddr, rport, state;
+	char la[33], ra[33];	/* the address columns, of either family */
 	unsigned int tx_queue, rx_queue;
 	unsigned int timer;	/* tr: kind of timer (3 for TIME_WAIT) */
 	unsigned long when;	/* tm->when: clock ticks left */
@@ -339,18 +340,16 @@ struct xtcp_proc_sock {
  */
 static inline bool xtcp_proc_parse(const char *line, struct xtcp_proc_sock *s)
 {
-	char la[33], ra[33];
-
 	memset(s, 0, sizeof(*s));
 	if (sscanf(line, " %*d: %32[0-9A-F]:%X %32[0-9A-F]:%X %X %X:%X %X:%lX %*X %*u %*d %lu",
-		   la, &s->lport, ra, &s->rport, &s->state,
+		   s->la, &s->lport, s->ra, &s->rport, &s->state,
 		   &s->tx_queue, &s->rx_queue, &s->timer, &s->when,
 		   &s->inode) != 10)
 		return false;
-	/* /proc/net/tcp6's 32-digit addresses are left at 0. */
-	if (strlen(la) == 8 && strlen(ra) == 8) {
-		s->laddr = strtoul(la, NULL, 16);
-		s->raddr = strtoul(ra, NULL, 16);
+	/* /proc/net/tcp6's 32-digit addresses are left at 0 (la, ra hold them). */
+	if (strlen(s->la) == 8 && strlen(s->ra) == 8) {
+		s->laddr = strtoul(s->la, NULL, 16);
+		s->raddr = strtoul(s->ra, NULL, 16);
 	}
 	s->line_len = strlen(line);
 	return true;
@@ -522,34 +521,122 @@ static inline struct sockaddr_in xtcp_addr(const char *ip, unsigned short port)
 	return a;
 }
 
-/* bind() to @ip:@port; 0 or -errno. */
+/*
+ * @ip and @port in *@ss, of the family @ip is written in: AF_INET6 for
+ * an address with a colon ("::1", "::ffff:127.0.0.1"), AF_INET for a
+ * dotted one.  Its length, or 0 if @ip is no address.  Lets a test body
+ * run over either family with the variant's address strings.
+ */
+static inline socklen_t xtcp_sockaddr(const char *ip, unsigned short port,
+				      struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(ip, ':')) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		return inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1 ?
+		       sizeof(*a6) : 0;
+	}
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	return inet_pton(AF_INET, ip, &a->sin_addr) == 1 ? sizeof(*a) : 0;
+}
+
+/* The family of address @ip, as xtcp_sockaddr() tells it. */
+static inline int xtcp_family_of(const char *ip)
+{
+	return strchr(ip, ':') ? AF_INET6 : AF_INET;
+}
+
+/* Is *@ss the address @ip (any port)? */
+static inline bool xtcp_sockaddr_is(const struct sockaddr_storage *ss,
+				    const char *ip)
+{
+	struct sockaddr_storage want;
+
+	if (!xtcp_sockaddr(ip, 0, &want) || ss->ss_family != want.ss_family)
+		return false;
+	if (want.ss_family == AF_INET6)
+		return !memcmp(&((struct sockaddr_in6 *)ss)->sin6_addr,
+			       &((struct sockaddr_in6 *)&want)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return ((struct sockaddr_in *)ss)->sin_addr.s_addr ==
+	       ((struct sockaddr_in *)&want)->sin_addr.s_addr;
+}
+
+/* The port of *@ss (AF_INET or AF_INET6) in host order. */
+static inline unsigned short xtcp_sockaddr_port(const struct sockaddr_storage *ss)
+{
+	/* sin_port and sin6_port are at the same offset. */
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/* bind() to @ip:@port, IPv4 or IPv6 as @ip is; 0 or -errno. */
 static inline int xtcp_bind(int fd, const char *ip, unsigned short port)
 {
-	struct sockaddr_in a = xtcp_addr(ip, port);
+	struct sockaddr_storage a;
+	socklen_t len = xtcp_sockaddr(ip, port, &a);
 
-	return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+	if (!len)
+		return -EINVAL;
+	return bind(fd, (struct sockaddr *)&a, len) ? -errno : 0;
+}
+
+/*
+ * A SOCK_STREAM socket of @proto connected to @ip:@port, of @ip's
+ * family: the socket, or -errno.
+ */
+static inline int xtcp_connect(int proto, const char *ip, unsigned short port)
+{
+	struct sockaddr_storage a;
+	socklen_t len = xtcp_sockaddr(ip, port, &a);
+	int fd, err;
+
+	if (!len)
+		return -EINVAL;
+	fd = socket(a.ss_family, SOCK_STREAM, proto);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* /proc/net/tcp, tcp6, xtcp or xtcp6: @proto's sockets of @family. */
+static inline const char *xtcp_proc_path(int proto, int family)
+{
+	if (family == AF_INET6)
+		return proto == IPPROTO_TCP ? "/proc/net/tcp6" :
+					      "/proc/net/xtcp6";
+	return proto == IPPROTO_TCP ? "/proc/net/tcp" : "/proc/net/xtcp";
 }
 
 /* Local port of @fd in host order, or 0. */
 static inline unsigned short xtcp_local_port(int fd)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
 
 	if (getsockname(fd, (struct sockaddr *)&a, &len))
 		return 0;
-	return ntohs(a.sin_port);
+	return xtcp_sockaddr_port(&a);
 }
 
 /* Remote port of @fd in host order, or 0. */
 static inline unsigned short xtcp_peer_port(int fd)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
 
 	if (getpeername(fd, (struct sockaddr *)&a, &len))
 		return 0;
-	return ntohs(a.sin_port);
+	return xtcp_sockaddr_port(&a);
 }
 
 /* The module's reference count (/sys/module/xtcp/refcnt), or -1. */
@@ -599,12 +686,20 @@ static inline int xtcp_tcp_info_sacked(int fd, struct tcp_info *ti,
 	return -1;
 }
 
+/* The loopback address of @family, as text: 127.0.0.1 or ::1. */
+static inline const char *xtcp_loopback(int family)
+{
+	return family == AF_INET6 ? "::1" : "127.0.0.1";
+}
+
 /*
  * A new network namespace with lo up, xtcp's TIME_WAIT short (msl_ms
- * 100, so that tests end quickly), and a listener of @proto on
- * 127.0.0.1:@port with a backlog of 8: the listener, or -errno.
+ * 100, so that tests end quickly), and a listener of @proto on the
+ * loopback address of @family (127.0.0.1, ::1), port @port, with a
+ * backlog of 8: the listener, or -errno.
  */
-static inline int xtcp_loopback_listener(int proto, unsigned short port)
+static inline int xtcp_loopback_listener_af(int family, int proto,
+					    unsigned short port)
 {
 	int fd, err;
 
@@ -612,10 +707,10 @@ static inline int xtcp_loopback_listener(int proto, unsigned short port)
 	if (err)
 		return err;
 	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
-	fd = socket(AF_INET, SOCK_STREAM, proto);
+	fd = socket(family, SOCK_STREAM, proto);
 	if (fd < 0)
 		return -errno;
-	err = xtcp_bind(fd, "127.0.0.1", port);
+	err = xtcp_bind(fd, xtcp_loopback(family), port);
 	if (!err && listen(fd, 8))
 		err = -errno;
 	if (err) {
@@ -623,6 +718,12 @@ static inline int xtcp_loopback_listener(int proto, unsigned short port)
 		return err;
 	}
 	return fd;
+}
+
+/* xtcp_loopback_listener_af() on 127.0.0.1. */
+static inline int xtcp_loopback_listener(int proto, unsigned short port)
+{
+	return xtcp_loopback_listener_af(AF_INET, proto, port);
 }
 
 #endif /* _XTCP_TEST_H */

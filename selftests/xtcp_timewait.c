@@ -6,7 +6,9 @@
  * The client always closes first, so the TIME_WAIT entry is the
  * client's: local port CPORT (or an ephemeral one), remote port PORT.
  * Each test runs in its own network namespace; those of twrst in two,
- * facing xtcp_peer.h's phantom peer.
+ * facing xtcp_peer.h's phantom peer.  The tests of fixture tw run over
+ * Linux TCP and xtcp, IPv4 and IPv6 (variants tcp, xtcp, tcp6, xtcp6)
+ * with the same bodies; those of twx, xtcp's own, and twrst over IPv4.
  */
 #include "xtcp_peer.h"
 #include "kselftest_harness.h"
@@ -75,6 +77,12 @@ static int tw_count_in_pieces(const char *proc, size_t size,
 	return got < 0 ? -1 : n;
 }
 
+/*
+ * The loopback address the listener and the clients use: the tw
+ * fixture's variant sets it (127.0.0.1 or ::1); twx keeps IPv4's.
+ */
+static const char *tw_lo = "127.0.0.1";
+
 static int set_msl(int ms)
 {
 	char buf[16];
@@ -89,12 +97,13 @@ static int set_msl(int ms)
  */
 static unsigned short client_close_first(int lfd, int cfd)
 {
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	struct sockaddr_storage a;
+	socklen_t len = xtcp_sockaddr(tw_lo, PORT, &a);
 	unsigned short port;
 	char b;
 	int s;
 
-	if (connect(cfd, (struct sockaddr *)&a, sizeof(a)))
+	if (connect(cfd, (struct sockaddr *)&a, len))
 		return 0;
 	s = accept(lfd, NULL, NULL);
 	if (s < 0)
@@ -109,7 +118,7 @@ static unsigned short client_close_first(int lfd, int cfd)
 
 static unsigned short cycle(int proto, int lfd)
 {
-	int c = socket(AF_INET, SOCK_STREAM, proto);
+	int c = socket(xtcp_family_of(tw_lo), SOCK_STREAM, proto);
 
 	return c < 0 ? 0 : client_close_first(lfd, c);
 }
@@ -120,27 +129,53 @@ FIXTURE(tw) {
 
 FIXTURE_VARIANT(tw) {
 	int proto;
-	const char *proc;
+	int family;
+	const char *proc;	/* the sockets of that family */
+	const char *lo;		/* its loopback address */
+	const char *any;	/* its wildcard */
 };
 
 FIXTURE_VARIANT_ADD(tw, tcp) {
 	.proto = IPPROTO_TCP,
+	.family = AF_INET,
 	.proc = "/proc/net/tcp",
+	.lo = "127.0.0.1",
+	.any = "0.0.0.0",
 };
 
 FIXTURE_VARIANT_ADD(tw, xtcp) {
 	.proto = IPPROTO_XTCP,
+	.family = AF_INET,
 	.proc = "/proc/net/xtcp",
+	.lo = "127.0.0.1",
+	.any = "0.0.0.0",
+};
+
+FIXTURE_VARIANT_ADD(tw, tcp6) {
+	.proto = IPPROTO_TCP,
+	.family = AF_INET6,
+	.proc = "/proc/net/tcp6",
+	.lo = "::1",
+	.any = "::",
+};
+
+FIXTURE_VARIANT_ADD(tw, xtcp6) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
+	.proc = "/proc/net/xtcp6",
+	.lo = "::1",
+	.any = "::",
 };
 
 FIXTURE_SETUP(tw)
 {
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
+	tw_lo = variant->lo;
 	ASSERT_EQ(0, xtcp_new_netns());
-	self->lfd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	self->lfd = socket(variant->family, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, self->lfd);
 	ASSERT_EQ(0, xtcp_set_reuseaddr(self->lfd));
-	ASSERT_EQ(0, xtcp_bind(self->lfd, "127.0.0.1", PORT));
+	ASSERT_EQ(0, xtcp_bind(self->lfd, variant->lo, PORT));
 	ASSERT_EQ(0, listen(self->lfd, 128));
 }
 
@@ -165,18 +200,18 @@ TEST_F(tw, visible_in_proc)
 
 static int bind_client(int proto, bool reuse)
 {
-	int c = socket(AF_INET, SOCK_STREAM, proto);
+	int c = socket(xtcp_family_of(tw_lo), SOCK_STREAM, proto);
 
 	if (c < 0)
 		return -1;
 	if (reuse && xtcp_set_reuseaddr(c))
 		return -1;
-	if (xtcp_bind(c, "127.0.0.1", CPORT))
+	if (xtcp_bind(c, tw_lo, CPORT))
 		return -1;
 	return c;
 }
 
-/* A TIME_WAIT entry on 127.0.0.1:CPORT, its socket bound with @reuse. */
+/* A TIME_WAIT entry on tw_lo:CPORT, its socket bound with @reuse. */
 static void tw_entry_on_cport(struct __test_metadata *_metadata, int proto,
 			      int lfd, bool reuse)
 {
@@ -186,11 +221,14 @@ static void tw_entry_on_cport(struct __test_metadata *_metadata, int proto,
 	ASSERT_EQ(CPORT, client_close_first(lfd, c));
 }
 
-/* bind() of a new socket, SO_REUSEADDR set or not: 0 or -errno. */
+/*
+ * bind() of a new socket of @ip's family, SO_REUSEADDR set or not: 0 or
+ * -errno.
+ */
 static int tw_try_bind(int proto, const char *ip, unsigned short port,
 		       bool reuse)
 {
-	int n = socket(AF_INET, SOCK_STREAM, proto);
+	int n = socket(xtcp_family_of(ip), SOCK_STREAM, proto);
 	int err;
 
 	if (n < 0)
@@ -207,16 +245,16 @@ TEST_F(tw, holds_port)
 {
 	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
 	EXPECT_EQ(-EADDRINUSE,
-		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
+		  tw_try_bind(variant->proto, variant->lo, CPORT, false));
 	/* SO_REUSEADDR on the new socket alone is not enough. */
 	EXPECT_EQ(-EADDRINUSE,
-		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, true));
+		  tw_try_bind(variant->proto, variant->lo, CPORT, true));
 }
 
 TEST_F(tw, reuseaddr_both_sides)
 {
 	tw_entry_on_cport(_metadata, variant->proto, self->lfd, true);
-	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, true));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, variant->lo, CPORT, true));
 }
 
 /*
@@ -226,44 +264,45 @@ TEST_F(tw, reuseaddr_both_sides)
  */
 TEST_F(tw, other_ports_entries_change_nothing)
 {
-	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT);
+	struct sockaddr_storage a;
+	socklen_t alen = xtcp_sockaddr(variant->lo, PORT, &a);
 	unsigned short got[2];
 	int c, s[2], i, n;
 
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
 				    "43200 43201"));
 	for (i = 0; i < 64; i++) {
-		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		c = socket(variant->family, SOCK_STREAM, variant->proto);
 		ASSERT_LE(0, c);
 		if (i % 2)
 			ASSERT_EQ(0, xtcp_set_reuseaddr(c));
-		ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", CPORT + 1 + i));
+		ASSERT_EQ(0, xtcp_bind(c, variant->lo, CPORT + 1 + i));
 		ASSERT_EQ(CPORT + 1 + i, client_close_first(self->lfd, c));
 	}
 	ASSERT_EQ(64, tw_count(variant->proc, 0, NULL));
 
-	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
-	EXPECT_EQ(0, tw_try_bind(variant->proto, "0.0.0.0", CPORT, false));
-	n = socket(AF_INET, SOCK_STREAM, variant->proto);
+	EXPECT_EQ(0, tw_try_bind(variant->proto, variant->lo, CPORT, false));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, variant->any, CPORT, false));
+	n = socket(variant->family, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, n);
-	ASSERT_EQ(0, xtcp_bind(n, "127.0.0.1", 0));
+	ASSERT_EQ(0, xtcp_bind(n, variant->lo, 0));
 	EXPECT_LE(43200, xtcp_local_port(n));
 	EXPECT_GE(43201, xtcp_local_port(n));
 	close(n);
 
 	/* Each of the range's two ports once, then no 4-tuple is left. */
 	for (i = 0; i < 2; i++) {
-		c = socket(AF_INET, SOCK_STREAM, variant->proto);
+		c = socket(variant->family, SOCK_STREAM, variant->proto);
 		ASSERT_LE(0, c);
-		ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+		ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, alen));
 		got[i] = xtcp_local_port(c);
 		s[i] = c;
 	}
 	EXPECT_EQ(43200, got[0]);	/* connect() tries even ports first */
 	EXPECT_EQ(43201, got[1]);
-	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	c = socket(variant->family, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, c);
-	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, alen));
 	EXPECT_EQ(EADDRNOTAVAIL, errno);
 	close(c);
 	close(s[0]);
@@ -277,23 +316,32 @@ TEST_F(tw, other_ports_entries_change_nothing)
  */
 TEST_F(tw, entry_holds_its_address_and_port)
 {
+	/* IPv6 has no second loopback address: no 127.0.0.2 there. */
 	static const struct {
 		const char *ip;
 		unsigned short port;
 		bool reuse;
 		int err;
-	} binds[] = {
+	} binds4[] = {
 		{ "127.0.0.2", CPORT, false, 0 },
 		{ "0.0.0.0", CPORT, false, -EADDRINUSE },
 		{ "0.0.0.0", CPORT, true, -EADDRINUSE },
 		{ "127.0.0.1", CPORT + 1, false, 0 },
 		{ "0.0.0.0", CPORT + 1, false, 0 },
+	}, binds6[] = {
+		{ "::", CPORT, false, -EADDRINUSE },
+		{ "::", CPORT, true, -EADDRINUSE },
+		{ "::1", CPORT + 1, false, 0 },
+		{ "::", CPORT + 1, false, 0 },
 	};
+	const bool v6 = variant->family == AF_INET6;
+	const unsigned int n = v6 ? ARRAY_SIZE(binds6) : ARRAY_SIZE(binds4);
+	const typeof(binds4[0]) *binds = v6 ? binds6 : binds4;
 	unsigned int i;
 	int err;
 
 	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
-	for (i = 0; i < ARRAY_SIZE(binds); i++) {
+	for (i = 0; i < n; i++) {
 		err = tw_try_bind(variant->proto, binds[i].ip, binds[i].port,
 				  binds[i].reuse);
 		EXPECT_EQ(binds[i].err, err)
@@ -305,7 +353,7 @@ TEST_F(tw, entry_holds_its_address_and_port)
 TEST_F(tw, reuseaddr_wildcard)
 {
 	tw_entry_on_cport(_metadata, variant->proto, self->lfd, true);
-	EXPECT_EQ(0, tw_try_bind(variant->proto, "0.0.0.0", CPORT, true));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, variant->any, CPORT, true));
 }
 
 /* An entry holds its port in its own namespace only. */
@@ -313,11 +361,11 @@ TEST_F(tw, port_held_in_own_namespace)
 {
 	tw_entry_on_cport(_metadata, variant->proto, self->lfd, false);
 	EXPECT_EQ(-EADDRINUSE,
-		  tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
+		  tw_try_bind(variant->proto, variant->lo, CPORT, false));
 
 	ASSERT_EQ(0, xtcp_new_netns());
 	EXPECT_EQ(0, tw_count(variant->proc, 0, NULL));
-	EXPECT_EQ(0, tw_try_bind(variant->proto, "127.0.0.1", CPORT, false));
+	EXPECT_EQ(0, tw_try_bind(variant->proto, variant->lo, CPORT, false));
 }
 
 /*
