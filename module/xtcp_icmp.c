@@ -4,9 +4,11 @@
  * for its connection (RFC 9293 section 3.9.1.3 via RFC 1122 4.2.3.9,
  * RFC 5927), and path MTU discovery (RFC 1191).
  *
- * The IP layer calls xtcp_v4_err() in softirq context with the ICMP
- * message's copy of our IP header and the first 8 bytes of ours (ports
- * and sequence number).  As for received segments, work on a socket the
+ * The IP layer calls xtcp_v4_err() (IPv6's: xtcp_v6_err()) in softirq
+ * context with the ICMP message's copy of our IP header and the first 8
+ * bytes of ours (ports and sequence number).  Each finds the connection
+ * and reads what the message means in its family; xtcp_icmp_deliver()
+ * acts on it for both.  As for received segments, work on a socket the
  * user owns is left to release_sock() (rule 1 in xtcp.h): a path MTU
  * change through %XTCP_MTU_REDUCED_DEFERRED, the end of a connection
  * being opened through %XTCP_ICMP_ERR_DEFERRED.  That happens even for
@@ -173,17 +175,79 @@ static void xtcp_icmp_error(struct sock *sk, int err)
 	}
 }
 
+/*
+ * What an ICMP or ICMPv6 message is for the connection it quotes, once
+ * its family's handler has read it.
+ */
+enum xtcp_icmp_kind {
+	XTCP_ICMP_REDIRECT,	/* a redirect: update the route */
+	XTCP_ICMP_PMTU,		/* a lower path MTU */
+	XTCP_ICMP_ERROR,	/* an error, or nothing if its errno is 0 */
+	XTCP_ICMP_IGNORE,	/* nothing to do (a forged PMTU) */
+};
+
+/**
+ * xtcp_icmp_deliver() - act on an ICMP or ICMPv6 message for a connection
+ * @sk: the socket the quoted segment's 4-tuple finds; the caller's
+ *	reference is consumed
+ * @skb: the message, for a redirect
+ * @seq: the quoted segment's sequence number
+ * @kind: what the message is, as its family's handler read it
+ * @mtu: for %XTCP_ICMP_PMTU, the path MTU the message reports
+ * @err: for %XTCP_ICMP_ERROR, the error as a negative errno (per family:
+ *	xtcp_icmp_errno(), xtcp_icmp6_errno()), 0 for none
+ *
+ * The part of xtcp_v4_err() and xtcp_v6_err() that does not depend on
+ * the family.  Softirq context.  The message is taken only for a
+ * connection (not a listener, nor a closed socket) that has @seq in
+ * flight, snd_una to snd_nxt (RFC 5927 section 4.1; snd_nxt included,
+ * as the error may come back before snd_nxt moves past the segment), so
+ * that a forged message must guess it.  A redirect is ignored while the
+ * user owns the socket; a lower path MTU and the end of a connection
+ * being opened wait for release_sock() then.
+ */
+static void xtcp_icmp_deliver(struct sock *sk, struct sk_buff *skb, u32 seq,
+			      enum xtcp_icmp_kind kind, u32 mtu, int err)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	bh_lock_sock(sk);
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		goto out;
+	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
+		goto out;
+	switch (kind) {
+	case XTCP_ICMP_REDIRECT:
+		if (!sock_owned_by_user(sk))
+			xtcp_icmp_redirect(sk, skb);
+		break;
+	case XTCP_ICMP_PMTU:
+		xtcp_icmp_frag_needed(sk, mtu);
+		break;
+	case XTCP_ICMP_ERROR:
+		if (err)
+			xtcp_icmp_error(sk, -err);
+		break;
+	case XTCP_ICMP_IGNORE:
+		break;
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 /**
  * xtcp_v4_err() - an ICMP error about a segment we sent
  * @skb: the ICMP message, data at the copy of our IP header
  * @info: the ICMP message's info field (the MTU for "fragmentation
  *	needed")
  *
- * Softirq context.  Errors are taken only for a connection that has the
- * segment's sequence number in flight, snd_una to snd_nxt (RFC 5927
- * section 4.1; snd_nxt included, as the error may come back before
- * snd_nxt moves past the segment), so that a forged ICMP message must
- * guess it.
+ * Softirq context.  Finds the connection the quoted segment belongs to
+ * and reads the message for it (xtcp_icmp_deliver() acts on it): a
+ * redirect, "fragmentation needed" (RFC 1191), or an error.  Errors are
+ * taken only for a connection that has the segment's sequence number in
+ * flight, snd_una to snd_nxt, so that a forged ICMP message must guess
+ * it.
  *
  * Return: 0, or -ENOENT when no connection matches.
  */
@@ -193,10 +257,9 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	const u8 *th = skb->data + (iph->ihl << 2);
 	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
 	struct net *net = dev_net(skb->dev);
-	struct xtcp_sock *xs;
+	enum xtcp_icmp_kind kind;
 	struct sock *sk;
-	u32 seq;
-	int err;
+	int err = 0;
 
 	lockdep_assert_in_softirq();
 	/* icmp_socket_deliver() made our first 8 bytes readable. */
@@ -205,28 +268,16 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 			 inet_iif(skb), inet_sdif(skb));
 	if (!sk)
 		return -ENOENT;
-	seq = get_unaligned_be32(th + 4);
-	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
-		goto out;
-	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
-		goto out;
 	if (type == ICMP_REDIRECT) {
-		if (!sock_owned_by_user(sk))
-			xtcp_icmp_redirect(sk, skb);
-		goto out;
+		kind = XTCP_ICMP_REDIRECT;
+	} else if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		kind = XTCP_ICMP_PMTU;
+	} else {
+		kind = XTCP_ICMP_ERROR;
+		err = xtcp_icmp_errno(type, code);
 	}
-	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		xtcp_icmp_frag_needed(sk, info);
-		goto out;
-	}
-	err = xtcp_icmp_errno(type, code);
-	if (err)
-		xtcp_icmp_error(sk, -err);
-out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_icmp_deliver(sk, skb, get_unaligned_be32(th + 4), kind, info,
+			  err);
 	return 0;
 }
 
@@ -269,10 +320,9 @@ int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
 	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
 	const u8 *th = skb->data + offset;
 	struct net *net = dev_net(skb->dev);
-	struct xtcp_sock *xs;
+	enum xtcp_icmp_kind kind;
 	struct sock *sk;
-	u32 seq;
-	int err;
+	int err = 0;
 
 	lockdep_assert_in_softirq();
 	sk = xtcp_lookup6(net, &hdr->daddr, get_unaligned((__be16 *)(th + 2)),
@@ -280,29 +330,17 @@ int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
 			  skb->dev->ifindex, inet6_sdif(skb));
 	if (!sk)
 		return -ENOENT;
-	seq = get_unaligned_be32(th + 4);
-	xs = xtcp_sk(sk);
-	bh_lock_sock(sk);
-	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
-		goto out;
-	if (!xtcp_seq_between(seq, xs->snd_una, xs->snd_nxt))
-		goto out;
 	if (type == NDISC_REDIRECT) {
-		if (!sock_owned_by_user(sk))
-			xtcp_icmp_redirect(sk, skb);
-		goto out;
-	}
-	if (type == ICMPV6_PKT_TOOBIG) {
+		kind = XTCP_ICMP_REDIRECT;
+	} else if (type == ICMPV6_PKT_TOOBIG) {
 		/* An MTU below IPv6's minimum is a forgery (RFC 8201 4). */
-		if (ntohl(info) >= IPV6_MIN_MTU)
-			xtcp_icmp_frag_needed(sk, ntohl(info));
-		goto out;
+		kind = ntohl(info) >= IPV6_MIN_MTU ? XTCP_ICMP_PMTU :
+						     XTCP_ICMP_IGNORE;
+	} else {
+		kind = XTCP_ICMP_ERROR;
+		err = xtcp_icmp6_errno(type, code);
 	}
-	err = xtcp_icmp6_errno(type, code);
-	if (err)
-		xtcp_icmp_error(sk, -err);
-out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	xtcp_icmp_deliver(sk, skb, get_unaligned_be32(th + 4), kind,
+			  ntohl(info), err);
 	return 0;
 }

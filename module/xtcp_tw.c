@@ -16,8 +16,9 @@
  *
  * What an entry does with a segment (end at a RST of exactly its rcv_nxt
  * unless sysctl rfc1337 is set, drop any other RST, give way to a new
- * SYN, ACK the FIN again and restart 2*MSL, ACK anything else at a
- * limited rate) is decided in xtcp_twseg.h and carried out here.
+ * SYN, ACK the FIN again and restart 2*MSL, restart 2*MSL silently for
+ * a bare ACK at exactly rcv_nxt, ACK anything else at a limited rate) is
+ * decided in xtcp_twseg.h and carried out here.
  *
  * An entry is killed early (a SYN reopening the 4-tuple, that RST, or
  * connect() taking the 4-tuple over) by unlinking it from the hash chain
@@ -32,9 +33,9 @@
  * default MSL of 30 s), plus timer latency.  A tick expires at most
  * XTCP_TW_QUOTA entries; the rest of its slot is processed one jiffy
  * later, and so on, bounding the work done in one softirq.  An entry
- * whose 2*MSL was restarted (a retransmitted FIN) or whose slot was
- * chosen with a shorter MSL is found early and simply moved to the slot
- * of its new expiry time.
+ * whose 2*MSL was restarted (a retransmitted FIN, a bare ACK) or whose
+ * slot was chosen with a shorter MSL is found early and simply moved to
+ * the slot of its new expiry time.
  */
 #include <linux/ktime.h>
 #include <linux/slab.h>
@@ -442,19 +443,31 @@ static void xtcp_tw_kill_by_rst(struct net *net, struct xtcp_tw_bucket *b,
 }
 
 /*
- * Act on what xtcp_twseg() decides for a segment.  The chain lock keeps
- * @tw alive, for xtcp_send_tw_ack() too.
+ * Start the 2*MSL of @tw over, as Linux's inet_twsk_reschedule(): only
+ * its expiry time changes; the wheel moves it when its old slot comes.
+ * connect() may take its 4-tuple (tw_reuse) a second after this, no
+ * sooner, as if it had just been made.
+ */
+static void xtcp_tw_restart(struct net *net, struct xtcp_tw *tw)
+{
+	xtcp_tw_set_expires(tw, jiffies + xtcp_tw_len(xtcp_pernet(net)));
+}
+
+/*
+ * Act on what xtcp_twseg() decides for a segment of @len payload bytes.
+ * The chain lock keeps @tw alive, for xtcp_send_tw_ack() too.
  */
 static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 					    struct xtcp_tw_bucket *b,
 					    struct xtcp_tw *tw,
-					    const struct xtcp_seg_hdr *h)
+					    const struct xtcp_seg_hdr *h,
+					    u32 len)
 	__must_hold(&b->lock)
 {
 	bool rfc1337 = READ_ONCE(xtcp_pernet(net)->sysctl_rfc1337);
 
 	lockdep_assert_held(&b->lock);
-	switch (xtcp_twseg(h->flags, h->seq, tw->rcv_nxt, rfc1337)) {
+	switch (xtcp_twseg(h->flags, h->seq, len, tw->rcv_nxt, rfc1337)) {
 	case XTCP_TWSEG_DROP:
 		return XTCP_TW_DONE;
 	case XTCP_TWSEG_KILL:
@@ -464,9 +477,11 @@ static enum xtcp_tw_verdict xtcp_tw_process(struct net *net,
 		xtcp_tw_kill_locked(b, tw);
 		XTCP_INC_STATS(net, XTCP_MIB_TWRECYCLED);
 		return XTCP_TW_SYN;
+	case XTCP_TWSEG_QUIET:
+		xtcp_tw_restart(net, tw);
+		return XTCP_TW_DONE;
 	case XTCP_TWSEG_REARM:
-		xtcp_tw_set_expires(tw, jiffies +
-				    xtcp_tw_len(xtcp_pernet(net)));
+		xtcp_tw_restart(net, tw);
 		break;
 	case XTCP_TWSEG_ACK:
 		if (xtcp_tw_ack_limited(net, b))
@@ -504,7 +519,8 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 	b = xtcp_tw_bucket(net, &daddr, lport, &saddr, rport);
 	spin_lock(&b->lock);
 	tw = xtcp_tw_find(b, net, &daddr, lport, &saddr, rport);
-	verdict = tw ? xtcp_tw_process(net, b, tw, h) : XTCP_TW_NONE;
+	verdict = tw ? xtcp_tw_process(net, b, tw, h, skb->len - h->doff) :
+		       XTCP_TW_NONE;
 	spin_unlock(&b->lock);
 	if (verdict == XTCP_TW_DONE)
 		kfree_skb(skb);

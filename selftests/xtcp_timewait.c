@@ -589,6 +589,46 @@ TEST_F(twrst, rst_at_rcv_nxt_ends_it_unless_rfc1337)
 	EXPECT_EQ(0, twrst_segments(&self->p, 500, 0, &self->last));
 }
 
+/* Clock ticks left of a's entry, as /proc lists them, or -1. */
+static long twrst_when(const char *a, const char *b, const char *proc)
+{
+	struct xtcp_proc_sock t = { 0 };
+	long when = -1;
+
+	if (enter_ns(a))
+		return -1;
+	if (tw_count(proc, PORT_A, &t) == 1 && t.lport == PORT_A)
+		when = t.when;
+	if (enter_ns(b))
+		return -1;
+	return when;
+}
+
+/*
+ * A bare ACK at exactly rcv_nxt, the one segment TIME_WAIT finds in its
+ * window, is not answered (Linux's TCP_TW_SUCCESS) and restarts 2*MSL:
+ * 2 s after the entry was listed, it has as long to go as it had then,
+ * not 2 s less.  Then twrst_still_there()'s probe at rcv_nxt - 1 gets
+ * exactly one answer: the peer does hear a, and a did not answer the
+ * ACK late either, since that answer would have come first.
+ */
+TEST_F(twrst, bare_ack_at_rcv_nxt_quiet)
+{
+	struct xtcp_seg_hdr h = { 0 };
+	long before, after;
+
+	before = twrst_when(self->a, self->b, variant->proc);
+	ASSERT_LT(500, before);		/* 60 s, in ticks of 10 ms */
+	usleep(2000000);
+	ASSERT_EQ(0, raw_peer_send(&self->p, self->rcv_nxt, XTCP_FLAG_ACK,
+				   NULL, 0));
+	EXPECT_EQ(0, twrst_segments(&self->p, 500, 0, &h));
+	after = twrst_when(self->a, self->b, variant->proc);
+	/* About before - 50 if restarted, before - 250 if not. */
+	EXPECT_LT(before - 150, after);
+	twrst_still_there(_metadata, self, variant->proto, variant->proc);
+}
+
 /*
  * Why rfc1337 0 is the default: the peer connects again from the same
  * port with an ISN below the entry's rcv_nxt.  The entry answers the
@@ -982,7 +1022,9 @@ TEST_F(twx, fin_again_reacked_rst_ignored)
  * Stray ACKs for a TIME_WAIT entry (a peer that lost track of the
  * connection): the first is answered with an ACK of the connection's
  * end, the next within invalid_ratelimit_ms is not, so that the two
- * ends cannot ACK each other forever.
+ * ends cannot ACK each other forever.  They are at the FIN's own
+ * number, below rcv_nxt: one at exactly rcv_nxt is not answered at all
+ * (twrst.bare_ack_at_rcv_nxt_quiet).
  */
 TEST_F(twx, stray_acks_rate_limited)
 {
@@ -1001,7 +1043,6 @@ TEST_F(twx, stray_acks_rate_limited)
 	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &ack,
 				   NULL, NULL));
 	fin.flags = XTCP_FLAG_ACK;
-	fin.seq += 1;
 	ASSERT_EQ(0, send_seg(raw, &fin));
 	ASSERT_EQ(0, xtcp_raw_recv(raw, port, PORT, XTCP_FLAG_ACK, &again,
 				   NULL, NULL));
