@@ -246,19 +246,20 @@ static inline int phantom_peer_open(const char *a, const char *b, int proto,
 }
 
 /*
- * raw_peer_open_at() with backlog 1, then connected: the accepted
- * socket, or -1; *@s0 gets the sequence number of a's first byte of
- * data.
+ * raw_peer_open_at() with backlog 1, then connected, offering
+ * timestamps if @ts: the accepted socket, or -1; *@s0 gets the sequence
+ * number of a's first byte of data.
  */
 static inline int raw_peer_setup_from(const char *a, const char *b,
 				      const char *baddr, uint16_t mss,
-				      struct raw_peer *p, int *lfd,
+				      bool ts, struct raw_peer *p, int *lfd,
 				      uint32_t *s0)
 {
 	int fd;
 
 	if (raw_peer_open_at(a, b, baddr, mss, 1, p, lfd))
 		return -1;
+	p->ts = ts;
 	fd = raw_peer_connect(p, *lfd, s0);
 	(*s0)++;
 	return fd;
@@ -268,7 +269,14 @@ static inline int raw_peer_setup_from(const char *a, const char *b,
 static inline int raw_peer_setup(const char *a, const char *b,
 				 struct raw_peer *p, int *lfd, uint32_t *s0)
 {
-	return raw_peer_setup_from(a, b, ADDR_B, 0, p, lfd, s0);
+	return raw_peer_setup_from(a, b, ADDR_B, 0, false, p, lfd, s0);
+}
+
+/* raw_peer_setup() with timestamps (RFC 7323) offered. */
+static inline int raw_peer_setup_ts(const char *a, const char *b,
+				    struct raw_peer *p, int *lfd, uint32_t *s0)
+{
+	return raw_peer_setup_from(a, b, ADDR_B, 0, true, p, lfd, s0);
 }
 
 /* Wait for a data segment from a starting at @seq; 0 or -ETIMEDOUT. */
@@ -366,8 +374,8 @@ static inline int peer_conn_greet(struct peer_conn *c)
  */
 static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
 {
-	c->fd = raw_peer_setup_from(c->a, c->b, baddr, c->p.mss, &c->p,
-				    &c->lfd, &c->s0);
+	c->fd = raw_peer_setup_from(c->a, c->b, baddr, c->p.mss, false,
+				    &c->p, &c->lfd, &c->s0);
 	return peer_conn_greet(c);
 }
 

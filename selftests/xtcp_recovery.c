@@ -282,12 +282,8 @@ TEST_F_TIMEOUT(linkx, eifel_undoes_spurious_timeout, 60)
 	uint32_t s0, ts0, seg;
 	int lfd, fd;
 
-	ASSERT_EQ(0, raw_peer_open_at(self->a, self->b, ADDR_B, 0, 1, &p,
-				      &lfd));
-	p.ts = true;
-	fd = raw_peer_connect(&p, lfd, &s0);
+	fd = raw_peer_setup_ts(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	s0++;
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
 	ASSERT_EQ(TCPI_OPT_TIMESTAMPS,
 		  before.tcpi_options & TCPI_OPT_TIMESTAMPS);
@@ -373,12 +369,8 @@ TEST_F_TIMEOUT(linkx, partial_ack_of_delayed_original_undoes, 60)
 	uint32_t s0, ts1, seg, i;
 	int lfd, fd;
 
-	ASSERT_EQ(0, raw_peer_open_at(self->a, self->b, ADDR_B, 0, 1, &p,
-				      &lfd));
-	p.ts = true;
-	fd = raw_peer_connect(&p, lfd, &s0);
+	fd = raw_peer_setup_ts(self->a, self->b, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
-	s0++;
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
 	seg = before.tcpi_snd_mss;
 	ASSERT_GE(sizeof(data) / 6, seg);
