@@ -349,10 +349,16 @@ static void xtcp_close(struct sock *sk, long timeout)
 	state = sk->sk_state;
 	sock_hold(sk);
 	xtcp_orphan(sk);
-	release_sock(sk);
+	/* What softirq queued while we owned the socket meets an orphan. */
+	sk_flush_backlog(sk);
 
-	/* From here the socket belongs to the protocol, and softirq may be
-	 * processing it: take its lock as softirq does.
+	/*
+	 * From here the socket belongs to the protocol, and softirq may be
+	 * processing it: take its lock as softirq does, still owning it
+	 * (as __tcp_close()).  Released first, another task's lock_sock()
+	 * (SOCK_DESTROY's xtcp_abort(), say) could own it while this one
+	 * destroys it, and its release_sock() run the backlog and deferred
+	 * timer work of a destroyed socket.
 	 */
 	local_bh_disable();
 	bh_lock_sock(sk);
@@ -363,10 +369,13 @@ static void xtcp_close(struct sock *sk, long timeout)
 		xtcp_arm_fin_timeout(sk);
 	}
 	/* Otherwise, if the socket reached TCP_CLOSE meanwhile (backlog,
-	 * timer, softirq), xtcp_done() has already destroyed it.
+	 * timer, softirq), xtcp_done() has already destroyed it.  Segments
+	 * and timers that meet it from now on find TCP_CLOSE and stop
+	 * there, in softirq or in the release_sock() below.
 	 */
 	bh_unlock_sock(sk);
 	local_bh_enable();
+	release_sock(sk);
 	sock_put(sk);
 }
 

@@ -1212,4 +1212,123 @@ TEST_F(diag, races_with_churn)
 	EXPECT_EQ(0, race_left(_metadata, variant->proto, true));
 }
 
+/*
+ * close() of an aborted connection against SOCK_DESTROY of the same one.
+ * Each round, destroyer threads ask to destroy the client end as soon as
+ * its port is known; its owner, blocked in recv(), wakes with
+ * ECONNABORTED and closes it.  A destroyer that looked the socket up
+ * before the first one took it out of the table takes its lock while
+ * close() ends it: close() must own the socket until it is done with it
+ * (it once let go first, and the debug kernel saw the socket destroyed
+ * under another task's lock_sock()).  The debug lane runs it under
+ * lockdep and KASAN.  A fixed budget: XTCP_DIAG_RACE_MS (3000).
+ */
+struct diag_cvd {
+	int proto;
+	atomic_int port;
+	atomic_bool stop;
+	atomic_int destroyed;
+	atomic_int bad;
+	atomic_int bad_errno;
+};
+
+static void *cvd_destroyer(void *arg)
+{
+	struct diag_cvd *r = arg;
+	struct diag_req q;
+	int port, err;
+
+	while (!atomic_load(&r->stop)) {
+		port = atomic_load(&r->port);
+		if (!port) {
+			sched_yield();
+			continue;
+		}
+		diag_req_init(&q, r->proto, SOCK_DESTROY, NLM_F_ACK);
+		diag_req_tuple(&q, port, PORT);
+		err = diag_talk(&q, NULL, 0);
+		if (!err) {
+			atomic_fetch_add(&r->destroyed, 1);
+		} else if (err != -ENOENT) {
+			atomic_fetch_add(&r->bad, 1);
+			atomic_store(&r->bad_errno, -err);
+		}
+	}
+	return NULL;
+}
+
+/* One round; returns the errno recv() woke with, or -1 on a setup error. */
+static int cvd_round(struct diag_cvd *r, int lfd)
+{
+	struct timeval wait = { .tv_sec = 5 };
+	struct sockaddr_storage a;
+	socklen_t len = diag_loopback_sa(&a, PORT);
+	int c, s, err;
+	char byte;
+
+	c = socket(diag_family, SOCK_STREAM, r->proto);
+	if (c < 0)
+		return -1;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait));
+	if (connect(c, (struct sockaddr *)&a, len)) {
+		/* A stale destroyer met a new socket on a reused port. */
+		err = errno == ECONNABORTED ? ECONNABORTED : -1;
+		close(c);
+		return err;
+	}
+	s = accept(lfd, NULL, NULL);
+	atomic_store(&r->port, xtcp_local_port(c));
+	err = recv(c, &byte, 1, 0) < 0 ? errno : 0;
+	close(c);
+	atomic_store(&r->port, 0);
+	if (s >= 0)
+		close(s);
+	return err;
+}
+
+TEST_F(diag, close_vs_destroy)
+{
+	const char *ms = getenv("XTCP_DIAG_RACE_MS");
+	struct diag_cvd r = { .proto = variant->proto };
+	int rounds = 0, aborted = 0, err, i;
+	pthread_t destroyer[3];
+	long long deadline;
+
+	if (variant->family == AF_INET6)
+		SKIP(return, "run over IPv4 only, to keep the program short");
+	close(self->c);
+	close(self->s);
+	self->c = -1;
+	self->s = -1;
+	deadline = xtcp_now_ms() + (ms ? atoi(ms) : 3000);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&destroyer[i], NULL, cvd_destroyer,
+					    &r));
+	while (xtcp_now_ms() < deadline) {
+		err = cvd_round(&r, self->lfd);
+		rounds++;
+		if (err == ECONNABORTED)
+			aborted++;
+		else
+			TH_LOG("round %d: recv() woke with %s", rounds,
+			       err > 0 ? strerror(err) : "no error");
+	}
+	atomic_store(&r.stop, true);
+	for (i = 0; i < 3; i++)
+		pthread_join(destroyer[i], NULL);
+	TH_LOG("%d rounds, %d destroyed", rounds, atomic_load(&r.destroyed));
+	EXPECT_EQ(0, atomic_load(&r.bad))
+		TH_LOG("last unexpected error: %s",
+		       strerror(atomic_load(&r.bad_errno)));
+	EXPECT_LT(0, rounds);
+	/* Every round's client was destroyed, its owner told so. */
+	EXPECT_EQ(rounds, aborted);
+	EXPECT_LE(rounds, atomic_load(&r.destroyed));
+	/* Nothing is left behind but the listener: no orphan, no leak. */
+	close(self->lfd);
+	self->lfd = -1;
+	EXPECT_EQ(0, race_left(_metadata, variant->proto, true));
+}
+
 TEST_HARNESS_MAIN
