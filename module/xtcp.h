@@ -95,7 +95,13 @@
  *     (sk_reset_timer()); xtcp_stop_timers() drops the timers' and the
  *     deferred bits' references.  A listener is the exception: segments
  *     for it never take its socket lock, which belongs to accept() and
- *     close(), but its req_lock (rule 5).
+ *     close(), but its req_lock (rule 5).  Whoever ends a socket
+ *     others can still look up (close(), a listener's close for its
+ *     unaccepted children) owns it until it is destroyed, taking
+ *     bh_lock_sock() inside that ownership, as __tcp_close() does:
+ *     sock_diag's dumps and SOCK_DESTROY lock_sock() any socket they
+ *     find.  Socket locks nest only as listener, then child
+ *     (xtcp_listen_stop()).
  *
  *  2. A hash bucket lock (struct xtcp_hash_bucket.lock) serialises
  *     writers of one listen or established chain; spin_lock_bh() from

@@ -900,12 +900,19 @@ void xtcp_listen_stop(struct sock *sk)
 
 		list_del_init(&child->accept_node);
 		sk_acceptq_removed(sk);
+		/*
+		 * Nobody accepted it, but sock_diag may own it (a dump
+		 * filling TCP_INFO, a SOCK_DESTROY): wait for that owner,
+		 * as close() would, then lock out softirq too.
+		 */
+		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
 		local_bh_disable();
 		bh_lock_sock(csk);
 		sock_hold(csk);
 		xtcp_abort_child(csk);
 		bh_unlock_sock(csk);
 		local_bh_enable();
+		release_sock(csk);
 		sock_put(csk);
 	}
 }

@@ -1228,6 +1228,7 @@ struct diag_cvd {
 	atomic_int port;
 	atomic_bool stop;
 	atomic_int destroyed;
+	atomic_int dumps;
 	atomic_int bad;
 	atomic_int bad_errno;
 };
@@ -1328,6 +1329,102 @@ TEST_F(diag, close_vs_destroy)
 	/* Nothing is left behind but the listener: no orphan, no leak. */
 	close(self->lfd);
 	self->lfd = -1;
+	EXPECT_EQ(0, race_left(_metadata, variant->proto, true));
+}
+
+/*
+ * A listener closed with unaccepted connections while dumps fill
+ * TCP_INFO: a dump owns each socket it fills (lock_sock()), the
+ * listener's children included, and the listener's close() resets its
+ * children.  It must wait for such an owner, not end the child under
+ * it.  Each client sees its connection reset.  A fixed budget:
+ * XTCP_DIAG_RACE_MS (3000).
+ */
+#define LVD_CLIENTS	8
+
+static void *lvd_dumper(void *arg)
+{
+	const __u8 ext = (1 << (INET_DIAG_INFO - 1)) |
+			 (1 << (INET_DIAG_CONG - 1));
+	struct diag_entry e[DIAG_MAX];
+	struct diag_cvd *r = arg;
+	int n;
+
+	while (!atomic_load(&r->stop)) {
+		n = diag_dump(r->proto, DIAG_ALL_STATES, ext, e, DIAG_MAX);
+		if (n < 0) {
+			atomic_fetch_add(&r->bad, 1);
+			atomic_store(&r->bad_errno, -n);
+		} else {
+			atomic_fetch_add(&r->dumps, 1);
+		}
+	}
+	return NULL;
+}
+
+/* One round; returns how many clients saw their connection reset. */
+static int lvd_round(int proto)
+{
+	struct timeval wait = { .tv_sec = 5 };
+	struct sockaddr_storage a;
+	socklen_t len = diag_loopback_sa(&a, PORT);
+	int c[LVD_CLIENTS], l, i, reset = 0;
+	char byte;
+
+	l = socket(diag_family, SOCK_STREAM, proto);
+	if (l < 0 || xtcp_set_reuseaddr(l) ||
+	    bind(l, (struct sockaddr *)&a, len) || listen(l, 2 * LVD_CLIENTS)) {
+		close(l);
+		return -1;
+	}
+	for (i = 0; i < LVD_CLIENTS; i++) {
+		c[i] = socket(diag_family, SOCK_STREAM, proto);
+		setsockopt(c[i], SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+		setsockopt(c[i], SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait));
+		connect(c[i], (struct sockaddr *)&a, len);
+	}
+	close(l);
+	for (i = 0; i < LVD_CLIENTS; i++) {
+		if (recv(c[i], &byte, 1, 0) < 0 && errno == ECONNRESET)
+			reset++;
+		close(c[i]);
+	}
+	return reset;
+}
+
+TEST_F(diag, listener_close_vs_dump)
+{
+	const char *ms = getenv("XTCP_DIAG_RACE_MS");
+	struct diag_cvd r = { .proto = variant->proto };
+	int rounds = 0, reset = 0, i;
+	long long deadline;
+	pthread_t dumper[2];
+
+	if (variant->family == AF_INET6)
+		SKIP(return, "run over IPv4 only, to keep the program short");
+	close(self->c);
+	close(self->s);
+	close(self->lfd);
+	self->c = -1;
+	self->s = -1;
+	self->lfd = -1;
+	deadline = xtcp_now_ms() + (ms ? atoi(ms) : 3000);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&dumper[i], NULL, lvd_dumper, &r));
+	while (xtcp_now_ms() < deadline) {
+		reset += lvd_round(variant->proto);
+		rounds++;
+	}
+	atomic_store(&r.stop, true);
+	for (i = 0; i < 2; i++)
+		pthread_join(dumper[i], NULL);
+	TH_LOG("%d rounds, %d dumps", rounds, atomic_load(&r.dumps));
+	EXPECT_EQ(0, atomic_load(&r.bad))
+		TH_LOG("last unexpected error: %s",
+		       strerror(atomic_load(&r.bad_errno)));
+	EXPECT_LT(0, atomic_load(&r.dumps));
+	/* Every client of every round was reset by the listener's close. */
+	EXPECT_EQ(rounds * LVD_CLIENTS, reset);
 	EXPECT_EQ(0, race_left(_metadata, variant->proto, true));
 }
 
