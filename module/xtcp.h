@@ -306,8 +306,10 @@ enum {
  *	(xtcp_connect_port()); written under the port's bind bucket lock
  * @tw_reused: connect() took its 4-tuple from a TIME_WAIT entry
  *	(xtcp_tw_taken()), which also chose @iss
- * @reuse_rcv_nxt: that entry's rcv_nxt: the peer's new ISN must lie above
- *	it (RFC 6191), or its SYN is dropped
+ * @reuse_seq_check: the peer's new ISN must lie above @reuse_rcv_nxt
+ *	(RFC 6191), or its SYN is dropped; not on loopback
+ *	(xtcp_tw_reusable())
+ * @reuse_rcv_nxt: that entry's rcv_nxt
  * @iss: initial send sequence number
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
@@ -452,6 +454,7 @@ struct xtcp_sock {
 	struct xtcp_bind_port *bind_port;
 	bool connect_port;
 	bool tw_reused;
+	bool reuse_seq_check;
 	u32 reuse_rcv_nxt;
 
 	u32 iss;

@@ -165,6 +165,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	xs->tw_reused = false;
+	xs->reuse_seq_check = false;
 	err = xtcp_connect_port(sk);
 	if (err)
 		goto failure;

@@ -162,7 +162,8 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb,
 	 * that overlaps the old connection's could take in its old
 	 * duplicates.  Dropped, as Linux drops a SYN-ACK that fails PAWS.
 	 */
-	if (xs->tw_reused && !xtcp_seq_after(h->seq, xs->reuse_rcv_nxt)) {
+	if (xs->reuse_seq_check &&
+	    !xtcp_seq_after(h->seq, xs->reuse_rcv_nxt)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWREUSESEQREJECT);
 		return;
 	}

@@ -259,6 +259,7 @@ static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	xs->tw_reused = false;
+	xs->reuse_seq_check = false;
 	err = xtcp_connect_port(sk);
 	if (err)
 		goto failure;

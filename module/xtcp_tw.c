@@ -309,11 +309,17 @@ static struct xtcp_tw *xtcp_tw_find(struct xtcp_tw_bucket *b,
  * ISN for this 4-tuple (RFC 6528: 250000 a second for xtcp, more for
  * Linux) has moved on.  The entry keeps no timestamps (they would not
  * fit in 64 bytes, and xtcp has no PAWS), so the safety is RFC 6191's
- * sequence rule, both ways: our new ISN is above anything the old
- * connection sent, past the largest unscaled window the peer may still
- * hold open for it, and the peer's new ISN must be above what it sent
- * (xtcp_rcv_syn_sent() drops its SYN otherwise).  The time the entry
- * last (re)started its 2*MSL is its expiry less the current 2*MSL.
+ * sequence rule: our new ISN is above anything the old connection
+ * sent, past the largest unscaled window the peer may still hold open
+ * for it.  Off loopback, the peer's new ISN must also be above what it
+ * sent (xtcp_rcv_syn_sent() drops its SYN otherwise).  On loopback, no
+ * segment of the old connection is left in flight a second after it
+ * ended, so any ISN of the peer's is safe; asking for one above would
+ * make connect() time out after a peer that sent more than its ISN
+ * clock has moved since (250 kB a second for xtcp), where Linux,
+ * which reuses only what timestamps protect, would have succeeded.
+ * The time the entry last (re)started its 2*MSL is its expiry less the
+ * current 2*MSL.
  */
 static bool xtcp_tw_reusable(const struct sock *sk, const struct xtcp_tw *tw)
 {
@@ -336,8 +342,8 @@ static bool xtcp_tw_reusable(const struct sock *sk, const struct xtcp_tw *tw)
  *
  * An entry connect() may reuse (xtcp_tw_reusable()) is killed instead,
  * and @sk starts above its sequence space: iss is the entry's snd_nxt +
- * 65535 + 2, as Linux's write_seq, and the peer's new ISN must be above
- * its rcv_nxt.
+ * 65535 + 2, as Linux's write_seq, and, off loopback, the peer's new
+ * ISN must be above its rcv_nxt.
  *
  * Return: true if an entry keeps the 4-tuple; connect() must not take it.
  */
@@ -360,6 +366,8 @@ bool xtcp_tw_taken(struct sock *sk)
 	if (tw && xtcp_tw_reusable(sk, tw)) {
 		xs->iss = tw->snd_nxt + XTCP_MAX_WINDOW + 2 ? : 1;
 		xs->reuse_rcv_nxt = tw->rcv_nxt;
+		xs->reuse_seq_check = !xtcp_addr_loopback(&laddr) &&
+				      !xtcp_addr_loopback(&raddr);
 		xs->tw_reused = true;
 		xtcp_tw_kill_locked(b, tw);
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TWREUSED);

@@ -449,6 +449,48 @@ TEST_F(conn, connect_tw_reuse_loopback_only)
 }
 
 /*
+ * After a connection whose server sent more than its ISN clock moved
+ * since (RFC 6528: 250 kB a second for xtcp), the server's new ISN for
+ * the same 4-tuple is below where the old connection ended.  On
+ * loopback that is no reason to drop the SYN-ACK of a connect() that
+ * took the 4-tuple from TIME_WAIT: it succeeds, as Linux's does (whose
+ * timestamps guard its reuse).
+ */
+TEST_F(conn, connect_tw_reuse_after_server_sent_much)
+{
+	static char buf[1 << 16];
+	int c, s, i;
+
+	if (variant->proto == IPPROTO_TCP && variant->family == AF_INET6)
+		SKIP(return, "Linux's outcome is the IPv4 variant's");
+	ASSERT_EQ(0, xtcp_write_str(tw_reuse_knob(variant->proto), "2"));
+	if (variant->proto == IPPROTO_XTCP)
+		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/msl_ms",
+					    "60000"));
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+				    "43100 43100"));
+	c = connect_to(variant->proto, variant->lo, PORT);
+	ASSERT_LE(0, c);
+	s = accept_from(self->lfd, CPORT);
+	ASSERT_LE(0, s);
+	/* 4 MiB from the server: 16 s of its ISN clock. */
+	memset(buf, 'b', sizeof(buf));
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(sizeof(buf), send(s, buf, sizeof(buf), 0));
+		ASSERT_EQ(sizeof(buf), xtcp_recv_all(c, buf, sizeof(buf)));
+	}
+	close(c);			/* the client closes first */
+	close(s);
+	ASSERT_EQ(0x06, xtcp_wait_state(variant->proc, CPORT, PORT, 0x06));
+	usleep(1100 * 1000);
+	EXPECT_EQ(0, reconnect(variant->proto, self->lfd, variant->lo));
+	EXPECT_EQ(1, xtcp_proto_counter(variant->proto, "TwReused"));
+	if (variant->proto == IPPROTO_XTCP)
+		EXPECT_EQ(0, xtcp_proto_counter(variant->proto,
+						"TwReuseSeqReject"));
+}
+
+/*
  * A port held by bind() -- with SO_REUSEADDR or not, on the address
  * connect() uses or another -- is not connect()'s to share, as on
  * Linux, whose connect() keeps to ports only connect() holds.  And a
