@@ -268,13 +268,15 @@ static void xtcp_rcv_fin(struct sock *sk)
 	}
 }
 
-/* Data arriving after the user closed: nobody will read it (RFC 9293
- * section 3.10.4 leaves it open; Linux resets, and so do we).
+/* New data arriving after the user closed: nobody will read it (RFC
+ * 9293 section 3.10.4 leaves it open; Linux resets, and so do we).  A
+ * duplicate of what came before is no reason.
  */
-static bool xtcp_data_after_close(struct sock *sk, u32 payload)
+static bool xtcp_data_after_close(struct sock *sk, u32 seq, u32 payload)
 {
 	if (!payload || !sock_flag(sk, SOCK_DEAD) ||
-	    !((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+	    !((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) ||
+	    !xtcp_seq_after(seq + payload, xtcp_sk(sk)->rcv_nxt))
 		return false;
 	xtcp_send_active_reset(sk, GFP_ATOMIC);
 	xtcp_done(sk, XTCP_EV_ABORT);
@@ -315,7 +317,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	/* RFC 9293 section 3.10.7.4, first check: is it in the window? */
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, xs->rcv_nxt,
-				 xtcp_rcv_wnd_left(xs))) {
+				 xtcp_rcv_wnd_left(xs)) &&
+	    !xtcp_seq_late_acceptable(cb->seq, cb->end_seq, xs->rcv_nxt,
+				      xs->rcv_wup)) {
 		if (h->flags & XTCP_FLAG_RST)
 			goto drop;
 		/*
@@ -346,7 +350,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!(h->flags & XTCP_FLAG_ACK) || !xtcp_rcv_ack(sk, skb, h))
 		goto drop;
-	if (xtcp_data_after_close(sk, payload))
+	if (xtcp_data_after_close(sk, cb->seq, payload))
 		goto drop;
 
 	/* A segment out of order, or filling a hole, is acknowledged at once. */

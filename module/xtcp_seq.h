@@ -91,6 +91,29 @@ static inline bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt,
 }
 
 /**
+ * xtcp_seq_late_acceptable() - a segment from before RCV.NXT, taken anyway?
+ * @seq: its first sequence number (SEG.SEQ), before @rcv_nxt
+ * @end_seq: SEG.SEQ + SEG.LEN
+ * @rcv_nxt: the next sequence number expected (RCV.NXT)
+ * @rcv_wup: RCV.NXT when our last segment advertised the window
+ *
+ * Linux's tcp_sequence() takes a segment whose end is not before
+ * @rcv_wup, where RFC 9293 wants its end past RCV.NXT: a peer's ACK (or
+ * its D-SACK block, which no later ACK repeats) that a path reordering
+ * both ways put behind the peer's next data is then not thrown away
+ * for a sequence number made old by that data.  What such a segment
+ * carries below RCV.NXT is a duplicate, which the data path drops.
+ *
+ * Return: true when the segment is acceptable for that reason.
+ */
+static inline bool xtcp_seq_late_acceptable(u32 seq, u32 end_seq, u32 rcv_nxt,
+					    u32 rcv_wup)
+{
+	return xtcp_seq_before(seq, rcv_nxt) &&
+	       !xtcp_seq_before(end_seq, rcv_wup);
+}
+
+/**
  * xtcp_dupack() - is an ACK a duplicate, as RFC 5681 section 2 defines it?
  * @ack: SEG.ACK
  * @snd_una: oldest unacknowledged sequence number (SND.UNA)

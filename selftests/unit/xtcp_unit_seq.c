@@ -57,6 +57,28 @@ TEST(between_plain_and_wrapped)
 #define NXT 1000u
 #define WND 100u
 
+/*
+ * Before RCV.NXT, as Linux's tcp_sequence(): taken when it ends at or
+ * after RCV.NXT of our last advertisement (here 900).
+ */
+TEST(late_acceptable_from_rcv_wup)
+{
+	/* A bare ACK sent before data that overtook it. */
+	EXPECT_TRUE(xtcp_seq_late_acceptable(950, 950, NXT, 900));
+	EXPECT_TRUE(xtcp_seq_late_acceptable(900, 900, NXT, 900));
+	EXPECT_FALSE(xtcp_seq_late_acceptable(899, 899, NXT, 900));
+	/* Data ending at or after RCV.WUP: a duplicate, taken. */
+	EXPECT_TRUE(xtcp_seq_late_acceptable(850, 950, NXT, 900));
+	EXPECT_FALSE(xtcp_seq_late_acceptable(800, 899, NXT, 900));
+	/* At or past RCV.NXT, the RFC's check decides alone. */
+	EXPECT_FALSE(xtcp_seq_late_acceptable(NXT, NXT, NXT, 900));
+	/* Nothing old once our last segment advertised RCV.NXT. */
+	EXPECT_FALSE(xtcp_seq_late_acceptable(NXT - 1, NXT - 1, NXT, NXT));
+	/* Across the wrap. */
+	EXPECT_TRUE(xtcp_seq_late_acceptable(0xfffffff0u, 0xfffffff0u, 0x10,
+					     0xffffffe0u));
+}
+
 /* SEG.LEN 0, RCV.WND 0: SEG.SEQ = RCV.NXT only. */
 TEST(acceptable_empty_in_no_window)
 {
