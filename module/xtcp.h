@@ -1089,6 +1089,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_REOTIMEOUTS,	/* RACK reordering timer expiries */
 	XTCP_MIB_PARTIALUNDO,	/* recoveries undone by timestamps before it */
 	XTCP_MIB_TWKILLEDBYRST,	/* TIME_WAIT ended by a RST at rcv_nxt */
+	XTCP_MIB_PARTIALUNDOHOLD, /* ACKs held: late original, copies out */
 	__XTCP_MIB_MAX
 };
 

@@ -588,13 +588,20 @@ static bool xtcp_try_undo_eifel(struct sock *sk, bool full)
 }
 
 /*
- * Eifel on a partial ACK of a recovery, as Linux's tcp_try_undo_partial():
- * the hole at @prior_una was filled by a late original, not by the copy
- * sent for it (the ACK echoes a timestamp older than the episode's first
- * retransmission).  The path reorders at least that far.  Once no copy
- * is in flight any more, the recovery sent nothing that was needed and
- * is undone; while copies are out, loss detection goes on as before
- * (Linux stops marking and resending then, until a later ACK).
+ * Eifel on a partial ACK of a recovery, as Linux's tcp_try_undo_partial(),
+ * before loss detection looks at the ACK: the hole at @prior_una was
+ * filled by a late original, not by the copy sent for it (the ACK echoes
+ * a timestamp older than the episode's first retransmission).  The path
+ * reorders at least that far.  Once no copy is in flight any more, the
+ * recovery sent nothing that was needed and is undone.  While copies are
+ * out, the ACK is held: nothing more is marked lost or sent again on it,
+ * for the same reordering is likely to fill the other holes too, and the
+ * copies' own fate decides the undo.  Without the hold, a path that
+ * reorders by more than RACK's window marked more and more segments
+ * lost, and the copies kept in flight kept the episode from being
+ * undone.
+ *
+ * Return: true when the ACK is held.
  */
 static bool xtcp_try_undo_partial(struct sock *sk, u32 prior_una)
 {
@@ -603,10 +610,12 @@ static bool xtcp_try_undo_partial(struct sock *sk, u32 prior_una)
 	if (!xtcp_undo_delayed(&xs->undo, xs->rcv_tsecr))
 		return false;
 	xtcp_check_reordering(xs, prior_una);
-	if (xs->retrans_out)
-		return false;
+	if (xs->retrans_out) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALUNDOHOLD);
+		return true;
+	}
 	xtcp_cong_undo(sk, XTCP_MIB_PARTIALUNDO);
-	return true;
+	return false;
 }
 
 /**
@@ -778,6 +787,12 @@ void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked, u32 sacked,
 	else if (dupack)
 		xs->dupacks++;
 	xtcp_tlp_ack(sk, acked, sacked);
+	if (xs->ca_state == XTCP_CA_RECOVERY && acked &&
+	    !xtcp_newreno_is_full_ack(xs->snd_una, xs->recover) &&
+	    xtcp_try_undo_partial(sk, prior_una)) {
+		xtcp_set_xmit_timer(sk, 0, true);
+		return;
+	}
 	reo_wait = xtcp_rack_detect(sk);
 
 	switch (xs->ca_state) {
@@ -788,8 +803,6 @@ void xtcp_cong_on_ack(struct sock *sk, u32 prior_una, u32 acked, u32 sacked,
 			xtcp_recovery_done(sk);
 			break;
 		}
-		if (acked && xtcp_try_undo_partial(sk, prior_una))
-			break;
 		if (acked && !xs->sack_ok)
 			xtcp_mark_head_lost(sk);
 		xtcp_prr_ack(sk, acked + sacked + (!xs->sack_ok && dupack));

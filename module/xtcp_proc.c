@@ -72,6 +72,7 @@ static const char * const xtcp_mib_names[__XTCP_MIB_MAX] = {
 	[XTCP_MIB_REOTIMEOUTS]	 = "RackReoTimeouts",
 	[XTCP_MIB_PARTIALUNDO]	 = "PartialUndo",
 	[XTCP_MIB_TWKILLEDBYRST] = "TwKilledByRst",
+	[XTCP_MIB_PARTIALUNDOHOLD] = "PartialUndoHold",
 };
 
 /**

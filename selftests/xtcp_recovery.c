@@ -408,6 +408,73 @@ TEST_F_TIMEOUT(linkx, partial_ack_of_delayed_original_undoes, 60)
 }
 
 /*
+ * A partial ACK that a late original explains is held while copies are
+ * out (Linux's tcp_try_undo_partial()): of eight segments the second
+ * and third came late, behind the next three, which the peer SACKed; a
+ * sent both again.  The second's original arrives: the ACK of two
+ * segments echoes its timestamp, older than the copies'.  The third's
+ * copy is still out, so the ACK is held: the recovery goes on, its
+ * window still cut.  The third's original arrives: the ACK of six, still
+ * partial, finds no copy out and undoes the episode.
+ */
+TEST_F_TIMEOUT(linkx, partial_ack_with_copy_out_holds, 60)
+{
+	static const uint8_t data[8000];
+	struct tcp_info ti, before;
+	struct xtcp_opts o;
+	struct raw_peer p;
+	uint32_t s0, ts1, seg, i;
+	int lfd, fd;
+
+	fd = raw_peer_setup_ts(self->a, self->b, &p, &lfd, &s0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &before));
+	seg = before.tcpi_snd_mss;
+	ASSERT_GE(sizeof(data) / 8, seg);
+	ASSERT_EQ(0, xtcp_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(8 * seg, write(fd, data, 8 * seg));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0 + seg, &o));
+	ts1 = o.tsval;
+	ASSERT_EQ(0, raw_peer_wait_seq(&p, s0 + 7 * seg));
+
+	ASSERT_EQ(0, peer_ack_ts(&p, s0 + seg, 0, 0, ts1));
+	for (i = 4; i <= 6; i++)
+		ASSERT_EQ(0, peer_ack_ts(&p, s0 + seg, s0 + 3 * seg,
+					 s0 + i * seg, ts1));
+	/* The copies of the second and the third. */
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0 + seg, &o));
+	ASSERT_EQ(0, raw_peer_seg_at(&p, s0 + 2 * seg, &o));
+	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+	EXPECT_EQ(3, ti.tcpi_ca_state);
+	EXPECT_GT(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+
+	/* The second's original: held, the third's copy being out. */
+	ASSERT_EQ(0, peer_ack_ts(&p, s0 + 2 * seg, s0 + 3 * seg,
+				 s0 + 6 * seg, ts1));
+	ASSERT_EQ(0, wait_unacked(fd, &ti, 6));
+	EXPECT_EQ(3, ti.tcpi_ca_state);
+	EXPECT_GT(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	ASSERT_EQ(0, enter_ns(self->a));
+	EXPECT_EQ(1, xtcp_counter("PartialUndoHold"));
+	EXPECT_EQ(0, xtcp_counter("PartialUndo"));
+
+	/* The third's original: no copy out any more, undone. */
+	ASSERT_EQ(0, peer_ack_ts(&p, s0 + 6 * seg, 0, 0, ts1));
+	ASSERT_EQ(0, wait_unacked(fd, &ti, 2));
+	EXPECT_EQ(0, ti.tcpi_ca_state);
+	EXPECT_EQ(before.tcpi_snd_ssthresh, ti.tcpi_snd_ssthresh);
+	EXPECT_LE(before.tcpi_snd_cwnd, ti.tcpi_snd_cwnd);
+	EXPECT_EQ(0, ti.tcpi_lost);
+	EXPECT_EQ(1, xtcp_counter("PartialUndoHold"));
+	EXPECT_EQ(1, xtcp_counter("PartialUndo"));
+	EXPECT_EQ(0, xtcp_counter("FullUndo"));
+	EXPECT_EQ(2, xtcp_counter("RetransSegs"));
+	xtcp_reset_close(fd);
+	close(lfd);
+	close(p.raw);
+}
+
+/*
  * Loss recovery after a timeout ends at its recovery point (RFC 6582):
  * a sends eight segments that the hand-made receiver leaves unanswered,
  * so a tail loss probe sends the eighth again, then the timer the
