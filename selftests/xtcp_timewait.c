@@ -256,7 +256,9 @@ TEST_F(tw, holds_port)
  * 0.0.0.0 does not conflict with the entry of an IPV6_V6ONLY socket's
  * connection (nor did it with the socket), and does with that of a
  * socket without it, also when the port has both (the entries are then
- * walked).  The IPv6 variants alone: no IPv4 socket has the option.
+ * walked).  bind() to a concrete IPv6 address sets IPV6_V6ONLY
+ * (inet6_bind()), so the sockets without it are bound to ::.  The IPv6
+ * variants alone: no IPv4 socket has the option.
  */
 TEST_F(tw, v6only_entry_and_ipv4_wildcard)
 {
@@ -287,7 +289,7 @@ TEST_F(tw, v6only_entry_and_ipv4_wildcard)
 	ASSERT_LE(0, c);
 	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_V6ONLY, 0));
 	ASSERT_EQ(0, xtcp_set_reuseaddr(c));
-	ASSERT_EQ(0, xtcp_bind(c, "::1", CPORT));
+	ASSERT_EQ(0, xtcp_bind(c, "::", CPORT));
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, len));
 	s = accept(l2, NULL, NULL);
 	ASSERT_LE(0, s);
@@ -303,7 +305,7 @@ TEST_F(tw, v6only_entry_and_ipv4_wildcard)
 	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, c);
 	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_V6ONLY, 0));
-	ASSERT_EQ(0, xtcp_bind(c, "::1", CPORT + 1));
+	ASSERT_EQ(0, xtcp_bind(c, "::", CPORT + 1));
 	ASSERT_EQ(CPORT + 1, client_close_first(self->lfd, c));
 	EXPECT_EQ(-EADDRINUSE,
 		  tw_try_bind(variant->proto, "0.0.0.0", CPORT + 1, false));
