@@ -1028,8 +1028,9 @@ static inline sa_family_t xtcp_tw_family(const struct xtcp_tw *tw)
  * @tw: the entry
  *
  * Linux's tw_ipv6only, which only an IPv6 connection's socket can have
- * set: it keeps a bind() to 0.0.0.0 off the entry's port no more than
- * the socket did (xtcp_tw_addr_overlap()).
+ * set (inet6_bind() sets it on a socket bound to a concrete IPv6
+ * address): it keeps a bind() to 0.0.0.0 off the entry's port no more
+ * than the socket did (xtcp_tw_addr_overlap()).
  *
  * Return: true for an IPv6 entry of an IPV6_V6ONLY socket.
  */
