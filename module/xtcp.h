@@ -936,8 +936,9 @@ struct xtcp_request {
  * @rport: peer port
  * @snd_nxt: sequence number of our next segment (after our FIN)
  * @rcv_nxt: next sequence number expected (after the peer's FIN)
- * @expires_reuse: jiffies when 2*MSL ends, in bits 31..2; the bits of
- *	%XTCP_TW_FLAGS say how the socket it replaced held its port
+ * @expires_reuse: jiffies when 2*MSL ends, in bits 31..3; the bits of
+ *	%XTCP_TW_FLAGS say how the socket it replaced held its port and
+ *	whether it was a dual-stack AF_INET6 one
  *
  * Kept at 64 bytes (see xtcp_tw.c).  The locks of its links, and the
  * wheel's ownership of its memory, are in the rules above.
@@ -998,10 +999,55 @@ static inline void xtcp_tw_addrs(const struct xtcp_tw *tw,
 	}
 }
 
-/* Bits of xtcp_tw.expires_reuse below the expiry time. */
+/*
+ * Bits of xtcp_tw.expires_reuse below the expiry time, set before the
+ * entry is visible.  XTCP_TW_DUAL stands for both of the fields Linux's
+ * timewait socket copies from its socket that xtcp's can differ by,
+ * tw_family and tw_ipv6only (see xtcp_tw_family(), xtcp_tw_v6only()):
+ * an IPv4 connection of an AF_INET6 socket is one of a dual-stack
+ * socket (IPV6_V6ONLY cannot be set on it), and an IPv6 entry's socket
+ * is AF_INET6 whatever the bit says.
+ */
 #define XTCP_TW_REUSE		1U	/* the socket set SO_REUSEADDR */
 #define XTCP_TW_CONNECT		2U	/* its port came from connect() */
-#define XTCP_TW_FLAGS		(XTCP_TW_REUSE | XTCP_TW_CONNECT)
+#define XTCP_TW_DUAL		4U	/* AF_INET6, IPV6_V6ONLY not set */
+#define XTCP_TW_PORT_FLAGS	(XTCP_TW_REUSE | XTCP_TW_CONNECT)
+#define XTCP_TW_FLAGS		(XTCP_TW_PORT_FLAGS | XTCP_TW_DUAL)
+
+/**
+ * xtcp_tw_family() - the family of the socket a TIME_WAIT entry replaced
+ * @tw: the entry
+ *
+ * As Linux's tw_family: an IPv4 connection of a dual-stack AF_INET6
+ * socket stays AF_INET6 in TIME_WAIT, listed in /proc/net/xtcp6 and by
+ * AF_INET6 sock_diag dumps with v4-mapped addresses, though its segments
+ * are IPv4 ones and are looked up as such.
+ *
+ * Return: AF_INET or AF_INET6.
+ */
+static inline sa_family_t xtcp_tw_family(const struct xtcp_tw *tw)
+{
+	if (xtcp_tw_is_v6(tw) || (READ_ONCE(tw->expires_reuse) & XTCP_TW_DUAL))
+		return AF_INET6;
+	return AF_INET;
+}
+
+/**
+ * xtcp_tw_v6only() - was the socket of a TIME_WAIT entry IPV6_V6ONLY?
+ * @tw: the entry
+ *
+ * Linux's tw_ipv6only, which only an IPv6 connection's socket can have
+ * set (inet6_bind() sets it on a socket bound to a concrete IPv6
+ * address): it keeps a bind() to 0.0.0.0 off the entry's port no more
+ * than the socket did (xtcp_tw_addr_overlap()).
+ *
+ * Return: true for an IPv6 entry of an IPV6_V6ONLY socket.
+ */
+static inline bool xtcp_tw_v6only(const struct xtcp_tw *tw)
+{
+	return xtcp_tw_is_v6(tw) &&
+	       !(READ_ONCE(tw->expires_reuse) & XTCP_TW_DUAL);
+}
 
 /**
  * struct xtcp_tw_wheel - the TIME_WAIT timing wheel of one namespace
@@ -1303,6 +1349,7 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  *	IPv4 peer is in xtcp6, as with TCP)
  * @saddr6: local address of an AF_INET6 entry
  * @daddr6: remote address of an AF_INET6 entry
+ * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie())
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -1325,6 +1372,7 @@ struct xtcp_entry_info {
 	sa_family_t family;
 	struct in6_addr saddr6;
 	struct in6_addr daddr6;
+	u64 cookie;
 };
 
 /* xtcp_sock.c */
@@ -1556,6 +1604,10 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 				 const struct xtcp_seg_hdr *h);
 bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
+u64 xtcp_tw_cookie(const struct xtcp_tw *tw);
+bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
+			 __be16 lport, const struct in6_addr *raddr,
+			 __be16 rport, struct xtcp_entry_info *e);
 
 /* xtcp_sockopt.c, for xtcp_diag.ko too */
 void xtcp_get_info(struct sock *sk, struct tcp_info *info);

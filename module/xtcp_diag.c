@@ -18,9 +18,16 @@
  * copy while the chain is still locked.
  *
  * Both families are answered, each with its own entries, as tcp_diag
- * answers them: an AF_INET6 socket talking to an IPv4 peer is listed by
- * an AF_INET6 request, with its addresses v4-mapped, and never by an
- * AF_INET one (which is what /proc/net/xtcp and /proc/net/xtcp6 show).
+ * answers them: an AF_INET6 socket talking to an IPv4 peer, and its
+ * TIME_WAIT entry, are listed by an AF_INET6 request, with their
+ * addresses v4-mapped, and never by an AF_INET one (which is what
+ * /proc/net/xtcp and /proc/net/xtcp6 show).
+ *
+ * A TIME_WAIT entry has a cookie of its own (xtcp_tw_cookie()), as Linux's
+ * timewait sockets have, and the lookup of one entry (dump_one) finds it
+ * by its 4-tuple and checks the cookie; SOCK_DESTROY does not end it yet
+ * (Linux's tcp_abort() does).  A pending request has none, and is not
+ * found by a lookup.
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
@@ -157,17 +164,19 @@ static int xtcp_diag_fill_sock(struct sock *sk, const struct xtcp_entry_info *e,
 
 /*
  * A pending request or TIME_WAIT entry, from its copy: no owner, no
- * inode, no cookie, as inet_req_diag_fill() and inet_twsk_diag_fill()
- * report theirs.
+ * inode, as inet_req_diag_fill() and inet_twsk_diag_fill() report
+ * theirs; the cookie of a TIME_WAIT entry, none for a request (where
+ * Linux's request sockets have one).  @flags: NLM_F_MULTI in a dump.
  */
 static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
-				struct sk_buff *skb, struct netlink_callback *cb)
+				struct sk_buff *skb, struct netlink_callback *cb,
+				u16 flags)
 {
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
 
 	nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			cb->nlh->nlmsg_type, sizeof(*r), NLM_F_MULTI);
+			cb->nlh->nlmsg_type, sizeof(*r), flags);
 	if (!nlh)
 		return -EMSGSIZE;
 	r = nlmsg_data(nlh);
@@ -184,8 +193,14 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 		r->id.idiag_src[0] = e->saddr;
 		r->id.idiag_dst[0] = e->daddr;
 	}
-	r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (e->kind == XTCP_ENTRY_TW) {
+		/* As sock_diag_save_cookie() stores a socket's. */
+		r->id.idiag_cookie[0] = (u32)e->cookie;
+		r->id.idiag_cookie[1] = (u32)(e->cookie >> 32);
+	} else {
+		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
 	xtcp_diag_msg_timer(r, e);
 	nlmsg_end(skb, nlh);
 	return 0;
@@ -249,7 +264,8 @@ static void xtcp_diag_visit(enum xtcp_entry_kind kind, const void *entry,
 		return;
 	if (kind != XTCP_ENTRY_SOCK) {
 		if (xtcp_diag_bc_entry(w->bc, &w->info))
-			w->err = xtcp_diag_fill_entry(&w->info, w->skb, w->cb);
+			w->err = xtcp_diag_fill_entry(&w->info, w->skb, w->cb,
+						      NLM_F_MULTI);
 		return;
 	}
 	sk = (struct sock *)entry;
@@ -301,6 +317,26 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->args[2] = it.offset;
 }
 
+/*
+ * The local (@src) and remote (@dst) addresses a request names, IPv4 ones
+ * v4-mapped; -EINVAL for a family other than these two.
+ */
+static int xtcp_diag_req_addrs(const struct inet_diag_req_v2 *req,
+			       struct in6_addr *src, struct in6_addr *dst)
+{
+	switch (req->sdiag_family) {
+	case AF_INET:
+		xtcp_addr_set_v4(src, req->id.idiag_src[0]);
+		xtcp_addr_set_v4(dst, req->id.idiag_dst[0]);
+		return 0;
+	case AF_INET6:
+		memcpy(src, req->id.idiag_src, sizeof(*src));
+		memcpy(dst, req->id.idiag_dst, sizeof(*dst));
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /**
  * xtcp_diag_find() - the socket a request names
  * @net: the requester's namespace
@@ -326,18 +362,8 @@ static struct sock *xtcp_diag_find(struct net *net,
 	struct in6_addr src, dst;
 	struct sock *sk;
 
-	switch (req->sdiag_family) {
-	case AF_INET:
-		xtcp_addr_set_v4(&src, req->id.idiag_src[0]);
-		xtcp_addr_set_v4(&dst, req->id.idiag_dst[0]);
-		break;
-	case AF_INET6:
-		memcpy(&src, req->id.idiag_src, sizeof(src));
-		memcpy(&dst, req->id.idiag_dst, sizeof(dst));
-		break;
-	default:
+	if (xtcp_diag_req_addrs(req, &src, &dst))
 		return ERR_PTR(-EINVAL);
-	}
 	sk = xtcp_lookup6(net, &dst, req->id.idiag_dport, &src,
 			  req->id.idiag_sport, req->id.idiag_if, 0);
 	/* No remote end: 0.0.0.0 (v4-mapped) or ::, and port 0. */
@@ -366,6 +392,47 @@ static size_t xtcp_diag_msg_size(void)
 	       nla_total_size(XTCP_CA_NAME_MAX) + 64;
 }
 
+/* Does @cookie, from a request, name @val?  As sock_diag_check_cookie(). */
+static bool xtcp_diag_cookie_ok(const u32 *cookie, u64 val)
+{
+	if (cookie[0] == INET_DIAG_NOCOOKIE && cookie[1] == INET_DIAG_NOCOOKIE)
+		return true;
+	return cookie[0] == (u32)val && cookie[1] == (u32)(val >> 32);
+}
+
+/*
+ * dump_one for the TIME_WAIT entry of the request's 4-tuple: found as
+ * inet_diag_find_one_icsk() finds Linux's, an IPv4 one whatever its
+ * socket's family, and answered, like a socket, with -ENOENT when the
+ * cookie is not its own.
+ */
+static int xtcp_diag_dump_one_tw(struct netlink_callback *cb,
+				 const struct inet_diag_req_v2 *req)
+{
+	struct sk_buff *in_skb = cb->skb;
+	struct net *net = sock_net(in_skb->sk);
+	struct xtcp_entry_info info;
+	struct in6_addr src, dst;
+	struct sk_buff *rep;
+	int err;
+
+	if (xtcp_diag_req_addrs(req, &src, &dst))
+		return -EINVAL;
+	if (!xtcp_tw_lookup_info(net, &src, req->id.idiag_sport, &dst,
+				 req->id.idiag_dport, &info) ||
+	    !xtcp_diag_cookie_ok(req->id.idiag_cookie, info.cookie))
+		return -ENOENT;
+	rep = nlmsg_new(xtcp_diag_msg_size(), GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	err = xtcp_diag_fill_entry(&info, rep, cb, 0);
+	if (err) {
+		kfree_skb(rep);
+		return err;
+	}
+	return nlmsg_unicast(net->diag_nlsk, rep, NETLINK_CB(in_skb).portid);
+}
+
 static int xtcp_diag_dump_one(struct netlink_callback *cb,
 			      const struct inet_diag_req_v2 *req)
 {
@@ -377,6 +444,9 @@ static int xtcp_diag_dump_one(struct netlink_callback *cb,
 	int err;
 
 	sk = xtcp_diag_find(net, req);
+	/* No socket: a TIME_WAIT entry has no remote end of 0 either. */
+	if (sk == ERR_PTR(-ENOENT) && req->id.idiag_dport)
+		return xtcp_diag_dump_one_tw(cb, req);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	err = -ENOMEM;

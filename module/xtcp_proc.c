@@ -151,7 +151,7 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,
 			      const struct xtcp_tw *tw)
 {
-	e->family = xtcp_tw_is_v6(tw) ? AF_INET6 : AF_INET;
+	e->family = xtcp_tw_family(tw);
 	e->saddr = tw->laddr;
 	e->daddr = tw->raddr;
 	xtcp_tw_addrs(tw, &e->saddr6, &e->daddr6);
@@ -160,6 +160,7 @@ static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,
 	e->state = TCP_TIME_WAIT;
 	e->timer = 3;
 	e->expires = xtcp_tw_expires(tw);
+	e->cookie = xtcp_tw_cookie(tw);
 }
 
 /**

@@ -46,6 +46,8 @@
  *	the port from connect(): while there are any, connect() does not
  *	share the port (xtcp_port_connect_only())
  * @tw_noreuse: TIME_WAIT entries whose socket had no SO_REUSEADDR
+ * @tw_v6only: TIME_WAIT entries of IPV6_V6ONLY sockets, whose addresses
+ *	0.0.0.0 does not overlap (xtcp_tw_addr_overlap())
  * @owners: the sockets, linked through sk_bind_node
  * @tw_owners: TIME_WAIT entries, which keep their port bound
  *
@@ -60,6 +62,7 @@ struct xtcp_bind_port {
 	u16 port;
 	unsigned int user_owners;
 	unsigned int tw_noreuse;
+	unsigned int tw_v6only;
 	struct hlist_head owners;
 	struct hlist_head tw_owners;
 };
@@ -174,9 +177,21 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2,
  * Do the local addresses of @sk and of a TIME_WAIT entry overlap?  As
  * inet_rcv_saddr_equal() for a socket: an IPv6 entry's address overlaps
  * an IPv6 socket's when equal or either is a wildcard, and an IPv4
- * socket's only when that is 0.0.0.0; an IPv4 entry's overlaps an IPv6
- * socket's IPv4 address (0.0.0.0 for a wildcard, the v4-mapped one, or
- * none when the socket is IPV6_V6ONLY).
+ * socket's only when that is 0.0.0.0 and the entry's socket was not
+ * IPV6_V6ONLY; an IPv4 entry's overlaps an IPv6 socket's IPv4 address
+ * (0.0.0.0 for a wildcard, the v4-mapped one, or none when the socket is
+ * IPV6_V6ONLY).
+ *
+ * The entry's IPV6_V6ONLY (Linux's tw_ipv6only) matters in that one case
+ * alone, Linux 6.1's inet_bind_conflict() path for a wildcard: there
+ * ipv4_rcv_saddr_equal() sees the entry's IPv4 address, LOOPBACK4_IPV6
+ * for an IPv6 connection, which only 0.0.0.0 overlaps, unless tw_ipv6only
+ * is set.  Everywhere else the entry's concrete address decides: an IPv6
+ * socket's wildcard overlaps it either way (tw_ipv6only counts only
+ * where the entry's address is the wildcard, or v4-mapped as a dual-stack
+ * entry's is, whose socket cannot be IPV6_V6ONLY), a bind() to a concrete
+ * address compares it in Linux's bhash2, where an IPv4 address never
+ * meets an IPv6 one, and connect() compares 4-tuples.
  */
 static bool xtcp_tw_addr_overlap(const struct sock *sk,
 				 const struct xtcp_tw *tw)
@@ -185,7 +200,7 @@ static bool xtcp_tw_addr_overlap(const struct sock *sk,
 
 	if (xtcp_tw_is_v6(tw)) {
 		if (sk->sk_family != AF_INET6)
-			return !sk->sk_rcv_saddr;
+			return !sk->sk_rcv_saddr && !xtcp_tw_v6only(tw);
 		return ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
 		       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &tw6->laddr);
 	}
@@ -195,15 +210,17 @@ static bool xtcp_tw_addr_overlap(const struct sock *sk,
 }
 
 /*
- * Is @sk bound to a wildcard that overlaps every TIME_WAIT entry's
- * address, of both families: 0.0.0.0, or :: without IPV6_V6ONLY?
+ * Is @sk bound to a wildcard that overlaps the address of every TIME_WAIT
+ * entry of @bp: :: without IPV6_V6ONLY, or 0.0.0.0 when no entry is one
+ * of an IPV6_V6ONLY socket (xtcp_tw_addr_overlap())?
  */
-static bool xtcp_sk_wildcard_all(const struct sock *sk)
+static bool xtcp_sk_wildcard_all(const struct sock *sk,
+				 const struct xtcp_bind_port *bp)
 {
 	if (sk->sk_family == AF_INET6)
 		return ipv6_addr_any(&sk->sk_v6_rcv_saddr) &&
 		       !ipv6_only_sock(sk);
-	return !sk->sk_rcv_saddr;
+	return !sk->sk_rcv_saddr && !bp->tw_v6only;
 }
 
 /*
@@ -278,7 +295,7 @@ static void xtcp_bind_port_put(struct xtcp_bind_bucket *b,
 	lockdep_assert_held(&b->lock);
 	if (!hlist_empty(&bp->owners) || !hlist_empty(&bp->tw_owners))
 		return;
-	WARN_ON_ONCE(bp->user_owners || bp->tw_noreuse);
+	WARN_ON_ONCE(bp->user_owners || bp->tw_noreuse || bp->tw_v6only);
 	hlist_del(&bp->node);
 	kmem_cache_free(xtcp_table.port_cachep, bp);
 }
@@ -287,7 +304,9 @@ static void xtcp_bind_port_put(struct xtcp_bind_bucket *b,
  * Does an owner of @bp's port keep @sk off it?  The sockets are walked
  * (there are few, bar ports that connect() shares, which bind() then
  * walks as Linux does); the TIME_WAIT entries, which may be many, only
- * when their counts cannot decide: a wildcard @sk overlaps all of them.
+ * when their counts cannot decide: a wildcard @sk overlaps all of them
+ * (0.0.0.0 all but those of IPV6_V6ONLY sockets: when the port has any,
+ * the walk stops at the first other that conflicts).
  */
 static bool xtcp_port_taken(struct xtcp_bind_bucket *b,
 			    struct xtcp_bind_port *bp, const struct sock *sk,
@@ -305,7 +324,7 @@ static bool xtcp_port_taken(struct xtcp_bind_bucket *b,
 	}
 	if (hlist_empty(&bp->tw_owners) || (reuse && !bp->tw_noreuse))
 		return false;
-	if (xtcp_sk_wildcard_all(sk))
+	if (xtcp_sk_wildcard_all(sk, bp))
 		return true;
 	hlist_for_each_entry(tw, &bp->tw_owners, bind_node) {
 		if (xtcp_bind_conflict_tw(sk, tw, relax))
@@ -464,11 +483,12 @@ int xtcp_inherit_port(struct sock *child, const struct sock *listener)
 
 /**
  * xtcp_bind_tw_add() - let a TIME_WAIT entry keep its port bound
- * @tw: new entry, addresses and net set, not yet visible
+ * @tw: new entry, addresses, net and %XTCP_TW_DUAL set, not yet visible
  * @sk: the socket the entry replaces, which still owns the port
  *
- * The entry holds the port as @sk did: with SO_REUSEADDR or not, and as
- * connect()'s choice, which later connections may share, or not.
+ * The entry holds the port as @sk did: with SO_REUSEADDR or not, as
+ * connect()'s choice, which later connections may share, or not, and
+ * with IPV6_V6ONLY or not.
  */
 void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk)
 {
@@ -485,7 +505,9 @@ void xtcp_bind_tw_add(struct xtcp_tw *tw, const struct sock *sk)
 		bp->user_owners++;
 	if (!(flags & XTCP_TW_REUSE))
 		bp->tw_noreuse++;
-	tw->expires_reuse = (tw->expires_reuse & ~XTCP_TW_FLAGS) | flags;
+	if (xtcp_tw_v6only(tw))
+		bp->tw_v6only++;
+	tw->expires_reuse = (tw->expires_reuse & ~XTCP_TW_PORT_FLAGS) | flags;
 	hlist_add_head(&tw->bind_node, &bp->tw_owners);
 	spin_unlock_bh(&b->lock);
 }
@@ -509,6 +531,8 @@ void xtcp_bind_tw_del(struct xtcp_tw *tw)
 		bp->user_owners--;
 	if (!(flags & XTCP_TW_REUSE))
 		bp->tw_noreuse--;
+	if (xtcp_tw_v6only(tw))
+		bp->tw_v6only--;
 	xtcp_bind_port_put(b, bp);
 	spin_unlock_bh(&b->lock);
 }

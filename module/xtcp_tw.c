@@ -38,6 +38,8 @@
  * the slot of its new expiry time.
  */
 #include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <net/ip.h>
@@ -67,6 +69,7 @@ struct xtcp_tw_bucket {
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 static struct kmem_cache *xtcp_tw6_cachep __read_mostly;
 static struct xtcp_tw_bucket *xtcp_tw_hash __read_mostly;
+static siphash_key_t xtcp_tw_cookie_key __read_mostly;
 
 static struct xtcp_tw_bucket *xtcp_tw_bucket(const struct net *net,
 					     const struct in6_addr *laddr,
@@ -92,7 +95,7 @@ static struct xtcp_tw_bucket *xtcp_tw_bucket_of(const struct xtcp_tw *tw)
  * xtcp_tw_expires() - when the 2*MSL of an entry ends
  * @tw: the entry
  *
- * Return: jiffies, rounded up to a multiple of 4: the low bits hold
+ * Return: jiffies, rounded up to a multiple of 8: the low bits hold
  * %XTCP_TW_FLAGS.
  */
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw)
@@ -242,6 +245,9 @@ void xtcp_time_wait(struct sock *sk)
 		return;
 	}
 	write_pnet(&tw->net, sock_net(sk));
+	/* As Linux's tw_family and tw_ipv6only: see XTCP_TW_DUAL. */
+	if (sk->sk_family == AF_INET6 && !ipv6_only_sock(sk))
+		tw->expires_reuse = XTCP_TW_DUAL;
 	if (v4) {
 		tw->laddr = sk->sk_rcv_saddr;
 		tw->raddr = sk->sk_daddr;
@@ -377,6 +383,60 @@ bool xtcp_tw_taken(struct sock *sk)
 	spin_unlock_bh(&b->lock);
 	return taken;
 }
+
+/**
+ * xtcp_tw_cookie() - the sock_diag cookie of a TIME_WAIT entry
+ * @tw: the entry, kept alive by its chain's lock
+ *
+ * Linux's timewait socket has a 64-bit cookie (its socket's, or one made
+ * on first use) that a 64-byte entry has no room for.  This one is
+ * computed instead, from what stays the same while the entry lives: its
+ * address, keyed with a secret so that no kernel address leaks, and its
+ * sequence numbers, so that an entry later made at the same address,
+ * which the 4-tuple may be too, gets another cookie.  Bit 63 set and bit
+ * 62 clear keep it apart from sockets' cookies (sock_gen_cookie() counts
+ * up from 1) and from %INET_DIAG_NOCOOKIE.
+ *
+ * Return: the cookie.
+ */
+u64 xtcp_tw_cookie(const struct xtcp_tw *tw)
+{
+	u64 seqs = (u64)tw->snd_nxt << 32 | tw->rcv_nxt;
+	u64 h = siphash_2u64((unsigned long)tw, seqs, &xtcp_tw_cookie_key);
+
+	return h >> 2 | BIT_ULL(63);
+}
+
+/**
+ * xtcp_tw_lookup_info() - copy what sock_diag shows of a TIME_WAIT entry
+ * @net: its namespace
+ * @laddr: its local address, v4-mapped for an IPv4 connection
+ * @lport: its local port
+ * @raddr: its peer's address, likewise
+ * @rport: its peer's port
+ * @e: filled as xtcp_entry_info_fill() does when there is such an entry
+ *
+ * Process context.  An IPv4 4-tuple finds an IPv4 entry whatever the
+ * family of its socket, as inet_lookup() finds Linux's.
+ *
+ * Return: true when there is such an entry.
+ */
+bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
+			 __be16 lport, const struct in6_addr *raddr,
+			 __be16 rport, struct xtcp_entry_info *e)
+{
+	struct xtcp_tw_bucket *b;
+	struct xtcp_tw *tw;
+
+	b = xtcp_tw_bucket(net, laddr, lport, raddr, rport);
+	spin_lock_bh(&b->lock);
+	tw = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
+	if (tw)
+		xtcp_entry_info_fill(XTCP_ENTRY_TW, tw, e);
+	spin_unlock_bh(&b->lock);
+	return tw;
+}
+EXPORT_SYMBOL_GPL(xtcp_tw_lookup_info);
 
 /**
  * xtcp_tw_iter_chain() - visit the next entry of a TIME_WAIT hash chain
@@ -677,6 +737,7 @@ int xtcp_tw_init(void)
 	unsigned int i;
 
 	BUILD_BUG_ON(sizeof(struct xtcp_tw) > 64);
+	get_random_bytes(&xtcp_tw_cookie_key, sizeof(xtcp_tw_cookie_key));
 	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw),
 					   0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!xtcp_tw_cachep)

@@ -435,6 +435,8 @@ static int diag_dump_src_cond(int proto, unsigned short port, bool other)
 TEST_F(diag, time_wait_listed)
 {
 	struct diag_entry e[DIAG_MAX], *tw;
+	struct diag_req q;
+	__u32 cookie[2];
 	char b;
 	int n;
 
@@ -466,6 +468,25 @@ TEST_F(diag, time_wait_listed)
 	 */
 	EXPECT_EQ(1, diag_dump_src_cond(variant->proto, self->cport, false));
 	EXPECT_EQ(0, diag_dump_src_cond(variant->proto, self->cport, true));
+
+	/*
+	 * It has a cookie, as Linux's timewait sockets have, which names it
+	 * in a lookup, as a socket's names the socket; another one does not.
+	 */
+	memcpy(cookie, tw->msg.id.idiag_cookie, sizeof(cookie));
+	EXPECT_FALSE(cookie[0] == INET_DIAG_NOCOOKIE &&
+		     cookie[1] == INET_DIAG_NOCOOKIE);
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	diag_req_tuple(&q, self->cport, PORT);
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(6, e[0].msg.idiag_state);
+	EXPECT_EQ(3, e[0].msg.idiag_timer);
+	EXPECT_EQ(diag_family, e[0].msg.idiag_family);
+	EXPECT_EQ(self->cport, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_EQ(0, memcmp(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie)));
+	q.r.id.idiag_cookie[1] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
 }
 
 TEST_F(diag, state_and_port_filters)
@@ -816,6 +837,153 @@ TEST_F(diag, dual_stack_v4_mapped)
 	ASSERT_EQ(1, ss_lines(ss_cmd(variant->proto), want, sizeof(want),
 			      false));
 	EXPECT_STREQ(want, got);
+	close(sfd);
+	close(c);
+	close(lfd);
+}
+
+/* TIME_WAIT lines of @path from local port @lport to @rport; *@out the last. */
+static int diag_tw_lines(const char *path, unsigned int lport,
+			 unsigned int rport, struct xtcp_proc_sock *out)
+{
+	struct xtcp_proc_sock t;
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (xtcp_proc_next(f, &t)) {
+		if (t.state != 0x06 || t.lport != lport || t.rport != rport)
+			continue;
+		if (out)
+			*out = t;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * The TIME_WAIT entry of a dual-stack AF_INET6 socket's IPv4 connection
+ * is AF_INET6, as Linux's (tw_family is the socket's): the accepted side
+ * of a :: listener without IPV6_V6ONLY closes first and keeps it.  An
+ * AF_INET6 dump and /proc/net/xtcp6 (tcp6) list it with v4-mapped
+ * addresses, an AF_INET dump and /proc/net/xtcp (tcp) do not.  Its
+ * cookie names it in a lookup by its v4-mapped pair, and by its IPv4
+ * pair in an AF_INET request too (inet_lookup() does not ask for a
+ * family), which answers AF_INET6.  IPv4 segments of its 4-tuple still
+ * meet it: a SYN from the old client port reopens the 4-tuple, leaving
+ * no TIME_WAIT line.  Run by the IPv6 variants alone: the IPv4 ones have
+ * no AF_INET6 socket to show it.
+ */
+TEST_F(diag, dual_stack_time_wait)
+{
+	const char *proc6 = variant->proto == IPPROTO_TCP ? "/proc/net/tcp6" :
+			    "/proc/net/xtcp6";
+	const char *proc4 = variant->proto == IPPROTO_TCP ? "/proc/net/tcp" :
+			    "/proc/net/xtcp";
+	const char *mapped_str = "0000000000000000FFFF00000100007F";
+	const __be32 mapped[4] = { 0, 0, htonl(0xffff),
+				   htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 any6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(PORT + 2),
+	};
+	struct sockaddr_in a = xtcp_addr("127.0.0.1", PORT + 2);
+	struct diag_entry e[DIAG_MAX];
+	struct xtcp_proc_sock t;
+	int lfd, c, sfd, n;
+	unsigned short cport;
+	struct diag_req q;
+	__u32 cookie[2];
+	char b;
+
+	if (variant->family != AF_INET6)
+		SKIP(return, "an IPv6 test: run by the tcp6 and xtcp6 variants");
+	lfd = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, xtcp_set_int(lfd, IPPROTO_IPV6, IPV6_V6ONLY, 0));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&any6, sizeof(any6)));
+	ASSERT_EQ(0, listen(lfd, 8));
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	sfd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, sfd);
+	cport = xtcp_local_port(c);
+	close(sfd);
+	ASSERT_EQ(0, recv(c, &b, 1, 0));
+	close(c);
+	ASSERT_EQ(0x06, xtcp_wait_state(proc6, PORT + 2, cport, 0x06));
+
+	/* /proc: in the IPv6 file, v4-mapped; not in the IPv4 one. */
+	ASSERT_EQ(1, diag_tw_lines(proc6, PORT + 2, cport, &t));
+	EXPECT_STREQ(mapped_str, t.la);
+	EXPECT_STREQ(mapped_str, t.ra);
+	EXPECT_EQ(3, t.timer);
+	EXPECT_EQ(0, diag_tw_lines(proc4, PORT + 2, cport, NULL));
+
+	/* An AF_INET6 dump lists it, v4-mapped, with a cookie. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 6;
+	q.r.id.idiag_sport = htons(PORT + 2);
+	n = diag_talk(&q, e, DIAG_MAX);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(6, e[0].msg.idiag_state);
+	EXPECT_EQ(3, e[0].msg.idiag_timer);
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(0, memcmp(mapped, e[0].msg.id.idiag_src, sizeof(mapped)));
+	EXPECT_EQ(0, memcmp(mapped, e[0].msg.id.idiag_dst, sizeof(mapped)));
+	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
+	EXPECT_FALSE(cookie[0] == INET_DIAG_NOCOOKIE &&
+		     cookie[1] == INET_DIAG_NOCOOKIE);
+
+	/* An AF_INET dump does not. */
+	diag_family = AF_INET;
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 6;
+	q.r.id.idiag_sport = htons(PORT + 2);
+	EXPECT_EQ(0, diag_talk(&q, e, DIAG_MAX));
+
+	/* Looked up by its IPv4 pair, with its cookie: AF_INET6 still. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	q.r.id.idiag_sport = htons(PORT + 2);
+	q.r.id.idiag_dport = htons(cport);
+	q.r.id.idiag_src[0] = htonl(INADDR_LOOPBACK);
+	q.r.id.idiag_dst[0] = htonl(INADDR_LOOPBACK);
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(6, e[0].msg.idiag_state);
+	EXPECT_EQ(0, memcmp(mapped, e[0].msg.id.idiag_src, sizeof(mapped)));
+
+	/* By its v4-mapped pair: its cookie names it, another not. */
+	diag_family = AF_INET6;
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	q.r.id.idiag_sport = htons(PORT + 2);
+	q.r.id.idiag_dport = htons(cport);
+	memcpy(q.r.id.idiag_src, mapped, sizeof(mapped));
+	memcpy(q.r.id.idiag_dst, mapped, sizeof(mapped));
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(6, e[0].msg.idiag_state);
+	EXPECT_EQ(0, memcmp(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie)));
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
+
+	/* A SYN of its 4-tuple meets it and reopens it. */
+	ASSERT_EQ(-1, xtcp_wait_state(proc4, cport, PORT + 2, -1));
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_reuseaddr(c));
+	ASSERT_EQ(0, xtcp_bind(c, "127.0.0.1", cport));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	sfd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, sfd);
+	EXPECT_EQ(0, diag_tw_lines(proc6, PORT + 2, cport, NULL));
+	EXPECT_EQ(0x01, xtcp_proc_state(proc6, PORT + 2, cport));
 	close(sfd);
 	close(c);
 	close(lfd);
