@@ -937,6 +937,9 @@ int main(int argc, char **argv)
 		return 0;
 	if (v < 0)
 		return 1;
-	printf("%.1f\n", v);
+	/* Hundredths: a transfer of half a second in tenths would make
+	 * 0.55 s against 0.5 a ratio of 1.2, or 1.0.
+	 */
+	printf("%.2f\n", v);
 	return 0;
 }
