@@ -1605,6 +1605,9 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw);
+bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		     const u32 *cookie);
 bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
 			 __be16 lport, const struct in6_addr *raddr,
 			 __be16 rport, struct xtcp_entry_info *e);

@@ -480,6 +480,29 @@ static void xtcp_diag_get_info(struct sock *sk, struct inet_diag_msg *r,
 }
 
 #ifdef CONFIG_INET_DIAG_DESTROY
+/*
+ * SOCK_DESTROY of a TIME_WAIT entry, as Linux's tcp_abort() ends a
+ * timewait socket; CAP_NET_ADMIN as sock_diag_destroy() asks it.
+ */
+static int xtcp_diag_destroy_tw(struct sk_buff *in_skb,
+				const struct inet_diag_req_v2 *req)
+{
+	struct net *net = sock_net(in_skb->sk);
+	struct xtcp_entry_info info;
+	struct in6_addr src, dst;
+
+	if (xtcp_diag_req_addrs(req, &src, &dst))
+		return -EINVAL;
+	if (!xtcp_tw_lookup_info(net, &src, req->id.idiag_sport, &dst,
+				 req->id.idiag_dport, &info))
+		return -ENOENT;
+	if (!netlink_net_capable(in_skb, CAP_NET_ADMIN))
+		return -EPERM;
+	return xtcp_tw_destroy(net, &src, req->id.idiag_sport, &dst,
+			       req->id.idiag_dport, req->id.idiag_cookie) ?
+	       0 : -ENOENT;
+}
+
 /* SOCK_DESTROY: sock_diag_destroy() checks CAP_NET_ADMIN, xtcp_abort() acts. */
 static int xtcp_diag_destroy(struct sk_buff *in_skb,
 			     const struct inet_diag_req_v2 *req)
@@ -488,6 +511,9 @@ static int xtcp_diag_destroy(struct sk_buff *in_skb,
 	int err;
 
 	sk = xtcp_diag_find(sock_net(in_skb->sk), req);
+	/* No socket: a TIME_WAIT entry has no remote end of 0 either. */
+	if (sk == ERR_PTR(-ENOENT) && req->id.idiag_dport)
+		return xtcp_diag_destroy_tw(in_skb, req);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	err = sock_diag_destroy(sk, ECONNABORTED);

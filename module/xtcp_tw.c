@@ -37,6 +37,7 @@
  * slot was chosen with a shorter MSL is found early and simply moved to
  * the slot of its new expiry time.
  */
+#include <linux/inet_diag.h>
 #include <linux/ktime.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
@@ -437,6 +438,45 @@ bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
 	return tw;
 }
 EXPORT_SYMBOL_GPL(xtcp_tw_lookup_info);
+
+/**
+ * xtcp_tw_destroy() - end a TIME_WAIT entry, as SOCK_DESTROY asks
+ * @net: its namespace
+ * @laddr: its local address, v4-mapped for an IPv4 connection
+ * @lport: its local port
+ * @raddr: its peer's address, likewise
+ * @rport: its peer's port
+ * @cookie: the request's cookie, both halves %INET_DIAG_NOCOOKIE for any
+ *
+ * As Linux's tcp_abort() ends a timewait socket: the 4-tuple and the
+ * port are free at once; the wheel frees the entry in its time.
+ * Process context; the caller checked CAP_NET_ADMIN.
+ *
+ * Return: true when there was such an entry, and it is gone.
+ */
+bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		     const u32 *cookie)
+{
+	struct xtcp_tw_bucket *b;
+	struct xtcp_tw *tw;
+	u64 c;
+
+	b = xtcp_tw_bucket(net, laddr, lport, raddr, rport);
+	spin_lock_bh(&b->lock);
+	tw = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
+	if (tw && !(cookie[0] == INET_DIAG_NOCOOKIE &&
+		    cookie[1] == INET_DIAG_NOCOOKIE)) {
+		c = xtcp_tw_cookie(tw);
+		if (cookie[0] != (u32)c || cookie[1] != (u32)(c >> 32))
+			tw = NULL;
+	}
+	if (tw)
+		xtcp_tw_kill_locked(b, tw);
+	spin_unlock_bh(&b->lock);
+	return tw;
+}
+EXPORT_SYMBOL_GPL(xtcp_tw_destroy);
 
 /**
  * xtcp_tw_iter_chain() - visit the next entry of a TIME_WAIT hash chain

@@ -1381,6 +1381,47 @@ TEST_F(diag, races_with_churn)
 }
 
 /*
+ * SOCK_DESTROY ends a TIME_WAIT entry, as Linux's tcp_abort() ends a
+ * timewait socket (ss -K): it is gone from dumps and /proc, its 4-tuple
+ * free; a second request finds nothing.  Unprivileged, EPERM, the entry
+ * left; with a cookie not its own, ENOENT.
+ */
+TEST_F(diag, destroy_time_wait)
+{
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+	__u32 cookie[2];
+	char b;
+	int n;
+
+	close(self->c);
+	self->c = -1;
+	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
+	close(self->s);
+	self->s = -1;
+	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
+					self->cport, PORT, 0x06));
+	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	ASSERT_EQ(1, n);
+	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
+
+	diag_req_init(&q, variant->proto, SOCK_DESTROY, NLM_F_ACK);
+	diag_req_tuple(&q, self->cport, PORT);
+	EXPECT_EQ(-EPERM, destroy_unprivileged(&q));
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	q.r.id.idiag_cookie[1] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
+	EXPECT_EQ(1, diag_dump(variant->proto, 1 << 6, 0, e, DIAG_MAX));
+
+	q.r.id.idiag_cookie[1] ^= 1;
+	EXPECT_EQ(0, diag_talk(&q, NULL, 0));
+	EXPECT_EQ(0, diag_dump(variant->proto, 1 << 6, 0, e, DIAG_MAX));
+	EXPECT_EQ(-1, xtcp_proc_state(diag_proc_path(variant->proto),
+				      self->cport, PORT));
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
+}
+
+/*
  * close() of an aborted connection against SOCK_DESTROY of the same one.
  * Each round, destroyer threads ask to destroy the client end as soon as
  * its port is known; its owner, blocked in recv(), wakes with
