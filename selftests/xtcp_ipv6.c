@@ -91,6 +91,15 @@ static int connect4(int proto, const char *ip, unsigned short port)
 	return fd;
 }
 
+/* getsockopt() of an int: it, or -errno. */
+static int get_int(int fd, int level, int opt)
+{
+	socklen_t len = sizeof(int);
+	int val;
+
+	return getsockopt(fd, level, opt, &val, &len) ? -errno : val;
+}
+
 /* The address @sa holds, as text. */
 static const char *ntop6(const struct sockaddr_in6 *sa, char *buf,
 			 size_t len)
@@ -294,14 +303,62 @@ TEST_F(ip6, sockstat6_inuse)
 }
 
 /*
+ * An AF_INET6 socket connected to [@ip]:@port, its SYN announcing MSS
+ * @mss (TCP_MAXSEG set before connect(), unless 0); or -errno.
+ */
+static int connect6_mss(int proto, const char *ip, unsigned short port,
+			int mss)
+{
+	struct sockaddr_in6 a = addr6(ip, port);
+	int fd = socket(AF_INET6, SOCK_STREAM, proto);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (mss && xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, mss))
+		err = -errno;
+	else if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * The MSS a cookie gave the accepted @s: what it sends (tcpi_snd_mss,
+ * also TCP_MAXSEG), with the timestamp option's 12 bytes added back
+ * when the connection uses it.  Linux keeps timestamps in a cookie
+ * connection and xtcp does not (Documentation/security.rst): @ts says
+ * which is expected.
+ */
+static int cookie_mss(int s, bool ts)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) ||
+	    get_int(s, IPPROTO_TCP, TCP_MAXSEG) != (int)ti.tcpi_snd_mss ||
+	    !!(ti.tcpi_options & TCPI_OPT_TIMESTAMPS) != ts)
+		return -1;
+	return ti.tcpi_snd_mss + (ts ? 12 : 0);
+}
+
+/*
  * syncookies=2: every SYN is answered with a cookie (keyed over the
  * whole IPv6 4-tuple), and the ACK carrying it makes the connection.
+ * The cookie carries the peer's MSS rounded down to Linux's IPv6 table
+ * (net/ipv6/syncookies.c: 1220, 1420, 1440, 8940), not IPv4's (536,
+ * 1300, 1440, 1460): loopback's 65476 gives 8940, an announced 1400
+ * gives 1220 (IPv4's table would give 1460 and 1300).
  */
 TEST_F(ip6, syn_cookies)
 {
 	const char *path = variant->proto == IPPROTO_TCP ?
 			   "/proc/sys/net/ipv4/tcp_syncookies" :
 			   "/proc/sys/net/xtcp/syncookies";
+	bool ts = variant->proto == IPPROTO_TCP;
 	long sent, recvd;
 	char buf[4];
 	int c, s;
@@ -320,6 +377,17 @@ TEST_F(ip6, syn_cookies)
 	ASSERT_EQ(4, send(c, "ck6!", 4, 0));
 	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
 	EXPECT_EQ(0, memcmp(buf, "ck6!", 4));
+	EXPECT_EQ(8940, cookie_mss(s, ts));
+	close(c);
+	close(s);
+
+	c = connect6_mss(variant->proto, "::1", PORT, 1400);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(recvd + 2, xtcp_proto_counter(variant->proto,
+						"SyncookiesRecv"));
+	EXPECT_EQ(1220, cookie_mss(s, ts));
 	close(c);
 	close(s);
 }
