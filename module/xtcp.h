@@ -368,7 +368,8 @@ enum {
  * @sack_ok: the peer's SYN allowed SACK (RFC 2018)
  * @tstamp_ok: both SYNs carried the timestamp option (RFC 7323): every
  *	segment carries it, and each ACK gives an RTT sample
- * @ip_opt_len: bytes of IP options (IP_OPTIONS) every packet carries,
+ * @ip_opt_len: bytes of IP options (IP_OPTIONS) or IPv6 extension
+ *	headers (IPV6_HOPOPTS, IPV6_DSTOPTS, ...) every packet carries,
  *	which segments leave room for (Linux's icsk_ext_hdr_len)
  * @ts_offset: added to our clock in the timestamps we send, so that
  *	they do not tell the host's uptime
@@ -504,7 +505,7 @@ struct xtcp_sock {
 	u8 wscale_ok;
 	u8 sack_ok;
 	u8 tstamp_ok;
-	u8 ip_opt_len;
+	u16 ip_opt_len;
 	u32 ts_offset;
 	u32 ts_recent;
 	u32 rcv_tsecr;
@@ -1489,7 +1490,10 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
 			 __be16 dport, int oif);
-void xtcp_v6_child_init(struct sock *child, const struct xtcp_request *req);
+void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
+			const struct xtcp_request *req,
+			const struct sk_buff *skb);
+void xtcp_v6_opt_len_sync(struct sock *sk);
 int xtcp_v6_rcv(struct sk_buff *skb);
 
 /* xtcp_icmp.c */

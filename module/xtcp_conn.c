@@ -501,10 +501,14 @@ static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
 /*
  * The socket of a connection whose handshake just completed: a copy of
  * the listener, cleared of what belongs to the listener alone.  Returned
- * hashed, owning the port, with one reference for the caller.
+ * hashed, owning the port, with one reference for the caller.  @skb is
+ * the segment that completed it (the final ACK), whose IP header gives
+ * what Linux's tcp_v4_syn_recv_sock() and tcp_v6_syn_recv_sock() take
+ * from it.
  */
 static struct sock *xtcp_create_child(struct sock *sk,
 				      const struct xtcp_request *req,
+				      const struct sk_buff *skb,
 				      const struct xtcp_seg_hdr *h)
 {
 	struct inet_sock *inet;
@@ -529,8 +533,14 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	inet->inet_saddr = xtcp_addr_v4(&req->laddr);
 	sk_rcv_saddr_set(child, inet->inet_saddr);
 	sk_daddr_set(child, xtcp_addr_v4(&req->raddr));
+	if (xtcp_addr_is_v4(&req->raddr)) {
+		/* Multicast settings follow the peer's packet, as TCP's. */
+		inet->mc_index = xtcp_skb_iif(skb);
+		inet->mc_ttl = ip_hdr(skb)->ttl;
+		inet->rcv_tos = ip_hdr(skb)->tos;
+	}
 	if (child->sk_family == AF_INET6)
-		xtcp_v6_child_init(child, req);
+		xtcp_v6_child_init(child, sk, req, skb);
 	inet->inet_dport = req->rport;
 	inet->inet_sport = req->lport;
 	inet->inet_num = ntohs(req->lport);
@@ -635,7 +645,7 @@ static void xtcp_complete_request(struct sock *sk,
 	struct sock *child;
 	bool queued = false;
 
-	child = xtcp_create_child(sk, req, h);
+	child = xtcp_create_child(sk, req, skb, h);
 	spin_lock(&xs->req_lock);
 	xs->nr_completing--;
 	if (!child) {

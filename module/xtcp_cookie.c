@@ -5,7 +5,9 @@
  * without keeping any state, with an initial sequence number that
  * encodes what the final ACK needs to create the connection: a MAC of
  * the 4-tuple and the peer's ISN, a minute counter that bounds the
- * cookie's life, and the index of the peer's MSS in a table.
+ * cookie's life, and the index of the peer's MSS in a table: Linux's
+ * IPv4 table for an IPv4 (or v4-mapped) peer, its IPv6 one
+ * (net/ipv6/syncookies.c) for an IPv6 peer.
  *
  * The layout is Linux's (net/ipv4/syncookies.c), with xtcp's own
  * siphash keys, drawn when the module loads: TCP's are not exported,
@@ -80,11 +82,12 @@ u32 xtcp_cookie_make(const struct in6_addr *saddr,
 {
 	u32 h0 = xtcp_cookie_hash(saddr, daddr, sport, dport, 0, 0);
 	u32 count = xtcp_cookie_time();
-	u32 i = xtcp_cookie_mss_index(*mss);
+	bool v6 = !xtcp_addr_is_v4(saddr);
+	u32 i = xtcp_cookie_mss_index(*mss, v6);
 	u32 h1;
 
 	h1 = xtcp_cookie_hash(saddr, daddr, sport, dport, count, 1);
-	*mss = xtcp_cookie_mss(i);
+	*mss = xtcp_cookie_mss(i, v6);
 	return xtcp_cookie_pack(h0, h1, isn, count, i);
 }
 
@@ -113,5 +116,6 @@ u16 xtcp_cookie_check(const struct in6_addr *saddr,
 	if (age >= XTCP_COOKIE_MAX_AGE)
 		return 0;
 	h1 = xtcp_cookie_hash(saddr, daddr, sport, dport, count - age, 1);
-	return xtcp_cookie_mss(xtcp_cookie_data(cookie, h0, isn, h1));
+	return xtcp_cookie_mss(xtcp_cookie_data(cookie, h0, isn, h1),
+			       !xtcp_addr_is_v4(saddr));
 }

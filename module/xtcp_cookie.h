@@ -7,7 +7,7 @@
  *
  * h0 is a MAC of the 4-tuple, h1 a second one keyed by the minute
  * counter @count, isn the peer's initial sequence number and data the
- * index of the peer's MSS in a table.  The MACs come from the caller
+ * index of the peer's MSS in a table (one per address family).  The MACs come from the caller
  * (siphash in the module, anything in the unit tests).
  *
  * Pure logic shared by the module and the userspace unit tests: it must
@@ -26,31 +26,42 @@
 /**
  * xtcp_cookie_mss() - the MSS a cookie's index stands for
  * @i: the index
+ * @v6: whether the cookie is for an IPv6 peer
  *
- * Linux's msstab: RFC 9293's default, tunnels and PPPoE, Ethernet.
+ * Linux's msstab of net/ipv4/syncookies.c for IPv4: RFC 9293's default,
+ * tunnels and PPPoE, Ethernet.  For IPv6 that of net/ipv6/syncookies.c:
+ * the minimum MTU (RFC 8200), tunnels, Ethernet and jumbo frames, less
+ * 60 bytes of IPv6 and TCP headers.
  *
  * Return: the MSS, or 0 for an index outside the table.
  */
-static inline u16 xtcp_cookie_mss(u32 i)
+static inline u16 xtcp_cookie_mss(u32 i, bool v6)
 {
 	static const u16 msstab[XTCP_COOKIE_MSS_N] = { 536, 1300, 1440, 1460 };
+	static const u16 msstab6[XTCP_COOKIE_MSS_N] = {
+		1280 - 60, 1480 - 60, 1500 - 60, 9000 - 60,
+	};
 
-	return i < XTCP_COOKIE_MSS_N ? msstab[i] : 0;
+	if (i >= XTCP_COOKIE_MSS_N)
+		return 0;
+	return v6 ? msstab6[i] : msstab[i];
 }
 
 /**
  * xtcp_cookie_mss_index() - the index of the MSS a cookie gives a peer
  * @mss: the MSS the peer announced
+ * @v6: whether the peer is an IPv6 one
  *
- * Return: the index of the largest MSS of the table not above @mss, or
- * of the smallest when all are.
+ * Return: the index of the largest MSS of the family's table not above
+ * @mss, or of the smallest when all are (as Linux's
+ * __cookie_v4_init_sequence() and __cookie_v6_init_sequence()).
  */
-static inline u32 xtcp_cookie_mss_index(u16 mss)
+static inline u32 xtcp_cookie_mss_index(u16 mss, bool v6)
 {
 	u32 i;
 
 	for (i = XTCP_COOKIE_MSS_N - 1; i; i--)
-		if (mss >= xtcp_cookie_mss(i))
+		if (mss >= xtcp_cookie_mss(i, v6))
 			break;
 	return i;
 }

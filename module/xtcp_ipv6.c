@@ -103,6 +103,7 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 const struct in6_addr *daddr, __be16 sport,
 			 __be16 dport, int oif)
 {
+	const struct ipv6_pinfo *np;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
@@ -115,27 +116,69 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 		return;
 	}
 	skb_dst_set(skb, dst);
-	ip6_xmit(via, skb, &fl6, 0, NULL, 0, 0);
+	/*
+	 * A listener's SYN-ACKs carry its traffic class and extension
+	 * headers, as tcp_v6_send_synack() sends them; the control
+	 * socket has neither.
+	 */
+	np = inet6_sk(via);
+	rcu_read_lock();
+	ip6_xmit(via, skb, &fl6, 0, rcu_dereference(np->opt), np->tclass, 0);
+	rcu_read_unlock();
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+}
+
+/**
+ * xtcp_v6_opt_len_sync() - leave room for the IPv6 extension headers
+ * @sk: an AF_INET6 socket, locked
+ *
+ * The extension headers the socket sets (IPV6_HOPOPTS, IPV6_DSTOPTS,
+ * IPV6_RTHDR, ...) go in every packet of a connection over IPv6:
+ * segments leave room for them from the next one on, as Linux's
+ * ipv6_update_options() makes TCP do (icsk_ext_hdr_len).  A socket that
+ * travels over IPv4 keeps its IP options' length.
+ */
+void xtcp_v6_opt_len_sync(struct sock *sk)
+{
+	const struct ipv6_txoptions *opt;
+
+	xtcp_assert_sock_owned(sk);
+	if (xtcp_sk_is_v4(sk))
+		return;
+	opt = rcu_dereference_protected(inet6_sk(sk)->opt,
+					lockdep_sock_is_held(sk));
+	xtcp_sk(sk)->ip_opt_len = opt ? opt->opt_flen + opt->opt_nflen : 0;
 }
 
 /**
  * xtcp_v6_child_init() - the IPv6 part of a new connection's socket
  * @child: the copy of an AF_INET6 listener, not yet visible
+ * @sk: the listener
  * @req: the request it completes
+ * @skb: the segment that completes it (the final ACK)
  *
- * sk_clone_lock() copied the listener's ipv6_pinfo and its pointer: the
- * child points at its own copy, and keeps none of the listener's
- * options, multicast and flow label lists, which belong to the
- * listener (Linux's tcp_v6_syn_recv_sock() does the same).  A child of
- * a v4-mapped request keeps its addresses v4-mapped, and travels over
- * IPv4 with the IPv4 fields the caller set.
+ * Softirq context.  sk_clone_lock() copied the listener's ipv6_pinfo:
+ * the child keeps its settings (IPV6_TCLASS, IPV6_UNICAST_HOPS, the
+ * IPV6_RECV* bits, ...), as Linux's tcp_v6_syn_recv_sock() keeps them,
+ * and, as there, takes from @skb the multicast interface and hop limit
+ * and the flow information, and gets its own copy of the listener's
+ * extension headers, which it leaves room for in its segments.  It
+ * keeps none of the listener's multicast and flow label lists or
+ * received options, which belong to the listener.  A child of a
+ * v4-mapped request keeps its addresses v4-mapped, and travels over
+ * IPv4 with the IPv4 fields the caller set and without extension
+ * headers (tcp_v6_mapped_child_init()).
  */
-void xtcp_v6_child_init(struct sock *child, const struct xtcp_request *req)
+void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
+			const struct xtcp_request *req,
+			const struct sk_buff *skb)
 {
 	struct ipv6_pinfo *np = &((struct xtcp6_sock *)child)->inet6;
+	const struct ipv6_pinfo *lnp = inet6_sk(sk);
 	struct inet_sock *inet = inet_sk(child);
+	struct ipv6_txoptions *opt;
 
+	lockdep_assert_in_softirq();
 	inet->pinet6 = np;
 	np->ipv6_mc_list = NULL;
 	np->ipv6_ac_list = NULL;
@@ -143,12 +186,31 @@ void xtcp_v6_child_init(struct sock *child, const struct xtcp_request *req)
 	np->pktoptions = NULL;
 	np->rxpmtu = NULL;
 	RCU_INIT_POINTER(np->opt, NULL);
-	np->mcast_oif = req->dev_if;
 	np->saddr = req->laddr;
 	child->sk_v6_rcv_saddr = req->laddr;
 	child->sk_v6_daddr = req->raddr;
-	if (xtcp_addr_is_v4(&req->raddr))
+	if (xtcp_addr_is_v4(&req->raddr)) {
+		np->mcast_oif = inet->mc_index;
+		np->mcast_hops = inet->mc_ttl;
+		np->rcv_flowinfo = 0;
+		if (lnp->repflow)
+			np->flow_label = 0;
 		return;
+	}
+	np->mcast_oif = xtcp_skb_iif(skb);
+	np->mcast_hops = ipv6_hdr(skb)->hop_limit;
+	np->rcv_flowinfo = ip6_flowinfo(ipv6_hdr(skb));
+	if (lnp->repflow)
+		np->flow_label = ip6_flowlabel(ipv6_hdr(skb));
+	/* Not shared: the child's charge (optmem), freed with it. */
+	rcu_read_lock();
+	opt = rcu_dereference(lnp->opt);
+	if (opt) {
+		opt = ipv6_dup_options(child, opt);
+		RCU_INIT_POINTER(np->opt, opt);
+	}
+	rcu_read_unlock();
+	xtcp_sk(child)->ip_opt_len = opt ? opt->opt_flen + opt->opt_nflen : 0;
 	/* The IPv4 fields of an IPv6 connection, as Linux sets them. */
 	inet->inet_saddr = LOOPBACK4_IPV6;
 	inet->inet_rcv_saddr = LOOPBACK4_IPV6;

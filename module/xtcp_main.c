@@ -11,7 +11,8 @@
  *	   TIME_WAIT wheel, the control socket)
  *	3. memory accounting: the default limits of sysctl mem and the
  *	   count of sockets allocated
- *	4. the segmentation offload (GSO) callback for the protocol number
+ *	4. the segmentation offload (GSO) callback for the protocol number,
+ *	   over IPv4 and IPv6
  *	5. struct proto, with its own socket slab
  *	6. the inet_protosw: socket(AF_INET, SOCK_STREAM, protocol)
  *	7. the IP receive handler for the protocol number

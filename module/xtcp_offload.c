@@ -34,6 +34,8 @@
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/protocol.h>
 
 #include "xtcp.h"
@@ -43,16 +45,15 @@
  * xtcp_gso_capable() - may @sk send runs of segments as one GSO skb?
  * @sk: socket, locked
  *
- * Its route must take (or segment in software) SKB_GSO_FRAGLIST skbs.
- * Only over IPv4: the GSO callback is registered for IPv4 alone.
+ * Its route must take (or segment in software) SKB_GSO_FRAGLIST skbs:
+ * over IPv4 and IPv6 alike, for which the GSO callback is registered.
  *
  * Return: true when xtcp_gso_add() may be used.
  */
 bool xtcp_gso_capable(const struct sock *sk)
 {
 	xtcp_assert_sock_locked(sk);
-	return xtcp_sk_is_v4(sk) && sk_can_gso(sk) &&
-	       sk->sk_gso_max_segs > 1;
+	return sk_can_gso(sk) && sk->sk_gso_max_segs > 1;
 }
 
 /**
@@ -101,6 +102,23 @@ void xtcp_gso_seal(struct sk_buff *run, unsigned int doff, unsigned int mss)
 	shinfo->gso_segs = DIV_ROUND_UP(run->len - doff, mss);
 }
 
+/* The sum of @seg's pseudo-header, IPv4's or IPv6's, folded with @base. */
+static __sum16 xtcp_gso_pseudo_csum(const struct sk_buff *seg, u32 len,
+				    __wsum base)
+{
+	const struct ipv6hdr *ip6h;
+	const struct iphdr *iph;
+
+	if (ip_hdr(seg)->version == 4) {
+		iph = ip_hdr(seg);
+		return csum_tcpudp_magic(iph->saddr, iph->daddr, len,
+					 iph->protocol, base);
+	}
+	ip6h = ipv6_hdr(seg);
+	return csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len, xtcp_protocol,
+			       base);
+}
+
 /*
  * Finish @seg, cut from a GSO skb at @off bytes of payload, its header a
  * copy of the run's: its sequence number, PSH on the run's last segment
@@ -111,7 +129,6 @@ static void xtcp_gso_finish(struct sk_buff *seg, u32 off, bool last,
 {
 	unsigned int thoff = skb_transport_offset(seg);
 	unsigned int len = seg->len - thoff;
-	const struct iphdr *iph = ip_hdr(seg);
 	u8 *th = skb_transport_header(seg);
 	struct xtcp_seg_hdr h;
 	__sum16 check;
@@ -126,13 +143,11 @@ static void xtcp_gso_finish(struct sk_buff *seg, u32 off, bool last,
 		seg->ip_summed = CHECKSUM_PARTIAL;
 		seg->csum_start = th - seg->head;
 		seg->csum_offset = XTCP_CSUM_OFFSET;
-		check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, len,
-					   iph->protocol, 0);
+		check = ~xtcp_gso_pseudo_csum(seg, len, 0);
 	} else {
 		seg->ip_summed = CHECKSUM_NONE;
-		check = csum_tcpudp_magic(iph->saddr, iph->daddr, len,
-					  iph->protocol,
-					  skb_checksum(seg, thoff, len, 0));
+		check = xtcp_gso_pseudo_csum(seg, len,
+					     skb_checksum(seg, thoff, len, 0));
 	}
 	put_unaligned(check, (__sum16 *)(th + XTCP_CSUM_OFFSET));
 }
@@ -142,7 +157,8 @@ static void xtcp_gso_finish(struct sk_buff *seg, u32 off, bool last,
  * its head.  skb_segment() copies the link-layer, IP and xtcp headers
  * into every segment and gives it its share of the payload (by
  * reference, or copied for a device without scatter-gather);
- * inet_gso_segment() then numbers the IP headers.  The checksum is
+ * inet_gso_segment() then numbers the IP headers, ipv6_gso_segment()
+ * sets their payload lengths (past any extension headers).  The checksum is
  * always xtcp's to finish (NETIF_F_HW_CSUM keeps skb_segment() from
  * summing), and partial segmentation is not for xtcp.
  */
@@ -182,11 +198,19 @@ static const struct net_offload xtcp_offload = {
 /**
  * xtcp_offload_init() - register xtcp's GSO callback for its protocol
  *
+ * For IPv4, then IPv6; undone in reverse by xtcp_offload_exit().
+ *
  * Return: 0, or -EBUSY when the protocol number has an offload already.
  */
 int xtcp_offload_init(void)
 {
-	return inet_add_offload(&xtcp_offload, xtcp_protocol) ? -EBUSY : 0;
+	if (inet_add_offload(&xtcp_offload, xtcp_protocol))
+		return -EBUSY;
+	if (inet6_add_offload(&xtcp_offload, xtcp_protocol)) {
+		inet_del_offload(&xtcp_offload, xtcp_protocol);
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /**
@@ -194,5 +218,6 @@ int xtcp_offload_init(void)
  */
 void xtcp_offload_exit(void)
 {
+	inet6_del_offload(&xtcp_offload, xtcp_protocol);
 	inet_del_offload(&xtcp_offload, xtcp_protocol);
 }

@@ -161,6 +161,14 @@ static void xtcp_ip_options_set(struct sock *sk)
 	release_sock(sk);
 }
 
+/* New IPv6 extension headers: the same, for a connection over IPv6. */
+static void xtcp_ip6_options_set(struct sock *sk)
+{
+	lock_sock(sk);
+	xtcp_v6_opt_len_sync(sk);
+	release_sock(sk);
+}
+
 /**
  * xtcp_setsockopt() - setsockopt(2) below the socket level
  * @sk: the socket
@@ -181,8 +189,12 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	if (level == SOL_XTCP)
 		return -ENOPROTOOPT;
 	/* IPv6 levels on an AF_INET6 socket; SOL_IP is IPv4's on both. */
-	if (sk->sk_family == AF_INET6 && level != SOL_IP)
-		return ipv6_setsockopt(sk, level, optname, optval, optlen);
+	if (sk->sk_family == AF_INET6 && level != SOL_IP) {
+		err = ipv6_setsockopt(sk, level, optname, optval, optlen);
+		if (!err && level == SOL_IPV6)
+			xtcp_ip6_options_set(sk);
+		return err;
+	}
 	err = ip_setsockopt(sk, level, optname, optval, optlen);
 	if (!err && level == SOL_IP && optname == IP_OPTIONS)
 		xtcp_ip_options_set(sk);

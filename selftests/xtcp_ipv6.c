@@ -2,7 +2,8 @@
 /*
  * AF_INET6 sockets, what is IPv6's own: connections between two
  * namespaces, /proc/net/xtcp6 (as /proc/net/tcp6) and
- * /proc/net/xtcp_sockstat6 (as sockstat6), syncookies, dual-stack
+ * /proc/net/xtcp_sockstat6 (as sockstat6), syncookies, what an accepted
+ * socket inherits from its listener, dual-stack
  * sockets (v4-mapped peers, IPV6_V6ONLY, bind conflicts across
  * families), ICMPv6 refusals and errors, path MTU.  Connections over
  * ::1 as such -- data, half-close, TIME_WAIT, resets -- are the tests
@@ -14,6 +15,8 @@
  */
 #include <sys/wait.h>
 #include <netinet/tcp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include "xtcp_test.h"
 #include "xtcp_ns.h"
@@ -89,6 +92,15 @@ static int connect4(int proto, const char *ip, unsigned short port)
 		return err;
 	}
 	return fd;
+}
+
+/* getsockopt() of an int: it, or -errno. */
+static int get_int(int fd, int level, int opt)
+{
+	socklen_t len = sizeof(int);
+	int val;
+
+	return getsockopt(fd, level, opt, &val, &len) ? -errno : val;
 }
 
 /* The address @sa holds, as text. */
@@ -294,14 +306,62 @@ TEST_F(ip6, sockstat6_inuse)
 }
 
 /*
+ * An AF_INET6 socket connected to [@ip]:@port, its SYN announcing MSS
+ * @mss (TCP_MAXSEG set before connect(), unless 0); or -errno.
+ */
+static int connect6_mss(int proto, const char *ip, unsigned short port,
+			int mss)
+{
+	struct sockaddr_in6 a = addr6(ip, port);
+	int fd = socket(AF_INET6, SOCK_STREAM, proto);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (mss && xtcp_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, mss))
+		err = -errno;
+	else if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * The MSS a cookie gave the accepted @s: what it sends (tcpi_snd_mss,
+ * also TCP_MAXSEG), with the timestamp option's 12 bytes added back
+ * when the connection uses it.  Linux keeps timestamps in a cookie
+ * connection and xtcp does not (Documentation/security.rst): @ts says
+ * which is expected.
+ */
+static int cookie_mss(int s, bool ts)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) ||
+	    get_int(s, IPPROTO_TCP, TCP_MAXSEG) != (int)ti.tcpi_snd_mss ||
+	    !!(ti.tcpi_options & TCPI_OPT_TIMESTAMPS) != ts)
+		return -1;
+	return ti.tcpi_snd_mss + (ts ? 12 : 0);
+}
+
+/*
  * syncookies=2: every SYN is answered with a cookie (keyed over the
  * whole IPv6 4-tuple), and the ACK carrying it makes the connection.
+ * The cookie carries the peer's MSS rounded down to Linux's IPv6 table
+ * (net/ipv6/syncookies.c: 1220, 1420, 1440, 8940), not IPv4's (536,
+ * 1300, 1440, 1460): loopback's 65476 gives 8940, an announced 1400
+ * gives 1220 (IPv4's table would give 1460 and 1300).
  */
 TEST_F(ip6, syn_cookies)
 {
 	const char *path = variant->proto == IPPROTO_TCP ?
 			   "/proc/sys/net/ipv4/tcp_syncookies" :
 			   "/proc/sys/net/xtcp/syncookies";
+	bool ts = variant->proto == IPPROTO_TCP;
 	long sent, recvd;
 	char buf[4];
 	int c, s;
@@ -320,6 +380,17 @@ TEST_F(ip6, syn_cookies)
 	ASSERT_EQ(4, send(c, "ck6!", 4, 0));
 	EXPECT_EQ(4, xtcp_recv_all(s, buf, 4));
 	EXPECT_EQ(0, memcmp(buf, "ck6!", 4));
+	EXPECT_EQ(8940, cookie_mss(s, ts));
+	close(c);
+	close(s);
+
+	c = connect6_mss(variant->proto, "::1", PORT, 1400);
+	ASSERT_LE(0, c);
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(recvd + 2, xtcp_proto_counter(variant->proto,
+						"SyncookiesRecv"));
+	EXPECT_EQ(1220, cookie_mss(s, ts));
 	close(c);
 	close(s);
 }
@@ -460,6 +531,136 @@ TEST_F(ip6, refused_by_icmpv6)
 	close(c);
 	if (variant->proto == IPPROTO_XTCP)
 		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/enabled", "1"));
+}
+
+/* A packet socket on lo that sees the IPv6 packets; or -1. */
+static int capture_lo6(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6) };
+	int fd;
+
+	ll.sll_ifindex = if_nametoindex("lo");
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+	if (fd >= 0 && (!ll.sll_ifindex ||
+			bind(fd, (struct sockaddr *)&ll, sizeof(ll)))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The first packet @cap sees within 3 s that carries a segment of
+ * @proto from port @sport with payload: its IPv6 header is copied to
+ * @ip6 (40 bytes), and the length of the extension headers (hop-by-hop,
+ * routing, destination options) between it and the segment returned;
+ * -1 when none came.
+ */
+static int captured6(int cap, int proto, unsigned short sport,
+		     uint8_t *ip6)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	unsigned int off, doff, plen;
+	uint8_t pkt[2048];
+	ssize_t n;
+	int nh;
+
+	while (xtcp_now_ms() < deadline) {
+		n = recv(cap, pkt, sizeof(pkt), 0);
+		if (n < 40) {
+			usleep(10000);
+			continue;
+		}
+		if (pkt[0] >> 4 != 6)
+			continue;
+		nh = pkt[6];
+		off = 40;
+		while ((nh == 0 || nh == 43 || nh == 60) && off + 8 <= n) {
+			nh = pkt[off];
+			off += (pkt[off + 1] + 1) * 8;
+		}
+		if (nh != proto || off + 20 > n ||
+		    (pkt[off] << 8 | pkt[off + 1]) != sport)
+			continue;
+		plen = pkt[4] << 8 | pkt[5];
+		doff = (pkt[off + 12] >> 4) * 4;
+		if (40 + plen <= off + doff)
+			continue;
+		memcpy(ip6, pkt, 40);
+		return off - 40;
+	}
+	return -1;
+}
+
+/*
+ * An accepted socket inherits its listener's IPv6 settings, as Linux's
+ * tcp_v6_syn_recv_sock() copies them (struct ipv6_pinfo): the traffic
+ * class, the unicast hop limit, the IPV6_RECV* choices and its own copy
+ * of the extension headers (here 8 bytes of destination options), which
+ * its segments carry; but its multicast hop limit is the hop limit of
+ * the client's final ACK (33), not the listener's (1, the default: a
+ * stream socket may not set it, ENOPROTOOPT).  The connection
+ * leaves room for the extension headers in its segments: 256 KiB of
+ * full-sized ones arrive.
+ */
+TEST_F_TIMEOUT(ip6, child_inherits_options, 60)
+{
+	static const uint8_t dstopts[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+	struct sockaddr_in6 a = addr6("::1", PORT);
+	struct timeval tv = { .tv_sec = 10 };
+	uint8_t got[64], ip6[40];
+	socklen_t len = sizeof(got);
+	int c, s, cap;
+	pid_t pid;
+
+	ASSERT_EQ(0, xtcp_set_int(self->lfd, IPPROTO_IPV6, IPV6_TCLASS, 0xb8));
+	ASSERT_EQ(0, xtcp_set_int(self->lfd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+				  7));
+	ASSERT_EQ(0, xtcp_set_int(self->lfd, IPPROTO_IPV6, IPV6_RECVTCLASS,
+				  1));
+	ASSERT_EQ(0, setsockopt(self->lfd, IPPROTO_IPV6, IPV6_DSTOPTS,
+				dstopts, sizeof(dstopts)));
+	cap = capture_lo6();
+	ASSERT_LE(0, cap);
+
+	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33));
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+
+	EXPECT_EQ(0xb8, get_int(s, IPPROTO_IPV6, IPV6_TCLASS));
+	EXPECT_EQ(7, get_int(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS));
+	EXPECT_EQ(33, get_int(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS));
+	EXPECT_EQ(1, get_int(s, IPPROTO_IPV6, IPV6_RECVTCLASS));
+	EXPECT_EQ(0, get_int(s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT));
+	ASSERT_EQ(0, getsockopt(s, IPPROTO_IPV6, IPV6_DSTOPTS, got, &len));
+	EXPECT_EQ(sizeof(dstopts), len);
+	EXPECT_EQ(0, memcmp(got + 1, dstopts + 1, sizeof(dstopts) - 1));
+	/* The listener keeps its own. */
+	len = sizeof(got);
+	ASSERT_EQ(0, getsockopt(self->lfd, IPPROTO_IPV6, IPV6_DSTOPTS, got,
+				&len));
+	EXPECT_EQ(sizeof(dstopts), len);
+	EXPECT_EQ(1, get_int(self->lfd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS));
+
+	ASSERT_EQ(1, send(s, "x", 1, 0));
+	ASSERT_EQ(8, captured6(cap, variant->proto, PORT, ip6));
+	EXPECT_EQ(0xb8, (ip6[0] & 0xf) << 4 | ip6[1] >> 4);
+	EXPECT_EQ(60, ip6[6]);		/* destination options first */
+	EXPECT_EQ(7, ip6[7]);
+	ASSERT_EQ(1, recv(c, got, 1, 0));
+	close(cap);
+
+	pid = send_pattern(s, 256 << 10);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, recv_pattern(c, 256 << 10));
+	EXPECT_EQ(0, child_ok(pid));
+	close(s);
+	close(c);
 }
 
 /* Two hosts joined by a veth pair, by IPv6 addresses. */

@@ -2,29 +2,53 @@
 /*
  * Offloads over a link (xtcp_link.h), seen by a packet socket on b's
  * veth0: checksum offload, and runs of segments leaving as GSO skbs,
- * cut by xtcp's GSO callback where the device does not take them.
+ * cut by xtcp's GSO callback where the device does not take them, over
+ * IPv4 and over IPv6.
  */
 #include <netinet/ip.h>
 
 #include "kselftest_harness.h"
 #include "xtcp_link.h"
 
-/* A packet socket on b's veth0 that reports each packet's status. */
-static int capture_b(const char *b)
+/*
+ * A packet socket on b's veth0 that reports each packet's status, for
+ * IPv4 or IPv6 (@ethertype).
+ */
+static int capture_b(const char *b, int ethertype)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-				  .sll_protocol = htons(ETH_P_IP) };
+				  .sll_protocol = htons(ethertype) };
 	int fd, one = 1;
 
 	if (enter_ns(b))
 		return -1;
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ethertype));
 	ll.sll_ifindex = if_nametoindex("veth0");
 	if (fd < 0 || !ll.sll_ifindex ||
 	    bind(fd, (struct sockaddr *)&ll, sizeof(ll)) ||
 	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
 		return -1;
 	return fd;
+}
+
+/* The IP header's length, IPv4's or IPv6's (no extension headers). */
+static unsigned int ip_hlen(const uint8_t *pkt)
+{
+	return pkt[0] >> 4 == 6 ? 40 : (pkt[0] & 0xf) * 4;
+}
+
+/* The protocol of the segment the IP header carries. */
+static unsigned int ip_proto(const uint8_t *pkt)
+{
+	return pkt[0] >> 4 == 6 ? pkt[6] : pkt[9];
+}
+
+/* The length of the IP packet, as its header says. */
+static unsigned int ip_len(const uint8_t *pkt)
+{
+	if (pkt[0] >> 4 == 6)
+		return 40 + (pkt[4] << 8 | pkt[5]);
+	return pkt[2] << 8 | pkt[3];
 }
 
 /*
@@ -52,8 +76,10 @@ static int captured_data(int fd, unsigned short sport, uint8_t *pkt,
 			usleep(10000);
 			continue;
 		}
-		ihl = (pkt[0] & 0xf) * 4;
-		if (n < ihl + XTCP_HDR_LEN || pkt[9] != IPPROTO_XTCP ||
+		if (n < 40)
+			continue;
+		ihl = ip_hlen(pkt);
+		if (n < ihl + XTCP_HDR_LEN || ip_proto(pkt) != IPPROTO_XTCP ||
 		    (pkt[ihl] << 8 | pkt[ihl + 1]) != sport ||
 		    n <= ihl + (pkt[ihl + 12] >> 4) * 4)
 			continue;
@@ -93,22 +119,34 @@ static int send_captured(int lfd, int cap, unsigned short sport,
 	return n;
 }
 
-/* Whether the captured IP packet @pkt of @len bytes has a good checksum. */
+/*
+ * Whether the captured IP packet @pkt of @len bytes has a good checksum:
+ * over IPv4's pseudo-header, or IPv6's (RFC 8200 section 8.1).
+ */
 static bool captured_csum_ok(const uint8_t *pkt, unsigned int len)
 {
 	static uint8_t seg[IP_MAXPACKET];
-	unsigned int ihl = (pkt[0] & 0xf) * 4;
+	unsigned int ihl = ip_hlen(pkt), slen = len - ihl;
+	uint8_t pseudo[40] = { 0 };
 	uint32_t saddr, daddr;
 	uint16_t sum;
 
-	memcpy(&saddr, pkt + 12, 4);
-	memcpy(&daddr, pkt + 16, 4);
-	memcpy(seg, pkt + ihl, len - ihl);
+	memcpy(seg, pkt + ihl, slen);
 	sum = seg[XTCP_CSUM_OFFSET] << 8 | seg[XTCP_CSUM_OFFSET + 1];
 	seg[XTCP_CSUM_OFFSET] = 0;
 	seg[XTCP_CSUM_OFFSET + 1] = 0;
-	return sum == xtcp_seg_csum(saddr, daddr, IPPROTO_XTCP, seg,
-				    len - ihl);
+	if (pkt[0] >> 4 == 6) {
+		memcpy(pseudo, pkt + 8, 32);
+		pseudo[34] = slen >> 8;
+		pseudo[35] = slen & 0xff;
+		pseudo[39] = IPPROTO_XTCP;
+		return sum == (uint16_t)~xtcp_csum_add(xtcp_csum_add(0, pseudo,
+								     40),
+						       seg, slen);
+	}
+	memcpy(&saddr, pkt + 12, 4);
+	memcpy(&daddr, pkt + 16, 4);
+	return sum == xtcp_seg_csum(saddr, daddr, IPPROTO_XTCP, seg, slen);
 }
 
 /*
@@ -124,7 +162,7 @@ TEST_F_TIMEOUT(linkx, checksum_offload, 60)
 	uint8_t pkt[2048];
 	int cap, lfd, n;
 
-	cap = capture_b(self->b);
+	cap = capture_b(self->b, ETH_P_IP);
 	ASSERT_LE(0, cap);
 	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
 	ASSERT_LE(0, lfd);
@@ -164,8 +202,8 @@ static struct run_seen captured_run(int cap, unsigned short sport, long want)
 
 	while (seen.bytes < want &&
 	       captured_data(cap, sport, pkt, sizeof(pkt), &status) > 0) {
-		ihl = (pkt[0] & 0xf) * 4;
-		len = pkt[2] << 8 | pkt[3];
+		ihl = ip_hlen(pkt);
+		len = ip_len(pkt);
 		seen.bytes += len - ihl - (pkt[ihl + 12] >> 4) * 4;
 		if (len > seen.largest)
 			seen.largest = len;
@@ -217,7 +255,7 @@ TEST_F_TIMEOUT(linkx, gso_runs, 60)
 	int cap, lfd, big = 8 << 20;
 	struct run_seen seen;
 
-	cap = capture_b(self->b);
+	cap = capture_b(self->b, ETH_P_IP);
 	ASSERT_LE(0, cap);
 	ASSERT_EQ(0, setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &big,
 				sizeof(big)));
@@ -245,6 +283,100 @@ TEST_F_TIMEOUT(linkx, gso_runs, 60)
 	EXPECT_EQ(1500, seen.largest);
 	/* MSS 1460, less the timestamp option every segment carries. */
 	EXPECT_EQ((65536 + 1447) / 1448, seen.checked);
+	EXPECT_EQ(0, seen.bad);
+
+	ASSERT_EQ(0, enter_ns(self->b));
+	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
+	close(lfd);
+	close(cap);
+}
+
+/*
+ * Send 64 KiB in one write from [fd00::1]:@sport of a to the listener
+ * @lfd of b at [fd00::2]:PORT_B; 0 when they arrive intact.
+ */
+static int send_64k6(int lfd, unsigned short sport)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	static char buf[65536], got[65536];
+	int fd, c, err = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 7 + sport;
+	fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
+	if (fd < 0)
+		return -1;
+	sa.sin6_port = htons(sport);
+	inet_pton(AF_INET6, "fd00::1", &sa.sin6_addr);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto out;
+	sa.sin6_port = htons(PORT_B);
+	inet_pton(AF_INET6, "fd00::2", &sa.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto out;
+	c = accept(lfd, NULL, NULL);
+	if (c < 0)
+		goto out;
+	if (write(fd, buf, sizeof(buf)) == sizeof(buf) &&
+	    recv(c, got, sizeof(got), MSG_WAITALL) == sizeof(got) &&
+	    !memcmp(buf, got, sizeof(got)))
+		err = 0;
+	close(c);
+out:
+	xtcp_reset_close(fd);
+	return err;
+}
+
+/*
+ * gso_runs over IPv6 (fd00::1 to fd00::2 on the same link): runs leave
+ * as one GSO skb (xtcp's IPv6 offload), whole over veth, cut into
+ * segments of the MTU by xtcp's GSO callback with tx-gso-list off, each
+ * with a good checksum over IPv6's pseudo-header without checksum
+ * offload.  xtcp only: Linux TCP's GSO is TSO's, not comparable.
+ */
+TEST_F_TIMEOUT(linkx, gso_runs6, 60)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(PORT_B) };
+	int cap, lfd, big = 8 << 20;
+	struct run_seen seen;
+
+	ASSERT_EQ(0, sh(IP " -n %s addr add fd00::1/64 dev veth0 nodad && "
+			IP " -n %s addr add fd00::2/64 dev veth0 nodad",
+			self->a, self->b));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, "fd00::2"));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, "fd00::1"));
+	cap = capture_b(self->b, ETH_P_IPV6);
+	ASSERT_LE(0, cap);
+	ASSERT_EQ(0, setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+				sizeof(big)));
+	lfd = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
+	ASSERT_LE(0, lfd);
+	inet_pton(AF_INET6, "fd00::2", &sa.sin6_addr);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, enter_ns(self->a));
+
+	ASSERT_EQ(0, send_64k6(lfd, PORT_A));
+	seen = captured_run(cap, PORT_A, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_LT(1500, seen.largest);
+
+	ASSERT_EQ(0, ethtool_feature_off("veth0", "tx-gso-list"));
+	ASSERT_EQ(0, send_64k6(lfd, PORT_A + 10));
+	seen = captured_run(cap, PORT_A + 10, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_EQ(1500, seen.largest);
+	EXPECT_EQ(0, seen.checked);
+
+	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
+	ASSERT_EQ(0, send_64k6(lfd, PORT_A + 20));
+	seen = captured_run(cap, PORT_A + 20, 65536);
+	EXPECT_EQ(65536, seen.bytes);
+	EXPECT_EQ(1500, seen.largest);
+	/* MSS 1440 (IPv6's header is 40 bytes), less the timestamps. */
+	EXPECT_EQ((65536 + 1427) / 1428, seen.checked);
 	EXPECT_EQ(0, seen.bad);
 
 	ASSERT_EQ(0, enter_ns(self->b));

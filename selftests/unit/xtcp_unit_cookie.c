@@ -34,21 +34,50 @@ static u16 check(u32 cookie, u32 isn, u32 now, u32 tuple)
 	if (age >= XTCP_COOKIE_MAX_AGE)
 		return 0;
 	return xtcp_cookie_mss(xtcp_cookie_data(cookie, h0, isn,
-						mac(tuple, now - age, 2)));
+						mac(tuple, now - age, 2)),
+			       false);
 }
 
 TEST(mss_table)
 {
-	EXPECT_EQ(0, xtcp_cookie_mss_index(100));
-	EXPECT_EQ(0, xtcp_cookie_mss_index(536));
-	EXPECT_EQ(0, xtcp_cookie_mss_index(1299));
-	EXPECT_EQ(1, xtcp_cookie_mss_index(1300));
-	EXPECT_EQ(1, xtcp_cookie_mss_index(1400));
-	EXPECT_EQ(2, xtcp_cookie_mss_index(1440));
-	EXPECT_EQ(3, xtcp_cookie_mss_index(1460));
-	EXPECT_EQ(3, xtcp_cookie_mss_index(65535));
-	EXPECT_EQ(1300, xtcp_cookie_mss(1));
-	EXPECT_EQ(0, xtcp_cookie_mss(4));
+	EXPECT_EQ(0, xtcp_cookie_mss_index(100, false));
+	EXPECT_EQ(0, xtcp_cookie_mss_index(536, false));
+	EXPECT_EQ(0, xtcp_cookie_mss_index(1299, false));
+	EXPECT_EQ(1, xtcp_cookie_mss_index(1300, false));
+	EXPECT_EQ(1, xtcp_cookie_mss_index(1400, false));
+	EXPECT_EQ(2, xtcp_cookie_mss_index(1440, false));
+	EXPECT_EQ(3, xtcp_cookie_mss_index(1460, false));
+	EXPECT_EQ(3, xtcp_cookie_mss_index(65535, false));
+	EXPECT_EQ(1300, xtcp_cookie_mss(1, false));
+	EXPECT_EQ(0, xtcp_cookie_mss(4, false));
+}
+
+/*
+ * IPv6 peers get net/ipv6/syncookies.c's table, 1280, 1480, 1500 and
+ * 9000 less 60 bytes of headers: an announced 1400 gives 1220 (1300 in
+ * IPv4's), loopback's 65476 gives 8940 (1460).
+ */
+TEST(mss_table6)
+{
+	static const unsigned int want[] = { 1220, 1420, 1440, 8940 };
+	unsigned int i;
+
+	for (i = 0; i < XTCP_COOKIE_MSS_N; i++) {
+		EXPECT_EQ(want[i], xtcp_cookie_mss(i, true));
+		EXPECT_EQ(i, xtcp_cookie_mss_index(want[i], true));
+		EXPECT_EQ(i ? i - 1 : 0,
+			  xtcp_cookie_mss_index(want[i] - 1, true));
+	}
+	EXPECT_EQ(0, xtcp_cookie_mss(4, true));
+	EXPECT_EQ(0, xtcp_cookie_mss_index(536, true));
+	EXPECT_EQ(0, xtcp_cookie_mss_index(1400, true));
+	EXPECT_EQ(1220, xtcp_cookie_mss(xtcp_cookie_mss_index(1400, true),
+					true));
+	EXPECT_EQ(1300, xtcp_cookie_mss(xtcp_cookie_mss_index(1400, false),
+					false));
+	EXPECT_EQ(2, xtcp_cookie_mss_index(1460, true));
+	EXPECT_EQ(3, xtcp_cookie_mss_index(65476, true));
+	EXPECT_EQ(3, xtcp_cookie_mss_index(65476, false));
 }
 
 /* Every index comes back, at any counter value and ISN. */
@@ -63,7 +92,7 @@ TEST(round_trip)
 	for (c = 0; c < ARRAY_SIZE(counts); c++)
 		for (n = 0; n < ARRAY_SIZE(isns); n++)
 			for (i = 0; i < XTCP_COOKIE_MSS_N; i++)
-				EXPECT_EQ(xtcp_cookie_mss(i),
+				EXPECT_EQ(xtcp_cookie_mss(i, false),
 					  check(make(isns[n], counts[c], i),
 						isns[n], counts[c], TUPLE));
 }
