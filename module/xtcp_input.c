@@ -134,6 +134,14 @@ static void xtcp_established(struct sock *sk, enum xtcp_event ev)
 {
 	xtcp_transition(sk, ev);
 	xtcp_cong_start(sk);
+	/*
+	 * Room for two initial windows from the start, as Linux's
+	 * tcp_init_buffer_space(): a flow the peer's window holds below
+	 * cwnd from its first RTT on, or whose cwnd a timeout cut to what
+	 * is in flight, would otherwise never find cwnd free when its
+	 * writer waits, and keep the default buffer.
+	 */
+	xtcp_sndbuf_expand(sk);
 	sk->sk_state_change(sk);
 	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 }
