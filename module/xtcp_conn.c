@@ -601,6 +601,8 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	child->sk_state = TCP_SYN_RECV;
 	xtcp_transition(child, XTCP_EV_RCV_ACK_OF_SYN);
 	xtcp_cong_start(child);
+	/* As xtcp_established() for an active open. */
+	xtcp_sndbuf_expand(child);
 	sock_prot_inuse_add(sock_net(child), child->sk_prot, 1);
 	/* sk_clone_lock() returned the copy locked. */
 	__acquire(&child->sk_lock.slock);
