@@ -15,6 +15,13 @@
  * protocol, so the same test runs over Linux TCP and over xtcp (b's TCP
  * would answer every segment of a's to b's own address with a reset).
  * xtcp_race's peers work the same way within one namespace.
+ *
+ * Over IPv6 the phantom peer works alike: a and b get addresses of the
+ * benchmarking range (ADDR_A6, ADDR_B6, without duplicate address
+ * detection), the phantom is at ADDR_P6 behind a permanent neighbour
+ * entry of a's, reads a's datagrams with a packet socket of ETH_P_IPV6
+ * and sends through a raw IPv6 socket that writes its own IPv6 header
+ * (the checksum over the IPv6 pseudo-header computed here).
  */
 #ifndef _XTCP_PEER_H
 #define _XTCP_PEER_H
@@ -25,6 +32,11 @@
 /* The phantom peer's address, and the MAC a sends its datagrams to. */
 #define ADDR_P	"198.18.0.9"
 #define MAC_P	"02:00:00:00:00:09"
+
+/* The same over IPv6 (2001:2::/48, RFC 5180's benchmarking range). */
+#define ADDR_A6	"2001:2::1"
+#define ADDR_B6	"2001:2::2"
+#define ADDR_P6	"2001:2::9"
 
 /*
  * A hand-made peer in b.  The first kind: @raw a raw socket of xtcp, with
@@ -40,6 +52,8 @@ struct raw_peer {
 	bool phantom;
 	int proto;		/* the phantom's protocol */
 	uint32_t a, b;		/* addresses, network order */
+	int family;		/* AF_INET6 for a6 and b6; else AF_INET */
+	struct in6_addr a6, b6;	/* the phantom's IPv6 addresses */
 	struct xtcp_seg_hdr h;	/* b's next segment */
 	uint16_t mss;		/* the MSS its SYN announces; 0 for 1000 */
 	bool ts;		/* its SYN offers timestamps (RFC 7323) */
@@ -55,6 +69,33 @@ static inline int raw_peer_proto(const struct raw_peer *p)
 static inline int raw_peer_rx_fd(const struct raw_peer *p)
 {
 	return p->phantom ? p->pkt : p->raw;
+}
+
+/*
+ * Is @buf (@len bytes read from the phantom's packet socket) a segment
+ * of its protocol from a?  Its header then goes to *@h; 0 or -1.
+ */
+static inline int phantom_peer_parse(const struct raw_peer *p,
+				     const uint8_t *buf, size_t len,
+				     struct xtcp_seg_hdr *h)
+{
+	size_t off;
+
+	if (p->family == AF_INET6) {
+		if (len < 40 || buf[0] >> 4 != 6 || buf[6] != p->proto ||
+		    memcmp(buf + 8, &p->a6, 16))
+			return -1;
+		if (40 + xtcp_get_be16(buf + 4) < len)
+			len = 40 + xtcp_get_be16(buf + 4);
+		off = 40;
+	} else {
+		if (len < 20 || buf[9] != p->proto || memcmp(buf + 12, &p->a, 4))
+			return -1;
+		if (xtcp_get_be16(buf + 2) < len)
+			len = xtcp_get_be16(buf + 2);
+		off = (buf[0] & 0x0f) * 4;
+	}
+	return len < off || xtcp_hdr_decode(h, buf + off, len - off) ? -1 : 0;
 }
 
 /* Close the peer's sockets. */
@@ -78,6 +119,12 @@ static inline int raw_peer_send(struct raw_peer *p, uint32_t seq,
 
 	h.seq = seq;
 	h.flags = flags;
+	if (p->family == AF_INET6) {
+		len = xtcp_build_seg6(seg, &h, data, plen, &p->b6, &p->a6,
+				      raw_peer_proto(p));
+		return xtcp_raw_send_ip6_proto(p->raw, &p->b6, &p->a6,
+					       p->proto, seg, len);
+	}
 	len = xtcp_build_seg(seg, &h, data, plen, p->b, p->a,
 			     raw_peer_proto(p));
 	if (p->phantom)
@@ -101,9 +148,15 @@ static inline int raw_peer_recv_from(struct raw_peer *p, uint16_t dport,
 	size_t optlen;
 	int err;
 
-	err = xtcp_ip_recv_data(raw_peer_rx_fd(p), raw_peer_proto(p), p->a,
-				PORT_A, dport, flags, h, opts, &optlen, data,
-				cap, dlen);
+	if (p->family == AF_INET6)
+		err = xtcp_ip6_recv_data(raw_peer_rx_fd(p), p->phantom,
+					 raw_peer_proto(p), &p->a6, PORT_A,
+					 dport, flags, h, opts, &optlen, data,
+					 cap, dlen);
+	else
+		err = xtcp_ip_recv_data(raw_peer_rx_fd(p), raw_peer_proto(p),
+					p->a, PORT_A, dport, flags, h, opts,
+					&optlen, data, cap, dlen);
 	memset(o, 0, sizeof(*o));
 	if (!err)
 		xtcp_opts_decode(o, opts, optlen);
@@ -199,15 +252,113 @@ static inline int raw_peer_open_at(const char *a, const char *b,
 	return 0;
 }
 
+/* a's address facing the phantom peer of @family. */
+static inline const char *peer_addr_a(int family)
+{
+	return family == AF_INET6 ? ADDR_A6 : ADDR_A;
+}
+
+/* The phantom peer's address of @family. */
+static inline const char *peer_addr_p(int family)
+{
+	return family == AF_INET6 ? ADDR_P6 : ADDR_P;
+}
+
+/*
+ * A socket of @proto bound to @addr:@port, of @addr's family (IPv4 or
+ * IPv6, where xtcp_ns.h's bound_socket() is IPv4's): the socket or -1.
+ */
+static inline int peer_bound_socket(int proto, const char *addr,
+				    unsigned short port, bool nonblock)
+{
+	int fd = socket(xtcp_family_of(addr),
+			SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), proto);
+
+	if (fd < 0)
+		return -1;
+	if (xtcp_bind(fd, addr, port)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The MAC address of veth0 in @ns, as text in @mac (18 bytes); 0 or -1. */
+static inline int peer_veth_mac(const char *ns, char *mac)
+{
+	struct ifreq ifr = { 0 };
+	unsigned char *m;
+	int fd, err;
+
+	if (enter_ns(ns))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	strcpy(ifr.ifr_name, "veth0");
+	err = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	close(fd);
+	if (err)
+		return -1;
+	m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
+	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	return 0;
+}
+
+/*
+ * IPv6 addresses for a (ADDR_A6) and b (ADDR_B6) on their veth0, usable
+ * at once (nodad), a's permanent neighbour entry for ADDR_P6, and b's
+ * for ADDR_A6: no neighbour discovery delays the peer's first segment,
+ * whose first solicitation would otherwise go unanswered now and then
+ * and hold it for a retransmission's second (the peer sends each
+ * segment once).
+ */
+static inline int phantom_peer_ipv6(const char *a, const char *b)
+{
+	char mac[18];
+
+	if (peer_veth_mac(a, mac))
+		return -1;
+	return sh(IP " -n %s addr add " ADDR_A6 "/64 dev veth0 nodad && "
+		  IP " -n %s neigh replace " ADDR_P6 " lladdr " MAC_P
+		  " dev veth0 nud permanent && "
+		  IP " -n %s addr add " ADDR_B6 "/64 dev veth0 nodad && "
+		  IP " -n %s neigh replace " ADDR_A6
+		  " lladdr %s dev veth0 nud permanent",
+		  a, a, b, b, mac) ? -1 : 0;
+}
+
 /*
  * The phantom peer of @proto, at ADDR_P in @b, as the top of this file
- * says; the caller is left in @b.  a's veth0 sends single segments (no
- * segmentation offload), so the peer reads one segment per packet, for
- * Linux TCP as for xtcp.  0 or -1.
+ * says, or over IPv6 (@family AF_INET6) at ADDR_P6; the caller is left
+ * in @b.  a's veth0 sends single segments (no segmentation offload), so
+ * the peer reads one segment per packet, for Linux TCP as for xtcp.
+ * 0 or -1.
  */
-static inline int phantom_peer_init(const char *a, const char *b, int proto,
-				    struct raw_peer *p)
+static inline int phantom_peer_init_family(const char *a, const char *b,
+					   int family, int proto,
+					   struct raw_peer *p)
 {
+	if (family == AF_INET6) {
+		*p = (struct raw_peer){
+			.raw = -1,
+			.pkt = -1,
+			.phantom = true,
+			.proto = proto,
+			.family = AF_INET6,
+			.h = { .sport = PORT_B, .dport = PORT_A, .seq = 1000,
+			       .doff = XTCP_HDR_LEN, .window = 65535 },
+		};
+		if (inet_pton(AF_INET6, ADDR_A6, &p->a6) != 1 ||
+		    inet_pton(AF_INET6, ADDR_P6, &p->b6) != 1 ||
+		    phantom_peer_ipv6(a, b) || segments_only(a) ||
+		    enter_ns(b))
+			return -1;
+		p->raw = xtcp_raw6_hdrincl_socket();
+		p->pkt = xtcp_packet_socket_proto("veth0", ETH_P_IPV6);
+		return p->raw < 0 || p->pkt < 0 ? -1 : 0;
+	}
 	*p = (struct raw_peer){
 		.raw = -1,
 		.pkt = -1,
@@ -227,6 +378,30 @@ static inline int phantom_peer_init(const char *a, const char *b, int proto,
 	return p->raw < 0 || p->pkt < 0 ? -1 : 0;
 }
 
+/* phantom_peer_init_family() over IPv4. */
+static inline int phantom_peer_init(const char *a, const char *b, int proto,
+				    struct raw_peer *p)
+{
+	return phantom_peer_init_family(a, b, AF_INET, proto, p);
+}
+
+/*
+ * phantom_peer_open() over @family: the listener on ADDR_A6 for IPv6.
+ */
+static inline int phantom_peer_open_family(const char *a, const char *b,
+					   int family, int proto,
+					   uint16_t mss, int backlog,
+					   struct raw_peer *p, int *lfd)
+{
+	if (phantom_peer_init_family(a, b, family, proto, p) || enter_ns(a))
+		return -1;
+	p->mss = mss;
+	*lfd = peer_bound_socket(proto, peer_addr_a(family), PORT_A, true);
+	if (*lfd < 0 || listen(*lfd, backlog))
+		return -1;
+	return enter_ns(b);
+}
+
 /*
  * The phantom peer of @proto facing a listener of @proto in @a (*@lfd)
  * with backlog @backlog, and announcing an MSS of @mss (0 for 1000)
@@ -236,13 +411,8 @@ static inline int phantom_peer_open(const char *a, const char *b, int proto,
 				    uint16_t mss, int backlog,
 				    struct raw_peer *p, int *lfd)
 {
-	if (phantom_peer_init(a, b, proto, p) || enter_ns(a))
-		return -1;
-	p->mss = mss;
-	*lfd = bound_socket(proto, ADDR_A, PORT_A, true);
-	if (*lfd < 0 || listen(*lfd, backlog))
-		return -1;
-	return enter_ns(b);
+	return phantom_peer_open_family(a, b, AF_INET, proto, mss, backlog,
+					p, lfd);
 }
 
 /*
@@ -380,17 +550,24 @@ static inline int peer_conn_open(struct peer_conn *c, const char *baddr)
 }
 
 /*
- * peer_conn_open() from the phantom peer of @proto, which a's socket of
- * @proto accepts; 0 or -1.
+ * peer_conn_open() from the phantom peer of @proto over @family, which
+ * a's socket of @proto accepts; 0 or -1.
  */
-static inline int peer_conn_open_phantom(struct peer_conn *c, int proto)
+static inline int peer_conn_open_phantom_family(struct peer_conn *c,
+						int family, int proto)
 {
-	if (phantom_peer_open(c->a, c->b, proto, c->p.mss, 1, &c->p,
-			      &c->lfd))
+	if (phantom_peer_open_family(c->a, c->b, family, proto, c->p.mss, 1,
+				     &c->p, &c->lfd))
 		return -1;
 	c->fd = raw_peer_connect(&c->p, c->lfd, &c->s0);
 	c->s0++;
 	return peer_conn_greet(c);
+}
+
+/* peer_conn_open_phantom_family() over IPv4. */
+static inline int peer_conn_open_phantom(struct peer_conn *c, int proto)
+{
+	return peer_conn_open_phantom_family(c, AF_INET, proto);
 }
 
 /* Send @len bytes at the peer's r0 + @off; a's answer in *@ack, *@o. */

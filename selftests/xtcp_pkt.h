@@ -89,6 +89,45 @@ static inline size_t xtcp_build_seg(uint8_t *buf, const struct xtcp_seg_hdr *h,
 }
 
 /*
+ * Checksum of an xtcp segment over the IPv6 pseudo-header (RFC 8200
+ * section 8.1): @saddr and @daddr 16 bytes each, @proto the next header.
+ */
+static inline uint16_t xtcp_seg_csum6(const void *saddr, const void *daddr,
+				      uint8_t proto, const void *seg,
+				      size_t len)
+{
+	uint8_t pseudo[40] = { 0 };
+	uint32_t sum;
+
+	memcpy(pseudo, saddr, 16);
+	memcpy(pseudo + 16, daddr, 16);
+	pseudo[34] = len >> 8;
+	pseudo[35] = len & 0xff;
+	pseudo[39] = proto;
+	sum = xtcp_csum_add(0, pseudo, sizeof(pseudo));
+	sum = xtcp_csum_add(sum, seg, len);
+	return (uint16_t)~sum;
+}
+
+/*
+ * xtcp_build_seg() between IPv6 addresses @saddr and @daddr (16 bytes
+ * each).  Returns the segment length.
+ */
+static inline size_t xtcp_build_seg6(uint8_t *buf,
+				     const struct xtcp_seg_hdr *h,
+				     const void *payload, size_t plen,
+				     const void *saddr, const void *daddr,
+				     uint8_t proto)
+{
+	size_t len = xtcp_build_seg(buf, h, payload, plen, 0, 0, proto);
+
+	xtcp_put_be16(buf + XTCP_CSUM_OFFSET, 0);
+	xtcp_put_be16(buf + XTCP_CSUM_OFFSET,
+		      xtcp_seg_csum6(saddr, daddr, proto, buf, len));
+	return len;
+}
+
+/*
  * Put the checksum of the @len bytes of segment @seg, as they are, in
  * its checksum field: for segments a test wrote byte by byte (bad data
  * offsets, malformed options) rather than through xtcp_build_seg().
@@ -135,6 +174,25 @@ static inline size_t xtcp_build_ip4(uint8_t *buf, uint32_t saddr_be,
 	memcpy(buf + 12, &saddr_be, 4);
 	memcpy(buf + 16, &daddr_be, 4);
 	return 20;
+}
+
+/*
+ * An IPv6 header for a raw IPv6 socket of IPPROTO_RAW (which sends the
+ * header as written) in front of @plen bytes of next header @proto,
+ * from @saddr to @daddr (16 bytes each).  Returns its length.
+ */
+static inline size_t xtcp_build_ip6(uint8_t *buf, const void *saddr,
+				    const void *daddr, uint8_t proto,
+				    size_t plen)
+{
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	xtcp_put_be16(buf + 4, plen);
+	buf[6] = proto;
+	buf[7] = 64;
+	memcpy(buf + 8, saddr, 16);
+	memcpy(buf + 24, daddr, 16);
+	return 40;
 }
 
 #endif /* _XTCP_PKT_H */

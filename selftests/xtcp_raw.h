@@ -84,6 +84,70 @@ static inline int xtcp_ip_recv_data(int fd, uint8_t proto, uint32_t saddr_be,
 	return -ETIMEDOUT;
 }
 
+/*
+ * xtcp_ip_recv_data() for IPv6: @fd a packet socket of
+ * xtcp_packet_socket_proto(dev, ETH_P_IPV6) when @iphdr (datagrams from
+ * their IPv6 header on, no extension headers expected), else a raw
+ * IPv6 socket of @proto, which reads the segment alone and its source
+ * from recvfrom().  @saddr (16 bytes) is the source wanted, NULL for
+ * any.  0 or -ETIMEDOUT.
+ */
+static inline int xtcp_ip6_recv_data(int fd, bool iphdr, uint8_t proto,
+				     const void *saddr, unsigned short sport,
+				     unsigned short dport, uint8_t flags,
+				     struct xtcp_seg_hdr *h, uint8_t *opts,
+				     size_t *optlen, uint8_t *data,
+				     size_t cap, size_t *dlen)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct sockaddr_in6 from;
+	socklen_t flen;
+	uint8_t buf[2048];
+	size_t off;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		flen = sizeof(from);
+		memset(&from, 0, sizeof(from));
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &flen);
+		if (n < 0)
+			continue;
+		if (iphdr) {
+			if (n < 40 || buf[0] >> 4 != 6 || buf[6] != proto ||
+			    (saddr && memcmp(buf + 8, saddr, 16)))
+				continue;
+			/* The IP length, not the frame's. */
+			if (40 + xtcp_get_be16(buf + 4) < n)
+				n = 40 + xtcp_get_be16(buf + 4);
+			off = 40;
+		} else {
+			if (saddr && memcmp(&from.sin6_addr, saddr, 16))
+				continue;
+			off = 0;
+		}
+		if ((size_t)n < off || xtcp_hdr_decode(h, buf + off, n - off))
+			continue;
+		if (h->sport != sport || h->dport != dport ||
+		    (h->flags & flags) != flags)
+			continue;
+		if (opts) {
+			*optlen = h->doff - XTCP_HDR_LEN;
+			memcpy(opts, buf + off + XTCP_HDR_LEN, *optlen);
+		}
+		n -= off + h->doff;
+		if (dlen)
+			*dlen = n;
+		if (data)
+			memcpy(data, buf + off + h->doff, n < cap ? n : cap);
+		return 0;
+	}
+	return -ETIMEDOUT;
+}
+
 /* xtcp_ip_recv_data() of xtcp from anyone, on a raw socket of xtcp. */
 static inline int xtcp_raw_recv_data(int raw, unsigned short sport,
 				     unsigned short dport, uint8_t flags,
@@ -150,18 +214,53 @@ static inline int xtcp_raw_send_ip(int raw, uint32_t saddr_be,
 }
 
 /*
- * A packet socket reading every IPv4 datagram that arrives on @dev (of
- * the current namespace), from its IP header on, whatever its
- * destination, and none that its host sends there: nonblocking, with a
- * receive buffer of 4 MiB for bursts.  -1 on error.
+ * A raw socket for whole IPv6 datagrams (IPPROTO_RAW: the caller writes
+ * the IPv6 header, any source address).  It never receives.  -1 on
+ * error.
  */
-static inline int xtcp_packet_socket(const char *dev)
+static inline int xtcp_raw6_hdrincl_socket(void)
+{
+	return socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+}
+
+/*
+ * xtcp_raw_send_ip_proto() over IPv6: @plen bytes at @payload behind an
+ * IPv6 header from @saddr to @daddr (16 bytes each), through @raw, a
+ * socket of xtcp_raw6_hdrincl_socket(); 0 or -errno.
+ */
+static inline int xtcp_raw_send_ip6_proto(int raw, const void *saddr,
+					  const void *daddr, uint8_t proto,
+					  const void *payload, size_t plen)
+{
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
+	uint8_t buf[40 + 1500];
+	size_t hl;
+	ssize_t n;
+
+	if (plen > sizeof(buf) - 40)
+		return -EMSGSIZE;
+	memcpy(&dst.sin6_addr, daddr, 16);
+	hl = xtcp_build_ip6(buf, saddr, daddr, proto, plen);
+	memcpy(buf + hl, payload, plen);
+	n = sendto(raw, buf, hl + plen, 0, (struct sockaddr *)&dst,
+		   sizeof(dst));
+	return n == (ssize_t)(hl + plen) ? 0 : -errno;
+}
+
+/*
+ * A packet socket reading every datagram of ethertype @type (ETH_P_IP,
+ * ETH_P_IPV6) that arrives on @dev (of the current namespace), from its
+ * IP header on, whatever its destination, and none that its host sends
+ * there: nonblocking, with a receive buffer of 4 MiB for bursts.  -1 on
+ * error.
+ */
+static inline int xtcp_packet_socket_proto(const char *dev, uint16_t type)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IP) };
+				   .sll_protocol = htons(type) };
 	int fd, big = 4 << 20, one = 1;
 
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(type));
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
@@ -177,6 +276,12 @@ static inline int xtcp_packet_socket(const char *dev)
 		return -1;
 	}
 	return fd;
+}
+
+/* xtcp_packet_socket_proto() of IPv4. */
+static inline int xtcp_packet_socket(const char *dev)
+{
+	return xtcp_packet_socket_proto(dev, ETH_P_IP);
 }
 
 /*

@@ -14,7 +14,10 @@
  *
  *  - targets: the connection at a (spoofed from b's end of its 4-tuple)
  *    and at b (from a's end), the listener (from other ports of b and
- *    from absent hosts of the link), closed ports of a and b;
+ *    from absent hosts of the link), closed ports of a and b, over IPv4
+ *    or, for about half of those to closed ports, over IPv6 (a and b
+ *    also have ADDR_A6 and ADDR_B6): xtcp_v6_rcv() takes them to the
+ *    same checks, and answers with resets of its own building;
  *  - sequence numbers at, in, just left and right of the receiver's
  *    window, and far from it; ACK numbers duplicate, old, just above
  *    snd_nxt, far above and below; windows 0, 1, 65535 or any;
@@ -83,6 +86,9 @@
 #define PORT_NEW	(PORT_B + 1)	/* the last connection's client */
 #define IO_TIMEOUT_S	120		/* a wedged stream fails, not hangs */
 #define BATCH		128		/* segments between waits */
+/* IPv6 addresses of a and b, as xtcp_peer.h's. */
+#define ADDR_A6		"2001:2::1"
+#define ADDR_B6		"2001:2::2"
 
 enum target { T_CONN_A, T_CONN_B, T_LISTEN, T_STRAY_A, T_STRAY_B, NR_T };
 enum seq_kind { S_AT, S_IN, S_LEFT, S_RIGHT, S_FAR, S_RAND };
@@ -95,6 +101,7 @@ struct recipe {
 	uint8_t opt[XTCP_OPT_SPACE], optlen;
 	uint8_t sack_at[XTCP_OPT_SACK_MAX], nsack;	/* blocks in opt */
 	bool csum_bad, deferred;
+	bool v6;			/* a closed port's, over IPv6 */
 	int16_t trunc;			/* IP payload length if < 20, else -1 */
 	uint16_t window, urg_ptr, sport, dport, flip, plen;
 	uint32_t seq_u, ack_u, src_host;
@@ -117,7 +124,7 @@ static struct {
 	struct obs o[2];		/* a, b */
 	atomic_ulong drawn;		/* recipes drawn, for the pacing */
 	atomic_bool stop;
-	unsigned long sent[NR_T], deferred;
+	unsigned long sent[NR_T], deferred, sent_v6;
 	long hdr_err[2], csum_err[2];	/* expected, per namespace */
 } G;
 
@@ -528,6 +535,12 @@ static void draw(struct recipe *r)
 	r->sport = 30000 + below(20000);
 	r->dport = 40000 + below(1000);
 	r->src_host = 3 + below(250);
+	/*
+	 * Not drawn: a bit of what segments to closed ports leave unused,
+	 * so that a seed draws the same segments as before IPv6 had its
+	 * share.
+	 */
+	r->v6 = r->target >= T_STRAY_A && r->src_host & 2;
 	draw_options(r);
 	switch (below(6)) {
 	case 0:
@@ -633,6 +646,7 @@ static uint32_t ack_of(const struct recipe *r, const struct bases *b)
 
 struct inject {
 	int raw[2];		/* IPPROTO_RAW in a, in b */
+	int raw6[2];		/* the same of IPv6 */
 	int stat[2];		/* their /proc/net/xtcp_stat */
 	long hdr0[2], csum0[2];	/* the counters before */
 };
@@ -641,6 +655,7 @@ struct inject {
 static int inject(struct inject *in, const struct recipe *r, bool quiet)
 {
 	uint32_t a = inet_addr(ADDR_A), b = inet_addr(ADDR_B), saddr, daddr;
+	struct in6_addr a6, b6;
 	uint8_t seg[XTCP_HDR_MAX_LEN + 1500];
 	unsigned int ns, len = seg_len(r), i;
 	struct xtcp_seg_hdr h = {};
@@ -649,6 +664,8 @@ static int inject(struct inject *in, const struct recipe *r, bool quiet)
 	uint8_t pay[1408];
 	uint16_t c;
 
+	inet_pton(AF_INET6, ADDR_A6, &a6);
+	inet_pton(AF_INET6, ADDR_B6, &b6);
 	h.window = r->window;
 	h.urg_ptr = r->urg_ptr;
 	h.flags = r->flags;
@@ -700,7 +717,16 @@ static int inject(struct inject *in, const struct recipe *r, bool quiet)
 	xtcp_stream_fill(&x, pay, sizeof(pay));
 	memcpy(seg + XTCP_HDR_LEN + r->optlen, pay, r->plen);
 	if (len >= XTCP_HDR_LEN) {
-		xtcp_seg_set_csum(seg, len, saddr, daddr, IPPROTO_XTCP);
+		if (r->v6) {
+			xtcp_put_be16(seg + XTCP_CSUM_OFFSET, 0);
+			xtcp_put_be16(seg + XTCP_CSUM_OFFSET,
+				      xtcp_seg_csum6(ns ? &a6 : &b6,
+						     ns ? &b6 : &a6,
+						     IPPROTO_XTCP, seg, len));
+		} else {
+			xtcp_seg_set_csum(seg, len, saddr, daddr,
+					  IPPROTO_XTCP);
+		}
 		if (r->csum_bad) {
 			c = xtcp_get_be16(seg + XTCP_CSUM_OFFSET);
 			xtcp_put_be16(seg + XTCP_CSUM_OFFSET,
@@ -712,6 +738,12 @@ static int inject(struct inject *in, const struct recipe *r, bool quiet)
 	else if (r->csum_bad)
 		G.csum_err[ns]++;
 	G.sent[r->target]++;
+	if (r->v6) {
+		G.sent_v6++;
+		return xtcp_raw_send_ip6_proto(in->raw6[ns], ns ? &a6 : &b6,
+					       ns ? &b6 : &a6, IPPROTO_XTCP,
+					       seg, len);
+	}
 	return xtcp_raw_send_ip(in->raw[ns], saddr, daddr, seg, len);
 }
 
@@ -787,7 +819,7 @@ static int caught_up(const struct inject *in)
 
 FIXTURE(segfuzz) {
 	char a[32], b[32];
-	int lfd, fd[2], raw[2], stat[2], pkt;
+	int lfd, fd[2], raw[2], raw6[2], stat[2], pkt;
 	bool hosts;
 };
 
@@ -798,10 +830,15 @@ FIXTURE_SETUP(segfuzz)
 	for (int i = 0; i < 2; i++) {
 		self->fd[i] = -1;
 		self->raw[i] = -1;
+		self->raw6[i] = -1;
 		self->stat[i] = -1;
 	}
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 	self->hosts = true;
+	ASSERT_EQ(0, ns_sh(self->a,
+			   IP " addr add " ADDR_A6 "/64 dev veth0 nodad"));
+	ASSERT_EQ(0, ns_sh(self->b,
+			   IP " addr add " ADDR_B6 "/64 dev veth0 nodad"));
 	/* No delay: the segments, not the path, should take the time. */
 	ASSERT_EQ(0, impair(self->a, NULL, NULL));
 	ASSERT_EQ(0, impair(self->b, NULL, NULL));
@@ -817,6 +854,8 @@ FIXTURE_TEARDOWN(segfuzz)
 			xtcp_reset_close(self->fd[i]);
 		if (self->raw[i] >= 0)
 			close(self->raw[i]);
+		if (self->raw6[i] >= 0)
+			close(self->raw6[i]);
 		if (self->stat[i] >= 0)
 			close(self->stat[i]);
 	}
@@ -949,6 +988,9 @@ TEST_F_TIMEOUT(segfuzz, listener_and_live_connection, 1200)
 		self->raw[x] = xtcp_raw_hdrincl_socket();
 		ASSERT_LE(0, self->raw[x]);
 		in.raw[x] = self->raw[x];
+		self->raw6[x] = xtcp_raw6_hdrincl_socket();
+		ASSERT_LE(0, self->raw6[x]);
+		in.raw6[x] = self->raw6[x];
 		self->stat[x] = open("/proc/thread-self/net/xtcp_stat",
 				     O_RDONLY);
 		ASSERT_LE(0, self->stat[x]);
@@ -1057,6 +1099,8 @@ TEST_F_TIMEOUT(segfuzz, listener_and_live_connection, 1200)
 	printf(" connection a %lu, b %lu, listener %lu, closed ports %lu\n",
 	       G.sent[T_CONN_A], G.sent[T_CONN_B], G.sent[T_LISTEN],
 	       G.sent[T_STRAY_A] + G.sent[T_STRAY_B]);
+	printf("# of those to closed ports, %lu over IPv6\n", G.sent_v6);
+	EXPECT_LT(0, G.sent_v6);
 	ASSERT_LE(MIN_COUNT, G.sent[T_CONN_A] + G.sent[T_CONN_B] +
 			     G.sent[T_LISTEN] + G.sent[T_STRAY_A] +
 			     G.sent[T_STRAY_B]);
