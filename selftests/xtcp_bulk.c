@@ -6,7 +6,8 @@
  * tbf give a link, then over all of them at once.
  *
  * Every test runs over Linux TCP and over xtcp with the same
- * expectations.  XTCP_BULK_DIV=N in the environment divides every
+ * expectations; the path of 20% loss over IPv6 too, xtcp only
+ * (path.xtcp6_loss20).  XTCP_BULK_DIV=N in the environment divides every
  * transfer by N, and XTCP_BULK_PATHS=a,b runs only the paths named: the
  * debug lane, whose KASAN kernel runs under an emulated CPU, moves less
  * data, and only over the path with every impairment at once.
@@ -71,7 +72,8 @@ static int receive_one(int lfd, int out)
 static int transfer(struct __test_metadata *_metadata, int proto, int lfd,
 		    const char *addr, unsigned short port, size_t len)
 {
-	struct sockaddr_in dst = xtcp_addr(addr, port);
+	struct sockaddr_storage dst;
+	socklen_t dlen = xtcp_sockaddr(addr, port, &dst);
 	struct bulk_result r;
 	struct xtcp_digest d;
 	int pipefd[2], fd;
@@ -84,10 +86,10 @@ static int transfer(struct __test_metadata *_metadata, int proto, int lfd,
 	pid = fork();
 	if (!pid)
 		_exit(receive_one(lfd, pipefd[1]));
-	fd = socket(AF_INET, SOCK_STREAM, proto);
+	fd = socket(dst.ss_family, SOCK_STREAM, proto);
 	EXPECT_LE(0, fd);
 	t0 = xtcp_now_ms();
-	EXPECT_EQ(0, connect(fd, (struct sockaddr *)&dst, sizeof(dst)));
+	EXPECT_EQ(0, connect(fd, (struct sockaddr *)&dst, dlen));
 	EXPECT_EQ(0, xtcp_send_stream(fd, 1, len, 1 << 16, &d));
 	close(fd);
 	EXPECT_EQ(sizeof(r), read(pipefd[0], &r, sizeof(r)));
@@ -376,6 +378,7 @@ TEST_F_TIMEOUT(loop, concurrent_200x1mib, 300)
 FIXTURE(path) {
 	char a[32], b[32];
 	int lfd;
+	const char *addr_b;	/* in the variant's family */
 };
 
 /* What one path does to the segments on it, and how much data it takes. */
@@ -443,6 +446,7 @@ static const struct impairment all = {
 
 FIXTURE_VARIANT(path) {
 	int proto;
+	int family;	/* 0: AF_INET */
 	const struct impairment *imp;
 };
 
@@ -526,22 +530,38 @@ FIXTURE_VARIANT_ADD(path, xtcp_all) {
 	.imp = &all,
 };
 
+/*
+ * 20% loss of the data over IPv6 (2001:2::1 to 2001:2::2), xtcp only:
+ * tcp_loss20 and xtcp_loss20 already show the expectation TCP's.  The
+ * path with the most recovery per byte, and a short one (2 to 4 s where
+ * the path of every impairment takes a minute), for CI's time.
+ */
+FIXTURE_VARIANT_ADD(path, xtcp6_loss20) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
+	.imp = &loss20,
+};
+
 FIXTURE_SETUP(path)
 {
+	int family;
+
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
 	if (!xtcp_env_lists("XTCP_BULK_PATHS", variant->imp->name))
 		SKIP(longjmp(_metadata->env, 1),
 		     "path not in XTCP_BULK_PATHS of this lane");
-	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
-	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
-	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
+	family = variant->family ? : AF_INET;
+	self->addr_b = ns_addr_b(family);
+	ASSERT_EQ(0, hosts_up_af(self->a, self->b, sizeof(self->a), family));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, self->addr_b));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, ns_addr_a(family)));
 	ASSERT_EQ(0, impair(self->a, variant->imp->netem, variant->imp->tbf));
 	ASSERT_EQ(0, impair(self->b, variant->imp->netem_b ? :
 			    variant->imp->netem, variant->imp->tbf));
 	ASSERT_EQ(0, segments_only(self->a));
 	ASSERT_EQ(0, segments_only(self->b));
 	ASSERT_EQ(0, enter_ns(self->b));
-	self->lfd = bound_socket(variant->proto, ADDR_B, PORT_B, false);
+	self->lfd = bound_socket(variant->proto, self->addr_b, PORT_B, false);
 	ASSERT_LE(0, self->lfd);
 	ASSERT_EQ(0, listen(self->lfd, 1));
 	ASSERT_EQ(0, enter_ns(self->a));
@@ -557,7 +577,7 @@ TEST_F_TIMEOUT(path, bulk, 300)
 {
 	long rtx = xtcp_counter("RetransSegs");
 
-	transfer(_metadata, variant->proto, self->lfd, ADDR_B, PORT_B,
+	transfer(_metadata, variant->proto, self->lfd, self->addr_b, PORT_B,
 		 bulk_len(variant->imp->len));
 	if (variant->proto == IPPROTO_XTCP)
 		TH_LOG("%ld segments sent again",

@@ -19,6 +19,21 @@
  *   xtcp_route.c     a routed path and the MTU: PMTU discovery, ICMP
  *                    from a router, IP options
  *
+ * link has a third variant, xtcp6: xtcp over IPv6 (2001:2::1 and
+ * 2001:2::2 on the same veth) with the same expectations, as the two
+ * IPv4 variants already show them to be TCP's.  A program names the
+ * tests its xtcp6 variant does not run, with the reason, in an array
+ * of struct link6_skip (xtcp_ns.h) ending with { NULL }, named by
+ * XTCP_LINK6_SKIPS before including this header: those an IPv4-only
+ * mechanism makes meaningless over IPv6, and long ones that would only
+ * run again what the family does not change (timers, for one), to keep
+ * CI's time.  They are skipped before the hosts are set up, at no cost.
+ *
+ * linkx gets an xtcp6 variant only in programs that define
+ * XTCP_LINKX6_TESTS ("test", ...), the names of the tests it runs (most
+ * linkx tests talk to the hand-made IPv4 peer of xtcp_peer.h); its IPv4
+ * variant has no name, so that the tests keep theirs (linkx.NAME).
+ *
  * Include it after kselftest_harness.h: it defines the fixtures.
  */
 #ifndef _XTCP_LINK_H
@@ -28,12 +43,20 @@
 #include "xtcp_peer.h"
 #include "xtcp_stream.h"
 
+#ifndef XTCP_LINK6_SKIPS
+static const struct link6_skip link6_no_skips[] = { { NULL, NULL } };
+#define XTCP_LINK6_SKIPS	link6_no_skips
+#endif
+
 FIXTURE(link) {
 	char a[32], b[32];
+	int family;		/* AF_INET or AF_INET6 */
+	const char *addr_a, *addr_b;	/* in that family */
 };
 
 FIXTURE_VARIANT(link) {
 	int proto;
+	int family;		/* 0: AF_INET */
 	const char *proc;
 	const char *syn_retries;
 	const char *retries2;
@@ -53,10 +76,29 @@ FIXTURE_VARIANT_ADD(link, xtcp) {
 	.retries2 = "/proc/sys/net/xtcp/retries2",
 };
 
+/* The same expectations over IPv6: the tcp variant showed them TCP's. */
+FIXTURE_VARIANT_ADD(link, xtcp6) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
+	.proc = "/proc/net/xtcp6",
+	.syn_retries = "/proc/sys/net/xtcp/syn_retries",
+	.retries2 = "/proc/sys/net/xtcp/retries2",
+};
+
 FIXTURE_SETUP(link)
 {
+	const struct link6_skip *skip = XTCP_LINK6_SKIPS;
+
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	/* Left through the jump buffer, as XTCP_SKIP_TCP_VARIANT(). */
+	for (; variant->family == AF_INET6 && skip->test; skip++)
+		if (!strcmp(_metadata->name, skip->test))
+			SKIP(longjmp(_metadata->env, 1), "IPv6: %s", skip->why);
+	self->family = variant->family ? : AF_INET;
+	self->addr_a = ns_addr_a(self->family);
+	self->addr_b = ns_addr_b(self->family);
+	ASSERT_EQ(0, hosts_up_af(self->a, self->b, sizeof(self->a),
+				 self->family));
 }
 
 FIXTURE_TEARDOWN(link)
@@ -67,11 +109,54 @@ FIXTURE_TEARDOWN(link)
 /* The same two hosts for tests of xtcp only: its sysctls and counters. */
 FIXTURE(linkx) {
 	char a[32], b[32];
+	int family;		/* AF_INET or AF_INET6 */
+	const char *addr_a, *addr_b;	/* in that family */
 };
+
+#ifdef XTCP_LINKX6_TESTS
+FIXTURE_VARIANT(linkx) {
+	int family;		/* 0: AF_INET */
+};
+
+/*
+ * No name: linkx's tests keep theirs (linkx.NAME) over IPv4, as without
+ * variants (the harness's default variant has none either).
+ */
+#define LINKX_VARIANT_ADD(...)	FIXTURE_VARIANT_ADD(linkx, __VA_ARGS__)
+
+LINKX_VARIANT_ADD() {
+};
+
+FIXTURE_VARIANT_ADD(linkx, xtcp6) {
+	.family = AF_INET6,
+};
+
+static const char *const linkx6_tests[] = { XTCP_LINKX6_TESTS };
+
+static inline bool linkx6_runs(const char *test)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(linkx6_tests); i++)
+		if (!strcmp(test, linkx6_tests[i]))
+			return true;
+	return false;
+}
+
+#define LINKX_FAMILY	(variant->family ? : AF_INET)
+#else
+#define LINKX_FAMILY	AF_INET
+#define linkx6_runs(test)	true
+#endif
 
 FIXTURE_SETUP(linkx)
 {
-	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
+	self->family = LINKX_FAMILY;
+	if (self->family == AF_INET6 && !linkx6_runs(_metadata->name))
+		SKIP(longjmp(_metadata->env, 1),
+		     "IPv6: talks to the IPv4 peer of xtcp_peer.h, or IPv4's own");
+	self->addr_a = ns_addr_a(self->family);
+	self->addr_b = ns_addr_b(self->family);
+	ASSERT_EQ(0, hosts_up_af(self->a, self->b, sizeof(self->a),
+				 self->family));
 }
 
 FIXTURE_TEARDOWN(linkx)
@@ -82,12 +167,24 @@ FIXTURE_TEARDOWN(linkx)
 /* What a child playing b's side needs, and what it tells a. */
 struct side {
 	int proto;
+	int family;	/* of the addresses; 0: AF_INET */
 	const char *proc;
 	int go;		/* read end of the start pipe */
 	int ready;	/* write end of the "accepted" pipe */
 	unsigned int len;	/* bytes a sink expects */
-	const char *addr;	/* b's address, when not ADDR_B */
+	const char *addr;	/* b's address, when not ns_addr_b(family) */
 };
+
+/* a's address and b's for @s: in its family, b's as s->addr says. */
+static inline const char *side_addr_a(const struct side *s)
+{
+	return ns_addr_a(s->family);
+}
+
+static inline const char *side_addr_b(const struct side *s)
+{
+	return s->addr ? : ns_addr_b(s->family);
+}
 
 /*
  * b's side up to a's go: listen, accept, tell a (s->ready), wait for the
@@ -98,7 +195,7 @@ static inline int accept_then_wait(struct side *s)
 	int lfd, fd;
 	char c;
 
-	lfd = bound_socket(s->proto, ADDR_B, PORT_B, false);
+	lfd = bound_socket(s->proto, ns_addr_b(s->family), PORT_B, false);
 	if (lfd < 0 || listen(lfd, 1))
 		return -1;
 	fd = accept(lfd, NULL, NULL);
@@ -127,8 +224,8 @@ static inline int connect_to_child(const char *b, int proto, struct side *s,
 
 	*pid = spawn_in(b, fn, s);
 	for (i = 0; i < 50 && fd < 0; i++) {
-		fd = bound_socket(proto, ADDR_A, PORT_A, false);
-		if (fd >= 0 && connect_wait(fd, s->addr ? : ADDR_B, PORT_B)) {
+		fd = bound_socket(proto, side_addr_a(s), PORT_A, false);
+		if (fd >= 0 && connect_wait(fd, side_addr_b(s), PORT_B)) {
 			close(fd);
 			fd = -1;
 			usleep(100000);
@@ -147,7 +244,7 @@ static inline int sink_b(void *arg)
 	struct side *s = arg;
 	int lfd, fd;
 
-	lfd = bound_socket(s->proto, s->addr ? : ADDR_B, PORT_B, false);
+	lfd = bound_socket(s->proto, side_addr_b(s), PORT_B, false);
 	if (lfd < 0 || listen(lfd, 1))
 		return 1;
 	fd = accept(lfd, NULL, NULL);
@@ -186,15 +283,21 @@ struct held {
 	struct side s;
 };
 
-static inline int held_open(struct held *h, const char *b, int proto,
-			    const char *proc)
+static inline int held_open_af(struct held *h, const char *b, int proto,
+			       const char *proc, int family)
 {
 	if (pipe(h->go) || pipe(h->ready))
 		return -1;
-	h->s = (struct side){ .proto = proto, .proc = proc,
+	h->s = (struct side){ .proto = proto, .family = family, .proc = proc,
 			      .go = h->go[0], .ready = h->ready[1] };
 	return connect_to_child(b, proto, &h->s, hold_b, &h->pid,
 				h->ready[0]);
+}
+
+static inline int held_open(struct held *h, const char *b, int proto,
+			    const char *proc)
+{
+	return held_open_af(h, b, proto, proc, AF_INET);
 }
 
 /*

@@ -2,7 +2,9 @@
 /*
  * Two hosts for the selftests: network namespaces "a" (198.18.0.1) and
  * "b" (198.18.0.2) joined by a veth pair with netem on both ends, and
- * the helpers to run a side of a test in either.
+ * the helpers to run a side of a test in either.  hosts_up_af() with
+ * AF_INET6 gives them 2001:2::1 and 2001:2::2 (RFC 5180's benchmarking
+ * range) too; the helpers that take an address work in its family.
  */
 #ifndef _XTCP_NS_H
 #define _XTCP_NS_H
@@ -18,6 +20,8 @@
 
 #define ADDR_A	"198.18.0.1"
 #define ADDR_B	"198.18.0.2"
+#define ADDR6_A	"2001:2::1"
+#define ADDR6_B	"2001:2::2"
 #define PORT_A	23001
 #define PORT_B	23002
 
@@ -57,31 +61,67 @@ static inline int enter_ns(const char *name)
 }
 
 /*
- * Commands for host @ns with address @addr, 100 ms from its peer: few
- * programs, as each costs much under an emulated debug kernel.
+ * A test of the link fixture (xtcp_link.h) its IPv6 variant does not
+ * run, and why.
  */
-static inline void host_cmds(char *buf, size_t len, const char *ns,
-			     const char *addr)
+struct link6_skip {
+	const char *test;
+	const char *why;
+};
+
+/* a's and b's address in @family (AF_INET6, else IPv4's). */
+static inline const char *ns_addr_a(int family)
 {
-	snprintf(buf, len,
-		 "printf 'addr add %s/24 dev veth0\\nlink set veth0 up\\n"
-		 "link set lo up\\n' | " IP " -n %s -b - && "
-		 TC " -n %s qdisc add dev veth0 root netem delay 100ms",
-		 addr, ns, ns);
+	return family == AF_INET6 ? ADDR6_A : ADDR_A;
 }
 
-/* Two hosts a and b, 100 ms apart each way. */
-static inline int hosts_up(char *a, char *b, size_t len)
+static inline const char *ns_addr_b(int family)
 {
-	char ca[256], cb[256];
+	return family == AF_INET6 ? ADDR6_B : ADDR_B;
+}
+
+/*
+ * Commands for host @ns with address @addr, and IPv6 address @addr6
+ * unless NULL, 100 ms from its peer: few programs, as each costs much
+ * under an emulated debug kernel.  The IPv6 address is usable at once
+ * (nodad): duplicate address detection would hold it for a second.
+ */
+static inline void host_cmds(char *buf, size_t len, const char *ns,
+			     const char *addr, const char *addr6)
+{
+	char v6[64] = "";
+
+	if (addr6)
+		snprintf(v6, sizeof(v6), "addr add %s/64 dev veth0 nodad\\n",
+			 addr6);
+	snprintf(buf, len,
+		 "printf 'addr add %s/24 dev veth0\\n%slink set veth0 up\\n"
+		 "link set lo up\\n' | " IP " -n %s -b - && "
+		 TC " -n %s qdisc add dev veth0 root netem delay 100ms",
+		 addr, v6, ns, ns);
+}
+
+/*
+ * Two hosts a and b, 100 ms apart each way, with IPv4 addresses and, for
+ * @family AF_INET6, IPv6 ones too.
+ */
+static inline int hosts_up_af(char *a, char *b, size_t len, int family)
+{
+	bool v6 = family == AF_INET6;
+	char ca[320], cb[320];
 
 	snprintf(a, len, "xa%d", getpid());
 	snprintf(b, len, "xb%d", getpid());
-	host_cmds(ca, sizeof(ca), a, ADDR_A);
-	host_cmds(cb, sizeof(cb), b, ADDR_B);
+	host_cmds(ca, sizeof(ca), a, ADDR_A, v6 ? ADDR6_A : NULL);
+	host_cmds(cb, sizeof(cb), b, ADDR_B, v6 ? ADDR6_B : NULL);
 	return sh(IP " netns add %s && " IP " netns add %s && " IP
 		  " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
 		  a, b, a, b, ca, cb) ? -1 : 0;
+}
+
+static inline int hosts_up(char *a, char *b, size_t len)
+{
+	return hosts_up_af(a, b, len, AF_INET);
 }
 
 /*
@@ -119,11 +159,12 @@ static inline void hosts_down(const char *a, const char *b)
 	sh(IP " netns del %s; " IP " netns del %s", a, b);
 }
 
+/* A socket of @proto bound to @addr:@port, of @addr's family; or -1. */
 static inline int bound_socket(int proto, const char *addr,
 			       unsigned short port, bool nonblock)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0),
-			proto);
+	int fd = socket(xtcp_family_of(addr),
+			SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), proto);
 
 	if (fd < 0)
 		return -1;
@@ -134,15 +175,19 @@ static inline int bound_socket(int proto, const char *addr,
 	return fd;
 }
 
-/* Nonblocking connect, then wait until it completes; 0 or -errno. */
+/*
+ * Nonblocking connect to @addr:@port (IPv4 or IPv6), then wait until it
+ * completes; 0 or -errno.
+ */
 static inline int connect_wait(int fd, const char *addr, unsigned short port)
 {
-	struct sockaddr_in a = xtcp_addr(addr, port);
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(int);
+	socklen_t alen = xtcp_sockaddr(addr, port, &a);
 	int err = 0;
 
-	if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
+	if (!connect(fd, (struct sockaddr *)&a, alen))
 		return 0;
 	if (errno != EINPROGRESS)
 		return -errno;
@@ -315,14 +360,24 @@ static inline int set_delay(const char *a, const char *b, int ms)
 	return ns_sh(a, cmd) || ns_sh(b, cmd);
 }
 
+/* The address of the other end of the link from @addr, in its family. */
+static inline const char *ns_peer_addr(const char *addr)
+{
+	int family = xtcp_family_of(addr);
+
+	return strcmp(addr, ns_addr_b(family)) ? ns_addr_b(family) :
+						 ns_addr_a(family);
+}
+
 /*
- * Drop everything @a sends to @b; static neighbour entries both ways keep
- * ARP out of the picture, so that only the transport's timers decide.
+ * Drop everything @a sends to @b at @b_addr; static neighbour entries
+ * both ways (of @b_addr's family) keep ARP, or neighbour discovery, out
+ * of the picture, so that only the transport's timers decide.
  */
 static inline int black_hole_to(const char *a, const char *b,
 				const char *b_addr)
 {
-	const char *a_addr = strcmp(b_addr, ADDR_B) ? ADDR_B : ADDR_A;
+	const char *a_addr = ns_peer_addr(b_addr);
 
 	if (static_neigh(a, b, b_addr) || static_neigh(b, a, a_addr))
 		return -1;
@@ -332,6 +387,12 @@ static inline int black_hole_to(const char *a, const char *b,
 static inline int black_hole(const char *a, const char *b)
 {
 	return black_hole_to(a, b, ADDR_B);
+}
+
+/* black_hole() for a connection of @family. */
+static inline int black_hole_af(const char *a, const char *b, int family)
+{
+	return black_hole_to(a, b, ns_addr_b(family));
 }
 
 static inline int heal(const char *a)

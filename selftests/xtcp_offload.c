@@ -8,7 +8,17 @@
 #include <netinet/ip.h>
 
 #include "kselftest_harness.h"
+
+/* Both tests over IPv6 as well: linkx.xtcp6. */
+#define XTCP_LINKX6_TESTS "checksum_offload", "gso_runs",
+
 #include "xtcp_link.h"
+
+/* The ethertype of @family's packets. */
+static int ethertype(int family)
+{
+	return family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP;
+}
 
 /*
  * A packet socket on b's veth0 that reports each packet's status, for
@@ -95,18 +105,18 @@ static int captured_data(int fd, unsigned short sport, uint8_t *pkt,
 }
 
 /*
- * Send 1000 bytes from a port @sport of a to the listener @lfd of b and
- * check they arrive; then the segment that carried them, as captured
- * on b's veth0 by @cap, is copied to @pkt.  Its length or -1.
+ * Send 1000 bytes from a port @sport of a (in @family) to the listener
+ * @lfd of b and check they arrive; then the segment that carried them,
+ * as captured on b's veth0 by @cap, is copied to @pkt.  Its length or -1.
  */
-static int send_captured(int lfd, int cap, unsigned short sport,
+static int send_captured(int family, int lfd, int cap, unsigned short sport,
 			 uint8_t *pkt, size_t size, unsigned int *status)
 {
 	char buf[1000] = { 0 }, got[1000];
 	int fd, c, n = -1;
 
-	fd = bound_socket(IPPROTO_XTCP, ADDR_A, sport, true);
-	if (fd < 0 || connect_wait(fd, ADDR_B, PORT_B) ||
+	fd = bound_socket(IPPROTO_XTCP, ns_addr_a(family), sport, true);
+	if (fd < 0 || connect_wait(fd, ns_addr_b(family), PORT_B) ||
 	    write(fd, buf, sizeof(buf)) != sizeof(buf))
 		return -1;
 	c = accept(lfd, NULL, NULL);
@@ -154,7 +164,8 @@ static bool captured_csum_ok(const uint8_t *pkt, unsigned int len)
  * (CHECKSUM_PARTIAL, which a packet socket sees as "checksum not
  * ready"), and b takes the segment.  Without the offload (turned off on
  * a's veth0), xtcp computes the checksum itself, and the captured
- * segment carries the right one.
+ * segment carries the right one (over IPv6, linkx.xtcp6, over IPv6's
+ * pseudo-header).
  */
 TEST_F_TIMEOUT(linkx, checksum_offload, 60)
 {
@@ -162,19 +173,21 @@ TEST_F_TIMEOUT(linkx, checksum_offload, 60)
 	uint8_t pkt[2048];
 	int cap, lfd, n;
 
-	cap = capture_b(self->b, ETH_P_IP);
+	cap = capture_b(self->b, ethertype(self->family));
 	ASSERT_LE(0, cap);
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	lfd = bound_socket(IPPROTO_XTCP, self->addr_b, PORT_B, false);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, listen(lfd, 4));
 	ASSERT_EQ(0, enter_ns(self->a));
 
-	n = send_captured(lfd, cap, PORT_A, pkt, sizeof(pkt), &status);
+	n = send_captured(self->family, lfd, cap, PORT_A, pkt, sizeof(pkt),
+			  &status);
 	ASSERT_LT(0, n);
 	EXPECT_TRUE(status & TP_STATUS_CSUMNOTREADY);
 
 	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
-	n = send_captured(lfd, cap, PORT_A + 10, pkt, sizeof(pkt), &status);
+	n = send_captured(self->family, lfd, cap, PORT_A + 10, pkt,
+			  sizeof(pkt), &status);
 	ASSERT_LT(0, n);
 	EXPECT_FALSE(status & TP_STATUS_CSUMNOTREADY);
 	EXPECT_TRUE(captured_csum_ok(pkt, n));
@@ -216,10 +229,10 @@ static struct run_seen captured_run(int cap, unsigned short sport, long want)
 }
 
 /*
- * Send 64 KiB in one write from a port @sport of a to the listener @lfd
- * of b; 0 when they arrive intact.
+ * Send 64 KiB in one write from a port @sport of a (in @family) to the
+ * listener @lfd of b; 0 when they arrive intact.
  */
-static int send_64k(int lfd, unsigned short sport)
+static int send_64k(int family, int lfd, unsigned short sport)
 {
 	static char buf[65536], got[65536];
 	int fd, c, err = -1;
@@ -227,8 +240,8 @@ static int send_64k(int lfd, unsigned short sport)
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = i * 7 + sport;
-	fd = bound_socket(IPPROTO_XTCP, ADDR_A, sport, true);
-	if (fd < 0 || connect_wait(fd, ADDR_B, PORT_B))
+	fd = bound_socket(IPPROTO_XTCP, ns_addr_a(family), sport, true);
+	if (fd < 0 || connect_wait(fd, ns_addr_b(family), PORT_B))
 		goto out;
 	c = accept(lfd, NULL, NULL);
 	if (c < 0)
@@ -248,135 +261,52 @@ out:
  * which veth hands b whole.  In front of a device that does not take
  * such skbs (tx-gso-list off), xtcp's GSO callback cuts them into
  * segments of the MTU; without checksum offload either, it fills in
- * every segment's checksum.  The bytes arrive intact each time.
+ * every segment's checksum.  The bytes arrive intact each time.  Over
+ * IPv4 (linkx.gso_runs) and IPv6 (linkx.xtcp6.gso_runs: xtcp's IPv6
+ * offload, the checksum over IPv6's pseudo-header).  xtcp only: Linux
+ * TCP's GSO is TSO's, not comparable.
  */
 TEST_F_TIMEOUT(linkx, gso_runs, 60)
 {
-	int cap, lfd, big = 8 << 20;
+	int cap, lfd, big = 8 << 20, mss;
 	struct run_seen seen;
 
-	cap = capture_b(self->b, ETH_P_IP);
+	if (self->family == AF_INET6) {
+		ASSERT_EQ(0, static_neigh(self->a, self->b, self->addr_b));
+		ASSERT_EQ(0, static_neigh(self->b, self->a, self->addr_a));
+	}
+	cap = capture_b(self->b, ethertype(self->family));
 	ASSERT_LE(0, cap);
 	ASSERT_EQ(0, setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &big,
 				sizeof(big)));
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
+	lfd = bound_socket(IPPROTO_XTCP, self->addr_b, PORT_B, false);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, listen(lfd, 4));
 	ASSERT_EQ(0, enter_ns(self->a));
 
-	ASSERT_EQ(0, send_64k(lfd, PORT_A));
+	ASSERT_EQ(0, send_64k(self->family, lfd, PORT_A));
 	seen = captured_run(cap, PORT_A, 65536);
 	EXPECT_EQ(65536, seen.bytes);
 	EXPECT_LT(1500, seen.largest);
 
 	ASSERT_EQ(0, ethtool_feature_off("veth0", "tx-gso-list"));
-	ASSERT_EQ(0, send_64k(lfd, PORT_A + 10));
+	ASSERT_EQ(0, send_64k(self->family, lfd, PORT_A + 10));
 	seen = captured_run(cap, PORT_A + 10, 65536);
 	EXPECT_EQ(65536, seen.bytes);
 	EXPECT_EQ(1500, seen.largest);
 	EXPECT_EQ(0, seen.checked);
 
 	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
-	ASSERT_EQ(0, send_64k(lfd, PORT_A + 20));
+	ASSERT_EQ(0, send_64k(self->family, lfd, PORT_A + 20));
 	seen = captured_run(cap, PORT_A + 20, 65536);
 	EXPECT_EQ(65536, seen.bytes);
 	EXPECT_EQ(1500, seen.largest);
-	/* MSS 1460, less the timestamp option every segment carries. */
-	EXPECT_EQ((65536 + 1447) / 1448, seen.checked);
-	EXPECT_EQ(0, seen.bad);
-
-	ASSERT_EQ(0, enter_ns(self->b));
-	EXPECT_EQ(0, xtcp_counter("InCsumErrors"));
-	close(lfd);
-	close(cap);
-}
-
-/*
- * Send 64 KiB in one write from [fd00::1]:@sport of a to the listener
- * @lfd of b at [fd00::2]:PORT_B; 0 when they arrive intact.
- */
-static int send_64k6(int lfd, unsigned short sport)
-{
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	static char buf[65536], got[65536];
-	int fd, c, err = -1;
-	size_t i;
-
-	for (i = 0; i < sizeof(buf); i++)
-		buf[i] = i * 7 + sport;
-	fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
-	if (fd < 0)
-		return -1;
-	sa.sin6_port = htons(sport);
-	inet_pton(AF_INET6, "fd00::1", &sa.sin6_addr);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		goto out;
-	sa.sin6_port = htons(PORT_B);
-	inet_pton(AF_INET6, "fd00::2", &sa.sin6_addr);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		goto out;
-	c = accept(lfd, NULL, NULL);
-	if (c < 0)
-		goto out;
-	if (write(fd, buf, sizeof(buf)) == sizeof(buf) &&
-	    recv(c, got, sizeof(got), MSG_WAITALL) == sizeof(got) &&
-	    !memcmp(buf, got, sizeof(got)))
-		err = 0;
-	close(c);
-out:
-	xtcp_reset_close(fd);
-	return err;
-}
-
-/*
- * gso_runs over IPv6 (fd00::1 to fd00::2 on the same link): runs leave
- * as one GSO skb (xtcp's IPv6 offload), whole over veth, cut into
- * segments of the MTU by xtcp's GSO callback with tx-gso-list off, each
- * with a good checksum over IPv6's pseudo-header without checksum
- * offload.  xtcp only: Linux TCP's GSO is TSO's, not comparable.
- */
-TEST_F_TIMEOUT(linkx, gso_runs6, 60)
-{
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(PORT_B) };
-	int cap, lfd, big = 8 << 20;
-	struct run_seen seen;
-
-	ASSERT_EQ(0, sh(IP " -n %s addr add fd00::1/64 dev veth0 nodad && "
-			IP " -n %s addr add fd00::2/64 dev veth0 nodad",
-			self->a, self->b));
-	ASSERT_EQ(0, static_neigh(self->a, self->b, "fd00::2"));
-	ASSERT_EQ(0, static_neigh(self->b, self->a, "fd00::1"));
-	cap = capture_b(self->b, ETH_P_IPV6);
-	ASSERT_LE(0, cap);
-	ASSERT_EQ(0, setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &big,
-				sizeof(big)));
-	lfd = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
-	ASSERT_LE(0, lfd);
-	inet_pton(AF_INET6, "fd00::2", &sa.sin6_addr);
-	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
-	ASSERT_EQ(0, listen(lfd, 4));
-	ASSERT_EQ(0, enter_ns(self->a));
-
-	ASSERT_EQ(0, send_64k6(lfd, PORT_A));
-	seen = captured_run(cap, PORT_A, 65536);
-	EXPECT_EQ(65536, seen.bytes);
-	EXPECT_LT(1500, seen.largest);
-
-	ASSERT_EQ(0, ethtool_feature_off("veth0", "tx-gso-list"));
-	ASSERT_EQ(0, send_64k6(lfd, PORT_A + 10));
-	seen = captured_run(cap, PORT_A + 10, 65536);
-	EXPECT_EQ(65536, seen.bytes);
-	EXPECT_EQ(1500, seen.largest);
-	EXPECT_EQ(0, seen.checked);
-
-	ASSERT_EQ(0, ethtool_off("veth0", ETHTOOL_STXCSUM));
-	ASSERT_EQ(0, send_64k6(lfd, PORT_A + 20));
-	seen = captured_run(cap, PORT_A + 20, 65536);
-	EXPECT_EQ(65536, seen.bytes);
-	EXPECT_EQ(1500, seen.largest);
-	/* MSS 1440 (IPv6's header is 40 bytes), less the timestamps. */
-	EXPECT_EQ((65536 + 1427) / 1428, seen.checked);
+	/*
+	 * MSS 1460 (1440: IPv6's header is 40 bytes), less the timestamp
+	 * option every segment carries.
+	 */
+	mss = (self->family == AF_INET6 ? 1440 : 1460) - 12;
+	EXPECT_EQ((65536 + mss - 1) / mss, seen.checked);
 	EXPECT_EQ(0, seen.bad);
 
 	ASSERT_EQ(0, enter_ns(self->b));

@@ -460,10 +460,12 @@ FIXTURE(watch) {
 	char a[32], b[32];
 	pid_t sink;
 	int pipefd[2];
+	const char *addr_b;	/* in the variant's family */
 };
 
 FIXTURE_VARIANT(watch) {
 	int proto;
+	int family;	/* 0: AF_INET */
 };
 
 FIXTURE_VARIANT_ADD(watch, tcp) {
@@ -472,6 +474,15 @@ FIXTURE_VARIANT_ADD(watch, tcp) {
 
 FIXTURE_VARIANT_ADD(watch, xtcp) {
 	.proto = IPPROTO_XTCP,
+};
+
+/*
+ * Over IPv6, xtcp only (tcp and xtcp show the expectation TCP's): the
+ * same counters, and the same trace events with IPv6 addresses.
+ */
+FIXTURE_VARIANT_ADD(watch, xtcp6) {
+	.proto = IPPROTO_XTCP,
+	.family = AF_INET6,
 };
 
 /* Accept one connection on @lfd, read it to its end, report the bytes. */
@@ -489,17 +500,18 @@ static int sink_one(int lfd, int out)
 
 FIXTURE_SETUP(watch)
 {
-	int lfd;
+	int lfd, family = variant->family ? : AF_INET;
 
 	XTCP_SKIP_TCP_VARIANT(variant->proto);
-	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
-	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR_B));
-	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR_A));
+	self->addr_b = ns_addr_b(family);
+	ASSERT_EQ(0, hosts_up_af(self->a, self->b, sizeof(self->a), family));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, self->addr_b));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, ns_addr_a(family)));
 	ASSERT_EQ(0, impair(self->a, "delay 5ms", NULL));
 	ASSERT_EQ(0, impair(self->b, "delay 5ms", NULL));
 	ASSERT_EQ(0, pipe(self->pipefd));
 	ASSERT_EQ(0, enter_ns(self->b));
-	lfd = bound_socket(variant->proto, ADDR_B, PORT_B, false);
+	lfd = bound_socket(variant->proto, self->addr_b, PORT_B, false);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, listen(lfd, 1));
 	self->sink = fork();
@@ -598,9 +610,9 @@ TEST_F_TIMEOUT(watch, stall_is_visible, 120)
 	uint64_t got;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_STREAM, variant->proto);
+	fd = socket(xtcp_family_of(self->addr_b), SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, connect_wait(fd, ADDR_B, PORT_B));
+	ASSERT_EQ(0, connect_wait(fd, self->addr_b, PORT_B));
 	ASSERT_EQ(sizeof(buf), send(fd, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, wait_acked(fd, 10000));
 

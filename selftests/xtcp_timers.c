@@ -5,6 +5,23 @@
  * and unanswered, and delayed ACKs (towards the hand-made peer).
  */
 #include "kselftest_harness.h"
+#include "xtcp_ns.h"
+
+/*
+ * Over IPv6 (link.xtcp6): the RTO's backoff (data sent again over IPv6)
+ * and keepalive probes answered.  The timers' own logic does not
+ * depend on the family: their other tests are not run again.
+ */
+static const struct link6_skip link6_skips[] = {
+	{ "user_timeout",
+	  "family-independent timer, as link.xtcp (CI time)" },
+	{ "keepalive_black_hole",
+	  "family-independent timer, as link.xtcp (CI time)" },
+	{ NULL, NULL }
+};
+
+#define XTCP_LINK6_SKIPS	link6_skips
+
 #include "xtcp_link.h"
 
 /* Each timeout doubles the RTO, as TCP_INFO shows. */
@@ -17,7 +34,8 @@ TEST_F_TIMEOUT(link, rto_backoff, 60)
 	int fd, seen = 0;
 
 	ASSERT_EQ(0, enter_ns(self->a));
-	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	fd = held_open_af(&h, self->b, variant->proto, variant->proc,
+			  self->family);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
 	rto0 = ti.tcpi_rto;
@@ -27,7 +45,7 @@ TEST_F_TIMEOUT(link, rto_backoff, 60)
 	EXPECT_LE(200000, ti.tcpi_rtt);
 	EXPECT_LT(400000, rto0);
 	EXPECT_EQ(0, ti.tcpi_backoff);
-	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, black_hole_af(self->a, self->b, self->family));
 	ASSERT_EQ(1, write(fd, "r", 1));
 	deadline = xtcp_now_ms() + 20000;
 	while (seen < 2 && xtcp_now_ms() < deadline) {
@@ -58,11 +76,12 @@ TEST_F_TIMEOUT(link, user_timeout, 60)
 	struct held h;
 
 	ASSERT_EQ(0, enter_ns(self->a));
-	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	fd = held_open_af(&h, self->b, variant->proto, variant->proc,
+			  self->family);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms,
 				sizeof(ms)));
-	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, black_hole_af(self->a, self->b, self->family));
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(1, write(fd, "u", 1));
 	pfd.fd = fd;
@@ -101,7 +120,8 @@ TEST_F_TIMEOUT(link, keepalive_answered, 60)
 	long probes;
 
 	ASSERT_EQ(0, enter_ns(self->a));
-	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	fd = held_open_af(&h, self->b, variant->proto, variant->proc,
+			  self->family);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, keepalive_on(fd));
 	probes = xtcp_wait_proto_counter(variant->proto, "KeepAliveProbes", 3,
@@ -133,9 +153,10 @@ TEST_F_TIMEOUT(link, keepalive_black_hole, 60)
 	struct held h;
 
 	ASSERT_EQ(0, enter_ns(self->a));
-	fd = held_open(&h, self->b, variant->proto, variant->proc);
+	fd = held_open_af(&h, self->b, variant->proto, variant->proc,
+			  self->family);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, black_hole_af(self->a, self->b, self->family));
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(0, keepalive_on(fd));
 	pfd.fd = fd;
