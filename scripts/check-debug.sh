@@ -166,19 +166,20 @@ fi
 # The syscall fuzzer runs in the second for 150 s (XTCP_FUZZ_SECONDS;
 # the Debian lane's default is 30 s), before the VM's kmemleak scan; the
 # hand-made peer's tests (xtcp_lifetime, xtcp_hostile) go with the
-# namespace tests, so that both VMs take about as long.  The segment
+# namespace tests, with the SYN floods of xtcp_syncookie, so that both
+# VMs take about as long.  The segment
 # fuzzer (xtcp_segfuzz) runs in the second with the Debian lane's
 # count, 24000 segments (at least 20000 in both lanes), 110 to 165 s there.
 link="xtcp_open xtcp_timers xtcp_sndbuf xtcp_recovery xtcp_offload xtcp_route"
 read -r -a all <"$DBG/tests/tests.list"
 rest=()
 for t in "${all[@]}"; do
-	case " $link xtcp_stall xtcp_lifetime xtcp_hostile " in
+	case " $link xtcp_stall xtcp_lifetime xtcp_hostile xtcp_syncookie " in
 	*" $t "*) ;;
 	*) rest+=("$t") ;;
 	esac
 done
-shards=("$link xtcp_lifetime xtcp_hostile xtcp_stall"
+shards=("$link xtcp_lifetime xtcp_hostile xtcp_syncookie xtcp_stall"
 	"${rest[*]} xtcp_stall")
 shard_env=("xtcpenv=XTCP_STALL_PATHS=loss5 xtcpenv=XTCP_STALL_RUNS=8"
 	"xtcpenv=XTCP_STALL_PATHS=loss1 xtcpenv=XTCP_STALL_RUNS=8 xtcpenv=XTCP_FUZZ_SECONDS=150")
