@@ -17,6 +17,14 @@
  * ends; each has a listener thread of its own, and the workers connect
  * to both over loopback and over the lossy path, and to a closed port.
  *
+ * A third of the sockets are AF_INET6 (and so are the addresses their
+ * calls get, but for one in sixteen of the other family): the veth has
+ * 2001:2::1 and 2001:2::2 too, each namespace has IPv6 listeners (on
+ * :: dual-stack, and on its own address), and the options include
+ * SOL_IPV6's (extension headers among them).  Their connections go to
+ * ::1, to v4-mapped addresses, across the lossy path and to a closed
+ * port, and /proc/net/xtcp6 is read and must drain like /proc/net/xtcp.
+ *
  * The run lasts XTCP_FUZZ_SECONDS (default 30) with XTCP_FUZZ_THREADS
  * workers (default 4), from the seed XTCP_FUZZ_SEED (default: the time),
  * printed first.  Each worker draws from its own generator, derived from
@@ -61,6 +69,10 @@
 #define PORT_LO		24000	/* bind and connect ports collide here */
 #define NPORTS		6
 #define PORT_SERVER	24000	/* the listener threads' ports */
+#define PORT_SERVER6	24002	/* their IPv6 ones */
+#define NLISTEN		4	/* listeners of each namespace */
+#define ADDR6_A		"2001:2::1"
+#define ADDR6_B		"2001:2::2"
 #define PORT_CLOSED	24099	/* nobody listens */
 #define BUF_LEN		(256 * 1024)
 #define OPT_LEN		512	/* room for any option value */
@@ -97,6 +109,7 @@ static struct {
 	bool known;			/* reach the known bugs too */
 	char ns[2][32];			/* "a" and "b" */
 	const char *addr[2];
+	const char *addr6[2];
 	atomic_int slot[NSLOTS];	/* descriptors, -1 when free */
 	atomic_bool stop;
 	long long end_ms;
@@ -261,48 +274,108 @@ static int pick(struct worker *w)
 	return -1;
 }
 
-static struct sockaddr_in rand_addr(struct worker *w, bool to_connect)
+/* The family of socket @fd (AF_INET if it is gone). */
+static int fd_family(int fd)
+{
+	socklen_t len = sizeof(int);
+	int family;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len))
+		return AF_INET;
+	return family;
+}
+
+/*
+ * An address for a socket of @family in *@ss, mostly of that family
+ * (one in sixteen of the other); its length.
+ */
+static socklen_t rand_addr(struct worker *w, bool to_connect, int family,
+			   struct sockaddr_storage *ss)
 {
 	static const char * const any[] = { "0.0.0.0", "127.0.0.1",
 					    "127.0.0.2" };
+	static const char * const any6[] = { "::", "::1",
+					     "::ffff:127.0.0.1" };
 	unsigned short port = PORT_LO + below(w, NPORTS);
+	bool v6 = (family == AF_INET6) != one_in(w, 16);
 	const char *ip;
 
 	switch (below(w, 8)) {
 	case 0:
 	case 1:
-		ip = any[below(w, ARRAY_SIZE(any))];
+		ip = v6 ? any6[below(w, ARRAY_SIZE(any6))] :
+			  any[below(w, ARRAY_SIZE(any))];
 		break;
 	case 2:
 	case 3:
-		ip = F.addr[w->ns];		/* our side of the veth */
+		/* our side of the veth */
+		ip = v6 ? F.addr6[w->ns] : F.addr[w->ns];
 		break;
 	case 4:
 	case 5:
-		ip = F.addr[!w->ns];	/* across the lossy path */
+		/* across the lossy path */
+		ip = v6 ? F.addr6[!w->ns] : F.addr[!w->ns];
 		break;
 	case 6:
-		ip = "198.18.0.3";	/* nobody: ARP fails */
+		/* nobody: ARP, neighbour discovery fail */
+		ip = v6 ? "2001:2::3" : "198.18.0.3";
 		break;
 	default:
-		ip = to_connect ? "127.0.0.1" : "0.0.0.0";
+		ip = to_connect ? xtcp_loopback(v6 ? AF_INET6 : AF_INET) :
+		     v6 ? "::" : "0.0.0.0";
 		port = one_in(w, 2) ? PORT_CLOSED : 0;
 	}
-	if (to_connect && !strcmp(ip, "0.0.0.0"))
-		ip = "127.0.0.1";
-	return xtcp_addr(ip, port);
+	if (to_connect && (!strcmp(ip, "0.0.0.0") || !strcmp(ip, "::")))
+		ip = xtcp_loopback(v6 ? AF_INET6 : AF_INET);
+	return xtcp_sockaddr(ip, port, ss);
+}
+
+/*
+ * A listener thread's address for an AF_INET socket: 127.0.0.1 or an
+ * address of the veth, on PORT_SERVER (0.0.0.0) or PORT_SERVER + 1 (the
+ * veth's address only).  Its length.
+ */
+static socklen_t server_addr(struct worker *w, struct sockaddr_storage *a)
+{
+	bool lo = !below(w, 3);
+	unsigned short port = PORT_SERVER + (lo ? 0 : below(w, 2));
+
+	return xtcp_sockaddr(lo ? "127.0.0.1" : F.addr[below(w, 2)], port, a);
+}
+
+/*
+ * The same for an AF_INET6 socket: ::1 or an IPv6 address of the veth,
+ * on PORT_SERVER6 (::, dual-stack) or PORT_SERVER6 + 1 (the veth's
+ * address only); or a v4-mapped address of server_addr().
+ */
+static socklen_t server_addr6(struct worker *w, struct sockaddr_storage *a)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)a;
+	struct sockaddr_storage a4;
+	bool lo = !below(w, 3);
+	unsigned short port = PORT_SERVER6 + (lo ? 0 : below(w, 2));
+
+	if (one_in(w, 4)) {
+		server_addr(w, &a4);
+		xtcp_sockaddr("::ffff:0.0.0.0", xtcp_sockaddr_port(&a4), a);
+		memcpy(&a6->sin6_addr.s6_addr[12],
+		       &((struct sockaddr_in *)&a4)->sin_addr, 4);
+		return sizeof(*a6);
+	}
+	return xtcp_sockaddr(lo ? "::1" : F.addr6[below(w, 2)], port, a);
 }
 
 static void op_socket(struct worker *w)
 {
 	int type = SOCK_STREAM, fd;
+	int family = one_in(w, 3) ? AF_INET6 : AF_INET;
 
 	if (one_in(w, 3))
 		type |= SOCK_NONBLOCK;
 	if (one_in(w, 4))
 		type |= SOCK_CLOEXEC;
 	begin(w, OP_SOCKET);
-	fd = note(w, OP_SOCKET, socket(AF_INET, type, IPPROTO_XTCP), -1);
+	fd = note(w, OP_SOCKET, socket(family, type, IPPROTO_XTCP), -1);
 	if (fd < 0)
 		return;
 	bound(w, fd);
@@ -315,26 +388,26 @@ static void op_socket(struct worker *w)
 	 * that the table holds connections, not only dead ends.
 	 */
 	if (one_in(w, 2)) {
-		static const char * const lo = "127.0.0.1";
-		const char *ip = below(w, 3) ? F.addr[below(w, 2)] : lo;
-		struct sockaddr_in a = xtcp_addr(ip, PORT_SERVER + below(w, 2));
+		struct sockaddr_storage a;
+		socklen_t len;
 
-		if (a.sin_port == htons(PORT_SERVER + 1) && ip == lo)
-			a.sin_port = htons(PORT_SERVER);
+		if (family == AF_INET6)
+			len = server_addr6(w, &a);
+		else
+			len = server_addr(w, &a);
 		begin(w, OP_CONNECT);
-		note(w, OP_CONNECT, connect(fd, (struct sockaddr *)&a,
-					    sizeof(a)), fd);
+		note(w, OP_CONNECT, connect(fd, (struct sockaddr *)&a, len), fd);
 	}
 	publish(w, fd);
 }
 
 static void op_bind(struct worker *w, int fd)
 {
-	struct sockaddr_in a = rand_addr(w, false);
-	socklen_t len = sizeof(a);
+	struct sockaddr_storage a;
+	socklen_t len = rand_addr(w, false, fd_family(fd), &a);
 
 	if (one_in(w, 16))
-		a.sin_family = AF_UNSPEC;
+		a.ss_family = AF_UNSPEC;
 	if (one_in(w, 16))
 		len = below(w, sizeof(a) + 4);
 	begin(w, OP_BIND);
@@ -345,7 +418,9 @@ static void op_listen(struct worker *w, int fd)
 {
 	static const int backlogs[] = { 0, 1, 2, 5, 128, -1, -100, 4096,
 					INT32_MAX, 65536 };
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&a;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
 	socklen_t len = sizeof(a);
 	int cfd, n;
 
@@ -359,17 +434,20 @@ static void op_listen(struct worker *w, int fd)
 	 */
 	if (getsockname(fd, (struct sockaddr *)&a, &len))
 		return;
-	if (!a.sin_addr.s_addr)
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (a.ss_family == AF_INET && !a4->sin_addr.s_addr)
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (a.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr))
+		a6->sin6_addr = in6addr_loopback;
 	for (n = 1 + below(w, 3); n > 0; n--) {
 		begin(w, OP_SOCKET);
-		cfd = note(w, OP_SOCKET, socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+		cfd = note(w, OP_SOCKET, socket(a.ss_family,
+						SOCK_STREAM | SOCK_NONBLOCK,
 						IPPROTO_XTCP), -1);
 		if (cfd < 0)
 			return;
 		bound(w, cfd);
 		begin(w, OP_CONNECT);
-		note(w, OP_CONNECT, connect(cfd, (struct sockaddr *)&a, sizeof(a)),
+		note(w, OP_CONNECT, connect(cfd, (struct sockaddr *)&a, len),
 		     cfd);
 		publish(w, cfd);
 	}
@@ -377,13 +455,14 @@ static void op_listen(struct worker *w, int fd)
 
 static void op_connect(struct worker *w, int fd)
 {
-	struct sockaddr_in a = rand_addr(w, true);
+	struct sockaddr_storage a;
+	socklen_t len = rand_addr(w, true, fd_family(fd), &a);
 	bool nb = one_in(w, 2);
 
 	if (nb)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	begin(w, OP_CONNECT);
-	note(w, OP_CONNECT, connect(fd, (struct sockaddr *)&a, sizeof(a)), fd);
+	note(w, OP_CONNECT, connect(fd, (struct sockaddr *)&a, len), fd);
 }
 
 static void op_disconnect(struct worker *w, int fd)
@@ -397,12 +476,12 @@ static void op_disconnect(struct worker *w, int fd)
 
 static void op_accept(struct worker *w, int fd)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
 	int nfd;
 
 	if (one_in(w, 4))
-		len = below(w, sizeof(a));
+		len = below(w, sizeof(struct sockaddr_in6));
 	begin(w, OP_ACCEPT);
 	if (one_in(w, 2))
 		nfd = accept(fd, one_in(w, 4) ? NULL : (struct sockaddr *)&a,
@@ -457,7 +536,8 @@ static void check_len(enum fuzz_op op, int fd, long got, size_t asked)
 
 static void op_send(struct worker *w, int fd, enum fuzz_op op)
 {
-	struct sockaddr_in a = rand_addr(w, true);
+	struct sockaddr_storage a;
+	socklen_t alen = rand_addr(w, true, fd_family(fd), &a);
 	size_t len = rand_size(w), total = 0;
 	struct iovec iov[4];
 	struct msghdr m = {};
@@ -472,7 +552,7 @@ static void op_send(struct worker *w, int fd, enum fuzz_op op)
 		break;
 	case OP_SENDTO:
 		n = sendto(fd, w->buf, len, flags, (struct sockaddr *)&a,
-			   one_in(w, 4) ? 0 : sizeof(a));
+			   one_in(w, 4) ? 0 : alen);
 		break;
 	default:
 		m.msg_iov = iov;
@@ -485,7 +565,7 @@ static void op_send(struct worker *w, int fd, enum fuzz_op op)
 		len = total;
 		if (one_in(w, 8)) {
 			m.msg_name = &a;
-			m.msg_namelen = sizeof(a);
+			m.msg_namelen = alen;
 		}
 		n = sendmsg(fd, &m, flags);
 	}
@@ -549,7 +629,7 @@ struct opt {
 	int kind;		/* what a random value looks like */
 };
 
-enum { V_INT, V_BOOL, V_LINGER, V_NAME, V_DEV, V_RAW, V_TV };
+enum { V_INT, V_BOOL, V_LINGER, V_NAME, V_DEV, V_RAW, V_TV, V_EXTHDR };
 
 static const struct opt opts[] = {
 	{ SOL_TCP, TCP_NODELAY, V_BOOL }, { SOL_TCP, TCP_CORK, V_BOOL },
@@ -592,6 +672,17 @@ static const struct opt opts[] = {
 	{ SOL_IP, IP_FREEBIND, V_BOOL }, { SOL_IP, IP_TRANSPARENT, V_BOOL },
 	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, V_BOOL },
 	{ SOL_IP, IP_PKTINFO, V_BOOL }, { SOL_IP, IP_RECVTOS, V_BOOL },
+	{ SOL_IPV6, IPV6_V6ONLY, V_BOOL }, { SOL_IPV6, IPV6_TCLASS, V_INT },
+	{ SOL_IPV6, IPV6_UNICAST_HOPS, V_INT },
+	{ SOL_IPV6, IPV6_MTU_DISCOVER, V_INT }, { SOL_IPV6, IPV6_MTU, V_INT },
+	{ SOL_IPV6, IPV6_RECVERR, V_BOOL }, { SOL_IPV6, IPV6_FREEBIND, V_BOOL },
+	{ SOL_IPV6, IPV6_TRANSPARENT, V_BOOL },
+	{ SOL_IPV6, IPV6_RECVPKTINFO, V_BOOL },
+	{ SOL_IPV6, IPV6_AUTOFLOWLABEL, V_BOOL },
+	{ SOL_IPV6, IPV6_ADDRFORM, V_INT },
+	{ SOL_IPV6, IPV6_HOPOPTS, V_EXTHDR },
+	{ SOL_IPV6, IPV6_DSTOPTS, V_EXTHDR },
+	{ SOL_IPV6, IPV6_RTHDRDSTOPTS, V_EXTHDR },
 };
 
 static socklen_t rand_optlen(struct worker *w, socklen_t natural)
@@ -639,6 +730,23 @@ static socklen_t rand_optval(struct worker *w, const struct opt *o,
 		 */
 		strcpy(v, devs[below(w, F.known ? 4 : 2)]);
 		return strlen(v) + below(w, 2);
+	case V_EXTHDR:
+		/*
+		 * An extension header of 8 to 32 bytes that senders and
+		 * receivers take, filled by one option of type 0x1e (RFC
+		 * 4727's experimental one, to be skipped when unknown): a
+		 * PadN of more than 5 bytes would make the receiver drop
+		 * every datagram (RFC 4942 2.1.9.5), and a connection's
+		 * orphan send its FIN again for minutes.  0 bytes take it
+		 * away.  xtcp counts it in its MSS (xtcp_v6_opt_len_sync()).
+		 */
+		i = below(w, 5);
+		if (!i)
+			return 0;
+		v[1] = i - 1;
+		v[2] = 0x1e;
+		v[3] = 8 * i - 4;
+		return 8 * i;
 	case V_TV:
 		/* Never 0: that would unbound the blocking calls. */
 		tv->tv_sec = 0;
@@ -831,7 +939,7 @@ static void op_close(struct worker *w)
 
 static void op_getname(struct worker *w, int fd)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
 	long r;
 
@@ -840,10 +948,12 @@ static void op_getname(struct worker *w, int fd)
 		r = getsockname(fd, (struct sockaddr *)&a, &len);
 	else
 		r = getpeername(fd, (struct sockaddr *)&a, &len);
+	/* Either family: @fd may be another socket's number by now. */
 	if (note(w, OP_GETNAME, r, fd) == 0 &&
-	    (len != sizeof(a) || a.sin_family != AF_INET))
+	    !(a.ss_family == AF_INET && len == sizeof(struct sockaddr_in)) &&
+	    !(a.ss_family == AF_INET6 && len == sizeof(struct sockaddr_in6)))
 		surprise("getname on fd %d: len %u family %u", fd, len,
-			 a.sin_family);
+			 a.ss_family);
 }
 
 static enum fuzz_op pick_op(struct worker *w)
@@ -946,24 +1056,24 @@ static void *worker(void *arg)
 struct server {
 	pthread_t tid;
 	int ns;
-	int lfd[2];
+	int lfd[NLISTEN];
 };
 
 static void *server(void *arg)
 {
 	struct server *s = arg;
-	struct pollfd p[2];
+	struct pollfd p[NLISTEN];
 	struct worker w = { .rng = F.seed ^ (0x5e5e + s->ns) };
 	int i, fd;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < NLISTEN; i++) {
 		p[i].fd = s->lfd[i];
 		p[i].events = POLLIN;
 	}
 	while (!atomic_load(&F.stop) && xtcp_now_ms() < F.end_ms) {
-		if (poll(p, 2, 50) <= 0)
+		if (poll(p, NLISTEN, 50) <= 0)
 			continue;
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < NLISTEN; i++) {
 			if (!(p[i].revents & POLLIN))
 				continue;
 			fd = accept4(p[i].fd, NULL, NULL, SOCK_NONBLOCK);
@@ -977,12 +1087,19 @@ static void *server(void *arg)
 	return NULL;
 }
 
+/* The /proc files read: of namespace a, of b, over IPv4 and IPv6. */
+#define NPROC	4
+#define PROC_NS(i)	((i) % 2)
+#define PROC_V6(i)	((i) >= 2)
+
 /*
  * Check the lines of /proc/net/xtcp (read through @fd): each exactly as
- * wide as /proc/net/tcp's, each state a TCP state.  The number of
- * sockets, or -1; the lines themselves in @dump when it is not NULL.
+ * wide as /proc/net/tcp's, each state a TCP state; or of
+ * /proc/net/xtcp6 when @v6 (its lines, as tcp6's, are not padded).  The
+ * number of sockets, or -1; the lines themselves in @dump when it is not
+ * NULL.
  */
-static int proc_check(int fd, const char *ns, FILE *dump)
+static int proc_check(int fd, const char *ns, bool v6, FILE *dump)
 {
 	static char buf[1 << 20];
 	char *line, *save = NULL;
@@ -1004,32 +1121,47 @@ static int proc_check(int fd, const char *ns, FILE *dump)
 		count++;
 		if (dump)
 			fprintf(dump, "#   %s: %s\n", ns, line);
-		if (strlen(line) != XTCP_PROC_LINE_LEN - 1 ||
-		    sscanf(line, " %*u: %*x:%*x %*x:%*x %x", &st) != 1 ||
-		    st < 1 || st > 11)
-			surprise("/proc/net/xtcp of %s: \"%s\"", ns, line);
+		if ((!v6 && strlen(line) != XTCP_PROC_LINE_LEN - 1) ||
+		    sscanf(line, " %*u: %*[0-9A-F]:%*x %*[0-9A-F]:%*x %x",
+			   &st) != 1 || st < 1 || st > 11)
+			surprise("/proc/net/xtcp%s of %s: \"%s\"", v6 ? "6" : "",
+				 ns, line);
 	}
 	return count;
 }
 
-static int proc_open(const char *ns)
+static int proc_open(const char *ns, bool v6)
 {
 	int fd;
 
 	if (enter_ns(ns))
 		return -1;
-	fd = open("/proc/thread-self/net/xtcp", O_RDONLY);
+	fd = open(v6 ? "/proc/thread-self/net/xtcp6" :
+		  "/proc/thread-self/net/xtcp", O_RDONLY);
 	return fd;
 }
 
-/* Reads /proc/net/xtcp of both namespaces while the workers run. */
+/* proc_check() of the NPROC files read through @pfd; their sockets, or -1. */
+static int proc_check_all(int *pfd, FILE *dump)
+{
+	int i, n, total = 0;
+
+	for (i = 0; i < NPROC; i++) {
+		n = proc_check(pfd[i], F.ns[PROC_NS(i)], PROC_V6(i), dump);
+		if (n < 0)
+			return -1;
+		total += n;
+	}
+	return total;
+}
+
+/* Reads /proc/net/xtcp and xtcp6 of both namespaces while the workers run. */
 static void *monitor(void *arg)
 {
 	int *pfd = arg;
 
 	while (!atomic_load(&F.stop) && xtcp_now_ms() < F.end_ms) {
-		proc_check(pfd[0], F.ns[0], NULL);
-		proc_check(pfd[1], F.ns[1], NULL);
+		proc_check_all(pfd, NULL);
 		usleep(100000);
 	}
 	return NULL;
@@ -1067,7 +1199,8 @@ static int listener(const char *ns, const char *ip, unsigned short port)
 
 	if (enter_ns(ns))
 		return -1;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+	fd = socket(xtcp_family_of(ip), SOCK_STREAM | SOCK_NONBLOCK,
+		    IPPROTO_XTCP);
 	if (fd < 0)
 		return -1;
 	xtcp_set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
@@ -1115,19 +1248,20 @@ static void print_stats(double secs)
 	       total / secs);
 	printf("%u connections accepted by the listener threads, ",
 	       atomic_load(&F.accepted_by_servers));
-	printf("/proc/net/xtcp read %u times\n", atomic_load(&F.proc_reads));
+	printf("/proc/net/xtcp, xtcp6 read %u times\n",
+	       atomic_load(&F.proc_reads));
 }
 
 FIXTURE(fuzz) {
 	bool hosts;
 	int home;		/* the initial network namespace */
-	int lfd[2][2];
-	int pfd[2];
+	int lfd[2][NLISTEN];
+	int pfd[NPROC];
 };
 
 FIXTURE_SETUP(fuzz)
 {
-	int i, fd;
+	int i, j, fd;
 
 	if (getuid())
 		SKIP(longjmp(_metadata->env, 1), "needs root");
@@ -1143,16 +1277,28 @@ FIXTURE_SETUP(fuzz)
 	self->hosts = true;
 	F.addr[0] = ADDR_A;
 	F.addr[1] = ADDR_B;
+	F.addr6[0] = ADDR6_A;
+	F.addr6[1] = ADDR6_B;
+	ASSERT_EQ(0, sh(IP " -n %s addr add " ADDR6_A "/64 dev veth0 nodad && "
+			IP " -n %s addr add " ADDR6_B "/64 dev veth0 nodad",
+			F.ns[0], F.ns[1]));
 	ASSERT_EQ(0, static_neigh(F.ns[0], F.ns[1], ADDR_B));
 	ASSERT_EQ(0, static_neigh(F.ns[1], F.ns[0], ADDR_A));
+	ASSERT_EQ(0, static_neigh(F.ns[0], F.ns[1], ADDR6_B));
+	ASSERT_EQ(0, static_neigh(F.ns[1], F.ns[0], ADDR6_A));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, impair(F.ns[i], "loss 10% delay 2ms", NULL));
 		ASSERT_EQ(0, fast_timeouts(F.ns[i]));
 		self->lfd[i][0] = listener(F.ns[i], "0.0.0.0", PORT_SERVER);
 		self->lfd[i][1] = listener(F.ns[i], F.addr[i], PORT_SERVER + 1);
-		ASSERT_LE(0, self->lfd[i][0]);
-		ASSERT_LE(0, self->lfd[i][1]);
-		self->pfd[i] = proc_open(F.ns[i]);
+		self->lfd[i][2] = listener(F.ns[i], "::", PORT_SERVER6);
+		self->lfd[i][3] = listener(F.ns[i], F.addr6[i],
+					   PORT_SERVER6 + 1);
+		for (j = 0; j < NLISTEN; j++)
+			ASSERT_LE(0, self->lfd[i][j]);
+	}
+	for (i = 0; i < NPROC; i++) {
+		self->pfd[i] = proc_open(F.ns[PROC_NS(i)], PROC_V6(i));
 		ASSERT_LE(0, self->pfd[i]);
 	}
 	/* Back home: the namespaces must be deletable at the end. */
@@ -1164,7 +1310,7 @@ FIXTURE_TEARDOWN(fuzz)
 	int i, j;
 
 	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++)
+		for (j = 0; j < NLISTEN; j++)
 			if (self->lfd[i][j] >= 0)
 				close(self->lfd[i][j]);
 	for (i = 0; i < NSLOTS; i++) {
@@ -1203,14 +1349,13 @@ static void dump_counters(const char *ns, int home)
 	setns(home, CLONE_NEWNET);
 }
 
-/* Wait up to @ms for /proc/net/xtcp of both namespaces to empty. */
-static bool drained(int pfd[2], int ms)
+/* Wait up to @ms for /proc/net/xtcp and xtcp6 of both namespaces to empty. */
+static bool drained(int *pfd, int ms)
 {
 	long long deadline = xtcp_now_ms() + ms;
 
 	while (xtcp_now_ms() < deadline) {
-		if (proc_check(pfd[0], F.ns[0], NULL) == 0 &&
-		    proc_check(pfd[1], F.ns[1], NULL) == 0)
+		if (proc_check_all(pfd, NULL) == 0)
 			return true;
 		usleep(100000);
 	}
@@ -1237,7 +1382,7 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	pthread_t all[MAX_THREADS + 3];
 	struct server srv[2];
 	long long start, deadline;
-	int i, n = 0, stuck;
+	int i, j, n = 0, stuck;
 	char path[64];
 
 	F.seconds = xtcp_env_ull("XTCP_FUZZ_SECONDS", 30);
@@ -1273,8 +1418,8 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	}
 	for (i = 0; i < 2; i++) {
 		srv[i].ns = i;
-		srv[i].lfd[0] = self->lfd[i][0];
-		srv[i].lfd[1] = self->lfd[i][1];
+		for (j = 0; j < NLISTEN; j++)
+			srv[i].lfd[j] = self->lfd[i][j];
 		ASSERT_EQ(0, pthread_create(&srv[i].tid, NULL, server, &srv[i]));
 		all[n++] = srv[i].tid;
 	}
@@ -1319,10 +1464,10 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 			close(fd);
 	}
 	for (i = 0; i < 2; i++) {
-		close(self->lfd[i][0]);
-		close(self->lfd[i][1]);
-		self->lfd[i][0] = -1;
-		self->lfd[i][1] = -1;
+		for (j = 0; j < NLISTEN; j++) {
+			close(self->lfd[i][j]);
+			self->lfd[i][j] = -1;
+		}
 	}
 	for (i = 0; i < F.threads; i++) {
 		close(W[i].epfd);
@@ -1332,8 +1477,7 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	start = xtcp_now_ms();
 	if (!drained(self->pfd, F.drain * 1000)) {
 		printf("# sockets left after %d s:\n", F.drain);
-		proc_check(self->pfd[0], F.ns[0], stdout);
-		proc_check(self->pfd[1], F.ns[1], stdout);
+		proc_check_all(self->pfd, stdout);
 		dump_counters(F.ns[0], self->home);
 		dump_counters(F.ns[1], self->home);
 		ASSERT_TRUE(false) TH_LOG("xtcp sockets left after the drain");
@@ -1342,10 +1486,10 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	EXPECT_EQ(0, atomic_load(&F.surprises));
 
 	/* Unload and load again: nothing may pin or break the module. */
-	close(self->pfd[0]);
-	close(self->pfd[1]);
-	self->pfd[0] = -1;
-	self->pfd[1] = -1;
+	for (i = 0; i < NPROC; i++) {
+		close(self->pfd[i]);
+		self->pfd[i] = -1;
+	}
 	ASSERT_EQ(0, sh(IP " netns del %s && " IP " netns del %s", F.ns[0],
 			F.ns[1]));
 	self->hosts = false;

@@ -18,6 +18,11 @@
  *	unload attempts and namespace deletion while connections, pending
  *	requests, orphans and TIME_WAIT entries live there; then the module
  *	unloads and loads again
+ *  listener_close_vs_synack_timer6, accept_vs_final_ack_data6
+ *	the first two over IPv6 (2001:2::fe, the raw peer 2001:2::1), where
+ *	requests and children are made by the IPv6 code, on a smaller
+ *	budget: a fifth of the rounds and half the seconds (the same
+ *	variables set both)
  *
  * The raw peers use addresses that exist nowhere: the SYN-ACKs leave
  * through a veth whose other end drops them (a neighbour entry with a
@@ -44,11 +49,14 @@
 #include "xtcp_ns.h"
 #include "xtcp_pkt.h"
 #include "xtcp_raw.h"
+#include "xtcp_raw6.h"
 #include "xtcp_stream.h"
 #include "kselftest_harness.h"
 
 #define RACE_LADDR	"10.99.0.254"	/* the listeners, on xr0 */
 #define RACE_PADDR	"10.99.0.1"	/* the raw peer: no one has it */
+#define RACE_LADDR6	"2001:2::fe"	/* the same over IPv6 */
+#define RACE_PADDR6	"2001:2::1"
 #define RACE_PORT	24001
 #define RACE_PORT2	24002
 #define DATA_LEN	1024		/* payload of a final ACK */
@@ -123,6 +131,26 @@ static int race_net_up(void)
 		  IP " -b -") ? -1 : 0;
 }
 
+/*
+ * race_net_up() and, on xr0, 2001:2::fe/64 with 2001:2::1 behind it at
+ * the MAC nobody has.
+ */
+static int race_net_up6(void)
+{
+	if (race_net_up())
+		return -1;
+	return sh("printf 'addr add " RACE_LADDR6 "/64 dev xr0 nodad\\n"
+		  "neigh replace " RACE_PADDR6
+		  " lladdr 02:00:00:00:00:01 dev xr0 nud permanent\\n' | "
+		  IP " -b -") ? -1 : 0;
+}
+
+/* The IPv6 share of an IPv4 budget @n (rounds or seconds): @n / @div, 1 at least. */
+static int budget6(int n, int div)
+{
+	return n / div > 0 ? n / div : 1;
+}
+
 /* Poll (up to @ms) until xtcp_proc_count_state(@state) is @want; the last count. */
 static int wait_count_state(int state, int want, int ms)
 {
@@ -135,16 +163,22 @@ static int wait_count_state(int state, int want, int ms)
 	return n;
 }
 
-/* Poll (up to @ms) until /proc/net/xtcp has @want entries; the last count. */
-static int wait_proc_count(int want, int ms)
+/* Poll (up to @ms) until @path has @want entries; the last count. */
+static int wait_proc_count_in(const char *path, int want, int ms)
 {
 	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_proc_count("/proc/net/xtcp")) != want &&
+	while ((n = xtcp_proc_count(path)) != want &&
 	       xtcp_now_ms() < deadline)
 		usleep(5000);
 	return n;
+}
+
+/* Poll (up to @ms) until /proc/net/xtcp has @want entries; the last count. */
+static int wait_proc_count(int want, int ms)
+{
+	return wait_proc_count_in("/proc/net/xtcp", want, ms);
 }
 
 /*
@@ -168,7 +202,7 @@ static int wait_delivered(long in0, long n)
 
 static int listener(const char *ip, unsigned short port, int backlog)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	int fd = socket(xtcp_family_of(ip), SOCK_STREAM, IPPROTO_XTCP);
 
 	if (fd < 0)
 		return -1;
@@ -179,16 +213,37 @@ static int listener(const char *ip, unsigned short port, int backlog)
 	return fd;
 }
 
+/* connect_wait() to @ip of either family; 0 or -errno. */
+static int connect_wait_any(int fd, const char *ip, unsigned short port)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	struct sockaddr_storage a;
+	int err = 0;
+
+	if (!connect(fd, (struct sockaddr *)&a,
+		     xtcp_sockaddr(ip, port, &a)))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	if (poll(&pfd, 1, 15000) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}
+
 /* connect() to @ip:@port, accept() on @lfd and move one byte each way. */
 static int real_connection(int lfd, const char *ip, unsigned short port)
 {
 	int c, s, ok = -1;
 	char b = 0;
 
-	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+	c = socket(xtcp_family_of(ip), SOCK_STREAM | SOCK_NONBLOCK,
+		   IPPROTO_XTCP);
 	if (c < 0)
 		return -1;
-	if (connect_wait(c, ip, port))
+	if (connect_wait_any(c, ip, port))
 		goto out;
 	s = accept(lfd, NULL, NULL);
 	if (s < 0)
@@ -219,21 +274,38 @@ out:
  * request counted off twice would wrap the count, and the socket would
  * refuse every SYN (ListenOverflows).
  */
-TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
+/*
+ * The raw peer's SYN from @sport to @dport through @raw, from RACE_PADDR
+ * to RACE_LADDR, or from RACE_PADDR6 to RACE_LADDR6 (@family AF_INET6).
+ */
+static int peer_syn(int raw, int family, unsigned short sport,
+		    unsigned short dport, uint32_t isn)
 {
-	int rounds = race_env("XTCP_RACE_ROUNDS", 10);
-	int secs = race_env("XTCP_RACE_SECONDS", 40);
-	int syns = race_env("XTCP_RACE_SYNS", 1000);
-	uint32_t saddr = addr_be(RACE_PADDR), daddr = addr_be(RACE_LADDR);
+	struct in6_addr s6, d6;
+
+	if (family != AF_INET6)
+		return ip_raw_syn(raw, addr_be(RACE_PADDR), addr_be(RACE_LADDR),
+				  sport, dport, isn);
+	inet_pton(AF_INET6, RACE_PADDR6, &s6);
+	inet_pton(AF_INET6, RACE_LADDR6, &d6);
+	return xtcp_raw6_syn(raw, &s6, &d6, sport, dport, isn);
+}
+
+static void synack_race(struct __test_metadata *_metadata, int family,
+			int rounds, int secs, int syns)
+{
+	const char *laddr = family == AF_INET6 ? RACE_LADDR6 : RACE_LADDR;
+	const char *proc = xtcp_proc_path(IPPROTO_XTCP, family);
 	long long t0, t_end, lo, tstart = xtcp_now_ms(), send_ms = 0;
 	long overflows, in0;
 	int raw, lfd2, r, i, n;
 
-	ASSERT_EQ(0, race_net_up());
+	ASSERT_EQ(0, family == AF_INET6 ? race_net_up6() : race_net_up());
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/synack_retries", "1"));
-	raw = xtcp_raw_hdrincl_socket();
+	raw = family == AF_INET6 ? xtcp_raw6_hdrincl_socket() :
+	      xtcp_raw_hdrincl_socket();
 	ASSERT_LE(0, raw);
-	lfd2 = listener(RACE_LADDR, RACE_PORT2, 4096);
+	lfd2 = listener(laddr, RACE_PORT2, 4096);
 	ASSERT_LE(0, lfd2);
 	overflows = xtcp_counter("ListenOverflows");
 	srand(getpid());
@@ -241,7 +313,7 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 	for (r = 0; budget_left(tstart, r, rounds, secs); r++) {
 		bool shut = r % 2;
 		unsigned short port = shut ? RACE_PORT2 : RACE_PORT;
-		int lfd = shut ? lfd2 : listener(RACE_LADDR, port, 4096);
+		int lfd = shut ? lfd2 : listener(laddr, port, 4096);
 		uint32_t isn = rand();
 		long long close_at;
 
@@ -250,8 +322,8 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 		t0 = xtcp_now_ms();
 		for (i = 0; i < syns; i++) {
 			sleep_until(t0 + 2000LL * i / syns);
-			ASSERT_EQ(0, ip_raw_syn(raw, saddr, daddr,
-						20000 + i, port, isn + i));
+			ASSERT_EQ(0, peer_syn(raw, family, 20000 + i, port,
+					      isn + i));
 			if (i % 50 == 49 || i == syns - 1)
 				ASSERT_EQ(0, wait_delivered(in0, i + 1))
 					TH_LOG("round %d: SYN %d", r, i);
@@ -270,34 +342,53 @@ TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
 		sleep_until(close_at);
 		ASSERT_EQ(0, shut ? shutdown(lfd, SHUT_RD) : close(lfd));
 		/* Closing frees every request there and then. */
-		ASSERT_EQ(0, xtcp_proc_count_state(0x03)) TH_LOG("round %d", r);
+		ASSERT_EQ(0, xtcp_proc_count_state_in(proc, 0x03))
+			TH_LOG("round %d", r);
 		if (shut) {
 			/* The same socket listens again and takes a SYN. */
 			ASSERT_EQ(0, listen(lfd, 4096));
 			in0 = xtcp_counter("InSegs");
-			ASSERT_EQ(0, ip_raw_syn(raw, saddr, daddr, 19999,
-						port, isn));
+			ASSERT_EQ(0, peer_syn(raw, family, 19999, port, isn));
 			ASSERT_EQ(0, wait_delivered(in0, 1));
-			ASSERT_EQ(1, xtcp_proc_count_state(0x03))
+			ASSERT_EQ(1, xtcp_proc_count_state_in(proc, 0x03))
 				TH_LOG("round %d: a SYN after listen()", r);
 			ASSERT_EQ(0, shutdown(lfd, SHUT_RD));
 			ASSERT_EQ(0, listen(lfd, 4096));
 		}
 	}
-	n = xtcp_proc_count("/proc/net/xtcp");
+	n = xtcp_proc_count(proc);
 	TH_LOG("%d rounds of %d SYNs (sent in %lld ms on average), %lld s",
 	       r, syns, r ? send_ms / r : 0, (xtcp_now_ms() - tstart) / 1000);
 	EXPECT_EQ(1, n);	/* lfd2 */
 	EXPECT_EQ(overflows, xtcp_counter("ListenOverflows"));
 
 	/* Both ports take a real connection afterwards. */
-	n = listener(RACE_LADDR, RACE_PORT, 16);
+	n = listener(laddr, RACE_PORT, 16);
 	ASSERT_LE(0, n);
-	EXPECT_EQ(0, real_connection(n, RACE_LADDR, RACE_PORT));
-	EXPECT_EQ(0, real_connection(lfd2, RACE_LADDR, RACE_PORT2));
+	EXPECT_EQ(0, real_connection(n, laddr, RACE_PORT));
+	EXPECT_EQ(0, real_connection(lfd2, laddr, RACE_PORT2));
 	close(n);
 	close(lfd2);
 	close(raw);
+}
+
+TEST_F_TIMEOUT(race, listener_close_vs_synack_timer, 300)
+{
+	synack_race(_metadata, AF_INET, race_env("XTCP_RACE_ROUNDS", 10),
+		    race_env("XTCP_RACE_SECONDS", 40),
+		    race_env("XTCP_RACE_SYNS", 1000));
+}
+
+/*
+ * The same over IPv6: by default 2 rounds, one of each kind (a round
+ * took 9 s on the debug kernel, where 20 s leave room for both).
+ */
+TEST_F_TIMEOUT(race, listener_close_vs_synack_timer6, 300)
+{
+	synack_race(_metadata, AF_INET6,
+		    budget6(race_env("XTCP_RACE_ROUNDS", 10), 5),
+		    budget6(race_env("XTCP_RACE_SECONDS", 40), 2),
+		    race_env("XTCP_RACE_SYNS", 1000));
 }
 
 /*
@@ -328,7 +419,8 @@ static void *acceptor(void *arg)
 	/* The first thread spins on accept(), the other one polls. */
 	bool spin = !atomic_fetch_add(&ctx->spinners, 1);
 	uint8_t want[DATA_LEN], got[DATA_LEN];
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
+	unsigned short pport;
 	socklen_t plen;
 	uint64_t x;
 	int fd;
@@ -344,12 +436,13 @@ static void *acceptor(void *arg)
 				continue;
 			return NULL;
 		}
-		switch (ntohs(peer.sin_port) % 4) {
+		pport = xtcp_sockaddr_port(&peer);
+		switch (pport % 4) {
 		case 0:
 			break;
 		case 1:
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-			x = xtcp_stream_seed(ntohs(peer.sin_port));
+			x = xtcp_stream_seed(pport);
 			xtcp_stream_fill(&x, want, DATA_LEN);
 			if (xtcp_recv_all(fd, got, DATA_LEN) != DATA_LEN ||
 			    memcmp(want, got, DATA_LEN))
@@ -385,9 +478,13 @@ static int read_synack(int pfd, unsigned short sport, struct xtcp_seg_hdr *h,
 				return -1;
 			continue;
 		}
-		if (n < 20 || buf[9] != IPPROTO_XTCP)
+		/* An IPv6 datagram (without extension headers) or IPv4's. */
+		if (n >= 40 && buf[0] >> 4 == 6 && buf[6] == IPPROTO_XTCP)
+			ihl = 40;
+		else if (n >= 20 && buf[0] >> 4 == 4 && buf[9] == IPPROTO_XTCP)
+			ihl = (buf[0] & 0x0f) * 4;
+		else
 			continue;
-		ihl = (buf[0] & 0x0f) * 4;
 		if (xtcp_hdr_decode(h, buf + ihl, n - ihl) ||
 		    h->sport != sport ||
 		    (h->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK)) !=
@@ -399,13 +496,25 @@ static int read_synack(int pfd, unsigned short sport, struct xtcp_seg_hdr *h,
 
 /* One round of the raw peer: its connections and their sequence numbers. */
 struct peer_round {
+	int family;		/* AF_INET6, or 0 for AF_INET */
 	int raw, pfd;
 	uint32_t saddr, daddr;
+	struct in6_addr saddr6, daddr6;
 	unsigned short base;
 	int conns, done;
 	uint32_t *isn;
 	uint8_t *acked;
 };
+
+/* Segment @h and @len bytes of @data from the raw peer to the listener. */
+static int peer_send(struct peer_round *pr, const struct xtcp_seg_hdr *h,
+		     const void *data, size_t len)
+{
+	if (pr->family == AF_INET6)
+		return xtcp_raw6_send_ip(pr->raw, &pr->saddr6, &pr->daddr6, h,
+					 data, len);
+	return ip_raw_send(pr->raw, pr->saddr, pr->daddr, h, data, len);
+}
 
 /*
  * Answer the SYN-ACKs on pr->pfd with a final ACK carrying DATA_LEN
@@ -434,8 +543,7 @@ static int answer_synacks(struct peer_round *pr, int ms)
 		};
 		x = xtcp_stream_seed(h.dport);
 		xtcp_stream_fill(&x, data, DATA_LEN);
-		if (ip_raw_send(pr->raw, pr->saddr, pr->daddr, &a, data,
-				DATA_LEN))
+		if (peer_send(pr, &a, data, DATA_LEN))
 			return -1;
 		pr->acked[j] = 1;
 		pr->done++;
@@ -444,35 +552,39 @@ static int answer_synacks(struct peer_round *pr, int ms)
 }
 
 /*
- * The raw peer of a round, at RACE_PADDR, reading a's segments on xr1,
- * and the nonblocking listener it connects to, of backlog @backlog, in
- * *@lfd; 0 or -1.
+ * The raw peer of a round, at RACE_PADDR (RACE_PADDR6 when pr->family
+ * is AF_INET6), reading a's segments on xr1, and the nonblocking
+ * listener it connects to, of backlog @backlog, in *@lfd; 0 or -1.
  */
 static int race_peer_open(struct peer_round *pr, int *lfd, int backlog)
 {
+	bool v6 = pr->family == AF_INET6;
+
 	pr->saddr = addr_be(RACE_PADDR);
 	pr->daddr = addr_be(RACE_LADDR);
-	pr->raw = xtcp_raw_hdrincl_socket();
-	pr->pfd = xtcp_packet_socket("xr1");
-	*lfd = listener(RACE_LADDR, RACE_PORT, backlog);
+	inet_pton(AF_INET6, RACE_PADDR6, &pr->saddr6);
+	inet_pton(AF_INET6, RACE_LADDR6, &pr->daddr6);
+	pr->raw = v6 ? xtcp_raw6_hdrincl_socket() : xtcp_raw_hdrincl_socket();
+	pr->pfd = v6 ? xtcp_raw6_packet_socket("xr1") :
+		  xtcp_packet_socket("xr1");
+	*lfd = listener(v6 ? RACE_LADDR6 : RACE_LADDR, RACE_PORT, backlog);
 	if (pr->raw < 0 || pr->pfd < 0 || *lfd < 0)
 		return -1;
 	return fcntl(*lfd, F_SETFL, O_NONBLOCK) ? -1 : 0;
 }
 
-TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
+static void accept_race(struct __test_metadata *_metadata, int family,
+			int rounds, int secs, int conns)
 {
-	int rounds = race_env("XTCP_RACE_ROUNDS", 100);
-	int secs = race_env("XTCP_RACE_SECONDS", 40);
-	int conns = race_env("XTCP_RACE_CONNS", 100);
-	struct peer_round pr = { .conns = conns };
+	struct peer_round pr = { .family = family, .conns = conns };
+	const char *proc = xtcp_proc_path(IPPROTO_XTCP, family);
 	long long tstart = xtcp_now_ms(), deadline;
 	struct accept_ctx ctx = {};
 	int r, i, j, total = 0;
 	pthread_t th[2];
 	long opens;
 
-	ASSERT_EQ(0, race_net_up());
+	ASSERT_EQ(0, family == AF_INET6 ? race_net_up6() : race_net_up());
 	pr.isn = calloc(conns, sizeof(*pr.isn));
 	pr.acked = calloc(conns, 1);
 	ASSERT_TRUE(pr.isn && pr.acked);
@@ -489,9 +601,8 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 		/* SYNs, each followed by the final ACKs of the SYN-ACKs back. */
 		for (i = 0; i < conns; i++) {
 			pr.isn[i] = rand();
-			ASSERT_EQ(0, ip_raw_syn(pr.raw, pr.saddr, pr.daddr,
-						pr.base + i, RACE_PORT,
-						pr.isn[i]));
+			ASSERT_EQ(0, peer_syn(pr.raw, family, pr.base + i,
+					      RACE_PORT, pr.isn[i]));
 			ASSERT_EQ(0, answer_synacks(&pr, 0));
 		}
 		ASSERT_EQ(0, answer_synacks(&pr, 10000));
@@ -511,10 +622,9 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 				.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_RST,
 			};
 
-			ASSERT_EQ(0, ip_raw_send(pr.raw, pr.saddr, pr.daddr,
-						 &a, NULL, 0));
+			ASSERT_EQ(0, peer_send(&pr, &a, NULL, 0));
 		}
-		ASSERT_EQ(1, wait_proc_count(1, 10000))
+		ASSERT_EQ(1, wait_proc_count_in(proc, 1, 10000))
 			TH_LOG("round %d: only the listener left", r);
 	}
 	TH_LOG("%d rounds of %d handshakes with data, %lld s", r, conns,
@@ -529,6 +639,22 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
 	close(pr.raw);
 	free(pr.isn);
 	free(pr.acked);
+}
+
+TEST_F_TIMEOUT(race, accept_vs_final_ack_data, 300)
+{
+	accept_race(_metadata, AF_INET, race_env("XTCP_RACE_ROUNDS", 100),
+		    race_env("XTCP_RACE_SECONDS", 40),
+		    race_env("XTCP_RACE_CONNS", 100));
+}
+
+/* The same over IPv6: children made by the IPv6 code. */
+TEST_F_TIMEOUT(race, accept_vs_final_ack_data6, 300)
+{
+	accept_race(_metadata, AF_INET6,
+		    budget6(race_env("XTCP_RACE_ROUNDS", 100), 5),
+		    budget6(race_env("XTCP_RACE_SECONDS", 40), 2),
+		    race_env("XTCP_RACE_CONNS", 100));
 }
 
 /*

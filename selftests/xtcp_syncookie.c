@@ -14,13 +14,19 @@
  *    one that finds the accept queue full is dropped; syncookies=0: a
  *    SYN that finds the request queue full is dropped;
  *  - under a flood of spoofed SYNs at a listener of backlog 16, a real
- *    client connects with at most one SYN retransmission.
+ *    client connects with at most one SYN retransmission; over IPv4
+ *    (flood) and over IPv6 (flood6).
+ *
+ * The cookie tests are IPv4's only: their peer, xtcp_peer.h's, speaks
+ * IPv4; cookies over IPv6 (the IPv6 MSS table, the cookie ACK making
+ * the connection) are ip6.*.syn_cookies of xtcp_ipv6.c.
  */
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/mman.h>
 
 #include "xtcp_peer.h"
+#include "xtcp_raw6.h"
 #include "kselftest_harness.h"
 
 #define COOKIE_ISN	1000
@@ -396,12 +402,18 @@ TEST_F_TIMEOUT(cookie, accept_queue_full_drops, 60)
  * random ports, which a routes to b, where they are dropped (b does not
  * forward), as an attacker's SYN-ACKs would vanish.  b's own xtcp is on,
  * for the real client; the links have no delay, so that the flood goes
- * as fast as the machine can send it.
+ * as fast as the machine can send it.  Over IPv6 the same, between
+ * 2001:2::1 (a) and 2001:2::2 (b), from 2001:2:1::/112, which b holds
+ * in a blackhole route (without it, b would answer the SYN-ACKs with
+ * ICMPv6 unreachables).
  */
 #define FLOOD_MS	4000
 #define FLOOD_BACKLOG	16
+#define ADDR6_A		"2001:2::1"
+#define ADDR6_B		"2001:2::2"
 
 struct flood_stats {
+	int family;
 	long sent;
 	long long ms;
 };
@@ -411,12 +423,16 @@ static int flooder(void *arg)
 {
 	struct flood_stats *st = arg;
 	uint32_t daddr = inet_addr(ADDR_A);
+	struct in6_addr saddr6, daddr6;
 	long long t0 = xtcp_now_ms();
 	uint32_t saddr;
-	int fd, i;
+	int fd, i, err;
 	long r;
 
-	fd = xtcp_raw_hdrincl_socket();
+	inet_pton(AF_INET6, "2001:2:1::", &saddr6);
+	inet_pton(AF_INET6, ADDR6_A, &daddr6);
+	fd = st->family == AF_INET6 ? xtcp_raw6_hdrincl_socket() :
+	     xtcp_raw_hdrincl_socket();
 	if (fd < 0)
 		return 1;
 	srandom(getpid());
@@ -424,9 +440,17 @@ static int flooder(void *arg)
 		for (i = 0; i < 64; i++) {
 			r = random();
 			saddr = htonl(0xc6130000 | (r & 0xffff));
-			if (!ip_raw_syn(fd, saddr, daddr,
-					1024 + (r >> 16) % 60000, PORT_A,
-					random()))
+			saddr6.s6_addr[14] = r >> 8;
+			saddr6.s6_addr[15] = r;
+			if (st->family == AF_INET6)
+				err = xtcp_raw6_syn(fd, &saddr6, &daddr6,
+						    1024 + (r >> 16) % 60000,
+						    PORT_A, random());
+			else
+				err = ip_raw_syn(fd, saddr, daddr,
+						 1024 + (r >> 16) % 60000,
+						 PORT_A, random());
+			if (!err)
 				st->sent++;
 		}
 	}
@@ -435,27 +459,86 @@ static int flooder(void *arg)
 	return 0;
 }
 
-FIXTURE(flood) {
+/* The world of a flood test: its hosts and the flooder's figures. */
+struct flood_ctx {
 	char a[32], b[32];
 	struct flood_stats *st;
 };
 
-FIXTURE_SETUP(flood)
+/* Hosts a and b without delay, the spoofed range routed to b. */
+static void flood_hosts_up(struct __test_metadata *_metadata,
+			   struct flood_ctx *self, int family)
 {
 	self->st = mmap(NULL, sizeof(*self->st), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->st);
+	self->st->family = family;
 	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
 	ASSERT_EQ(0, sh(TC " -n %s qdisc del dev veth0 root && "
 			TC " -n %s qdisc del dev veth0 root && "
 			IP " -n %s route add 198.19.0.0/16 via " ADDR_B,
 			self->a, self->b, self->a));
+	if (family != AF_INET6)
+		return;
+	ASSERT_EQ(0, sh(IP " -n %s addr add " ADDR6_A "/64 dev veth0 nodad && "
+			IP " -n %s addr add " ADDR6_B "/64 dev veth0 nodad && "
+			IP " -n %s route add 2001:2:1::/112 via " ADDR6_B " && "
+			IP " -n %s route add blackhole 2001:2:1::/112",
+			self->a, self->b, self->a, self->b));
+	ASSERT_EQ(0, static_neigh(self->a, self->b, ADDR6_B));
+	ASSERT_EQ(0, static_neigh(self->b, self->a, ADDR6_A));
+}
+
+static void flood_hosts_down(struct flood_ctx *self)
+{
+	hosts_down(self->a, self->b);
+	munmap(self->st, sizeof(*self->st));
+}
+
+FIXTURE(flood) {
+	struct flood_ctx c;
+};
+
+FIXTURE_SETUP(flood)
+{
+	flood_hosts_up(_metadata, &self->c, AF_INET);
 }
 
 FIXTURE_TEARDOWN(flood)
 {
-	hosts_down(self->a, self->b);
-	munmap(self->st, sizeof(*self->st));
+	flood_hosts_down(&self->c);
+}
+
+/* A nonblocking socket of @family bound to @ip; or -1. */
+static int flood_socket(int family, const char *ip, unsigned short port)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+
+	if (fd >= 0 && xtcp_bind(fd, ip, port)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* connect_wait() to @ip of either family; 0 or -errno. */
+static int flood_connect(int fd, const char *ip, unsigned short port)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	struct sockaddr_storage a;
+	int err = 0;
+
+	if (!connect(fd, (struct sockaddr *)&a,
+		     xtcp_sockaddr(ip, port, &a)))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	if (poll(&pfd, 1, 15000) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
 }
 
 /*
@@ -465,8 +548,13 @@ FIXTURE_TEARDOWN(flood)
  * accepted, and its bytes arrive intact.  The rate of SYNs the listener
  * took is printed (Documentation/security.rst), not asserted.
  */
-TEST_F_TIMEOUT(flood, client_connects, 120)
+static void flood_run(struct __test_metadata *_metadata,
+		      struct flood_ctx *self)
 {
+	int family = self->st->family;
+	const char *addr_a = family == AF_INET6 ? ADDR6_A : ADDR_A;
+	const char *addr_b = family == AF_INET6 ? ADDR6_B : ADDR_B;
+	const char *proc = xtcp_proc_path(IPPROTO_XTCP, family);
 	long in0, cookies0, in1, cookies1, drops;
 	long long t0, deadline;
 	char data[1000], buf[1000];
@@ -479,7 +567,7 @@ TEST_F_TIMEOUT(flood, client_connects, 120)
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = i * 13 + 5;
 	ASSERT_EQ(0, enter_ns(self->a));
-	lfd = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A, true);
+	lfd = flood_socket(family, addr_a, PORT_A);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, listen(lfd, FLOOD_BACKLOG));
 	in0 = xtcp_counter("InSegs");
@@ -494,12 +582,12 @@ TEST_F_TIMEOUT(flood, client_connects, 120)
 	       xtcp_now_ms() < deadline)
 		usleep(1000);
 	ASSERT_LT(cookies0, xtcp_counter("SyncookiesSent"));
-	EXPECT_EQ(FLOOD_BACKLOG, xtcp_proc_count_state(0x03));
+	EXPECT_EQ(FLOOD_BACKLOG, xtcp_proc_count_state_in(proc, 0x03));
 
 	ASSERT_EQ(0, enter_ns(self->b));
-	fd = bound_socket(IPPROTO_XTCP, ADDR_B, 0, true);
+	fd = flood_socket(family, addr_b, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, connect_wait(fd, ADDR_A, PORT_A));
+	ASSERT_EQ(0, flood_connect(fd, addr_a, PORT_A));
 	len = sizeof(ti);
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
 	TH_LOG("client connected %lld ms into the flood, %u SYN(s) sent again",
@@ -534,6 +622,34 @@ TEST_F_TIMEOUT(flood, client_connects, 120)
 	close(s);
 	close(fd);
 	close(lfd);
+}
+
+TEST_F_TIMEOUT(flood, client_connects, 120)
+{
+	flood_run(_metadata, &self->c);
+}
+
+/*
+ * The same over IPv6 (xtcp only, as flood): the IPv6 listener's request
+ * queue and cookies under the flood.
+ */
+FIXTURE(flood6) {
+	struct flood_ctx c;
+};
+
+FIXTURE_SETUP(flood6)
+{
+	flood_hosts_up(_metadata, &self->c, AF_INET6);
+}
+
+FIXTURE_TEARDOWN(flood6)
+{
+	flood_hosts_down(&self->c);
+}
+
+TEST_F_TIMEOUT(flood6, client_connects, 120)
+{
+	flood_run(_metadata, &self->c);
 }
 
 TEST_HARNESS_MAIN
