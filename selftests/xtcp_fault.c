@@ -406,15 +406,11 @@ TEST_F_TIMEOUT(fault, failed_retransmission_not_counted, 90)
 }
 
 /*
- * Over IPv6: the cuts are the same code for both families (an skb is
- * cut before xtcp_transmit_skb() hands a segment to ip_queue_xmit() or
- * inet6_csk_xmit()), but the hand-made peer these tests need, which
- * announces a small MSS and acknowledges nothing it is not told to, is
- * xtcp_peer.h's, and it speaks IPv4 only.
+ * No IPv6 variant: the cuts are the same code for both families (an skb
+ * is cut before xtcp_transmit_skb() hands a segment to ip_queue_xmit()
+ * or inet6_csk_xmit()), and these tests' peer, which announces a small
+ * MSS and acknowledges only what it is told to, is xtcp_peer.h's first
+ * kind, a raw socket at b's own IPv4 address.
  */
-TEST(ipv6)
-{
-	SKIP(return, "IPv6: xtcp_peer.h's hand-made peer speaks IPv4 only");
-}
 
 TEST_HARNESS_MAIN
