@@ -189,6 +189,7 @@
 #define _XTCP_H
 
 #include <linux/types.h>
+#include <linux/inet_diag.h>
 #include <linux/percpu.h>
 #include <linux/siphash.h>
 #include <net/inet_sock.h>
@@ -1609,12 +1610,30 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw);
-bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
-		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
-		     const u32 *cookie);
+int xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		    __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		    const u32 *cookie, bool net_admin);
 bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
 			 __be16 lport, const struct in6_addr *raddr,
 			 __be16 rport, struct xtcp_entry_info *e);
+
+/**
+ * xtcp_diag_cookie_ok() - does a sock_diag request's cookie name an entry?
+ * @cookie: the request's idiag_cookie, both halves %INET_DIAG_NOCOOKIE
+ *	for "any"
+ * @val: the entry's cookie
+ *
+ * As sock_diag_check_cookie() checks a socket's, for the entries that
+ * have no struct sock to hold one (TIME_WAIT entries, requests).
+ *
+ * Return: true when @cookie is "any" or names @val.
+ */
+static inline bool xtcp_diag_cookie_ok(const u32 *cookie, u64 val)
+{
+	if (cookie[0] == INET_DIAG_NOCOOKIE && cookie[1] == INET_DIAG_NOCOOKIE)
+		return true;
+	return cookie[0] == (u32)val && cookie[1] == (u32)(val >> 32);
+}
 
 /* xtcp_sockopt.c, for xtcp_diag.ko too */
 void xtcp_get_info(struct sock *sk, struct tcp_info *info);

@@ -25,9 +25,9 @@
  *
  * A TIME_WAIT entry has a cookie of its own (xtcp_tw_cookie()), as Linux's
  * timewait sockets have, and the lookup of one entry (dump_one) finds it
- * by its 4-tuple and checks the cookie; SOCK_DESTROY does not end it yet
- * (Linux's tcp_abort() does).  A pending request has none, and is not
- * found by a lookup.
+ * by its 4-tuple and checks the cookie; SOCK_DESTROY ends it, as Linux's
+ * tcp_abort() does (xtcp_tw_destroy()).  A pending request has none, and
+ * is not found by a lookup.
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
@@ -392,14 +392,6 @@ static size_t xtcp_diag_msg_size(void)
 	       nla_total_size(XTCP_CA_NAME_MAX) + 64;
 }
 
-/* Does @cookie, from a request, name @val?  As sock_diag_check_cookie(). */
-static bool xtcp_diag_cookie_ok(const u32 *cookie, u64 val)
-{
-	if (cookie[0] == INET_DIAG_NOCOOKIE && cookie[1] == INET_DIAG_NOCOOKIE)
-		return true;
-	return cookie[0] == (u32)val && cookie[1] == (u32)(val >> 32);
-}
-
 /*
  * dump_one for the TIME_WAIT entry of the request's 4-tuple: found as
  * inet_diag_find_one_icsk() finds Linux's, an IPv4 one whatever its
@@ -487,20 +479,13 @@ static void xtcp_diag_get_info(struct sock *sk, struct inet_diag_msg *r,
 static int xtcp_diag_destroy_tw(struct sk_buff *in_skb,
 				const struct inet_diag_req_v2 *req)
 {
-	struct net *net = sock_net(in_skb->sk);
-	struct xtcp_entry_info info;
 	struct in6_addr src, dst;
 
 	if (xtcp_diag_req_addrs(req, &src, &dst))
 		return -EINVAL;
-	if (!xtcp_tw_lookup_info(net, &src, req->id.idiag_sport, &dst,
-				 req->id.idiag_dport, &info))
-		return -ENOENT;
-	if (!netlink_net_capable(in_skb, CAP_NET_ADMIN))
-		return -EPERM;
-	return xtcp_tw_destroy(net, &src, req->id.idiag_sport, &dst,
-			       req->id.idiag_dport, req->id.idiag_cookie) ?
-	       0 : -ENOENT;
+	return xtcp_tw_destroy(sock_net(in_skb->sk), &src, req->id.idiag_sport,
+			       &dst, req->id.idiag_dport, req->id.idiag_cookie,
+			       netlink_net_capable(in_skb, CAP_NET_ADMIN));
 }
 
 /* SOCK_DESTROY: sock_diag_destroy() checks CAP_NET_ADMIN, xtcp_abort() acts. */

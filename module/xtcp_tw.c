@@ -447,34 +447,37 @@ EXPORT_SYMBOL_GPL(xtcp_tw_lookup_info);
  * @raddr: its peer's address, likewise
  * @rport: its peer's port
  * @cookie: the request's cookie, both halves %INET_DIAG_NOCOOKIE for any
+ * @net_admin: the requester has CAP_NET_ADMIN
  *
  * As Linux's tcp_abort() ends a timewait socket: the 4-tuple and the
- * port are free at once; the wheel frees the entry in its time.
- * Process context; the caller checked CAP_NET_ADMIN.
+ * port are free at once; the wheel frees the entry in its time.  One
+ * lookup under the chain lock, with the order of Linux's checks: an
+ * entry not there, or not of @cookie, is -ENOENT
+ * (inet_diag_find_one_icsk()), then a requester without @net_admin
+ * -EPERM (sock_diag_destroy()).  Process context.
  *
- * Return: true when there was such an entry, and it is gone.
+ * Return: 0 when the entry is gone, -ENOENT or -EPERM.
  */
-bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
-		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
-		     const u32 *cookie)
+int xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		    __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		    const u32 *cookie, bool net_admin)
 {
 	struct xtcp_tw_bucket *b;
 	struct xtcp_tw *tw;
-	u64 c;
+	int err = -ENOENT;
 
 	b = xtcp_tw_bucket(net, laddr, lport, raddr, rport);
 	spin_lock_bh(&b->lock);
 	tw = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
-	if (tw && !(cookie[0] == INET_DIAG_NOCOOKIE &&
-		    cookie[1] == INET_DIAG_NOCOOKIE)) {
-		c = xtcp_tw_cookie(tw);
-		if (cookie[0] != (u32)c || cookie[1] != (u32)(c >> 32))
-			tw = NULL;
+	if (tw && xtcp_diag_cookie_ok(cookie, xtcp_tw_cookie(tw))) {
+		err = -EPERM;
+		if (net_admin) {
+			xtcp_tw_kill_locked(b, tw);
+			err = 0;
+		}
 	}
-	if (tw)
-		xtcp_tw_kill_locked(b, tw);
 	spin_unlock_bh(&b->lock);
-	return tw;
+	return err;
 }
 EXPORT_SYMBOL_GPL(xtcp_tw_destroy);
 

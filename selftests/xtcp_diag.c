@@ -322,6 +322,33 @@ FIXTURE_TEARDOWN(diag)
 		unload_diag_module();
 }
 
+/*
+ * The fixture's client (*@c, port @cport) closes first and keeps the
+ * TIME_WAIT, its server end (*@s) closes after reading the FIN (both
+ * set to -1): wait for the entry, then dump the TIME_WAIT entries into
+ * @e (room for DIAG_MAX).  The number listed, or -1 when the entry did
+ * not appear.
+ */
+static int diag_time_wait(int *c, int *s, unsigned short cport, int proto,
+			  struct diag_entry *e)
+{
+	char b;
+
+	close(*c);
+	*c = -1;
+	if (recv(*s, &b, 1, 0) != 0)
+		return -1;
+	close(*s);
+	*s = -1;
+	if (xtcp_wait_state(diag_proc_path(proto), cport, PORT, 0x06) != 0x06)
+		return -1;
+	return diag_dump(proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+}
+
+/* diag_time_wait() of the fixture's connection. */
+#define DIAG_TIME_WAIT(e) \
+	diag_time_wait(&self->c, &self->s, self->cport, variant->proto, e)
+
 TEST_F(diag, lists_listener_and_both_ends)
 {
 	struct diag_entry e[DIAG_MAX], *l, *s, *c;
@@ -437,18 +464,9 @@ TEST_F(diag, time_wait_listed)
 	struct diag_entry e[DIAG_MAX], *tw;
 	struct diag_req q;
 	__u32 cookie[2];
-	char b;
 	int n;
 
-	/* The client closes first and keeps the TIME_WAIT. */
-	close(self->c);
-	self->c = -1;
-	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
-	close(self->s);
-	self->s = -1;
-	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
-					self->cport, PORT, 0x06));
-	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	n = DIAG_TIME_WAIT(e);
 	ASSERT_EQ(1, n);
 	tw = diag_find(e, n, self->cport, PORT);
 	ASSERT_NE(NULL, tw);
@@ -1384,24 +1402,18 @@ TEST_F(diag, races_with_churn)
  * SOCK_DESTROY ends a TIME_WAIT entry, as Linux's tcp_abort() ends a
  * timewait socket (ss -K): it is gone from dumps and /proc, its 4-tuple
  * free; a second request finds nothing.  Unprivileged, EPERM, the entry
- * left; with a cookie not its own, ENOENT.
+ * left; with a cookie not its own, ENOENT, privileged or not: as
+ * Linux, the lookup (which checks the cookie) comes before the
+ * privilege check.
  */
 TEST_F(diag, destroy_time_wait)
 {
 	struct diag_entry e[DIAG_MAX];
 	struct diag_req q;
 	__u32 cookie[2];
-	char b;
 	int n;
 
-	close(self->c);
-	self->c = -1;
-	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
-	close(self->s);
-	self->s = -1;
-	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
-					self->cport, PORT, 0x06));
-	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	n = DIAG_TIME_WAIT(e);
 	ASSERT_EQ(1, n);
 	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
 
@@ -1410,6 +1422,7 @@ TEST_F(diag, destroy_time_wait)
 	EXPECT_EQ(-EPERM, destroy_unprivileged(&q));
 	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
 	q.r.id.idiag_cookie[1] ^= 1;
+	EXPECT_EQ(-ENOENT, destroy_unprivileged(&q));
 	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
 	EXPECT_EQ(1, diag_dump(variant->proto, 1 << 6, 0, e, DIAG_MAX));
 
