@@ -1351,7 +1351,8 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  *	IPv4 peer is in xtcp6, as with TCP)
  * @saddr6: local address of an AF_INET6 entry
  * @daddr6: remote address of an AF_INET6 entry
- * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie())
+ * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie()) or
+ *	a pending request (xtcp_req_cookie())
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -1399,6 +1400,10 @@ int xtcp_listen_alloc(struct sock *sk, int backlog);
 int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_free(struct sock *sk);
+int xtcp_req_diag(struct net *net, const struct in6_addr *laddr,
+		  __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		  int dif, const u32 *cookie, struct xtcp_entry_info *e,
+		  bool destroy, bool net_admin);
 struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
 void xtcp_conn_init(void);
 
@@ -1610,6 +1615,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw);
+u64 xtcp_req_cookie(const struct xtcp_request *req);
 int xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
 		    __be16 lport, const struct in6_addr *raddr, __be16 rport,
 		    const u32 *cookie, bool net_admin);

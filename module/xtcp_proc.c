@@ -141,6 +141,7 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 	e->daddr6 = req->raddr;
 	e->sport = ntohs(req->lport);
 	e->dport = ntohs(req->rport);
+	e->cookie = xtcp_req_cookie(req);
 	e->state = TCP_SYN_RECV;
 	e->timer = 1;
 	e->expires = req->expires;

@@ -70,7 +70,7 @@ struct xtcp_tw_bucket {
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 static struct kmem_cache *xtcp_tw6_cachep __read_mostly;
 static struct xtcp_tw_bucket *xtcp_tw_hash __read_mostly;
-static siphash_key_t xtcp_tw_cookie_key __read_mostly;
+static siphash_key_t xtcp_diag_cookie_key __read_mostly;
 
 static struct xtcp_tw_bucket *xtcp_tw_bucket(const struct net *net,
 					     const struct in6_addr *laddr,
@@ -403,9 +403,30 @@ bool xtcp_tw_taken(struct sock *sk)
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw)
 {
 	u64 seqs = (u64)tw->snd_nxt << 32 | tw->rcv_nxt;
-	u64 h = siphash_2u64((unsigned long)tw, seqs, &xtcp_tw_cookie_key);
+	u64 h = siphash_2u64((unsigned long)tw, seqs, &xtcp_diag_cookie_key);
 
 	return h >> 2 | BIT_ULL(63);
+}
+
+/**
+ * xtcp_req_cookie() - the sock_diag cookie of a pending request
+ * @req: the request, kept alive by its listener's req_lock
+ *
+ * Linux's request socket has one from sock_gen_cookie(); an xtcp
+ * request has no struct sock, and gets one made as xtcp_tw_cookie()
+ * makes a TIME_WAIT entry's, with the same key: from its address and
+ * its sequence numbers, which stay the same while it lives.  Bits 63
+ * and 62 set and bit 61 clear keep it apart from sockets' and TIME_WAIT
+ * entries' cookies and from %INET_DIAG_NOCOOKIE.
+ *
+ * Return: the cookie.
+ */
+u64 xtcp_req_cookie(const struct xtcp_request *req)
+{
+	u64 seqs = (u64)req->iss << 32 | req->irs;
+	u64 h = siphash_2u64((unsigned long)req, seqs, &xtcp_diag_cookie_key);
+
+	return h >> 3 | BIT_ULL(63) | BIT_ULL(62);
 }
 
 /**
@@ -780,7 +801,7 @@ int xtcp_tw_init(void)
 	unsigned int i;
 
 	BUILD_BUG_ON(sizeof(struct xtcp_tw) > 64);
-	get_random_bytes(&xtcp_tw_cookie_key, sizeof(xtcp_tw_cookie_key));
+	get_random_bytes(&xtcp_diag_cookie_key, sizeof(xtcp_diag_cookie_key));
 	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw),
 					   0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!xtcp_tw_cachep)

@@ -1007,13 +1007,38 @@ TEST_F(diag, dual_stack_time_wait)
 	close(lfd);
 }
 
+/* SOCK_DESTROY request @q, from a process without privilege. */
+static int destroy_unprivileged(struct diag_req *q)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(100);
+		_exit(-diag_talk(q, NULL, 0));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
 /*
  * A pending request of an IPv6 listener: two namespaces joined by a
  * veth, whose listener side drops all it sends (netem, static neighbour
  * entries both ways), so the SYN-ACK is lost and the request stays in
  * SYN_RECV.  An AF_INET6 dump lists it with its IPv6 addresses, no
- * inode, the SYN-ACK timer; port and bytecode filters select it; an
- * AF_INET dump does not list it.
+ * inode, the SYN-ACK timer and a cookie of its own, as Linux's request
+ * sockets have; port and bytecode filters select it; an AF_INET dump
+ * does not list it.  A lookup by its 4-tuple finds it, with that cookie
+ * or none, not with another; SOCK_DESTROY drops it as tcp_abort() drops
+ * a request socket: -EPERM unprivileged, -ENOENT with another cookie,
+ * then 0, and it is gone.  Run by the IPv6 variants alone: the lookup
+ * of an IPv4 request differs only by the v4-mapped addresses, which the
+ * TIME_WAIT tests cover.
  */
 TEST_F(diag, request_listed)
 {
@@ -1031,6 +1056,7 @@ TEST_F(diag, request_listed)
 	unsigned short cport;
 	struct diag_req q;
 	long long until;
+	__u32 cookie[2];
 	int l, c, n;
 
 	if (variant->family != AF_INET6)
@@ -1079,6 +1105,10 @@ TEST_F(diag, request_listed)
 	EXPECT_EQ(0, e[0].msg.idiag_inode);
 	EXPECT_EQ(1, e[0].msg.idiag_timer);
 	EXPECT_LT(0, e[0].msg.idiag_expires);
+	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
+	EXPECT_FALSE(cookie[0] == INET_DIAG_NOCOOKIE &&
+		     cookie[1] == INET_DIAG_NOCOOKIE);
+	EXPECT_TRUE(cookie[0] || cookie[1]);
 
 	/* The id's remote port, and bytecode on it, select it. */
 	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
@@ -1098,28 +1128,46 @@ TEST_F(diag, request_listed)
 	diag_family = AF_INET;
 	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
 			       DIAG_MAX));
+	diag_family = AF_INET6;
+
+	/*
+	 * The client's SYNs are lost from now on too, so that no SYN sent
+	 * again makes a new request once this one is dropped.
+	 */
+	ASSERT_EQ(0, ns_sh(a, TC " qdisc add dev veth0 root netem loss 100%"));
+
+	/* Looked up by its 4-tuple: with no cookie, its own, not another. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	q.r.id.idiag_sport = htons(PORT + 2);
+	q.r.id.idiag_dport = htons(cport);
+	memcpy(q.r.id.idiag_src, &b_addr, 16);
+	memcpy(q.r.id.idiag_dst, &a_addr, 16);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(3, e[0].msg.idiag_state);
+	EXPECT_EQ(1, e[0].msg.idiag_timer);
+	EXPECT_EQ(0, e[0].msg.idiag_inode);
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(0, memcmp(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie)));
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	EXPECT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
+
+	/* SOCK_DESTROY: privilege, then the cookie, then it is gone. */
+	q.nlh.nlmsg_type = SOCK_DESTROY;
+	q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-EPERM, destroy_unprivileged(&q));
+	EXPECT_EQ(1, diag_dump(variant->proto, 1 << 3, 0, e, DIAG_MAX));
+	EXPECT_EQ(0, diag_talk(&q, NULL, 0));
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES & ~(1 << 10),
+			       0, e, DIAG_MAX));
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
 	close(l);
 	close(c);
 	sh(IP " netns del %s; " IP " netns del %s", a, b);
-}
-
-/* SOCK_DESTROY of the server's end, from a process without privilege. */
-static int destroy_unprivileged(struct diag_req *q)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		if (setresuid(65534, 65534, 65534))
-			_exit(100);
-		_exit(-diag_talk(q, NULL, 0));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
 }
 
 TEST_F(diag, destroy_aborts)
