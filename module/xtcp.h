@@ -894,6 +894,8 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @ts_offset: what the child adds to its clock in its timestamps
  * @retrans: SYN-ACKs sent again so far
  * @dev_if: interface the SYN arrived on
+ * @mark: the listener's SO_MARK when the SYN came, as Linux's ir_mark
+ *	(inet_request_mark() without tcp_fwmark_accept): sock_diag shows it
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
@@ -921,6 +923,7 @@ struct xtcp_request {
 	u32 ts_recent;
 	u32 ts_offset;
 	int dev_if;
+	u32 mark;
 	struct timer_list timer;
 	unsigned long expires;
 };
@@ -1353,6 +1356,7 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  * @daddr6: remote address of an AF_INET6 entry
  * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie()) or
  *	a pending request (xtcp_req_cookie())
+ * @mark: SO_MARK of a pending request (its listener's when it came)
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -1376,6 +1380,7 @@ struct xtcp_entry_info {
 	struct in6_addr saddr6;
 	struct in6_addr daddr6;
 	u64 cookie;
+	u32 mark;
 };
 
 /* xtcp_sock.c */

@@ -453,6 +453,7 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 	req->iss = xtcp_isn(&req->laddr, &req->raddr, req->lport,
 			    req->rport);
 	req->dev_if = xtcp_skb_iif(skb);
+	req->mark = READ_ONCE(sk->sk_mark);
 	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
 		   h->opt.mss : XTCP_MSS_DEFAULT;
 	req->wscale_ok = !!(h->opt.present & XTCP_OPTF_WSCALE);

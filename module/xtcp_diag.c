@@ -165,11 +165,16 @@ static int xtcp_diag_fill_sock(struct sock *sk, const struct xtcp_entry_info *e,
 /*
  * A pending request or TIME_WAIT entry, from its copy: no owner, no
  * inode, and its cookie, as inet_req_diag_fill() and
- * inet_twsk_diag_fill() report theirs.  @flags: NLM_F_MULTI in a dump.
+ * inet_twsk_diag_fill() report theirs; to a requester with
+ * CAP_NET_ADMIN (@net_admin), a request's mark as INET_DIAG_MARK, as
+ * inet_req_diag_fill() gives ir_mark.  Linux's inet_twsk_diag_fill()
+ * gives tw_mark too, the socket's SO_MARK, which a 64-byte xtcp entry
+ * has no room to keep: a TIME_WAIT message has no INET_DIAG_MARK.
+ * @flags: NLM_F_MULTI in a dump.
  */
 static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 				struct sk_buff *skb, struct netlink_callback *cb,
-				u16 flags)
+				u16 flags, bool net_admin)
 {
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
@@ -196,6 +201,11 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 	r->id.idiag_cookie[0] = (u32)e->cookie;
 	r->id.idiag_cookie[1] = (u32)(e->cookie >> 32);
 	xtcp_diag_msg_timer(r, e);
+	if (net_admin && e->kind == XTCP_ENTRY_REQ &&
+	    nla_put_u32(skb, INET_DIAG_MARK, e->mark)) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
 	nlmsg_end(skb, nlh);
 	return 0;
 }
@@ -259,7 +269,8 @@ static void xtcp_diag_visit(enum xtcp_entry_kind kind, const void *entry,
 	if (kind != XTCP_ENTRY_SOCK) {
 		if (xtcp_diag_bc_entry(w->bc, &w->info))
 			w->err = xtcp_diag_fill_entry(&w->info, w->skb, w->cb,
-						      NLM_F_MULTI);
+						      NLM_F_MULTI,
+						      w->net_admin);
 		return;
 	}
 	sk = (struct sock *)entry;
@@ -416,7 +427,8 @@ static int xtcp_diag_dump_one_entry(struct netlink_callback *cb,
 	rep = nlmsg_new(xtcp_diag_msg_size(), GFP_KERNEL);
 	if (!rep)
 		return -ENOMEM;
-	err = xtcp_diag_fill_entry(&info, rep, cb, 0);
+	err = xtcp_diag_fill_entry(&info, rep, cb, 0,
+				   netlink_net_capable(in_skb, CAP_NET_ADMIN));
 	if (err) {
 		kfree_skb(rep);
 		return err;

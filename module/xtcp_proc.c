@@ -147,6 +147,7 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 	e->expires = req->expires;
 	e->retrans = req->retrans;
 	e->uid = sock_i_uid(req->listener);
+	e->mark = req->mark;
 }
 
 static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,

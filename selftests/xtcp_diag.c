@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -37,6 +38,8 @@ static int diag_family = AF_INET;
 /* What one inet_diag message said. */
 struct diag_entry {
 	struct inet_diag_msg msg;
+	bool has_mark;
+	__u32 mark;
 	bool has_info;
 	struct tcp_info info;
 	char cong[16];
@@ -67,6 +70,9 @@ static void diag_parse_attrs(struct diag_entry *e, const struct nlmsghdr *h)
 			e->has_info = true;
 			memcpy(&e->info, data, len < sizeof(e->info) ?
 			       len : sizeof(e->info));
+		} else if (a->nla_type == INET_DIAG_MARK && len == 4) {
+			e->has_mark = true;
+			memcpy(&e->mark, data, 4);
 		} else if (a->nla_type == INET_DIAG_CONG) {
 			snprintf(e->cong, sizeof(e->cong), "%.*s", (int)len,
 				 (char *)data);
@@ -1007,23 +1013,52 @@ TEST_F(diag, dual_stack_time_wait)
 	close(lfd);
 }
 
+/*
+ * Send @q from a process without privilege (no CAP_NET_ADMIN), its
+ * replies read into @out (room for @max, may be 0): as diag_talk().
+ */
+static int diag_unprivileged(struct diag_req *q, struct diag_entry *out,
+			     int max)
+{
+	size_t len = (max ? max : 1) * sizeof(*out);
+	struct diag_entry *shared;
+	int status, ret;
+	pid_t pid;
+
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(255);
+		ret = diag_talk(q, shared, max);
+		/* n entries as n (< 128), -errno as 128 + errno. */
+		_exit(ret < 0 ? 128 - ret : ret);
+	}
+	ret = -ECHILD;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		goto out;
+	ret = WEXITSTATUS(status);
+	if (ret >= 128)
+		ret = 128 - ret;
+	else if (max)
+		memcpy(out, shared, (ret < max ? ret : max) * sizeof(*out));
+out:
+	munmap(shared, len);
+	return ret;
+}
+
 /* SOCK_DESTROY request @q, from a process without privilege. */
 static int destroy_unprivileged(struct diag_req *q)
 {
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		if (setresuid(65534, 65534, 65534))
-			_exit(100);
-		_exit(-diag_talk(q, NULL, 0));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
+	return diag_unprivileged(q, NULL, 0);
 }
 
 /*
@@ -1032,7 +1067,8 @@ static int destroy_unprivileged(struct diag_req *q)
  * entries both ways), so the SYN-ACK is lost and the request stays in
  * SYN_RECV.  An AF_INET6 dump lists it with its IPv6 addresses, no
  * inode, the SYN-ACK timer and a cookie of its own, as Linux's request
- * sockets have; port and bytecode filters select it; an AF_INET dump
+ * sockets have, and to CAP_NET_ADMIN alone its listener's SO_MARK
+ * (ir_mark); port and bytecode filters select it; an AF_INET dump
  * does not list it.  A lookup by its 4-tuple finds it, with that cookie
  * or none, not with another; SOCK_DESTROY drops it as tcp_abort() drops
  * a request socket: -EPERM unprivileged, -ENOENT with another cookie,
@@ -1078,6 +1114,7 @@ TEST_F(diag, request_listed)
 	ASSERT_EQ(0, enter_ns(b));
 	l = socket(AF_INET6, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, l);
+	ASSERT_EQ(0, xtcp_set_int(l, SOL_SOCKET, SO_MARK, 0x2c));
 	la.sin6_addr = b_addr;
 	ASSERT_EQ(0, bind(l, (struct sockaddr *)&la, sizeof(la)));
 	ASSERT_EQ(0, listen(l, 8));
@@ -1109,6 +1146,14 @@ TEST_F(diag, request_listed)
 	EXPECT_FALSE(cookie[0] == INET_DIAG_NOCOOKIE &&
 		     cookie[1] == INET_DIAG_NOCOOKIE);
 	EXPECT_TRUE(cookie[0] || cookie[1]);
+	/* Its listener's mark, to CAP_NET_ADMIN only (Linux's ir_mark). */
+	EXPECT_TRUE(e[0].has_mark);
+	EXPECT_EQ(0x2c, e[0].mark);
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 3;
+	ASSERT_EQ(1, diag_unprivileged(&q, e, DIAG_MAX));
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_FALSE(e[0].has_mark);
 
 	/* The id's remote port, and bytecode on it, select it. */
 	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
@@ -1149,8 +1194,11 @@ TEST_F(diag, request_listed)
 	EXPECT_EQ(0, e[0].msg.idiag_inode);
 	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
 	EXPECT_EQ(0, memcmp(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie)));
+	EXPECT_TRUE(e[0].has_mark);
+	EXPECT_EQ(0x2c, e[0].mark);
 	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
-	EXPECT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	ASSERT_EQ(1, diag_unprivileged(&q, e, DIAG_MAX));
+	EXPECT_FALSE(e[0].has_mark);
 	q.r.id.idiag_cookie[0] ^= 1;
 	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
 
