@@ -192,6 +192,8 @@
 #include <linux/inet_diag.h>
 #include <linux/percpu.h>
 #include <linux/siphash.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -663,6 +665,16 @@ static inline bool xtcp_sk_is_v4(const struct sock *sk)
 	       ipv6_addr_v4mapped(&sk->sk_v6_daddr);
 }
 
+/*
+ * The DSCP and ECN bits of a received segment's IP header: IPv4's TOS
+ * byte, IPv6's traffic class.
+ */
+static inline u8 xtcp_skb_dsfield(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IP) ? ip_hdr(skb)->tos :
+						  ipv6_get_dsfield(ipv6_hdr(skb));
+}
+
 /* The device a received segment came in on, and its l3 master's. */
 static inline int xtcp_skb_iif(const struct sk_buff *skb)
 {
@@ -894,6 +906,8 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @ts_offset: what the child adds to its clock in its timestamps
  * @retrans: SYN-ACKs sent again so far
  * @dev_if: interface the SYN arrived on
+ * @syn_tos: the DSCP and ECN bits of the SYN's IP header (Linux's
+ *	syn_tos), for sysctl reflect_tos
  * @mark: the listener's SO_MARK when the SYN came, as Linux's ir_mark
  *	(inet_request_mark() without tcp_fwmark_accept): sock_diag shows it
  * @timer: SYN-ACK retransmission
@@ -923,6 +937,7 @@ struct xtcp_request {
 	u32 ts_recent;
 	u32 ts_offset;
 	int dev_if;
+	u8 syn_tos;
 	u32 mark;
 	struct timer_list timer;
 	unsigned long expires;
@@ -1165,6 +1180,7 @@ struct xtcp_mib {
 #define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
 #define XTCP_TW_REUSE_DEFAULT		2	/* loopback only, as Linux's */
 #define XTCP_RFC1337_DEFAULT		0	/* as Linux's tcp_rfc1337 */
+#define XTCP_REFLECT_TOS_DEFAULT	0	/* as Linux's tcp_reflect_tos */
 
 /* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
@@ -1208,6 +1224,8 @@ struct xtcp_mib {
  *	tcp_tw_reuse: 0 never, 1 always, 2 on loopback only
  * @sysctl_rfc1337: 1 lets no RST end TIME_WAIT (RFC 1337); 0, as Linux's
  *	tcp_rfc1337, lets one at exactly the entry's rcv_nxt end it
+ * @sysctl_reflect_tos: 1 gives a SYN-ACK, and the connection's socket,
+ *	the DSCP of the peer's SYN, as Linux's tcp_reflect_tos
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -1236,6 +1254,7 @@ struct xtcp_net {
 	int sysctl_syncookies;
 	int sysctl_tw_reuse;
 	int sysctl_rfc1337;
+	int sysctl_reflect_tos;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -1500,7 +1519,7 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
 void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
-			 __be16 dport, int oif);
+			 __be16 dport, int oif, u8 tclass);
 void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 			const struct xtcp_request *req,
 			const struct sk_buff *skb);

@@ -453,6 +453,7 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 	req->iss = xtcp_isn(&req->laddr, &req->raddr, req->lport,
 			    req->rport);
 	req->dev_if = xtcp_skb_iif(skb);
+	req->syn_tos = xtcp_skb_dsfield(skb);
 	req->mark = READ_ONCE(sk->sk_mark);
 	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
 		   h->opt.mss : XTCP_MSS_DEFAULT;
@@ -602,6 +603,13 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	}
 	if (child->sk_family == AF_INET6)
 		xtcp_v6_child_init(child, sk, req, skb);
+	/* The SYN's DSCP, as tcp_v4_syn_recv_sock(), tcp_v6_syn_recv_sock(). */
+	if (READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_reflect_tos)) {
+		if (xtcp_addr_is_v4(&req->raddr))
+			inet->tos = req->syn_tos & ~INET_ECN_MASK;
+		else
+			inet6_sk(child)->tclass = req->syn_tos & ~INET_ECN_MASK;
+	}
 	inet->inet_dport = req->rport;
 	inet->inet_sport = req->lport;
 	inet->inet_num = ntohs(req->lport);
@@ -908,6 +916,8 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	req.iss = h->ack - 1;
 	req.mss = mss;
 	req.dev_if = xtcp_skb_iif(skb);
+	/* The ACK's, as cookie_tcp_reqsk_alloc() takes it. */
+	req.syn_tos = xtcp_skb_dsfield(skb);
 	if (xtcp_route_request(sk, &req)) {
 		kfree_skb(skb);
 		return 0;
