@@ -189,8 +189,11 @@
 #define _XTCP_H
 
 #include <linux/types.h>
+#include <linux/inet_diag.h>
 #include <linux/percpu.h>
 #include <linux/siphash.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -662,6 +665,16 @@ static inline bool xtcp_sk_is_v4(const struct sock *sk)
 	       ipv6_addr_v4mapped(&sk->sk_v6_daddr);
 }
 
+/*
+ * The DSCP and ECN bits of a received segment's IP header: IPv4's TOS
+ * byte, IPv6's traffic class.
+ */
+static inline u8 xtcp_skb_dsfield(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IP) ? ip_hdr(skb)->tos :
+						  ipv6_get_dsfield(ipv6_hdr(skb));
+}
+
 /* The device a received segment came in on, and its l3 master's. */
 static inline int xtcp_skb_iif(const struct sk_buff *skb)
 {
@@ -893,6 +906,10 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @ts_offset: what the child adds to its clock in its timestamps
  * @retrans: SYN-ACKs sent again so far
  * @dev_if: interface the SYN arrived on
+ * @syn_tos: the DSCP and ECN bits of the SYN's IP header (Linux's
+ *	syn_tos), for sysctl reflect_tos
+ * @mark: the listener's SO_MARK when the SYN came, as Linux's ir_mark
+ *	(inet_request_mark() without tcp_fwmark_accept): sock_diag shows it
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
@@ -920,6 +937,8 @@ struct xtcp_request {
 	u32 ts_recent;
 	u32 ts_offset;
 	int dev_if;
+	u8 syn_tos;
+	u32 mark;
 	struct timer_list timer;
 	unsigned long expires;
 };
@@ -1161,6 +1180,7 @@ struct xtcp_mib {
 #define XTCP_SYNCOOKIES_DEFAULT		1	/* cookies when the queue is full */
 #define XTCP_TW_REUSE_DEFAULT		2	/* loopback only, as Linux's */
 #define XTCP_RFC1337_DEFAULT		0	/* as Linux's tcp_rfc1337 */
+#define XTCP_REFLECT_TOS_DEFAULT	0	/* as Linux's tcp_reflect_tos */
 
 /* SYN cookies (xtcp_cookie.c): a minute counter; cookies live 1-2 ticks. */
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
@@ -1204,6 +1224,8 @@ struct xtcp_mib {
  *	tcp_tw_reuse: 0 never, 1 always, 2 on loopback only
  * @sysctl_rfc1337: 1 lets no RST end TIME_WAIT (RFC 1337); 0, as Linux's
  *	tcp_rfc1337, lets one at exactly the entry's rcv_nxt end it
+ * @sysctl_reflect_tos: 1 gives a SYN-ACK, and the connection's socket,
+ *	the DSCP of the peer's SYN, as Linux's tcp_reflect_tos
  * @challenge_stamp: the second (jiffies / HZ) @challenge_left counts for
  * @challenge_left: challenge ACKs left in that second
  * @reset_stamp: the second @resets_left counts for
@@ -1232,6 +1254,7 @@ struct xtcp_net {
 	int sysctl_syncookies;
 	int sysctl_tw_reuse;
 	int sysctl_rfc1337;
+	int sysctl_reflect_tos;
 	char sysctl_cong[XTCP_CA_NAME_MAX];
 	u32 challenge_stamp;
 	u32 challenge_left;
@@ -1350,7 +1373,9 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  *	IPv4 peer is in xtcp6, as with TCP)
  * @saddr6: local address of an AF_INET6 entry
  * @daddr6: remote address of an AF_INET6 entry
- * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie())
+ * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie()) or
+ *	a pending request (xtcp_req_cookie())
+ * @mark: SO_MARK of a pending request (its listener's when it came)
  *
  * Copied under the bucket lock, printed after it is dropped.
  */
@@ -1374,6 +1399,7 @@ struct xtcp_entry_info {
 	struct in6_addr saddr6;
 	struct in6_addr daddr6;
 	u64 cookie;
+	u32 mark;
 };
 
 /* xtcp_sock.c */
@@ -1398,6 +1424,10 @@ int xtcp_listen_alloc(struct sock *sk, int backlog);
 int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_seg_hdr *h);
 void xtcp_listen_free(struct sock *sk);
+int xtcp_req_diag(struct net *net, const struct in6_addr *laddr,
+		  __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		  int dif, const u32 *cookie, struct xtcp_entry_info *e,
+		  bool destroy, bool net_admin);
 struct sock *xtcp_accept(struct sock *sk, int flags, int *err, bool kern);
 void xtcp_conn_init(void);
 
@@ -1489,7 +1519,7 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
 void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
-			 __be16 dport, int oif);
+			 __be16 dport, int oif, u8 tclass);
 void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 			const struct xtcp_request *req,
 			const struct sk_buff *skb);
@@ -1609,12 +1639,31 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb,
 bool xtcp_tw_taken(struct sock *sk);
 unsigned long xtcp_tw_expires(const struct xtcp_tw *tw);
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw);
-bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
-		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
-		     const u32 *cookie);
+u64 xtcp_req_cookie(const struct xtcp_request *req);
+int xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		    __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		    const u32 *cookie, bool net_admin);
 bool xtcp_tw_lookup_info(struct net *net, const struct in6_addr *laddr,
 			 __be16 lport, const struct in6_addr *raddr,
 			 __be16 rport, struct xtcp_entry_info *e);
+
+/**
+ * xtcp_diag_cookie_ok() - does a sock_diag request's cookie name an entry?
+ * @cookie: the request's idiag_cookie, both halves %INET_DIAG_NOCOOKIE
+ *	for "any"
+ * @val: the entry's cookie
+ *
+ * As sock_diag_check_cookie() checks a socket's, for the entries that
+ * have no struct sock to hold one (TIME_WAIT entries, requests).
+ *
+ * Return: true when @cookie is "any" or names @val.
+ */
+static inline bool xtcp_diag_cookie_ok(const u32 *cookie, u64 val)
+{
+	if (cookie[0] == INET_DIAG_NOCOOKIE && cookie[1] == INET_DIAG_NOCOOKIE)
+		return true;
+	return cookie[0] == (u32)val && cookie[1] == (u32)(val >> 32);
+}
 
 /* xtcp_sockopt.c, for xtcp_diag.ko too */
 void xtcp_get_info(struct sock *sk, struct tcp_info *info);

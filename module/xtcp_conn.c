@@ -301,6 +301,66 @@ static void xtcp_drop_request(struct xtcp_request *req)
 	xtcp_free_request(req);
 }
 
+/**
+ * xtcp_req_diag() - a pending request, for sock_diag's lookup or destroy
+ * @net: the requester's namespace
+ * @laddr: the request's local address, v4-mapped for IPv4
+ * @lport: its local port
+ * @raddr: its peer's address, likewise
+ * @rport: its peer's port
+ * @dif: the interface the sock_diag request names (idiag_if), or 0
+ * @cookie: the sock_diag request's cookie, both halves
+ *	%INET_DIAG_NOCOOKIE for any
+ * @e: filled as xtcp_entry_info_fill() does, when not NULL
+ * @destroy: drop the request, as Linux's tcp_abort() drops a request
+ *	socket: the peer hears nothing, and its ACK will meet no request
+ * @net_admin: the requester has CAP_NET_ADMIN, which @destroy needs
+ *
+ * The request is looked for where a segment of its connection finds
+ * it: among the requests of the listener xtcp_lookup_listener6() gives
+ * for its local end.  As inet_diag_find_one_icsk() then
+ * sock_diag_destroy(): no request, or none of @cookie, is -ENOENT
+ * before a @destroy without @net_admin is -EPERM.  Process context;
+ * takes the listener's req_lock (rule 5).
+ *
+ * Return: 0, -ENOENT or -EPERM.
+ */
+int xtcp_req_diag(struct net *net, const struct in6_addr *laddr,
+		  __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		  int dif, const u32 *cookie, struct xtcp_entry_info *e,
+		  bool destroy, bool net_admin)
+{
+	struct xtcp_request *req = NULL;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	int err = -ENOENT;
+
+	sk = xtcp_lookup_listener6(net, laddr, ntohs(lport), dif, 0);
+	if (!sk)
+		return -ENOENT;
+	xs = xtcp_sk(sk);
+	spin_lock_bh(&xs->req_lock);
+	/* A socket that never listened has no table. */
+	if (xs->req_hash)
+		req = xtcp_find_request(xs, laddr, raddr, rport);
+	if (req && xtcp_diag_cookie_ok(cookie, xtcp_req_cookie(req))) {
+		err = 0;
+		if (e)
+			xtcp_entry_info_fill(XTCP_ENTRY_REQ, req, e);
+		if (destroy && !net_admin)
+			err = -EPERM;
+		else if (destroy)
+			xtcp_unlink_request(xs, req);
+	}
+	spin_unlock_bh(&xs->req_lock);
+	/* Unlinked, it is ours: its timer may be running, so wait for it. */
+	if (destroy && !err)
+		xtcp_drop_request(req);
+	sock_put(sk);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xtcp_req_diag);
+
 static void xtcp_synack_timer(struct timer_list *t)
 {
 	struct xtcp_request *req = from_timer(req, t, timer);
@@ -393,6 +453,8 @@ static int xtcp_fill_request(struct sock *sk, struct sk_buff *skb,
 	req->iss = xtcp_isn(&req->laddr, &req->raddr, req->lport,
 			    req->rport);
 	req->dev_if = xtcp_skb_iif(skb);
+	req->syn_tos = xtcp_skb_dsfield(skb);
+	req->mark = READ_ONCE(sk->sk_mark);
 	req->mss = h->opt.present & XTCP_OPTF_MSS && h->opt.mss ?
 		   h->opt.mss : XTCP_MSS_DEFAULT;
 	req->wscale_ok = !!(h->opt.present & XTCP_OPTF_WSCALE);
@@ -541,6 +603,13 @@ static struct sock *xtcp_create_child(struct sock *sk,
 	}
 	if (child->sk_family == AF_INET6)
 		xtcp_v6_child_init(child, sk, req, skb);
+	/* The SYN's DSCP, as tcp_v4_syn_recv_sock(), tcp_v6_syn_recv_sock(). */
+	if (READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_reflect_tos)) {
+		if (xtcp_addr_is_v4(&req->raddr))
+			inet->tos = req->syn_tos & ~INET_ECN_MASK;
+		else
+			inet6_sk(child)->tclass = req->syn_tos & ~INET_ECN_MASK;
+	}
 	inet->inet_dport = req->rport;
 	inet->inet_sport = req->lport;
 	inet->inet_num = ntohs(req->lport);
@@ -849,6 +918,8 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	req.iss = h->ack - 1;
 	req.mss = mss;
 	req.dev_if = xtcp_skb_iif(skb);
+	/* The ACK's, as cookie_tcp_reqsk_alloc() takes it. */
+	req.syn_tos = xtcp_skb_dsfield(skb);
 	if (xtcp_route_request(sk, &req)) {
 		kfree_skb(skb);
 		return 0;

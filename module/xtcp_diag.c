@@ -23,11 +23,11 @@
  * addresses v4-mapped, and never by an AF_INET one (which is what
  * /proc/net/xtcp and /proc/net/xtcp6 show).
  *
- * A TIME_WAIT entry has a cookie of its own (xtcp_tw_cookie()), as Linux's
- * timewait sockets have, and the lookup of one entry (dump_one) finds it
- * by its 4-tuple and checks the cookie; SOCK_DESTROY does not end it yet
- * (Linux's tcp_abort() does).  A pending request has none, and is not
- * found by a lookup.
+ * A TIME_WAIT entry and a pending request have a cookie of their own
+ * (xtcp_tw_cookie(), xtcp_req_cookie()), as Linux's timewait and request
+ * sockets have, and the lookup of one entry (dump_one) finds them by
+ * their 4-tuple and checks the cookie; SOCK_DESTROY ends them, as Linux's
+ * tcp_abort() does (xtcp_tw_destroy(), xtcp_req_diag()).
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
@@ -164,13 +164,17 @@ static int xtcp_diag_fill_sock(struct sock *sk, const struct xtcp_entry_info *e,
 
 /*
  * A pending request or TIME_WAIT entry, from its copy: no owner, no
- * inode, as inet_req_diag_fill() and inet_twsk_diag_fill() report
- * theirs; the cookie of a TIME_WAIT entry, none for a request (where
- * Linux's request sockets have one).  @flags: NLM_F_MULTI in a dump.
+ * inode, and its cookie, as inet_req_diag_fill() and
+ * inet_twsk_diag_fill() report theirs; to a requester with
+ * CAP_NET_ADMIN (@net_admin), a request's mark as INET_DIAG_MARK, as
+ * inet_req_diag_fill() gives ir_mark.  Linux's inet_twsk_diag_fill()
+ * gives tw_mark too, the socket's SO_MARK, which a 64-byte xtcp entry
+ * has no room to keep: a TIME_WAIT message has no INET_DIAG_MARK.
+ * @flags: NLM_F_MULTI in a dump.
  */
 static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 				struct sk_buff *skb, struct netlink_callback *cb,
-				u16 flags)
+				u16 flags, bool net_admin)
 {
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
@@ -193,15 +197,15 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 		r->id.idiag_src[0] = e->saddr;
 		r->id.idiag_dst[0] = e->daddr;
 	}
-	if (e->kind == XTCP_ENTRY_TW) {
-		/* As sock_diag_save_cookie() stores a socket's. */
-		r->id.idiag_cookie[0] = (u32)e->cookie;
-		r->id.idiag_cookie[1] = (u32)(e->cookie >> 32);
-	} else {
-		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	}
+	/* As sock_diag_save_cookie() stores a socket's. */
+	r->id.idiag_cookie[0] = (u32)e->cookie;
+	r->id.idiag_cookie[1] = (u32)(e->cookie >> 32);
 	xtcp_diag_msg_timer(r, e);
+	if (net_admin && e->kind == XTCP_ENTRY_REQ &&
+	    nla_put_u32(skb, INET_DIAG_MARK, e->mark)) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
 	nlmsg_end(skb, nlh);
 	return 0;
 }
@@ -265,7 +269,8 @@ static void xtcp_diag_visit(enum xtcp_entry_kind kind, const void *entry,
 	if (kind != XTCP_ENTRY_SOCK) {
 		if (xtcp_diag_bc_entry(w->bc, &w->info))
 			w->err = xtcp_diag_fill_entry(&w->info, w->skb, w->cb,
-						      NLM_F_MULTI);
+						      NLM_F_MULTI,
+						      w->net_admin);
 		return;
 	}
 	sk = (struct sock *)entry;
@@ -392,22 +397,14 @@ static size_t xtcp_diag_msg_size(void)
 	       nla_total_size(XTCP_CA_NAME_MAX) + 64;
 }
 
-/* Does @cookie, from a request, name @val?  As sock_diag_check_cookie(). */
-static bool xtcp_diag_cookie_ok(const u32 *cookie, u64 val)
-{
-	if (cookie[0] == INET_DIAG_NOCOOKIE && cookie[1] == INET_DIAG_NOCOOKIE)
-		return true;
-	return cookie[0] == (u32)val && cookie[1] == (u32)(val >> 32);
-}
-
 /*
- * dump_one for the TIME_WAIT entry of the request's 4-tuple: found as
- * inet_diag_find_one_icsk() finds Linux's, an IPv4 one whatever its
- * socket's family, and answered, like a socket, with -ENOENT when the
- * cookie is not its own.
+ * dump_one for the TIME_WAIT entry or pending request of the request's
+ * 4-tuple: found as inet_diag_find_one_icsk() finds Linux's, an IPv4 one
+ * whatever its socket's family, and answered, like a socket, with
+ * -ENOENT when the cookie is not its own.
  */
-static int xtcp_diag_dump_one_tw(struct netlink_callback *cb,
-				 const struct inet_diag_req_v2 *req)
+static int xtcp_diag_dump_one_entry(struct netlink_callback *cb,
+				    const struct inet_diag_req_v2 *req)
 {
 	struct sk_buff *in_skb = cb->skb;
 	struct net *net = sock_net(in_skb->sk);
@@ -420,12 +417,18 @@ static int xtcp_diag_dump_one_tw(struct netlink_callback *cb,
 		return -EINVAL;
 	if (!xtcp_tw_lookup_info(net, &src, req->id.idiag_sport, &dst,
 				 req->id.idiag_dport, &info) ||
-	    !xtcp_diag_cookie_ok(req->id.idiag_cookie, info.cookie))
-		return -ENOENT;
+	    !xtcp_diag_cookie_ok(req->id.idiag_cookie, info.cookie)) {
+		err = xtcp_req_diag(net, &src, req->id.idiag_sport, &dst,
+				    req->id.idiag_dport, req->id.idiag_if,
+				    req->id.idiag_cookie, &info, false, false);
+		if (err)
+			return err;
+	}
 	rep = nlmsg_new(xtcp_diag_msg_size(), GFP_KERNEL);
 	if (!rep)
 		return -ENOMEM;
-	err = xtcp_diag_fill_entry(&info, rep, cb, 0);
+	err = xtcp_diag_fill_entry(&info, rep, cb, 0,
+				   netlink_net_capable(in_skb, CAP_NET_ADMIN));
 	if (err) {
 		kfree_skb(rep);
 		return err;
@@ -444,9 +447,9 @@ static int xtcp_diag_dump_one(struct netlink_callback *cb,
 	int err;
 
 	sk = xtcp_diag_find(net, req);
-	/* No socket: a TIME_WAIT entry has no remote end of 0 either. */
+	/* No socket: TIME_WAIT entries and requests have a remote end. */
 	if (sk == ERR_PTR(-ENOENT) && req->id.idiag_dport)
-		return xtcp_diag_dump_one_tw(cb, req);
+		return xtcp_diag_dump_one_entry(cb, req);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	err = -ENOMEM;
@@ -481,26 +484,28 @@ static void xtcp_diag_get_info(struct sock *sk, struct inet_diag_msg *r,
 
 #ifdef CONFIG_INET_DIAG_DESTROY
 /*
- * SOCK_DESTROY of a TIME_WAIT entry, as Linux's tcp_abort() ends a
- * timewait socket; CAP_NET_ADMIN as sock_diag_destroy() asks it.
+ * SOCK_DESTROY of a TIME_WAIT entry or pending request, as Linux's
+ * tcp_abort() ends a timewait socket or drops a request socket;
+ * CAP_NET_ADMIN as sock_diag_destroy() asks it, once the entry is found.
  */
-static int xtcp_diag_destroy_tw(struct sk_buff *in_skb,
-				const struct inet_diag_req_v2 *req)
+static int xtcp_diag_destroy_entry(struct sk_buff *in_skb,
+				   const struct inet_diag_req_v2 *req)
 {
+	bool net_admin = netlink_net_capable(in_skb, CAP_NET_ADMIN);
 	struct net *net = sock_net(in_skb->sk);
-	struct xtcp_entry_info info;
 	struct in6_addr src, dst;
+	int err;
 
 	if (xtcp_diag_req_addrs(req, &src, &dst))
 		return -EINVAL;
-	if (!xtcp_tw_lookup_info(net, &src, req->id.idiag_sport, &dst,
-				 req->id.idiag_dport, &info))
-		return -ENOENT;
-	if (!netlink_net_capable(in_skb, CAP_NET_ADMIN))
-		return -EPERM;
-	return xtcp_tw_destroy(net, &src, req->id.idiag_sport, &dst,
-			       req->id.idiag_dport, req->id.idiag_cookie) ?
-	       0 : -ENOENT;
+	err = xtcp_tw_destroy(net, &src, req->id.idiag_sport, &dst,
+			      req->id.idiag_dport, req->id.idiag_cookie,
+			      net_admin);
+	if (err != -ENOENT)
+		return err;
+	return xtcp_req_diag(net, &src, req->id.idiag_sport, &dst,
+			     req->id.idiag_dport, req->id.idiag_if,
+			     req->id.idiag_cookie, NULL, true, net_admin);
 }
 
 /* SOCK_DESTROY: sock_diag_destroy() checks CAP_NET_ADMIN, xtcp_abort() acts. */
@@ -511,9 +516,9 @@ static int xtcp_diag_destroy(struct sk_buff *in_skb,
 	int err;
 
 	sk = xtcp_diag_find(sock_net(in_skb->sk), req);
-	/* No socket: a TIME_WAIT entry has no remote end of 0 either. */
+	/* No socket: TIME_WAIT entries and requests have a remote end. */
 	if (sk == ERR_PTR(-ENOENT) && req->id.idiag_dport)
-		return xtcp_diag_destroy_tw(in_skb, req);
+		return xtcp_diag_destroy_entry(in_skb, req);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	err = sock_diag_destroy(sk, ECONNABORTED);

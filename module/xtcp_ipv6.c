@@ -95,13 +95,15 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
  * @sport: its source port
  * @dport: its destination port
  * @oif: the interface the segment it answers came in on, or 0
+ * @tclass: its traffic class (the caller's choice: see
+ *	xtcp_send_reset_reply() and xtcp_send_synack())
  *
  * Softirq or process context.
  */
 void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
-			 __be16 dport, int oif)
+			 __be16 dport, int oif, u8 tclass)
 {
 	const struct ipv6_pinfo *np;
 	struct dst_entry *dst;
@@ -117,13 +119,12 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 	}
 	skb_dst_set(skb, dst);
 	/*
-	 * A listener's SYN-ACKs carry its traffic class and extension
-	 * headers, as tcp_v6_send_synack() sends them; the control
-	 * socket has neither.
+	 * A listener's SYN-ACKs carry its extension headers, as
+	 * tcp_v6_send_synack() sends them; the control socket has none.
 	 */
 	np = inet6_sk(via);
 	rcu_read_lock();
-	ip6_xmit(via, skb, &fl6, 0, rcu_dereference(np->opt), np->tclass, 0);
+	ip6_xmit(via, skb, &fl6, 0, rcu_dereference(np->opt), tclass, 0);
 	rcu_read_unlock();
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 }

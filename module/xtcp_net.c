@@ -37,6 +37,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl_syncookies = XTCP_SYNCOOKIES_DEFAULT;
 	xn->sysctl_tw_reuse = XTCP_TW_REUSE_DEFAULT;
 	xn->sysctl_rfc1337 = XTCP_RFC1337_DEFAULT;
+	xn->sysctl_reflect_tos = XTCP_REFLECT_TOS_DEFAULT;
 	strscpy(xn->sysctl_cong, "reno", sizeof(xn->sysctl_cong));
 	xtcp_tw_init_net(net);
 

@@ -1072,19 +1072,20 @@ void xtcp_send_fin(struct sock *sk)
 
 /*
  * Route the reversed flow of a segment that has no socket and send it,
- * on behalf of @via (a listener or the control socket).
+ * on behalf of @via (a listener or the control socket), with @tos as
+ * its IPv4 TOS or IPv6 traffic class.
  */
 static void xtcp_send_direct(struct net *net, const struct sock *via,
 			     struct sk_buff *skb, const struct in6_addr *saddr,
 			     const struct in6_addr *daddr, __be16 sport,
-			     __be16 dport, int oif)
+			     __be16 dport, int oif, u8 tos)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	if (!xtcp_addr_is_v4(saddr)) {
 		xtcp_v6_send_direct(net, via, skb, saddr, daddr, sport, dport,
-				    oif);
+				    oif, tos);
 		return;
 	}
 	rt = ip_route_output_ports(net, &fl4, NULL, xtcp_addr_v4(daddr),
@@ -1096,7 +1097,7 @@ static void xtcp_send_direct(struct net *net, const struct sock *via,
 	}
 	skb_dst_set(skb, &rt->dst);
 	ip_build_and_send_pkt(skb, via, xtcp_addr_v4(saddr),
-			      xtcp_addr_v4(daddr), NULL, 0);
+			      xtcp_addr_v4(daddr), NULL, tos);
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 }
 
@@ -1151,7 +1152,10 @@ static bool xtcp_reset_limited(struct net *net)
  * ACK, else take the sequence number from its acknowledgment.  A RST is
  * never answered.  @in may come from a socket's backlog, which keeps no
  * route: whether it was sent to a unicast address of ours was decided
- * by xtcp_v4_rcv(), and nothing here looks at its route again.
+ * by xtcp_v4_rcv(), and nothing here looks at its route again.  The
+ * RST carries @in's DSCP, without its ECN bits, whatever the socket and
+ * sysctl reflect_tos, as tcp_v4_send_reset() and tcp_v6_send_reset()
+ * answer.
  */
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			   const struct xtcp_seg_hdr *h)
@@ -1185,11 +1189,32 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 		if (skb) {
 			xtcp_send_direct(net, ctl_sk, skb, &daddr, &saddr,
 					 htons(rst.sport), htons(rst.dport),
-					 xtcp_skb_iif(in));
+					 xtcp_skb_iif(in),
+					 xtcp_skb_dsfield(in) & ~INET_ECN_MASK);
 			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 		}
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * A SYN-ACK's TOS or traffic class, as tcp_v4_send_synack() and
+ * tcp_v6_send_synack(): the listener's (IP_TOS for an IPv4 peer, also
+ * of a dual-stack listener, IPV6_TCLASS for an IPv6 one), or with
+ * sysctl reflect_tos the DSCP of the SYN and the listener's ECN bits.
+ */
+static u8 xtcp_synack_tos(const struct xtcp_request *req)
+{
+	const struct sock *sk = req->listener;
+	u8 tos;
+
+	if (xtcp_addr_is_v4(&req->raddr))
+		tos = READ_ONCE(inet_sk(sk)->tos);
+	else
+		tos = READ_ONCE(inet6_sk(sk)->tclass);
+	if (READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_reflect_tos))
+		tos = (req->syn_tos & ~INET_ECN_MASK) | (tos & INET_ECN_MASK);
+	return tos;
 }
 
 /**
@@ -1220,13 +1245,16 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	if (skb)
 		xtcp_send_direct(sock_net(sk), sk, skb, &req->laddr,
 				 &req->raddr, req->lport, req->rport,
-				 req->dev_if);
+				 req->dev_if, xtcp_synack_tos(req));
 }
 
 /**
  * xtcp_send_tw_ack() - acknowledge from TIME_WAIT
  * @net: namespace of the entry
  * @tw: the entry; its hash bucket is locked
+ *
+ * With TOS and traffic class 0: Linux's ACK carries its socket's
+ * (tw_tos, tw_tclass), which a 64-byte entry has no room to keep.
  */
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 {
@@ -1248,7 +1276,7 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 		skb = xtcp_alloc_bare(&h, NULL, &laddr, &raddr);
 		if (skb)
 			xtcp_send_direct(net, ctl_sk, skb, &laddr, &raddr,
-					 tw->lport, tw->rport, 0);
+					 tw->lport, tw->rport, 0, 0);
 	}
 	rcu_read_unlock();
 }

@@ -141,11 +141,13 @@ static void xtcp_proc_fill_req(struct xtcp_entry_info *e,
 	e->daddr6 = req->raddr;
 	e->sport = ntohs(req->lport);
 	e->dport = ntohs(req->rport);
+	e->cookie = xtcp_req_cookie(req);
 	e->state = TCP_SYN_RECV;
 	e->timer = 1;
 	e->expires = req->expires;
 	e->retrans = req->retrans;
 	e->uid = sock_i_uid(req->listener);
+	e->mark = req->mark;
 }
 
 static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,

@@ -40,6 +40,7 @@ enum {
 	XTCP_SYSCTL_SYNCOOKIES,
 	XTCP_SYSCTL_TW_REUSE,
 	XTCP_SYSCTL_RFC1337,
+	XTCP_SYSCTL_REFLECT_TOS,
 	XTCP_SYSCTL_MEM,
 	XTCP_SYSCTL_RMEM,
 	XTCP_SYSCTL_WMEM,
@@ -188,6 +189,14 @@ static const struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	[XTCP_SYSCTL_REFLECT_TOS] = {
+		.procname	= "reflect_tos",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	[XTCP_SYSCTL_MEM] = {
 		.procname	= "mem",
 		.data		= &sysctl_xtcp_mem,
@@ -249,6 +258,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	table[XTCP_SYSCTL_SYNCOOKIES].data = &xn->sysctl_syncookies;
 	table[XTCP_SYSCTL_TW_REUSE].data = &xn->sysctl_tw_reuse;
 	table[XTCP_SYSCTL_RFC1337].data = &xn->sysctl_rfc1337;
+	table[XTCP_SYSCTL_REFLECT_TOS].data = &xn->sysctl_reflect_tos;
 	if (!net_eq(net, &init_net)) {
 		table[XTCP_SYSCTL_MEM].mode = 0444;
 		table[XTCP_SYSCTL_RMEM].mode = 0444;

@@ -70,7 +70,7 @@ struct xtcp_tw_bucket {
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 static struct kmem_cache *xtcp_tw6_cachep __read_mostly;
 static struct xtcp_tw_bucket *xtcp_tw_hash __read_mostly;
-static siphash_key_t xtcp_tw_cookie_key __read_mostly;
+static siphash_key_t xtcp_diag_cookie_key __read_mostly;
 
 static struct xtcp_tw_bucket *xtcp_tw_bucket(const struct net *net,
 					     const struct in6_addr *laddr,
@@ -403,9 +403,30 @@ bool xtcp_tw_taken(struct sock *sk)
 u64 xtcp_tw_cookie(const struct xtcp_tw *tw)
 {
 	u64 seqs = (u64)tw->snd_nxt << 32 | tw->rcv_nxt;
-	u64 h = siphash_2u64((unsigned long)tw, seqs, &xtcp_tw_cookie_key);
+	u64 h = siphash_2u64((unsigned long)tw, seqs, &xtcp_diag_cookie_key);
 
 	return h >> 2 | BIT_ULL(63);
+}
+
+/**
+ * xtcp_req_cookie() - the sock_diag cookie of a pending request
+ * @req: the request, kept alive by its listener's req_lock
+ *
+ * Linux's request socket has one from sock_gen_cookie(); an xtcp
+ * request has no struct sock, and gets one made as xtcp_tw_cookie()
+ * makes a TIME_WAIT entry's, with the same key: from its address and
+ * its sequence numbers, which stay the same while it lives.  Bits 63
+ * and 62 set and bit 61 clear keep it apart from sockets' and TIME_WAIT
+ * entries' cookies and from %INET_DIAG_NOCOOKIE.
+ *
+ * Return: the cookie.
+ */
+u64 xtcp_req_cookie(const struct xtcp_request *req)
+{
+	u64 seqs = (u64)req->iss << 32 | req->irs;
+	u64 h = siphash_2u64((unsigned long)req, seqs, &xtcp_diag_cookie_key);
+
+	return h >> 3 | BIT_ULL(63) | BIT_ULL(62);
 }
 
 /**
@@ -447,34 +468,37 @@ EXPORT_SYMBOL_GPL(xtcp_tw_lookup_info);
  * @raddr: its peer's address, likewise
  * @rport: its peer's port
  * @cookie: the request's cookie, both halves %INET_DIAG_NOCOOKIE for any
+ * @net_admin: the requester has CAP_NET_ADMIN
  *
  * As Linux's tcp_abort() ends a timewait socket: the 4-tuple and the
- * port are free at once; the wheel frees the entry in its time.
- * Process context; the caller checked CAP_NET_ADMIN.
+ * port are free at once; the wheel frees the entry in its time.  One
+ * lookup under the chain lock, with the order of Linux's checks: an
+ * entry not there, or not of @cookie, is -ENOENT
+ * (inet_diag_find_one_icsk()), then a requester without @net_admin
+ * -EPERM (sock_diag_destroy()).  Process context.
  *
- * Return: true when there was such an entry, and it is gone.
+ * Return: 0 when the entry is gone, -ENOENT or -EPERM.
  */
-bool xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
-		     __be16 lport, const struct in6_addr *raddr, __be16 rport,
-		     const u32 *cookie)
+int xtcp_tw_destroy(struct net *net, const struct in6_addr *laddr,
+		    __be16 lport, const struct in6_addr *raddr, __be16 rport,
+		    const u32 *cookie, bool net_admin)
 {
 	struct xtcp_tw_bucket *b;
 	struct xtcp_tw *tw;
-	u64 c;
+	int err = -ENOENT;
 
 	b = xtcp_tw_bucket(net, laddr, lport, raddr, rport);
 	spin_lock_bh(&b->lock);
 	tw = xtcp_tw_find(b, net, laddr, lport, raddr, rport);
-	if (tw && !(cookie[0] == INET_DIAG_NOCOOKIE &&
-		    cookie[1] == INET_DIAG_NOCOOKIE)) {
-		c = xtcp_tw_cookie(tw);
-		if (cookie[0] != (u32)c || cookie[1] != (u32)(c >> 32))
-			tw = NULL;
+	if (tw && xtcp_diag_cookie_ok(cookie, xtcp_tw_cookie(tw))) {
+		err = -EPERM;
+		if (net_admin) {
+			xtcp_tw_kill_locked(b, tw);
+			err = 0;
+		}
 	}
-	if (tw)
-		xtcp_tw_kill_locked(b, tw);
 	spin_unlock_bh(&b->lock);
-	return tw;
+	return err;
 }
 EXPORT_SYMBOL_GPL(xtcp_tw_destroy);
 
@@ -777,7 +801,7 @@ int xtcp_tw_init(void)
 	unsigned int i;
 
 	BUILD_BUG_ON(sizeof(struct xtcp_tw) > 64);
-	get_random_bytes(&xtcp_tw_cookie_key, sizeof(xtcp_tw_cookie_key));
+	get_random_bytes(&xtcp_diag_cookie_key, sizeof(xtcp_diag_cookie_key));
 	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw),
 					   0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!xtcp_tw_cachep)

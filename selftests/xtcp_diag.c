@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -37,6 +38,8 @@ static int diag_family = AF_INET;
 /* What one inet_diag message said. */
 struct diag_entry {
 	struct inet_diag_msg msg;
+	bool has_mark;
+	__u32 mark;
 	bool has_info;
 	struct tcp_info info;
 	char cong[16];
@@ -67,6 +70,9 @@ static void diag_parse_attrs(struct diag_entry *e, const struct nlmsghdr *h)
 			e->has_info = true;
 			memcpy(&e->info, data, len < sizeof(e->info) ?
 			       len : sizeof(e->info));
+		} else if (a->nla_type == INET_DIAG_MARK && len == 4) {
+			e->has_mark = true;
+			memcpy(&e->mark, data, 4);
 		} else if (a->nla_type == INET_DIAG_CONG) {
 			snprintf(e->cong, sizeof(e->cong), "%.*s", (int)len,
 				 (char *)data);
@@ -322,6 +328,33 @@ FIXTURE_TEARDOWN(diag)
 		unload_diag_module();
 }
 
+/*
+ * The fixture's client (*@c, port @cport) closes first and keeps the
+ * TIME_WAIT, its server end (*@s) closes after reading the FIN (both
+ * set to -1): wait for the entry, then dump the TIME_WAIT entries into
+ * @e (room for DIAG_MAX).  The number listed, or -1 when the entry did
+ * not appear.
+ */
+static int diag_time_wait(int *c, int *s, unsigned short cport, int proto,
+			  struct diag_entry *e)
+{
+	char b;
+
+	close(*c);
+	*c = -1;
+	if (recv(*s, &b, 1, 0) != 0)
+		return -1;
+	close(*s);
+	*s = -1;
+	if (xtcp_wait_state(diag_proc_path(proto), cport, PORT, 0x06) != 0x06)
+		return -1;
+	return diag_dump(proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+}
+
+/* diag_time_wait() of the fixture's connection. */
+#define DIAG_TIME_WAIT(e) \
+	diag_time_wait(&self->c, &self->s, self->cport, variant->proto, e)
+
 TEST_F(diag, lists_listener_and_both_ends)
 {
 	struct diag_entry e[DIAG_MAX], *l, *s, *c;
@@ -437,18 +470,9 @@ TEST_F(diag, time_wait_listed)
 	struct diag_entry e[DIAG_MAX], *tw;
 	struct diag_req q;
 	__u32 cookie[2];
-	char b;
 	int n;
 
-	/* The client closes first and keeps the TIME_WAIT. */
-	close(self->c);
-	self->c = -1;
-	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
-	close(self->s);
-	self->s = -1;
-	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
-					self->cport, PORT, 0x06));
-	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	n = DIAG_TIME_WAIT(e);
 	ASSERT_EQ(1, n);
 	tw = diag_find(e, n, self->cport, PORT);
 	ASSERT_NE(NULL, tw);
@@ -990,12 +1014,67 @@ TEST_F(diag, dual_stack_time_wait)
 }
 
 /*
+ * Send @q from a process without privilege (no CAP_NET_ADMIN), its
+ * replies read into @out (room for @max, may be 0): as diag_talk().
+ */
+static int diag_unprivileged(struct diag_req *q, struct diag_entry *out,
+			     int max)
+{
+	size_t len = (max ? max : 1) * sizeof(*out);
+	struct diag_entry *shared;
+	int status, ret;
+	pid_t pid;
+
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (!pid) {
+		if (setresuid(65534, 65534, 65534))
+			_exit(255);
+		ret = diag_talk(q, shared, max);
+		/* n entries as n (< 128), -errno as 128 + errno. */
+		_exit(ret < 0 ? 128 - ret : ret);
+	}
+	ret = -ECHILD;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		goto out;
+	ret = WEXITSTATUS(status);
+	if (ret >= 128)
+		ret = 128 - ret;
+	else if (max)
+		memcpy(out, shared, (ret < max ? ret : max) * sizeof(*out));
+out:
+	munmap(shared, len);
+	return ret;
+}
+
+/* SOCK_DESTROY request @q, from a process without privilege. */
+static int destroy_unprivileged(struct diag_req *q)
+{
+	return diag_unprivileged(q, NULL, 0);
+}
+
+/*
  * A pending request of an IPv6 listener: two namespaces joined by a
  * veth, whose listener side drops all it sends (netem, static neighbour
  * entries both ways), so the SYN-ACK is lost and the request stays in
  * SYN_RECV.  An AF_INET6 dump lists it with its IPv6 addresses, no
- * inode, the SYN-ACK timer; port and bytecode filters select it; an
- * AF_INET dump does not list it.
+ * inode, the SYN-ACK timer and a cookie of its own, as Linux's request
+ * sockets have, and to CAP_NET_ADMIN alone its listener's SO_MARK
+ * (ir_mark); port and bytecode filters select it; an AF_INET dump
+ * does not list it.  A lookup by its 4-tuple finds it, with that cookie
+ * or none, not with another; SOCK_DESTROY drops it as tcp_abort() drops
+ * a request socket: -EPERM unprivileged, -ENOENT with another cookie,
+ * then 0, and it is gone.  Run by the IPv6 variants alone: the lookup
+ * of an IPv4 request differs only by the v4-mapped addresses, which the
+ * TIME_WAIT tests cover.
  */
 TEST_F(diag, request_listed)
 {
@@ -1013,6 +1092,7 @@ TEST_F(diag, request_listed)
 	unsigned short cport;
 	struct diag_req q;
 	long long until;
+	__u32 cookie[2];
 	int l, c, n;
 
 	if (variant->family != AF_INET6)
@@ -1034,6 +1114,7 @@ TEST_F(diag, request_listed)
 	ASSERT_EQ(0, enter_ns(b));
 	l = socket(AF_INET6, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, l);
+	ASSERT_EQ(0, xtcp_set_int(l, SOL_SOCKET, SO_MARK, 0x2c));
 	la.sin6_addr = b_addr;
 	ASSERT_EQ(0, bind(l, (struct sockaddr *)&la, sizeof(la)));
 	ASSERT_EQ(0, listen(l, 8));
@@ -1061,6 +1142,18 @@ TEST_F(diag, request_listed)
 	EXPECT_EQ(0, e[0].msg.idiag_inode);
 	EXPECT_EQ(1, e[0].msg.idiag_timer);
 	EXPECT_LT(0, e[0].msg.idiag_expires);
+	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
+	EXPECT_FALSE(cookie[0] == INET_DIAG_NOCOOKIE &&
+		     cookie[1] == INET_DIAG_NOCOOKIE);
+	EXPECT_TRUE(cookie[0] || cookie[1]);
+	/* Its listener's mark, to CAP_NET_ADMIN only (Linux's ir_mark). */
+	EXPECT_TRUE(e[0].has_mark);
+	EXPECT_EQ(0x2c, e[0].mark);
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 3;
+	ASSERT_EQ(1, diag_unprivileged(&q, e, DIAG_MAX));
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_FALSE(e[0].has_mark);
 
 	/* The id's remote port, and bytecode on it, select it. */
 	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
@@ -1080,28 +1173,49 @@ TEST_F(diag, request_listed)
 	diag_family = AF_INET;
 	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES, 0, e,
 			       DIAG_MAX));
+	diag_family = AF_INET6;
+
+	/*
+	 * The client's SYNs are lost from now on too, so that no SYN sent
+	 * again makes a new request once this one is dropped.
+	 */
+	ASSERT_EQ(0, ns_sh(a, TC " qdisc add dev veth0 root netem loss 100%"));
+
+	/* Looked up by its 4-tuple: with no cookie, its own, not another. */
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	q.r.id.idiag_sport = htons(PORT + 2);
+	q.r.id.idiag_dport = htons(cport);
+	memcpy(q.r.id.idiag_src, &b_addr, 16);
+	memcpy(q.r.id.idiag_dst, &a_addr, 16);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(AF_INET6, e[0].msg.idiag_family);
+	EXPECT_EQ(3, e[0].msg.idiag_state);
+	EXPECT_EQ(1, e[0].msg.idiag_timer);
+	EXPECT_EQ(0, e[0].msg.idiag_inode);
+	EXPECT_EQ(cport, ntohs(e[0].msg.id.idiag_dport));
+	EXPECT_EQ(0, memcmp(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie)));
+	EXPECT_TRUE(e[0].has_mark);
+	EXPECT_EQ(0x2c, e[0].mark);
+	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
+	ASSERT_EQ(1, diag_unprivileged(&q, e, DIAG_MAX));
+	EXPECT_FALSE(e[0].has_mark);
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, e, DIAG_MAX));
+
+	/* SOCK_DESTROY: privilege, then the cookie, then it is gone. */
+	q.nlh.nlmsg_type = SOCK_DESTROY;
+	q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
+	q.r.id.idiag_cookie[0] ^= 1;
+	EXPECT_EQ(-EPERM, destroy_unprivileged(&q));
+	EXPECT_EQ(1, diag_dump(variant->proto, 1 << 3, 0, e, DIAG_MAX));
+	EXPECT_EQ(0, diag_talk(&q, NULL, 0));
+	EXPECT_EQ(0, diag_dump(variant->proto, DIAG_ALL_STATES & ~(1 << 10),
+			       0, e, DIAG_MAX));
+	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
 	close(l);
 	close(c);
 	sh(IP " netns del %s; " IP " netns del %s", a, b);
-}
-
-/* SOCK_DESTROY of the server's end, from a process without privilege. */
-static int destroy_unprivileged(struct diag_req *q)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		if (setresuid(65534, 65534, 65534))
-			_exit(100);
-		_exit(-diag_talk(q, NULL, 0));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
 }
 
 TEST_F(diag, destroy_aborts)
@@ -1384,24 +1498,18 @@ TEST_F(diag, races_with_churn)
  * SOCK_DESTROY ends a TIME_WAIT entry, as Linux's tcp_abort() ends a
  * timewait socket (ss -K): it is gone from dumps and /proc, its 4-tuple
  * free; a second request finds nothing.  Unprivileged, EPERM, the entry
- * left; with a cookie not its own, ENOENT.
+ * left; with a cookie not its own, ENOENT, privileged or not: as
+ * Linux, the lookup (which checks the cookie) comes before the
+ * privilege check.
  */
 TEST_F(diag, destroy_time_wait)
 {
 	struct diag_entry e[DIAG_MAX];
 	struct diag_req q;
 	__u32 cookie[2];
-	char b;
 	int n;
 
-	close(self->c);
-	self->c = -1;
-	ASSERT_EQ(0, recv(self->s, &b, 1, 0));
-	close(self->s);
-	self->s = -1;
-	ASSERT_EQ(0x06, xtcp_wait_state(diag_proc_path(variant->proto),
-					self->cport, PORT, 0x06));
-	n = diag_dump(variant->proto, 1 << 6 /* TIME_WAIT */, 0, e, DIAG_MAX);
+	n = DIAG_TIME_WAIT(e);
 	ASSERT_EQ(1, n);
 	memcpy(cookie, e[0].msg.id.idiag_cookie, sizeof(cookie));
 
@@ -1410,6 +1518,7 @@ TEST_F(diag, destroy_time_wait)
 	EXPECT_EQ(-EPERM, destroy_unprivileged(&q));
 	memcpy(q.r.id.idiag_cookie, cookie, sizeof(cookie));
 	q.r.id.idiag_cookie[1] ^= 1;
+	EXPECT_EQ(-ENOENT, destroy_unprivileged(&q));
 	EXPECT_EQ(-ENOENT, diag_talk(&q, NULL, 0));
 	EXPECT_EQ(1, diag_dump(variant->proto, 1 << 6, 0, e, DIAG_MAX));
 

@@ -663,6 +663,169 @@ TEST_F_TIMEOUT(ip6, child_inherits_options, 60)
 	close(c);
 }
 
+/* A packet socket on lo seeing both families; -1 if none. */
+static int capture_lo_all(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ALL) };
+	int fd;
+
+	ll.sll_ifindex = if_nametoindex("lo");
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_ALL));
+	if (fd >= 0 && (!ll.sll_ifindex ||
+			bind(fd, (struct sockaddr *)&ll, sizeof(ll)))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The TOS byte (IPv4) or traffic class (IPv6) of the first packet @cap
+ * sees within 3 s that carries a segment of @proto from port @sport
+ * with all of the TCP flag bits @flags set (xtcp's header is TCP's
+ * layout); -1 when none came.
+ */
+static int captured_dsfield(int cap, int proto, unsigned short sport,
+			    uint8_t flags)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	unsigned int off;
+	uint8_t pkt[2048];
+	int nh, ds;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		n = recv(cap, pkt, sizeof(pkt), 0);
+		if (n < 40) {
+			usleep(10000);
+			continue;
+		}
+		if (pkt[0] >> 4 == 4) {
+			off = (pkt[0] & 0xf) * 4;
+			nh = pkt[9];
+			ds = pkt[1];
+		} else if (pkt[0] >> 4 == 6) {
+			off = 40;
+			nh = pkt[6];
+			ds = (pkt[0] & 0xf) << 4 | pkt[1] >> 4;
+		} else {
+			continue;
+		}
+		if (nh != proto || off + 20 > n ||
+		    (pkt[off] << 8 | pkt[off + 1]) != sport ||
+		    (pkt[off + 13] & flags) != flags)
+			continue;
+		return ds;
+	}
+	return -1;
+}
+
+/* connect() @fd to @ip:@port: 0 or -errno. */
+static int connect_to(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_storage a;
+	socklen_t len = xtcp_sockaddr(ip, port, &a);
+
+	return connect(fd, (struct sockaddr *)&a, len) ? -errno : 0;
+}
+
+#define SEG_SYN	0x02
+#define SEG_RST	0x04
+#define SEG_ACK	0x10
+
+/*
+ * A connection from a client of @family with TOS/traffic class 0x28 to
+ * listener @lfd (on @ip:@port), given 0x48: the SYN-ACK's, seen by @cap,
+ * in *@synack, and the accepted socket's (IP_TOS or IPV6_TCLASS) in
+ * *@child.  0, or -1 when a step failed.
+ */
+static int tos_connect(int cap, int proto, int family, const char *ip,
+		       unsigned short port, int lfd, int *synack, int *child)
+{
+	int level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int opt = family == AF_INET6 ? IPV6_TCLASS : IP_TOS;
+	struct sockaddr_storage a;
+	socklen_t len;
+	int c, s;
+
+	len = xtcp_sockaddr(ip, port, &a);
+	c = socket(family, SOCK_STREAM, proto);
+	if (c < 0 || xtcp_set_int(c, level, opt, 0x28) ||
+	    xtcp_set_int(lfd, level, opt, 0x48) ||
+	    connect(c, (struct sockaddr *)&a, len))
+		return -1;
+	s = accept(lfd, NULL, NULL);
+	if (s < 0)
+		return -1;
+	*synack = captured_dsfield(cap, proto, port, SEG_SYN | SEG_ACK);
+	*child = get_int(s, level, opt);
+	close(s);
+	close(c);
+	return 0;
+}
+
+/*
+ * IP TOS and IPv6 traffic class of what a connection sends before it
+ * has a socket, as Linux 6.1: a RST to a segment nobody wants carries
+ * that segment's DSCP (tcp_v4_send_reset(), tcp_v6_send_reset()); a
+ * SYN-ACK the listener's TOS or class, which the accepted socket keeps;
+ * with sysctl reflect_tos (tcp_reflect_tos) both the SYN's DSCP instead
+ * (tcp_v4_send_synack(), tcp_v4_syn_recv_sock() and their IPv6 twins).
+ * IPv4 and IPv6 in one test: the code differs by family.
+ */
+TEST_F(ip6, tos_reflected)
+{
+	const char *reflect = variant->proto == IPPROTO_TCP ?
+			      "/proc/sys/net/ipv4/tcp_reflect_tos" :
+			      "/proc/sys/net/xtcp/reflect_tos";
+	int cap, c, l4, synack, child;
+
+	cap = capture_lo_all();
+	ASSERT_LE(0, cap);
+	l4 = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l4);
+	ASSERT_EQ(0, xtcp_bind(l4, "127.0.0.1", PORT + 2));
+	ASSERT_EQ(0, listen(l4, 8));
+
+	/* RSTs to SYNs for a closed port. */
+	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_TCLASS, 0x28));
+	ASSERT_EQ(-ECONNREFUSED, connect_to(c, "::1", PORT + 1));
+	EXPECT_EQ(0x28, captured_dsfield(cap, variant->proto, PORT + 1,
+					 SEG_RST));
+	close(c);
+	c = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IP, IP_TOS, 0x28));
+	ASSERT_EQ(-ECONNREFUSED, connect_to(c, "127.0.0.1", PORT + 1));
+	EXPECT_EQ(0x28, captured_dsfield(cap, variant->proto, PORT + 1,
+					 SEG_RST));
+	close(c);
+
+	/* The listener's class, then with reflect_tos the SYN's. */
+	ASSERT_EQ(0, tos_connect(cap, variant->proto, AF_INET6, "::1", PORT,
+				 self->lfd, &synack, &child));
+	EXPECT_EQ(0x48, synack);
+	EXPECT_EQ(0x48, child);
+	ASSERT_EQ(0, tos_connect(cap, variant->proto, AF_INET, "127.0.0.1",
+				 PORT + 2, l4, &synack, &child));
+	EXPECT_EQ(0x48, synack);
+	EXPECT_EQ(0x48, child);
+	ASSERT_EQ(0, xtcp_write_str(reflect, "1"));
+	ASSERT_EQ(0, tos_connect(cap, variant->proto, AF_INET6, "::1", PORT,
+				 self->lfd, &synack, &child));
+	EXPECT_EQ(0x28, synack);
+	EXPECT_EQ(0x28, child);
+	ASSERT_EQ(0, tos_connect(cap, variant->proto, AF_INET, "127.0.0.1",
+				 PORT + 2, l4, &synack, &child));
+	EXPECT_EQ(0x28, synack);
+	EXPECT_EQ(0x28, child);
+	close(l4);
+	close(cap);
+}
+
 /* Two hosts joined by a veth pair, by IPv6 addresses. */
 TEST_F(ip6, two_namespaces)
 {
