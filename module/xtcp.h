@@ -910,6 +910,9 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  *	syn_tos), for sysctl reflect_tos
  * @mark: the listener's SO_MARK when the SYN came, as Linux's ir_mark
  *	(inet_request_mark() without tcp_fwmark_accept): sock_diag shows it
+ * @pktopts: the SYN, kept for the child's IPV6_2292PKTOPTIONS when an
+ *	IPv6 listener asked for received options (Linux's ireq->pktopts);
+ *	NULL otherwise
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
@@ -939,6 +942,7 @@ struct xtcp_request {
 	int dev_if;
 	u8 syn_tos;
 	u32 mark;
+	struct sk_buff *pktopts;
 	struct timer_list timer;
 	unsigned long expires;
 };
@@ -1524,6 +1528,11 @@ void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 			const struct xtcp_request *req,
 			const struct sk_buff *skb);
 void xtcp_v6_opt_len_sync(struct sock *sk);
+struct sk_buff *xtcp_v6_req_pktopts(const struct sock *sk,
+				    struct sk_buff *skb);
+struct sk_buff *xtcp_v6_opt_clone(const struct sock *sk,
+				  struct sk_buff *skb);
+void xtcp_v6_pktoptions(struct sock *sk, struct sk_buff *opt_skb);
 int xtcp_v6_rcv(struct sk_buff *skb);
 
 /* xtcp_icmp.c */

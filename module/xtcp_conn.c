@@ -278,6 +278,7 @@ static struct xtcp_request *xtcp_find_request(struct xtcp_sock *xs,
 
 static void xtcp_free_request(struct xtcp_request *req)
 {
+	kfree_skb(req->pktopts);
 	sock_put(req->listener);
 	kfree(req);
 }
@@ -500,6 +501,7 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		kfree(req);
 		return;
 	}
+	req->pktopts = xtcp_v6_req_pktopts(sk, skb);
 	sock_hold(sk);
 	timer_setup(&req->timer, xtcp_synack_timer, 0);
 

@@ -412,6 +412,7 @@ drop:
  */
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct sk_buff *opt_skb;
 	struct xtcp_seg_hdr h;
 
 	xtcp_assert_sock_locked(sk);
@@ -429,7 +430,10 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_reset_reply(sock_net(sk), skb, &h);
 		break;
 	default:
+		opt_skb = xtcp_v6_opt_clone(sk, skb);
 		xtcp_rcv_synchronized(sk, skb, &h);
+		if (opt_skb)
+			xtcp_v6_pktoptions(sk, opt_skb);
 		return 0;
 	}
 drop:

@@ -152,6 +152,92 @@ void xtcp_v6_opt_len_sync(struct sock *sk)
 }
 
 /**
+ * xtcp_v6_req_pktopts() - keep a SYN for the options its child will show
+ * @sk: the listener
+ * @skb: an IPv6 SYN (or an IPv4 one for a dual-stack listener)
+ *
+ * As Linux's tcp_v6_init_req(): when the listener asked for received
+ * options (IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT, extension headers, ...)
+ * or reflects flow labels, the request keeps the SYN, and its child
+ * starts with it as IPV6_2292PKTOPTIONS.
+ *
+ * Return: @skb with a reference for the request, or NULL.
+ */
+struct sk_buff *xtcp_v6_req_pktopts(const struct sock *sk,
+				    struct sk_buff *skb)
+{
+	const struct ipv6_pinfo *np;
+
+	if (sk->sk_family != AF_INET6 || skb->protocol != htons(ETH_P_IPV6))
+		return NULL;
+	np = inet6_sk(sk);
+	if (!ipv6_opt_accepted(sk, skb, IP6CB(skb)) &&
+	    !np->rxopt.bits.rxinfo && !np->rxopt.bits.rxoinfo &&
+	    !np->rxopt.bits.rxhlim && !np->rxopt.bits.rxohlim &&
+	    !np->repflow)
+		return NULL;
+	return skb_get(skb);
+}
+
+/**
+ * xtcp_v6_opt_clone() - a copy of a segment whose options may be kept
+ * @sk: socket, locked
+ * @skb: an IPv6 segment for @sk, about to be processed
+ *
+ * As Linux's tcp_v6_do_rcv(): a socket that asked for received options
+ * gets a clone of each IPv6 segment before it is processed, which
+ * xtcp_v6_pktoptions() keeps or drops.  A v4-mapped connection's
+ * segments are IPv4's and keep none.
+ *
+ * Return: the clone, or NULL.
+ */
+struct sk_buff *xtcp_v6_opt_clone(const struct sock *sk,
+				  struct sk_buff *skb)
+{
+	if (sk->sk_family != AF_INET6 || skb->protocol != htons(ETH_P_IPV6) ||
+	    !inet6_sk(sk)->rxopt.all)
+		return NULL;
+	return skb_clone(skb, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_v6_pktoptions() - what the last in-order segment carried
+ * @sk: socket, locked
+ * @opt_skb: a clone from xtcp_v6_opt_clone(), consumed
+ *
+ * As Linux's tcp_v6_do_rcv() after processing: a segment that ended at
+ * rcv_nxt sets the multicast interface and hop limit and the flow
+ * information the socket asked for, and becomes its
+ * IPV6_2292PKTOPTIONS if it carries options the socket takes (else
+ * those go); any other segment leaves them.
+ */
+void xtcp_v6_pktoptions(struct sock *sk, struct sk_buff *opt_skb)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+
+	xtcp_assert_sock_locked(sk);
+	if (XTCP_SKB_CB(opt_skb)->end_seq == xtcp_sk(sk)->rcv_nxt &&
+	    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
+		if (np->rxopt.bits.rxinfo || np->rxopt.bits.rxoinfo)
+			np->mcast_oif = xtcp_skb_iif(opt_skb);
+		if (np->rxopt.bits.rxhlim || np->rxopt.bits.rxohlim)
+			np->mcast_hops = ipv6_hdr(opt_skb)->hop_limit;
+		if (np->rxopt.bits.rxflow || np->rxopt.bits.rxtclass)
+			np->rcv_flowinfo = ip6_flowinfo(ipv6_hdr(opt_skb));
+		if (np->repflow)
+			np->flow_label = ip6_flowlabel(ipv6_hdr(opt_skb));
+		if (ipv6_opt_accepted(sk, opt_skb, IP6CB(opt_skb))) {
+			skb_set_owner_r(opt_skb, sk);
+			opt_skb = xchg(&np->pktoptions, opt_skb);
+		} else {
+			kfree_skb(opt_skb);
+			opt_skb = xchg(&np->pktoptions, NULL);
+		}
+	}
+	consume_skb(opt_skb);
+}
+
+/**
  * xtcp_v6_child_init() - the IPv6 part of a new connection's socket
  * @child: the copy of an AF_INET6 listener, not yet visible
  * @sk: the listener
@@ -200,6 +286,12 @@ void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 	}
 	np->mcast_oif = xtcp_skb_iif(skb);
 	np->mcast_hops = ipv6_hdr(skb)->hop_limit;
+	/* The SYN's options, its IP6CB in place (XTCP_SKB_CB's header). */
+	if (req->pktopts) {
+		np->pktoptions = skb_clone(req->pktopts, GFP_ATOMIC);
+		if (np->pktoptions)
+			skb_set_owner_r(np->pktoptions, child);
+	}
 	np->rcv_flowinfo = ip6_flowinfo(ipv6_hdr(skb));
 	if (lnp->repflow)
 		np->flow_label = ip6_flowlabel(ipv6_hdr(skb));

@@ -663,6 +663,93 @@ TEST_F_TIMEOUT(ip6, child_inherits_options, 60)
 	close(c);
 }
 
+/*
+ * What IPV6_2292PKTOPTIONS of @fd gives: the hop limit (IPV6_HOPLIMIT)
+ * in *@hlim and the destination options (IPV6_DSTOPTS) in @dst, their
+ * length in *@dlen (0 when absent).  0 or -errno.
+ */
+static int pktoptions(int fd, int *hlim, uint8_t *dst, size_t *dlen)
+{
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} u;
+	socklen_t len = sizeof(u.buf);
+	struct msghdr m = { .msg_control = u.buf };
+	struct cmsghdr *cm;
+
+	*hlim = -1;
+	*dlen = 0;
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_2292PKTOPTIONS, u.buf, &len))
+		return -errno;
+	m.msg_controllen = len;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (cm->cmsg_type == IPV6_HOPLIMIT)
+			memcpy(hlim, CMSG_DATA(cm), sizeof(*hlim));
+		if (cm->cmsg_type == IPV6_DSTOPTS && cm->cmsg_len <= 64) {
+			*dlen = cm->cmsg_len - CMSG_LEN(0);
+			memcpy(dst, CMSG_DATA(cm), *dlen);
+		}
+	}
+	return 0;
+}
+
+/*
+ * IPV6_2292PKTOPTIONS of an accepted socket, as Linux's: from the
+ * handshake on, the options of the SYN (a listener that asked for
+ * received options keeps it, tcp_v6_init_req()); then those of the last
+ * segment that ended at rcv_nxt when it carried options the socket
+ * takes, else the hop limit of that segment alone (tcp_v6_do_rcv()).
+ */
+TEST_F(ip6, pktoptions_follow_segments)
+{
+	static const uint8_t dstopts[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+	struct sockaddr_in6 a = addr6("::1", PORT);
+	uint8_t got[64];
+	size_t glen;
+	int c, s, hlim;
+
+	ASSERT_EQ(0, xtcp_set_int(self->lfd, IPPROTO_IPV6, IPV6_RECVDSTOPTS,
+				  1));
+	ASSERT_EQ(0, xtcp_set_int(self->lfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT,
+				  1));
+	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_IPV6, IPV6_DSTOPTS, dstopts,
+				sizeof(dstopts)));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, pktoptions(s, &hlim, got, &glen));
+	EXPECT_EQ(33, hlim);
+	ASSERT_EQ(sizeof(dstopts), glen);
+	EXPECT_EQ(0, memcmp(got + 1, dstopts + 1, sizeof(dstopts) - 1));
+
+	/* A segment without options: its hop limit, no options kept. */
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 44));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_IPV6, IPV6_DSTOPTS, NULL, 0));
+	ASSERT_EQ(1, send(c, "x", 1, 0));
+	ASSERT_EQ(1, recv(s, got, 1, 0));
+	ASSERT_EQ(0, pktoptions(s, &hlim, got, &glen));
+	EXPECT_EQ(44, hlim);
+	EXPECT_EQ(0, glen);
+
+	/* One with them again. */
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 55));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_IPV6, IPV6_DSTOPTS, dstopts,
+				sizeof(dstopts)));
+	ASSERT_EQ(1, send(c, "y", 1, 0));
+	ASSERT_EQ(1, recv(s, got, 1, 0));
+	ASSERT_EQ(0, pktoptions(s, &hlim, got, &glen));
+	EXPECT_EQ(55, hlim);
+	EXPECT_EQ(sizeof(dstopts), glen);
+	close(s);
+	close(c);
+}
+
 /* A packet socket on lo seeing both families; -1 if none. */
 static int capture_lo_all(void)
 {
