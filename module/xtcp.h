@@ -911,8 +911,9 @@ static inline u16 xtcp_skb_segs(u32 len, u32 seg)
  * @mark: the listener's SO_MARK when the SYN came, as Linux's ir_mark
  *	(inet_request_mark() without tcp_fwmark_accept): sock_diag shows it
  * @pktopts: the SYN, kept for the child's IPV6_2292PKTOPTIONS when an
- *	IPv6 listener asked for received options (Linux's ireq->pktopts);
- *	NULL otherwise
+ *	IPv6 listener asked for received options (Linux's ireq->pktopts),
+ *	with a reference of its own; a SYN cookie's request borrows the
+ *	ACK being processed; NULL otherwise
  * @timer: SYN-ACK retransmission
  * @expires: jiffies of the next SYN-ACK retransmission
  *
@@ -1528,8 +1529,7 @@ void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 			const struct xtcp_request *req,
 			const struct sk_buff *skb);
 void xtcp_v6_opt_len_sync(struct sock *sk);
-struct sk_buff *xtcp_v6_req_pktopts(const struct sock *sk,
-				    struct sk_buff *skb);
+bool xtcp_v6_wants_pktopts(const struct sock *sk, const struct sk_buff *skb);
 struct sk_buff *xtcp_v6_opt_clone(const struct sock *sk,
 				  struct sk_buff *skb);
 void xtcp_v6_pktoptions(struct sock *sk, struct sk_buff *opt_skb);

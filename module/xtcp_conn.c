@@ -501,7 +501,8 @@ static void xtcp_new_request(struct sock *sk, struct sk_buff *skb,
 		kfree(req);
 		return;
 	}
-	req->pktopts = xtcp_v6_req_pktopts(sk, skb);
+	if (xtcp_v6_wants_pktopts(sk, skb))
+		req->pktopts = skb_get(skb);
 	sock_hold(sk);
 	timer_setup(&req->timer, xtcp_synack_timer, 0);
 
@@ -942,6 +943,9 @@ int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	/* Segments of this connection wait until its socket is hashed. */
 	xs->nr_completing++;
 	spin_unlock(&xs->req_lock);
+	/* Borrowed: the child copies it before @skb goes. */
+	if (xtcp_v6_wants_pktopts(sk, skb))
+		req.pktopts = skb;
 	xtcp_complete_request(sk, &req, skb, h);
 	return 0;
 }

@@ -152,31 +152,30 @@ void xtcp_v6_opt_len_sync(struct sock *sk)
 }
 
 /**
- * xtcp_v6_req_pktopts() - keep a SYN for the options its child will show
+ * xtcp_v6_wants_pktopts() - should a request keep its SYN's options?
  * @sk: the listener
- * @skb: an IPv6 SYN (or an IPv4 one for a dual-stack listener)
+ * @skb: an IPv6 SYN, or the ACK of a SYN cookie (or an IPv4 one for a
+ *	dual-stack listener)
  *
- * As Linux's tcp_v6_init_req(): when the listener asked for received
- * options (IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT, extension headers, ...)
- * or reflects flow labels, the request keeps the SYN, and its child
- * starts with it as IPV6_2292PKTOPTIONS.
+ * As Linux's tcp_v6_init_req() and cookie_v6_check(): when the
+ * listener asked for received options (IPV6_RECVPKTINFO,
+ * IPV6_RECVHOPLIMIT, extension headers, ...) or reflects flow labels,
+ * the request keeps @skb, and its child starts with it as
+ * IPV6_2292PKTOPTIONS.
  *
- * Return: @skb with a reference for the request, or NULL.
+ * Return: true when @skb is to be kept.
  */
-struct sk_buff *xtcp_v6_req_pktopts(const struct sock *sk,
-				    struct sk_buff *skb)
+bool xtcp_v6_wants_pktopts(const struct sock *sk, const struct sk_buff *skb)
 {
 	const struct ipv6_pinfo *np;
 
 	if (sk->sk_family != AF_INET6 || skb->protocol != htons(ETH_P_IPV6))
-		return NULL;
+		return false;
 	np = inet6_sk(sk);
-	if (!ipv6_opt_accepted(sk, skb, IP6CB(skb)) &&
-	    !np->rxopt.bits.rxinfo && !np->rxopt.bits.rxoinfo &&
-	    !np->rxopt.bits.rxhlim && !np->rxopt.bits.rxohlim &&
-	    !np->repflow)
-		return NULL;
-	return skb_get(skb);
+	return ipv6_opt_accepted(sk, skb, IP6CB(skb)) ||
+	       np->rxopt.bits.rxinfo || np->rxopt.bits.rxoinfo ||
+	       np->rxopt.bits.rxhlim || np->rxopt.bits.rxohlim ||
+	       np->repflow;
 }
 
 /**

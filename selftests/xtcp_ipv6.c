@@ -701,7 +701,8 @@ static int pktoptions(int fd, int *hlim, uint8_t *dst, size_t *dlen)
  * handshake on, the options of the SYN (a listener that asked for
  * received options keeps it, tcp_v6_init_req()); then those of the last
  * segment that ended at rcv_nxt when it carried options the socket
- * takes, else the hop limit of that segment alone (tcp_v6_do_rcv()).
+ * takes, else the hop limit of that segment alone (tcp_v6_do_rcv());
+ * through a SYN cookie, those of its ACK.
  */
 TEST_F(ip6, pktoptions_follow_segments)
 {
@@ -745,6 +746,24 @@ TEST_F(ip6, pktoptions_follow_segments)
 	ASSERT_EQ(1, recv(s, got, 1, 0));
 	ASSERT_EQ(0, pktoptions(s, &hlim, got, &glen));
 	EXPECT_EQ(55, hlim);
+	EXPECT_EQ(sizeof(dstopts), glen);
+	close(s);
+	close(c);
+
+	/* A child of a SYN cookie starts with the ACK's (cookie_v6_check()). */
+	ASSERT_EQ(0, xtcp_write_str(variant->proto == IPPROTO_TCP ?
+				    "/proc/sys/net/ipv4/tcp_syncookies" :
+				    "/proc/sys/net/xtcp/syncookies", "2"));
+	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, xtcp_set_int(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 66));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_IPV6, IPV6_DSTOPTS, dstopts,
+				sizeof(dstopts)));
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, pktoptions(s, &hlim, got, &glen));
+	EXPECT_EQ(66, hlim);
 	EXPECT_EQ(sizeof(dstopts), glen);
 	close(s);
 	close(c);
