@@ -213,26 +213,6 @@ static int listener(const char *ip, unsigned short port, int backlog)
 	return fd;
 }
 
-/* connect_wait() to @ip of either family; 0 or -errno. */
-static int connect_wait_any(int fd, const char *ip, unsigned short port)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t len = sizeof(int);
-	struct sockaddr_storage a;
-	int err = 0;
-
-	if (!connect(fd, (struct sockaddr *)&a,
-		     xtcp_sockaddr(ip, port, &a)))
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	if (poll(&pfd, 1, 15000) != 1)
-		return -ETIMEDOUT;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
-}
-
 /* connect() to @ip:@port, accept() on @lfd and move one byte each way. */
 static int real_connection(int lfd, const char *ip, unsigned short port)
 {
@@ -243,7 +223,7 @@ static int real_connection(int lfd, const char *ip, unsigned short port)
 		   IPPROTO_XTCP);
 	if (c < 0)
 		return -1;
-	if (connect_wait_any(c, ip, port))
+	if (connect_wait(c, ip, port))
 		goto out;
 	s = accept(lfd, NULL, NULL);
 	if (s < 0)

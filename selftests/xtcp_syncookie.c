@@ -521,26 +521,6 @@ static int flood_socket(int family, const char *ip, unsigned short port)
 	return fd;
 }
 
-/* connect_wait() to @ip of either family; 0 or -errno. */
-static int flood_connect(int fd, const char *ip, unsigned short port)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t len = sizeof(int);
-	struct sockaddr_storage a;
-	int err = 0;
-
-	if (!connect(fd, (struct sockaddr *)&a,
-		     xtcp_sockaddr(ip, port, &a)))
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	if (poll(&pfd, 1, 15000) != 1)
-		return -ETIMEDOUT;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
-}
-
 /*
  * A listener of backlog 16 under the flood (syncookies=1, the default):
  * once its request queue is full and it answers with cookies, a real
@@ -587,7 +567,7 @@ static void flood_run(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, enter_ns(self->b));
 	fd = flood_socket(family, addr_b, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, flood_connect(fd, addr_a, PORT_A));
+	ASSERT_EQ(0, connect_wait(fd, addr_a, PORT_A));
 	len = sizeof(ti);
 	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
 	TH_LOG("client connected %lld ms into the flood, %u SYN(s) sent again",
