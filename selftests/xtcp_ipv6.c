@@ -533,15 +533,15 @@ TEST_F(ip6, refused_by_icmpv6)
 		ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/enabled", "1"));
 }
 
-/* A packet socket on lo that sees the IPv6 packets; or -1. */
-static int capture_lo6(void)
+/* A packet socket on lo that sees the packets of ethertype @type; or -1. */
+static int capture_lo(uint16_t type)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-				  .sll_protocol = htons(ETH_P_IPV6) };
+				  .sll_protocol = htons(type) };
 	int fd;
 
 	ll.sll_ifindex = if_nametoindex("lo");
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(type));
 	if (fd >= 0 && (!ll.sll_ifindex ||
 			bind(fd, (struct sockaddr *)&ll, sizeof(ll)))) {
 		close(fd);
@@ -621,7 +621,7 @@ TEST_F_TIMEOUT(ip6, child_inherits_options, 60)
 				  1));
 	ASSERT_EQ(0, setsockopt(self->lfd, IPPROTO_IPV6, IPV6_DSTOPTS,
 				dstopts, sizeof(dstopts)));
-	cap = capture_lo6();
+	cap = capture_lo(ETH_P_IPV6);
 	ASSERT_LE(0, cap);
 
 	c = socket(AF_INET6, SOCK_STREAM, variant->proto);
@@ -769,23 +769,6 @@ TEST_F(ip6, pktoptions_follow_segments)
 	close(c);
 }
 
-/* A packet socket on lo seeing both families; -1 if none. */
-static int capture_lo_all(void)
-{
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-				  .sll_protocol = htons(ETH_P_ALL) };
-	int fd;
-
-	ll.sll_ifindex = if_nametoindex("lo");
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_ALL));
-	if (fd >= 0 && (!ll.sll_ifindex ||
-			bind(fd, (struct sockaddr *)&ll, sizeof(ll)))) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
 /*
  * The TOS byte (IPv4) or traffic class (IPv6) of the first packet @cap
  * sees within 3 s that carries a segment of @proto from port @sport
@@ -887,7 +870,7 @@ TEST_F(ip6, tos_reflected)
 			      "/proc/sys/net/xtcp/reflect_tos";
 	int cap, c, l4, synack, child;
 
-	cap = capture_lo_all();
+	cap = capture_lo(ETH_P_ALL);
 	ASSERT_LE(0, cap);
 	l4 = socket(AF_INET, SOCK_STREAM, variant->proto);
 	ASSERT_LE(0, l4);
