@@ -1349,6 +1349,39 @@ static void dump_counters(const char *ns, int home)
 	setns(home, CLONE_NEWNET);
 }
 
+#define TRACE_DIR	"/sys/kernel/tracing/instances/xtcp_fuzz"
+
+/*
+ * xtcp's tracepoints from the drain on, into an instance of our own, so
+ * that a socket left after it shows what it sent and received (segments,
+ * retransmission timeouts with their sequence numbers) until then.
+ */
+static void trace_drain_start(void)
+{
+	if (mkdir(TRACE_DIR, 0755) && errno != EEXIST)
+		return;
+	if (xtcp_write_str(TRACE_DIR "/buffer_size_kb", "8192") ||
+	    xtcp_write_str(TRACE_DIR "/events/xtcp/enable", "1"))
+		rmdir(TRACE_DIR);
+}
+
+/* The last events of the drain, and the IP counters of @ns. */
+static void trace_drain_dump(const char *ns)
+{
+	xtcp_write_str(TRACE_DIR "/events/xtcp/enable", "0");
+	printf("# the drain's last xtcp events:\n");
+	fflush(stdout);
+	sh("sed -n 's/^.*xtcp_/#   xtcp_/p' " TRACE_DIR "/trace | tail -n 80");
+	sh(IP " netns exec %s sh -c 'grep -v \" 0$\" /proc/net/snmp6' | sed 's/^/#   /'",
+	   ns);
+}
+
+static void trace_drain_stop(void)
+{
+	xtcp_write_str(TRACE_DIR "/events/xtcp/enable", "0");
+	rmdir(TRACE_DIR);
+}
+
 /* Wait up to @ms for /proc/net/xtcp and xtcp6 of both namespaces to empty. */
 static bool drained(int *pfd, int ms)
 {
@@ -1457,6 +1490,7 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	print_stats((xtcp_now_ms() - start) / 1000.0);
 
 	/* Drain: close everything, the sockets must all end. */
+	trace_drain_start();
 	for (i = 0; i < NSLOTS; i++) {
 		int fd = atomic_exchange(&F.slot[i], -1);
 
@@ -1478,10 +1512,14 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	if (!drained(self->pfd, F.drain * 1000)) {
 		printf("# sockets left after %d s:\n", F.drain);
 		proc_check_all(self->pfd, stdout);
+		trace_drain_dump(F.ns[0]);
+		trace_drain_dump(F.ns[1]);
+		trace_drain_stop();
 		dump_counters(F.ns[0], self->home);
 		dump_counters(F.ns[1], self->home);
 		ASSERT_TRUE(false) TH_LOG("xtcp sockets left after the drain");
 	}
+	trace_drain_stop();
 	printf("# drained in %lld ms\n", xtcp_now_ms() - start);
 	EXPECT_EQ(0, atomic_load(&F.surprises));
 
