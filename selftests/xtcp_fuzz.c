@@ -739,6 +739,11 @@ static socklen_t rand_optval(struct worker *w, const struct opt *o,
 		 * every datagram (RFC 4942 2.1.9.5), and a connection's
 		 * orphan send its FIN again for minutes.  0 bytes take it
 		 * away.  xtcp counts it in its MSS (xtcp_v6_opt_len_sync()).
+		 * IPV6_RTHDRDSTOPTS without a routing header is a black hole,
+		 * for Linux TCP as for xtcp: ip6_xmit() counts it in the
+		 * payload length, ipv6_push_nfrag_opts() does not send it,
+		 * and the peer drops every datagram as truncated.  Its
+		 * connections end by retransmission timeouts.
 		 */
 		i = below(w, 5);
 		if (!i)
@@ -1169,7 +1174,11 @@ static void *monitor(void *arg)
 
 /*
  * Timeouts of namespace @ns lowered, so that its sockets end quickly
- * once closed: TIME_WAIT 400 ms, FIN_WAIT2 1 s, and few retransmissions.
+ * once closed: TIME_WAIT 400 ms, FIN_WAIT2 1 s, and few retransmissions,
+ * of orphans too.  Some calls make a connection whose segments never
+ * arrive (IPV6_RTHDRDSTOPTS, see rand_optval()): its orphans then live
+ * as long as orphan_retries lets them, about 100 s with the default 8,
+ * as Linux TCP's do, longer than the drain waits.
  * Leaves the caller in @ns.
  */
 static int fast_timeouts(const char *ns)
@@ -1177,7 +1186,7 @@ static int fast_timeouts(const char *ns)
 	static const char * const knobs[][2] = {
 		{ "msl_ms", "200" }, { "fin_timeout_ms", "1000" },
 		{ "retries2", "4" }, { "syn_retries", "2" },
-		{ "synack_retries", "2" },
+		{ "synack_retries", "2" }, { "orphan_retries", "3" },
 	};
 	char path[64];
 	unsigned int i;
