@@ -36,9 +36,6 @@
  * lowered by sysctls so that it does); the namespaces are deleted, the
  * module must unload, and it is loaded again with its defaults.
  *
- * XTCP_FUZZ_KNOWN=1 also makes the calls that reach known, unfixed bugs
- * (SO_BINDTODEVICE to real devices, IP_OPTIONS; see rand_optval()).
- *
  * The test fails on what userspace can see: a call answering more bytes
  * than asked, an option longer than its buffer, an errno that cannot
  * happen (EFAULT, ENOTSOCK ...), a malformed line or impossible state in
@@ -106,7 +103,6 @@ static const unsigned int op_weight[NR_OPS] = {
 static struct {
 	unsigned long long seed;
 	int seconds, threads, drain;
-	bool known;			/* reach the known bugs too */
 	char ns[2][32];			/* "a" and "b" */
 	const char *addr[2];
 	const char *addr6[2];
@@ -723,12 +719,10 @@ static socklen_t rand_optval(struct worker *w, const struct opt *o,
 	case V_DEV:
 		/*
 		 * A device that does not reach the peer makes every
-		 * transmission fail, and xtcp then keeps an orphan with
-		 * unsent data forever (Linux TCP gives up after
-		 * tcp_orphan_retries probes): real devices only with
-		 * XTCP_FUZZ_KNOWN=1 until that is fixed.
+		 * transmission fail: its orphans end after orphan_retries
+		 * failed attempts, as Linux TCP's.
 		 */
-		strcpy(v, devs[below(w, F.known ? 4 : 2)]);
+		strcpy(v, devs[below(w, ARRAY_SIZE(devs))]);
 		return strlen(v) + below(w, 2);
 	case V_EXTHDR:
 		/*
@@ -762,13 +756,11 @@ static socklen_t rand_optval(struct worker *w, const struct opt *o,
 			v[i] = rnd(w);
 		if (o->level == SOL_IP && o->name == IP_OPTIONS) {
 			/*
-			 * NOPs: options the kernel accepts.  xtcp does not
-			 * count them in its MSS, and its full-sized segments
-			 * then exceed the path MTU, each refused, forever:
-			 * none but 0 bytes without XTCP_FUZZ_KNOWN=1.
+			 * NOPs: options the kernel accepts, which segments
+			 * must leave room for (xtcp's MSS counts them).
 			 */
 			memset(v, IPOPT_NOP, OPT_LEN);
-			return F.known ? 4 * below(w, 11) : 0;
+			return 4 * below(w, 11);
 		}
 		return below(w, 64);
 	default:
@@ -797,8 +789,6 @@ static void op_setsockopt(struct worker *w, int fd)
 		len = rand_optlen(w, len);
 	else if (one_in(w, 8))
 		len = below(w, len);	/* too short: EINVAL */
-	if (level == SOL_IP && name == IP_OPTIONS && !F.known)
-		len = 0;		/* see rand_optval() */
 	if (one_in(w, 32)) {
 		/* anything at all on our own levels */
 		level = one_in(w, 2) ? SOL_TCP : SOL_XTCP;
@@ -1430,12 +1420,10 @@ TEST_F_TIMEOUT(fuzz, sequences, 3600)
 	F.seconds = xtcp_env_ull("XTCP_FUZZ_SECONDS", 30);
 	F.threads = xtcp_env_ull("XTCP_FUZZ_THREADS", 4);
 	F.drain = xtcp_env_ull("XTCP_FUZZ_DRAIN", 90);
-	F.known = xtcp_env_ull("XTCP_FUZZ_KNOWN", 0);
 	if (F.threads < 1 || F.threads > MAX_THREADS)
 		F.threads = 4;
-	printf("# %d s, %d workers, namespaces %s and %s%s\n", F.seconds,
-	       F.threads, F.ns[0], F.ns[1],
-	       F.known ? ", known bugs reachable" : "");
+	printf("# %d s, %d workers, namespaces %s and %s\n", F.seconds,
+	       F.threads, F.ns[0], F.ns[1]);
 	for (i = 0; i < NSLOTS; i++)
 		atomic_store(&F.slot[i], -1);
 	pthread_mutex_init(&F.log_lock, NULL);
