@@ -964,8 +964,12 @@ struct xtcp_request {
  * @expires_reuse: jiffies when 2*MSL ends, in bits 31..3; the bits of
  *	%XTCP_TW_FLAGS say how the socket it replaced held its port and
  *	whether it was a dual-stack AF_INET6 one
+ * @mark: the socket's SO_MARK, as Linux's tw_mark: its ACKs carry it,
+ *	sock_diag shows it
+ * @tos: the socket's TOS (AF_INET) or traffic class (AF_INET6), as
+ *	Linux's tw_tos and tw_tclass: its ACKs carry its DSCP
  *
- * Kept at 64 bytes (see xtcp_tw.c).  The locks of its links, and the
+ * Kept at 72 bytes (see xtcp_tw.c).  The locks of its links, and the
  * wheel's ownership of its memory, are in the rules above.
  */
 struct xtcp_tw {
@@ -980,6 +984,8 @@ struct xtcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 expires_reuse;
+	u32 mark;
+	u8 tos;
 };
 
 /**
@@ -990,7 +996,7 @@ struct xtcp_tw {
  * @laddr: local address
  * @raddr: peer address
  *
- * From a cache of its own, so that IPv4 entries stay at 64 bytes.
+ * From a cache of its own, so that IPv4 entries stay at 72 bytes.
  */
 struct xtcp_tw6 {
 	struct xtcp_tw tw;
@@ -1380,7 +1386,8 @@ bool xtcp_iter_next(struct xtcp_table_iter *it, xtcp_iter_fn fn, void *arg);
  * @daddr6: remote address of an AF_INET6 entry
  * @cookie: sock_diag cookie of a TIME_WAIT entry (xtcp_tw_cookie()) or
  *	a pending request (xtcp_req_cookie())
- * @mark: SO_MARK of a pending request (its listener's when it came)
+ * @mark: SO_MARK of a pending request (its listener's when it came) or
+ *	of the socket a TIME_WAIT entry replaced
  *
  * Copied under the bucket lock, printed after it is dropped.
  */

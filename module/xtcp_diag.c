@@ -166,10 +166,9 @@ static int xtcp_diag_fill_sock(struct sock *sk, const struct xtcp_entry_info *e,
  * A pending request or TIME_WAIT entry, from its copy: no owner, no
  * inode, and its cookie, as inet_req_diag_fill() and
  * inet_twsk_diag_fill() report theirs; to a requester with
- * CAP_NET_ADMIN (@net_admin), a request's mark as INET_DIAG_MARK, as
- * inet_req_diag_fill() gives ir_mark.  Linux's inet_twsk_diag_fill()
- * gives tw_mark too, the socket's SO_MARK, which a 64-byte xtcp entry
- * has no room to keep: a TIME_WAIT message has no INET_DIAG_MARK.
+ * CAP_NET_ADMIN (@net_admin), its mark as INET_DIAG_MARK, as
+ * inet_req_diag_fill() gives ir_mark (the listener's SO_MARK) and
+ * inet_twsk_diag_fill() tw_mark (its socket's).
  * @flags: NLM_F_MULTI in a dump.
  */
 static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
@@ -201,8 +200,7 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 	r->id.idiag_cookie[0] = (u32)e->cookie;
 	r->id.idiag_cookie[1] = (u32)(e->cookie >> 32);
 	xtcp_diag_msg_timer(r, e);
-	if (net_admin && e->kind == XTCP_ENTRY_REQ &&
-	    nla_put_u32(skb, INET_DIAG_MARK, e->mark)) {
+	if (net_admin && nla_put_u32(skb, INET_DIAG_MARK, e->mark)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}
@@ -212,10 +210,12 @@ static int xtcp_diag_fill_entry(const struct xtcp_entry_info *e,
 
 /*
  * inet_diag_bc_sk() reads a struct sock; for an entry that has none,
- * hand it a zeroed TIME_WAIT one holding the entry's addresses and
- * ports: in that state it reads only struct sock_common and tw_mark,
- * the addresses from the fields of the family (entry_fill_addrs()).
- * It is a scratch copy on the stack, never in any table.
+ * hand it a zeroed TIME_WAIT one holding the entry's addresses, ports
+ * and mark: in that state it reads only struct sock_common and
+ * tw_mark, the addresses from the fields of the family
+ * (entry_fill_addrs()), the mark for "fwmark" conditions, which match
+ * a request's ir_mark and a timewait socket's tw_mark in Linux.  It is
+ * a scratch copy on the stack, never in any table.
  */
 static bool xtcp_diag_bc_entry(const struct nlattr *bc,
 			       const struct xtcp_entry_info *e)
@@ -236,6 +236,7 @@ static bool xtcp_diag_bc_entry(const struct nlattr *bc,
 	}
 	probe.tw_num = e->sport;
 	probe.tw_dport = htons(e->dport);
+	probe.tw_mark = e->mark;
 	return inet_diag_bc_sk(bc, (struct sock *)&probe);
 }
 

@@ -163,6 +163,7 @@ static void xtcp_proc_fill_tw(struct xtcp_entry_info *e,
 	e->timer = 3;
 	e->expires = xtcp_tw_expires(tw);
 	e->cookie = xtcp_tw_cookie(tw);
+	e->mark = tw->mark;
 }
 
 /**

@@ -1062,6 +1062,67 @@ static int destroy_unprivileged(struct diag_req *q)
 }
 
 /*
+ * A dump of the TIME_WAIT entries with the bytecode "fwmark == @mark"
+ * (INET_DIAG_BC_MARK_COND, all bits), from a requester with
+ * CAP_NET_ADMIN, which the condition needs.  The number of entries.
+ */
+static int diag_dump_mark_cond(int proto, __u32 mark)
+{
+	struct {
+		struct inet_diag_bc_op op;
+		struct inet_diag_markcond cond;
+	} bc = {
+		.op = { .code = INET_DIAG_BC_MARK_COND, .yes = sizeof(bc),
+			.no = sizeof(bc) + 4 },
+		.cond = { .mark = mark, .mask = 0xffffffff },
+	};
+	struct diag_entry e[DIAG_MAX];
+	struct diag_req q;
+
+	diag_req_init(&q, proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 6;	/* TIME_WAIT */
+	diag_req_bytecode(&q, &bc, sizeof(bc));
+	return diag_talk(&q, e, DIAG_MAX);
+}
+
+/*
+ * A TIME_WAIT entry keeps its socket's SO_MARK, as Linux's tw_mark
+ * (tcp_time_wait()): a dump and a lookup by 4-tuple give it as
+ * INET_DIAG_MARK to CAP_NET_ADMIN (inet_twsk_diag_fill()), a dump to
+ * anyone else does not; "fwmark" bytecode matches it.
+ */
+TEST_F(diag, time_wait_mark)
+{
+	struct diag_entry e[DIAG_MAX], *tw;
+	struct diag_req q;
+	int n;
+
+	ASSERT_EQ(0, xtcp_set_int(self->c, SOL_SOCKET, SO_MARK, 0x2d));
+	n = DIAG_TIME_WAIT(e);
+	ASSERT_EQ(1, n);
+	tw = diag_find(e, n, self->cport, PORT);
+	ASSERT_NE(NULL, tw);
+	EXPECT_TRUE(tw->has_mark);
+	EXPECT_EQ(0x2d, tw->mark);
+
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, 0);
+	diag_req_tuple(&q, self->cport, PORT);
+	ASSERT_EQ(1, diag_talk(&q, e, DIAG_MAX));
+	EXPECT_EQ(6, e[0].msg.idiag_state);
+	EXPECT_TRUE(e[0].has_mark);
+	EXPECT_EQ(0x2d, e[0].mark);
+
+	diag_req_init(&q, variant->proto, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+	q.r.idiag_states = 1 << 6;
+	ASSERT_EQ(1, diag_unprivileged(&q, e, DIAG_MAX));
+	EXPECT_EQ(self->cport, ntohs(e[0].msg.id.idiag_sport));
+	EXPECT_FALSE(e[0].has_mark);
+
+	EXPECT_EQ(1, diag_dump_mark_cond(variant->proto, 0x2d));
+	EXPECT_EQ(0, diag_dump_mark_cond(variant->proto, 0x2e));
+}
+
+/*
  * A pending request of an IPv6 listener: two namespaces joined by a
  * veth, whose listener side drops all it sends (netem, static neighbour
  * entries both ways), so the SYN-ACK is lost and the request stays in
