@@ -1527,11 +1527,11 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
 				struct flowi6 *fl6,
 				const struct in6_addr *saddr,
 				const struct in6_addr *daddr, __be16 sport,
-				__be16 dport, int oif);
+				__be16 dport, int oif, u32 mark);
 void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
-			 __be16 dport, int oif, u8 tclass);
+			 __be16 dport, int oif, u8 tclass, u32 mark);
 void xtcp_v6_child_init(struct sock *child, const struct sock *sk,
 			const struct xtcp_request *req,
 			const struct sk_buff *skb);

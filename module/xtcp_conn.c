@@ -426,7 +426,7 @@ static int xtcp_route_request(struct sock *sk, struct xtcp_request *req)
 		dst = xtcp_v6_route(sock_net(sk), sk, &fl6, &req->laddr,
 				    &req->raddr, req->lport, req->rport,
 				    rt6_need_strict(&req->raddr) ?
-				    req->dev_if : 0);
+				    req->dev_if : 0, 0);
 		if (IS_ERR(dst))
 			return PTR_ERR(dst);
 	}

@@ -64,6 +64,7 @@ static bool xtcpv6_prot_registered;
  * @sport: local port
  * @dport: peer port
  * @oif: output interface, or 0
+ * @mark: the flow's mark, for policy routing
  *
  * Return: the route, with a reference, or an ERR_PTR().
  */
@@ -71,13 +72,14 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
 				struct flowi6 *fl6,
 				const struct in6_addr *saddr,
 				const struct in6_addr *daddr, __be16 sport,
-				__be16 dport, int oif)
+				__be16 dport, int oif, u32 mark)
 {
 	memset(fl6, 0, sizeof(*fl6));
 	fl6->flowi6_proto = xtcp_protocol;
 	fl6->daddr = *daddr;
 	fl6->saddr = *saddr;
 	fl6->flowi6_oif = oif;
+	fl6->flowi6_mark = mark;
 	fl6->fl6_sport = sport;
 	fl6->fl6_dport = dport;
 	fl6->flowi6_uid = sock_net_uid(net, sk);
@@ -96,14 +98,16 @@ struct dst_entry *xtcp_v6_route(struct net *net, const struct sock *sk,
  * @dport: its destination port
  * @oif: the interface the segment it answers came in on, or 0
  * @tclass: its traffic class (the caller's choice: see
- *	xtcp_send_reset_reply() and xtcp_send_synack())
+ *	xtcp_send_reset_reply(), xtcp_send_synack() and xtcp_send_tw_ack())
+ * @mark: its mark, routed by and carried, as tcp_v6_send_response()
+ *	does a TIME_WAIT ACK's tw_mark; 0 for none
  *
  * Softirq or process context.
  */
 void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 			 struct sk_buff *skb, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, __be16 sport,
-			 __be16 dport, int oif, u8 tclass)
+			 __be16 dport, int oif, u8 tclass, u32 mark)
 {
 	const struct ipv6_pinfo *np;
 	struct dst_entry *dst;
@@ -112,7 +116,8 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 	/* The interface counts only for a link-local peer, as for TCP. */
 	if (!rt6_need_strict(daddr))
 		oif = 0;
-	dst = xtcp_v6_route(net, via, &fl6, saddr, daddr, sport, dport, oif);
+	dst = xtcp_v6_route(net, via, &fl6, saddr, daddr, sport, dport, oif,
+			    mark);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return;
@@ -124,7 +129,7 @@ void xtcp_v6_send_direct(struct net *net, const struct sock *via,
 	 */
 	np = inet6_sk(via);
 	rcu_read_lock();
-	ip6_xmit(via, skb, &fl6, 0, rcu_dereference(np->opt), tclass, 0);
+	ip6_xmit(via, skb, &fl6, mark, rcu_dereference(np->opt), tclass, 0);
 	rcu_read_unlock();
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 }
@@ -398,7 +403,7 @@ static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 						       sk->sk_v6_rcv_saddr;
 	dst = xtcp_v6_route(sock_net(sk), sk, &fl6, &saddr, &daddr,
 			    inet->inet_sport, usin->sin6_port,
-			    sk->sk_bound_dev_if);
+			    sk->sk_bound_dev_if, 0);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
 	sk->sk_v6_daddr = daddr;

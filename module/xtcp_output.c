@@ -1073,29 +1073,36 @@ void xtcp_send_fin(struct sock *sk)
 /*
  * Route the reversed flow of a segment that has no socket and send it,
  * on behalf of @via (a listener or the control socket), with @tos as
- * its IPv4 TOS or IPv6 traffic class.
+ * its IPv4 TOS or IPv6 traffic class.  A nonzero @mark is the flow's
+ * for routing and the packet's, as ip_send_unicast_reply() and
+ * tcp_v6_send_response() use a TIME_WAIT socket's tw_mark; with 0,
+ * ip_build_and_send_pkt() gives the packet @via's SO_MARK.
  */
 static void xtcp_send_direct(struct net *net, const struct sock *via,
 			     struct sk_buff *skb, const struct in6_addr *saddr,
 			     const struct in6_addr *daddr, __be16 sport,
-			     __be16 dport, int oif, u8 tos)
+			     __be16 dport, int oif, u8 tos, u32 mark)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	if (!xtcp_addr_is_v4(saddr)) {
 		xtcp_v6_send_direct(net, via, skb, saddr, daddr, sport, dport,
-				    oif, tos);
+				    oif, tos, mark);
 		return;
 	}
-	rt = ip_route_output_ports(net, &fl4, NULL, xtcp_addr_v4(daddr),
-				   xtcp_addr_v4(saddr), dport, sport,
-				   xtcp_protocol, 0, oif);
+	/* ip_route_output_ports() without a socket, but with @mark. */
+	flowi4_init_output(&fl4, oif, mark, 0, RT_SCOPE_UNIVERSE,
+			   xtcp_protocol, 0, xtcp_addr_v4(daddr),
+			   xtcp_addr_v4(saddr), dport, sport,
+			   sock_net_uid(net, NULL));
+	rt = ip_route_output_flow(net, &fl4, NULL);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return;
 	}
 	skb_dst_set(skb, &rt->dst);
+	skb->mark = mark;
 	ip_build_and_send_pkt(skb, via, xtcp_addr_v4(saddr),
 			      xtcp_addr_v4(daddr), NULL, tos);
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
@@ -1190,7 +1197,8 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in,
 			xtcp_send_direct(net, ctl_sk, skb, &daddr, &saddr,
 					 htons(rst.sport), htons(rst.dport),
 					 xtcp_skb_iif(in),
-					 xtcp_skb_dsfield(in) & ~INET_ECN_MASK);
+					 xtcp_skb_dsfield(in) & ~INET_ECN_MASK,
+					 0);
 			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 		}
 	}
@@ -1245,7 +1253,7 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	if (skb)
 		xtcp_send_direct(sock_net(sk), sk, skb, &req->laddr,
 				 &req->raddr, req->lport, req->rport,
-				 req->dev_if, xtcp_synack_tos(req));
+				 req->dev_if, xtcp_synack_tos(req), 0);
 }
 
 /**
@@ -1253,8 +1261,12 @@ void xtcp_send_synack(const struct xtcp_request *req)
  * @net: namespace of the entry
  * @tw: the entry; its hash bucket is locked
  *
- * With TOS and traffic class 0: Linux's ACK carries its socket's
- * (tw_tos, tw_tclass), which a 64-byte entry has no room to keep.
+ * With the DSCP of its socket's TOS or traffic class and its SO_MARK,
+ * as tcp_v4_timewait_ack() and tcp_v6_timewait_ack() send tw_tos (or
+ * tw_tclass) and tw_mark: ip_send_unicast_reply() and
+ * tcp_v6_send_response() clear the ECN bits.  Nothing of the segment
+ * answered is reflected, sysctl reflect_tos or not: that sysctl gave an
+ * accepted socket its SYN's DSCP, which the entry keeps.
  */
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 {
@@ -1276,7 +1288,8 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw *tw)
 		skb = xtcp_alloc_bare(&h, NULL, &laddr, &raddr);
 		if (skb)
 			xtcp_send_direct(net, ctl_sk, skb, &laddr, &raddr,
-					 tw->lport, tw->rport, 0, 0);
+					 tw->lport, tw->rport, 0,
+					 tw->tos & ~INET_ECN_MASK, tw->mark);
 	}
 	rcu_read_unlock();
 }

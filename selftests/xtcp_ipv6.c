@@ -15,11 +15,13 @@
  */
 #include <sys/wait.h>
 #include <netinet/tcp.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
 #include "xtcp_test.h"
 #include "xtcp_ns.h"
+#include "xtcp_pkt.h"
 #include "kselftest_harness.h"
 
 #define PORT	24001
@@ -912,6 +914,205 @@ TEST_F(ip6, tos_reflected)
 	EXPECT_EQ(0x28, synack);
 	EXPECT_EQ(0x28, child);
 	close(l4);
+	close(cap);
+}
+
+/* capture_lo(ETH_P_ALL) of the packets marked @mark alone; or -1. */
+static int capture_lo_mark(uint32_t mark)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_MARK),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mark, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = code };
+	int fd = capture_lo(ETH_P_ALL);
+
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				  sizeof(prog))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Send a segment of @proto from [::1]:@sport (127.0.0.1 for AF_INET)
+ * to @dport: ACK set, sequence number @seq, one byte of data, in a
+ * packet of TOS or traffic class @ds, through a raw socket of SO_MARK
+ * @mark.  0 or -1.
+ */
+static int send_probe(int proto, int family, unsigned short sport,
+		      unsigned short dport, uint32_t seq, uint8_t ds,
+		      uint32_t mark)
+{
+	struct xtcp_seg_hdr h = {
+		.sport = sport, .dport = dport, .seq = seq,
+		.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_ACK, .window = 65535,
+	};
+	uint32_t lo4 = htonl(INADDR_LOOPBACK);
+	struct sockaddr_storage dst = {};
+	uint8_t pkt[40 + XTCP_HDR_LEN + 1];
+	size_t hl, n;
+	socklen_t len;
+	int fd, ret;
+
+	if (family == AF_INET6) {
+		n = xtcp_build_seg6(pkt + 40, &h, "x", 1, &in6addr_loopback,
+				    &in6addr_loopback, proto);
+		hl = xtcp_build_ip6(pkt, &in6addr_loopback, &in6addr_loopback,
+				    proto, n);
+		pkt[0] |= ds >> 4;
+		pkt[1] |= ds << 4;
+		len = xtcp_sockaddr("::1", 0, &dst);
+	} else {
+		n = xtcp_build_seg(pkt + 20, &h, "x", 1, lo4, lo4, proto);
+		hl = xtcp_build_ip4(pkt, lo4, lo4, proto, n);
+		pkt[1] = ds;
+		len = xtcp_sockaddr("127.0.0.1", 0, &dst);
+	}
+	fd = socket(family, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0)
+		return -1;
+	ret = xtcp_set_int(fd, SOL_SOCKET, SO_MARK, mark) ||
+	      sendto(fd, pkt, hl + n, 0, (struct sockaddr *)&dst, len) !=
+	      (ssize_t)(hl + n) ? -1 : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The TOS byte or traffic class of the answer to send_probe()'s
+ * segment of sequence number @seq from @sport to @dport: the first
+ * packet @cap sees within 3 s after that segment that carries a segment
+ * of @proto from @dport to @sport.  -1 when none came.
+ */
+static int answer_dsfield(int cap, int proto, unsigned short sport,
+			  unsigned short dport, uint32_t seq)
+{
+	long long deadline = xtcp_now_ms() + 3000;
+	bool seen = false;
+	unsigned int off;
+	uint8_t pkt[2048];
+	int nh, ds;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		n = recv(cap, pkt, sizeof(pkt), 0);
+		if (n < 40) {
+			usleep(10000);
+			continue;
+		}
+		if (pkt[0] >> 4 == 4) {
+			off = (pkt[0] & 0xf) * 4;
+			nh = pkt[9];
+			ds = pkt[1];
+		} else if (pkt[0] >> 4 == 6) {
+			off = 40;
+			nh = pkt[6];
+			ds = (pkt[0] & 0xf) << 4 | pkt[1] >> 4;
+		} else {
+			continue;
+		}
+		if (nh != proto || off + 20 > n)
+			continue;
+		if (xtcp_get_be16(pkt + off) == sport &&
+		    xtcp_get_be16(pkt + off + 2) == dport &&
+		    xtcp_get_be32(pkt + off + 4) == seq)
+			seen = true;
+		else if (seen && xtcp_get_be16(pkt + off) == dport &&
+			 xtcp_get_be16(pkt + off + 2) == sport)
+			return ds;
+	}
+	return -1;
+}
+
+/*
+ * The ACK a TIME_WAIT entry sends, as Linux 6.1's tcp_v4_timewait_ack()
+ * and tcp_v6_timewait_ack(): with the DSCP of its socket's IP_TOS or
+ * IPV6_TCLASS when it closed (tw_tos, tw_tclass; the ECN bits cleared)
+ * and its SO_MARK (tw_mark), whatever the segment it answers carries.
+ * Sysctl reflect_tos changes nothing there: it gave an accepted socket
+ * the DSCP of its SYN, which that socket's entry keeps.  The segment:
+ * a byte of data off the window, from the peer's end, by a raw socket.
+ * IPv4 and IPv6 in one test: the code differs by family.
+ */
+TEST_F(ip6, time_wait_ack_tos_and_mark)
+{
+	const char *reflect = variant->proto == IPPROTO_TCP ?
+			      "/proc/sys/net/ipv4/tcp_reflect_tos" :
+			      "/proc/sys/net/xtcp/reflect_tos";
+	const char *ratelimit = variant->proto == IPPROTO_TCP ?
+				"/proc/sys/net/ipv4/tcp_invalid_ratelimit" :
+				"/proc/sys/net/xtcp/invalid_ratelimit_ms";
+	unsigned short lport, rport, cport, port;
+	int cap, capm, l4, lfd, family, level, opt, c, s, r, tw;
+	char b;
+
+	/* 2*MSL for more than the test, each first ACK not rate-limited. */
+	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "30000"));
+	ASSERT_EQ(0, xtcp_write_str(ratelimit, "0"));
+	cap = capture_lo(ETH_P_ALL);
+	ASSERT_LE(0, cap);
+	capm = capture_lo_mark(0x2d);
+	ASSERT_LE(0, capm);
+	l4 = socket(AF_INET, SOCK_STREAM, variant->proto);
+	ASSERT_LE(0, l4);
+	ASSERT_EQ(0, xtcp_bind(l4, "127.0.0.1", PORT + 2));
+	ASSERT_EQ(0, listen(l4, 8));
+
+	/*
+	 * Client 0x2a, listener 0x48: without reflect_tos the client
+	 * closes first; with it the accepted socket, which has the SYN's
+	 * DSCP, 0x28.  Either way the entry's ACK has 0x28, not the
+	 * probe's 0x60.
+	 */
+	for (r = 0; r < 2; r++) {
+		ASSERT_EQ(0, xtcp_write_str(reflect, r ? "1" : "0"));
+		for (family = AF_INET6; family; family = family == AF_INET6 ?
+		     AF_INET : 0) {
+			level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+			opt = family == AF_INET6 ? IPV6_TCLASS : IP_TOS;
+			lfd = family == AF_INET6 ? self->lfd : l4;
+			port = family == AF_INET6 ? PORT : PORT + 2;
+			ASSERT_EQ(0, xtcp_set_int(lfd, level, opt, 0x48));
+			c = socket(family, SOCK_STREAM, variant->proto);
+			ASSERT_LE(0, c);
+			ASSERT_EQ(0, xtcp_set_int(c, level, opt, 0x2a));
+			ASSERT_EQ(0, connect_to(c, family == AF_INET6 ? "::1" :
+						"127.0.0.1", port));
+			s = accept(lfd, NULL, NULL);
+			ASSERT_LE(0, s);
+			cport = xtcp_local_port(c);
+			EXPECT_EQ(r ? 0x28 : 0x48, get_int(s, level, opt));
+			/* The one to close first has the mark. */
+			tw = r ? s : c;
+			ASSERT_EQ(0, xtcp_set_int(tw, SOL_SOCKET, SO_MARK,
+						  0x2d));
+			close(tw);
+			ASSERT_EQ(0, recv(r ? c : s, &b, 1, 0));
+			close(r ? c : s);
+			lport = r ? port : cport;
+			rport = r ? cport : port;
+			ASSERT_EQ(0x06, xtcp_wait_state(family == AF_INET6 ?
+							variant->proc6 :
+							variant->proc,
+							lport, rport, 0x06));
+			ASSERT_EQ(0, send_probe(variant->proto, family, rport,
+						lport, 0x5eed0000 + r, 0x60,
+						0x2d));
+			EXPECT_EQ(0x28, answer_dsfield(cap, variant->proto,
+						       rport, lport,
+						       0x5eed0000 + r));
+			/* The same ACK, with the entry's mark. */
+			EXPECT_EQ(0x28, answer_dsfield(capm, variant->proto,
+						       rport, lport,
+						       0x5eed0000 + r));
+		}
+	}
+	close(l4);
+	close(capm);
 	close(cap);
 }
 
