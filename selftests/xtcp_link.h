@@ -30,9 +30,15 @@
  * CI's time.  They are skipped before the hosts are set up, at no cost.
  *
  * linkx gets an xtcp6 variant only in programs that define
- * XTCP_LINKX6_TESTS ("test", ...), the names of the tests it runs (most
- * linkx tests talk to the hand-made IPv4 peer of xtcp_peer.h); its IPv4
- * variant has no name, so that the tests keep theirs (linkx.NAME).
+ * XTCP_LINKX6_TESTS ("test", ...), the names of the tests it runs, or
+ * XTCP_LINKX6_ALL, for all of them; its IPv4 variant has no name, so
+ * that the tests keep theirs (linkx.NAME).  The hand-made peer of
+ * linkx_peer_setup() is the one of xtcp_peer.h for the variant's family
+ * (over IPv6 the phantom peer), so that one script runs over both.  A
+ * program whose xtcp6 tests are such scripts, family-independent beyond
+ * the peer's own segments, defines XTCP_LINKX6_NOT_IN_DEBUG_LANE: they
+ * skip when the environment has XTCP_DEBUG_LANE=1 (the debug lane, CI's
+ * critical path), the Debian lane running them.
  *
  * Include it after kselftest_harness.h: it defines the fixtures.
  */
@@ -113,7 +119,7 @@ FIXTURE(linkx) {
 	const char *addr_a, *addr_b;	/* in that family */
 };
 
-#ifdef XTCP_LINKX6_TESTS
+#if defined(XTCP_LINKX6_TESTS) || defined(XTCP_LINKX6_ALL)
 FIXTURE_VARIANT(linkx) {
 	int family;		/* 0: AF_INET */
 };
@@ -131,6 +137,9 @@ FIXTURE_VARIANT_ADD(linkx, xtcp6) {
 	.family = AF_INET6,
 };
 
+#ifdef XTCP_LINKX6_ALL
+#define linkx6_runs(test)	true
+#else
 static const char *const linkx6_tests[] = { XTCP_LINKX6_TESTS };
 
 static inline bool linkx6_runs(const char *test)
@@ -140,11 +149,18 @@ static inline bool linkx6_runs(const char *test)
 			return true;
 	return false;
 }
+#endif
 
 #define LINKX_FAMILY	(variant->family ? : AF_INET)
 #else
 #define LINKX_FAMILY	AF_INET
 #define linkx6_runs(test)	true
+#endif
+
+#ifdef XTCP_LINKX6_NOT_IN_DEBUG_LANE
+#define linkx6_debug_lane_skips()	xtcp_debug_lane()
+#else
+#define linkx6_debug_lane_skips()	false
 #endif
 
 FIXTURE_SETUP(linkx)
@@ -153,6 +169,10 @@ FIXTURE_SETUP(linkx)
 	if (self->family == AF_INET6 && !linkx6_runs(_metadata->name))
 		SKIP(longjmp(_metadata->env, 1),
 		     "IPv6: talks to the IPv4 peer of xtcp_peer.h, or IPv4's own");
+	/* Left before the hosts are set up: no cost under KASAN. */
+	if (self->family == AF_INET6 && linkx6_debug_lane_skips())
+		SKIP(longjmp(_metadata->env, 1),
+		     "IPv6: family-independent script, run by the Debian lane (XTCP_DEBUG_LANE=1)");
 	self->addr_a = ns_addr_a(self->family);
 	self->addr_b = ns_addr_b(self->family);
 	ASSERT_EQ(0, hosts_up_af(self->a, self->b, sizeof(self->a),
@@ -162,6 +182,17 @@ FIXTURE_SETUP(linkx)
 FIXTURE_TEARDOWN(linkx)
 {
 	hosts_down(self->a, self->b);
+}
+
+/*
+ * The hand-made peer of xtcp_peer.h over linkx's family, connected to a
+ * listener in a, offering timestamps if @ts: raw_peer_setup_family().
+ */
+static inline int linkx_peer_setup(struct _test_data_linkx *self, bool ts,
+				   struct raw_peer *p, int *lfd, uint32_t *s0)
+{
+	return raw_peer_setup_family(self->a, self->b, self->family, ts, p,
+				     lfd, s0);
 }
 
 /* What a child playing b's side needs, and what it tells a. */

@@ -308,7 +308,9 @@ static inline int peer_veth_mac(const char *ns, char *mac)
 
 /*
  * IPv6 addresses for a (ADDR_A6) and b (ADDR_B6) on their veth0, usable
- * at once (nodad), a's permanent neighbour entry for ADDR_P6, and b's
+ * at once (nodad), whether or not hosts_up_af() gave them already (as
+ * xtcp_link.h's xtcp6 variants do), a's permanent neighbour entry for
+ * ADDR_P6, and b's
  * for ADDR_A6: no neighbour discovery delays the peer's first segment,
  * whose first solicitation would otherwise go unanswered now and then
  * and hold it for a retransmission's second (the peer sends each
@@ -320,10 +322,10 @@ static inline int phantom_peer_ipv6(const char *a, const char *b)
 
 	if (peer_veth_mac(a, mac))
 		return -1;
-	return sh(IP " -n %s addr add " ADDR_A6 "/64 dev veth0 nodad && "
+	return sh(IP " -n %s addr replace " ADDR_A6 "/64 dev veth0 nodad && "
 		  IP " -n %s neigh replace " ADDR_P6 " lladdr " MAC_P
 		  " dev veth0 nud permanent && "
-		  IP " -n %s addr add " ADDR_B6 "/64 dev veth0 nodad && "
+		  IP " -n %s addr replace " ADDR_B6 "/64 dev veth0 nodad && "
 		  IP " -n %s neigh replace " ADDR_A6
 		  " lladdr %s dev veth0 nud permanent",
 		  a, a, b, b, mac) ? -1 : 0;
@@ -416,6 +418,40 @@ static inline int phantom_peer_open(const char *a, const char *b, int proto,
 }
 
 /*
+ * The hand-made peer of xtcp over @family facing a listener of xtcp in
+ * @a (*@lfd) with backlog @backlog, announcing an MSS of @mss (0 for
+ * 1000); the caller is left in @b.  Over IPv4 the first kind, at b's
+ * own address ADDR_B (raw_peer_open_at()); over IPv6 the phantom peer
+ * at ADDR_P6, facing ADDR_A6.  Either sends and reads the segments of
+ * the same scripts: the helpers below take the family from @p.  0 or -1.
+ */
+static inline int raw_peer_open_family(const char *a, const char *b,
+				       int family, uint16_t mss, int backlog,
+				       struct raw_peer *p, int *lfd)
+{
+	if (family == AF_INET6)
+		return phantom_peer_open_family(a, b, AF_INET6, IPPROTO_XTCP,
+						mss, backlog, p, lfd);
+	return raw_peer_open_at(a, b, ADDR_B, mss, backlog, p, lfd);
+}
+
+/*
+ * Once the peer is open: it connects to the listener *@lfd, offering
+ * timestamps if @ts; the accepted socket, or -1.  *@s0 gets the
+ * sequence number of a's first byte of data.
+ */
+static inline int raw_peer_setup_open(struct raw_peer *p, bool ts, int *lfd,
+				      uint32_t *s0)
+{
+	int fd;
+
+	p->ts = ts;
+	fd = raw_peer_connect(p, *lfd, s0);
+	(*s0)++;
+	return fd;
+}
+
+/*
  * raw_peer_open_at() with backlog 1, then connected, offering
  * timestamps if @ts: the accepted socket, or -1; *@s0 gets the sequence
  * number of a's first byte of data.
@@ -425,14 +461,23 @@ static inline int raw_peer_setup_from(const char *a, const char *b,
 				      bool ts, struct raw_peer *p, int *lfd,
 				      uint32_t *s0)
 {
-	int fd;
-
 	if (raw_peer_open_at(a, b, baddr, mss, 1, p, lfd))
 		return -1;
-	p->ts = ts;
-	fd = raw_peer_connect(p, *lfd, s0);
-	(*s0)++;
-	return fd;
+	return raw_peer_setup_open(p, ts, lfd, s0);
+}
+
+/*
+ * raw_peer_open_family() with backlog 1, then connected as
+ * raw_peer_setup_from() is: the accepted socket, or -1.
+ */
+static inline int raw_peer_setup_family(const char *a, const char *b,
+					int family, bool ts,
+					struct raw_peer *p, int *lfd,
+					uint32_t *s0)
+{
+	if (raw_peer_open_family(a, b, family, 0, 1, p, lfd))
+		return -1;
+	return raw_peer_setup_open(p, ts, lfd, s0);
 }
 
 /* raw_peer_setup_from() b's address on the link, ADDR_B. */

@@ -47,6 +47,19 @@
 		     "Linux TCP variant: not run in this lane");	\
 } while (0)
 
+/*
+ * Is this the debug kernel's lane (XTCP_DEBUG_LANE=1 in the environment,
+ * scripts/check-debug.sh)?  Tests that only run again, in another
+ * variant, what the Debian lane checks skip there: that lane is CI's
+ * critical path.
+ */
+static inline bool xtcp_debug_lane(void)
+{
+	const char *v = getenv("XTCP_DEBUG_LANE");
+
+	return v && !strcmp(v, "1");
+}
+
 /* setsockopt() of an int; 0 or -errno. */
 static inline int xtcp_set_int(int fd, int level, int opt, int val)
 {
