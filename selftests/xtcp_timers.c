@@ -10,7 +10,10 @@
 /*
  * Over IPv6 (link.xtcp6): the RTO's backoff (data sent again over IPv6)
  * and keepalive probes answered.  The timers' own logic does not
- * depend on the family: their other tests are not run again.
+ * depend on the family: their other tests are not run again.  linkx's
+ * run over IPv6 too (linkx.xtcp6, the phantom peer of xtcp_peer.h for
+ * delayed ACKs), with the same expectations; family-independent
+ * scripts, which the debug lane leaves to the Debian lane.
  */
 static const struct link6_skip link6_skips[] = {
 	{ "user_timeout",
@@ -21,6 +24,8 @@ static const struct link6_skip link6_skips[] = {
 };
 
 #define XTCP_LINK6_SKIPS	link6_skips
+#define XTCP_LINKX6_ALL
+#define XTCP_LINKX6_NOT_IN_DEBUG_LANE
 
 #include "xtcp_link.h"
 
@@ -192,7 +197,7 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 	int lfd, fd;
 
 	ASSERT_EQ(0, set_delay(self->a, self->b, 0));
-	fd = raw_peer_setup(self->a, self->b, &p, &lfd, &s0);
+	fd = linkx_peer_setup(self, false, &p, &lfd, &s0);
 	ASSERT_LE(0, fd);
 	seq = p.h.seq;
 
@@ -212,7 +217,7 @@ TEST_F_TIMEOUT(linkx, delayed_ack, 60)
 	EXPECT_EQ(seq + 300, ack.ack);
 	xtcp_reset_close(fd);
 	close(lfd);
-	close(p.raw);
+	raw_peer_close(&p);
 }
 
 /*
@@ -235,9 +240,11 @@ TEST_F_TIMEOUT(linkx, retries2_black_hole, 60)
 	ASSERT_EQ(0, enter_ns(self->a));
 	EXPECT_EQ(15, xtcp_read_long("/proc/sys/net/xtcp/retries2"));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/retries2", "3"));
-	fd = held_open(&h, self->b, IPPROTO_XTCP, "/proc/net/xtcp");
+	fd = held_open_af(&h, self->b, IPPROTO_XTCP,
+			  xtcp_proc_path(IPPROTO_XTCP, self->family),
+			  self->family);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, black_hole(self->a, self->b));
+	ASSERT_EQ(0, black_hole_af(self->a, self->b, self->family));
 	ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
 	rto_ms = ti.tcpi_rto / 1000;
 	pto_ms = 2 * ti.tcpi_rtt / 1000 + 200;
