@@ -198,7 +198,7 @@ for i in "${!shards[@]}"; do
 	"$ROOT/scripts/vm.sh" --mode test --kernel "$DK/bzImage" --mem 2048 \
 		--initrd "$DBG/initramfs.cpio.gz" --out "$DBG/vm$i" \
 		--timeout "${XTCP_DEBUG_VM_TIMEOUT:-2400}" \
-		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_TEST_TIMEOUT=1500 ${shard_env[$i]}$extra_env" \
+		--append "kasan_multi_shot xtcpenv=XTCP_SKIP_TCP=1 xtcpenv=XTCP_DEBUG_LANE=1 xtcpenv=XTCP_BULK_DIV=8 xtcpenv=XTCP_BULK_PATHS=all xtcpenv=XTCP_TEST_TIMEOUT=1500 ${shard_env[$i]}$extra_env" \
 		--args "${shards[$i]}" >"$LOGS/vm$i.tap" 2>"$LOGS/vm$i.log" &
 done
 wait
