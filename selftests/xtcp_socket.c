@@ -14,9 +14,11 @@
 #include <signal.h>
 
 #include "xtcp_test.h"
+#include "xtcp_ns.h"
 #include "kselftest_harness.h"
 
 #define PORT	20001
+#define LO6_OTHER	"2001:2::5"	/* a second IPv6 address, on lo */
 
 FIXTURE(sock) {
 	int fds[4];
@@ -30,6 +32,7 @@ FIXTURE_VARIANT(sock) {
 	const char *any;	/* its wildcard */
 	const char *foreign;	/* an address no interface has */
 	const char *proc_lo;	/* lo as the proc file prints it */
+	const char *other;	/* a second address on lo */
 };
 
 FIXTURE_VARIANT_ADD(sock, tcp) {
@@ -40,6 +43,7 @@ FIXTURE_VARIANT_ADD(sock, tcp) {
 	.any = "0.0.0.0",
 	.foreign = "198.18.0.1",
 	.proc_lo = "0100007F",
+	.other = "127.0.0.2",
 };
 
 FIXTURE_VARIANT_ADD(sock, xtcp) {
@@ -50,6 +54,7 @@ FIXTURE_VARIANT_ADD(sock, xtcp) {
 	.any = "0.0.0.0",
 	.foreign = "198.18.0.1",
 	.proc_lo = "0100007F",
+	.other = "127.0.0.2",
 };
 
 FIXTURE_VARIANT_ADD(sock, tcp6) {
@@ -60,6 +65,7 @@ FIXTURE_VARIANT_ADD(sock, tcp6) {
 	.any = "::",
 	.foreign = "2001:db8::1",
 	.proc_lo = "00000000000000000000000001000000",
+	.other = LO6_OTHER,
 };
 
 FIXTURE_VARIANT_ADD(sock, xtcp6) {
@@ -70,6 +76,7 @@ FIXTURE_VARIANT_ADD(sock, xtcp6) {
 	.any = "::",
 	.foreign = "2001:db8::1",
 	.proc_lo = "00000000000000000000000001000000",
+	.other = LO6_OTHER,
 };
 
 FIXTURE_SETUP(sock)
@@ -97,6 +104,54 @@ FIXTURE_TEARDOWN(sock)
 static int bind_fd(int fd, const char *ip, unsigned short port)
 {
 	return xtcp_bind(fd, ip, port);
+}
+
+/*
+ * The variant's second address on lo: IPv4's lo has all of 127/8,
+ * IPv6's only ::1, so LO6_OTHER is added (nodad: usable at once).
+ */
+static int other_up(int family)
+{
+	if (family == AF_INET)
+		return 0;
+	return sh(IP " addr add " LO6_OTHER "/128 dev lo nodad") ? -1 : 0;
+}
+
+/*
+ * A socket of @family and @proto, with SO_REUSEADDR if @reuse and, for
+ * AF_INET6, IPV6_V6ONLY as @v6only; the socket or -1.
+ */
+static int sock_of(int family, int proto, bool reuse, int v6only)
+{
+	int fd = socket(family, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -1;
+	if ((reuse && xtcp_set_reuseaddr(fd)) ||
+	    (family == AF_INET6 &&
+	     xtcp_set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* bind() of a new socket as sock_of() makes; 0 or -errno, closed. */
+static int bind_new(int family, int proto, bool reuse, int v6only,
+		    const char *ip, unsigned short port, int *keep)
+{
+	int fd = sock_of(family, proto, reuse, v6only);
+	int err;
+
+	if (fd < 0)
+		return -EBADF;
+	err = xtcp_bind(fd, ip, port);
+	if (!err && keep) {
+		*keep = fd;
+		return 0;
+	}
+	close(fd);
+	return err;
 }
 
 TEST_F(sock, socket_options)
@@ -148,12 +203,135 @@ TEST_F(sock, bind_eaddrinuse)
 	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[1], variant->lo, PORT));
 	/* A wildcard overlaps every address. */
 	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[2], variant->any, PORT));
-	/*
-	 * Another address on the same port does not conflict: IPv4's,
-	 * with a second loopback address (IPv6 has none).
-	 */
-	if (variant->family == AF_INET)
-		EXPECT_EQ(0, bind_fd(self->fds[3], "127.0.0.2", PORT));
+	/* Another address on the same port does not conflict. */
+	ASSERT_EQ(0, other_up(variant->family));
+	EXPECT_EQ(0, bind_fd(self->fds[3], variant->other, PORT));
+}
+
+/*
+ * Two addresses on one port: each listens, neither conflicts with the
+ * other; the wildcard, bound first, holds the port on every address,
+ * SO_REUSEADDR or not once it listens, and not with SO_REUSEADDR on
+ * both while neither listens.
+ */
+TEST_F(sock, bind_second_address)
+{
+	int fd;
+
+	ASSERT_EQ(0, other_up(variant->family));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->lo, PORT));
+	ASSERT_EQ(0, listen(self->fds[0], 1));
+	ASSERT_EQ(0, bind_fd(self->fds[1], variant->other, PORT));
+	EXPECT_EQ(0, listen(self->fds[1], 1));
+
+	ASSERT_EQ(0, bind_fd(self->fds[2], variant->any, PORT + 1));
+	EXPECT_EQ(-EADDRINUSE, bind_fd(self->fds[3], variant->other,
+				       PORT + 1));
+	EXPECT_EQ(-EADDRINUSE, bind_new(variant->family, variant->proto,
+					true, 0, variant->lo, PORT + 1,
+					NULL));
+
+	fd = sock_of(variant->family, variant->proto, true, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind_fd(fd, variant->any, PORT + 2));
+	EXPECT_EQ(0, bind_new(variant->family, variant->proto, true, 0,
+			      variant->other, PORT + 2, NULL));
+	ASSERT_EQ(0, listen(fd, 1));
+	EXPECT_EQ(-EADDRINUSE, bind_new(variant->family, variant->proto,
+					true, 0, variant->other, PORT + 2,
+					NULL));
+	close(fd);
+}
+
+/*
+ * Ports across the families, from the variant's side (its socket binds
+ * first), Linux's rules (ipv6_rcv_saddr_equal()): an IPv4 address and
+ * its v4-mapped twin are one address; a v4-mapped address does not
+ * overlap an IPv6 one; a dual-stack wildcard overlaps every IPv4
+ * address, an IPV6_V6ONLY one none, and either the other IPv6 wildcard;
+ * a v4-mapped address on an IPV6_V6ONLY socket is EINVAL.
+ */
+TEST_F(sock, bind_across_families)
+{
+	int p = variant->proto, held[3] = { -1, -1, -1 }, i;
+
+	ASSERT_EQ(-EINVAL, bind_new(AF_INET6, p, false, 1,
+				    "::ffff:127.0.0.1", PORT, NULL));
+	if (variant->family == AF_INET) {
+		/* IPv4 first: 127.0.0.1, then 0.0.0.0 on another port. */
+		ASSERT_EQ(0, bind_fd(self->fds[0], "127.0.0.1", PORT));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 0,
+						"::ffff:127.0.0.1", PORT,
+						NULL));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 0, "::",
+						PORT, NULL));
+		EXPECT_EQ(0, bind_new(AF_INET6, p, false, 0,
+				      "::ffff:127.0.0.2", PORT, &held[0]));
+		EXPECT_EQ(0, bind_new(AF_INET6, p, false, 0, "::1", PORT,
+				      &held[1]));
+
+		ASSERT_EQ(0, bind_fd(self->fds[1], "0.0.0.0", PORT + 1));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 0,
+						"::ffff:127.0.0.2", PORT + 1,
+						NULL));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 0, "::",
+						PORT + 1, NULL));
+		EXPECT_EQ(0, bind_new(AF_INET6, p, false, 1, "::",
+				      PORT + 1, &held[2]));
+	} else {
+		/* IPv6 first: ::ffff:127.0.0.1, then :: dual, :: v6only. */
+		ASSERT_EQ(0, bind_fd(self->fds[0], "::ffff:127.0.0.1", PORT));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET, p, false, 0,
+						"127.0.0.1", PORT, NULL));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET, p, false, 0,
+						"0.0.0.0", PORT, NULL));
+		EXPECT_EQ(0, bind_new(AF_INET, p, false, 0, "127.0.0.2", PORT,
+				      &held[0]));
+		EXPECT_EQ(0, bind_new(AF_INET6, p, false, 0, "::1", PORT,
+				      &held[1]));
+
+		ASSERT_EQ(0, bind_fd(self->fds[1], "::", PORT + 1));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET, p, false, 0,
+						"127.0.0.2", PORT + 1, NULL));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 1, "::",
+						PORT + 1, NULL));
+
+		ASSERT_EQ(0, xtcp_set_int(self->fds[2], IPPROTO_IPV6,
+					  IPV6_V6ONLY, 1));
+		ASSERT_EQ(0, bind_fd(self->fds[2], "::", PORT + 2));
+		EXPECT_EQ(0, bind_new(AF_INET, p, false, 0, "0.0.0.0",
+				      PORT + 2, &held[2]));
+		EXPECT_EQ(-EADDRINUSE, bind_new(AF_INET6, p, false, 0,
+						"::1", PORT + 2, NULL));
+	}
+	for (i = 0; i < 3; i++)
+		if (held[i] >= 0)
+			close(held[i]);
+}
+
+/*
+ * SO_REUSEADDR across the families: the variant's wildcard and the
+ * other family's loopback address (v4-mapped for IPv6), both with
+ * SO_REUSEADDR, share the port while neither listens; once one does,
+ * the other cannot listen, nor can a third socket bind.
+ */
+TEST_F(sock, reuseaddr_across_families)
+{
+	int other = variant->family == AF_INET ? AF_INET6 : AF_INET;
+	const char *lo4 = other == AF_INET ? "127.0.0.1" : "::ffff:127.0.0.1";
+	int fd;
+
+	ASSERT_EQ(0, xtcp_set_reuseaddr(self->fds[0]));
+	ASSERT_EQ(0, bind_fd(self->fds[0], variant->any, PORT));
+	fd = sock_of(other, variant->proto, true, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, bind_fd(fd, lo4, PORT));
+	EXPECT_EQ(0, listen(self->fds[0], 1));
+	EXPECT_EQ(-1, listen(fd, 1));
+	EXPECT_EQ(EADDRINUSE, errno);
+	EXPECT_EQ(-EADDRINUSE, bind_new(other, variant->proto, true, 0, lo4,
+					PORT, NULL));
+	close(fd);
 }
 
 TEST_F(sock, bind_after_close)
