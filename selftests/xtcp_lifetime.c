@@ -17,7 +17,8 @@
  *  - two SO_REUSEADDR sockets on one port that connect to one peer at
  *    the same moment: one gets the 4-tuple, the other EADDRNOTAVAIL;
  *    and so do two unbound sockets whose connect() can only choose one
- *    port (issue 19: connect() shares ports by 4-tuple).
+ *    port (issue 19: connect() shares ports by 4-tuple); over IPv4 and
+ *    IPv6 (tuple6, eph6).
  *
  * The first two hold the socket with xtcp_owner.h (a recv() waiting on
  * a userfaultfd page); all but the last talk to it through the
@@ -448,15 +449,33 @@ TEST_F_TIMEOUT(owned, mtu_drop_counts_once, 60)
 	EXPECT_EQ(probes + 1, peer_a_counter(&self->c, "TLPProbes"));
 }
 
+/*
+ * The tuple and eph tests run over IPv6 too (fixtures tuple6 and eph6,
+ * on ::1), a third of the rounds: the 4-tuple check over IPv6's
+ * established table and ports held by AF_INET6 sockets.
+ */
+#define TUPLE_ROUNDS6_DIV	3
+
+/* The listener of a tuple test: on @lo:PORT_A, or -1. */
+static int tuple_listener(const char *lo)
+{
+	int fd = bound_socket(IPPROTO_XTCP, lo, PORT_A, false);
+
+	if (fd >= 0 && listen(fd, 64)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 FIXTURE(tuple) {
 	int lfd;
 };
 
 FIXTURE_SETUP(tuple)
 {
-	self->lfd = bound_socket(IPPROTO_XTCP, "127.0.0.1", PORT_A, false);
+	self->lfd = tuple_listener("127.0.0.1");
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, listen(self->lfd, 64));
 }
 
 FIXTURE_TEARDOWN(tuple)
@@ -464,42 +483,58 @@ FIXTURE_TEARDOWN(tuple)
 	close(self->lfd);
 }
 
+FIXTURE(tuple6) {
+	int lfd;
+};
+
+FIXTURE_SETUP(tuple6)
+{
+	self->lfd = tuple_listener("::1");
+	ASSERT_LE(0, self->lfd);
+}
+
+FIXTURE_TEARDOWN(tuple6)
+{
+	close(self->lfd);
+}
+
 struct racer {
 	pthread_barrier_t *go;
+	struct sockaddr_storage peer;
+	socklen_t plen;
 	int fd;
 	int err;		/* connect()'s errno, 0 if it succeeded */
 };
 
 static void *connect_racer(void *arg)
 {
-	struct sockaddr_in peer = xtcp_addr("127.0.0.1", PORT_A);
 	struct racer *r = arg;
 
 	pthread_barrier_wait(r->go);
-	r->err = connect(r->fd, (struct sockaddr *)&peer, sizeof(peer)) ?
+	r->err = connect(r->fd, (struct sockaddr *)&r->peer, r->plen) ?
 		 errno : 0;
 	return NULL;
 }
 
-/* A socket on 127.0.0.1:@port shared with SO_REUSEADDR, or -1. */
-static int reuse_socket(unsigned short port)
+/* A socket on @lo:@port shared with SO_REUSEADDR, or -1. */
+static int reuse_socket(const char *lo, unsigned short port)
 {
-	struct sockaddr_in me = xtcp_addr("127.0.0.1", port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP);
+	int fd = socket(xtcp_family_of(lo), SOCK_STREAM | SOCK_NONBLOCK,
+			IPPROTO_XTCP);
 
 	if (fd < 0 || xtcp_set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) ||
-	    bind(fd, (struct sockaddr *)&me, sizeof(me)))
+	    xtcp_bind(fd, lo, port))
 		return -1;
 	return fd;
 }
 
 /*
- * One round: two sockets bound to one port (or, if @port is 0, unbound
- * ones whose ip_local_port_range has a single port) connect to the same
- * listener at once.  Returns how many got the 4-tuple (EINPROGRESS or
- * done).
+ * One round: two sockets bound to one port of @lo (or, if @port is 0,
+ * unbound ones whose ip_local_port_range has a single port) connect to
+ * the same listener, on @lo, at once.  Returns how many got the 4-tuple
+ * (EINPROGRESS or done).
  */
-static int tuple_round(int lfd, unsigned short port)
+static int tuple_round(int lfd, const char *lo, unsigned short port)
 {
 	struct racer r[2];
 	pthread_barrier_t go;
@@ -510,10 +545,12 @@ static int tuple_round(int lfd, unsigned short port)
 	for (i = 0; i < 2; i++) {
 		r[i] = (struct racer){
 			.go = &go,
-			.fd = port ? reuse_socket(port) :
-			      socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+			.fd = port ? reuse_socket(lo, port) :
+			      socket(xtcp_family_of(lo),
+				     SOCK_STREAM | SOCK_NONBLOCK,
 				     IPPROTO_XTCP),
 		};
+		r[i].plen = xtcp_sockaddr(lo, PORT_A, &r[i].peer);
 		if (r[i].fd < 0)
 			return -1;
 	}
@@ -545,18 +582,21 @@ static int tuple_round(int lfd, unsigned short port)
 }
 
 /*
- * Rounds (XTCP_TUPLE_ROUNDS, 300 by default) of two SO_REUSEADDR
- * sockets on one local port connecting to one listener at the same
- * moment: in every round exactly one gets the 4-tuple and the other
- * EADDRNOTAVAIL, however their calls interleave.
+ * Rounds (XTCP_TUPLE_ROUNDS, 300 by default; over IPv6 a third) of
+ * tuple_round() against @lfd on @lo, from ports PORT_B up if @bound,
+ * else connect()'s one port: exactly one socket gets the 4-tuple in
+ * every round.
  */
-TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
+static void tuple_rounds(struct __test_metadata *_metadata, int lfd,
+			 const char *lo, bool bound)
 {
 	const char *env = getenv("XTCP_TUPLE_ROUNDS");
 	int rounds = env ? atoi(env) : 300, i, won;
 
+	if (xtcp_family_of(lo) == AF_INET6)
+		rounds = (rounds + TUPLE_ROUNDS6_DIV - 1) / TUPLE_ROUNDS6_DIV;
 	for (i = 0; i < rounds; i++) {
-		won = tuple_round(self->lfd, PORT_B + i % 1000);
+		won = tuple_round(lfd, lo, bound ? PORT_B + i % 1000 : 0);
 		if (won != 1) {
 			TH_LOG("round %d: %d sockets got the 4-tuple", i, won);
 			break;
@@ -564,6 +604,21 @@ TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
 	}
 	TH_LOG("%d rounds of %d", i, rounds);
 	EXPECT_EQ(rounds, i);
+}
+
+/*
+ * Rounds of two SO_REUSEADDR sockets on one local port connecting to
+ * one listener at the same moment: in every round exactly one gets the
+ * 4-tuple and the other EADDRNOTAVAIL, however their calls interleave.
+ */
+TEST_F_TIMEOUT(tuple, one_connect_per_4tuple, 300)
+{
+	tuple_rounds(_metadata, self->lfd, "127.0.0.1", true);
+}
+
+TEST_F_TIMEOUT(tuple6, one_connect_per_4tuple, 300)
+{
+	tuple_rounds(_metadata, self->lfd, "::1", true);
 }
 
 /*
@@ -577,14 +632,20 @@ FIXTURE(eph) {
 	int lfd;
 };
 
+/* A new namespace with one ephemeral port; the listener on @lo. */
+static int eph_listener(const char *lo)
+{
+	if (xtcp_new_netns() ||
+	    xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
+			   "43100 43100"))
+		return -1;
+	return tuple_listener(lo);
+}
+
 FIXTURE_SETUP(eph)
 {
-	ASSERT_EQ(0, xtcp_new_netns());
-	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv4/ip_local_port_range",
-				    "43100 43100"));
-	self->lfd = bound_socket(IPPROTO_XTCP, "127.0.0.1", PORT_A, false);
+	self->lfd = eph_listener("127.0.0.1");
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, listen(self->lfd, 64));
 }
 
 FIXTURE_TEARDOWN(eph)
@@ -592,20 +653,29 @@ FIXTURE_TEARDOWN(eph)
 	close(self->lfd);
 }
 
+FIXTURE(eph6) {
+	int lfd;
+};
+
+FIXTURE_SETUP(eph6)
+{
+	self->lfd = eph_listener("::1");
+	ASSERT_LE(0, self->lfd);
+}
+
+FIXTURE_TEARDOWN(eph6)
+{
+	close(self->lfd);
+}
+
 TEST_F_TIMEOUT(eph, one_connect_per_4tuple, 300)
 {
-	const char *env = getenv("XTCP_TUPLE_ROUNDS");
-	int rounds = env ? atoi(env) : 300, i, won;
+	tuple_rounds(_metadata, self->lfd, "127.0.0.1", false);
+}
 
-	for (i = 0; i < rounds; i++) {
-		won = tuple_round(self->lfd, 0);
-		if (won != 1) {
-			TH_LOG("round %d: %d sockets got the 4-tuple", i, won);
-			break;
-		}
-	}
-	TH_LOG("%d rounds of %d", i, rounds);
-	EXPECT_EQ(rounds, i);
+TEST_F_TIMEOUT(eph6, one_connect_per_4tuple, 300)
+{
+	tuple_rounds(_metadata, self->lfd, "::1", false);
 }
 
 /*
