@@ -697,6 +697,61 @@ FIXTURE_TEARDOWN(tinymssx)
 	hosts_down(self->c.a, self->c.b);
 }
 
+/*
+ * tinymssx over IPv6, the phantom peer at ADDR_P6: IPv6's own MSS
+ * arithmetic and transmit path under the splits.
+ */
+FIXTURE(tinymssx6) {
+	struct peer_conn c;
+};
+
+/* Generic segmentation offload of @dev in this namespace back on. */
+static int gso_on(const char *dev)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_SGSO, .data = 1 };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
+
+	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	err = fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * a's veth0 as tinymssx's peer has it (raw_peer_open_at()): GSO on,
+ * tx-gso-list off, so that a queues skbs of many segments (GSO-capable
+ * route), cut into single segments in front of veth0.  The phantom peer
+ * turns GSO off too, which makes every queued skb one 48-byte segment:
+ * the send buffer then holds too few for the window to grow as the test
+ * needs.
+ */
+FIXTURE_SETUP(tinymssx6)
+{
+	struct peer_conn *c = &self->c;
+
+	c->lfd = -1;
+	c->fd = -1;
+	c->p.raw = -1;
+	ASSERT_EQ(0, hosts_up(c->a, c->b, sizeof(c->a)));
+	ASSERT_EQ(0, phantom_peer_open_family(c->a, c->b, AF_INET6,
+					      IPPROTO_XTCP, 10, 1, &c->p,
+					      &c->lfd));
+	ASSERT_EQ(0, enter_ns(c->a));
+	ASSERT_EQ(0, gso_on("veth0"));
+	ASSERT_EQ(0, enter_ns(c->b));
+	c->fd = raw_peer_connect(&c->p, c->lfd, &c->s0);
+	c->s0++;
+	ASSERT_EQ(0, peer_conn_greet(c));
+}
+
+FIXTURE_TEARDOWN(tinymssx6)
+{
+	peer_conn_close(&self->c);
+	hosts_down(self->c.a, self->c.b);
+}
+
 TEST_F_TIMEOUT(tinymss, floor_of_48, 60)
 {
 	struct peer_conn *c = &self->c;
@@ -896,10 +951,9 @@ static void split_report(struct __test_metadata *_metadata,
  * acknowledges normally, and every byte arrives as written; once all is
  * acknowledged the queue holds nothing.
  */
-TEST_F_TIMEOUT(tinymssx, sack_splits_bounded, 300)
+static void split_run(struct __test_metadata *_metadata, struct peer_conn *c)
 {
 	static struct split_rcv r;
-	struct peer_conn *c = &self->c;
 	socklen_t len = sizeof(int);
 	long queued, limit, in0;
 	uint32_t off, base, run, end;
@@ -997,25 +1051,51 @@ TEST_F_TIMEOUT(tinymssx, sack_splits_bounded, 300)
 	EXPECT_EQ(0, xtcp_ioctl_int(c->fd, SIOCOUTQ));
 }
 
+TEST_F_TIMEOUT(tinymssx, sack_splits_bounded, 300)
+{
+	split_run(_metadata, &self->c);
+}
+
+TEST_F_TIMEOUT(tinymssx6, sack_splits_bounded, 300)
+{
+	split_run(_metadata, &self->c);
+}
+
 /*
  * Orphans: connections a closed with data in flight towards a peer that
  * vanished (the link drops everything).  They must not live for
- * retries2's minutes each, nor pile up without bound.
+ * retries2's minutes each, nor pile up without bound.  Over IPv4
+ * (orphans) and IPv6 (orphans6, between ADDR6_A and ADDR6_B, with
+ * permanent neighbour entries both ways: no neighbour discovery fails
+ * once the link drops everything), where the orphans' retransmissions
+ * and resets take IPv6's transmit path.
  */
 FIXTURE(orphans) {
 	char a[32], b[32];
 	int lfd;
 };
 
+/* Hosts a and b of @family, b's xtcp listening on PORT_B; a entered. */
+static void orphans_up(struct __test_metadata *_metadata, char *a, char *b,
+		       size_t len, int *lfd, int family)
+{
+	*lfd = -1;
+	ASSERT_EQ(0, hosts_up_af(a, b, len, family));
+	if (family == AF_INET6) {
+		ASSERT_EQ(0, static_neigh(a, b, ADDR6_B));
+		ASSERT_EQ(0, static_neigh(b, a, ADDR6_A));
+	}
+	ASSERT_EQ(0, enter_ns(b));
+	*lfd = bound_socket(IPPROTO_XTCP, ns_addr_b(family), PORT_B, false);
+	ASSERT_LE(0, *lfd);
+	ASSERT_EQ(0, listen(*lfd, 16));
+	ASSERT_EQ(0, enter_ns(a));
+}
+
 FIXTURE_SETUP(orphans)
 {
-	self->lfd = -1;
-	ASSERT_EQ(0, hosts_up(self->a, self->b, sizeof(self->a)));
-	ASSERT_EQ(0, enter_ns(self->b));
-	self->lfd = bound_socket(IPPROTO_XTCP, ADDR_B, PORT_B, false);
-	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, listen(self->lfd, 16));
-	ASSERT_EQ(0, enter_ns(self->a));
+	orphans_up(_metadata, self->a, self->b, sizeof(self->a), &self->lfd,
+		   AF_INET);
 }
 
 FIXTURE_TEARDOWN(orphans)
@@ -1025,14 +1105,32 @@ FIXTURE_TEARDOWN(orphans)
 	hosts_down(self->a, self->b);
 }
 
-/* Connections of a to b's listener, in a's /proc/net/xtcp. */
-static int conns_to_b(void)
+FIXTURE(orphans6) {
+	char a[32], b[32];
+	int lfd;
+};
+
+FIXTURE_SETUP(orphans6)
+{
+	orphans_up(_metadata, self->a, self->b, sizeof(self->a), &self->lfd,
+		   AF_INET6);
+}
+
+FIXTURE_TEARDOWN(orphans6)
+{
+	if (self->lfd >= 0)
+		close(self->lfd);
+	hosts_down(self->a, self->b);
+}
+
+/* Connections of a to b's listener, in a's /proc/net/xtcp(6). */
+static int conns_to_b(int family)
 {
 	struct xtcp_proc_sock s;
 	int n = 0;
 	FILE *f;
 
-	f = fopen("/proc/net/xtcp", "r");
+	f = fopen(xtcp_proc_path(IPPROTO_XTCP, family), "r");
 	if (!f)
 		return -1;
 	while (xtcp_proc_next(f, &s))
@@ -1043,16 +1141,19 @@ static int conns_to_b(void)
 }
 
 /*
- * @n connections from a to b, the link then cut both ways, and each
- * closed after a write: @n orphans in FIN_WAIT1 retransmitting.
+ * @n connections of @family from a to b, the link then cut both ways,
+ * and each closed after a write: @n orphans in FIN_WAIT1 retransmitting.
  */
-static int orphans_to_black_hole(const char *a, const char *b, int n)
+static int orphans_to_black_hole(const char *a, const char *b, int n,
+				 int family)
 {
 	int fds[8], i;
 
 	for (i = 0; i < n; i++) {
-		fds[i] = bound_socket(IPPROTO_XTCP, ADDR_A, PORT_A + i, false);
-		if (fds[i] < 0 || connect_wait(fds[i], ADDR_B, PORT_B))
+		fds[i] = bound_socket(IPPROTO_XTCP, ns_addr_a(family),
+				      PORT_A + i, false);
+		if (fds[i] < 0 ||
+		    connect_wait(fds[i], ns_addr_b(family), PORT_B))
 			return -1;
 	}
 	if (ns_sh(a, TC " qdisc change dev veth0 root netem loss 100%") ||
@@ -1072,20 +1173,36 @@ static int orphans_to_black_hole(const char *a, const char *b, int n)
  * have kept it sending for minutes.  A tail loss probe went before them
  * (FIN_WAIT1 sends probes, as Linux): three segments sent again, of
  * which the probe does not count against orphan_retries (Linux's
- * tcp_orphan_retries counts the timer's, icsk_retransmits).
+ * tcp_orphan_retries counts the timer's, icsk_retransmits).  orphans6
+ * runs it without the link's delay (@nodelay): the same probe and
+ * timeouts, from the RTO's floor, in two seconds rather than ten.
  */
-TEST_F_TIMEOUT(orphans, retries_bounded, 90)
+static void orphans_retries_run(struct __test_metadata *_metadata,
+				const char *a, const char *b, int family,
+				bool nodelay)
 {
 	long long t0;
 
+	if (nodelay)
+		ASSERT_EQ(0, set_delay(a, b, 0));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "2"));
 	t0 = xtcp_now_ms();
-	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 1));
+	ASSERT_EQ(0, orphans_to_black_hole(a, b, 1, family));
 	EXPECT_EQ(1, xtcp_wait_counter("AbortOnTimeout", 1, 60000));
 	TH_LOG("orphan gave up after %lld ms", xtcp_now_ms() - t0);
-	EXPECT_EQ(0, conns_to_b());
+	EXPECT_EQ(0, conns_to_b(family));
 	EXPECT_EQ(1, xtcp_counter("TLPProbes"));
 	EXPECT_EQ(3, xtcp_counter("RetransSegs"));
+}
+
+TEST_F_TIMEOUT(orphans, retries_bounded, 90)
+{
+	orphans_retries_run(_metadata, self->a, self->b, AF_INET, false);
+}
+
+TEST_F_TIMEOUT(orphans6, retries_bounded, 90)
+{
+	orphans_retries_run(_metadata, self->a, self->b, AF_INET6, true);
 }
 
 /*
@@ -1095,17 +1212,28 @@ TEST_F_TIMEOUT(orphans, retries_bounded, 90)
  * here: the timeouts, all from the RTO's floor, come in seconds rather
  * than the twenty that a 200 ms round trip makes them.
  */
-TEST_F_TIMEOUT(orphans, max_orphans_resets_the_rest, 90)
+static void orphans_max_run(struct __test_metadata *_metadata,
+			    const char *a, const char *b, int family)
 {
-	ASSERT_EQ(0, set_delay(self->a, self->b, 0));
+	ASSERT_EQ(0, set_delay(a, b, 0));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "3"));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/max_orphans", "1"));
-	ASSERT_EQ(0, orphans_to_black_hole(self->a, self->b, 3));
+	ASSERT_EQ(0, orphans_to_black_hole(a, b, 3, family));
 	EXPECT_EQ(2, xtcp_wait_counter("AbortOnMemory", 2, 30000));
-	EXPECT_EQ(1, conns_to_b());
+	EXPECT_EQ(1, conns_to_b(family));
 	EXPECT_EQ(1, xtcp_wait_counter("AbortOnTimeout", 1, 60000));
-	EXPECT_EQ(0, conns_to_b());
+	EXPECT_EQ(0, conns_to_b(family));
 	EXPECT_EQ(2, xtcp_counter("AbortOnMemory"));
+}
+
+TEST_F_TIMEOUT(orphans, max_orphans_resets_the_rest, 90)
+{
+	orphans_max_run(_metadata, self->a, self->b, AF_INET);
+}
+
+TEST_F_TIMEOUT(orphans6, max_orphans_resets_the_rest, 90)
+{
+	orphans_max_run(_metadata, self->a, self->b, AF_INET6);
 }
 
 /*
