@@ -1173,18 +1173,16 @@ static int orphans_to_black_hole(const char *a, const char *b, int n,
  * have kept it sending for minutes.  A tail loss probe went before them
  * (FIN_WAIT1 sends probes, as Linux): three segments sent again, of
  * which the probe does not count against orphan_retries (Linux's
- * tcp_orphan_retries counts the timer's, icsk_retransmits).  orphans6
- * runs it without the link's delay (@nodelay): the same probe and
- * timeouts, from the RTO's floor, in two seconds rather than ten.
+ * tcp_orphan_retries counts the timer's, icsk_retransmits).  The link
+ * has no delay: the same probe and timeouts, from the RTO's floor, in
+ * two seconds rather than the ten of a 200 ms round trip.
  */
 static void orphans_retries_run(struct __test_metadata *_metadata,
-				const char *a, const char *b, int family,
-				bool nodelay)
+				const char *a, const char *b, int family)
 {
 	long long t0;
 
-	if (nodelay)
-		ASSERT_EQ(0, set_delay(a, b, 0));
+	ASSERT_EQ(0, set_delay(a, b, 0));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/xtcp/orphan_retries", "2"));
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(0, orphans_to_black_hole(a, b, 1, family));
@@ -1197,12 +1195,12 @@ static void orphans_retries_run(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(orphans, retries_bounded, 90)
 {
-	orphans_retries_run(_metadata, self->a, self->b, AF_INET, false);
+	orphans_retries_run(_metadata, self->a, self->b, AF_INET);
 }
 
 TEST_F_TIMEOUT(orphans6, retries_bounded, 90)
 {
-	orphans_retries_run(_metadata, self->a, self->b, AF_INET6, true);
+	orphans_retries_run(_metadata, self->a, self->b, AF_INET6);
 }
 
 /*
