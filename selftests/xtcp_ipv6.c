@@ -772,6 +772,41 @@ TEST_F(ip6, pktoptions_follow_segments)
 }
 
 /*
+ * The next packet @cap sees before @deadline (ms) that carries a whole
+ * segment header of @proto, into @pkt (2048 bytes): its TOS byte (IPv4)
+ * or traffic class (IPv6), @off set to where the segment starts; -1
+ * when none came.
+ */
+static int captured_segment(int cap, int proto, long long deadline,
+			    uint8_t *pkt, unsigned int *off)
+{
+	int nh, ds;
+	ssize_t n;
+
+	while (xtcp_now_ms() < deadline) {
+		n = recv(cap, pkt, 2048, 0);
+		if (n < 40) {
+			usleep(10000);
+			continue;
+		}
+		if (pkt[0] >> 4 == 4) {
+			*off = (pkt[0] & 0xf) * 4;
+			nh = pkt[9];
+			ds = pkt[1];
+		} else if (pkt[0] >> 4 == 6) {
+			*off = 40;
+			nh = pkt[6];
+			ds = (pkt[0] & 0xf) << 4 | pkt[1] >> 4;
+		} else {
+			continue;
+		}
+		if (nh == proto && *off + 20 <= n)
+			return ds;
+	}
+	return -1;
+}
+
+/*
  * The TOS byte (IPv4) or traffic class (IPv6) of the first packet @cap
  * sees within 3 s that carries a segment of @proto from port @sport
  * with all of the TCP flag bits @flags set (xtcp's header is TCP's
@@ -783,32 +818,12 @@ static int captured_dsfield(int cap, int proto, unsigned short sport,
 	long long deadline = xtcp_now_ms() + 3000;
 	unsigned int off;
 	uint8_t pkt[2048];
-	int nh, ds;
-	ssize_t n;
+	int ds;
 
-	while (xtcp_now_ms() < deadline) {
-		n = recv(cap, pkt, sizeof(pkt), 0);
-		if (n < 40) {
-			usleep(10000);
-			continue;
-		}
-		if (pkt[0] >> 4 == 4) {
-			off = (pkt[0] & 0xf) * 4;
-			nh = pkt[9];
-			ds = pkt[1];
-		} else if (pkt[0] >> 4 == 6) {
-			off = 40;
-			nh = pkt[6];
-			ds = (pkt[0] & 0xf) << 4 | pkt[1] >> 4;
-		} else {
-			continue;
-		}
-		if (nh != proto || off + 20 > n ||
-		    (pkt[off] << 8 | pkt[off + 1]) != sport ||
-		    (pkt[off + 13] & flags) != flags)
-			continue;
-		return ds;
-	}
+	while ((ds = captured_segment(cap, proto, deadline, pkt, &off)) >= 0)
+		if (xtcp_get_be16(pkt + off) == sport &&
+		    (pkt[off + 13] & flags) == flags)
+			return ds;
 	return -1;
 }
 
@@ -995,28 +1010,9 @@ static int answer_dsfield(int cap, int proto, unsigned short sport,
 	bool seen = false;
 	unsigned int off;
 	uint8_t pkt[2048];
-	int nh, ds;
-	ssize_t n;
+	int ds;
 
-	while (xtcp_now_ms() < deadline) {
-		n = recv(cap, pkt, sizeof(pkt), 0);
-		if (n < 40) {
-			usleep(10000);
-			continue;
-		}
-		if (pkt[0] >> 4 == 4) {
-			off = (pkt[0] & 0xf) * 4;
-			nh = pkt[9];
-			ds = pkt[1];
-		} else if (pkt[0] >> 4 == 6) {
-			off = 40;
-			nh = pkt[6];
-			ds = (pkt[0] & 0xf) << 4 | pkt[1] >> 4;
-		} else {
-			continue;
-		}
-		if (nh != proto || off + 20 > n)
-			continue;
+	while ((ds = captured_segment(cap, proto, deadline, pkt, &off)) >= 0) {
 		if (xtcp_get_be16(pkt + off) == sport &&
 		    xtcp_get_be16(pkt + off + 2) == dport &&
 		    xtcp_get_be32(pkt + off + 4) == seq)

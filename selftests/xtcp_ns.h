@@ -257,10 +257,10 @@ static inline int impair(const char *ns, const char *netem, const char *tbf)
 	return n < (int)sizeof(cmd) ? ns_sh(ns, cmd) : -1;
 }
 
-/* Turn feature @cmd (ETHTOOL_S*) of @dev off in the current namespace. */
-static inline int ethtool_off(const char *dev, uint32_t cmd)
+/* Set feature @cmd (ETHTOOL_S*) of @dev to @on in the current namespace. */
+static inline int ethtool_set(const char *dev, uint32_t cmd, uint32_t on)
 {
-	struct ethtool_value v = { .cmd = cmd, .data = 0 };
+	struct ethtool_value v = { .cmd = cmd, .data = on };
 	struct ifreq ifr = { .ifr_data = (void *)&v };
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), err;
 
@@ -269,6 +269,12 @@ static inline int ethtool_off(const char *dev, uint32_t cmd)
 	if (fd >= 0)
 		close(fd);
 	return err;
+}
+
+/* Turn feature @cmd (ETHTOOL_S*) of @dev off in the current namespace. */
+static inline int ethtool_off(const char *dev, uint32_t cmd)
+{
+	return ethtool_set(dev, cmd, 0);
 }
 
 /*
