@@ -1291,9 +1291,8 @@ FIXTURE_SETUP(simopen)
 					      &self->p));
 	self->p.h.seq = 5000;
 	ASSERT_EQ(0, enter_ns(self->a));
-	self->fd = peer_bound_socket(variant->proto,
-				     peer_addr_a(variant->family), PORT_A,
-				     true);
+	self->fd = bound_socket(variant->proto, peer_addr_a(variant->family),
+				PORT_A, true);
 	ASSERT_LE(0, self->fd);
 	dlen = xtcp_sockaddr(peer_addr_p(variant->family), PORT_B, &dst);
 	ASSERT_EQ(-1, connect(self->fd, (struct sockaddr *)&dst, dlen));

@@ -264,25 +264,6 @@ static inline const char *peer_addr_p(int family)
 	return family == AF_INET6 ? ADDR_P6 : ADDR_P;
 }
 
-/*
- * A socket of @proto bound to @addr:@port, of @addr's family (IPv4 or
- * IPv6, where xtcp_ns.h's bound_socket() is IPv4's): the socket or -1.
- */
-static inline int peer_bound_socket(int proto, const char *addr,
-				    unsigned short port, bool nonblock)
-{
-	int fd = socket(xtcp_family_of(addr),
-			SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), proto);
-
-	if (fd < 0)
-		return -1;
-	if (xtcp_bind(fd, addr, port)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The MAC address of veth0 in @ns, as text in @mac (18 bytes); 0 or -1. */
 static inline int peer_veth_mac(const char *ns, char *mac)
 {
@@ -398,7 +379,7 @@ static inline int phantom_peer_open_family(const char *a, const char *b,
 	if (phantom_peer_init_family(a, b, family, proto, p) || enter_ns(a))
 		return -1;
 	p->mss = mss;
-	*lfd = peer_bound_socket(proto, peer_addr_a(family), PORT_A, true);
+	*lfd = bound_socket(proto, peer_addr_a(family), PORT_A, true);
 	if (*lfd < 0 || listen(*lfd, backlog))
 		return -1;
 	return enter_ns(b);
