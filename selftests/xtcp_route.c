@@ -128,7 +128,8 @@ FIXTURE_VARIANT_ADD(route, xtcp6) {
 	.proc = "/proc/net/xtcp6",
 };
 
-static int routed_up(char *a, char *r, char *b, size_t len)
+/* Namespaces a, r and b, and the links a -- r (veth0) and r (veth1) -- b. */
+static int routed_links(char *a, char *r, char *b, size_t len)
 {
 	snprintf(a, len, "xa%d", getpid());
 	snprintf(r, len, "xr%d", getpid());
@@ -136,11 +137,15 @@ static int routed_up(char *a, char *r, char *b, size_t len)
 	if (sh(IP " netns add %s && " IP " netns add %s && " IP " netns add %s",
 	       a, r, b))
 		return -1;
-	if (sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s && "
-	       IP " -n %s link add veth0 type veth peer name veth1 netns %s",
-	       a, r, b, r))
-		return -1;
-	return ns_sh(a, IP " link set lo up && " IP " link set veth0 up && "
+	return sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s && "
+		  IP " -n %s link add veth0 type veth peer name veth1 netns %s",
+		  a, r, b, r);
+}
+
+static int routed_up(char *a, char *r, char *b, size_t len)
+{
+	return routed_links(a, r, b, len) ||
+	       ns_sh(a, IP " link set lo up && " IP " link set veth0 up && "
 		     IP " addr add 198.18.0.1/24 dev veth0 && "
 		     IP " route add default via 198.18.0.254") ||
 	       ns_sh(r, IP " link set lo up && " IP " link set veth0 up && "
@@ -158,17 +163,8 @@ static int routed_up(char *a, char *r, char *b, size_t len)
 /* routed_up() over IPv6, addresses usable at once (nodad). */
 static int routed_up6(char *a, char *r, char *b, size_t len)
 {
-	snprintf(a, len, "xa%d", getpid());
-	snprintf(r, len, "xr%d", getpid());
-	snprintf(b, len, "xb%d", getpid());
-	if (sh(IP " netns add %s && " IP " netns add %s && " IP " netns add %s",
-	       a, r, b))
-		return -1;
-	if (sh(IP " -n %s link add veth0 type veth peer name veth0 netns %s && "
-	       IP " -n %s link add veth0 type veth peer name veth1 netns %s",
-	       a, r, b, r))
-		return -1;
-	return ns_sh(a, IP " link set lo up && " IP " link set veth0 up && "
+	return routed_links(a, r, b, len) ||
+	       ns_sh(a, IP " link set lo up && " IP " link set veth0 up && "
 		     IP " addr add " ADDR6_A "/64 dev veth0 nodad && "
 		     IP " route add default via 2001:2::fe") ||
 	       ns_sh(r, IP " link set lo up && " IP " link set veth0 up && "
