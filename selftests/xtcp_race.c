@@ -903,6 +903,18 @@ static int max_rto(int fd, uint32_t *rto)
 	return 0;
 }
 
+/* Wait (up to @ms) for @want sockets in @state; non-zero and why if not. */
+static int world_count(int state, int want, int ms)
+{
+	int n = wait_count_state(state, want, ms);
+
+	if (n == want)
+		return 0;
+	fprintf(stderr, "# world: %d sockets in state %02X, want %d\n",
+		n, state, want);
+	return -1;
+}
+
 struct world {
 	const char *a, *b;
 	int ready;	/* pipe: built; the largest RTO of the orphans-to-be */
@@ -971,26 +983,33 @@ static int world_build(struct world *w)
 	if (sh(TC " -n %s qdisc change dev veth0 root netem delay 100ms loss 100%%",
 	       w->b))
 		return 13;
-	for (i = 0; i < NS_O; i++) {
-		if (max_rto(oc[i], &rto))
-			return 13;
-		close(oc[i]);
-	}
 	/* M requests that will never complete. */
 	for (i = 0; i < NS_M; i++)
 		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
 			return 14;
-	if (wait_count_state(0x03, NS_M, 10000) != NS_M ||
-	    wait_count_state(0x04, NS_O, 10000) != NS_O ||
-	    xtcp_proc_count_state(0x06) != NS_T ||
-	    xtcp_proc_count_state(0x01) != NS_K)
+	if (world_count(0x03, NS_M, 10000))
 		return 15;
+	/*
+	 * Orphan the O connections last: with orphan_retries 1 they live
+	 * 3 RTO from here, and a slow debug kernel may take longer than
+	 * that to set up the requests (seen: exit 15 with the requests
+	 * made after the close).
+	 */
+	for (i = 0; i < NS_O; i++) {
+		if (max_rto(oc[i], &rto))
+			return 16;
+		close(oc[i]);
+	}
+	if (world_count(0x04, NS_O, 10000))
+		return 17;
+	if (world_count(0x06, NS_T, 0) || world_count(0x01, NS_K, 0))
+		return 18;
 	/* b's ends of the K connections become orphans at the kill. */
 	for (i = 0; i < NS_K; i++)
 		if (max_rto(kc[i], &rto))
-			return 16;
+			return 19;
 	if (write(w->ready, &rto, sizeof(rto)) != sizeof(rto))
-		return 16;
+		return 19;
 	for (;;)
 		pause();
 }
