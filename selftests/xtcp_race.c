@@ -23,6 +23,8 @@
  *	requests and children are made by the IPv6 code, on a smaller
  *	budget: a fifth of the rounds and half the seconds (the same
  *	variables set both)
+ *  accept_in_widened_window6
+ *	the third over IPv6, with as many connections
  *
  * The raw peers use addresses that exist nowhere: the SYN-ACKs leave
  * through a veth whose other end drops them (a neighbour entry with a
@@ -173,12 +175,6 @@ static int wait_proc_count_in(const char *path, int want, int ms)
 	       xtcp_now_ms() < deadline)
 		usleep(5000);
 	return n;
-}
-
-/* Poll (up to @ms) until /proc/net/xtcp has @want entries; the last count. */
-static int wait_proc_count(int want, int ms)
-{
-	return wait_proc_count_in("/proc/net/xtcp", want, ms);
 }
 
 /*
@@ -651,7 +647,10 @@ TEST_F_TIMEOUT(race, accept_vs_final_ack_data6, 300)
  * Exact outcome: each segment was backlogged (none run in softirq while
  * the user owned the socket), no wait timed out, and every read got its
  * bytes intact.  Skipped where xtcp_widen.ko was not built (the Debian
- * kernel's lane).
+ * kernel's lane).  accept_in_widened_window6 does the same over IPv6:
+ * the probes are on functions both families go through (sk_clone_lock(),
+ * the socket's spinlock, release_sock() from inet_accept()), and the
+ * module holds children of either family.
  */
 #define WIDEN_CONNS	20
 
@@ -680,12 +679,17 @@ static long widen_count(const char *name)
 	return xtcp_read_long(path);
 }
 
-TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
+/*
+ * The widened race over @family (AF_INET6: children made by the IPv6
+ * code, xtcp_widen holding them as IPv4's).
+ */
+static void widen_race(struct __test_metadata *_metadata, int family)
 {
-	struct peer_round pr = { .conns = 1 };
+	struct peer_round pr = { .family = family, .conns = 1 };
+	const char *proc = xtcp_proc_path(IPPROTO_XTCP, family);
+	long long deadline, tstart = xtcp_now_ms();
 	uint32_t isn[WIDEN_CONNS];
 	struct accept_ctx ctx = {};
-	long long deadline;
 	pthread_attr_t attr;
 	char ko[PATH_MAX];
 	uint8_t acked;
@@ -698,7 +702,7 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 		SKIP(return, "no xtcp_widen.ko beside the tests (debug lane only)");
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "needs two CPUs");
-	ASSERT_EQ(0, race_net_up());
+	ASSERT_EQ(0, family == AF_INET6 ? race_net_up6() : race_net_up());
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	/* The listener's port; each side waits 2 s at most. */
@@ -728,8 +732,8 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 		isn[i] = rand();
 		acked = 0;
 		pr.done = 0;
-		ASSERT_EQ(0, ip_raw_syn(pr.raw, pr.saddr, pr.daddr, pr.base,
-					RACE_PORT, isn[i]));
+		ASSERT_EQ(0, peer_syn(pr.raw, family, pr.base, RACE_PORT,
+				      isn[i]));
 		ASSERT_EQ(0, answer_synacks(&pr, 10000));
 		ASSERT_EQ(1, pr.done) TH_LOG("connection %d: SYN-ACK seen", i);
 		deadline = xtcp_now_ms() + 10000;
@@ -739,9 +743,10 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 		ASSERT_EQ(i + 1, atomic_load(&ctx.handled))
 			TH_LOG("connection %d: accepted and read", i);
 	}
-	TH_LOG("widened %ld, backlogged %ld, run while owned %ld, timeouts %ld",
+	TH_LOG("widened %ld, backlogged %ld, run while owned %ld, timeouts %ld, %lld ms",
 	       widen_count("widened"), widen_count("backlogged"),
-	       widen_count("rcv_owned"), widen_count("timeouts"));
+	       widen_count("rcv_owned"), widen_count("timeouts"),
+	       xtcp_now_ms() - tstart);
 	EXPECT_EQ(0, widen_count("timeouts"));
 	EXPECT_EQ(WIDEN_CONNS, widen_count("widened"));
 	EXPECT_EQ(0, widen_count("rcv_owned"));
@@ -762,13 +767,24 @@ TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
 			.doff = XTCP_HDR_LEN, .flags = XTCP_FLAG_RST,
 		};
 
-		ASSERT_EQ(0, ip_raw_send(pr.raw, pr.saddr, pr.daddr, &a,
-					 NULL, 0));
+		ASSERT_EQ(0, peer_send(&pr, &a, NULL, 0));
 	}
-	EXPECT_EQ(1, wait_proc_count(1, 10000)) TH_LOG("only the listener left");
+	EXPECT_EQ(1, wait_proc_count_in(proc, 1, 10000))
+		TH_LOG("only the listener left");
 	close(ctx.lfd);
 	close(pr.pfd);
 	close(pr.raw);
+}
+
+TEST_F_TIMEOUT(race, accept_in_widened_window, 120)
+{
+	widen_race(_metadata, AF_INET);
+}
+
+/* The same over IPv6 (2001:2::fe, the raw peer 2001:2::1). */
+TEST_F_TIMEOUT(race, accept_in_widened_window6, 120)
+{
+	widen_race(_metadata, AF_INET6);
 }
 
 /*

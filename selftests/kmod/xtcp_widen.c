@@ -11,7 +11,8 @@
  * (the module's own functions differ between versions and may be
  * inlined):
  *
- *   sk_clone_lock() returns, in softirq, a child of @port: ARMED
+ *   sk_clone_lock() returns, in softirq, a child of @port (IPv4 or
+ *	IPv6): ARMED
  *   softirq is about to lock the child's sk_lock.slock (_raw_spin_lock
  *	or _raw_spin_lock_nested): WAITING; it waits for the user
  *   accept() owns the child, inet_accept() calls release_sock() on it:
@@ -120,8 +121,14 @@ static int widen_clone_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct sock *sk = (struct sock *)regs_return_value(regs);
 	int s;
 
-	/* The copy still has the listener's port and protocol. */
-	if (!sk || !in_serving_softirq() || sk->sk_family != AF_INET ||
+	/*
+	 * The copy still has the listener's family, port and protocol;
+	 * IPv6's children (and v4-mapped ones, AF_INET6 too) take the
+	 * same path through sk_clone_lock(), bh_lock_sock_nested() and
+	 * inet_accept() as IPv4's.
+	 */
+	if (!sk || !in_serving_softirq() ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) ||
 	    sk->sk_protocol != proto || inet_sk(sk)->inet_num != port)
 		return 0;
 	s = atomic_read(&stage);
