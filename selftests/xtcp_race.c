@@ -16,7 +16,8 @@
  *	xtcp_widen (selftests/kmod), every connection through it
  *  netns_teardown_and_unload
  *	unload attempts and namespace deletion while connections, pending
- *	requests, orphans and TIME_WAIT entries live there; then the module
+ *	requests, orphans and TIME_WAIT entries live there, IPv4's and,
+ *	about half as many, IPv6's and dual-stack ones; then the module
  *	unloads and loads again
  *  listener_close_vs_synack_timer6, accept_vs_final_ack_data6
  *	the first two over IPv6 (2001:2::fe, the raw peer 2001:2::1), where
@@ -153,13 +154,13 @@ static int budget6(int n, int div)
 	return n / div > 0 ? n / div : 1;
 }
 
-/* Poll (up to @ms) until xtcp_proc_count_state(@state) is @want; the last count. */
-static int wait_count_state(int state, int want, int ms)
+/* Poll (up to @ms) until @path has @want entries in @state; the last count. */
+static int wait_count_state_in(const char *path, int state, int want, int ms)
 {
 	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_proc_count_state(state)) != want &&
+	while ((n = xtcp_proc_count_state_in(path, state)) != want &&
 	       xtcp_now_ms() < deadline)
 		usleep(5000);
 	return n;
@@ -803,11 +804,33 @@ TEST_F_TIMEOUT(race, accept_in_widened_window6, 120)
  * At the end the module unloads (on a debug kernel, an object left in
  * its caches, a TIME_WAIT entry of a namespace not drained, would be
  * reported there), loads again, and carries a connection.
+ *
+ * The same world has an IPv6 share, about half as large (issue 17), in
+ * the same round and teardown: a dual-stack listener in a ([::], port
+ * PORT_A6) with M6 pending requests from 2001:2:0:98::1 (routed to b as
+ * 10.98.0.0/16 is) and MM v4-mapped ones from 10.98.0.1, K6 IPv6 and KM
+ * IPv4 connections from b; T6 IPv6 TIME_WAIT entries (the tw6 cache)
+ * and TM of dual-stack sockets' IPv4 connections; O6 IPv6 orphans.  All
+ * of them are counted in /proc/net/xtcp6, and IPv4's alone, as before,
+ * in /proc/net/xtcp.
  */
 #define NS_M	50	/* pending requests */
 #define NS_K	20	/* connections from b */
 #define NS_T	20	/* TIME_WAIT entries */
 #define NS_O	10	/* orphans */
+#define NS_M6	25	/* IPv6 pending requests, on the dual-stack listener */
+#define NS_MM	5	/* v4-mapped ones */
+#define NS_K6	10	/* IPv6 connections from b to the dual-stack listener */
+#define NS_KM	4	/* IPv4 ones */
+#define NS_T6	10	/* IPv6 TIME_WAIT entries */
+#define NS_TM	4	/* dual-stack sockets' IPv4 TIME_WAIT entries */
+#define NS_O6	5	/* IPv6 orphans */
+#define PORT_A6	(PORT_A + 10)	/* a's dual-stack listener */
+#define PORT_B6	(PORT_B + 10)	/* b's IPv6 listeners (and + 1) */
+#define NS_SYN_SRC	"10.98.0.1"	/* the raw SYNs' sources */
+#define NS_SYN_SRC6	"2001:2:0:98::1"
+#define NS_PROC		"/proc/net/xtcp"
+#define NS_PROC6	"/proc/net/xtcp6"
 
 /*
  * The teardown's history, printed when it fails: each change of the
@@ -841,21 +864,31 @@ static void ref_trace_note(struct ref_trace *t, long long t0, long ref)
 				   xtcp_now_ms() - t0, ref, line);
 }
 
-/* Note a's neighbour entry for b: the way of a's resets to b's orphans. */
+/*
+ * Note a's neighbour entries for b, IPv4's and IPv6's: the way of a's
+ * resets to b's orphans.
+ */
 static void ref_trace_neigh(struct ref_trace *t, const char *a)
 {
-	char cmd[128], line[128] = "";
+	static const char * const addr[] = { ADDR_B, ADDR6_B };
+	char cmd[128], line[128];
+	unsigned int i;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), IP " -n %s neigh show " ADDR_B, a);
-	f = popen(cmd, "r");
-	if (!f)
-		return;
-	if (!fgets(line, sizeof(line), f))
-		strcpy(line, "none\n");
-	pclose(f);
-	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
-			   "  at the kill, neighbour %s", line);
+	for (i = 0; i < ARRAY_SIZE(addr); i++) {
+		snprintf(cmd, sizeof(cmd), IP " -n %s neigh show %s", a,
+			 addr[i]);
+		f = popen(cmd, "r");
+		if (!f)
+			return;
+		if (!fgets(line, sizeof(line), f))
+			snprintf(line, sizeof(line), "%s none\n", addr[i]);
+		pclose(f);
+		if (t->len < sizeof(t->buf))
+			t->len += snprintf(t->buf + t->len,
+					   sizeof(t->buf) - t->len,
+					   "  at the kill, neighbour %s", line);
+	}
 }
 
 static int unload_nonblock(void)
@@ -863,22 +896,35 @@ static int unload_nonblock(void)
 	return syscall(__NR_delete_module, "xtcp", O_NONBLOCK) ? -errno : 0;
 }
 
-/* Nonblocking connects from the current namespace; all done in 20 s. */
-static int connect_many(int *fds, int n, const char *ip, unsigned short port)
+/*
+ * Start @n nonblocking connects from the current namespace to @ip:@port,
+ * from sockets of @ip's family (AF_INET6 for a v4-mapped @ip: a
+ * dual-stack socket's IPv4 connection); connect_done() waits for them.
+ */
+static int connect_start(int *fds, int n, const char *ip, unsigned short port)
 {
-	struct sockaddr_in a = xtcp_addr(ip, port);
+	struct sockaddr_storage a;
+	socklen_t alen = xtcp_sockaddr(ip, port, &a);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK,
+				IPPROTO_XTCP);
+		if (!alen || fds[i] < 0 ||
+		    (connect(fds[i], (struct sockaddr *)&a, alen) &&
+		     errno != EINPROGRESS))
+			return -1;
+	}
+	return 0;
+}
+
+/* Wait until each of @n connects started on @fds is done; 20 s at most each. */
+static int connect_done(const int *fds, int n)
+{
 	struct pollfd p;
 	int i, err;
 	socklen_t len;
 
-	for (i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
-				IPPROTO_XTCP);
-		if (fds[i] < 0 ||
-		    (connect(fds[i], (struct sockaddr *)&a, sizeof(a)) &&
-		     errno != EINPROGRESS))
-			return -1;
-	}
 	for (i = 0; i < n; i++) {
 		p = (struct pollfd){ .fd = fds[i], .events = POLLOUT };
 		len = sizeof(err);
@@ -919,16 +965,34 @@ static int max_rto(int fd, uint32_t *rto)
 	return 0;
 }
 
-/* Wait (up to @ms) for @want sockets in @state; non-zero and why if not. */
-static int world_count(int state, int want, int ms)
+/*
+ * Wait (up to @ms) for @want sockets in @state in @path; non-zero and
+ * why if not.
+ */
+static int world_count(const char *path, int state, int want, int ms)
 {
-	int n = wait_count_state(state, want, ms);
+	int n = wait_count_state_in(path, state, want, ms);
 
 	if (n == want)
 		return 0;
-	fprintf(stderr, "# world: %d sockets in state %02X, want %d\n",
-		n, state, want);
+	fprintf(stderr, "# world: %d sockets in state %02X in %s, want %d\n",
+		n, state, path, want);
 	return -1;
+}
+
+/* A dual-stack listener on [::]:@port: IPv4 connections come v4-mapped. */
+static int listener_dual(unsigned short port, int backlog)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
+
+	if (fd < 0)
+		return -1;
+	if (xtcp_set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0) ||
+	    xtcp_bind(fd, "::", port) || listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 struct world {
@@ -939,18 +1003,28 @@ struct world {
 /*
  * Build the world in namespaces a and b; when built, write to ->ready
  * the largest RTO (us, u32) of the sockets that are or will be orphans
- * (O in a, K in b), and wait.
+ * (O and O6 in a, K, K6 and KM in b), and wait.  Each array holds the
+ * IPv4 sockets first, then the others (counts in its comment).
  */
 static int world_build(struct world *w)
 {
-	int kc[NS_K], ka[NS_K / 2], tc[NS_T], tb[NS_T], oc[NS_O], ob[NS_O];
-	uint32_t saddr = addr_be("10.98.0.1"), daddr = addr_be(ADDR_A);
-	int la, lb, lb2, raw, i, blk = 0;
+	int kc[NS_K + NS_K6 + NS_KM];		/* b's: K, K6, KM */
+	int ka[NS_K / 2 + (NS_K6 + NS_KM) / 2];	/* a's accepted */
+	int tc[NS_T + NS_TM + NS_T6];		/* a's: T, TM, T6 */
+	int tb[NS_T + NS_TM + NS_T6];		/* b's ends */
+	int oc[NS_O + NS_O6], ob[NS_O + NS_O6];	/* a's, b's: O, O6 */
+	uint32_t saddr = addr_be(NS_SYN_SRC), daddr = addr_be(ADDR_A);
+	int la, la6, lb, lb2, lb6, lb62, raw, raw6, i, blk = 0;
+	struct in6_addr saddr6, daddr6;
 	uint32_t rto = 0;
 	char buf[4096] = { 0 };
 	ssize_t n;
 
-	if (sh(IP " -n %s route add 10.98.0.0/16 via " ADDR_B, w->a))
+	inet_pton(AF_INET6, NS_SYN_SRC6, &saddr6);
+	inet_pton(AF_INET6, ADDR6_A, &daddr6);
+	if (sh("printf 'route add 10.98.0.0/16 via " ADDR_B "\\n"
+	       "route add 2001:2:0:98::/64 via " ADDR6_B "\\n' | "
+	       IP " -n %s -b -", w->a))
 		return 1;
 	if (enter_ns(w->b) || xtcp_write_str(ORPHAN_RETRIES, "1"))
 		return 2;
@@ -958,70 +1032,102 @@ static int world_build(struct world *w)
 	    xtcp_write_str("/proc/sys/net/xtcp/retries2", "1"))
 		return 2;
 	la = listener(ADDR_A, PORT_A, 256);
+	la6 = listener_dual(PORT_A6, 256);
 	raw = xtcp_raw_hdrincl_socket();
-	if (la < 0 || raw < 0)
+	raw6 = xtcp_raw6_hdrincl_socket();
+	if (la < 0 || la6 < 0 || raw < 0 || raw6 < 0)
 		return 3;
 	if (enter_ns(w->b))
 		return 4;
 	lb = listener(ADDR_B, PORT_B, 256);
 	lb2 = listener(ADDR_B, PORT_B + 1, 256);
-	if (lb < 0 || lb2 < 0)
+	lb6 = listener(ADDR6_B, PORT_B6, 256);
+	lb62 = listener(ADDR6_B, PORT_B6 + 1, 256);
+	if (lb < 0 || lb2 < 0 || lb6 < 0 || lb62 < 0)
 		return 5;
-	/* b -> a: K connections with data, half of them accepted. */
-	if (connect_many(kc, NS_K, ADDR_A, PORT_A))
+	/* b -> a: K, K6 and KM connections with data, half accepted. */
+	if (connect_start(kc, NS_K, ADDR_A, PORT_A) ||
+	    connect_start(kc + NS_K, NS_K6, ADDR6_A, PORT_A6) ||
+	    connect_start(kc + NS_K + NS_K6, NS_KM, ADDR_A, PORT_A6) ||
+	    connect_done(kc, NS_K + NS_K6 + NS_KM))
 		return 6;
-	for (i = 0; i < NS_K; i++)
+	for (i = 0; i < NS_K + NS_K6 + NS_KM; i++)
 		if (send(kc[i], buf, 1000, 0) != 1000)
 			return 7;
-	if (enter_ns(w->a) || accept_n(la, ka, NS_K / 2))
+	if (enter_ns(w->a) || accept_n(la, ka, NS_K / 2) ||
+	    accept_n(la6, ka + NS_K / 2, (NS_K6 + NS_KM) / 2))
 		return 8;
-	/* a -> b: T connections a closes first (TIME_WAIT in a). */
-	if (connect_many(tc, NS_T, ADDR_B, PORT_B) ||
-	    connect_many(oc, NS_O, ADDR_B, PORT_B + 1))
+	/*
+	 * a -> b: T, TM and T6 connections a closes first (TIME_WAIT in
+	 * a), and O and O6 ones.
+	 */
+	if (connect_start(tc, NS_T, ADDR_B, PORT_B) ||
+	    connect_start(tc + NS_T, NS_TM, "::ffff:" ADDR_B, PORT_B) ||
+	    connect_start(tc + NS_T + NS_TM, NS_T6, ADDR6_B, PORT_B6) ||
+	    connect_start(oc, NS_O, ADDR_B, PORT_B + 1) ||
+	    connect_start(oc + NS_O, NS_O6, ADDR6_B, PORT_B6 + 1) ||
+	    connect_done(tc, NS_T + NS_TM + NS_T6) ||
+	    connect_done(oc, NS_O + NS_O6))
 		return 9;
-	if (accept_n(lb, tb, NS_T) || accept_n(lb2, ob, NS_O))
+	if (accept_n(lb, tb, NS_T + NS_TM) ||
+	    accept_n(lb6, tb + NS_T + NS_TM, NS_T6) ||
+	    accept_n(lb2, ob, NS_O) || accept_n(lb62, ob + NS_O, NS_O6))
 		return 10;
-	for (i = 0; i < NS_T; i++)
+	for (i = 0; i < NS_T + NS_TM + NS_T6; i++)
 		close(tc[i]);
-	for (i = 0; i < NS_T; i++) {
+	for (i = 0; i < NS_T + NS_TM + NS_T6; i++) {
 		struct pollfd p = { .fd = tb[i], .events = POLLIN };
 
 		if (poll(&p, 1, 10000) != 1 || recv(tb[i], buf, 1, 0) != 0)
 			return 11;
 		close(tb[i]);
 	}
-	if (wait_count_state(0x06, NS_T, 10000) != NS_T)
+	/* A dual-stack socket's entry stays AF_INET6, as Linux's. */
+	if (world_count(NS_PROC, 0x06, NS_T, 10000) ||
+	    world_count(NS_PROC6, 0x06, NS_TM + NS_T6, 10000))
 		return 12;
-	/* a -> b: O connections whose data b stops acknowledging. */
-	for (i = 0; i < NS_O; i++)
+	/* a -> b: O and O6 connections whose data b stops acknowledging. */
+	for (i = 0; i < NS_O + NS_O6; i++)
 		while ((n = send(oc[i], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
 			blk += n;
 	if (sh(TC " -n %s qdisc change dev veth0 root netem delay 100ms loss 100%%",
 	       w->b))
 		return 13;
-	/* M requests that will never complete. */
+	/* M, MM and M6 requests that will never complete. */
 	for (i = 0; i < NS_M; i++)
 		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A, i << 16))
 			return 14;
-	if (world_count(0x03, NS_M, 10000))
+	for (i = 0; i < NS_MM; i++)
+		if (ip_raw_syn(raw, saddr, daddr, 20000 + i, PORT_A6, i << 16))
+			return 14;
+	for (i = 0; i < NS_M6; i++)
+		if (xtcp_raw6_syn(raw6, &saddr6, &daddr6, 20000 + i, PORT_A6,
+				  i << 16))
+			return 14;
+	if (world_count(NS_PROC, 0x03, NS_M, 10000) ||
+	    world_count(NS_PROC6, 0x03, NS_MM + NS_M6, 10000))
 		return 15;
 	/*
-	 * Orphan the O connections last: with orphan_retries 1 they live
-	 * 3 RTO from here, and a slow debug kernel may take longer than
-	 * that to set up the requests (seen: exit 15 with the requests
-	 * made after the close).
+	 * Orphan the O and O6 connections last: with orphan_retries 1 they
+	 * live 3 RTO from here, and a slow debug kernel may take longer
+	 * than that to set up the requests (seen: exit 15 with the
+	 * requests made after the close).
 	 */
-	for (i = 0; i < NS_O; i++) {
+	for (i = 0; i < NS_O + NS_O6; i++) {
 		if (max_rto(oc[i], &rto))
 			return 16;
 		close(oc[i]);
 	}
-	if (world_count(0x04, NS_O, 10000))
+	if (world_count(NS_PROC, 0x04, NS_O, 10000) ||
+	    world_count(NS_PROC6, 0x04, NS_O6, 10000))
 		return 17;
-	if (world_count(0x06, NS_T, 0) || world_count(0x01, NS_K, 0))
+	if (world_count(NS_PROC, 0x06, NS_T, 0) ||
+	    world_count(NS_PROC, 0x01, NS_K, 0) ||
+	    world_count(NS_PROC6, 0x06, NS_TM + NS_T6, 0) ||
+	    world_count(NS_PROC6, 0x01, NS_K6 + NS_KM, 0))
 		return 18;
-	/* b's ends of the K connections become orphans at the kill. */
-	for (i = 0; i < NS_K; i++)
+	/* b's ends of the K, K6 and KM connections become orphans at the kill. */
+	for (i = 0; i < NS_K + NS_K6 + NS_KM; i++)
 		if (max_rto(kc[i], &rto))
 			return 19;
 	if (write(w->ready, &rto, sizeof(rto)) != sizeof(rto))
@@ -1057,7 +1163,7 @@ TEST_F_TIMEOUT(race, netns_teardown_and_unload, 300)
 
 	for (r = 0; r < rounds; r++) {
 		t0 = xtcp_now_ms();
-		ASSERT_EQ(0, hosts_up(a, b, sizeof(a)));
+		ASSERT_EQ(0, hosts_up_af(a, b, sizeof(a), AF_INET6));
 		ASSERT_EQ(0, pipe(pipefd));
 		pid = fork();
 		ASSERT_LE(0, pid);
