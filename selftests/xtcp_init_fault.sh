@@ -5,12 +5,24 @@
 #
 # /proc/thread-self/fail-nth makes the N-th fault-injectable call of a
 # task fail; with failslab armed, that is its N-th slab allocation.  A
-# load of xtcp makes T such calls; loading it with N = T, T-1, ... fails
-# each allocation of the load in turn, from the last one down through
-# every step of xtcp_init(), and stops at the first failure of the module
-# loader itself (below xtcp's init).  After each failed load nothing of
-# xtcp may remain; the debug kernel's kmemleak and KASAN (checked after
-# the run) catch what an unwind forgot or freed twice.
+# load of xtcp makes T such calls (about 1000 on the debug kernel); the
+# sweep (xtcp_tool fail_sweep) loads it with N going down from T+4: the
+# loader's bookkeeping after the init, every step of xtcp_init(), down
+# to the first failure of the module loader itself (below xtcp's init).
+# After each failed load nothing of xtcp may remain; the debug kernel's
+# kmemleak and KASAN (checked after the run) catch what an unwind forgot
+# or freed twice.
+#
+# Failing every call took 460 to 730 loads, 5 to 9 minutes on the debug
+# lane: half of the calls are kmemleak's (tolerated), and most of
+# xtcp_init()'s are the sysfs files of its slab caches, whose failures all
+# take the same way back through xtcp.  So the sweep fails one call in
+# XTCP_SWEEP_STRIDE (7; 1: every call), and every call around each change
+# of outcome: into each step of xtcp_init() (its "loading failed at"
+# message), and to the loader's failure.  Every step and its boundaries
+# are failed call by call; the loads are bounded (printed, and checked),
+# about 130 of them, 90 s.  The outcome of every call is printed as a
+# map (S loaded, X init failed, L loader failed).
 #
 # Needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the debug kernel);
 # skips elsewhere.  Starts and ends with xtcp loaded with its defaults.
@@ -42,7 +54,7 @@ failslab_set()
 	echo "$2" >"$FS/$1"
 }
 
-tap_plan 9
+tap_plan 10
 
 unload_xtcp 2>/dev/null
 check "xtcp unloaded before the sweep" nothing_left
@@ -56,18 +68,23 @@ failslab_set task-filter N
 # One process loads the module again and again through finit_module(),
 # so that only the load itself counts allocations.
 echo "xtcp-vm: fault sweep starting" >/dev/kmsg
-out=$(./xtcp_tool fail_sweep "$KO")
+out=$(./xtcp_tool fail_sweep "$KO" "${XTCP_SWEEP_STRIDE:-7}")
 rc=$?
 failslab_set ignore-gfp-wait Y
 echo "$out" | sed 's/^/# /'
 result=$(echo "$out" | tail -n 1)
 failed=$(echo "$result" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
 dirty=$(echo "$result" | sed -n 's/.*dirty=\([0-9]*\).*/\1/p')
+loads=$(echo "$result" | sed -n 's/.*loads=\([0-9]*\).*/\1/p')
+bound=$(echo "$result" | sed -n 's/.*bound=\([0-9]*\).*/\1/p')
 
 reached=$(echo "$result" | sed -n 's/.*reached_loader=\([01]\).*/\1/p')
 check "the sweep ran" [ "$rc" -eq 0 ]
 check_eq "the sweep went down to the module loader's allocations" 1 "$reached"
 check "loads failed" [ "${failed:-0}" -gt 0 ]
+within_bound() { [ "${loads:-0}" -gt 0 ] && [ "$loads" -le "${bound:-0}" ]; }
+check "the sweep stayed within its bound of loads (${loads:-?} of ${bound:-?})" \
+	within_bound
 check_eq "every failed load left nothing behind" 0 "$dirty"
 # The connection table is made of page-sized allocations, which failslab
 # does not reach; every step after it is.

@@ -14,14 +14,18 @@
  *   xtcp_tool cycle PROTO PORT N
  *	N connections to 127.0.0.1:PORT (listener included), each closed
  *	by the client first, leaving N TIME_WAIT entries on the client side
- *   xtcp_tool fail_sweep MODULE.ko
+ *   xtcp_tool fail_sweep MODULE.ko [STRIDE]
  *	count the fault-injectable calls T of one load of MODULE.ko, then
- *	load it with its T-th, (T-1)-th, ... call failing
+ *	load it with its (T+4)-th, ... call failing
  *	(/proc/thread-self/fail-nth), unloading it after each load that
  *	succeeds, down to the first load that fails in the module loader
- *	before the module's init ran (no "xtcp: loading failed" message);
- *	prints "total=T loads=N failed=N dirty=N reached_loader=0|1"
- *	(dirty: a failed load left xtcp behind)
+ *	before the module's init ran (no "xtcp: loading failed" message):
+ *	one call in STRIDE (default 7; 1: every call), and every call
+ *	within STRIDE of a change of outcome (another step of the module's
+ *	init, or the loader's failure); prints the outcome of each call
+ *	tried as "# " lines, then "total=T loads=N bound=N failed=N
+ *	dirty=N reached_loader=0|1" (bound: the most loads the sweep can
+ *	make; dirty: a failed load left xtcp behind)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -192,19 +196,30 @@ static bool xtcp_left_behind(void)
 	return !stat("/proc/net/xtcp", &st) || !stat("/sys/module/xtcp", &st);
 }
 
-/* Does the kernel log, from @kmsg's position on, say xtcp's init failed? */
-static bool init_failed_logged(int kmsg)
+/*
+ * Does the kernel log, from @kmsg's position on, say xtcp's init failed?
+ * If so, the step it names goes to @step.  A record longer than the
+ * buffer would fail the read (EINVAL) and hide the records after it: the
+ * buffer holds the longest a record can be.
+ */
+static bool init_failed_logged(int kmsg, char *step, size_t len)
 {
+	static const char msg[] = "xtcp: loading failed at ";
 	bool found = false;
-	char rec[1024];
+	char rec[8192];
+	char *at;
 	ssize_t n;
 
 	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
 		if (n <= 0)
 			continue;
 		rec[n] = 0;
-		if (strstr(rec, "xtcp: loading failed at"))
-			found = true;
+		at = strstr(rec, msg);
+		if (!at)
+			continue;
+		found = true;
+		at += sizeof(msg) - 1;
+		snprintf(step, len, "%.*s", (int)strcspn(at, ":\n"), at);
 	}
 	return found;
 }
@@ -231,55 +246,168 @@ static int unload(void)
 }
 
 #define FAIL_NTH_COUNT	1000000
+#define SWEEP_STRIDE	7
+/* Named steps of xtcp_init(), for the bound on the dense windows. */
+#define INIT_STEPS	8
+
+struct sweep {
+	int ko, kmsg, top;
+	int loads, failed, dirty;
+	bool reached_loader;
+	char *map;		/* per n from top down: S, X, L, - or . */
+	char step[64];		/* the outcome of the last load: "" if S */
+};
 
 /*
- * The sweep goes down from the end of the load: the module loader's own
- * allocations come first and are many (and half of all calls on a
- * kmemleak kernel are kmemleak's, whose failure is tolerated, so most
- * loads there succeed and must be unloaded again); what matters here is
- * every call from xtcp's init on, and the first failure below it is the
- * loader's.
+ * Load with call @n failing; record S (loaded: unloaded again), X (xtcp's
+ * init failed and said at which step), L (the loader failed: no message)
+ * or - (the load made fewer than @n calls: the fault missed it).  Returns
+ * the calls the load made short of @n (0 if the fault hit) or -1.
  */
-static int cmd_fail_sweep(const char *path)
+static int sweep_load(struct sweep *sw, int n)
 {
-	int ko, kmsg, n, err, left, total, loads = 0, failed = 0, dirty = 0;
-	bool reached_loader = false;
+	int err, left;
 
-	ko = open(path, O_RDONLY);
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (n < 1 || n > sw->top || sw->map[sw->top - n] != '.')
+		return 0;
+	lseek(sw->kmsg, 0, SEEK_END);
+	sw->step[0] = 0;
+	err = load_failing(sw->ko, n, &left);
+	sw->loads++;
+	if (err < 0)
+		return -1;
+	if (!err) {
+		sw->map[sw->top - n] = left > 0 ? '-' : 'S';
+		return unload() ? -1 : (left > 0 ? left : 0);
+	}
+	sw->failed++;
+	if (init_failed_logged(sw->kmsg, sw->step, sizeof(sw->step))) {
+		sw->map[sw->top - n] = 'X';
+	} else {
+		sw->map[sw->top - n] = 'L';
+		sw->reached_loader = true;
+	}
+	if (xtcp_left_behind()) {
+		sw->dirty++;
+		printf("# call %d: xtcp left behind\n", n);
+		unload();
+	}
+	return 0;
+}
+
+/*
+ * Fail every call in (@lo, @hi) not loaded yet, but at most @w below @hi
+ * and @w above @lo, from the top down, up to a failure of the loader.
+ */
+static int sweep_window(struct sweep *sw, int hi, int lo, int w)
+{
+	int m;
+
+	for (m = hi - 1; m > lo && !sw->reached_loader; m--) {
+		if (m < hi - w && m > lo + w)
+			m = lo + w;
+		if (sweep_load(sw, m) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The sweep goes down from the end of the load: the last calls are the
+ * module loader's bookkeeping after the init, then come xtcp_init()'s,
+ * then the loader's own before it (on the debug lane's kernel, gcov's
+ * constructors first).  About half of the calls are kmemleak's, which
+ * allocates its metadata right after each allocation and survives their
+ * failure, so about half of the loads succeed and must be unloaded; and
+ * most of xtcp_init()'s calls are inside kmem_cache_create() (the slab's
+ * sysfs files, one after the other), whose failures all take the same
+ * way back through xtcp.  Failing every call cost 460 to 730 loads, 5 to
+ * 9 minutes there.
+ *
+ * So the sweep fails every @stride-th call (odd: kmemleak's calls
+ * alternate with the others), and wherever the outcome changes -- a
+ * failure at another step of xtcp_init() (the steps come in order), or the
+ * loader's failure that ends the sweep -- every call in between, up to
+ * @stride of them below the last failure and above the new one.  Every
+ * step and each boundary between two steps is failed call by call; inside
+ * one step's run, one call in @stride.  The loads are bounded: at most
+ * (T + 4) / @stride + 4 (the loads that missed, made fewer calls than
+ * counted) plus 2 * @stride per change of outcome (into each of the 8
+ * steps of xtcp_init(), and the loader's failure; one more for slack).  A
+ * stride of 1 fails every call, as the sweep did before.
+ */
+static int cmd_fail_sweep(const char *path, int stride)
+{
+	struct sweep sw = { .reached_loader = false };
+	char prev_step[sizeof(sw.step)] = "";
+	int n, left, prev = 0, total, bound, i;
+	struct timespec t0, t1;
+
+	sw.ko = open(path, O_RDONLY);
+	sw.kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (ko < 0 || kmsg < 0 || fail_nth_fd < 0) {
+	if (sw.ko < 0 || sw.kmsg < 0 || fail_nth_fd < 0) {
 		perror("open");
 		return 1;
 	}
-	if (load_failing(ko, FAIL_NTH_COUNT, &left) || left <= 0 || unload()) {
+	if (stride < 1)
+		stride = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (load_failing(sw.ko, FAIL_NTH_COUNT, &left) || left <= 0 ||
+	    unload()) {
 		fprintf(stderr, "counting load failed\n");
 		return 1;
 	}
 	total = FAIL_NTH_COUNT - left;
 	/* A few more than counted: the count varies a little by load. */
-	for (n = total + 4; n > 0 && !reached_loader; n--) {
-		lseek(kmsg, 0, SEEK_END);
-		err = load_failing(ko, n, &left);
-		loads++;
-		if (err < 0)
+	sw.top = total + 4;
+	sw.map = malloc(sw.top + 1);
+	if (!sw.map)
+		return 1;
+	memset(sw.map, '.', sw.top);
+	sw.map[sw.top] = 0;
+	prev = sw.top + 1;
+	bound = (sw.top + stride - 1) / stride + 4 +
+		(stride > 1 ? (INIT_STEPS + 2) * 2 * stride : 0);
+	printf("# %d calls counted; failing one in %d,", total, stride);
+	printf(" and every call within %d of a change of outcome:", stride);
+	printf(" at most %d loads\n", bound);
+	for (n = sw.top; n > 0 && !sw.reached_loader; n -= stride) {
+		left = sweep_load(&sw, n);
+		if (left < 0)
 			return 1;
-		if (!err) {
-			if (unload())
-				return 1;
+		if (left > 0) {
+			/* Go on from the last call this load made. */
+			n -= left - stride;
 			continue;
 		}
-		failed++;
-		reached_loader = !init_failed_logged(kmsg);
-		if (xtcp_left_behind()) {
-			dirty++;
-			printf("# call %d: xtcp left behind\n", n);
-			unload();
+		if (sw.map[sw.top - n] == 'S')
+			continue;
+		if (sw.reached_loader || strcmp(sw.step, prev_step)) {
+			/* Keep the outcome of @n while the window loads. */
+			char step[sizeof(sw.step)];
+			bool reached = sw.reached_loader;
+
+			memcpy(step, sw.step, sizeof(step));
+			sw.reached_loader = false;
+			if (sweep_window(&sw, prev, n, stride))
+				return 1;
+			sw.reached_loader |= reached;
+			memcpy(prev_step, step, sizeof(step));
 		}
+		prev = n;
 	}
-	printf("total=%d loads=%d failed=%d dirty=%d reached_loader=%d\n",
-	       total, loads, failed, dirty, reached_loader);
-	return !reached_loader;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# outcome by call from %d down: S loaded, X init failed,",
+	       sw.top);
+	printf(" L loader failed, - missed, . not tried\n");
+	for (i = 0; i < sw.top && sw.map[i]; i += 100)
+		printf("# %4d %.100s\n", sw.top - i, sw.map + i);
+	printf("# the sweep took %ld s\n", (long)(t1.tv_sec - t0.tv_sec));
+	printf("total=%d loads=%d bound=%d failed=%d dirty=%d reached_loader=%d\n",
+	       total, sw.loads, bound, sw.failed, sw.dirty,
+	       sw.reached_loader);
+	return !sw.reached_loader;
 }
 
 int main(int argc, char **argv)
@@ -292,12 +420,13 @@ int main(int argc, char **argv)
 		return cmd_talk(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "cycle"))
 		return cmd_cycle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-	if (argc == 3 && !strcmp(argv[1], "fail_sweep"))
-		return cmd_fail_sweep(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "fail_sweep"))
+		return cmd_fail_sweep(argv[2],
+				      argc == 4 ? atoi(argv[3]) : SWEEP_STRIDE);
 	fprintf(stderr, "usage: %s socket PROTO [TYPE]\n", argv[0]);
 	fprintf(stderr, "       %s hold PROTO PORT READYFILE\n", argv[0]);
 	fprintf(stderr, "       %s talk PROTO PORT\n", argv[0]);
 	fprintf(stderr, "       %s cycle PROTO PORT N\n", argv[0]);
-	fprintf(stderr, "       %s fail_sweep MODULE.ko\n", argv[0]);
+	fprintf(stderr, "       %s fail_sweep MODULE.ko [STRIDE]\n", argv[0]);
 	return 2;
 }
