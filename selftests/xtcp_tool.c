@@ -251,7 +251,7 @@ static int unload(void)
 #define INIT_STEPS	8
 
 struct sweep {
-	int ko, kmsg, top;
+	int ko, kmsg, top, low;
 	int loads, failed, dirty;
 	bool reached_loader;
 	char *map;		/* per n from top down: S, X, L, - or . */
@@ -274,6 +274,8 @@ static int sweep_load(struct sweep *sw, int n)
 	sw->step[0] = 0;
 	err = load_failing(sw->ko, n, &left);
 	sw->loads++;
+	if (n < sw->low)
+		sw->low = n;
 	if (err < 0)
 		return -1;
 	if (!err) {
@@ -367,6 +369,7 @@ static int cmd_fail_sweep(const char *path, int stride)
 	memset(sw.map, '.', sw.top);
 	sw.map[sw.top] = 0;
 	prev = sw.top + 1;
+	sw.low = sw.top;
 	bound = (sw.top + stride - 1) / stride + 4 +
 		(stride > 1 ? (INIT_STEPS + 2) * 2 * stride : 0);
 	printf("# %d calls counted; failing one in %d,", total, stride);
@@ -401,7 +404,8 @@ static int cmd_fail_sweep(const char *path, int stride)
 	printf("# outcome by call from %d down: S loaded, X init failed,",
 	       sw.top);
 	printf(" L loader failed, - missed, . not tried\n");
-	for (i = 0; i < sw.top && sw.map[i]; i += 100)
+	sw.map[sw.top - sw.low + 1] = 0;	/* down to the last call tried */
+	for (i = 0; sw.map[i]; i += 100)
 		printf("# %4d %.100s\n", sw.top - i, sw.map + i);
 	printf("# the sweep took %ld s\n", (long)(t1.tv_sec - t0.tv_sec));
 	printf("total=%d loads=%d bound=%d failed=%d dirty=%d reached_loader=%d\n",
