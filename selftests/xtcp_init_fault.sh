@@ -16,13 +16,17 @@
 # Failing every call took 460 to 730 loads, 5 to 9 minutes on the debug
 # lane: half of the calls are kmemleak's (tolerated), and most of
 # xtcp_init()'s are the sysfs files of its slab caches, whose failures all
-# take the same way back through xtcp.  So the sweep fails one call in
-# XTCP_SWEEP_STRIDE (7; 1: every call), and every call around each change
-# of outcome: into each step of xtcp_init() (its "loading failed at"
-# message), and to the loader's failure.  Every step and its boundaries
-# are failed call by call; the loads are bounded (printed, and checked),
-# about 130 of them, 90 s.  The outcome of every call is printed as a
-# map (S loaded, X init failed, L loader failed).
+# come back to xtcp at the same call.  So the sweep fails one call in
+# XTCP_SWEEP_STRIDE (7; 1: every call, as before), and every call around
+# each change of where the init failed: its step ("loading failed at")
+# and the call of xtcp's that got the failure (from failslab's stack dump
+# of it), and around the loader's failure.  Each failing call of xtcp's
+# and each change is failed call by call, a run at one call one call in
+# 7.  The loads are bounded, XTCP_SWEEP_LOADS (200, about 2 minutes): a
+# window that would not leave room for the rest of the sweep is left out
+# (and counted).  The outcome of every call tried is printed as a map (S
+# loaded, X init failed, L loader failed), with each place the init
+# failed at.
 #
 # Needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the debug kernel);
 # skips elsewhere.  Starts and ends with xtcp loaded with its defaults.
@@ -61,15 +65,23 @@ check "xtcp unloaded before the sweep" nothing_left
 
 KO=$(find "/lib/modules/$(uname -r)" -name xtcp.ko | head -n 1)
 failslab_set probability 0
-failslab_set verbose 0
 failslab_set ignore-gfp-wait N
 failslab_set task-filter N
+# A stack dump of each injected failure, which tells the sweep which call
+# of xtcp's got it; in the log only, not on the (slow) serial console.
+failslab_set verbose_ratelimit_interval_ms 0
+failslab_set verbose 2
+printk=$(cut -f 1 /proc/sys/kernel/printk)
+dmesg -n 1
 
 # One process loads the module again and again through finit_module(),
 # so that only the load itself counts allocations.
 echo "xtcp-vm: fault sweep starting" >/dev/kmsg
-out=$(./xtcp_tool fail_sweep "$KO" "${XTCP_SWEEP_STRIDE:-7}")
+out=$(./xtcp_tool fail_sweep "$KO" "${XTCP_SWEEP_STRIDE:-7}" \
+	"${XTCP_SWEEP_LOADS:-200}")
 rc=$?
+dmesg -n "$printk"
+failslab_set verbose 0
 failslab_set ignore-gfp-wait Y
 echo "$out" | sed 's/^/# /'
 result=$(echo "$out" | tail -n 1)

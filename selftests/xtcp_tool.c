@@ -14,17 +14,19 @@
  *   xtcp_tool cycle PROTO PORT N
  *	N connections to 127.0.0.1:PORT (listener included), each closed
  *	by the client first, leaving N TIME_WAIT entries on the client side
- *   xtcp_tool fail_sweep MODULE.ko [STRIDE]
+ *   xtcp_tool fail_sweep MODULE.ko [STRIDE [BUDGET]]
  *	count the fault-injectable calls T of one load of MODULE.ko, then
  *	load it with its (T+4)-th, ... call failing
  *	(/proc/thread-self/fail-nth), unloading it after each load that
  *	succeeds, down to the first load that fails in the module loader
  *	before the module's init ran (no "xtcp: loading failed" message):
  *	one call in STRIDE (default 7; 1: every call), and every call
- *	within STRIDE of a change of outcome (another step of the module's
- *	init, or the loader's failure); prints the outcome of each call
- *	tried as "# " lines, then "total=T loads=N bound=N failed=N
- *	dirty=N reached_loader=0|1" (bound: the most loads the sweep can
+ *	within STRIDE of a change of where the init failed (its message,
+ *	and with failslab's verbose=2 the call of the module's that got
+ *	the failure) or of the loader's failure, in at most BUDGET loads
+ *	(default 200); prints the outcome of each call tried and where the
+ *	init failed as "# " lines, then "total=T loads=N bound=N failed=N
+ *	dirty=N reached_loader=0|1" (bound: the most loads the sweep could
  *	make; dirty: a failed load left xtcp behind)
  */
 #include <errno.h>
@@ -198,28 +200,42 @@ static bool xtcp_left_behind(void)
 
 /*
  * Does the kernel log, from @kmsg's position on, say xtcp's init failed?
- * If so, the step it names goes to @step.  A record longer than the
- * buffer would fail the read (EINVAL) and hide the records after it: the
- * buffer holds the longest a record can be.
+ * If so, @where gets the step it names and, from failslab's stack dump of
+ * the failed call (verbose=2), the innermost frame in xtcp: the call of
+ * xtcp's that got the failure.  A record longer than the buffer would
+ * fail the read (EINVAL) and hide the records after it: the buffer holds
+ * the longest a record can be.
  */
-static bool init_failed_logged(int kmsg, char *step, size_t len)
+static bool init_failed_logged(int kmsg, char *where, size_t len)
 {
 	static const char msg[] = "xtcp: loading failed at ";
-	bool found = false;
-	char rec[8192];
-	char *at;
+	char rec[8192], frame[64] = "", *text, *at;
+	bool found = false, dump = false;
 	ssize_t n;
 
 	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
 		if (n <= 0)
 			continue;
 		rec[n] = 0;
-		at = strstr(rec, msg);
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		text[strcspn(text, "\n")] = 0;
+		if (strstr(text, "FAULT_INJECTION: forcing a failure")) {
+			dump = true;
+		} else if (dump && !frame[0] && strstr(text, " [xtcp]") &&
+			   strncmp(text, " ? ", 3)) {
+			snprintf(frame, sizeof(frame), "%.*s",
+				 (int)strcspn(text + 1, "/ "), text + 1);
+		}
+		at = strstr(text, msg);
 		if (!at)
 			continue;
 		found = true;
 		at += sizeof(msg) - 1;
-		snprintf(step, len, "%.*s", (int)strcspn(at, ":\n"), at);
+		snprintf(where, len, "%.*s%s%s", (int)strcspn(at, ":"), at,
+			 frame[0] ? " @ " : "", frame);
 	}
 	return found;
 }
@@ -247,22 +263,41 @@ static int unload(void)
 
 #define FAIL_NTH_COUNT	1000000
 #define SWEEP_STRIDE	7
-/* Named steps of xtcp_init(), for the bound on the dense windows. */
-#define INIT_STEPS	8
+#define SWEEP_BUDGET	200
+#define SWEEP_PLACES	64
 
 struct sweep {
 	int ko, kmsg, top, low;
 	int loads, failed, dirty;
 	bool reached_loader;
 	char *map;		/* per n from top down: S, X, L, - or . */
-	char step[64];		/* the outcome of the last load: "" if S */
+	char where[128];	/* the last load's: "" unless X */
+	/* Where xtcp_init() failed, in the order found, and how often. */
+	char places[SWEEP_PLACES][128];
+	int times[SWEEP_PLACES], nplaces;
 };
+
+static void sweep_count(struct sweep *sw)
+{
+	int i;
+
+	for (i = 0; i < sw->nplaces; i++)
+		if (!strcmp(sw->places[i], sw->where))
+			break;
+	if (i == SWEEP_PLACES)
+		return;
+	if (i == sw->nplaces) {
+		memcpy(sw->places[i], sw->where, sizeof(sw->where));
+		sw->nplaces++;
+	}
+	sw->times[i]++;
+}
 
 /*
  * Load with call @n failing; record S (loaded: unloaded again), X (xtcp's
- * init failed and said at which step), L (the loader failed: no message)
- * or - (the load made fewer than @n calls: the fault missed it).  Returns
- * the calls the load made short of @n (0 if the fault hit) or -1.
+ * init failed and said where), L (the loader failed: no message) or -
+ * (the load made fewer than @n calls: the fault missed it).  Returns the
+ * calls the load made short of @n (0 if the fault hit) or -1.
  */
 static int sweep_load(struct sweep *sw, int n)
 {
@@ -271,7 +306,7 @@ static int sweep_load(struct sweep *sw, int n)
 	if (n < 1 || n > sw->top || sw->map[sw->top - n] != '.')
 		return 0;
 	lseek(sw->kmsg, 0, SEEK_END);
-	sw->step[0] = 0;
+	sw->where[0] = 0;
 	err = load_failing(sw->ko, n, &left);
 	sw->loads++;
 	if (n < sw->low)
@@ -283,8 +318,9 @@ static int sweep_load(struct sweep *sw, int n)
 		return unload() ? -1 : (left > 0 ? left : 0);
 	}
 	sw->failed++;
-	if (init_failed_logged(sw->kmsg, sw->step, sizeof(sw->step))) {
+	if (init_failed_logged(sw->kmsg, sw->where, sizeof(sw->where))) {
 		sw->map[sw->top - n] = 'X';
+		sweep_count(sw);
 	} else {
 		sw->map[sw->top - n] = 'L';
 		sw->reached_loader = true;
@@ -318,31 +354,33 @@ static int sweep_window(struct sweep *sw, int hi, int lo, int w)
  * The sweep goes down from the end of the load: the last calls are the
  * module loader's bookkeeping after the init, then come xtcp_init()'s,
  * then the loader's own before it (on the debug lane's kernel, gcov's
- * constructors first).  About half of the calls are kmemleak's, which
- * allocates its metadata right after each allocation and survives their
- * failure, so about half of the loads succeed and must be unloaded; and
- * most of xtcp_init()'s calls are inside kmem_cache_create() (the slab's
- * sysfs files, one after the other), whose failures all take the same
- * way back through xtcp.  Failing every call cost 460 to 730 loads, 5 to
- * 9 minutes there.
+ * constructors first, then the module's sysfs files of its sections,
+ * whose failures the loader survives).  About half of all calls are
+ * kmemleak's, which allocates its metadata right after each allocation
+ * and survives their failure, so half of the loads succeed and must be
+ * unloaded; and most of xtcp_init()'s calls are inside kmem_cache_create()
+ * (the slab's sysfs files, one after the other), whose failures all come
+ * back to xtcp at the same call.  Failing every call took 460 to 730
+ * loads there, 5 to 9 minutes.
  *
- * So the sweep fails every @stride-th call (odd: kmemleak's calls
- * alternate with the others), and wherever the outcome changes -- a
- * failure at another step of xtcp_init() (the steps come in order), or the
- * loader's failure that ends the sweep -- every call in between, up to
- * @stride of them below the last failure and above the new one.  Every
- * step and each boundary between two steps is failed call by call; inside
- * one step's run, one call in @stride.  The loads are bounded: at most
- * (T + 4) / @stride + 4 (the loads that missed, made fewer calls than
- * counted) plus 2 * @stride per change of outcome (into each of the 8
- * steps of xtcp_init(), and the loader's failure; one more for slack).  A
- * stride of 1 fails every call, as the sweep did before.
+ * So the sweep fails one call in @stride (odd: kmemleak's calls alternate
+ * with the others), and every call around each change of where
+ * xtcp_init() failed: its step ("loading failed at") and its call that got
+ * the failure (the innermost xtcp frame of failslab's stack dump); and
+ * around the loader's failure, which ends the sweep.  Those windows take
+ * up to @stride calls below the last failure and above the new one.  A
+ * run of failures at one call of xtcp's is failed one call in @stride;
+ * each call of xtcp's that fails, and each change, call by call.
+ *
+ * The loads are bounded by @budget: a window is opened only if the
+ * sweep can still go down to call 1 within it afterwards.  A stride of
+ * 1 fails every call, as the sweep did before (no bound).
  */
-static int cmd_fail_sweep(const char *path, int stride)
+static int cmd_fail_sweep(const char *path, int stride, int budget)
 {
 	struct sweep sw = { .reached_loader = false };
-	char prev_step[sizeof(sw.step)] = "";
-	int n, left, prev = 0, total, bound, i;
+	int n, left, prev, total, need, skipped = 0, i;
+	char prev_where[sizeof(sw.where)] = "";
 	struct timespec t0, t1;
 
 	sw.ko = open(path, O_RDONLY);
@@ -370,11 +408,15 @@ static int cmd_fail_sweep(const char *path, int stride)
 	sw.map[sw.top] = 0;
 	prev = sw.top + 1;
 	sw.low = sw.top;
-	bound = (sw.top + stride - 1) / stride + 4 +
-		(stride > 1 ? (INIT_STEPS + 2) * 2 * stride : 0);
-	printf("# %d calls counted; failing one in %d,", total, stride);
-	printf(" and every call within %d of a change of outcome:", stride);
-	printf(" at most %d loads\n", bound);
+	if (stride == 1)
+		budget = sw.top;
+	/* Room for every stride down to call 1, and the loads that missed. */
+	if (budget < (sw.top + stride - 1) / stride + 4)
+		budget = (sw.top + stride - 1) / stride + 4;
+	printf("# %d calls counted; failing one in %d, and every call", total,
+	       stride);
+	printf(" within %d of a change of outcome: at most %d loads\n",
+	       stride, budget);
 	for (n = sw.top; n > 0 && !sw.reached_loader; n -= stride) {
 		left = sweep_load(&sw, n);
 		if (left < 0)
@@ -386,17 +428,21 @@ static int cmd_fail_sweep(const char *path, int stride)
 		}
 		if (sw.map[sw.top - n] == 'S')
 			continue;
-		if (sw.reached_loader || strcmp(sw.step, prev_step)) {
-			/* Keep the outcome of @n while the window loads. */
-			char step[sizeof(sw.step)];
+		if (sw.reached_loader || strcmp(sw.where, prev_where)) {
+			/* The outcome of @n, kept while the window loads. */
+			char where[sizeof(sw.where)];
 			bool reached = sw.reached_loader;
 
-			memcpy(step, sw.step, sizeof(step));
+			memcpy(where, sw.where, sizeof(where));
 			sw.reached_loader = false;
-			if (sweep_window(&sw, prev, n, stride))
+			/* This window, then every stride down to call 1. */
+			need = sw.loads + 2 * stride + n / stride + 5;
+			if (need > budget)
+				skipped++;
+			else if (sweep_window(&sw, prev, n, stride))
 				return 1;
 			sw.reached_loader |= reached;
-			memcpy(prev_step, step, sizeof(step));
+			memcpy(prev_where, where, sizeof(where));
 		}
 		prev = n;
 	}
@@ -407,9 +453,14 @@ static int cmd_fail_sweep(const char *path, int stride)
 	sw.map[sw.top - sw.low + 1] = 0;	/* down to the last call tried */
 	for (i = 0; sw.map[i]; i += 100)
 		printf("# %4d %.100s\n", sw.top - i, sw.map + i);
+	for (i = 0; i < sw.nplaces; i++)
+		printf("# failed %2d times at %s\n", sw.times[i],
+		       sw.places[i]);
+	if (skipped)
+		printf("# %d windows left out: over the budget\n", skipped);
 	printf("# the sweep took %ld s\n", (long)(t1.tv_sec - t0.tv_sec));
 	printf("total=%d loads=%d bound=%d failed=%d dirty=%d reached_loader=%d\n",
-	       total, sw.loads, bound, sw.failed, sw.dirty,
+	       total, sw.loads, budget, sw.failed, sw.dirty,
 	       sw.reached_loader);
 	return !sw.reached_loader;
 }
@@ -424,13 +475,14 @@ int main(int argc, char **argv)
 		return cmd_talk(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "cycle"))
 		return cmd_cycle(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "fail_sweep"))
+	if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "fail_sweep"))
 		return cmd_fail_sweep(argv[2],
-				      argc == 4 ? atoi(argv[3]) : SWEEP_STRIDE);
+				      argc > 3 ? atoi(argv[3]) : SWEEP_STRIDE,
+				      argc > 4 ? atoi(argv[4]) : SWEEP_BUDGET);
 	fprintf(stderr, "usage: %s socket PROTO [TYPE]\n", argv[0]);
 	fprintf(stderr, "       %s hold PROTO PORT READYFILE\n", argv[0]);
 	fprintf(stderr, "       %s talk PROTO PORT\n", argv[0]);
 	fprintf(stderr, "       %s cycle PROTO PORT N\n", argv[0]);
-	fprintf(stderr, "       %s fail_sweep MODULE.ko [STRIDE]\n", argv[0]);
+	fprintf(stderr, "       %s fail_sweep MODULE.ko [STRIDE [BUDGET]]\n", argv[0]);
 	return 2;
 }
