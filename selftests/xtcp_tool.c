@@ -265,6 +265,8 @@ static int unload(void)
 #define SWEEP_STRIDE	7
 #define SWEEP_BUDGET	200
 #define SWEEP_PLACES	64
+/* Consecutive loads that succeed before the stride grows fourfold. */
+#define SWEEP_QUIET	6
 
 struct sweep {
 	int ko, kmsg, top, low;
@@ -370,16 +372,21 @@ static int sweep_window(struct sweep *sw, int hi, int lo, int w)
  * around the loader's failure, which ends the sweep.  Those windows take
  * up to @stride calls below the last failure and above the new one.  A
  * run of failures at one call of xtcp's is failed one call in @stride;
- * each call of xtcp's that fails, and each change, call by call.
+ * each call of xtcp's that fails, and each change, call by call.  After
+ * SWEEP_QUIET loads in a row that succeed, the sweep is out of xtcp_init()
+ * (or in a long stretch of it that fails nothing): the stride grows
+ * fourfold, down to the loader's failure (about 300 calls of the section
+ * files' on the debug kernel), until a load fails again.
  *
- * The loads are bounded by @budget: a window is opened only if the
- * sweep can still go down to call 1 within it afterwards.  A stride of
- * 1 fails every call, as the sweep did before (no bound).
+ * The loads are bounded by @budget: a window is opened only if the rest
+ * of the sweep, at the larger stride, still fits; at the budget the sweep
+ * stops (and has not reached the loader).  A stride of 1 fails every
+ * call, as the sweep did before.
  */
 static int cmd_fail_sweep(const char *path, int stride, int budget)
 {
 	struct sweep sw = { .reached_loader = false };
-	int n, left, prev, total, need, skipped = 0, i;
+	int n, left, prev, total, need, skipped = 0, i, step = 0, quiet = 0;
 	char prev_where[sizeof(sw.where)] = "";
 	struct timespec t0, t1;
 
@@ -409,25 +416,33 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 	prev = sw.top + 1;
 	sw.low = sw.top;
 	if (stride == 1)
-		budget = sw.top;
-	/* Room for every stride down to call 1, and the loads that missed. */
-	if (budget < (sw.top + stride - 1) / stride + 4)
-		budget = (sw.top + stride - 1) / stride + 4;
+		budget = sw.top + 4;
 	printf("# %d calls counted; failing one in %d, and every call", total,
 	       stride);
 	printf(" within %d of a change of outcome: at most %d loads\n",
 	       stride, budget);
-	for (n = sw.top; n > 0 && !sw.reached_loader; n -= stride) {
+	for (n = sw.top; n > 0 && !sw.reached_loader; n -= step) {
+		if (sw.loads >= budget) {
+			printf("# budget spent at call %d\n", n);
+			break;
+		}
 		left = sweep_load(&sw, n);
 		if (left < 0)
 			return 1;
 		if (left > 0) {
 			/* Go on from the last call this load made. */
-			n -= left - stride;
+			step = left;
 			continue;
 		}
-		if (sw.map[sw.top - n] == 'S')
+		if (sw.map[sw.top - n] == 'S') {
+			/* Out of xtcp_init(), or a long way from its end. */
+			quiet++;
+			step = quiet > SWEEP_QUIET && stride > 1 ?
+			       4 * stride : stride;
 			continue;
+		}
+		quiet = 0;
+		step = stride;
 		if (sw.reached_loader || strcmp(sw.where, prev_where)) {
 			/* The outcome of @n, kept while the window loads. */
 			char where[sizeof(sw.where)];
@@ -435,8 +450,9 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 
 			memcpy(where, sw.where, sizeof(where));
 			sw.reached_loader = false;
-			/* This window, then every stride down to call 1. */
-			need = sw.loads + 2 * stride + n / stride + 5;
+			/* This window, then the rest far from xtcp_init(). */
+			need = sw.loads + 2 * stride + SWEEP_QUIET +
+			       n / (4 * stride) + 5;
 			if (need > budget)
 				skipped++;
 			else if (sweep_window(&sw, prev, n, stride))
@@ -450,9 +466,10 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 	printf("# outcome by call from %d down: S loaded, X init failed,",
 	       sw.top);
 	printf(" L loader failed, - missed, . not tried\n");
-	sw.map[sw.top - sw.low + 1] = 0;	/* down to the last call tried */
-	for (i = 0; sw.map[i]; i += 100)
-		printf("# %4d %.100s\n", sw.top - i, sw.map + i);
+	for (i = 0; i <= sw.top - sw.low; i += 100)	/* to the last call tried */
+		printf("# %4d %.*s\n", sw.top - i,
+		       i + 100 > sw.top - sw.low ? sw.top - sw.low + 1 - i : 100,
+		       sw.map + i);
 	for (i = 0; i < sw.nplaces; i++)
 		printf("# failed %2d times at %s\n", sw.times[i],
 		       sw.places[i]);
