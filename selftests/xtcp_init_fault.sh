@@ -22,11 +22,13 @@
 # and the call of xtcp's that got the failure (from failslab's stack dump
 # of it), and around the loader's failure.  Each failing call of xtcp's
 # and each change is failed call by call, a run at one call one call in
-# 7.  The loads are bounded, XTCP_SWEEP_LOADS (200, about 2 minutes): a
-# window that would not leave room for the rest of the sweep is left out
-# (and counted).  The outcome of every call tried is printed as a map (S
-# loaded, X init failed, L loader failed), with each place the init
-# failed at.
+# 7.  Below xtcp_init(), after 5 strides that all succeed, the sweep goes
+# call by call (28 calls) to the loader's first failure, a single call.
+# The loads are bounded, XTCP_SWEEP_LOADS (240, about 2.5 minutes at
+# most): a window that would not leave room for the way down to the
+# loader is left out (and counted), and at the budget the sweep stops and
+# fails.  The outcome of every call tried is printed as a map (S loaded,
+# X init failed, L loader failed), with each place the init failed at.
 #
 # Needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB (the debug kernel);
 # skips elsewhere.  Starts and ends with xtcp loaded with its defaults.
@@ -78,7 +80,7 @@ dmesg -n 1
 # so that only the load itself counts allocations.
 echo "xtcp-vm: fault sweep starting" >/dev/kmsg
 out=$(./xtcp_tool fail_sweep "$KO" "${XTCP_SWEEP_STRIDE:-7}" \
-	"${XTCP_SWEEP_LOADS:-200}")
+	"${XTCP_SWEEP_LOADS:-240}")
 rc=$?
 dmesg -n "$printk"
 failslab_set verbose 0

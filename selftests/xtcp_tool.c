@@ -263,10 +263,14 @@ static int unload(void)
 
 #define FAIL_NTH_COUNT	1000000
 #define SWEEP_STRIDE	7
-#define SWEEP_BUDGET	200
+#define SWEEP_BUDGET	240
 #define SWEEP_PLACES	64
-/* Consecutive loads that succeed before the stride grows fourfold. */
-#define SWEEP_QUIET	6
+/*
+ * Strides in a row that succeed (35 calls) before the sweep goes call by
+ * call, for SWEEP_DENSE calls, to the loader's failure.
+ */
+#define SWEEP_QUIET	5
+#define SWEEP_DENSE	28
 
 struct sweep {
 	int ko, kmsg, top, low;
@@ -372,21 +376,26 @@ static int sweep_window(struct sweep *sw, int hi, int lo, int w)
  * around the loader's failure, which ends the sweep.  Those windows take
  * up to @stride calls below the last failure and above the new one.  A
  * run of failures at one call of xtcp's is failed one call in @stride;
- * each call of xtcp's that fails, and each change, call by call.  After
- * SWEEP_QUIET loads in a row that succeed, the sweep is out of xtcp_init()
- * (or in a long stretch of it that fails nothing): the stride grows
- * fourfold, down to the loader's failure (about 300 calls of the section
- * files' on the debug kernel), until a load fails again.
+ * each call of xtcp's that fails, and each change, call by call.
  *
- * The loads are bounded by @budget: a window is opened only if the rest
- * of the sweep, at the larger stride, still fits; at the budget the sweep
- * stops (and has not reached the loader).  A stride of 1 fails every
- * call, as the sweep did before.
+ * Below xtcp_init() the loader's first failure is a single call (the
+ * kmalloc() of do_init_module(), under gcov's constructors), under it
+ * about 300 calls the loader survives (the sysfs files of the module's
+ * sections), then more of its failures: after SWEEP_QUIET strides in a
+ * row that all succeed, the sweep goes call by call for SWEEP_DENSE calls,
+ * then by strides again.  Every stride hits one kind of call in the
+ * runs where kmemleak's alternate with others: it must be odd.
+ *
+ * The loads are bounded by @budget: a window is opened only if it and
+ * the way down to the loader still fit; at the budget the sweep stops
+ * (short of the loader: the test fails).  A stride of 1 fails every call,
+ * as the sweep did before.
  */
 static int cmd_fail_sweep(const char *path, int stride, int budget)
 {
 	struct sweep sw = { .reached_loader = false };
-	int n, left, prev, total, need, skipped = 0, i, step = 0, quiet = 0;
+	int n, left, prev, total, need, skipped = 0, i, step = 0;
+	int quiet = 0, dense = 0;
 	char prev_where[sizeof(sw.where)] = "";
 	struct timespec t0, t1;
 
@@ -435,13 +444,14 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 			continue;
 		}
 		if (sw.map[sw.top - n] == 'S') {
-			/* Out of xtcp_init(), or a long way from its end. */
-			quiet++;
-			step = quiet > SWEEP_QUIET && stride > 1 ?
-			       4 * stride : stride;
+			/* Out of xtcp_init()?  The loader's failure is near. */
+			if (++quiet == SWEEP_QUIET && stride > 1)
+				dense = SWEEP_DENSE;
+			step = dense-- > 0 ? 1 : stride;
 			continue;
 		}
 		quiet = 0;
+		dense = 0;
 		step = stride;
 		if (sw.reached_loader || strcmp(sw.where, prev_where)) {
 			/* The outcome of @n, kept while the window loads. */
@@ -450,9 +460,9 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 
 			memcpy(where, sw.where, sizeof(where));
 			sw.reached_loader = false;
-			/* This window, then the rest far from xtcp_init(). */
+			/* This window, then the way down to the loader. */
 			need = sw.loads + 2 * stride + SWEEP_QUIET +
-			       n / (4 * stride) + 5;
+			       SWEEP_DENSE + 5;
 			if (need > budget)
 				skipped++;
 			else if (sweep_window(&sw, prev, n, stride))
