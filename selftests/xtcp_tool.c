@@ -374,17 +374,21 @@ static int sweep_window(struct sweep *sw, int hi, int lo, int w)
  * xtcp_init() failed: its step ("loading failed at") and its call that got
  * the failure (the innermost xtcp frame of failslab's stack dump); and
  * around the loader's failure, which ends the sweep.  Those windows take
- * up to @stride calls below the last failure and above the new one.  A
- * run of failures at one call of xtcp's is failed one call in @stride;
- * each call of xtcp's that fails, and each change, call by call.
+ * every call in between if they are at most 4 * @stride apart (a few
+ * strides of loads that succeeded between them: a call of xtcp's that
+ * fails at two or three calls can hide there), else @stride calls below
+ * the last failure and @stride above the new one.  A run of failures at
+ * one call of xtcp's is failed one call in @stride; each call of xtcp's
+ * that fails, and each change, call by call.
  *
  * Below xtcp_init() the loader's first failure is a single call (the
  * kmalloc() of do_init_module(), under gcov's constructors), under it
  * about 300 calls the loader survives (the sysfs files of the module's
  * sections), then more of its failures: after SWEEP_QUIET strides in a
  * row that all succeed, the sweep goes call by call for SWEEP_DENSE calls,
- * then by strides again.  Every stride hits one kind of call in the
- * runs where kmemleak's alternate with others: it must be odd.
+ * then by strides again.  An even stride would hit only one side of
+ * kmemleak's alternation (the fourth trial run went down to call 1
+ * without a failure that way): it must be odd.
  *
  * The loads are bounded by @budget: a window is opened only if it and
  * the way down to the loader still fit; at the budget the sweep stops
@@ -461,11 +465,13 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 			memcpy(where, sw.where, sizeof(where));
 			sw.reached_loader = false;
 			/* This window, then the way down to the loader. */
-			need = sw.loads + 2 * stride + SWEEP_QUIET +
+			need = sw.loads + 4 * stride + SWEEP_QUIET +
 			       SWEEP_DENSE + 5;
 			if (need > budget)
 				skipped++;
-			else if (sweep_window(&sw, prev, n, stride))
+			else if (sweep_window(&sw, prev, n,
+					      prev - n <= 4 * stride ?
+					      prev - n : stride))
 				return 1;
 			sw.reached_loader |= reached;
 			memcpy(prev_where, where, sizeof(where));
