@@ -253,7 +253,18 @@ TEST_F_TIMEOUT(linkx, retries2_black_hole, 60)
 	t0 = xtcp_now_ms();
 	ASSERT_EQ(1, write(fd, "x", 1));
 	pfd.fd = fd;
-	ASSERT_EQ(1, poll(&pfd, 1, 40000));
+	if (poll(&pfd, 1, 40000) != 1) {
+		/* What the connection was doing instead of giving up. */
+		ASSERT_EQ(0, xtcp_tcp_info(fd, &ti));
+		TH_LOG("state %u ca_state %u retransmits %u probes %u backoff %u",
+		       ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_retransmits,
+		       ti.tcpi_probes, ti.tcpi_backoff);
+		TH_LOG("rto %u unacked %u lost %u total_retrans %u",
+		       ti.tcpi_rto, ti.tcpi_unacked, ti.tcpi_lost,
+		       ti.tcpi_total_retrans);
+		ASSERT_TRUE(0) TH_LOG("no end in 40 s, last data sent %u ms ago",
+				      ti.tcpi_last_data_sent);
+	}
 	took = xtcp_now_ms() - t0;
 	TH_LOG("gave up after %lld ms, RTO %lld ms, PTO %lld ms", took, rto_ms,
 	       pto_ms);
