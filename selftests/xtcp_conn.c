@@ -27,7 +27,8 @@
 /* LO6_OTHER on lo; 0 or -1. */
 static int lo6_other_up(void)
 {
-	return sh(IP " addr add " LO6_OTHER "/128 dev lo nodad") ? -1 : 0;
+	return sh(IP " addr add " LO6_OTHER "/128 dev lo nodad") ||
+	       ns_addr6_wait(NULL) ? -1 : 0;
 }
 
 FIXTURE(conn) {

@@ -1166,6 +1166,8 @@ TEST_F(diag, request_listed)
 			IP " -n %s addr add fd00::2/64 dev veth0 nodad && "
 			IP " -n %s link set veth0 up && " IP " -n %s link set veth0 up",
 			a, b, a, b, a, b, a, b));
+	ASSERT_EQ(0, ns_addr6_wait(a));
+	ASSERT_EQ(0, ns_addr6_wait(b));
 	ASSERT_EQ(0, static_neigh(a, b, "fd00::2"));
 	ASSERT_EQ(0, static_neigh(b, a, "fd00::1"));
 	ASSERT_EQ(0, ns_sh(b, TC " qdisc add dev veth0 root netem loss 100%"));

@@ -1281,6 +1281,8 @@ FIXTURE_SETUP(fuzz)
 	ASSERT_EQ(0, sh(IP " -n %s addr add " ADDR6_A "/64 dev veth0 nodad && "
 			IP " -n %s addr add " ADDR6_B "/64 dev veth0 nodad",
 			F.ns[0], F.ns[1]));
+	ASSERT_EQ(0, ns_addr6_wait(F.ns[0]));
+	ASSERT_EQ(0, ns_addr6_wait(F.ns[1]));
 	ASSERT_EQ(0, static_neigh(F.ns[0], F.ns[1], ADDR_B));
 	ASSERT_EQ(0, static_neigh(F.ns[1], F.ns[0], ADDR_A));
 	ASSERT_EQ(0, static_neigh(F.ns[0], F.ns[1], ADDR6_B));

@@ -1131,6 +1131,8 @@ TEST_F(ip6, two_namespaces)
 			IP " -n %s addr add fd00::2/64 dev veth0 nodad && "
 			IP " -n %s link set veth0 up && " IP " -n %s link set veth0 up",
 			a, b, a, b, a, b, a, b));
+	ASSERT_EQ(0, ns_addr6_wait(a));
+	ASSERT_EQ(0, ns_addr6_wait(b));
 	ASSERT_EQ(0, enter_ns(b));
 	xtcp_write_str("/proc/sys/net/xtcp/msl_ms", "100");
 	l = listener6(variant->proto, "fd00::2", PORT + 8, 1);
@@ -1201,6 +1203,9 @@ FIXTURE_SETUP(route6)
 	ASSERT_EQ(0, ns_sh(self->b, IP " link set lo up && " IP " link set veth0 up && "
 			   IP " addr add fd00:2::2/64 dev veth0 nodad && "
 			   IP " route add default via fd00:2::fe"));
+	ASSERT_EQ(0, ns_addr6_wait(self->a));
+	ASSERT_EQ(0, ns_addr6_wait(self->r));
+	ASSERT_EQ(0, ns_addr6_wait(self->b));
 	ASSERT_EQ(0, enter_ns(self->r));
 	ASSERT_EQ(0, xtcp_write_str("/proc/sys/net/ipv6/conf/all/forwarding",
 				    "1"));

@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <sys/wait.h>
 #include <linux/ethtool.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 
 #include "xtcp_test.h"
@@ -61,6 +64,158 @@ static inline int enter_ns(const char *name)
 }
 
 /*
+ * A route netlink socket of namespace @ns (NULL: this process's), from a
+ * process that stays where it is: a socket keeps the namespace it was
+ * made in.
+ */
+static inline int ns_rtnl_socket(const char *ns)
+{
+	int self, fd = -1;
+
+	if (!ns)
+		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -1;
+	if (!enter_ns(ns))
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (setns(self, CLONE_NEWNET) && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	close(self);
+	return fd;
+}
+
+/*
+ * Dump @type (RTM_GETLINK, RTM_GETADDR) of namespace @ns, calling @fn on
+ * each message; 0, or -1 when the dump failed.
+ */
+static inline int ns_rtnl_dump(const char *ns, int type,
+			       void (*fn)(struct nlmsghdr *nh, void *arg),
+			       void *arg)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifaddrmsg ifa;	/* ifinfomsg's first byte too */
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = type,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.ifa = { .ifa_family = AF_INET6 },
+	};
+	struct nlmsghdr *nh;
+	int fd, len, ret = -1;
+	char buf[8192];
+
+	fd = ns_rtnl_socket(ns);
+	if (fd < 0)
+		return -1;
+	if (send(fd, &req, sizeof(req), 0) != sizeof(req))
+		goto out;
+	while ((len = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				ret = 0;
+				goto out;
+			}
+			if (nh->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			fn(nh, arg);
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/* linux/if.h's IF_OPER_UP (RFC 2863), which cannot be had with net/if.h. */
+#define XTCP_IF_OPER_UP		6
+
+/*
+ * An interface up, not loopback, whose operational state is not up yet:
+ * IPv6 is not ready on it (below).
+ */
+static inline void ns_link_not_ready(struct nlmsghdr *nh, void *arg)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	int len = IFLA_PAYLOAD(nh);
+	struct rtattr *rta;
+
+	if (!(ifi->ifi_flags & IFF_UP) || ifi->ifi_flags & IFF_LOOPBACK)
+		return;
+	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFLA_OPERSTATE &&
+		    *(__u8 *)RTA_DATA(rta) != XTCP_IF_OPER_UP)
+			*(bool *)arg = true;
+}
+
+/* A global IPv6 address still tentative. */
+static inline void ns_addr6_tentative(struct nlmsghdr *nh, void *arg)
+{
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+
+	if (ifa->ifa_flags & IFA_F_TENTATIVE && ifa->ifa_scope != RT_SCOPE_LINK)
+		*(bool *)arg = true;
+}
+
+/*
+ * Is IPv6 ready in namespace @ns (NULL: ours)?  1 or 0, or -1 when it
+ * cannot tell.
+ *
+ * Addresses added before their link is up, as the fixtures do, miss
+ * what addrconf sets up when the link becomes ready: the multicast route
+ * (ff00::/8) that neighbour solicitations need.  That comes with the
+ * link's operational state, which the link watch work sets, at most once
+ * a second and under the RTNL.  An address added with nodad skips
+ * duplicate address detection but is tentative until addrconf's own work,
+ * also under the RTNL, joins its solicited-node group.  Both dumps run
+ * under the RTNL too, so what they show is done.  Link-local addresses do
+ * not count: they go through duplicate address detection (a second or
+ * two), and meanwhile neighbour discovery speaks from a global address.
+ */
+static inline int ns_ipv6_ready(const char *ns)
+{
+	bool not_ready = false;
+
+	if (ns_rtnl_dump(ns, RTM_GETLINK, ns_link_not_ready, &not_ready) ||
+	    ns_rtnl_dump(ns, RTM_GETADDR, ns_addr6_tentative, &not_ready))
+		return -1;
+	return !not_ready;
+}
+
+/* How long IPv6 may take to be ready: the RTNL's longest hold. */
+#define XTCP_ADDR6_WAIT_MS	20000
+
+/*
+ * Wait until IPv6 is ready in namespace @ns (NULL: ours); 0, or -1
+ * after %XTCP_ADDR6_WAIT_MS.
+ *
+ * Until then the namespace drops what is sent to it (Ip6InNoRoutes),
+ * neighbour solicitations included.  Under an emulated kernel, with the
+ * namespaces of earlier tests being torn down and holding the RTNL, a
+ * first SYN once waited a second in the neighbour queue, a retransmitted
+ * one went with it, the SYN-ACK echoed the first SYN's timestamp, and
+ * the connection started from a one-second RTT sample.
+ */
+static inline int ns_addr6_wait(const char *ns)
+{
+	long long start = xtcp_now_ms(), waited;
+	int ready;
+
+	while (!(ready = ns_ipv6_ready(ns)) &&
+	       xtcp_now_ms() < start + XTCP_ADDR6_WAIT_MS)
+		usleep(5000);
+	/* A long wait says the RTNL was busy: worth a line in the log. */
+	waited = xtcp_now_ms() - start;
+	if (ready != 1 || waited >= 200)
+		fprintf(stderr, "# IPv6 in %s: %s after %lld ms\n",
+			ns ? : "this namespace",
+			ready == 1 ? "ready" : "not ready", waited);
+	return ready == 1 ? 0 : -1;
+}
+
+/*
  * A test of the link fixture (xtcp_link.h) its IPv6 variant does not
  * run, and why.
  */
@@ -83,8 +238,9 @@ static inline const char *ns_addr_b(int family)
 /*
  * Commands for host @ns with address @addr, and IPv6 address @addr6
  * unless NULL, 100 ms from its peer: few programs, as each costs much
- * under an emulated debug kernel.  The IPv6 address is usable at once
- * (nodad): duplicate address detection would hold it for a second.
+ * under an emulated debug kernel.  The IPv6 address skips duplicate
+ * address detection (nodad), which would hold it for a second; it is
+ * still tentative for a moment (ns_addr6_wait()).
  */
 static inline void host_cmds(char *buf, size_t len, const char *ns,
 			     const char *addr, const char *addr6)
@@ -103,7 +259,7 @@ static inline void host_cmds(char *buf, size_t len, const char *ns,
 
 /*
  * Two hosts a and b, 100 ms apart each way, with IPv4 addresses and, for
- * @family AF_INET6, IPv6 ones too.
+ * @family AF_INET6, IPv6 ones too, no longer tentative.
  */
 static inline int hosts_up_af(char *a, char *b, size_t len, int family)
 {
@@ -114,9 +270,11 @@ static inline int hosts_up_af(char *a, char *b, size_t len, int family)
 	snprintf(b, len, "xb%d", getpid());
 	host_cmds(ca, sizeof(ca), a, ADDR_A, v6 ? ADDR6_A : NULL);
 	host_cmds(cb, sizeof(cb), b, ADDR_B, v6 ? ADDR6_B : NULL);
-	return sh(IP " netns add %s && " IP " netns add %s && " IP
-		  " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
-		  a, b, a, b, ca, cb) ? -1 : 0;
+	if (sh(IP " netns add %s && " IP " netns add %s && " IP
+	       " -n %s link add veth0 type veth peer name veth0 netns %s && %s && %s",
+	       a, b, a, b, ca, cb))
+		return -1;
+	return v6 && (ns_addr6_wait(a) || ns_addr6_wait(b)) ? -1 : 0;
 }
 
 static inline int hosts_up(char *a, char *b, size_t len)

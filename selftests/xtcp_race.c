@@ -145,7 +145,7 @@ static int race_net_up6(void)
 	return sh("printf 'addr add " RACE_LADDR6 "/64 dev xr0 nodad\\n"
 		  "neigh replace " RACE_PADDR6
 		  " lladdr 02:00:00:00:00:01 dev xr0 nud permanent\\n' | "
-		  IP " -b -") ? -1 : 0;
+		  IP " -b -") || ns_addr6_wait(NULL) ? -1 : 0;
 }
 
 /* The IPv6 share of an IPv4 budget @n (rounds or seconds): @n / @div, 1 at least. */

@@ -160,7 +160,7 @@ static int routed_up(char *a, char *r, char *b, size_t len)
 	       xtcp_write_str("/proc/sys/net/ipv4/ip_forward", "1") ? -1 : 0;
 }
 
-/* routed_up() over IPv6, addresses usable at once (nodad). */
+/* routed_up() over IPv6, once its addresses are usable (ns_addr6_wait()). */
 static int routed_up6(char *a, char *r, char *b, size_t len)
 {
 	return routed_links(a, r, b, len) ||
@@ -175,6 +175,7 @@ static int routed_up6(char *a, char *r, char *b, size_t len)
 	       ns_sh(b, IP " link set lo up && " IP " link set veth0 up && "
 		     IP " addr add " ADDR6_FAR "/64 dev veth0 nodad && "
 		     IP " route add default via 2001:2:1::fe") ||
+	       ns_addr6_wait(a) || ns_addr6_wait(r) || ns_addr6_wait(b) ||
 	       enter_ns(r) ||
 	       xtcp_write_str("/proc/sys/net/ipv6/conf/all/forwarding", "1") ?
 	       -1 : 0;

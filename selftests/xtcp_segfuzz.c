@@ -839,6 +839,8 @@ FIXTURE_SETUP(segfuzz)
 			   IP " addr add " ADDR_A6 "/64 dev veth0 nodad"));
 	ASSERT_EQ(0, ns_sh(self->b,
 			   IP " addr add " ADDR_B6 "/64 dev veth0 nodad"));
+	ASSERT_EQ(0, ns_addr6_wait(self->a));
+	ASSERT_EQ(0, ns_addr6_wait(self->b));
 	/* No delay: the segments, not the path, should take the time. */
 	ASSERT_EQ(0, impair(self->a, NULL, NULL));
 	ASSERT_EQ(0, impair(self->b, NULL, NULL));

@@ -108,13 +108,14 @@ static int bind_fd(int fd, const char *ip, unsigned short port)
 
 /*
  * The variant's second address on lo: IPv4's lo has all of 127/8,
- * IPv6's only ::1, so LO6_OTHER is added (nodad: usable at once).
+ * IPv6's only ::1, so LO6_OTHER is added (nodad, then ns_addr6_wait()).
  */
 static int other_up(int family)
 {
 	if (family == AF_INET)
 		return 0;
-	return sh(IP " addr add " LO6_OTHER "/128 dev lo nodad") ? -1 : 0;
+	return sh(IP " addr add " LO6_OTHER "/128 dev lo nodad") ||
+	       ns_addr6_wait(NULL) ? -1 : 0;
 }
 
 /*
