@@ -637,11 +637,9 @@ static void scale_filler(int proto, int lfd, int k, long n, long long end,
 /* Wait, up to @ms, until the namespace holds @n TIME_WAIT entries. */
 static long tw_wait(int proto, long n, long long ms)
 {
-	long long end = xtcp_now_ms() + ms;
 	long tw;
 
-	while ((tw = tw_entries(proto)) != n && xtcp_now_ms() < end)
-		usleep(20000);
+	xtcp_read_poll_timeout(tw_entries, tw, tw == n, 20000, ms, proto);
 	return tw;
 }
 

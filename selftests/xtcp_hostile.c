@@ -420,12 +420,10 @@ TEST_F_TIMEOUT(hostile, ack_below_first_byte_challenged, 60)
 /* Bytes of @fd not sent yet after up to @ms, or -errno. */
 static int unsent_after(int fd, int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_ioctl_int(fd, SIOCOUTQNSD)) > 0 &&
-	       xtcp_now_ms() < deadline)
-		usleep(10000);
+	xtcp_read_poll_timeout(xtcp_ioctl_int, n, n <= 0, 10000, ms, fd,
+			       SIOCOUTQNSD);
 	return n;
 }
 

@@ -157,24 +157,19 @@ static int budget6(int n, int div)
 /* Poll (up to @ms) until @path has @want entries in @state; the last count. */
 static int wait_count_state_in(const char *path, int state, int want, int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_proc_count_state_in(path, state)) != want &&
-	       xtcp_now_ms() < deadline)
-		usleep(5000);
+	xtcp_read_poll_timeout(xtcp_proc_count_state_in, n, n == want, 5000,
+			       ms, path, state);
 	return n;
 }
 
 /* Poll (up to @ms) until @path has @want entries; the last count. */
 static int wait_proc_count_in(const char *path, int want, int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_proc_count(path)) != want &&
-	       xtcp_now_ms() < deadline)
-		usleep(5000);
+	xtcp_read_poll_timeout(xtcp_proc_count, n, n == want, 5000, ms, path);
 	return n;
 }
 

@@ -187,7 +187,6 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 	socklen_t len = sizeof(int);
 	int fd, i, sndbuf = 0;
 	long mem = 0, mem0;
-	long long deadline;
 	char buf[1000] = "";
 	struct held h;
 
@@ -221,9 +220,7 @@ TEST_F_TIMEOUT(link, sndbuf_full, 60)
 	EXPECT_EQ(0, held_close(&h, fd));
 	if (variant->proto != IPPROTO_XTCP)
 		return;
-	deadline = xtcp_now_ms() + 10000;
-	while ((mem = xtcp_mem_pages()) > mem0 && xtcp_now_ms() < deadline)
-		usleep(20000);
+	xtcp_read_poll_timeout(xtcp_mem_pages, mem, mem <= mem0, 20000, 10000);
 	TH_LOG("%ld pages charged before, %ld after", mem0, mem);
 	EXPECT_GE(mem0, mem);
 }

@@ -103,6 +103,28 @@ static inline long long xtcp_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/**
+ * xtcp_read_poll_timeout() - poll until a condition holds, or time is up
+ * @op: what reads the value
+ * @val: the variable that gets each value @op reads
+ * @cond: the condition on @val to wait for
+ * @sleep_us: the pause between reads
+ * @timeout_ms: the longest wait, from the first read on
+ * @args: @op's arguments
+ *
+ * The tests' read_poll_timeout() (linux/iopoll.h): reads at once, then
+ * again after each pause until @cond holds or @timeout_ms has passed.
+ * @val keeps the last value read, which tells the caller how far the
+ * wait got; nothing else is returned.
+ */
+#define xtcp_read_poll_timeout(op, val, cond, sleep_us, timeout_ms, args...) \
+do {									\
+	long long __deadline = xtcp_now_ms() + (timeout_ms);		\
+									\
+	while ((val) = op(args), !(cond) && xtcp_now_ms() < __deadline) \
+		usleep(sleep_us);					\
+} while (0)
+
 /*
  * Wait up to @ms for @fd's unacknowledged bytes (SIOCOUTQ) to be gone:
  * 0, what is left, or -errno.
@@ -262,12 +284,10 @@ static inline long xtcp_proto_counter(int proto, const char *name)
 static inline long xtcp_wait_proto_counter(int proto, const char *name,
 					   long min, int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	long v;
 
-	while ((v = xtcp_proto_counter(proto, name)) < min &&
-	       xtcp_now_ms() < deadline)
-		usleep(20000);
+	xtcp_read_poll_timeout(xtcp_proto_counter, v, v >= min, 20000, ms,
+			       proto, name);
 	return v;
 }
 
