@@ -324,23 +324,9 @@ static double crr(int proto, int lfd)
 /* TIME_WAIT entries of the namespace, from its sockstat line, or -1. */
 static long tw_entries(int proto)
 {
-	bool tcp = proto == IPPROTO_TCP;
-	const char *tag = tcp ? "TCP:" : "XTCP:";
-	char line[256], *p;
-	long n = -1;
-	FILE *f;
-
-	f = fopen(tcp ? "/proc/net/sockstat" : "/proc/net/xtcp_sockstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = strncmp(line, tag, strlen(tag)) ? NULL :
-						      strstr(line, " tw ");
-		if (p)
-			n = atol(p + 4);
-	}
-	fclose(f);
-	return n;
+	if (proto == IPPROTO_TCP)
+		return xtcp_sockstat_field("/proc/net/sockstat", "TCP:", "tw");
+	return xtcp_sockstat_field("/proc/net/xtcp_sockstat", "XTCP:", "tw");
 }
 
 #define CHURN_STEP_MS	5000

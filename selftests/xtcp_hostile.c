@@ -1159,33 +1159,16 @@ static int orphans_to_black_hole(const char *a, const char *b, int n,
 	return 0;
 }
 
-/* Orphans of every namespace, from /proc/net/xtcp_sockstat; -1 if unread. */
-static long orphans_now(void)
-{
-	char line[256], *p;
-	long n = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp_sockstat", "r");
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f)) {
-		p = strstr(line, " orphan ");
-		if (p)
-			n = atol(p + strlen(" orphan "));
-	}
-	fclose(f);
-	return n;
-}
-
-/* Wait (up to @ms) until no orphan is left anywhere; the last count. */
+/*
+ * Wait (up to @ms) until no orphan is left anywhere (xtcp_sockstat's
+ * orphans are those of every namespace); the last count.
+ */
 static long wait_no_orphans(int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	long n;
 
-	while ((n = orphans_now()) != 0 && xtcp_now_ms() < deadline)
-		usleep(50000);
+	xtcp_read_poll_timeout(xtcp_sockstat_field, n, !n, 50000, ms,
+			       "/proc/net/xtcp_sockstat", "XTCP:", "orphan");
 	return n;
 }
 

@@ -263,24 +263,6 @@ TEST_F(ip6, proc6_layout)
 	EXPECT_TRUE(found);
 }
 
-/* The "inuse" count of line @tag ("TCP6:") of @path; -1 if none. */
-static int sockstat_inuse(const char *path, const char *tag)
-{
-	char line[256];
-	int n = -1;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (n < 0 && fgets(line, sizeof(line), f))
-		if (!strncmp(line, tag, strlen(tag)) &&
-		    sscanf(line + strlen(tag), " inuse %d", &n) != 1)
-			n = -1;
-	fclose(f);
-	return n;
-}
-
 /*
  * The AF_INET6 sockets of the namespace, counted as /proc/net/sockstat6
  * counts TCP's (/proc/net/xtcp_sockstat6 for xtcp): the listener, then
@@ -296,13 +278,13 @@ TEST_F(ip6, sockstat6_inuse)
 	const char *tag = x ? "XTCP:" : "TCP:";
 	int c, s;
 
-	EXPECT_EQ(1, sockstat_inuse(path6, tag6));
+	EXPECT_EQ(1, xtcp_sockstat_field(path6, tag6, "inuse"));
 	c = connect6(variant->proto, "::1", PORT);
 	ASSERT_LE(0, c);
 	s = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, s);
-	EXPECT_EQ(3, sockstat_inuse(path6, tag6));
-	EXPECT_EQ(0, sockstat_inuse(path, tag));
+	EXPECT_EQ(3, xtcp_sockstat_field(path6, tag6, "inuse"));
+	EXPECT_EQ(0, xtcp_sockstat_field(path, tag, "inuse"));
 	close(c);
 	close(s);
 }

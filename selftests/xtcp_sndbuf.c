@@ -159,17 +159,7 @@ TEST_F_TIMEOUT(link, slow_reader, 120)
 /* xtcp's memory in use, in pages, from /proc/net/xtcp_sockstat; or -1. */
 static long xtcp_mem_pages(void)
 {
-	long inuse, orphan, tw, alloc, mem = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/xtcp_sockstat", "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "XTCP: inuse %ld orphan %ld tw %ld alloc %ld mem %ld",
-		   &inuse, &orphan, &tw, &alloc, &mem) != 5)
-		mem = -1;
-	fclose(f);
-	return mem;
+	return xtcp_sockstat_field("/proc/net/xtcp_sockstat", "XTCP:", "mem");
 }
 
 /*

@@ -352,6 +352,34 @@ static inline int xtcp_first_line(const char *path, char *buf, size_t len)
 	return ok ? 0 : -1;
 }
 
+/*
+ * The number after @field ("orphan") on the line of sockstat file @path
+ * (/proc/net/sockstat, /proc/net/xtcp_sockstat6...) that begins with
+ * @tag ("XTCP:"); -1 if there is no such line or field.
+ */
+static inline long xtcp_sockstat_field(const char *path, const char *tag,
+				       const char *field)
+{
+	char line[256], key[32], *p;
+	long n = -1;
+	FILE *f;
+
+	snprintf(key, sizeof(key), " %s ", field);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, tag, strlen(tag)))
+			continue;
+		p = strstr(line, key);
+		if (p)
+			n = atol(p + strlen(key));
+		break;
+	}
+	fclose(f);
+	return n;
+}
+
 /**
  * struct xtcp_proc_sock - the columns of a /proc/net/tcp line tests use
  */
