@@ -274,10 +274,12 @@ static int unload(void)
 
 struct sweep {
 	int ko, kmsg, top, low;
-	int loads, failed, dirty;
+	int stride, budget;
+	int loads, failed, dirty, skipped;
 	bool reached_loader;
 	char *map;		/* per n from top down: S, X, L, - or . */
 	char where[128];	/* the last load's: "" unless X */
+	char last[128];		/* where the main loop's failure before was */
 	/* Where xtcp_init() failed, in the order found, and how often. */
 	char places[SWEEP_PLACES][128];
 	int times[SWEEP_PLACES], nplaces;
@@ -342,18 +344,46 @@ static int sweep_load(struct sweep *sw, int n)
 /*
  * Fail every call in (@lo, @hi) not loaded yet, but at most @w below @hi
  * and @w above @lo, from the top down, up to a failure of the loader.
+ * The failure at @lo may itself be the loader's: only one inside the
+ * window stops it.
  */
 static int sweep_window(struct sweep *sw, int hi, int lo, int w)
 {
 	int m;
 
-	for (m = hi - 1; m > lo && !sw->reached_loader; m--) {
+	for (m = hi - 1; m > lo; m--) {
 		if (m < hi - w && m > lo + w)
 			m = lo + w;
 		if (sweep_load(sw, m) < 0)
 			return -1;
+		if (sw->map[sw->top - m] == 'L')
+			break;
 	}
 	return 0;
+}
+
+/*
+ * The load of call @n failed, the sweep's last failure before it being
+ * at @prev.  If where it failed is not where that one did (or it is the
+ * loader's failure), a failing call of xtcp's may hide in between, among
+ * the strides that loaded: open a window between them (all of it if they
+ * are close), if it and the way down to the loader still fit the budget.
+ * @n's place is kept first: the window's loads overwrite sw->where.
+ */
+static int sweep_change(struct sweep *sw, int prev, int n)
+{
+	int w = prev - n <= 4 * sw->stride ? prev - n : sw->stride;
+
+	if (!sw->reached_loader && !strcmp(sw->where, sw->last))
+		return 0;
+	memcpy(sw->last, sw->where, sizeof(sw->last));
+	/* This window, then the way down to the loader. */
+	if (sw->loads + 4 * sw->stride + SWEEP_QUIET + SWEEP_DENSE + 5 >
+	    sw->budget) {
+		sw->skipped++;
+		return 0;
+	}
+	return sweep_window(sw, prev, n, w);
 }
 
 /*
@@ -398,9 +428,8 @@ static int sweep_window(struct sweep *sw, int hi, int lo, int w)
 static int cmd_fail_sweep(const char *path, int stride, int budget)
 {
 	struct sweep sw = { .reached_loader = false };
-	int n, left, prev, total, need, skipped = 0, i, step = 0;
+	int n, left, prev, total, i, step = 0;
 	int quiet = 0, dense = 0;
-	char prev_where[sizeof(sw.where)] = "";
 	struct timespec t0, t1;
 
 	sw.ko = open(path, O_RDONLY);
@@ -430,6 +459,8 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 	sw.low = sw.top;
 	if (stride == 1)
 		budget = sw.top + 4;
+	sw.stride = stride;
+	sw.budget = budget;
 	printf("# %d calls counted; failing one in %d, and every call", total,
 	       stride);
 	printf(" within %d of a change of outcome: at most %d loads\n",
@@ -457,25 +488,8 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 		quiet = 0;
 		dense = 0;
 		step = stride;
-		if (sw.reached_loader || strcmp(sw.where, prev_where)) {
-			/* The outcome of @n, kept while the window loads. */
-			char where[sizeof(sw.where)];
-			bool reached = sw.reached_loader;
-
-			memcpy(where, sw.where, sizeof(where));
-			sw.reached_loader = false;
-			/* This window, then the way down to the loader. */
-			need = sw.loads + 4 * stride + SWEEP_QUIET +
-			       SWEEP_DENSE + 5;
-			if (need > budget)
-				skipped++;
-			else if (sweep_window(&sw, prev, n,
-					      prev - n <= 4 * stride ?
-					      prev - n : stride))
-				return 1;
-			sw.reached_loader |= reached;
-			memcpy(prev_where, where, sizeof(where));
-		}
+		if (sweep_change(&sw, prev, n))
+			return 1;
 		prev = n;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -489,8 +503,8 @@ static int cmd_fail_sweep(const char *path, int stride, int budget)
 	for (i = 0; i < sw.nplaces; i++)
 		printf("# failed %2d times at %s\n", sw.times[i],
 		       sw.places[i]);
-	if (skipped)
-		printf("# %d windows left out: over the budget\n", skipped);
+	if (sw.skipped)
+		printf("# %d windows left out: over the budget\n", sw.skipped);
 	printf("# the sweep took %ld s\n", (long)(t1.tv_sec - t0.tv_sec));
 	printf("total=%d loads=%d bound=%d failed=%d dirty=%d reached_loader=%d\n",
 	       total, sw.loads, budget, sw.failed, sw.dirty,
