@@ -203,9 +203,8 @@ static inline int ns_addr6_wait(const char *ns)
 	long long start = xtcp_now_ms(), waited;
 	int ready;
 
-	while (!(ready = ns_ipv6_ready(ns)) &&
-	       xtcp_now_ms() < start + XTCP_ADDR6_WAIT_MS)
-		usleep(5000);
+	xtcp_read_poll_timeout(ns_ipv6_ready, ready, ready, 5000,
+			       XTCP_ADDR6_WAIT_MS, ns);
 	/* A long wait says the RTNL was busy: worth a line in the log. */
 	waited = xtcp_now_ms() - start;
 	if (ready != 1 || waited >= 200)
