@@ -754,9 +754,8 @@ TEST_F_TIMEOUT(failing, orphan_whose_sends_fail_ends, 90)
 	close(c);
 	close(s);
 	t0 = xtcp_now_ms();
-	while ((n = xtcp_proc_count(variant->proc)) > 0 &&
-	       xtcp_now_ms() - t0 < 60000)
-		usleep(100000);
+	xtcp_read_poll_timeout(xtcp_proc_count, n, n <= 0, 100000, 60000,
+			       variant->proc);
 	TH_LOG("%d sockets left after %lld ms", n, xtcp_now_ms() - t0);
 	EXPECT_EQ(0, n);
 }

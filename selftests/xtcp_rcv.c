@@ -116,11 +116,9 @@ static int recv_seg(struct _test_data_rcv *self, unsigned short sport,
  */
 static long stat_settled(const char *name, long want)
 {
-	long long deadline = xtcp_now_ms() + 2000;
 	long v;
 
-	while ((v = xtcp_counter(name)) != want && xtcp_now_ms() < deadline)
-		usleep(1000);
+	xtcp_read_poll_timeout(xtcp_counter, v, v == want, 1000, 2000, name);
 	return v;
 }
 

@@ -120,12 +120,10 @@ static int set_cc(int fd, const char *name)
 /* Poll ioctl @cmd on @fd for up to 5 s until it answers @want. */
 static int wait_ioctl(int fd, unsigned long cmd, int want)
 {
-	long long deadline = xtcp_now_ms() + 5000;
 	int v;
 
-	while ((v = xtcp_ioctl_int(fd, cmd)) != want &&
-	       xtcp_now_ms() < deadline)
-		usleep(2000);
+	xtcp_read_poll_timeout(xtcp_ioctl_int, v, v == want, 2000, 5000, fd,
+			       cmd);
 	return v;
 }
 

@@ -164,12 +164,10 @@ static long a_counter(struct _test_data_cookie *self, const char *name)
 static long wait_a_counter(struct _test_data_cookie *self, const char *name,
 			   long want)
 {
-	long long deadline = xtcp_now_ms() + 5000;
 	long v;
 
-	while ((v = a_counter(self, name)) != want &&
-	       xtcp_now_ms() < deadline)
-		usleep(5000);
+	xtcp_read_poll_timeout(a_counter, v, v == want, 5000, 5000, self,
+			       name);
 	return v;
 }
 

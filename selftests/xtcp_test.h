@@ -131,12 +131,10 @@ do {									\
  */
 static inline int xtcp_wait_outq_empty(int fd, int ms)
 {
-	long long deadline = xtcp_now_ms() + ms;
 	int n;
 
-	while ((n = xtcp_ioctl_int(fd, SIOCOUTQ)) > 0 &&
-	       xtcp_now_ms() < deadline)
-		usleep(20000);
+	xtcp_read_poll_timeout(xtcp_ioctl_int, n, n <= 0, 20000, ms, fd,
+			       SIOCOUTQ);
 	return n;
 }
 
@@ -481,12 +479,10 @@ static inline int xtcp_proc_state(const char *path, unsigned int lport,
 static inline int xtcp_wait_state(const char *path, unsigned int lport,
 				  unsigned int rport, int state)
 {
-	long long deadline = xtcp_now_ms() + 5000;
 	int st;
 
-	while ((st = xtcp_proc_state(path, lport, rport)) != state &&
-	       xtcp_now_ms() < deadline)
-		usleep(2000);
+	xtcp_read_poll_timeout(xtcp_proc_state, st, st == state, 2000, 5000,
+			       path, lport, rport);
 	return st;
 }
 
