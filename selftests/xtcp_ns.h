@@ -64,9 +64,10 @@ static inline int enter_ns(const char *name)
 }
 
 /*
- * A route netlink socket of namespace @ns (NULL: this process's), from a
- * process that stays where it is: a socket keeps the namespace it was
- * made in.
+ * A route netlink socket of namespace @ns (NULL: this thread's), from a
+ * thread that stays where it is: a socket keeps the namespace it was
+ * made in.  The thread's own namespace, not the process's, is the one to
+ * go back to: setns() moves the calling thread only.
  */
 static inline int ns_rtnl_socket(const char *ns)
 {
@@ -74,7 +75,7 @@ static inline int ns_rtnl_socket(const char *ns)
 
 	if (!ns)
 		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return -1;
 	if (!enter_ns(ns))
